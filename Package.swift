@@ -1,0 +1,76 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "tributary",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "tributary", targets: ["tributary"])
+    ],
+    dependencies: [
+        // Default traits pull in swift-configuration, which we do not use: keep the build small.
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        // System libraries: only the client wrappers below import these.
+        .systemLibrary(name: "CRdKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]),
+
+        .target(
+            name: "KafkaClient",
+            dependencies: ["CRdKafka", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "ConnectAPI",
+            dependencies: [.product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "ConnectRuntime",
+            dependencies: [
+                "ConnectAPI", "KafkaClient",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "FileStreamConnectors", dependencies: ["ConnectAPI"], path: "Sources/Connectors/FileStream",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "DataGenConnector", dependencies: ["ConnectAPI"], path: "Sources/Connectors/DataGen",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "tributary",
+            dependencies: [
+                "ConnectAPI", "ConnectRuntime", "KafkaClient", "FileStreamConnectors", "DataGenConnector",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        .testTarget(name: "ConnectAPITests", dependencies: ["ConnectAPI"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ConnectRuntimeTests",
+            dependencies: ["ConnectRuntime", "ConnectAPI", "FileStreamConnectors", "DataGenConnector"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["KafkaClient", "ConnectRuntime", "ConnectAPI"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,116 @@
+/// A record header as Connect sees it.
+public struct ConnectHeader: Sendable, Hashable {
+    public var key: String
+    public var schema: Schema?
+    public var value: Value
+    public init(key: String, schema: Schema?, value: Value) {
+        self.key = key
+        self.schema = schema
+        self.value = value
+    }
+}
+
+/// What source and sink records share; transformations work on this.
+public protocol ConnectRecord: Sendable {
+    var topic: String { get set }
+    var kafkaPartition: Int32? { get set }
+    var keySchema: Schema? { get set }
+    var key: Value { get set }
+    var valueSchema: Schema? { get set }
+    var value: Value { get set }
+    var timestamp: Int64? { get set }
+    var headers: [ConnectHeader] { get set }
+}
+
+/// A record a source task produced, with the source position it came from.
+public struct SourceRecord: ConnectRecord, Hashable {
+    /// Identifies the source stream (e.g. `{"filename":"in.txt"}`); key order is kept, it is part of the stored key.
+    public var sourcePartition: JSONObject
+    /// Position within the stream (e.g. `{"position":42}`); only primitive values.
+    public var sourceOffset: JSONObject
+    public var topic: String
+    public var kafkaPartition: Int32?
+    public var keySchema: Schema?
+    public var key: Value
+    public var valueSchema: Schema?
+    public var value: Value
+    public var timestamp: Int64?
+    public var headers: [ConnectHeader]
+
+    public init(
+        sourcePartition: JSONObject, sourceOffset: JSONObject, topic: String, kafkaPartition: Int32? = nil,
+        keySchema: Schema? = nil, key: Value = .null, valueSchema: Schema?, value: Value, timestamp: Int64? = nil,
+        headers: [ConnectHeader] = []
+    ) {
+        self.sourcePartition = sourcePartition
+        self.sourceOffset = sourceOffset
+        self.topic = topic
+        self.kafkaPartition = kafkaPartition
+        self.keySchema = keySchema
+        self.key = key
+        self.valueSchema = valueSchema
+        self.value = value
+        self.timestamp = timestamp
+        self.headers = headers
+    }
+}
+
+/// A record delivered to a sink task, with its Kafka coordinates.
+public struct SinkRecord: ConnectRecord, Hashable {
+    public var topic: String
+    public var kafkaPartition: Int32?
+    public var kafkaOffset: Int64
+    public var keySchema: Schema?
+    public var key: Value
+    public var valueSchema: Schema?
+    public var value: Value
+    public var timestamp: Int64?
+    public var timestampType: String
+    public var headers: [ConnectHeader]
+    /// The record's topic and partition before any transformation renamed them (KIP-793).
+    public let originalTopic: String
+    public let originalKafkaPartition: Int32
+
+    public init(
+        topic: String, kafkaPartition: Int32, kafkaOffset: Int64, keySchema: Schema?, key: Value,
+        valueSchema: Schema?, value: Value, timestamp: Int64?, timestampType: String = "CreateTime",
+        headers: [ConnectHeader] = []
+    ) {
+        self.topic = topic
+        self.kafkaPartition = kafkaPartition
+        self.kafkaOffset = kafkaOffset
+        self.keySchema = keySchema
+        self.key = key
+        self.valueSchema = valueSchema
+        self.value = value
+        self.timestamp = timestamp
+        self.timestampType = timestampType
+        self.headers = headers
+        self.originalTopic = topic
+        self.originalKafkaPartition = kafkaPartition
+    }
+}
+
+/// A topic and partition, as the Connect API names them to sink tasks.
+public struct TopicPartition: Hashable, Sendable, Comparable, CustomStringConvertible {
+    public let topic: String
+    public let partition: Int32
+    public init(_ topic: String, _ partition: Int32) {
+        self.topic = topic
+        self.partition = partition
+    }
+    public static func < (a: Self, b: Self) -> Bool { (a.topic, a.partition) < (b.topic, b.partition) }
+    public var description: String { "\(topic)-\(partition)" }
+}
+
+/// Where Kafka stored a produced record.
+public struct RecordMetadata: Sendable, Hashable {
+    public let topic: String
+    public let partition: Int32
+    public let offset: Int64
+    public init(topic: String, partition: Int32, offset: Int64) {
+        self.topic = topic
+        self.partition = partition
+        self.offset = offset
+    }
+}

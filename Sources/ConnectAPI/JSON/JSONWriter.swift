@@ -1,0 +1,99 @@
+/// Compact JSON output, byte-compatible with Jackson's default writer: no spaces, `/` not escaped,
+/// non-ASCII written as UTF-8, control characters as `\n`-style or `\u00XX` escapes.
+public enum JSONWriter {
+    public static func bytes(_ value: JSONValue) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        write(value, to: &out)
+        return out
+    }
+
+    public static func string(_ value: JSONValue) -> String {
+        String(decoding: bytes(value), as: UTF8.self)
+    }
+
+    public static func write(_ value: JSONValue, to out: inout [UInt8]) {
+        switch value {
+        case .null: out.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
+        case .bool(let b): out.append(contentsOf: b ? Array("true".utf8) : Array("false".utf8))
+        case .int(let i): writeInt(i, to: &out)
+        case .number(let t): out.append(contentsOf: t.utf8)
+        case .string(let s): writeString(s, to: &out)
+        case .array(let a):
+            out.append(UInt8(ascii: "["))
+            for (i, v) in a.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                write(v, to: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case .object(let o):
+            out.append(UInt8(ascii: "{"))
+            var first = true
+            for m in o.members {
+                if !first { out.append(UInt8(ascii: ",")) }
+                first = false
+                writeString(m.key, to: &out)
+                out.append(UInt8(ascii: ":"))
+                write(m.value, to: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+    }
+
+    @inline(__always)
+    public static func writeInt(_ i: Int64, to out: inout [UInt8]) {
+        if i >= 0 && i < 10 {
+            out.append(UInt8(ascii: "0") &+ UInt8(i))
+            return
+        }
+        var buf: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: enough for Int64.min
+        let neg = i < 0
+        var mag = i.magnitude
+        let count = withUnsafeMutableBytes(of: &buf) { raw -> Int in
+            var pos = raw.count
+            while mag > 0 {
+                pos -= 1
+                raw[pos] = UInt8(ascii: "0") &+ UInt8(mag % 10)
+                mag /= 10
+            }
+            if neg {
+                pos -= 1
+                raw[pos] = UInt8(ascii: "-")
+            }
+            out.append(contentsOf: raw[pos...])
+            return raw.count - pos
+        }
+        _ = count
+    }
+
+    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
+
+    @inline(__always)
+    public static func writeString(_ s: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        var s = s
+        s.withUTF8 { utf8 in
+            var start = 0
+            for i in 0..<utf8.count {
+                let c = utf8[i]
+                if c >= 0x20 && c != 0x22 && c != 0x5C { continue }
+                if start < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<i])) }
+                start = i + 1
+                out.append(UInt8(ascii: "\\"))
+                switch c {
+                case 0x22: out.append(0x22)
+                case 0x5C: out.append(0x5C)
+                case 0x0A: out.append(UInt8(ascii: "n"))
+                case 0x0D: out.append(UInt8(ascii: "r"))
+                case 0x09: out.append(UInt8(ascii: "t"))
+                case 0x08: out.append(UInt8(ascii: "b"))
+                case 0x0C: out.append(UInt8(ascii: "f"))
+                default:
+                    out.append(contentsOf: [UInt8(ascii: "u"), 0x30, 0x30, hex[Int(c >> 4)], hex[Int(c & 0xF)]])
+                }
+            }
+            if start < utf8.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...])) }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+}

@@ -1,0 +1,371 @@
+import ConnectAPI
+import Synchronization
+
+/// Kafka Connect's `org.apache.kafka.connect.json.JsonConverter`, byte-compatible.
+///
+/// Values are written straight into a byte buffer (no intermediate dictionaries); schemas are turned
+/// into JSON once and cached by identity.
+public final class JsonConverter: Converter, HeaderConverter, @unchecked Sendable {
+    public enum DecimalFormat: String, Sendable { case base64 = "BASE64", numeric = "NUMERIC" }
+
+    public let schemasEnabled: Bool
+    public let decimalFormat: DecimalFormat
+    public let replaceNullWithDefault: Bool
+    // Schema → its JSON bytes; schemas are long-lived, so caching by identity is cheap and effective.
+    private let schemaCache = Mutex<[ObjectIdentifier: (Schema, [UInt8])]>([:])
+    private let parsedSchemaCache = Mutex<[[UInt8]: Schema]>([:])
+    private let cacheSize: Int
+
+    public static let configDef = ConfigDef()
+        .define(
+            "schemas.enable", .boolean, defaultValue: "true", importance: .high,
+            documentation: "Include schemas within each of the serialized values and keys.", group: "Schemas",
+            orderInGroup: 1, width: .medium, displayName: "Enable Schemas")
+        .define(
+            "schemas.cache.size", .int, defaultValue: "1000", importance: .high,
+            documentation: "The maximum number of schemas that can be cached in this converter instance.",
+            group: "Schemas", orderInGroup: 2, width: .medium, displayName: "Schema Cache Size")
+        .define(
+            "decimal.format", .string, defaultValue: "BASE64", validator: .oneOf(["BASE64", "NUMERIC"], ignoringCase: true),
+            importance: .low,
+            documentation:
+                "Controls which format this converter will serialize decimals in. This value is case insensitive and can be either 'BASE64' (default) or 'NUMERIC'",
+            group: "Serialization", orderInGroup: 1, width: .medium, displayName: "Decimal Format")
+        .define(
+            "replace.null.with.default", .boolean, defaultValue: "true", importance: .low,
+            documentation:
+                "Whether to replace fields that have a default value and that are null to the default value. When set to true, the default value is used, otherwise null is used.",
+            group: "Serialization", orderInGroup: 2, width: .medium, displayName: "Replace null with default")
+
+    public init(config: [String: String] = [:]) throws(ConfigException) {
+        let parsed = try Self.configDef.parse(config)
+        schemasEnabled = parsed.bool("schemas.enable") ?? true
+        decimalFormat = DecimalFormat(rawValue: (parsed.string("decimal.format") ?? "BASE64").uppercased()) ?? .base64
+        replaceNullWithDefault = parsed.bool("replace.null.with.default") ?? true
+        cacheSize = parsed.int("schemas.cache.size") ?? 1000
+    }
+
+    // MARK: Connect → bytes
+
+    public func fromConnectData(topic: String, schema: Schema?, value: Value) throws -> [UInt8]? {
+        if schema == nil && value == .null { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(128)
+        if schemasEnabled {
+            out.append(contentsOf: Array(#"{"schema":"#.utf8))
+            if let schema { out.append(contentsOf: schemaBytes(schema)) } else { out.append(contentsOf: Array("null".utf8)) }
+            out.append(contentsOf: Array(#","payload":"#.utf8))
+            try writeValue(schema: schema, value: value, into: &out, applyDefault: true)
+            out.append(UInt8(ascii: "}"))
+        } else {
+            try writeValue(schema: schema, value: value, into: &out, applyDefault: true)
+        }
+        return out
+    }
+
+    public func fromConnectHeader(topic: String, key: String, schema: Schema?, value: Value) throws -> [UInt8]? {
+        try fromConnectData(topic: topic, schema: schema, value: value)
+    }
+
+    func schemaBytes(_ schema: Schema) -> [UInt8] {
+        let id = ObjectIdentifier(schema)
+        if let hit = schemaCache.withLock({ $0[id] }), hit.0 === schema { return hit.1 }
+        let bytes = JSONWriter.bytes(JsonSchema.toJSON(schema, converter: self))
+        schemaCache.withLock {
+            if $0.count >= cacheSize { $0.removeAll(keepingCapacity: true) }
+            $0[id] = (schema, bytes)
+        }
+        return bytes
+    }
+
+    func valueJSON(schema: Schema?, value: Value, applyDefault: Bool) throws -> [UInt8] {
+        var out: [UInt8] = []
+        try writeValue(schema: schema, value: value, into: &out, applyDefault: applyDefault)
+        return out
+    }
+
+    func writeValue(schema: Schema?, value: Value, into out: inout [UInt8], applyDefault: Bool) throws {
+        guard let schema else {
+            try writeSchemaless(value, into: &out)
+            return
+        }
+        if value == .null {
+            if applyDefault && replaceNullWithDefault, let d = schema.defaultValue {
+                try writeValue(schema: schema, value: d, into: &out, applyDefault: false)
+            } else if schema.isOptional || !applyDefault {
+                out.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
+            } else {
+                throw ConnectError(.data, "Conversion error: null value for field that is required and has no default value")
+            }
+            return
+        }
+        switch (schema.type, value) {
+        case (.int8, .int8(let v)): JSONWriter.writeInt(Int64(v), to: &out)
+        case (.int16, .int16(let v)): JSONWriter.writeInt(Int64(v), to: &out)
+        case (.int32, .int32(let v)): JSONWriter.writeInt(Int64(v), to: &out)
+        case (.int64, .int64(let v)): JSONWriter.writeInt(v, to: &out)
+        case (.float32, .float32(let v)): out.append(contentsOf: JavaNumberFormat.float(v).utf8)
+        case (.float64, .float64(let v)): out.append(contentsOf: JavaNumberFormat.double(v).utf8)
+        case (.boolean, .boolean(let b)): out.append(contentsOf: b ? Array("true".utf8) : Array("false".utf8))
+        case (.string, .string(let s)): JSONWriter.writeString(s, to: &out)
+        case (.bytes, .decimal(let d)):
+            if decimalFormat == .numeric {
+                out.append(contentsOf: d.description.utf8)
+            } else {
+                out.append(UInt8(ascii: "\""))
+                Base64.encode(d.unscaled, into: &out)
+                out.append(UInt8(ascii: "\""))
+            }
+        case (.bytes, .bytes(let b)):
+            out.append(UInt8(ascii: "\""))
+            Base64.encode(b, into: &out)
+            out.append(UInt8(ascii: "\""))
+        case (.array, .array(let items)):
+            out.append(UInt8(ascii: "["))
+            for (i, item) in items.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                try writeValue(schema: schema.valueSchema, value: item, into: &out, applyDefault: true)
+            }
+            out.append(UInt8(ascii: "]"))
+        case (.map, .map(let entries)):
+            if schema.keySchema?.type == .string {
+                out.append(UInt8(ascii: "{"))
+                for (i, e) in entries.enumerated() {
+                    if i > 0 { out.append(UInt8(ascii: ",")) }
+                    guard case .string(let k) = e.key else {
+                        throw ConnectError(.data, "Map key of type \(e.key.kindName) does not match the map's STRING key schema")
+                    }
+                    JSONWriter.writeString(k, to: &out)
+                    out.append(UInt8(ascii: ":"))
+                    try writeValue(schema: schema.valueSchema, value: e.value, into: &out, applyDefault: true)
+                }
+                out.append(UInt8(ascii: "}"))
+            } else {
+                out.append(UInt8(ascii: "["))
+                for (i, e) in entries.enumerated() {
+                    if i > 0 { out.append(UInt8(ascii: ",")) }
+                    out.append(UInt8(ascii: "["))
+                    try writeValue(schema: schema.keySchema, value: e.key, into: &out, applyDefault: true)
+                    out.append(UInt8(ascii: ","))
+                    try writeValue(schema: schema.valueSchema, value: e.value, into: &out, applyDefault: true)
+                    out.append(UInt8(ascii: "]"))
+                }
+                out.append(UInt8(ascii: "]"))
+            }
+        case (.struct, .struct(let s)):
+            guard s.schema == schema else {
+                throw ConnectError(.data, "Mismatching schema.")
+            }
+            out.append(UInt8(ascii: "{"))
+            for (i, f) in schema.fields.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                JSONWriter.writeString(f.name, to: &out)
+                out.append(UInt8(ascii: ":"))
+                try writeValue(schema: f.schema, value: s.values[i], into: &out, applyDefault: true)
+            }
+            out.append(UInt8(ascii: "}"))
+        default:
+            throw ConnectError(
+                .data, "Invalid type for \(schema.type.rawValue.uppercased()): \(value.kindName)")
+        }
+    }
+
+    private func writeSchemaless(_ value: Value, into out: inout [UInt8]) throws {
+        switch value {
+        case .null: out.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
+        case .boolean(let b): out.append(contentsOf: b ? Array("true".utf8) : Array("false".utf8))
+        case .int8(let v): JSONWriter.writeInt(Int64(v), to: &out)
+        case .int16(let v): JSONWriter.writeInt(Int64(v), to: &out)
+        case .int32(let v): JSONWriter.writeInt(Int64(v), to: &out)
+        case .int64(let v): JSONWriter.writeInt(v, to: &out)
+        case .float32(let v): out.append(contentsOf: JavaNumberFormat.float(v).utf8)
+        case .float64(let v): out.append(contentsOf: JavaNumberFormat.double(v).utf8)
+        case .string(let s): JSONWriter.writeString(s, to: &out)
+        case .bytes(let b):
+            out.append(UInt8(ascii: "\""))
+            Base64.encode(b, into: &out)
+            out.append(UInt8(ascii: "\""))
+        case .decimal(let d): out.append(contentsOf: d.description.utf8)
+        case .array(let items):
+            out.append(UInt8(ascii: "["))
+            for (i, item) in items.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                try writeSchemaless(item, into: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        case .map(let entries):
+            // Schemaless maps: an object when every key is a string, else an array of pairs.
+            if entries.allSatisfy({ $0.key.stringValue != nil }) {
+                out.append(UInt8(ascii: "{"))
+                for (i, e) in entries.enumerated() {
+                    if i > 0 { out.append(UInt8(ascii: ",")) }
+                    JSONWriter.writeString(e.key.stringValue!, to: &out)
+                    out.append(UInt8(ascii: ":"))
+                    try writeSchemaless(e.value, into: &out)
+                }
+                out.append(UInt8(ascii: "}"))
+            } else {
+                out.append(UInt8(ascii: "["))
+                for (i, e) in entries.enumerated() {
+                    if i > 0 { out.append(UInt8(ascii: ",")) }
+                    out.append(UInt8(ascii: "["))
+                    try writeSchemaless(e.key, into: &out)
+                    out.append(UInt8(ascii: ","))
+                    try writeSchemaless(e.value, into: &out)
+                    out.append(UInt8(ascii: "]"))
+                }
+                out.append(UInt8(ascii: "]"))
+            }
+        case .struct(let s):
+            try writeValue(schema: s.schema, value: value, into: &out, applyDefault: true)
+        }
+    }
+
+    // MARK: bytes → Connect
+
+    public func toConnectData(topic: String, bytes: [UInt8]?) throws -> SchemaAndValue {
+        guard let bytes else { return .null }
+        let json: JSONValue
+        do {
+            json = try JSONParser.parse(bytes)
+        } catch {
+            throw ConnectError(.data, "Converting byte[] to Kafka Connect data failed due to serialization error: \(error)")
+        }
+        if !schemasEnabled { return SchemaAndValue(schema: nil, value: try connectValue(schema: nil, json: json)) }
+        guard let o = json.objectValue, o.count == 2, let schemaJSON = o["schema"], let payload = o["payload"] else {
+            throw ConnectError(
+                .data,
+                "JsonConverter with schemas.enable requires \"schema\" and \"payload\" fields and may not contain additional fields. If you are trying to deserialize plain JSON data, set schemas.enable=false in your converter configuration."
+            )
+        }
+        if schemaJSON == .null { return SchemaAndValue(schema: nil, value: try connectValue(schema: nil, json: payload)) }
+        let key = JSONWriter.bytes(schemaJSON)
+        let schema: Schema
+        if let cached = parsedSchemaCache.withLock({ $0[key] }) {
+            schema = cached
+        } else {
+            schema = try JsonSchema.fromJSON(schemaJSON, converter: self)
+            parsedSchemaCache.withLock {
+                if $0.count >= cacheSize { $0.removeAll(keepingCapacity: true) }
+                $0[key] = schema
+            }
+        }
+        return SchemaAndValue(schema: schema, value: try connectValue(schema: schema, json: payload))
+    }
+
+    public func toConnectHeader(topic: String, key: String, bytes: [UInt8]?) throws -> SchemaAndValue {
+        try toConnectData(topic: topic, bytes: bytes)
+    }
+
+    func connectValue(schema: Schema?, json: JSONValue) throws -> Value {
+        guard let schema else { return Self.inferValue(json) }
+        if json == .null {
+            if replaceNullWithDefault, let d = schema.defaultValue { return d }
+            if schema.isOptional { return .null }
+            throw ConnectError(.data, "Invalid null value for required \(schema.type.rawValue.uppercased()) field")
+        }
+        func mismatch() -> ConnectError {
+            ConnectError(
+                .data, "Invalid JSON for \(schema.type.rawValue.uppercased()) schema: \(JSONWriter.string(json))")
+        }
+        switch schema.type {
+        case .boolean:
+            guard let b = json.boolValue else { throw mismatch() }
+            return .boolean(b)
+        case .int8:
+            guard let i = json.int64Value, let v = Int8(exactly: i) else { throw mismatch() }
+            return .int8(v)
+        case .int16:
+            guard let i = json.int64Value, let v = Int16(exactly: i) else { throw mismatch() }
+            return .int16(v)
+        case .int32:
+            guard let i = json.int64Value, let v = Int32(exactly: i) else { throw mismatch() }
+            return .int32(v)
+        case .int64:
+            guard let i = json.int64Value else { throw mismatch() }
+            return .int64(i)
+        case .float32:
+            guard let d = json.doubleValue else { throw mismatch() }
+            return .float32(Float(d))
+        case .float64:
+            guard let d = json.doubleValue else { throw mismatch() }
+            return .float64(d)
+        case .string:
+            guard let s = json.stringValue else { throw mismatch() }
+            return .string(s)
+        case .bytes:
+            if schema.name == LogicalType.decimalName {
+                let scale = Int32(schema.parameter(LogicalType.scaleParameter) ?? "0") ?? 0
+                switch json {
+                case .string(let s):
+                    guard let b = Base64.decode(s) else { throw mismatch() }
+                    return .decimal(ConnectDecimal(unscaled: b, scale: scale))
+                case .int(let i):
+                    guard let d = ConnectDecimal(String(i)) else { throw mismatch() }
+                    return .decimal(Self.rescale(d, to: scale))
+                case .number(let t):
+                    guard let d = ConnectDecimal(t) else { throw mismatch() }
+                    return .decimal(Self.rescale(d, to: scale))
+                default: throw mismatch()
+                }
+            }
+            guard let s = json.stringValue, let b = Base64.decode(s) else { throw mismatch() }
+            return .bytes(b)
+        case .array:
+            guard let a = json.arrayValue else { throw mismatch() }
+            return .array(try a.map { try connectValue(schema: schema.valueSchema, json: $0) })
+        case .map:
+            if schema.keySchema?.type == .string {
+                guard let o = json.objectValue else { throw mismatch() }
+                return .map(
+                    try o.members.map {
+                        MapEntry(key: .string($0.key), value: try connectValue(schema: schema.valueSchema, json: $0.value))
+                    })
+            }
+            guard let a = json.arrayValue else { throw mismatch() }
+            return .map(
+                try a.map { pair in
+                    guard let p = pair.arrayValue, p.count == 2 else {
+                        throw ConnectError(.data, "Found invalid map entry instead of array tuple: \(JSONWriter.string(pair))")
+                    }
+                    return MapEntry(
+                        key: try connectValue(schema: schema.keySchema, json: p[0]),
+                        value: try connectValue(schema: schema.valueSchema, json: p[1]))
+                })
+        case .struct:
+            guard let o = json.objectValue else { throw mismatch() }
+            var s = Struct(schema: schema)
+            for f in schema.fields {
+                s.values[f.index] = try connectValue(schema: f.schema, json: o[f.name] ?? .null)
+            }
+            return .struct(s)
+        }
+    }
+
+    /// Schemaless JSON → Connect value: integers → int64, other numbers → float64, objects → string-keyed maps.
+    static func inferValue(_ json: JSONValue) -> Value {
+        switch json {
+        case .null: return .null
+        case .bool(let b): return .boolean(b)
+        case .int(let i): return .int64(i)
+        case .number(let t): return .float64(Double(t) ?? .nan)
+        case .string(let s): return .string(s)
+        case .array(let a): return .array(a.map(inferValue))
+        case .object(let o): return .map(o.members.map { MapEntry(key: .string($0.key), value: inferValue($0.value)) })
+        }
+    }
+
+    static func rescale(_ d: ConnectDecimal, to scale: Int32) -> ConnectDecimal {
+        if d.scale == scale { return d }
+        // Re-derive from text: pad or round toward zero to the schema's scale.
+        var text = d.description
+        let negative = text.hasPrefix("-")
+        if negative { text.removeFirst() }
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        var frac = parts.count > 1 ? String(parts[1]) : ""
+        if frac.count < Int(scale) { frac += String(repeating: "0", count: Int(scale) - frac.count) }
+        frac = String(frac.prefix(Int(max(scale, 0))))
+        let s = (negative ? "-" : "") + String(parts[0]) + (frac.isEmpty ? "" : "." + frac)
+        return ConnectDecimal(s) ?? d
+    }
+}

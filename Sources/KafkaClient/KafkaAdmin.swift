@@ -1,0 +1,189 @@
+import CRdKafka
+import Foundation
+
+/// Admin operations (metadata, topic creation and inspection) on a client handle of its own.
+///
+/// Each call blocks its caller until the broker answers, so the async versions run on a private queue.
+public final class KafkaAdmin: @unchecked Sendable {
+    private let handle: OpaquePointer  // rd_kafka_t, owned; destroyed in close()
+    private let queue = DispatchQueue(label: "rdkafka-admin", attributes: .concurrent)
+    private let closeLock = NSLock()
+    private var isClosed = false
+
+    public struct TopicDescription: Sendable {
+        public let name: String
+        public let partitions: Int
+    }
+
+    public struct NewTopic: Sendable {
+        public let name: String
+        public let partitions: Int32
+        public let replicationFactor: Int32
+        public let config: [(String, String)]
+        public init(name: String, partitions: Int32, replicationFactor: Int32, config: [(String, String)] = []) {
+            self.name = name
+            self.partitions = partitions
+            self.replicationFactor = replicationFactor
+            self.config = config
+        }
+    }
+
+    public init(config: KafkaConfig) throws(KafkaError) {
+        let conf = try config.makeConf()
+        var errstr = [CChar](repeating: 0, count: 512)
+        guard let rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, &errstr, errstr.count) else {
+            rd_kafka_conf_destroy(conf)
+            throw KafkaError.local("Could not create Kafka admin client: \(cString(errstr))")
+        }
+        handle = rk
+    }
+
+    deinit { close() }
+
+    public func close() {
+        closeLock.lock()
+        defer { closeLock.unlock() }
+        if !isClosed {
+            isClosed = true
+            rd_kafka_destroy(handle)
+        }
+    }
+
+    private func run<T: Sendable>(_ body: @escaping @Sendable () throws(KafkaError) -> T) async throws(KafkaError) -> T {
+        let r: Result<T, KafkaError> = await withCheckedContinuation { cont in
+            queue.async {
+                do throws(KafkaError) { cont.resume(returning: .success(try body())) } catch {
+                    cont.resume(returning: .failure(error))
+                }
+            }
+        }
+        return try r.get()
+    }
+
+    /// The cluster id the brokers report.
+    public func clusterId(timeoutMs: Int32 = 10_000) async throws(KafkaError) -> String {
+        try await run { [self] () throws(KafkaError) -> String in
+            guard let p = rd_kafka_clusterid(handle, timeoutMs) else {
+                throw KafkaError(RD_KAFKA_RESP_ERR__TIMED_OUT, message: "Timed out asking the Kafka cluster for its id")
+            }
+            defer { rd_kafka_mem_free(handle, p) }
+            return String(cString: p)
+        }
+    }
+
+    /// All topics with their partition counts.
+    public func topics(timeoutMs: Int32 = 10_000) async throws(KafkaError) -> [String: TopicDescription] {
+        try await run { [self] () throws(KafkaError) -> [String: TopicDescription] in
+            var md: UnsafePointer<rd_kafka_metadata>? = nil
+            let err = rd_kafka_metadata(handle, 1, nil, &md, timeoutMs)
+            guard err == RD_KAFKA_RESP_ERR_NO_ERROR, let md else { throw KafkaError(err) }
+            defer { rd_kafka_metadata_destroy(md) }
+            var out: [String: TopicDescription] = [:]
+            for i in 0..<Int(md.pointee.topic_cnt) {
+                let t = md.pointee.topics[i]
+                if t.err != RD_KAFKA_RESP_ERR_NO_ERROR { continue }
+                let name = String(cString: t.topic)
+                out[name] = TopicDescription(name: name, partitions: Int(t.partition_cnt))
+            }
+            return out
+        }
+    }
+
+    /// Creates topics; a topic that already exists is not an error.
+    public func createTopics(_ topics: [NewTopic], timeoutMs: Int32 = 30_000) async throws(KafkaError) {
+        try await run { [self] () throws(KafkaError) in
+            var errstr = [CChar](repeating: 0, count: 512)
+            var newTopics: [OpaquePointer?] = []
+            defer { for t in newTopics { rd_kafka_NewTopic_destroy(t) } }
+            for t in topics {
+                guard let nt = rd_kafka_NewTopic_new(t.name, t.partitions, t.replicationFactor, &errstr, errstr.count)
+                else { throw KafkaError.local("Invalid topic \(t.name): \(cString(errstr))") }
+                newTopics.append(nt)
+                for (k, v) in t.config { rd_kafka_NewTopic_set_config(nt, k, v) }
+            }
+            let rq = rd_kafka_queue_new(handle)
+            defer { rd_kafka_queue_destroy(rq) }
+            let opts = rd_kafka_AdminOptions_new(handle, RD_KAFKA_ADMIN_OP_CREATETOPICS)
+            defer { rd_kafka_AdminOptions_destroy(opts) }
+            rd_kafka_AdminOptions_set_request_timeout(opts, timeoutMs, &errstr, errstr.count)
+            rd_kafka_CreateTopics(handle, &newTopics, newTopics.count, opts, rq)
+            guard let ev = rd_kafka_queue_poll(rq, timeoutMs + 5000) else {
+                throw KafkaError(RD_KAFKA_RESP_ERR__TIMED_OUT, message: "Timed out creating topics")
+            }
+            defer { rd_kafka_event_destroy(ev) }
+            let e = rd_kafka_event_error(ev)
+            if e != RD_KAFKA_RESP_ERR_NO_ERROR {
+                throw KafkaError(e, message: String(cString: rd_kafka_event_error_string(ev)))
+            }
+            let res = rd_kafka_event_CreateTopics_result(ev)
+            var cnt = 0
+            guard let results = rd_kafka_CreateTopics_result_topics(res, &cnt) else { return }
+            for i in 0..<cnt {
+                let r = results[i]
+                let err = rd_kafka_topic_result_error(r)
+                if err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS {
+                    let name = String(cString: rd_kafka_topic_result_name(r))
+                    let msg = rd_kafka_topic_result_error_string(r).map { String(cString: $0) } ?? ""
+                    throw KafkaError(err, message: "Could not create topic \(name): \(msg)")
+                }
+            }
+        }
+    }
+
+    /// Deletes topics (used by tests and tools); unknown topics are not an error.
+    public func deleteTopics(_ names: [String], timeoutMs: Int32 = 30_000) async throws(KafkaError) {
+        try await run { [self] () throws(KafkaError) in
+            var dts: [OpaquePointer?] = names.map { rd_kafka_DeleteTopic_new($0) }
+            defer { for t in dts { rd_kafka_DeleteTopic_destroy(t) } }
+            let rq = rd_kafka_queue_new(handle)
+            defer { rd_kafka_queue_destroy(rq) }
+            rd_kafka_DeleteTopics(handle, &dts, dts.count, nil, rq)
+            guard let ev = rd_kafka_queue_poll(rq, timeoutMs) else {
+                throw KafkaError(RD_KAFKA_RESP_ERR__TIMED_OUT, message: "Timed out deleting topics")
+            }
+            rd_kafka_event_destroy(ev)
+        }
+    }
+
+    /// The configuration entries the broker reports for a topic.
+    ///
+    /// Some brokers (Tansu) report only keys set explicitly, so an absent key means "unknown", not "default".
+    public func topicConfig(_ topic: String, timeoutMs: Int32 = 10_000) async throws(KafkaError) -> [String: String] {
+        try await run { [self] () throws(KafkaError) -> [String: String] in
+            var errstr = [CChar](repeating: 0, count: 512)
+            var res: [OpaquePointer?] = [rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, topic)]
+            defer { rd_kafka_ConfigResource_destroy(res[0]) }
+            let rq = rd_kafka_queue_new(handle)
+            defer { rd_kafka_queue_destroy(rq) }
+            let opts = rd_kafka_AdminOptions_new(handle, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS)
+            defer { rd_kafka_AdminOptions_destroy(opts) }
+            rd_kafka_AdminOptions_set_request_timeout(opts, timeoutMs, &errstr, errstr.count)
+            rd_kafka_DescribeConfigs(handle, &res, 1, opts, rq)
+            guard let ev = rd_kafka_queue_poll(rq, timeoutMs + 5000) else {
+                throw KafkaError(RD_KAFKA_RESP_ERR__TIMED_OUT, message: "Timed out describing topic \(topic)")
+            }
+            defer { rd_kafka_event_destroy(ev) }
+            let e = rd_kafka_event_error(ev)
+            if e != RD_KAFKA_RESP_ERR_NO_ERROR {
+                throw KafkaError(e, message: String(cString: rd_kafka_event_error_string(ev)))
+            }
+            var cnt = 0
+            guard let rs = rd_kafka_DescribeConfigs_result_resources(rd_kafka_event_DescribeConfigs_result(ev), &cnt),
+                cnt > 0
+            else { return [:] }
+            let rerr = rd_kafka_ConfigResource_error(rs[0])
+            if rerr != RD_KAFKA_RESP_ERR_NO_ERROR {
+                throw KafkaError(rerr, message: rd_kafka_ConfigResource_error_string(rs[0]).map { String(cString: $0) })
+            }
+            var n = 0
+            var out: [String: String] = [:]
+            if let entries = rd_kafka_ConfigResource_configs(rs[0], &n) {
+                for i in 0..<n {
+                    let name = String(cString: rd_kafka_ConfigEntry_name(entries[i]))
+                    if let v = rd_kafka_ConfigEntry_value(entries[i]) { out[name] = String(cString: v) }
+                }
+            }
+            return out
+        }
+    }
+}

@@ -1,0 +1,248 @@
+import CRdKafka
+import Foundation
+import Synchronization
+
+/// A librdkafka consumer, used either with manual assignment (internal topics) or a consumer group
+/// (sink tasks).
+///
+/// Every call that can wait runs on this consumer's own serial dispatch queue, never on Swift's
+/// cooperative pool. librdkafka calls the rebalance callback only from inside `rd_kafka_consumer_poll`,
+/// that is on that same queue, so the callback and the poll share state without further locking.
+public final class KafkaConsumer: @unchecked Sendable {
+    private let handle: OpaquePointer  // rd_kafka_t, owned; destroyed in close()
+    private let queue: DispatchQueue
+    private let rebalance: RebalanceState  // outlives `handle`: released after rd_kafka_destroy
+    private let closed = Mutex(false)
+
+    /// Rebalance events collected by the C callback between two polls. Touched only on `queue`.
+    final class RebalanceState: @unchecked Sendable {
+        var events: [ConsumerEvent] = []
+    }
+
+    public init(config: KafkaConfig) throws(KafkaError) {
+        let conf = try config.makeConf()
+        let rebalance = RebalanceState()
+        // The opaque is unretained: `self.rebalance` keeps the box alive until after rd_kafka_destroy.
+        rd_kafka_conf_set_opaque(conf, Unmanaged.passUnretained(rebalance).toOpaque())
+        if config["group.id"] != nil {
+            rd_kafka_conf_set_rebalance_cb(conf, rebalanceCallback)
+        }
+        var errstr = [CChar](repeating: 0, count: 512)
+        guard let rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, &errstr, errstr.count) else {
+            rd_kafka_conf_destroy(conf)
+            throw KafkaError.local("Could not create Kafka consumer: \(cString(errstr))")
+        }
+        // Route everything (messages, errors, rebalances) through rd_kafka_consumer_poll.
+        rd_kafka_poll_set_consumer(rk)
+        self.handle = rk
+        self.rebalance = rebalance
+        self.queue = DispatchQueue(label: "rdkafka-consumer")
+    }
+
+    deinit { close() }
+
+    /// Assigns partitions with explicit start offsets (`nil` offset = beginning).
+    public func assign(_ partitions: [(KafkaPartition, Int64?)]) throws(KafkaError) {
+        let list = makeList(partitions.map { ($0.0, $0.1 ?? Int64(RD_KAFKA_OFFSET_BEGINNING)) })
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        let err = rd_kafka_assign(handle, list)
+        if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(err) }
+    }
+
+    /// Joins the group given by `group.id`; topics starting with `^` are regular expressions.
+    public func subscribe(_ topics: [String]) throws(KafkaError) {
+        let list = makeList(topics.map { (KafkaPartition($0, -1), Int64(RD_KAFKA_OFFSET_INVALID)) })
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        let err = rd_kafka_subscribe(handle, list)
+        if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(err) }
+    }
+
+    /// Blocking poll: waits up to `timeoutMs` for the first event, then takes whatever else is ready, up
+    /// to `maxEvents`. Call from a thread that may block, or use `poll(maxEvents:timeoutMs:) async`.
+    public func pollBlocking(maxEvents: Int, timeoutMs: Int32) -> [ConsumerEvent] {
+        var events: [ConsumerEvent] = []
+        var wait = timeoutMs
+        while events.count < maxEvents {
+            guard let m = rd_kafka_consumer_poll(handle, wait) else {
+                if !rebalance.events.isEmpty {
+                    events.append(contentsOf: rebalance.events)
+                    rebalance.events.removeAll()
+                    wait = 0
+                    continue
+                }
+                break
+            }
+            if !rebalance.events.isEmpty {
+                events.append(contentsOf: rebalance.events)
+                rebalance.events.removeAll()
+            }
+            events.append(Self.event(from: m.pointee))
+            rd_kafka_message_destroy(m)
+            wait = 0
+        }
+        return events
+    }
+
+    /// `pollBlocking` on this consumer's own queue.
+    public func poll(maxEvents: Int = 1000, timeoutMs: Int32 = 100) async -> [ConsumerEvent] {
+        await withCheckedContinuation { cont in
+            queue.async { [self] in
+                cont.resume(returning: closed.withLock { $0 } ? [] : pollBlocking(maxEvents: maxEvents, timeoutMs: timeoutMs))
+            }
+        }
+    }
+
+    /// Commits `offsets` (the next offset to read, per partition) to the group, synchronously.
+    public func commit(_ offsets: [KafkaPartition: Int64]) async throws(KafkaError) {
+        guard !offsets.isEmpty else { return }
+        let result: KafkaError? = await withCheckedContinuation { cont in
+            queue.async { [self] in
+                let list = makeList(offsets.map { ($0.key, $0.value) })
+                defer { rd_kafka_topic_partition_list_destroy(list) }
+                let err = rd_kafka_commit(handle, list, 0)
+                cont.resume(returning: err == RD_KAFKA_RESP_ERR_NO_ERROR ? nil : KafkaError(err))
+            }
+        }
+        if let result { throw result }
+    }
+
+    /// The group's committed offsets for `partitions` (partitions with none are left out).
+    public func committed(_ partitions: [KafkaPartition], timeoutMs: Int32 = 10_000) async throws(KafkaError)
+        -> [KafkaPartition: Int64]
+    {
+        let result: Result<[KafkaPartition: Int64], KafkaError> = await withCheckedContinuation { cont in
+            queue.async { [self] in
+                let list = makeList(partitions.map { ($0, Int64(RD_KAFKA_OFFSET_INVALID)) })
+                defer { rd_kafka_topic_partition_list_destroy(list) }
+                let err = rd_kafka_committed(handle, list, timeoutMs)
+                if err != RD_KAFKA_RESP_ERR_NO_ERROR { return cont.resume(returning: .failure(KafkaError(err))) }
+                var out: [KafkaPartition: Int64] = [:]
+                for e in readList(list) where e.1 >= 0 { out[e.0] = e.1 }
+                cont.resume(returning: .success(out))
+            }
+        }
+        return try result.get()
+    }
+
+    public func pause(_ partitions: [KafkaPartition]) {
+        let list = makeList(partitions.map { ($0, Int64(RD_KAFKA_OFFSET_INVALID)) })
+        rd_kafka_pause_partitions(handle, list)
+        rd_kafka_topic_partition_list_destroy(list)
+    }
+
+    public func resume(_ partitions: [KafkaPartition]) {
+        let list = makeList(partitions.map { ($0, Int64(RD_KAFKA_OFFSET_INVALID)) })
+        rd_kafka_resume_partitions(handle, list)
+        rd_kafka_topic_partition_list_destroy(list)
+    }
+
+    /// Moves the fetch position of assigned partitions.
+    public func seek(_ offsets: [KafkaPartition: Int64]) throws(KafkaError) {
+        let list = makeList(offsets.map { ($0.key, $0.value) })
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        if let error = rd_kafka_seek_partitions(handle, list, 5000) { throw KafkaError(consuming: error) }
+    }
+
+    /// Leaves the group (if any) and destroys the client. Idempotent; waits for a poll in progress.
+    public func close() {
+        let first = closed.withLock { c -> Bool in
+            defer { c = true }
+            return !c
+        }
+        guard first else { return }
+        queue.sync {
+            _ = rd_kafka_consumer_close(handle)
+            rd_kafka_destroy(handle)
+        }
+    }
+
+    private static func event(from msg: rd_kafka_message_t) -> ConsumerEvent {
+        let topic = msg.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
+        switch msg.err {
+        case RD_KAFKA_RESP_ERR_NO_ERROR:
+            break
+        case RD_KAFKA_RESP_ERR__PARTITION_EOF:
+            return .partitionEOF(KafkaPartition(topic, msg.partition), offset: msg.offset)
+        default:
+            var text: String? = nil
+            if msg.err != RD_KAFKA_RESP_ERR__PARTITION_EOF, let p = msg.payload, msg.len > 0 {
+                text = String(decoding: UnsafeRawBufferPointer(start: p, count: msg.len), as: UTF8.self)
+            }
+            return .error(KafkaError(msg.err, message: text))
+        }
+        let key = msg.key.map { Array(UnsafeRawBufferPointer(start: $0, count: msg.key_len)) }
+        let value = msg.payload.map { Array(UnsafeRawBufferPointer(start: $0, count: msg.len)) }
+        var headers: [KafkaHeader] = []
+        var hdrs: OpaquePointer? = nil
+        var mutableMsg = msg
+        if rd_kafka_message_headers(&mutableMsg, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR, let hdrs {
+            var idx = 0
+            var name: UnsafePointer<CChar>? = nil
+            var valuePtr: UnsafeRawPointer? = nil
+            var size = 0
+            while rd_kafka_header_get_all(hdrs, idx, &name, &valuePtr, &size) == RD_KAFKA_RESP_ERR_NO_ERROR {
+                headers.append(
+                    KafkaHeader(
+                        key: String(cString: name!),
+                        value: valuePtr.map { Array(UnsafeRawBufferPointer(start: $0, count: size)) }))
+                idx += 1
+            }
+        }
+        var tsType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
+        let ts = rd_kafka_message_timestamp(&mutableMsg, &tsType)
+        let typeName: String
+        switch tsType {
+        case RD_KAFKA_TIMESTAMP_CREATE_TIME: typeName = "CreateTime"
+        case RD_KAFKA_TIMESTAMP_LOG_APPEND_TIME: typeName = "LogAppendTime"
+        default: typeName = "NoTimestampType"
+        }
+        return .message(
+            KafkaMessage(
+                topic: topic, partition: msg.partition, offset: msg.offset, key: key, value: value, headers: headers,
+                timestamp: ts >= 0 ? ts : nil, timestampType: typeName))
+    }
+}
+
+/// librdkafka calls this only from inside rd_kafka_consumer_poll (on the consumer's queue). It applies
+/// the new assignment at once (eager or cooperative) and records the change for the Swift side.
+private func rebalanceCallback(
+    rk: OpaquePointer?, err: rd_kafka_resp_err_t, partitions: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?,
+    opaque: UnsafeMutableRawPointer?
+) {
+    guard let rk, let opaque else { return }
+    let state = Unmanaged<KafkaConsumer.RebalanceState>.fromOpaque(opaque).takeUnretainedValue()
+    let tps = partitions.map { readList($0).map(\.0) } ?? []
+    let cooperative = String(cString: rd_kafka_rebalance_protocol(rk)) == "COOPERATIVE"
+    if err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS {
+        if cooperative {
+            if let e = rd_kafka_incremental_assign(rk, partitions) { rd_kafka_error_destroy(e) }
+        } else {
+            rd_kafka_assign(rk, partitions)
+        }
+        state.events.append(.assigned(tps))
+    } else {
+        if cooperative {
+            if let e = rd_kafka_incremental_unassign(rk, partitions) { rd_kafka_error_destroy(e) }
+        } else {
+            rd_kafka_assign(rk, nil)
+        }
+        state.events.append(.revoked(tps))
+    }
+}
+
+/// Creates a partition list; the caller destroys it.
+func makeList(_ entries: [(KafkaPartition, Int64)]) -> UnsafeMutablePointer<rd_kafka_topic_partition_list_t> {
+    let list = rd_kafka_topic_partition_list_new(Int32(max(entries.count, 1)))!
+    for (tp, offset) in entries {
+        let e = rd_kafka_topic_partition_list_add(list, tp.topic, tp.partition)!
+        e.pointee.offset = offset
+    }
+    return list
+}
+
+func readList(_ list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) -> [(KafkaPartition, Int64)] {
+    (0..<Int(list.pointee.cnt)).map { i in
+        let e = list.pointee.elems[i]
+        return (KafkaPartition(String(cString: e.topic), e.partition), e.offset)
+    }
+}

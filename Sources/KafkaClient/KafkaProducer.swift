@@ -1,0 +1,167 @@
+import CRdKafka
+import Foundation
+import Synchronization
+
+/// A librdkafka producer.
+///
+/// `produce` never blocks: it hands the record to librdkafka and returns. Delivery reports arrive as
+/// events on librdkafka's main queue, which a dedicated thread of ours polls (librdkafka enqueues, we
+/// poll: no C callbacks), and are passed in batches to `onDelivery` on that thread.
+///
+/// Threads: `produce` may be called from any thread (librdkafka's produce API is thread-safe).
+/// `rd_kafka_t` is owned by this object and destroyed in `close()` after the poll thread has stopped.
+public final class KafkaProducer: @unchecked Sendable {
+    private let handle: OpaquePointer  // rd_kafka_t, owned
+    private let mainQueue: OpaquePointer  // rd_kafka_queue_t, owned (released in close)
+    private let onDelivery: @Sendable ([DeliveryReport]) -> Void
+    private let onError: @Sendable (KafkaError) -> Void
+    private let state = Mutex(State())
+    private let pollerDone = DispatchSemaphore(value: 0)
+
+    private struct State {
+        var closed = false
+        var fatal: KafkaError?
+    }
+
+    /// - Parameters:
+    ///   - config: librdkafka properties.
+    ///   - onDelivery: called on the poll thread with each batch of delivery reports.
+    ///   - onError: called on the poll thread with client-level errors (broker down, fatal errors).
+    public init(
+        config: KafkaConfig,
+        onDelivery: @escaping @Sendable ([DeliveryReport]) -> Void = { _ in },
+        onError: @escaping @Sendable (KafkaError) -> Void = { _ in }
+    ) throws(KafkaError) {
+        let conf = try config.makeConf()
+        rd_kafka_conf_set_events(conf, Int32(RD_KAFKA_EVENT_DR | RD_KAFKA_EVENT_ERROR))
+        var errstr = [CChar](repeating: 0, count: 512)
+        guard let rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, &errstr, errstr.count) else {
+            // rd_kafka_new only takes ownership of conf on success.
+            rd_kafka_conf_destroy(conf)
+            throw KafkaError.local(
+                "Could not create Kafka producer: "
+                    + String(decoding: errstr.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        }
+        self.handle = rk
+        self.mainQueue = rd_kafka_queue_get_main(rk)
+        self.onDelivery = onDelivery
+        self.onError = onError
+        let thread = Thread { [self] in self.pollLoop() }
+        thread.name = "rdkafka-producer-poll"
+        thread.start()
+    }
+
+    deinit {
+        close(flushTimeoutMs: 0)
+    }
+
+    /// The first fatal error the client reported, if any; a producer with a fatal error must be recreated.
+    public var fatalError: KafkaError? { state.withLock { $0.fatal } }
+
+    /// Enqueues one record. Throws `_QUEUE_FULL` (retriable) when librdkafka's buffer is full.
+    public func produce(_ message: ProducerMessage, token: UInt) throws(KafkaError) {
+        var headers: OpaquePointer? = nil
+        if !message.headers.isEmpty {
+            headers = rd_kafka_headers_new(message.headers.count)
+            for h in message.headers {
+                if let v = h.value {
+                    _ = v.withUnsafeBytes { rd_kafka_header_add(headers, h.key, -1, $0.baseAddress, $0.count) }
+                } else {
+                    _ = rd_kafka_header_add(headers, h.key, -1, nil, 0)
+                }
+            }
+        }
+        let err: rd_kafka_resp_err_t = message.topic.withCString { topic in
+            withOptionalBytes(message.key) { key in
+                withOptionalBytes(message.value) { value in
+                    var vus = [rd_kafka_vu_t](repeating: rd_kafka_vu_t(), count: 8)
+                    var n = 0
+                    tributary_vu_topic(&vus[n], topic); n += 1
+                    if let p = message.partition { tributary_vu_partition(&vus[n], p); n += 1 }
+                    if let key { tributary_vu_key(&vus[n], key.baseAddress, key.count); n += 1 }
+                    if let value { tributary_vu_value(&vus[n], value.baseAddress, value.count); n += 1 }
+                    // Copy the payload: the Swift arrays do not outlive this call.
+                    tributary_vu_msgflags(&vus[n], RD_KAFKA_MSG_F_COPY); n += 1
+                    tributary_vu_opaque(&vus[n], UnsafeMutableRawPointer(bitPattern: token)); n += 1
+                    if let ts = message.timestamp { tributary_vu_timestamp(&vus[n], ts); n += 1 }
+                    if let headers { tributary_vu_headers(&vus[n], headers); n += 1 }
+                    guard let error = rd_kafka_produceva(handle, &vus, n) else { return RD_KAFKA_RESP_ERR_NO_ERROR }
+                    let code = rd_kafka_error_code(error)
+                    rd_kafka_error_destroy(error)
+                    return code
+                }
+            }
+        }
+        if err != RD_KAFKA_RESP_ERR_NO_ERROR {
+            // On failure librdkafka did not take the headers.
+            if let headers { rd_kafka_headers_destroy(headers) }
+            throw KafkaError(err)
+        }
+    }
+
+    /// Waits until every enqueued record is delivered or failed. Returns false on timeout.
+    @discardableResult
+    public func flush(timeoutMs: Int32) -> Bool {
+        rd_kafka_flush(handle, timeoutMs) == RD_KAFKA_RESP_ERR_NO_ERROR
+    }
+
+    /// Records enqueued but not yet delivered.
+    public var outstanding: Int { Int(rd_kafka_outq_len(handle)) }
+
+    /// Flushes, stops the poll thread and destroys the client. Idempotent.
+    public func close(flushTimeoutMs: Int32 = 5000) {
+        let first = state.withLock { s -> Bool in
+            defer { s.closed = true }
+            return !s.closed
+        }
+        guard first else { return }
+        if flushTimeoutMs > 0 { rd_kafka_flush(handle, flushTimeoutMs) }
+        pollerDone.wait()
+        rd_kafka_queue_destroy(mainQueue)
+        rd_kafka_destroy(handle)
+    }
+
+    private func pollLoop() {
+        var reports: [DeliveryReport] = []
+        while !state.withLock({ $0.closed }) {
+            guard let ev = rd_kafka_queue_poll(mainQueue, 100) else { continue }
+            switch rd_kafka_event_type(ev) {
+            case Int32(RD_KAFKA_EVENT_DR):
+                reports.removeAll(keepingCapacity: true)
+                while let m = rd_kafka_event_message_next(ev) {
+                    let msg = m.pointee
+                    reports.append(
+                        DeliveryReport(
+                            token: UInt(bitPattern: msg._private), partition: msg.partition, offset: msg.offset,
+                            error: msg.err == RD_KAFKA_RESP_ERR_NO_ERROR ? nil : KafkaError(msg.err)))
+                }
+                onDelivery(reports)
+            case Int32(RD_KAFKA_EVENT_ERROR):
+                var error = KafkaError(rd_kafka_event_error(ev), message: String(cString: rd_kafka_event_error_string(ev)))
+                if rd_kafka_event_error_is_fatal(ev) != 0 {
+                    var buf = [CChar](repeating: 0, count: 512)
+                    let code = rd_kafka_fatal_error(handle, &buf, buf.count)
+                    error = KafkaError(
+                        code, message: String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+                    let e = error
+                    state.withLock { if $0.fatal == nil { $0.fatal = e } }
+                }
+                onError(error)
+            default:
+                break
+            }
+            rd_kafka_event_destroy(ev)
+        }
+        pollerDone.signal()
+    }
+}
+
+@inline(__always)
+func withOptionalBytes<R>(_ bytes: [UInt8]?, _ body: (UnsafeRawBufferPointer?) -> R) -> R {
+    guard let bytes else { return body(nil) }
+    return bytes.withUnsafeBytes { body($0) }
+}
+
+func cString(_ buf: [CChar]) -> String {
+    String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+}

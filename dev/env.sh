@@ -1,0 +1,20 @@
+# Shared settings for the dev scripts; sourced, never run.
+# Everything heavy (venv, librdkafka build, service data) lives in a cache outside the repository,
+# so a second run reuses it and a fresh clone never commits it.
+TRIB_CACHE=${TRIBUTARY_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/tributary}
+KAFKA_PORT=${KAFKA_PORT:-19092}
+PG_PORT=${PG_PORT:-55432}
+S3_PORT=${S3_PORT:-19000}
+PG_PASSWORD=${PG_PASSWORD:-tributary-dev}
+RDK_DIR=$TRIB_CACHE/librdkafka
+VENV=$TRIB_CACHE/venv
+mkdir -p "$TRIB_CACHE/logs"
+
+# librdkafka: prefer a system one that is new enough, else our cached build (see dev/setup.sh).
+if ! pkg-config --atleast-version=2.2.0 rdkafka 2>/dev/null && [ -f "$RDK_DIR/lib/pkgconfig/rdkafka.pc" ]; then
+  export PKG_CONFIG_PATH=$RDK_DIR/lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}
+  export LD_LIBRARY_PATH=$RDK_DIR/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+  RDK_LINK_FLAGS=(-Xlinker -rpath -Xlinker "$RDK_DIR/lib")
+else
+  RDK_LINK_FLAGS=()
+fi
