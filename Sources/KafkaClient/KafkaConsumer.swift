@@ -76,7 +76,7 @@ public final class KafkaConsumer: @unchecked Sendable {
                 events.append(contentsOf: rebalance.events)
                 rebalance.events.removeAll()
             }
-            events.append(Self.event(from: m.pointee))
+            events.append(Self.event(from: m))
             rd_kafka_message_destroy(m)
             wait = 0
         }
@@ -156,7 +156,10 @@ public final class KafkaConsumer: @unchecked Sendable {
         }
     }
 
-    private static func event(from msg: rd_kafka_message_t) -> ConsumerEvent {
+    /// `m` must be librdkafka's own pointer: the header and timestamp accessors reach the internal
+    /// message that encloses it, so a copy of the struct would make them read garbage.
+    private static func event(from m: UnsafeMutablePointer<rd_kafka_message_t>) -> ConsumerEvent {
+        let msg = m.pointee
         let topic = msg.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
         switch msg.err {
         case RD_KAFKA_RESP_ERR_NO_ERROR:
@@ -174,8 +177,7 @@ public final class KafkaConsumer: @unchecked Sendable {
         let value = msg.payload.map { Array(UnsafeRawBufferPointer(start: $0, count: msg.len)) }
         var headers: [KafkaHeader] = []
         var hdrs: OpaquePointer? = nil
-        var mutableMsg = msg
-        if rd_kafka_message_headers(&mutableMsg, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR, let hdrs {
+        if rd_kafka_message_headers(m, &hdrs) == RD_KAFKA_RESP_ERR_NO_ERROR, let hdrs {
             var idx = 0
             var name: UnsafePointer<CChar>? = nil
             var valuePtr: UnsafeRawPointer? = nil
@@ -189,7 +191,7 @@ public final class KafkaConsumer: @unchecked Sendable {
             }
         }
         var tsType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
-        let ts = rd_kafka_message_timestamp(&mutableMsg, &tsType)
+        let ts = rd_kafka_message_timestamp(m, &tsType)
         let typeName: String
         switch tsType {
         case RD_KAFKA_TIMESTAMP_CREATE_TIME: typeName = "CreateTime"

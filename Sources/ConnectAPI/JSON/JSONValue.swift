@@ -49,7 +49,7 @@ public enum JSONValue: Sendable, Hashable {
 }
 
 /// A JSON object with its members in order. Lookups are linear: the objects we handle are small.
-public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral {
+public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral, ExpressibleByArrayLiteral {
     public struct Member: Sendable, Hashable {
         public var key: String
         public var value: JSONValue
@@ -61,6 +61,10 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
         for (k, v) in pairs { self[k] = v }
     }
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
+        self.init(elements)
+    }
+    /// `[("a", 1), ("b", 2)]`: an object with members in exactly this order.
+    public init(arrayLiteral elements: (String, JSONValue)...) {
         self.init(elements)
     }
 

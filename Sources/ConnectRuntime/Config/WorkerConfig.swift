@@ -1,0 +1,148 @@
+import ConnectAPI
+import KafkaClient
+
+/// The worker's configuration, with Kafka Connect's distributed-mode property names.
+public struct WorkerConfig: Sendable {
+    public let raw: [String: String]
+    public let bootstrapServers: String
+    public let groupId: String
+    public let configTopic: String
+    public let offsetTopic: String
+    public let statusTopic: String
+    public let configReplicationFactor: Int32
+    public let offsetPartitions: Int32
+    public let offsetReplicationFactor: Int32
+    public let statusPartitions: Int32
+    public let statusReplicationFactor: Int32
+    public let offsetFlushIntervalMs: Int64
+    public let offsetFlushTimeoutMs: Int64
+    public let taskShutdownTimeoutMs: Int64
+    public let listeners: [(host: String, port: Int)]
+    public let advertisedHost: String
+    public let advertisedPort: Int
+    public let topicTrackingEnabled: Bool
+    public let topicTrackingAllowReset: Bool
+
+    public static let configDef = ConfigDef()
+        .define("bootstrap.servers", .list, defaultValue: "localhost:9092", importance: .high,
+            documentation: "A list of host/port pairs to use for establishing the initial connection to the Kafka cluster.")
+        .define("group.id", .string, importance: .high,
+            documentation: "A unique string that identifies the Connect cluster group this worker belongs to.")
+        .define("config.storage.topic", .string, importance: .high,
+            documentation: "The name of the Kafka topic where connector configurations are stored")
+        .define("offset.storage.topic", .string, importance: .high,
+            documentation: "The name of the Kafka topic where source connector offsets are stored")
+        .define("status.storage.topic", .string, importance: .high,
+            documentation: "The name of the Kafka topic where connector and task status are stored")
+        .define("config.storage.replication.factor", .short, defaultValue: "3", importance: .low,
+            documentation: "Replication factor used when creating the configuration storage topic (-1: broker default)")
+        .define("offset.storage.partitions", .int, defaultValue: "25", importance: .low,
+            documentation: "The number of partitions used when creating the offset storage topic (-1: broker default)")
+        .define("offset.storage.replication.factor", .short, defaultValue: "3", importance: .low,
+            documentation: "Replication factor used when creating the offset storage topic (-1: broker default)")
+        .define("status.storage.partitions", .int, defaultValue: "5", importance: .low,
+            documentation: "The number of partitions used when creating the status storage topic (-1: broker default)")
+        .define("status.storage.replication.factor", .short, defaultValue: "3", importance: .low,
+            documentation: "Replication factor used when creating the status storage topic (-1: broker default)")
+        .define("key.converter", .class, importance: .high,
+            documentation: "Converter class used to convert between Kafka Connect format and the serialized form that is written to Kafka.")
+        .define("value.converter", .class, importance: .high,
+            documentation: "Converter class used to convert between Kafka Connect format and the serialized form that is written to Kafka.")
+        .define("header.converter", .class, defaultValue: "org.apache.kafka.connect.storage.SimpleHeaderConverter",
+            importance: .low, documentation: "HeaderConverter class used to convert between Kafka Connect format and the serialized form that is written to Kafka.")
+        .define("offset.flush.interval.ms", .long, defaultValue: "60000", validator: .range(atLeast: 1), importance: .low,
+            documentation: "Interval at which to try committing offsets for tasks.")
+        .define("offset.flush.timeout.ms", .long, defaultValue: "5000", validator: .range(atLeast: 1), importance: .low,
+            documentation: "Maximum number of milliseconds to wait for records to flush and partition offset data to be committed to offset storage before cancelling the process and restoring the offset data to be committed in a future attempt.")
+        .define("task.shutdown.graceful.timeout.ms", .long, defaultValue: "5000", importance: .low,
+            documentation: "Amount of time to wait for tasks to shutdown gracefully.")
+        .define("listeners", .list, defaultValue: "http://:8083", importance: .low,
+            documentation: "List of comma-separated URIs the REST API will listen on.")
+        .define("rest.advertised.host.name", .string, defaultValue: .some(nil), importance: .low,
+            documentation: "If this is set, this is the hostname that will be given out to other workers to connect to.")
+        .define("rest.advertised.port", .int, defaultValue: .some(nil), importance: .low,
+            documentation: "If this is set, this is the port that will be given out to other workers to connect to.")
+        .define("topic.tracking.enable", .boolean, defaultValue: "true", importance: .low,
+            documentation: "Enable tracking the set of active topics per connector during runtime.")
+        .define("topic.tracking.allow.reset", .boolean, defaultValue: "true", importance: .low,
+            documentation: "If set to true, it allows user requests to reset the set of active topics per connector.")
+
+    /// Reads a properties file's pairs, then environment overrides (`CONNECT_*`), then explicit overrides.
+    public init(properties: [(String, String)], environment: [String: String] = [:], overrides: [(String, String)] = [])
+        throws(ConfigException)
+    {
+        var merged: [String: String] = [:]
+        for (k, v) in properties { merged[k] = v }
+        for (k, v) in PropertiesFile.environmentOverrides(environment) { merged[k] = v }
+        for (k, v) in overrides { merged[k] = v }
+        let c = try Self.configDef.parse(merged)
+        raw = merged
+        bootstrapServers = c.list("bootstrap.servers").joined(separator: ",")
+        groupId = c.string("group.id")!
+        configTopic = c.string("config.storage.topic")!
+        offsetTopic = c.string("offset.storage.topic")!
+        statusTopic = c.string("status.storage.topic")!
+        configReplicationFactor = Int32(c.int("config.storage.replication.factor") ?? 3)
+        offsetPartitions = Int32(c.int("offset.storage.partitions") ?? 25)
+        offsetReplicationFactor = Int32(c.int("offset.storage.replication.factor") ?? 3)
+        statusPartitions = Int32(c.int("status.storage.partitions") ?? 5)
+        statusReplicationFactor = Int32(c.int("status.storage.replication.factor") ?? 3)
+        offsetFlushIntervalMs = c.int64("offset.flush.interval.ms") ?? 60000
+        offsetFlushTimeoutMs = c.int64("offset.flush.timeout.ms") ?? 5000
+        taskShutdownTimeoutMs = c.int64("task.shutdown.graceful.timeout.ms") ?? 5000
+        topicTrackingEnabled = c.bool("topic.tracking.enable") ?? true
+        topicTrackingAllowReset = c.bool("topic.tracking.allow.reset") ?? true
+        var ls: [(String, Int)] = []
+        for l in c.list("listeners") {
+            guard l.hasPrefix("http://") else {
+                throw ConfigException(name: "listeners", value: l, reason: "only http:// listeners are supported")
+            }
+            let hostPort = l.dropFirst("http://".count)
+            guard let colon = hostPort.lastIndex(of: ":"), let port = Int(hostPort[hostPort.index(after: colon)...]) else {
+                throw ConfigException(name: "listeners", value: l, reason: "expected http://host:port")
+            }
+            ls.append((String(hostPort[..<colon]), port))
+        }
+        guard let first = ls.first else {
+            throw ConfigException(name: "listeners", value: "", reason: "at least one listener is required")
+        }
+        listeners = ls
+        advertisedHost = c.string("rest.advertised.host.name") ?? (first.0.isEmpty || first.0 == "0.0.0.0" ? Self.hostname() : first.0)
+        advertisedPort = c.int("rest.advertised.port") ?? first.1
+    }
+
+    /// `<advertised host>:<advertised port>`, as Kafka Connect names workers in statuses.
+    public var workerId: String { "\(advertisedHost):\(advertisedPort)" }
+
+    /// Client properties that librdkafka understands at the top level of the worker config.
+    private static let sharedClientKeys = [
+        "security.protocol", "sasl.mechanism", "sasl.mechanisms", "sasl.username", "sasl.password",
+        "ssl.ca.location", "ssl.certificate.location", "ssl.key.location", "ssl.key.password", "client.rack",
+    ]
+
+    /// Base librdkafka properties for a client of kind `prefix` ("producer", "consumer" or "admin"):
+    /// bootstrap servers and security settings, then the worker's `<prefix>.*` keys.
+    public func clientConfig(_ prefix: String) -> KafkaConfig {
+        var c = KafkaConfig([("bootstrap.servers", bootstrapServers)])
+        for k in Self.sharedClientKeys { if let v = raw[k] { c[k] = v } }
+        for (k, v) in raw.sorted(by: { $0.key < $1.key }) where k.hasPrefix(prefix + ".") {
+            c[String(k.dropFirst(prefix.count + 1))] = v
+        }
+        return c
+    }
+
+    /// Converter-related keys of the worker config (`key.converter*`, `value.converter*`, `header.converter*`).
+    public func converterConfig() -> [String: String] {
+        raw.filter { $0.key.hasPrefix("key.converter") || $0.key.hasPrefix("value.converter") || $0.key.hasPrefix("header.converter") }
+    }
+
+    static func hostname() -> String {
+        var buf = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buf, buf.count) == 0 else { return "localhost" }
+        return String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
+
+#if canImport(Glibc)
+    import Glibc
+#endif

@@ -1,0 +1,88 @@
+import ConnectAPI
+import Foundation
+
+/// `connectors.json`: connectors declared in a file, in the shape of `POST /connectors` bodies — a JSON
+/// array of `{"name":…,"config":{…}}`, or an object with a `connectors` array.
+public struct ConnectorsFile: Sendable {
+    public struct Entry: Sendable {
+        public let name: String
+        public let config: JSONObject
+        public let initialState: TargetState?
+    }
+    public let entries: [Entry]
+
+    public static func load(path: String) throws(RestError) -> ConnectorsFile {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw RestError(400, "\(path): cannot read the file")
+        }
+        return try parse(Array(data), source: path)
+    }
+
+    public static func parse(_ bytes: [UInt8], source: String) throws(RestError) -> ConnectorsFile {
+        let json: JSONValue
+        do { json = try JSONParser.parse(bytes) } catch { throw RestError(400, "\(source): invalid JSON: \(error)") }
+        let list: [JSONValue]
+        if let a = json.arrayValue { list = a } else if let a = json["connectors"]?.arrayValue { list = a } else {
+            throw RestError(400, "\(source): expected a JSON array of {\"name\":…,\"config\":{…}} objects")
+        }
+        var entries: [Entry] = []
+        var seen = Set<String>()
+        var problems: [String] = []
+        for (i, item) in list.enumerated() {
+            guard let name = item["name"]?.stringValue, !name.isEmpty else {
+                problems.append("\(source): entry \(i): missing \"name\"")
+                continue
+            }
+            if !seen.insert(name).inserted { problems.append("\(source): connector \(name): declared more than once") }
+            guard let c = item["config"]?.objectValue else {
+                problems.append("\(source): connector \(name): missing \"config\" object")
+                continue
+            }
+            var config = JSONObject()
+            for m in c {
+                switch m.value {
+                case .string: config[m.key] = m.value
+                case .int, .number, .bool: config[m.key] = .string(JSONWriter.string(m.value))
+                default: problems.append("\(source): connector \(name): key \(m.key): expected a string value")
+                }
+            }
+            if config["name"] == nil { config["name"] = .string(name) }
+            let state = item["initial_state"]?.stringValue.map { s -> TargetState in
+                s.uppercased() == "PAUSED" ? .paused : s.uppercased() == "STOPPED" ? .stopped : .started
+            }
+            entries.append(Entry(name: name, config: config, initialState: state))
+        }
+        if !problems.isEmpty { throw RestError(400, problems.joined(separator: "\n")) }
+        return ConnectorsFile(entries: entries)
+    }
+
+    /// Every problem of every entry, each prefixed with its connector; empty when the file is valid.
+    public func validate(with herder: Herder) async -> [String] {
+        var problems: [String] = []
+        for e in entries {
+            do { try await herder.validateForWrite(name: e.name, config: e.config) } catch {
+                let lines = error.message.split(separator: "\n").map(String.init)
+                    .filter { !$0.hasPrefix("Connector configuration is invalid") && !$0.hasPrefix("You can also find") }
+                problems += lines.map { "connector \(e.name): \($0)" }
+            }
+        }
+        return problems
+    }
+
+    /// Validates everything first; then creates missing connectors and updates changed ones (others are
+    /// left alone). Returns what it did; throws with every problem when anything is invalid.
+    public func apply(to herder: Herder) async throws(RestError) -> [String] {
+        let problems = await validate(with: herder)
+        if !problems.isEmpty {
+            throw RestError(400, "connectors file refused, nothing applied:\n" + problems.joined(separator: "\n"))
+        }
+        var done: [String] = []
+        for e in entries {
+            let current = try? await herder.connectorConfig(e.name).objectValue
+            if let current, Herder.stringMap(current) == Herder.stringMap(e.config) { continue }
+            _ = try await herder.putConnector(name: e.name, config: e.config, initialState: e.initialState, allowReplace: true)
+            done.append(current == nil ? "created \(e.name)" : "updated \(e.name)")
+        }
+        return done
+    }
+}

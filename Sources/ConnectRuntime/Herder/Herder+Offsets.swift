@@ -1,0 +1,100 @@
+import ConnectAPI
+import KafkaClient
+
+/// `GET/PATCH/DELETE /connectors/{c}/offsets` (KIP-875).
+extension Herder {
+    static let notStoppedMessage =
+        "Connectors must be in the STOPPED state before their offsets can be modified. This can be done for the specified connector by issuing a 'PUT' request to the '/connectors/%@/stop' endpoint"
+
+    public func offsets(_ name: String) async throws(RestError) -> JSONValue {
+        guard let config = snapshot.connectorConfigs[name] else { throw RestError(404, "Connector \(name) not found") }
+        let plugin = plugin(for: config)
+        if plugin?.type == .sink {
+            return .object(["offsets": .array(try await sinkOffsets(name, config: config))])
+        }
+        let entries = offsetStore?.offsets(connector: name) ?? []
+        return .object([
+            "offsets": .array(entries.map { .object([("partition", .object($0.partition)), ("offset", .object($0.offset))]) })
+        ])
+    }
+
+    private func sinkOffsets(_ name: String, config: JSONObject) async throws(RestError) -> [JSONValue] {
+        let topics = (config["topics"]?.stringValue ?? "").split(separator: ",").map { String($0).trimmingWhitespace() }
+        do {
+            let meta = try await admin!.topics()
+            var partitions: [KafkaPartition] = []
+            for t in topics { for p in 0..<(meta[t]?.partitions ?? 0) { partitions.append(KafkaPartition(t, Int32(p))) } }
+            guard !partitions.isEmpty else { return [] }
+            var c = workerConfig.clientConfig("consumer")
+            c["group.id"] = "connect-\(name)"
+            let consumer = try KafkaConsumer(config: c)
+            defer { consumer.close() }
+            let committed = try await consumer.committed(partitions)
+            return committed.sorted { $0.key < $1.key }.map { tp, off in
+                .object([
+                    ("partition", .object([("kafka_topic", .string(tp.topic)), ("kafka_partition", .int(Int64(tp.partition)))])),
+                    ("offset", .object([("kafka_offset", .int(off))])),
+                ])
+            }
+        } catch {
+            throw RestError(500, "Failed to read the offsets of consumer group connect-\(name): \(error)")
+        }
+    }
+
+    private func requireStopped(_ name: String) throws(RestError) -> JSONObject {
+        guard let config = snapshot.connectorConfigs[name] else { throw RestError(404, "Connector \(name) not found") }
+        guard snapshot.targetState(name) == .stopped else {
+            throw RestError(400, Self.notStoppedMessage.replacingAll("%@", with: name))
+        }
+        return config
+    }
+
+    public func alterOffsets(_ name: String, body: JSONValue) async throws(RestError) -> JSONValue {
+        let config = try requireStopped(name)
+        guard let list = body["offsets"]?.arrayValue, !list.isEmpty else {
+            throw RestError(400, "Partitions / offsets need to be provided for an alter offsets request")
+        }
+        if plugin(for: config)?.type == .sink {
+            throw RestError(400, "Altering the offsets of sink connectors is not supported by this worker yet")
+        }
+        var entries: [(key: [UInt8], value: [UInt8]?)] = []
+        for item in list {
+            guard let p = item["partition"]?.objectValue else {
+                throw RestError(400, "Partitions / offsets need to be provided for an alter offsets request")
+            }
+            for m in p where !Self.isPrimitive(m.value) {
+                throw RestError(400, "Offsets may only contain primitive types as values, but field \(m.key) contains \(JSONWriter.string(m.value))")
+            }
+            let value: [UInt8]?
+            switch item["offset"] {
+            case .none, .some(.null): value = nil
+            case .some(.object(let o)):
+                for m in o where !Self.isPrimitive(m.value) {
+                    throw RestError(400, "Offsets may only contain primitive types as values, but field \(m.key) contains \(JSONWriter.string(m.value))")
+                }
+                value = JSONWriter.bytes(.object(o))
+            default: throw RestError(400, "Offset for partition \(JSONWriter.string(.object(p))) must be a JSON object or null")
+            }
+            entries.append((OffsetBackingStore.key(connector: name, partition: p), value))
+        }
+        do { try await offsetStore!.put(entries) } catch { throw RestError(500, "Failed to write offsets: \(error)") }
+        return .object(["message": "The offsets for this connector have been altered successfully"])
+    }
+
+    public func resetOffsets(_ name: String) async throws(RestError) -> JSONValue {
+        let config = try requireStopped(name)
+        if plugin(for: config)?.type == .sink {
+            throw RestError(400, "Resetting the offsets of sink connectors is not supported by this worker yet")
+        }
+        let keys = (offsetStore?.offsets(connector: name) ?? []).map { OffsetBackingStore.key(connector: name, partition: $0.partition) }
+        do { try await offsetStore!.put(keys.map { ($0, nil) }) } catch { throw RestError(500, "Failed to write offsets: \(error)") }
+        return .object(["message": "The offsets for this connector have been reset successfully"])
+    }
+
+    static func isPrimitive(_ v: JSONValue) -> Bool {
+        switch v {
+        case .array, .object: return false
+        default: return true
+        }
+    }
+}

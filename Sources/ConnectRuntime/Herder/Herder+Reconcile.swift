@@ -1,0 +1,268 @@
+import ConnectAPI
+import KafkaClient
+import Logging
+
+extension Herder {
+    func process(_ job: Job) async {
+        switch job {
+        case .reconcile(let name): await reconcile(name)
+        case .reconfigure(let name): await reconcile(name, regenerateTasks: true)
+        case .restartConnector(let name):
+            await stopConnector(name, unassign: false)
+            await reconcile(name)
+        case .restartTask(let id):
+            await stopTask(id, unassign: false)
+            await reconcile(id.connector)
+        case .restart(let r):
+            await performRestart(r)
+        }
+    }
+
+    /// Makes the running connector and tasks of `name` match the config snapshot.
+    func reconcile(_ name: String, regenerateTasks: Bool = false) async {
+        let snap = snapshot
+        guard let raw = snap.connectorConfigs[name] else {
+            // Deleted: stop everything and remove its statuses.
+            let ids = tasks.keys.filter { $0.connector == name }
+            for id in ids { await stopTask(id, unassign: false) }
+            await stopConnector(name, unassign: false)
+            await statusStore?.removeConnector(name, taskCount: ids.count)
+            return
+        }
+        let target = snap.targetState(name)
+        let config = ConfigProviders.resolve(Self.stringMap(raw))
+        guard let plugin = registry.connector(named: config["connector.class"] ?? "") else {
+            await statusStore?.putConnector(
+                name, status(.failed, ConnectError(.config, "Unknown connector class \(config["connector.class"] ?? "")")))
+            return
+        }
+
+        if target == .stopped {
+            for id in tasks.keys.filter({ $0.connector == name }) { await stopTask(id, unassign: false) }
+            await stopConnector(name, unassign: false)
+            await statusStore?.putConnector(name, status(.stopped))
+            if (snap.taskConfigs[name]?.count ?? 0) != 0 { try? await configStore?.putTaskConfigs(name, []) }
+            return
+        }
+
+        // (Re)start the connector when it is not running or its config changed.
+        var justStarted = false
+        if let running = connectors[name], running.handle.rawConfig != raw {
+            for id in tasks.keys.filter({ $0.connector == name }) { await stopTask(id, unassign: false) }
+            await stopConnector(name, unassign: false)
+        }
+        if connectors[name] == nil {
+            let runId = nextRunId
+            nextRunId += 1
+            let context = WorkerConnectorContext(
+                logger: logger.with("connector", name),
+                offsetStorageReader: ConnectorOffsetReader(connector: name, store: offsetStore!),
+                onReconfigure: { [weak self] in self?.enqueue(.reconfigure(name)) },
+                onError: { [weak self] e in
+                    Task { await self?.connectorFailed(name, runId: runId, ConnectError.from(e)) }
+                })
+            let (handle, error) = await ConnectorHandle.start(plugin: plugin, rawConfig: raw, config: config, context: context)
+            connectors[name] = RunningConnector(handle: handle, failed: error != nil, runId: runId)
+            if let error {
+                logger.error("Connector \(name) failed to start: \(error.message)")
+                await statusStore?.putConnector(name, status(.failed, error))
+                return
+            }
+            justStarted = true
+        }
+        guard let running = connectors[name], !running.failed else { return }
+        await statusStore?.putConnector(name, status(target == .paused ? .paused : .running))
+
+        // Task configs: ask the connector after a (re)start or a reconfiguration request; write them if they changed.
+        let stored = snap.taskConfigs[name]
+        if justStarted || regenerateTasks || stored == nil || snap.inconsistent.contains(name) {
+            let maxTasks = Int(config["tasks.max"] ?? "1") ?? 1
+            do {
+                let generated = try await running.handle.taskConfigs(maxTasks: maxTasks)
+                if generated.count > maxTasks {
+                    throw ConnectError(.connect, "The connector \(name) has generated \(generated.count) tasks, which is greater than \(maxTasks), the maximum number of tasks it is configured to create.")
+                }
+                let ordered = generated.map { Self.taskConfig($0, raw: raw, plugin: plugin) }
+                let storedDicts = (stored ?? []).map(Self.stringMap)
+                if stored == nil || snap.inconsistent.contains(name) || ordered.map(Self.stringMap) != storedDicts {
+                    try await configStore?.putTaskConfigs(name, ordered)
+                    return  // the commit record brings us back here with the new task set
+                }
+            } catch {
+                let e = ConnectError.from(error)
+                logger.error("Connector \(name) failed to generate task configs: \(e.message)")
+                connectors[name]?.failed = true
+                await statusStore?.putConnector(name, status(.failed, e))
+                return
+            }
+        }
+
+        // Tasks: start missing ones, restart changed ones, stop extra ones, apply pause/resume.
+        let taskConfigs = stored ?? []
+        for (i, tc) in taskConfigs.enumerated() {
+            let id = ConnectorTaskId(name, i)
+            if let t = tasks[id] {
+                if t.config != tc {
+                    await stopTask(id, unassign: false)
+                } else {
+                    if target == .paused { t.control.pause() } else { t.control.resume() }
+                    continue
+                }
+            }
+            await startTask(id, config: tc, plugin: plugin, connectorConfig: config, paused: target == .paused)
+        }
+        for id in tasks.keys where id.connector == name && id.task >= taskConfigs.count {
+            await stopTask(id, unassign: false)
+            await statusStore?.putTask(name, id.task, status(.unassigned))
+        }
+    }
+
+    func startTask(_ id: ConnectorTaskId, config rawTask: JSONObject, plugin: ConnectorPlugin, connectorConfig: [String: String], paused: Bool) async {
+        let runId = nextRunId
+        nextRunId += 1
+        let control = TaskControl(paused: paused)
+        let taskConfig = ConfigProviders.resolve(Self.stringMap(rawTask))
+        let report: StatusReporter = { [weak self] state, error in await self?.taskStatusChanged(id, runId: runId, state, error) }
+        let topicTracker: @Sendable (String) async -> Void = { [weak self] topic in await self?.topicUsed(id, topic) }
+        let taskLogger = logger.with("connector", id.connector).with("task", String(id.task))
+        let converters: ConnectorConverters
+        let chain: TransformationChain
+        do {
+            converters = try ConnectorConverters(
+                connectorConfig: connectorConfig, workerConfig: workerConfig.converterConfig(), registry: registry)
+            chain = try TransformationChain.build(config: connectorConfig, registry: registry)
+        } catch {
+            await statusStore?.putTask(id.connector, id.task, status(.failed, ConnectError.from(error)))
+            tasks[id] = RunningTask(control: control, config: rawTask, task: Task {}, runId: runId)
+            return
+        }
+        let run: Task<Void, Never>
+        switch plugin.type {
+        case .source:
+            var producer = workerConfig.clientConfig("producer").withDefaults([
+                ("acks", "all"), ("enable.idempotence", "false"), ("partitioner", "murmur2_random"),
+                ("linger.ms", "5"), ("compression.type", "none"), ("queue.buffering.max.messages", "200000"),
+            ])
+            producer["client.id"] = "connector-producer-\(id.connector)-\(id.task)"
+            for (k, v) in connectorConfig where k.hasPrefix("producer.override.") { producer[String(k.dropFirst(18))] = v }
+            let runner = WorkerSourceTask(
+                id: id, taskConfig: taskConfig, plugin: plugin, converters: converters, transformations: chain,
+                producerConfig: producer, offsets: offsetStore!, flushIntervalMs: workerConfig.offsetFlushIntervalMs,
+                flushTimeoutMs: workerConfig.offsetFlushTimeoutMs, control: control, logger: taskLogger, report: report,
+                onTopic: topicTracker)
+            run = Task { await runner.run() }
+        case .sink:
+            var consumer = workerConfig.clientConfig("consumer").withDefaults([
+                ("enable.auto.commit", "false"), ("auto.offset.reset", "earliest"),
+            ])
+            consumer["group.id"] = "connect-\(id.connector)"
+            consumer["client.id"] = "connector-consumer-\(id.connector)-\(id.task)"
+            for (k, v) in connectorConfig where k.hasPrefix("consumer.override.") { consumer[String(k.dropFirst(18))] = v }
+            var topics = (taskConfig["topics"] ?? "").split(separator: ",").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }
+            if let regex = taskConfig["topics.regex"], !regex.isEmpty { topics = ["^" + regex] }
+            let runner = WorkerSinkTask(
+                id: id, taskConfig: taskConfig, plugin: plugin, converters: converters, transformations: chain,
+                consumerConfig: consumer, topics: topics, flushIntervalMs: workerConfig.offsetFlushIntervalMs,
+                control: control, logger: taskLogger, report: report, onTopic: topicTracker)
+            run = Task { await runner.run() }
+        }
+        tasks[id] = RunningTask(control: control, config: rawTask, task: run, runId: runId)
+    }
+
+    /// Stops a task and waits up to `task.shutdown.graceful.timeout.ms` for it (then abandons it).
+    func stopTask(_ id: ConnectorTaskId, unassign: Bool) async {
+        guard let t = tasks.removeValue(forKey: id) else { return }
+        t.control.stop()
+        let finished = await Self.wait(t.task, timeoutMs: workerConfig.taskShutdownTimeoutMs)
+        if !finished { logger.warning("Task \(id) did not stop within \(workerConfig.taskShutdownTimeoutMs) ms; abandoned") }
+        if unassign { await statusStore?.putTask(id.connector, id.task, status(.unassigned)) }
+    }
+
+    func stopConnector(_ name: String, unassign: Bool) async {
+        guard let c = connectors.removeValue(forKey: name) else { return }
+        await c.handle.stop()
+        if unassign { await statusStore?.putConnector(name, status(.unassigned)) }
+    }
+
+    static func wait(_ task: Task<Void, Never>, timeoutMs: Int64) async -> Bool {
+        await withTaskGroup(of: Bool.self) { g in
+            g.addTask {
+                await task.value
+                return true
+            }
+            g.addTask {
+                try? await Task.sleep(for: .milliseconds(timeoutMs))
+                return false
+            }
+            let first = await g.next() ?? false
+            g.cancelAll()
+            return first
+        }
+    }
+
+    func taskStatusChanged(_ id: ConnectorTaskId, runId: Int, _ state: ConnectorState, _ error: ConnectError?) async {
+        guard tasks[id]?.runId == runId else { return }  // a report from a task we already replaced
+        if state == .failed { logger.error("Task \(id) failed: \(error?.message ?? "")") }
+        await statusStore?.putTask(id.connector, id.task, status(state, error))
+    }
+
+    func connectorFailed(_ name: String, runId: Int, _ error: ConnectError) async {
+        guard connectors[name]?.runId == runId else { return }
+        connectors[name]?.failed = true
+        await statusStore?.putConnector(name, status(.failed, error))
+    }
+
+    func topicUsed(_ id: ConnectorTaskId, _ topic: String) async {
+        guard workerConfig.topicTrackingEnabled else { return }
+        if statusStore?.statuses.topics[id.connector]?[topic] != nil { return }
+        await statusStore?.putTopic(connector: id.connector, task: id.task, topic: topic, timestamp: wallClockMs())
+    }
+
+    func performRestart(_ r: RestartRequest) async {
+        let statuses = statusStore?.statuses
+        let connectorFailed = statuses?.connectors[r.connector]?.state == .failed
+        if !r.onlyFailed || connectorFailed {
+            await stopConnector(r.connector, unassign: false)
+        }
+        if r.includeTasks {
+            for id in tasks.keys.filter({ $0.connector == r.connector }) {
+                let failed = statuses?.tasks[r.connector]?[id.task]?.state == .failed
+                if !r.onlyFailed || failed { await stopTask(id, unassign: false) }
+            }
+        }
+        await reconcile(r.connector)
+    }
+
+    // MARK: helpers
+
+    static func stringMap(_ o: JSONObject) -> [String: String] {
+        var d: [String: String] = [:]
+        for m in o { if let s = m.value.stringValue { d[m.key] = s } }
+        return d
+    }
+
+    /// A task config in a stable key order: keys in the connector config's order, the rest sorted,
+    /// `task.class` last (and for sinks `topics`/`topics.regex` copied from the connector).
+    static func taskConfig(_ generated: [String: String], raw: JSONObject, plugin: ConnectorPlugin) -> JSONObject {
+        var d = generated
+        d["task.class"] = nil
+        if plugin.type == .sink {
+            let rawMap = stringMap(raw)
+            if let t = rawMap["topics"] { d["topics"] = t }
+            if let t = rawMap["topics.regex"] { d["topics.regex"] = t }
+        }
+        var o = JSONObject()
+        for k in raw.keys where d[k] != nil { o[k] = .string(d[k]!) }
+        for k in d.keys.sorted() where o[k] == nil { o[k] = .string(d[k]!) }
+        o["task.class"] = .string(plugin.taskClass)
+        return o
+    }
+}
+
+extension Logger {
+    func with(_ key: String, _ value: String) -> Logger {
+        var l = self
+        l[metadataKey: key] = .string(value)
+        return l
+    }
+}

@@ -1,0 +1,140 @@
+import ConnectAPI
+import KafkaClient
+import Logging
+
+/// The control plane: owns connector configs, target states, task configs and statuses, and makes the
+/// running connectors and tasks match them.
+///
+/// Every change a REST call makes is a write to the config topic, acted on when read back. A single
+/// job loop (`process`) converges running work to the snapshot, one connector at a time, so changes
+/// never interleave.
+public actor Herder {
+    public let workerConfig: WorkerConfig
+    public let registry: PluginRegistry
+    let logger: Logger
+    public nonisolated let workerId: String
+
+    var admin: KafkaAdmin?
+    var configStore: ConfigBackingStore?
+    var statusStore: StatusBackingStore?
+    var offsetStore: OffsetBackingStore?
+    public private(set) var clusterId: String?
+    public private(set) var isReady = false
+    var generation: Int32 = 0
+
+    struct RunningConnector {
+        var handle: ConnectorHandle
+        var failed: Bool
+        var runId: Int
+    }
+    struct RunningTask {
+        var control: TaskControl
+        var config: JSONObject
+        var task: Task<Void, Never>
+        var runId: Int
+    }
+    var connectors: [String: RunningConnector] = [:]
+    var tasks: [ConnectorTaskId: RunningTask] = [:]
+    var nextRunId = 1
+
+    enum Job: Sendable {
+        case reconcile(String)
+        case restart(RestartRequest)
+        case restartConnector(String)
+        case restartTask(ConnectorTaskId)
+        case reconfigure(String)
+    }
+    private let jobs: AsyncStream<Job>.Continuation
+    private let jobStream: AsyncStream<Job>
+    private var jobLoop: Task<Void, Never>?
+
+    public init(workerConfig: WorkerConfig, registry: PluginRegistry, logger: Logger) {
+        self.workerConfig = workerConfig
+        self.registry = registry
+        self.logger = logger
+        self.workerId = workerConfig.workerId
+        (jobStream, jobs) = AsyncStream<Job>.makeStream()
+    }
+
+    nonisolated func enqueue(_ job: Job) { jobs.yield(job) }
+
+    // MARK: Start-up and shutdown
+
+    /// Creates or verifies the internal topics, reads them to the end, and starts every connector.
+    public func start() async throws {
+        let admin = try KafkaAdmin(config: workerConfig.clientConfig("admin"))
+        self.admin = admin
+        clusterId = try await admin.clusterId()
+        try await InternalTopics.ensure(admin: admin, config: workerConfig, logger: logger)
+
+        let producer = workerConfig.clientConfig("producer")
+        let consumer = workerConfig.clientConfig("consumer")
+        let status = try StatusBackingStore(
+            topic: workerConfig.statusTopic, partitions: try await partitionCount(workerConfig.statusTopic),
+            producerConfig: producer, consumerConfig: consumer, logger: logger)
+        let offsets = try OffsetBackingStore(
+            topic: workerConfig.offsetTopic, partitions: try await partitionCount(workerConfig.offsetTopic),
+            producerConfig: producer, consumerConfig: consumer, logger: logger)
+        let config = try ConfigBackingStore(
+            topic: workerConfig.configTopic, producerConfig: producer, consumerConfig: consumer, logger: logger
+        ) { [weak self] changes in
+            await self?.configChanged(changes)
+        }
+        statusStore = status
+        offsetStore = offsets
+        configStore = config
+        async let s: Void = status.start()
+        async let o: Void = offsets.start()
+        try await s
+        try await o
+        generation = status.statuses.maxGeneration + 1
+        let stream = jobStream
+        jobLoop = Task { [weak self] in
+            for await job in stream {
+                guard let self else { return }
+                await self.process(job)
+            }
+        }
+        try await config.start()
+        for name in config.snapshot.connectorNames { enqueue(.reconcile(name)) }
+        isReady = true
+        logger.info("Worker \(workerId) started (generation \(generation)); \(config.snapshot.connectorConfigs.count) connector(s) configured")
+    }
+
+    private func partitionCount(_ topic: String) async throws -> Int {
+        guard let t = try await admin?.topics()[topic] else {
+            throw ConnectError(.connect, "Topic \(topic) does not exist")
+        }
+        return t.partitions
+    }
+
+    /// Graceful shutdown: tasks stop and commit their offsets, statuses become UNASSIGNED, stores close.
+    public func stop() async {
+        isReady = false
+        jobs.finish()
+        for id in tasks.keys.sorted() { await stopTask(id, unassign: true) }
+        for name in connectors.keys.sorted() { await stopConnector(name, unassign: true) }
+        jobLoop?.cancel()
+        configStore?.stop()
+        offsetStore?.stop()
+        statusStore?.stop()
+        admin?.close()
+        logger.info("Worker \(workerId) stopped")
+    }
+
+    func configChanged(_ changes: [ConfigRecords.Change]) {
+        for c in changes {
+            switch c {
+            case .connector(let n), .tasks(let n), .targetState(let n): enqueue(.reconcile(n))
+            case .restart(let r): enqueue(.restart(r))
+            case .logger: break
+            }
+        }
+    }
+
+    var snapshot: ConfigSnapshot { configStore?.snapshot ?? ConfigSnapshot() }
+
+    func status(_ state: ConnectorState, _ error: ConnectError? = nil) -> StatusRecord {
+        StatusRecord(state: state, trace: error?.trace, workerId: workerId, generation: generation)
+    }
+}

@@ -1,0 +1,24 @@
+import ConnectAPI
+
+/// The key, value and header converters of one connector: its own classes if it names any (with its
+/// `<prefix>.*` keys), else the worker's (with the worker's keys).
+struct ConnectorConverters: Sendable {
+    let key: any Converter
+    let value: any Converter
+    let header: any HeaderConverter
+
+    init(connectorConfig: [String: String], workerConfig: [String: String], registry: PluginRegistry) throws {
+        func make<T>(_ prefix: String, _ build: (String, [String: String]) throws -> T) throws -> T {
+            let source = connectorConfig[prefix].map { _ in connectorConfig } ?? workerConfig
+            let cls = source[prefix] ?? (prefix == "header.converter" ? "org.apache.kafka.connect.storage.SimpleHeaderConverter" : "")
+            var sub: [String: String] = [:]
+            for (k, v) in source where k.hasPrefix(prefix + ".") { sub[String(k.dropFirst(prefix.count + 1))] = v }
+            do { return try build(cls, sub) } catch let e as ConfigException {
+                throw ConfigException("Invalid \(prefix) \(cls): \(e.message)")
+            }
+        }
+        key = try make("key.converter") { try registry.converter(named: $0, config: $1) }
+        value = try make("value.converter") { try registry.converter(named: $0, config: $1) }
+        header = try make("header.converter") { try registry.headerConverter(named: $0, config: $1) }
+    }
+}

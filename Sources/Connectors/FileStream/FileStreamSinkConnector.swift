@@ -1,0 +1,93 @@
+import ConnectAPI
+import Foundation
+
+/// Kafka's `FileStreamSinkConnector`: each record's value as a line of a file (or standard output).
+public final class FileStreamSinkConnector: Connector {
+    public static let className = "org.apache.kafka.connect.file.FileStreamSinkConnector"
+    public static let taskClass = "org.apache.kafka.connect.file.FileStreamSinkTask"
+
+    public static let configDef = ConfigDef()
+        .define("file", .string, defaultValue: .some(nil), importance: .high,
+            documentation: "Destination filename. If not specified, the standard output will be used")
+
+    public static let plugin = ConnectorPlugin(
+        className: className, type: .sink, version: "3.9.0", configDef: configDef, taskClass: taskClass,
+        makeConnector: { FileStreamSinkConnector() }, makeTask: { .sink(FileStreamSinkTask()) })
+
+    private var config: [String: String] = [:]
+    public init() {}
+    public func start(_ config: [String: String], context: any ConnectorContext) async throws { self.config = config }
+    public func taskConfigs(maxTasks: Int) async throws -> [[String: String]] { Array(repeating: config, count: max(maxTasks, 1)) }
+    public func stop() async {}
+}
+
+public final class FileStreamSinkTask: SinkTask {
+    private var handle: FileHandle?
+    private var pending: [UInt8] = []
+    public init() {}
+
+    public func start(_ config: [String: String], context: any SinkTaskContext) async throws {
+        guard let path = config["file"], !path.isEmpty else {
+            handle = FileHandle.standardOutput
+            return
+        }
+        if !FileManager.default.fileExists(atPath: path) {
+            guard FileManager.default.createFile(atPath: path, contents: nil) else {
+                throw ConnectError(.connect, "Couldn't find or create file '\(path)' for FileStreamSinkTask")
+            }
+        }
+        guard let h = FileHandle(forWritingAtPath: path) else {
+            throw ConnectError(.connect, "Couldn't find or create file '\(path)' for FileStreamSinkTask")
+        }
+        try h.seekToEnd()
+        handle = h
+    }
+
+    public func put(_ records: [SinkRecord]) async throws {
+        for r in records {
+            pending.append(contentsOf: LineText.text(r.value).utf8)
+            pending.append(0x0A)
+        }
+        if pending.count >= 1 << 20 { try writePending() }
+    }
+
+    public func flush(_ offsets: [TopicPartition: Int64]) async throws {
+        try writePending()
+        try handle?.synchronize()
+    }
+
+    private func writePending() throws {
+        guard !pending.isEmpty, let handle else { return }
+        try handle.write(contentsOf: pending)
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    public func stop() async {
+        try? writePending()
+        if handle !== FileHandle.standardOutput { try? handle?.close() }
+    }
+}
+
+/// `String.valueOf(value)` for the record values FileStreamSink writes.
+enum LineText {
+    static func text(_ v: Value) -> String {
+        switch v {
+        case .null: return "null"
+        case .string(let s): return s
+        case .boolean(let b): return b ? "true" : "false"
+        case .int8(let i): return String(i)
+        case .int16(let i): return String(i)
+        case .int32(let i): return String(i)
+        case .int64(let i): return String(i)
+        case .float32(let f): return JavaNumberFormat.float(f)
+        case .float64(let d): return JavaNumberFormat.double(d)
+        case .decimal(let d): return d.description
+        case .bytes(let b): return "[B@" + String(b.count)
+        case .array(let a): return "[" + a.map(text).joined(separator: ", ") + "]"
+        case .map(let m): return "{" + m.map { "\(text($0.key))=\(text($0.value))" }.joined(separator: ", ") + "}"
+        case .struct(let s):
+            return "Struct{" + s.schema.fields.compactMap { f in s.values[f.index] == .null ? nil : "\(f.name)=\(text(s.values[f.index]))" }
+                .joined(separator: ",") + "}"
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import ArgumentParser
+import ConnectAPI
+import ConnectRuntime
+import Foundation
+import Logging
+import ServiceLifecycle
+
+@main
+struct Tributary: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tributary",
+        abstract: "A Kafka Connect-compatible connector runtime in one native binary.",
+        subcommands: [Worker.self, Validate.self, Version.self],
+        defaultSubcommand: Worker.self)
+}
+
+struct Worker: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a worker (Kafka Connect distributed mode) with its REST API.")
+
+    @Argument(help: "Worker properties file (Kafka Connect property names; CONNECT_* environment variables override).")
+    var properties: String
+
+    @Option(name: .long, help: "connectors.json to apply at start-up and on SIGHUP.")
+    var connectors: String?
+
+    @Option(name: .long, help: "Override a worker property: --override key=value (repeatable).")
+    var override: [String] = []
+
+    func run() async throws {
+        let levels = LogLevels.shared
+        if let l = ProcessInfo.processInfo.environment["TRIBUTARY_LOG_LEVEL"] { _ = levels.set("root", l.uppercased(), at: 0) }
+        LoggingSystem.bootstrap { DynamicLogHandler(label: $0, levels: levels) }
+        let logger = Logger(label: "tributary")
+        let text: String
+        do { text = try String(contentsOfFile: properties, encoding: .utf8) } catch {
+            throw ValidationError("Cannot read worker properties \(properties): \(error.localizedDescription)")
+        }
+        let overrides = try override.map { o -> (String, String) in
+            guard let eq = o.firstIndex(of: "=") else { throw ValidationError("--override expects key=value, got \(o)") }
+            return (String(o[..<eq]), String(o[o.index(after: eq)...]))
+        }
+        let config: WorkerConfig
+        do {
+            config = try WorkerConfig(
+                properties: PropertiesFile.parse(text), environment: ProcessInfo.processInfo.environment, overrides: overrides)
+        } catch {
+            throw ValidationError("\(properties): \(error.message)")
+        }
+        let herder = Herder(workerConfig: config, registry: Plugins.registry(), logger: logger)
+        let api = ConnectRestAPI(herder: herder)
+        var services: [any Service] = [WorkerService(
+            herder: herder, connectorsFile: connectors, logger: logger,
+            urls: config.listeners.map { "http://\($0.host.isEmpty ? "0.0.0.0" : $0.host):\($0.port)/" })]
+        for l in config.listeners {
+            services.append(RestServer.application(api: api, host: l.host, port: l.port, logger: Logger(label: "tributary.rest")) { _ in })
+        }
+        let group = ServiceGroup(
+            configuration: .init(
+                services: services.reversed().map { .init(service: $0) },
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}
+
+struct Validate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check a connectors.json file offline; prints every error with its connector and key.")
+
+    @Argument(help: "The connectors file.")
+    var file: String
+
+    func run() async throws {
+        LoggingSystem.bootstrap { DynamicLogHandler(label: $0) }
+        let props: [(String, String)] = [
+            ("bootstrap.servers", "unused:9092"), ("group.id", "validate"), ("config.storage.topic", "c"),
+            ("offset.storage.topic", "o"), ("status.storage.topic", "s"), ("key.converter", "org.apache.kafka.connect.json.JsonConverter"),
+            ("value.converter", "org.apache.kafka.connect.json.JsonConverter"),
+        ]
+        let herder = Herder(workerConfig: try WorkerConfig(properties: props), registry: Plugins.registry(), logger: Logger(label: "validate"))
+        let parsed: ConnectorsFile
+        do { parsed = try ConnectorsFile.load(path: file) } catch {
+            print(error.message)
+            throw ExitCode(1)
+        }
+        let problems = await parsed.validate(with: herder)
+        if problems.isEmpty {
+            print("\(file): \(parsed.entries.count) connector(s), all valid")
+            return
+        }
+        for p in problems { print("\(file): \(p)") }
+        throw ExitCode(1)
+    }
+}
+
+struct Version: ParsableCommand {
+    func run() {
+        print("tributary \(ConnectVersion.tributary) (Kafka Connect REST API \(ConnectVersion.kafka), commit \(ConnectVersion.commit))")
+    }
+}

@@ -1,0 +1,41 @@
+import ConnectRuntime
+import Foundation
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// Starts the herder, applies `connectors.json` at start and on SIGHUP, and stops everything gracefully.
+struct WorkerService: Service {
+    let herder: Herder
+    let connectorsFile: String?
+    let logger: Logger
+    let urls: [String]
+
+    func run() async throws {
+        let started = ContinuousClock.now
+        try await herder.start()
+        if let connectorsFile { await apply(connectorsFile) }
+        let ms = (ContinuousClock.now - started).components.attoseconds / 1_000_000_000_000_000
+            + (ContinuousClock.now - started).components.seconds * 1000
+        let line = "Tributary worker \(herder.workerId) ready in \(ms) ms; Kafka Connect REST API: \(urls.joined(separator: ", "))\n"
+        FileHandle.standardOutput.write(Data(line.utf8))
+        // SIGHUP re-applies the connectors file; graceful shutdown ends the loop.
+        let hups = await UnixSignalsSequence(trapping: .sighup)
+        await withGracefulShutdownHandler {
+            for await _ in hups.cancelOnGracefulShutdown() {
+                if let connectorsFile { await apply(connectorsFile) }
+            }
+        } onGracefulShutdown: {}
+        await herder.stop()
+    }
+
+    func apply(_ path: String) async {
+        do {
+            let file = try ConnectorsFile.load(path: path)
+            let done = try await file.apply(to: herder)
+            logger.info("Applied \(path): \(done.isEmpty ? "no changes" : done.joined(separator: ", "))")
+        } catch {
+            logger.error("\(error.message)")
+        }
+    }
+}
