@@ -45,7 +45,7 @@ public final class FileStreamSourceTask: SourceTask {
 
     public func poll() async throws -> [SourceRecord] {
         guard let context else { return [] }
-        while !context.isStopping {
+        do {
             var records: [SourceRecord] = []
             if let h = open() {
                 let chunk = (try? h.read(upToCount: 64 * 1024)) ?? nil
@@ -69,9 +69,10 @@ public final class FileStreamSourceTask: SourceTask {
                 if start > 0 { buffer.removeFirst(start) }
             }
             if !records.isEmpty { return records }
-            // Nothing new: wait briefly (Kafka's task waits a second), waking early if asked to stop.
-            for _ in 0..<10 where !context.isStopping { try? await Task.sleep(for: .milliseconds(50)) }
         }
+        // Nothing new: wait briefly and return nothing (as Kafka's task does), so the worker can commit
+        // offsets and notice a stop; wake early when asked to stop.
+        for _ in 0..<10 where !context.isStopping { try? await Task.sleep(for: .milliseconds(50)) }
         return []
     }
 
