@@ -214,7 +214,8 @@ private func rebalanceCallback(
     guard let rk, let opaque else { return }
     let state = Unmanaged<KafkaConsumer.RebalanceState>.fromOpaque(opaque).takeUnretainedValue()
     let tps = partitions.map { readList($0).map(\.0) } ?? []
-    let cooperative = String(cString: rd_kafka_rebalance_protocol(rk)) == "COOPERATIVE"
+    // NULL when the consumer never joined a group (assign-only clients still get a revoke on close).
+    let cooperative = rd_kafka_rebalance_protocol(rk).map { String(cString: $0) } == "COOPERATIVE"
     if err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS {
         if cooperative {
             if let e = rd_kafka_incremental_assign(rk, partitions) { rd_kafka_error_destroy(e) }

@@ -1,0 +1,45 @@
+import ConnectAPI
+import Testing
+
+@Suite struct JSONTests {
+    @Test func keepsMemberOrderAndWritesCompactJacksonStyle() throws {
+        let text = #"{"b":1,"a":[true,null,"x\"y/z\n"],"c":{"z":-5,"y":12.50}}"#
+        let v = try JSONParser.parse(text)
+        #expect(v.objectValue?.keys == ["b", "a", "c"])
+        #expect(JSONWriter.string(v) == #"{"b":1,"a":[true,null,"x\"y/z\n"],"c":{"z":-5,"y":12.50}}"#)
+    }
+
+    @Test func offsetKeyIsByteExact() {
+        let key: JSONValue = .array([.string("files"), .object([("filename", .string("/tmp/in.txt"))])])
+        #expect(JSONWriter.string(key) == #"["files",{"filename":"/tmp/in.txt"}]"#)
+    }
+
+    @Test func escapesControlCharactersAsJacksonDoes() {
+        #expect(JSONWriter.string(.string("a\u{01}b\tc")) == #""a\u0001b\tc""#)
+    }
+
+    @Test(arguments: [
+        #"{"a":}"#, #"[1,]"#, #"{"a" 1}"#, "01", #""unterminated"#, "", "tru", #"{"a":1} x"#,
+    ])
+    func rejectsMalformedInput(_ text: String) {
+        #expect(throws: JSONParseError.self) { try JSONParser.parse(text) }
+    }
+
+    @Test func largeIntegersAndFractionsKeepTheirText() throws {
+        #expect(try JSONParser.parse("123456789012345678901234") == .number("123456789012345678901234"))
+        #expect(try JSONParser.parse("-9223372036854775808") == .int(Int64.min))
+        #expect(try JSONParser.parse("1E+3") == .number("1E+3"))
+    }
+
+    @Test func surrogatePairsDecode() throws {
+        #expect(try JSONParser.parse(#""\ud83d\ude00""#) == .string("😀"))
+    }
+
+    @Test(arguments: [
+        (1.0, "1.0"), (0.001, "0.001"), (1e7, "1.0E7"), (1.0e-4, "1.0E-4"), (123.456, "123.456"),
+        (-2.5e10, "-2.5E10"), (9999999.0, "9999999.0"), (0.0, "0.0"),
+    ])
+    func doublesFormatLikeJava(_ d: Double, _ expected: String) {
+        #expect(JavaNumberFormat.double(d) == expected)
+    }
+}
