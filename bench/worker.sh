@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Worker benchmarks, side by side in one run (release build, local Tansu broker):
+#   1. process start → GET / answers 200 (ms), and → /health healthy
+#   2. idle RSS with 0 and with 10 connectors (FileStreamSource on idle files)
+#   3. DataGen source → Kafka (N records of ~200 B JSON) vs kcat producing the same N lines (the ceiling):
+#      records/s, ratio, worker CPU seconds, peak RSS
+# Usage: bench/worker.sh [N]    (services from dev/services.sh must be running; the script starts them if not)
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd); cd "$root"
+N=${1:-200000}
+source dev/env.sh
+[ -f "$TRIB_CACHE/services.env" ] || bash dev/services.sh start
+source "$TRIB_CACHE/services.env"
+swift build -c release "${RDK_LINK_FLAGS[@]}" 2>&1 | grep -E "error" || true
+BIN=$(swift build -c release --show-bin-path)/tributary
+work=$(mktemp -d); port=18083; id=$(date +%s)
+cat >"$work/w.properties" <<P
+bootstrap.servers=$KAFKA_BOOTSTRAP
+group.id=bench-$id
+config.storage.topic=bench-configs-$id
+offset.storage.topic=bench-offsets-$id
+status.storage.topic=bench-status-$id
+config.storage.replication.factor=1
+offset.storage.replication.factor=1
+status.storage.replication.factor=1
+key.converter=org.apache.kafka.connect.json.JsonConverter
+value.converter=org.apache.kafka.connect.json.JsonConverter
+key.converter.schemas.enable=false
+value.converter.schemas.enable=false
+offset.flush.interval.ms=1000
+listeners=http://127.0.0.1:$port
+P
+now_ms() { date +%s%3N; }
+rss_kb() { awk '/VmRSS/{print $2}' /proc/$1/status; }
+hwm_kb() { awk '/VmHWM/{print $2}' /proc/$1/status; }
+cpu_s() { awk '{printf "%.2f", ($14+$15)/100}' /proc/$1/stat; }
+
+t0=$(now_ms)
+"$BIN" worker "$work/w.properties" >"$work/worker.log" 2>&1 & pid=$!
+trap 'kill $pid 2>/dev/null || true; rm -rf "$work"' EXIT
+until curl -sf -o /dev/null http://127.0.0.1:$port/; do sleep 0.005; done; t1=$(now_ms)
+until curl -sf -o /dev/null http://127.0.0.1:$port/health; do sleep 0.01; done; t2=$(now_ms)
+sleep 2; idle0=$(rss_kb $pid)
+for i in $(seq 1 10); do
+  touch "$work/idle-$i.txt"
+  curl -sf -o /dev/null -X POST -H 'Content-Type: application/json' http://127.0.0.1:$port/connectors \
+    -d "{\"name\":\"idle-$i\",\"config\":{\"connector.class\":\"FileStreamSource\",\"file\":\"$work/idle-$i.txt\",\"topic\":\"bench-idle-$id\"}}"
+done
+until [ "$(curl -sf "http://127.0.0.1:$port/connectors?expand=status" | grep -o '"state":"RUNNING"' | wc -l)" -ge 20 ]; do sleep 0.1; done
+sleep 2; idle10=$(rss_kb $pid)
+
+# DataGen → Kafka
+topic=bench-datagen-$id
+cpu0=$(cpu_s $pid); d0=$(now_ms)
+curl -sf -o /dev/null -X POST -H 'Content-Type: application/json' http://127.0.0.1:$port/connectors \
+  -d "{\"name\":\"gen\",\"config\":{\"connector.class\":\"DataGen\",\"kafka.topic\":\"$topic\",\"max.records\":\"$N\",\"record.bytes\":\"200\"}}"
+# Done when the committed offset says every record was acknowledged.
+until curl -sf http://127.0.0.1:$port/connectors/gen/offsets | grep -q "\"seq\":$N"; do sleep 0.05; done
+d1=$(now_ms); cpu1=$(cpu_s $pid); peak=$(hwm_kb $pid)
+ours=$(( N * 1000 / (d1 - d0) ))
+
+# Ceiling: kcat producing the same number of ~200-byte JSON lines.
+python3 - "$N" >"$work/lines.json" <<'PY'
+import json, sys
+pad = "x" * 70
+for i in range(int(sys.argv[1])):
+    print(json.dumps({"id": i, "name": f"record-{i}", "amount": i % 100000 / 100, "created_at": 1700000000000,
+                      "active": i % 2 == 0, "quantity": i % 1000, "payload": pad}, separators=(",", ":")))
+PY
+k0=$(now_ms); kcat -b "$KAFKA_BOOTSTRAP" -P -t "bench-kcat-$id" -X linger.ms=5 -l "$work/lines.json"; k1=$(now_ms)
+kcat_rate=$(( N * 1000 / (k1 - k0) ))
+
+printf '%-44s %s\n' "start → GET / 200" "$((t1 - t0)) ms" "start → /health healthy" "$((t2 - t0)) ms" \
+  "idle RSS, 0 connectors" "$((idle0 / 1024)) MB" "idle RSS, 10 connectors" "$((idle10 / 1024)) MB" \
+  "DataGen → Kafka ($N × ~200 B)" "$ours records/s" "kcat -P same records (ceiling)" "$kcat_rate records/s" \
+  "ratio Tributary / kcat" "$(python3 -c "print(f'{$ours/$kcat_rate:.2f}')")" \
+  "worker CPU during DataGen" "$(python3 -c "print(f'{$cpu1-$cpu0:.2f}')") s" "worker peak RSS" "$((peak / 1024)) MB"
