@@ -1,16 +1,14 @@
 import ConnectAPI
 import KafkaClient
 import Logging
-import Synchronization
 
 /// The config topic: connector configs, task configs, target states, restart requests.
 ///
 /// Writes go to the topic and are applied when read back, so every worker sharing the topic sees the
 /// same sequence of changes.
 final class ConfigBackingStore: Sendable {
-    private let box = SnapshotBox()
+    private let box = LockedBox(ConfigSnapshot())
     private let log: KafkaBasedLog
-    private final class SnapshotBox: Sendable { let mutex = Mutex(ConfigSnapshot()) }
 
     init(
         topic: String, producerConfig: KafkaConfig, consumerConfig: KafkaConfig, logger: Logger,

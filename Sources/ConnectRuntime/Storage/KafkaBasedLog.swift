@@ -15,13 +15,9 @@ final class KafkaBasedLog: Sendable {
     private let consumer: KafkaConsumer
     private let apply: @Sendable ([KafkaMessage]) async -> Void
     private let logger: Logger
-    private let box = StateBox()
+    private let box = LockedBox(State())
 
-    private final class StateBox: Sendable {
-        let mutex = Mutex(State())
-    }
-
-    fileprivate struct State {
+    struct State {
         var nextToken: UInt = 1
         var acks: [UInt: CheckedContinuation<(Int32, Int64), any Error>] = [:]
         /// Next offset to be applied, per partition.

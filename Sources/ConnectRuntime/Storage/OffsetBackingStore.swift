@@ -1,14 +1,12 @@
 import ConnectAPI
 import KafkaClient
 import Logging
-import Synchronization
 
 /// The offsets topic: source offsets keyed by `["<connector>",{partition}]` (compact JSON, map order kept).
 ///
 /// Lookups are byte-exact on the serialized key, exactly as Kafka Connect does them.
 final class OffsetBackingStore: Sendable {
-    private final class Box: Sendable { let mutex = Mutex([[UInt8]: [UInt8]]()) }
-    private let box = Box()
+    private let box = LockedBox([[UInt8]: [UInt8]]())
     private let log: KafkaBasedLog
     let partitions: Int
 

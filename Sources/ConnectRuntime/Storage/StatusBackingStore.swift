@@ -1,7 +1,6 @@
 import ConnectAPI
 import KafkaClient
 import Logging
-import Synchronization
 
 /// Observable states of connectors and tasks.
 public enum ConnectorState: String, Sendable {
@@ -49,8 +48,7 @@ final class StatusBackingStore: Sendable {
         var topics: [String: [String: Int64]] = [:]
         var maxGeneration: Int32 = -1
     }
-    private final class Box: Sendable { let mutex = Mutex(Statuses()) }
-    private let box = Box()
+    private let box = LockedBox(Statuses())
     private let log: KafkaBasedLog
     let partitions: Int
 
