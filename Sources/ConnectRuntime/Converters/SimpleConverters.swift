@@ -6,7 +6,7 @@ public struct StringConverter: Converter, HeaderConverter {
 
     public func fromConnectData(topic: String, schema: Schema?, value: Value) throws -> [UInt8]? {
         if value == .null { return nil }
-        return Array(ValueText.string(value).utf8)
+        return Array(value.javaString.utf8)
     }
 
     public func toConnectData(topic: String, bytes: [UInt8]?) throws -> SchemaAndValue {
@@ -56,7 +56,7 @@ public struct SimpleHeaderConverter: HeaderConverter {
 
     public func fromConnectHeader(topic: String, key: String, schema: Schema?, value: Value) throws -> [UInt8]? {
         if value == .null { return nil }
-        return Array(ValueText.string(value).utf8)
+        return Array(value.javaString.utf8)
     }
 
     public func toConnectHeader(topic: String, key: String, bytes: [UInt8]?) throws -> SchemaAndValue {
@@ -65,30 +65,5 @@ public struct SimpleHeaderConverter: HeaderConverter {
         if s == "true" || s == "false" { return SchemaAndValue(schema: .boolean, value: .boolean(s == "true")) }
         if let i = Int64(s) { return SchemaAndValue(schema: .int64, value: .int64(i)) }
         return SchemaAndValue(schema: .string, value: .string(s))
-    }
-}
-
-/// Java-like `toString` of Connect values, used by StringConverter and header conversion.
-enum ValueText {
-    static func string(_ v: Value) -> String {
-        switch v {
-        case .null: return "null"
-        case .boolean(let b): return b ? "true" : "false"
-        case .int8(let i): return String(i)
-        case .int16(let i): return String(i)
-        case .int32(let i): return String(i)
-        case .int64(let i): return String(i)
-        case .float32(let f): return JavaNumberFormat.float(f)
-        case .float64(let d): return JavaNumberFormat.double(d)
-        case .string(let s): return s
-        case .bytes(let b): return Base64.encode(b)
-        case .decimal(let d): return d.description
-        case .array(let a): return "[" + a.map(string).joined(separator: ", ") + "]"
-        case .map(let m): return "{" + m.map { "\(string($0.key))=\(string($0.value))" }.joined(separator: ", ") + "}"
-        case .struct(let s):
-            return "Struct{" + s.schema.fields.compactMap { f in
-                s.values[f.index] == .null ? nil : "\(f.name)=\(string(s.values[f.index]))"
-            }.joined(separator: ",") + "}"
-        }
     }
 }

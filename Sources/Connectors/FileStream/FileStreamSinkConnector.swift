@@ -45,7 +45,7 @@ public final class FileStreamSinkTask: SinkTask {
 
     public func put(_ records: [SinkRecord]) async throws {
         for r in records {
-            pending.append(contentsOf: LineText.text(r.value).utf8)
+            pending.append(contentsOf: r.value.javaString.utf8)
             pending.append(0x0A)
         }
         if pending.count >= 1 << 20 { try writePending() }
@@ -65,29 +65,5 @@ public final class FileStreamSinkTask: SinkTask {
     public func stop() async {
         try? writePending()
         if handle !== FileHandle.standardOutput { try? handle?.close() }
-    }
-}
-
-/// `String.valueOf(value)` for the record values FileStreamSink writes.
-enum LineText {
-    static func text(_ v: Value) -> String {
-        switch v {
-        case .null: return "null"
-        case .string(let s): return s
-        case .boolean(let b): return b ? "true" : "false"
-        case .int8(let i): return String(i)
-        case .int16(let i): return String(i)
-        case .int32(let i): return String(i)
-        case .int64(let i): return String(i)
-        case .float32(let f): return JavaNumberFormat.float(f)
-        case .float64(let d): return JavaNumberFormat.double(d)
-        case .decimal(let d): return d.description
-        case .bytes(let b): return "[B@" + String(b.count)
-        case .array(let a): return "[" + a.map(text).joined(separator: ", ") + "]"
-        case .map(let m): return "{" + m.map { "\(text($0.key))=\(text($0.value))" }.joined(separator: ", ") + "}"
-        case .struct(let s):
-            return "Struct{" + s.schema.fields.compactMap { f in s.values[f.index] == .null ? nil : "\(f.name)=\(text(s.values[f.index]))" }
-                .joined(separator: ",") + "}"
-        }
     }
 }
