@@ -11,7 +11,7 @@ N=${1:-200000}
 source dev/env.sh
 [ -f "$TRIB_CACHE/services.env" ] || bash dev/services.sh start
 source "$TRIB_CACHE/services.env"
-swift build -c release "${RDK_LINK_FLAGS[@]}" 2>&1 | grep -E "error" || true
+build -c release
 BIN=$(swift build -c release --show-bin-path)/tributary
 work=$(mktemp -d); port=18083; id=$(date +%s)
 cat >"$work/w.properties" <<P

@@ -18,3 +18,10 @@ if ! pkg-config --atleast-version=2.2.0 rdkafka 2>/dev/null && [ -f "$RDK_DIR/li
 else
   RDK_LINK_FLAGS=()
 fi
+
+# swift build with our link flags; prints our warnings, and the whole log when the build fails.
+build() {
+  local log=$TRIB_CACHE/logs/build.log
+  if ! swift build "$@" "${RDK_LINK_FLAGS[@]}" >"$log" 2>&1; then cat "$log" >&2; return 1; fi
+  grep -E "warning: " "$log" | grep -v "swift-distributed-tracing" || true
+}

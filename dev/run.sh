@@ -3,15 +3,9 @@
 # then `tributary worker config/worker.properties --connectors connectors.json` in the foreground.
 # Ctrl-C stops the worker gracefully and then the services.
 set -euo pipefail
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd); cd "$root"
-bash dev/setup.sh
-source dev/env.sh
-bash dev/services.sh start
-trap 'bash dev/services.sh stop' EXIT
-source "$TRIB_CACHE/services.env"
-export TRIBUTARY_COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+source "$(dirname "${BASH_SOURCE[0]}")/prepare.sh"
 echo "run: building tributary (release)"
-swift build -c release "${RDK_LINK_FLAGS[@]}" 2>&1 | grep -E "error|warning: |Compiling tributary|Build complete" || true
+build -c release
 bin=$(swift build -c release --show-bin-path)/tributary
 mkdir -p "$TRIB_CACHE/demo"; date -u +"demo line written at %FT%TZ" >>"$TRIB_CACHE/demo/input.txt"
 export DEMO_DIR=$TRIB_CACHE/demo
