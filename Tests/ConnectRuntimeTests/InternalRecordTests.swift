@@ -49,7 +49,7 @@ import Testing
     }
 
     @Test func offsetTrackerCommitsOnlyAnAcknowledgedPrefix() {
-        let t = SourceOffsetTracker()
+        let t = SourceOffsetTracker<[UInt8], [UInt8]>()
         let a = t.submit(offsetKey: [1], offsetValue: Array("1".utf8))
         let b = t.submit(offsetKey: [1], offsetValue: Array("2".utf8))
         let c = t.submit(offsetKey: [2], offsetValue: Array("9".utf8))

@@ -4,24 +4,29 @@ import Synchronization
 /// Tracks produced source records until Kafka acknowledges them, and yields the offsets that are safe
 /// to commit: per source partition, the offset of the latest record such that it and every record
 /// submitted before it were acknowledged (so a crash replays from there: at-least-once, no gaps).
-final class SourceOffsetTracker: Sendable {
+///
+/// Partitions and offsets are kept as given; only the committed ones are ever serialized, at commit
+/// time, so the per-record cost is an append.
+final class SourceOffsetTracker<Partition: Equatable & Sendable, Offset: Sendable>: Sendable {
     private struct Pending {
-        var key: [UInt8]
-        var offset: [UInt8]
+        var partition: Partition
+        var offset: Offset
         var acked: Bool
     }
     private struct State {
-        var base: UInt = 1  // sequence number of pending[head]
+        var base: UInt = 1  // token of pending[head]
         var pending: [Pending] = []
         var head = 0
         var failure: (any Error & Sendable)?
     }
     private let state = Mutex(State())
 
+    init() {}
+
     /// Registers a record about to be produced; returns its token for the delivery report.
-    func submit(offsetKey: [UInt8], offsetValue: [UInt8]) -> UInt {
+    func submit(offsetKey: Partition, offsetValue: Offset) -> UInt {
         state.withLock { s in
-            s.pending.append(Pending(key: offsetKey, offset: offsetValue, acked: false))
+            s.pending.append(Pending(partition: offsetKey, offset: offsetValue, acked: false))
             return s.base + UInt(s.pending.count - s.head - 1)
         }
     }
@@ -38,16 +43,22 @@ final class SourceOffsetTracker: Sendable {
     }
 
     var failure: (any Error & Sendable)? { state.withLock { $0.failure } }
-    var outstanding: Int { state.withLock { s in s.pending[s.head...].filter { !$0.acked }.count } }
 
-    /// Removes the acknowledged prefix and returns the last offset per partition key within it.
-    func drainCommittable() -> [(key: [UInt8], value: [UInt8])] {
+    /// Removes the acknowledged prefix and returns the last offset per partition within it, in the order
+    /// partitions first appeared.
+    func drainCommittable() -> [(key: Partition, value: Offset)] {
         state.withLock { s in
-            var latest: [[UInt8]: [UInt8]] = [:]
-            var order: [[UInt8]] = []
+            var out: [(key: Partition, value: Offset)] = []
             while s.head < s.pending.count, s.pending[s.head].acked {
                 let p = s.pending[s.head]
-                if latest.updateValue(p.offset, forKey: p.key) == nil { order.append(p.key) }
+                // Consecutive records nearly always share a partition: check the last one first.
+                if let last = out.indices.last, out[last].key == p.partition {
+                    out[last].value = p.offset
+                } else if let i = out.firstIndex(where: { $0.key == p.partition }) {
+                    out[i].value = p.offset
+                } else {
+                    out.append((p.partition, p.offset))
+                }
                 s.head += 1
                 s.base += 1
             }
@@ -56,7 +67,7 @@ final class SourceOffsetTracker: Sendable {
                 s.pending.removeFirst(s.head)
                 s.head = 0
             }
-            return order.map { ($0, latest[$0]!) }
+            return out
         }
     }
 }

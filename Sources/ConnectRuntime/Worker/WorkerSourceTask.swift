@@ -27,7 +27,7 @@ struct WorkerSourceTask: Sendable {
             await report(.failed, ConnectError(.connect, "\(plugin.taskClass) is not a source task"))
             return
         }
-        let tracker = SourceOffsetTracker()
+        let tracker = SourceOffsetTracker<JSONObject, JSONObject>()
         let producer: KafkaProducer
         do {
             producer = try KafkaProducer(
@@ -81,13 +81,13 @@ struct WorkerSourceTask: Sendable {
                 break
             }
             if monotonicMs() >= nextFlush {
-                await commitOffsets(tracker, task: task, wait: false)
+                await commitOffsets(tracker, task: task)
                 nextFlush = monotonicMs() + flushIntervalMs
             }
         }
         // Stop: deliver what was produced, then commit the offsets of everything acknowledged.
         producer.flush(timeoutMs: Int32(clamping: flushTimeoutMs))
-        await commitOffsets(tracker, task: task, wait: true)
+        await commitOffsets(tracker, task: task)
         await task.stop()
         if let failure {
             await report(.failed, failure)
@@ -95,7 +95,8 @@ struct WorkerSourceTask: Sendable {
     }
 
     private func send(
-        _ record: SourceRecord, producer: KafkaProducer, tracker: SourceOffsetTracker, topicsSeen: inout Set<String>
+        _ record: SourceRecord, producer: KafkaProducer, tracker: SourceOffsetTracker<JSONObject, JSONObject>,
+        topicsSeen: inout Set<String>
     ) async throws {
         guard let r = try transformations.apply(record) else { return }
         let key = try converters.key.fromConnectData(topic: r.topic, schema: r.keySchema, value: r.key)
@@ -105,9 +106,7 @@ struct WorkerSourceTask: Sendable {
             let v = try converters.header.fromConnectHeader(topic: r.topic, key: h.key, schema: h.schema, value: h.value)
             headers.append(KafkaHeader(key: h.key, value: v))
         }
-        let token = tracker.submit(
-            offsetKey: OffsetBackingStore.key(connector: id.connector, partition: record.sourcePartition),
-            offsetValue: JSONWriter.bytes(.object(record.sourceOffset)))
+        let token = tracker.submit(offsetKey: record.sourcePartition, offsetValue: record.sourceOffset)
         let msg = ProducerMessage(
             topic: r.topic, partition: r.kafkaPartition, key: key, value: value, headers: headers, timestamp: r.timestamp)
         try await Self.produce(msg, token: token, producer: producer)
@@ -130,11 +129,12 @@ struct WorkerSourceTask: Sendable {
         }
     }
 
-    private func commitOffsets(_ tracker: SourceOffsetTracker, task: any SourceTask, wait: Bool) async {
+    private func commitOffsets(_ tracker: SourceOffsetTracker<JSONObject, JSONObject>, task: any SourceTask) async {
         let entries = tracker.drainCommittable()
         guard !entries.isEmpty else { return }
         do {
-            try await offsets.put(entries.map { ($0.key, $0.value) })
+            try await offsets.put(
+                entries.map { (OffsetBackingStore.key(connector: id.connector, partition: $0.key), JSONWriter.bytes(.object($0.value))) })
             try? await task.commit()
         } catch {
             logger.error("Failed to commit offsets of task \(id): \(error)")
