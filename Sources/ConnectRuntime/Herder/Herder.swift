@@ -65,15 +65,15 @@ public actor Herder {
         let admin = try KafkaAdmin(config: workerConfig.clientConfig("admin"))
         self.admin = admin
         clusterId = try await admin.clusterId()
-        try await InternalTopics.ensure(admin: admin, config: workerConfig, logger: logger)
+        let partitions = try await InternalTopics.ensure(admin: admin, config: workerConfig, logger: logger)
 
         let producer = workerConfig.clientConfig("producer")
         let consumer = workerConfig.clientConfig("consumer")
         let status = try StatusBackingStore(
-            topic: workerConfig.statusTopic, partitions: try await partitionCount(workerConfig.statusTopic),
+            topic: workerConfig.statusTopic, partitions: partitions[workerConfig.statusTopic] ?? 1,
             producerConfig: producer, consumerConfig: consumer, logger: logger)
         let offsets = try OffsetBackingStore(
-            topic: workerConfig.offsetTopic, partitions: try await partitionCount(workerConfig.offsetTopic),
+            topic: workerConfig.offsetTopic, partitions: partitions[workerConfig.offsetTopic] ?? 1,
             producerConfig: producer, consumerConfig: consumer, logger: logger)
         let config = try ConfigBackingStore(
             topic: workerConfig.configTopic, producerConfig: producer, consumerConfig: consumer, logger: logger
@@ -99,13 +99,6 @@ public actor Herder {
         for name in config.snapshot.connectorNames { enqueue(.reconcile(name)) }
         isReady = true
         logger.info("Worker \(workerId) started (generation \(generation)); \(config.snapshot.connectorConfigs.count) connector(s) configured")
-    }
-
-    private func partitionCount(_ topic: String) async throws -> Int {
-        guard let t = try await admin?.topics()[topic] else {
-            throw ConnectError(.connect, "Topic \(topic) does not exist")
-        }
-        return t.partitions
     }
 
     /// Graceful shutdown: tasks stop and commit their offsets, statuses become UNASSIGNED, stores close.

@@ -4,7 +4,8 @@ import Logging
 
 /// Creates the config, offsets and status topics when absent (compacted) and verifies them when present.
 enum InternalTopics {
-    static func ensure(admin: KafkaAdmin, config: WorkerConfig, logger: Logger) async throws {
+    /// Returns each internal topic's partition count.
+    static func ensure(admin: KafkaAdmin, config: WorkerConfig, logger: Logger) async throws -> [String: Int] {
         let wanted: [(name: String, partitions: Int32, rf: Int32, prefix: String)] = [
             (config.configTopic, 1, config.configReplicationFactor, "config.storage."),
             (config.offsetTopic, config.offsetPartitions, config.offsetReplicationFactor, "offset.storage."),
@@ -27,11 +28,13 @@ enum InternalTopics {
                 })
             for t in missing { logger.info("Created internal topic \(t.name) (\(t.partitions) partition(s), compacted)") }
         }
-        let after = try await admin.topics()
+        let after = missing.isEmpty ? existing : try await admin.topics()
+        var partitions: [String: Int] = [:]
         for t in wanted {
             guard let d = after[t.name] else {
                 throw ConnectError(.config, "Internal topic \(t.name) could not be created")
             }
+            partitions[t.name] = d.partitions
             if t.name == config.configTopic && d.partitions != 1 {
                 throw ConnectError(
                     .config,
@@ -48,5 +51,6 @@ enum InternalTopics {
                 )
             }
         }
+        return partitions
     }
 }
