@@ -78,7 +78,9 @@ public struct ConnectorsFile: Sendable {
         }
         var done: [String] = []
         for e in entries {
-            let current = try? await herder.connectorConfig(e.name).objectValue
+            // Compare with the stored config, not the REST view: that shows secrets as "[hidden]", so
+            // every connector with a password would look changed and restart on each SIGHUP.
+            let current = await herder.storedConnectorConfig(e.name)
             if let current, Herder.stringMap(current) == Herder.stringMap(e.config) { continue }
             _ = try await herder.putConnector(name: e.name, config: e.config, initialState: e.initialState, allowReplace: true)
             done.append(current == nil ? "created \(e.name)" : "updated \(e.name)")

@@ -7,6 +7,9 @@ extension Herder {
 
     public func connectorExists(_ name: String) -> Bool { snapshot.connectorConfigs[name] != nil }
 
+    /// The stored config as written (secrets in clear, placeholders unresolved); never for REST answers.
+    func storedConnectorConfig(_ name: String) -> JSONObject? { snapshot.connectorConfigs[name] }
+
     func plugin(for config: JSONObject) -> ConnectorPlugin? {
         config["connector.class"]?.stringValue.flatMap { registry.connector(named: $0) }
     }
