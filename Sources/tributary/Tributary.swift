@@ -57,7 +57,9 @@ struct Worker: AsyncParsableCommand {
         }
         let group = ServiceGroup(
             configuration: .init(
-                services: services.reversed().map { .init(service: $0) },
+                // ServiceGroup stops services in reverse order: the REST listeners (last) stop accepting
+                // first, then the worker stops its tasks, commits offsets and closes its stores.
+                services: services.map { .init(service: $0) },
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
