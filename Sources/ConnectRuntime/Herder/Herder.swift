@@ -64,7 +64,10 @@ public actor Herder {
     public func start() async throws {
         let admin = try KafkaAdmin(config: workerConfig.clientConfig("admin"))
         self.admin = admin
-        clusterId = try await admin.clusterId()
+        do { clusterId = try await admin.clusterId() } catch {
+            throw ConnectError(
+                .connect, "Could not reach Kafka at bootstrap.servers=\(workerConfig.bootstrapServers): \(error)", cause: error)
+        }
         let partitions = try await InternalTopics.ensure(admin: admin, config: workerConfig, logger: logger)
 
         let producer = workerConfig.clientConfig("producer")

@@ -60,7 +60,11 @@ final class KafkaBasedLog: Sendable {
     /// Assigns every partition from the beginning and returns once all have been read to EOF; then
     /// keeps tailing in the background until `stop()`.
     func start(partitions: Int) async throws {
-        try consumer.assign((0..<Int32(partitions)).map { (KafkaPartition(topic, $0), nil) })
+        do {
+            try consumer.assign((0..<Int32(partitions)).map { (KafkaPartition(topic, $0), nil) })
+        } catch {
+            throw ConnectError(.connect, "Could not start reading internal topic \(topic): \(error)", cause: error)
+        }
         await withCheckedContinuation { (cont: CheckedContinuation<Void, Never>) in
             box.mutex.withLock {
                 $0.eofPending = Set(0..<Int32(partitions))
