@@ -168,7 +168,7 @@ public final class KafkaConsumer: @unchecked Sendable {
             return .partitionEOF(KafkaPartition(topic, msg.partition), offset: msg.offset)
         default:
             var text: String? = nil
-            if msg.err != RD_KAFKA_RESP_ERR__PARTITION_EOF, let p = msg.payload, msg.len > 0 {
+            if let p = msg.payload, msg.len > 0 {
                 text = String(decoding: UnsafeRawBufferPointer(start: p, count: msg.len), as: UTF8.self)
             }
             return .error(KafkaError(msg.err, message: text))

@@ -16,7 +16,8 @@ public struct KafkaError: Error, CustomStringConvertible, Sendable, Equatable {
         self.isFatal = isFatal
     }
 
-    init(_ err: rd_kafka_resp_err_t, message: String? = nil) {
+    /// `retriable`/`fatal` add what an `rd_kafka_error_t` knows beyond its code.
+    init(_ err: rd_kafka_resp_err_t, message: String? = nil, retriable: Bool = false, fatal: Bool = false) {
         self.code = err.rawValue
         self.name = String(cString: rd_kafka_err2name(err))
         self.message = message ?? String(cString: rd_kafka_err2str(err))
@@ -31,21 +32,17 @@ public struct KafkaError: Error, CustomStringConvertible, Sendable, Equatable {
             RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART:
             self.isRetriable = true
         default:
-            self.isRetriable = false
+            self.isRetriable = retriable
         }
-        self.isFatal = err == RD_KAFKA_RESP_ERR__FATAL
+        self.isFatal = fatal || err == RD_KAFKA_RESP_ERR__FATAL
     }
 
     /// Takes ownership of `error` and destroys it.
     init(consuming error: OpaquePointer) {
-        let code = rd_kafka_error_code(error)
-        var e = KafkaError(code, message: String(cString: rd_kafka_error_string(error)))
-        e = KafkaError(
-            code: e.code, name: e.name, message: e.message,
-            isRetriable: rd_kafka_error_is_retriable(error) != 0 || e.isRetriable,
-            isFatal: rd_kafka_error_is_fatal(error) != 0)
-        rd_kafka_error_destroy(error)
-        self = e
+        defer { rd_kafka_error_destroy(error) }
+        self.init(
+            rd_kafka_error_code(error), message: String(cString: rd_kafka_error_string(error)),
+            retriable: rd_kafka_error_is_retriable(error) != 0, fatal: rd_kafka_error_is_fatal(error) != 0)
     }
 
     public var description: String { "\(name): \(message)" }

@@ -15,8 +15,8 @@ struct WorkerService: Service {
         let started = ContinuousClock.now
         try await herder.start()
         if let connectorsFile { await apply(connectorsFile) }
-        let ms = (ContinuousClock.now - started).components.attoseconds / 1_000_000_000_000_000
-            + (ContinuousClock.now - started).components.seconds * 1000
+        let elapsed = (ContinuousClock.now - started).components
+        let ms = elapsed.seconds * 1000 + elapsed.attoseconds / 1_000_000_000_000_000
         let line = "Tributary worker \(herder.workerId) ready in \(ms) ms; Kafka Connect REST API: \(urls.joined(separator: ", "))\n"
         FileHandle.standardOutput.write(Data(line.utf8))
         // SIGHUP re-applies the connectors file; graceful shutdown ends the loop.

@@ -80,8 +80,7 @@ public struct ConfigDef: Sendable {
     public func parse(_ props: [String: String]) throws(ConfigException) -> ParsedConfig {
         var values: [String: String] = [:]
         for key in keys {
-            _ = try key.parse(props[key.name])
-            if let raw = props[key.name] ?? key.defaultValue ?? nil {
+            if let raw = try key.parse(props[key.name]) {
                 if let validator = key.validator, let e = validator.check(key.name, raw) {
                     throw ConfigException(e)
                 }

@@ -49,7 +49,7 @@ public enum JSONWriter {
         var buf: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: enough for Int64.min
         let neg = i < 0
         var mag = i.magnitude
-        let count = withUnsafeMutableBytes(of: &buf) { raw -> Int in
+        withUnsafeMutableBytes(of: &buf) { raw in
             var pos = raw.count
             while mag > 0 {
                 pos -= 1
@@ -61,9 +61,7 @@ public enum JSONWriter {
                 raw[pos] = UInt8(ascii: "-")
             }
             out.append(contentsOf: raw[pos...])
-            return raw.count - pos
         }
-        _ = count
     }
 
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)

@@ -54,8 +54,7 @@ public struct ConnectRestAPI: Sendable {
         let segs = req.path.split(separator: "/", omittingEmptySubsequences: true).map { Self.percentDecode(String($0)) }
         let m = req.method
         func notAllowed() -> RestError { RestError(405, "HTTP 405 Method Not Allowed") }
-        switch segs.count {
-        case 0:
+        if segs.isEmpty {
             guard m == "GET" else { throw notAllowed() }
             return .json(
                 200,
@@ -63,7 +62,6 @@ public struct ConnectRestAPI: Sendable {
                     ("version", .string(ConnectVersion.kafka)), ("commit", .string(ConnectVersion.commit)),
                     ("kafka_cluster_id", await herder.clusterId.map { .string($0) } ?? .null),
                 ]))
-        default: break
         }
         switch segs[0] {
         case "health" where segs.count == 1:

@@ -27,36 +27,31 @@ final class TaskControl: Sendable {
         for w in waiters { w.resume() }
     }
 
-    /// Returns at once unless paused; otherwise when resumed or stopped.
-    func waitWhilePaused() async {
+    /// Waits for the next stop, pause or resume, unless `ready` already holds (checked under the lock,
+    /// so a change between the check and the wait cannot be missed).
+    private func waitForChange(unless ready: (State) -> Bool) async {
         await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-            let ready = state.withLock { s -> Bool in
-                if !s.paused || s.stopping { return true }
+            let now = state.withLock { s -> Bool in
+                if ready(s) { return true }
                 s.waiters.append(c)
                 return false
             }
-            if ready { c.resume() }
+            if now { c.resume() }
         }
     }
 
-    /// Sleeps up to `ms`, waking early on stop, pause or resume.
+    /// Returns at once unless paused; otherwise when resumed or stopped.
+    func waitWhilePaused() async {
+        while isPaused && !isStopping {
+            await waitForChange { !$0.paused || $0.stopping }
+        }
+    }
+
+    /// Sleeps up to `ms`, ending early when the task is asked to stop.
     func sleep(milliseconds ms: Int64) async {
-        await withTaskGroup(of: Void.self) { g in
-            g.addTask { try? await Task.sleep(for: .milliseconds(ms)) }
-            g.addTask {
-                await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-                    let ready = self.state.withLock { s -> Bool in
-                        if s.stopping { return true }
-                        s.waiters.append(c)
-                        return false
-                    }
-                    if ready { c.resume() }
-                }
-            }
-            await g.next()
-            g.cancelAll()
-            // Release the waiter if the timer won.
-            self.update { _ in }
+        let deadline = ContinuousClock.now + .milliseconds(ms)
+        while !isStopping && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: min(.milliseconds(50), deadline - ContinuousClock.now))
         }
     }
 }

@@ -56,7 +56,6 @@ public final class DataGenTask: SourceTask {
     private var batch = 1000
     private var padding = ""
     private var partition: JSONObject = [:]
-    private var context: (any SourceTaskContext)?
     private var startedAt = ContinuousClock.now
 
     public init() {}
@@ -72,7 +71,6 @@ public final class DataGenTask: SourceTask {
         batch = c.int("batch.size") ?? 1000
         padding = String(repeating: "x", count: max(0, (c.int("record.bytes") ?? 200) - 130))
         partition = [("generator", .string(config["name"] ?? "datagen")), ("task", .int(index))]
-        self.context = context
         if let stored = await context.offsetStorageReader.offset(for: partition), let seq = stored["seq"]?.int64Value {
             next = seq
         }
@@ -80,7 +78,6 @@ public final class DataGenTask: SourceTask {
     }
 
     public func poll() async throws -> [SourceRecord] {
-        guard let context else { return [] }
         if limit >= 0 && next >= limit {
             try? await Task.sleep(for: .milliseconds(200))
             return []
@@ -98,7 +95,7 @@ public final class DataGenTask: SourceTask {
         }
         var records: [SourceRecord] = []
         records.reserveCapacity(Int(n))
-        let now = Int64(Date.nowMillis())
+        let now = WallClock.milliseconds()
         for _ in 0..<n {
             let id = next * count + index
             next += 1
@@ -113,15 +110,15 @@ public final class DataGenTask: SourceTask {
                     sourcePartition: partition, sourceOffset: ["seq": .int(next)], topic: topic, keySchema: .int64,
                     key: .int64(id), valueSchema: Self.schema, value: .struct(s), timestamp: now))
         }
-        _ = context
         return records
     }
 
     public func stop() async {}
 }
 
-enum Date {
-    static func nowMillis() -> Int64 {
+/// Milliseconds since the epoch (record timestamps).
+enum WallClock {
+    static func milliseconds() -> Int64 {
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)
         return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000

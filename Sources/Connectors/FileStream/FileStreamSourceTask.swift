@@ -45,35 +45,37 @@ public final class FileStreamSourceTask: SourceTask {
 
     public func poll() async throws -> [SourceRecord] {
         guard let context else { return [] }
-        do {
-            var records: [SourceRecord] = []
-            if let h = open() {
-                let chunk = (try? h.read(upToCount: 64 * 1024)) ?? nil
-                if let chunk, !chunk.isEmpty { buffer.append(contentsOf: chunk) }
-                var start = 0
-                var i = 0
-                while i < buffer.count, records.count < batchSize {
-                    if buffer[i] == 0x0A {
-                        var end = i
-                        if end > start && buffer[end - 1] == 0x0D { end -= 1 }
-                        let line = String(decoding: buffer[start..<end], as: UTF8.self)
-                        position += Int64(i + 1 - start)
-                        start = i + 1
-                        records.append(
-                            SourceRecord(
-                                sourcePartition: path.map(partition) ?? [:], sourceOffset: ["position": .int(position)],
-                                topic: topic, valueSchema: .string, value: .string(line)))
-                    }
-                    i += 1
-                }
-                if start > 0 { buffer.removeFirst(start) }
-            }
-            if !records.isEmpty { return records }
-        }
+        let records = readLines()
+        if !records.isEmpty { return records }
         // Nothing new: wait briefly and return nothing (as Kafka's task does), so the worker can commit
         // offsets and notice a stop; wake early when asked to stop.
         for _ in 0..<10 where !context.isStopping { try? await Task.sleep(for: .milliseconds(50)) }
         return []
+    }
+
+    /// Up to `batch.size` complete lines from what the file has now; a partial last line waits for its newline.
+    private func readLines() -> [SourceRecord] {
+        guard let h = open() else { return [] }
+        if let chunk = (try? h.read(upToCount: 64 * 1024)) ?? nil, !chunk.isEmpty { buffer.append(contentsOf: chunk) }
+        let sourcePartition = path.map(partition) ?? [:]
+        var records: [SourceRecord] = []
+        var start = 0
+        var i = 0
+        while i < buffer.count, records.count < batchSize {
+            if buffer[i] == 0x0A {
+                var end = i
+                if end > start && buffer[end - 1] == 0x0D { end -= 1 }
+                position += Int64(i + 1 - start)
+                records.append(
+                    SourceRecord(
+                        sourcePartition: sourcePartition, sourceOffset: ["position": .int(position)], topic: topic,
+                        valueSchema: .string, value: .string(String(decoding: buffer[start..<end], as: UTF8.self))))
+                start = i + 1
+            }
+            i += 1
+        }
+        if start > 0 { buffer.removeFirst(start) }
+        return records
     }
 
     public func stop() async {
