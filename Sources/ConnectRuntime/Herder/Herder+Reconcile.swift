@@ -136,6 +136,9 @@ extension Herder {
             tasks[id] = RunningTask(control: control, config: rawTask, task: Task {}, runId: runId)
             return
         }
+        let setup = WorkerTaskSetup(
+            id: id, taskConfig: taskConfig, plugin: plugin, converters: converters, transformations: chain, control: control,
+            logger: taskLogger, report: report, onTopic: topicTracker)
         let run: Task<Void, Never>
         switch plugin.type {
         case .source:
@@ -146,10 +149,8 @@ extension Herder {
             producer["client.id"] = "connector-producer-\(id.connector)-\(id.task)"
             for (k, v) in connectorConfig where k.hasPrefix("producer.override.") { producer[String(k.dropFirst(18))] = v }
             let runner = WorkerSourceTask(
-                id: id, taskConfig: taskConfig, plugin: plugin, converters: converters, transformations: chain,
-                producerConfig: producer, offsets: offsetStore!, flushIntervalMs: workerConfig.offsetFlushIntervalMs,
-                flushTimeoutMs: workerConfig.offsetFlushTimeoutMs, control: control, logger: taskLogger, report: report,
-                onTopic: topicTracker)
+                setup: setup, producerConfig: producer, offsets: offsetStore!,
+                flushIntervalMs: workerConfig.offsetFlushIntervalMs, flushTimeoutMs: workerConfig.offsetFlushTimeoutMs)
             run = Task { await runner.run() }
         case .sink:
             var consumer = workerConfig.clientConfig("consumer").withDefaults([
@@ -161,9 +162,7 @@ extension Herder {
             var topics = (taskConfig["topics"] ?? "").split(separator: ",").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }
             if let regex = taskConfig["topics.regex"], !regex.isEmpty { topics = ["^" + regex] }
             let runner = WorkerSinkTask(
-                id: id, taskConfig: taskConfig, plugin: plugin, converters: converters, transformations: chain,
-                consumerConfig: consumer, topics: topics, flushIntervalMs: workerConfig.offsetFlushIntervalMs,
-                control: control, logger: taskLogger, report: report, onTopic: topicTracker)
+                setup: setup, consumerConfig: consumer, topics: topics, flushIntervalMs: workerConfig.offsetFlushIntervalMs)
             run = Task { await runner.run() }
         }
         tasks[id] = RunningTask(control: control, config: rawTask, task: run, runId: runId)

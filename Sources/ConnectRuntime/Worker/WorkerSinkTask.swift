@@ -5,25 +5,17 @@ import Logging
 /// Runs one sink task: consume (group `connect-<connector>`) → converters → transformations → `put`;
 /// every `offset.flush.interval.ms` (or on request) `preCommit` then commit the returned offsets.
 struct WorkerSinkTask: Sendable {
-    let id: ConnectorTaskId
-    let taskConfig: [String: String]
-    let plugin: ConnectorPlugin
-    let converters: ConnectorConverters
-    let transformations: TransformationChain
+    let setup: WorkerTaskSetup
     let consumerConfig: KafkaConfig
     let topics: [String]
     let flushIntervalMs: Int64
-    let control: TaskControl
-    let logger: Logger
-    let report: StatusReporter
-    let onTopic: @Sendable (String) async -> Void
 
     func run() async {
         let task: any SinkTask
-        switch plugin.makeTask() {
+        switch setup.plugin.makeTask() {
         case .sink(let t): task = t
         case .source:
-            await report(.failed, ConnectError(.connect, "\(plugin.taskClass) is not a sink task"))
+            await setup.report(.failed, ConnectError(.connect, "\(setup.plugin.taskClass) is not a sink task"))
             return
         }
         let consumer: KafkaConsumer
@@ -31,18 +23,18 @@ struct WorkerSinkTask: Sendable {
             consumer = try KafkaConsumer(config: consumerConfig)
             try consumer.subscribe(topics)
         } catch {
-            await report(.failed, ConnectError(.connect, "Failed to create the consumer for task \(id): \(error)"))
+            await setup.report(.failed, ConnectError(.connect, "Failed to create the consumer for task \(setup.id): \(error)"))
             return
         }
         defer { consumer.close() }
-        let context = WorkerSinkTaskContext(logger: logger)
+        let context = WorkerSinkTaskContext(logger: setup.logger)
         do {
-            try await task.start(taskConfig, context: context)
+            try await task.start(setup.taskConfig, context: context)
         } catch {
-            await report(.failed, WorkerSourceTask.wrap(error, "Failed to start task \(id)"))
+            await setup.report(.failed, WorkerTaskSetup.wrap(error, "Failed to start task \(setup.id)"))
             return
         }
-        await report(control.isPaused ? .paused : .running, nil)
+        await setup.report(setup.control.isPaused ? .paused : .running, nil)
         var state = LoopState()
         let failure = await loop(task: task, consumer: consumer, context: context, state: &state)
         if failure == nil {
@@ -50,7 +42,7 @@ struct WorkerSinkTask: Sendable {
         }
         try? await task.close(Array(state.assignment))
         await task.stop()
-        if let failure { await report(.failed, failure) }
+        if let failure { await setup.report(.failed, failure) }
     }
 
     struct LoopState {
@@ -65,13 +57,13 @@ struct WorkerSinkTask: Sendable {
         -> ConnectError?
     {
         var nextCommit = monotonicMs() + flushIntervalMs
-        while !control.isStopping {
+        while !setup.control.isStopping {
             // Paused connectors keep polling (so the group sees us alive) with every partition paused.
-            if control.isPaused != state.pausedForUser {
-                state.pausedForUser = control.isPaused
+            if setup.control.isPaused != state.pausedForUser {
+                state.pausedForUser = setup.control.isPaused
                 let parts = state.assignment.map { KafkaPartition($0.topic, $0.partition) }
                 if state.pausedForUser { consumer.pause(parts) } else { consumer.resume(parts) }
-                await report(state.pausedForUser ? .paused : .running, nil)
+                await setup.report(state.pausedForUser ? .paused : .running, nil)
             }
             let events = await consumer.poll(maxEvents: 1000, timeoutMs: 100)
             var batch: [SinkRecord] = []
@@ -83,7 +75,7 @@ struct WorkerSinkTask: Sendable {
                     context.setAssignment(state.assignment)
                     if state.pausedForUser { consumer.pause(tps) }
                     do { try await task.open(new) } catch {
-                        return WorkerSourceTask.wrap(error, "Task \(id) failed to open partitions")
+                        return WorkerTaskSetup.wrap(error, "Task \(setup.id) failed to open partitions")
                     }
                 case .revoked(let tps):
                     let gone = tps.map { TopicPartition($0.topic, $0.partition) }
@@ -98,13 +90,13 @@ struct WorkerSinkTask: Sendable {
                     context.setAssignment(state.assignment)
                 case .message(let m):
                     do { batch.append(try convert(m)) } catch {
-                        return WorkerSourceTask.wrap(
-                            error, "Failed to convert the record at \(m.topic)-\(m.partition) offset \(m.offset) for task \(id)")
+                        return WorkerTaskSetup.wrap(
+                            error, "Failed to convert the record at \(m.topic)-\(m.partition) offset \(m.offset) for task \(setup.id)")
                     }
-                    if state.topicsSeen.insert(m.topic).inserted { await onTopic(m.topic) }
+                    if state.topicsSeen.insert(m.topic).inserted { await setup.onTopic(m.topic) }
                 case .error(let err):
-                    if err.isFatal { return ConnectError(.connect, "Consumer of task \(id) failed: \(err)") }
-                    logger.warning("Consumer of task \(id): \(err)")
+                    if err.isFatal { return ConnectError(.connect, "Consumer of task \(setup.id) failed: \(err)") }
+                    setup.logger.warning("Consumer of task \(setup.id): \(err)")
                 case .partitionEOF:
                     break
                 }
@@ -123,11 +115,11 @@ struct WorkerSinkTask: Sendable {
     }
 
     private func convert(_ m: KafkaMessage) throws -> SinkRecord {
-        let k = try converters.key.toConnectData(topic: m.topic, bytes: m.key)
-        let v = try converters.value.toConnectData(topic: m.topic, bytes: m.value)
+        let k = try setup.converters.key.toConnectData(topic: m.topic, bytes: m.key)
+        let v = try setup.converters.value.toConnectData(topic: m.topic, bytes: m.value)
         var headers: [ConnectHeader] = []
         for h in m.headers {
-            let sv = try converters.header.toConnectHeader(topic: m.topic, key: h.key, bytes: h.value)
+            let sv = try setup.converters.header.toConnectHeader(topic: m.topic, key: h.key, bytes: h.value)
             headers.append(ConnectHeader(key: h.key, schema: sv.schema, value: sv.value))
         }
         return SinkRecord(
@@ -140,19 +132,19 @@ struct WorkerSinkTask: Sendable {
         var out: [SinkRecord] = []
         out.reserveCapacity(batch.count)
         do {
-            for r in batch { if let t = try transformations.apply(r) { out.append(t) } }
+            for r in batch { if let t = try setup.transformations.apply(r) { out.append(t) } }
         } catch {
-            return WorkerSourceTask.wrap(error, "Transformation failed in task \(id)")
+            return WorkerTaskSetup.wrap(error, "Transformation failed in task \(setup.id)")
         }
-        while !control.isStopping {
+        while !setup.control.isStopping {
             do {
                 try await task.put(out)
                 break
             } catch let e as ConnectError where e.isRetriable {
-                logger.warning("Retriable error in put of task \(id): \(e.message); redelivering")
-                await control.sleep(milliseconds: 1000)
+                setup.logger.warning("Retriable error in put of task \(setup.id): \(e.message); redelivering")
+                await setup.control.sleep(milliseconds: 1000)
             } catch {
-                return WorkerSourceTask.wrap(error, "Task \(id) threw an uncaught and unrecoverable exception")
+                return WorkerTaskSetup.wrap(error, "Task \(setup.id) threw an uncaught and unrecoverable exception")
             }
         }
         for r in batch { state.current[TopicPartition(r.topic, r.kafkaPartition ?? 0)] = r.kafkaOffset + 1 }
@@ -169,7 +161,7 @@ struct WorkerSinkTask: Sendable {
             try await consumer.commit(Dictionary(uniqueKeysWithValues: toCommit.map { (KafkaPartition($0.key.topic, $0.key.partition), $0.value) }))
             for (k, v) in toCommit { state.committed[k] = v }
         } catch {
-            logger.warning("Offset commit of task \(id) failed (will retry): \(error)")
+            setup.logger.warning("Offset commit of task \(setup.id) failed (will retry): \(error)")
         }
     }
 }

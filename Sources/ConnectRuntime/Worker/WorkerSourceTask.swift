@@ -5,26 +5,18 @@ import Logging
 /// Runs one source task: poll → transformations → converters → produce; offsets committed every
 /// `offset.flush.interval.ms` (acknowledged records only) and at stop.
 struct WorkerSourceTask: Sendable {
-    let id: ConnectorTaskId
-    let taskConfig: [String: String]
-    let plugin: ConnectorPlugin
-    let converters: ConnectorConverters
-    let transformations: TransformationChain
+    let setup: WorkerTaskSetup
     let producerConfig: KafkaConfig
     let offsets: OffsetBackingStore
     let flushIntervalMs: Int64
     let flushTimeoutMs: Int64
-    let control: TaskControl
-    let logger: Logger
-    let report: StatusReporter
-    let onTopic: @Sendable (String) async -> Void
 
     func run() async {
         let task: any SourceTask
-        switch plugin.makeTask() {
+        switch setup.plugin.makeTask() {
         case .source(let t): task = t
         case .sink:
-            await report(.failed, ConnectError(.connect, "\(plugin.taskClass) is not a source task"))
+            await setup.report(.failed, ConnectError(.connect, "\(setup.plugin.taskClass) is not a source task"))
             return
         }
         let tracker = SourceOffsetTracker<JSONObject, JSONObject>()
@@ -33,39 +25,39 @@ struct WorkerSourceTask: Sendable {
             producer = try KafkaProducer(
                 config: producerConfig,
                 onDelivery: { reports in for r in reports { tracker.ack(token: r.token, error: r.error) } },
-                onError: { [logger] e in logger.warning("Producer error: \(e)") })
+                onError: { [logger = setup.logger] e in logger.warning("Producer error: \(e)") })
         } catch {
-            await report(.failed, ConnectError(.connect, "Failed to create the producer for task \(id): \(error)", cause: error))
+            await setup.report(.failed, ConnectError(.connect, "Failed to create the producer for task \(setup.id): \(error)", cause: error))
             return
         }
         defer { producer.close(flushTimeoutMs: Int32(clamping: flushTimeoutMs)) }
         let context = WorkerSourceTaskContext(
-            logger: logger, offsetStorageReader: ConnectorOffsetReader(connector: id.connector, store: offsets), control: control)
+            logger: setup.logger, offsetStorageReader: ConnectorOffsetReader(connector: setup.id.connector, store: offsets), control: setup.control)
         do {
-            try await task.start(taskConfig, context: context)
+            try await task.start(setup.taskConfig, context: context)
         } catch {
-            await report(.failed, Self.wrap(error, "Failed to start task \(id)"))
+            await setup.report(.failed, WorkerTaskSetup.wrap(error, "Failed to start task \(setup.id)"))
             return
         }
-        await report(control.isPaused ? .paused : .running, nil)
+        await setup.report(setup.control.isPaused ? .paused : .running, nil)
         var topicsSeen = Set<String>()
         var nextFlush = monotonicMs() + flushIntervalMs
         var failure: ConnectError?
-        while !control.isStopping {
-            if control.isPaused {
-                await report(.paused, nil)
-                await control.waitWhilePaused()
-                if control.isStopping { break }
-                await report(.running, nil)
+        while !setup.control.isStopping {
+            if setup.control.isPaused {
+                await setup.report(.paused, nil)
+                await setup.control.waitWhilePaused()
+                if setup.control.isStopping { break }
+                await setup.report(.running, nil)
             }
             let records: [SourceRecord]
             do {
                 records = try await task.poll()
             } catch let e as ConnectError where e.isRetriable {
-                logger.warning("Retriable error in poll of task \(id): \(e.message)")
+                setup.logger.warning("Retriable error in poll of task \(setup.id): \(e.message)")
                 continue
             } catch {
-                failure = Self.wrap(error, "Task \(id) threw an uncaught and unrecoverable exception")
+                failure = WorkerTaskSetup.wrap(error, "Task \(setup.id) threw an uncaught and unrecoverable exception")
                 break
             }
             do {
@@ -73,11 +65,11 @@ struct WorkerSourceTask: Sendable {
                     try await send(record, producer: producer, tracker: tracker, topicsSeen: &topicsSeen)
                 }
             } catch {
-                failure = Self.wrap(error, "Failed to convert or produce a record of task \(id)")
+                failure = WorkerTaskSetup.wrap(error, "Failed to convert or produce a record of task \(setup.id)")
                 break
             }
             if let e = tracker.failure {
-                failure = ConnectError(.connect, "Kafka rejected a record of task \(id): \(e)", cause: e)
+                failure = ConnectError(.connect, "Kafka rejected a record of task \(setup.id): \(e)", cause: e)
                 break
             }
             if monotonicMs() >= nextFlush {
@@ -90,7 +82,7 @@ struct WorkerSourceTask: Sendable {
         await commitOffsets(tracker, task: task)
         await task.stop()
         if let failure {
-            await report(.failed, failure)
+            await setup.report(.failed, failure)
         }
     }
 
@@ -98,19 +90,19 @@ struct WorkerSourceTask: Sendable {
         _ record: SourceRecord, producer: KafkaProducer, tracker: SourceOffsetTracker<JSONObject, JSONObject>,
         topicsSeen: inout Set<String>
     ) async throws {
-        guard let r = try transformations.apply(record) else { return }
-        let key = try converters.key.fromConnectData(topic: r.topic, schema: r.keySchema, value: r.key)
-        let value = try converters.value.fromConnectData(topic: r.topic, schema: r.valueSchema, value: r.value)
+        guard let r = try setup.transformations.apply(record) else { return }
+        let key = try setup.converters.key.fromConnectData(topic: r.topic, schema: r.keySchema, value: r.key)
+        let value = try setup.converters.value.fromConnectData(topic: r.topic, schema: r.valueSchema, value: r.value)
         var headers: [KafkaHeader] = []
         for h in r.headers {
-            let v = try converters.header.fromConnectHeader(topic: r.topic, key: h.key, schema: h.schema, value: h.value)
+            let v = try setup.converters.header.fromConnectHeader(topic: r.topic, key: h.key, schema: h.schema, value: h.value)
             headers.append(KafkaHeader(key: h.key, value: v))
         }
         let token = tracker.submit(offsetKey: record.sourcePartition, offsetValue: record.sourceOffset)
         let msg = ProducerMessage(
             topic: r.topic, partition: r.kafkaPartition, key: key, value: value, headers: headers, timestamp: r.timestamp)
         try await Self.produce(msg, token: token, producer: producer)
-        if topicsSeen.insert(r.topic).inserted { await onTopic(r.topic) }
+        if topicsSeen.insert(r.topic).inserted { await setup.onTopic(r.topic) }
     }
 
     /// Hands one record to librdkafka, waiting for room while its buffer is full.
@@ -134,15 +126,10 @@ struct WorkerSourceTask: Sendable {
         guard !entries.isEmpty else { return }
         do {
             try await offsets.put(
-                entries.map { (OffsetBackingStore.key(connector: id.connector, partition: $0.key), JSONWriter.bytes(.object($0.value))) })
+                entries.map { (OffsetBackingStore.key(connector: setup.id.connector, partition: $0.key), JSONWriter.bytes(.object($0.value))) })
             try? await task.commit()
         } catch {
-            logger.error("Failed to commit offsets of task \(id): \(error)")
+            setup.logger.error("Failed to commit offsets of task \(setup.id): \(error)")
         }
-    }
-
-    static func wrap(_ error: any Error, _ context: String) -> ConnectError {
-        if let e = error as? ConnectError { return e }
-        return ConnectError(.connect, "\(context): \(error)", cause: nil)
     }
 }
