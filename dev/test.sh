@@ -4,6 +4,8 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/prepare.sh"
 
+echo "test: swift format lint (the checked-in .swift-format)"
+swift format lint --strict --recursive Sources Tests Package.swift
 echo "test: building"
 build --build-tests
 echo "test: swift test (unit + integration)"

@@ -49,7 +49,8 @@ public final class KafkaAdmin: @unchecked Sendable {
         }
     }
 
-    private func run<T: Sendable>(_ body: @escaping @Sendable () throws(KafkaError) -> T) async throws(KafkaError) -> T {
+    private func run<T: Sendable>(_ body: @escaping @Sendable () throws(KafkaError) -> T) async throws(KafkaError) -> T
+    {
         let r: Result<T, KafkaError> = await withCheckedContinuation { cont in
             queue.async {
                 do throws(KafkaError) { cont.resume(returning: .success(try body())) } catch {

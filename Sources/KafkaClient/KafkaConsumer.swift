@@ -87,7 +87,8 @@ public final class KafkaConsumer: @unchecked Sendable {
     public func poll(maxEvents: Int = 1000, timeoutMs: Int32 = 100) async -> [ConsumerEvent] {
         await withCheckedContinuation { cont in
             queue.async { [self] in
-                cont.resume(returning: closed.withLock { $0 } ? [] : pollBlocking(maxEvents: maxEvents, timeoutMs: timeoutMs))
+                cont.resume(
+                    returning: closed.withLock { $0 } ? [] : pollBlocking(maxEvents: maxEvents, timeoutMs: timeoutMs))
             }
         }
     }

@@ -76,15 +76,33 @@ public final class KafkaProducer: @unchecked Sendable {
                 withOptionalBytes(message.value) { value in
                     var vus = [rd_kafka_vu_t](repeating: rd_kafka_vu_t(), count: 8)
                     var n = 0
-                    tributary_vu_topic(&vus[n], topic); n += 1
-                    if let p = message.partition { tributary_vu_partition(&vus[n], p); n += 1 }
-                    if let key { tributary_vu_key(&vus[n], key.baseAddress, key.count); n += 1 }
-                    if let value { tributary_vu_value(&vus[n], value.baseAddress, value.count); n += 1 }
+                    tributary_vu_topic(&vus[n], topic)
+                    n += 1
+                    if let p = message.partition {
+                        tributary_vu_partition(&vus[n], p)
+                        n += 1
+                    }
+                    if let key {
+                        tributary_vu_key(&vus[n], key.baseAddress, key.count)
+                        n += 1
+                    }
+                    if let value {
+                        tributary_vu_value(&vus[n], value.baseAddress, value.count)
+                        n += 1
+                    }
                     // Copy the payload: the Swift arrays do not outlive this call.
-                    tributary_vu_msgflags(&vus[n], RD_KAFKA_MSG_F_COPY); n += 1
-                    tributary_vu_opaque(&vus[n], UnsafeMutableRawPointer(bitPattern: token)); n += 1
-                    if let ts = message.timestamp { tributary_vu_timestamp(&vus[n], ts); n += 1 }
-                    if let headers { tributary_vu_headers(&vus[n], headers); n += 1 }
+                    tributary_vu_msgflags(&vus[n], RD_KAFKA_MSG_F_COPY)
+                    n += 1
+                    tributary_vu_opaque(&vus[n], UnsafeMutableRawPointer(bitPattern: token))
+                    n += 1
+                    if let ts = message.timestamp {
+                        tributary_vu_timestamp(&vus[n], ts)
+                        n += 1
+                    }
+                    if let headers {
+                        tributary_vu_headers(&vus[n], headers)
+                        n += 1
+                    }
                     guard let error = rd_kafka_produceva(handle, &vus, n) else { return RD_KAFKA_RESP_ERR_NO_ERROR }
                     let code = rd_kafka_error_code(error)
                     rd_kafka_error_destroy(error)
@@ -137,12 +155,14 @@ public final class KafkaProducer: @unchecked Sendable {
                 }
                 onDelivery(reports)
             case Int32(RD_KAFKA_EVENT_ERROR):
-                var error = KafkaError(rd_kafka_event_error(ev), message: String(cString: rd_kafka_event_error_string(ev)))
+                var error = KafkaError(
+                    rd_kafka_event_error(ev), message: String(cString: rd_kafka_event_error_string(ev)))
                 if rd_kafka_event_error_is_fatal(ev) != 0 {
                     var buf = [CChar](repeating: 0, count: 512)
                     let code = rd_kafka_fatal_error(handle, &buf, buf.count)
                     error = KafkaError(
-                        code, message: String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+                        code,
+                        message: String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
                     let e = error
                     state.withLock { if $0.fatal == nil { $0.fatal = e } }
                 }

@@ -29,7 +29,9 @@ struct Worker: AsyncParsableCommand {
 
     func run() async throws {
         let levels = LogLevels.shared
-        if let l = ProcessInfo.processInfo.environment["TRIBUTARY_LOG_LEVEL"] { _ = levels.set("root", l.uppercased(), at: 0) }
+        if let l = ProcessInfo.processInfo.environment["TRIBUTARY_LOG_LEVEL"] {
+            _ = levels.set("root", l.uppercased(), at: 0)
+        }
         LoggingSystem.bootstrap { DynamicLogHandler(label: $0, levels: levels) }
         let logger = Logger(label: "tributary")
         let text: String
@@ -37,23 +39,31 @@ struct Worker: AsyncParsableCommand {
             throw ValidationError("Cannot read worker properties \(properties): \(error.localizedDescription)")
         }
         let overrides = try override.map { o -> (String, String) in
-            guard let eq = o.firstIndex(of: "=") else { throw ValidationError("--override expects key=value, got \(o)") }
+            guard let eq = o.firstIndex(of: "=") else {
+                throw ValidationError("--override expects key=value, got \(o)")
+            }
             return (String(o[..<eq]), String(o[o.index(after: eq)...]))
         }
         let config: WorkerConfig
         do {
             config = try WorkerConfig(
-                properties: PropertiesFile.parse(text), environment: ProcessInfo.processInfo.environment, overrides: overrides)
+                properties: PropertiesFile.parse(text), environment: ProcessInfo.processInfo.environment,
+                overrides: overrides)
         } catch {
             throw ValidationError("\(properties): \(error.message)")
         }
         let herder = Herder(workerConfig: config, registry: Plugins.registry(), logger: logger)
         let api = ConnectRestAPI(herder: herder)
-        var services: [any Service] = [WorkerService(
-            herder: herder, connectorsFile: connectors, logger: logger,
-            urls: config.listeners.map { "http://\($0.host.isEmpty ? "0.0.0.0" : $0.host):\($0.port)/" })]
+        var services: [any Service] = [
+            WorkerService(
+                herder: herder, connectorsFile: connectors, logger: logger,
+                urls: config.listeners.map { "http://\($0.host.isEmpty ? "0.0.0.0" : $0.host):\($0.port)/" })
+        ]
         for l in config.listeners {
-            services.append(RestServer.application(api: api, host: l.host, port: l.port, logger: Logger(label: "tributary.rest")) { _ in })
+            services.append(
+                RestServer.application(api: api, host: l.host, port: l.port, logger: Logger(label: "tributary.rest")) {
+                    _ in
+                })
         }
         let group = ServiceGroup(
             configuration: .init(
@@ -76,10 +86,13 @@ struct Validate: AsyncParsableCommand {
         LoggingSystem.bootstrap { DynamicLogHandler(label: $0) }
         let props: [(String, String)] = [
             ("bootstrap.servers", "unused:9092"), ("group.id", "validate"), ("config.storage.topic", "c"),
-            ("offset.storage.topic", "o"), ("status.storage.topic", "s"), ("key.converter", "org.apache.kafka.connect.json.JsonConverter"),
+            ("offset.storage.topic", "o"), ("status.storage.topic", "s"),
+            ("key.converter", "org.apache.kafka.connect.json.JsonConverter"),
             ("value.converter", "org.apache.kafka.connect.json.JsonConverter"),
         ]
-        let herder = Herder(workerConfig: try WorkerConfig(properties: props), registry: Plugins.registry(), logger: Logger(label: "validate"))
+        let herder = Herder(
+            workerConfig: try WorkerConfig(properties: props), registry: Plugins.registry(),
+            logger: Logger(label: "validate"))
         let parsed: ConnectorsFile
         do { parsed = try ConnectorsFile.load(path: file) } catch {
             print(error.message)
@@ -97,6 +110,8 @@ struct Validate: AsyncParsableCommand {
 
 struct Version: ParsableCommand {
     func run() {
-        print("tributary \(ConnectVersion.tributary) (Kafka Connect REST API \(ConnectVersion.kafka), commit \(ConnectVersion.commit))")
+        print(
+            "tributary \(ConnectVersion.tributary) (Kafka Connect REST API \(ConnectVersion.kafka), commit \(ConnectVersion.commit))"
+        )
     }
 }

@@ -17,7 +17,8 @@ struct WorkerService: Service {
         if let connectorsFile { await apply(connectorsFile) }
         let elapsed = (ContinuousClock.now - started).components
         let ms = elapsed.seconds * 1000 + elapsed.attoseconds / 1_000_000_000_000_000
-        let line = "Tributary worker \(herder.workerId) ready in \(ms) ms; Kafka Connect REST API: \(urls.joined(separator: ", "))\n"
+        let line =
+            "Tributary worker \(herder.workerId) ready in \(ms) ms; Kafka Connect REST API: \(urls.joined(separator: ", "))\n"
         FileHandle.standardOutput.write(Data(line.utf8))
         // SIGHUP re-applies the connectors file; graceful shutdown ends the loop.
         let hups = await UnixSignalsSequence(trapping: .sighup)
@@ -25,7 +26,8 @@ struct WorkerService: Service {
             for await _ in hups.cancelOnGracefulShutdown() {
                 if let connectorsFile { await apply(connectorsFile) }
             }
-        } onGracefulShutdown: {}
+        } onGracefulShutdown: {
+        }
         await herder.stop()
     }
 

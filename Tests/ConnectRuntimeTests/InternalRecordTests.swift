@@ -7,9 +7,11 @@ import Testing
     @Test func configRecordValuesMatchKafkaConnect() {
         #expect(String(decoding: ConfigRecords.commitValue(tasks: 3), as: UTF8.self) == #"{"tasks":3}"#)
         #expect(
-            String(decoding: ConfigRecords.targetStateValue(.stopped), as: UTF8.self) == #"{"state":"PAUSED","state.v2":"STOPPED"}"#)
+            String(decoding: ConfigRecords.targetStateValue(.stopped), as: UTF8.self)
+                == #"{"state":"PAUSED","state.v2":"STOPPED"}"#)
         #expect(
-            String(decoding: ConfigRecords.targetStateValue(.started), as: UTF8.self) == #"{"state":"STARTED","state.v2":"STARTED"}"#)
+            String(decoding: ConfigRecords.targetStateValue(.started), as: UTF8.self)
+                == #"{"state":"STARTED","state.v2":"STARTED"}"#)
         #expect(
             String(decoding: ConfigRecords.restartValue(includeTasks: true, onlyFailed: false), as: UTF8.self)
                 == #"{"include-tasks":true,"only-failed":false}"#)
@@ -40,7 +42,8 @@ import Testing
 
     @Test func targetStatePrefersV2AndTombstonesDelete() {
         var s = ConfigSnapshot()
-        _ = ConfigRecords.apply(key: "target-state-c", value: ConfigRecords.targetStateValue(.stopped), offset: 0, to: &s)
+        _ = ConfigRecords.apply(
+            key: "target-state-c", value: ConfigRecords.targetStateValue(.stopped), offset: 0, to: &s)
         #expect(s.targetState("c") == .stopped)
         _ = ConfigRecords.apply(key: "connector-c", value: Array(#"{"properties":{}}"#.utf8), offset: 1, to: &s)
         _ = ConfigRecords.apply(key: "connector-c", value: nil, offset: 2, to: &s)

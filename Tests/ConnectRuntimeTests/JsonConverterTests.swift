@@ -59,11 +59,13 @@ import Testing
         let v = try c.toConnectData(topic: "t", bytes: Array(#"{"i":1,"d":1.5,"s":"x","b":true,"a":[null]}"#.utf8))
         #expect(v.schema == nil)
         #expect(
-            v.value == .map([
-                MapEntry(key: .string("i"), value: .int64(1)), MapEntry(key: .string("d"), value: .float64(1.5)),
-                MapEntry(key: .string("s"), value: .string("x")), MapEntry(key: .string("b"), value: .boolean(true)),
-                MapEntry(key: .string("a"), value: .array([.null])),
-            ]))
+            v.value
+                == .map([
+                    MapEntry(key: .string("i"), value: .int64(1)), MapEntry(key: .string("d"), value: .float64(1.5)),
+                    MapEntry(key: .string("s"), value: .string("x")),
+                    MapEntry(key: .string("b"), value: .boolean(true)),
+                    MapEntry(key: .string("a"), value: .array([.null])),
+                ]))
     }
 
     @Test func rejectsUnknownDecimalFormat() {

@@ -30,18 +30,24 @@ import Testing
             "CONNECT_BOOTSTRAP_SERVERS": "k:9092", "CONNECT_CONFIG_STORAGE_TOPIC": "cfg",
             "CONNECT_PRODUCER_CLIENT__ID": "x", "CONNECT_SOME___DASHED": "y", "OTHER": "z",
         ])
-        #expect(Dictionary(uniqueKeysWithValues: o) == [
-            "bootstrap.servers": "k:9092", "config.storage.topic": "cfg", "producer.client_id": "x", "some-dashed": "y",
-        ])
+        #expect(
+            Dictionary(uniqueKeysWithValues: o) == [
+                "bootstrap.servers": "k:9092", "config.storage.topic": "cfg", "producer.client_id": "x",
+                "some-dashed": "y",
+            ])
     }
 
     @Test func requiredKeysAndPrecedence() throws {
         let base: [(String, String)] = [
-            ("group.id", "g"), ("config.storage.topic", "c"), ("offset.storage.topic", "o"), ("status.storage.topic", "s"),
-            ("key.converter", "JsonConverter"), ("value.converter", "JsonConverter"), ("listeners", "http://127.0.0.1:9999"),
+            ("group.id", "g"), ("config.storage.topic", "c"), ("offset.storage.topic", "o"),
+            ("status.storage.topic", "s"),
+            ("key.converter", "JsonConverter"), ("value.converter", "JsonConverter"),
+            ("listeners", "http://127.0.0.1:9999"),
             ("producer.linger.ms", "7"),
         ]
-        let c = try WorkerConfig(properties: base, environment: ["CONNECT_GROUP_ID": "from-env"], overrides: [("offset.flush.interval.ms", "10")])
+        let c = try WorkerConfig(
+            properties: base, environment: ["CONNECT_GROUP_ID": "from-env"],
+            overrides: [("offset.flush.interval.ms", "10")])
         #expect(c.groupId == "from-env")
         #expect(c.offsetFlushIntervalMs == 10)
         #expect(c.workerId == "127.0.0.1:9999")
@@ -53,7 +59,8 @@ import Testing
     @Test func configInfosMessage() {
         let infos = ConfigInfos.validate(
             className: "X", framework: ConnectorConfig.sink, plugin: ConfigDef(),
-            extraErrors: ["topics": ["Must configure one of topics or topics.regex"]], config: ["name": "n", "connector.class": "X"])
+            extraErrors: ["topics": ["Must configure one of topics or topics.regex"]],
+            config: ["name": "n", "connector.class": "X"])
         #expect(infos.errorCount == 1)
         #expect(
             infos.invalidMessage

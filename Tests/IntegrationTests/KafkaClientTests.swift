@@ -7,7 +7,9 @@ import Testing
     static var bootstrap: String {
         get throws {
             if let b = ProcessInfo.processInfo.environment["KAFKA_BOOTSTRAP"] { return b }
-            struct Missing: Error, CustomStringConvertible { var description = "KAFKA_BOOTSTRAP is not set: run dev/test.sh" }
+            struct Missing: Error, CustomStringConvertible {
+                var description = "KAFKA_BOOTSTRAP is not set: run dev/test.sh"
+            }
             throw Missing()
         }
     }
@@ -17,7 +19,9 @@ import Testing
         let topic = "it-\(UUID().uuidString.prefix(8))"
         let admin = try KafkaAdmin(config: KafkaConfig([("bootstrap.servers", bootstrap)]))
         defer { admin.close() }
-        try await admin.createTopics([.init(name: topic, partitions: 2, replicationFactor: 1, config: [("cleanup.policy", "compact")])])
+        try await admin.createTopics([
+            .init(name: topic, partitions: 2, replicationFactor: 1, config: [("cleanup.policy", "compact")])
+        ])
         #expect(try await admin.topics()[topic]?.partitions == 2)
 
         let acks = AckCollector()
@@ -25,8 +29,10 @@ import Testing
             config: KafkaConfig([("bootstrap.servers", bootstrap), ("partitioner", "murmur2_random")]),
             onDelivery: { for r in $0 { acks.add(r) } })
         try producer.produce(
-            ProducerMessage(topic: topic, key: Array("k1".utf8), value: Array("v1".utf8),
-                headers: [KafkaHeader(key: "h", value: Array("hv".utf8)), KafkaHeader(key: "n", value: nil)], timestamp: 1_700_000_000_000),
+            ProducerMessage(
+                topic: topic, key: Array("k1".utf8), value: Array("v1".utf8),
+                headers: [KafkaHeader(key: "h", value: Array("hv".utf8)), KafkaHeader(key: "n", value: nil)],
+                timestamp: 1_700_000_000_000),
             token: 1)
         try producer.produce(ProducerMessage(topic: topic, key: Array("k1".utf8), value: nil), token: 2)
         #expect(producer.flush(timeoutMs: 10_000))
@@ -35,7 +41,10 @@ import Testing
         #expect(acks.errors.isEmpty)
 
         let consumer = try KafkaConsumer(
-            config: KafkaConfig([("bootstrap.servers", bootstrap), ("group.id", "it"), ("enable.partition.eof", "true"), ("enable.auto.commit", "false")]))
+            config: KafkaConfig([
+                ("bootstrap.servers", bootstrap), ("group.id", "it"), ("enable.partition.eof", "true"),
+                ("enable.auto.commit", "false"),
+            ]))
         defer { consumer.close() }
         try consumer.assign([(KafkaPartition(topic, 0), nil), (KafkaPartition(topic, 1), nil)])
         var messages: [KafkaMessage] = []

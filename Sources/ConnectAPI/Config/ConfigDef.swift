@@ -3,11 +3,27 @@
 /// `/connector-plugins/{p}/config` and the docs (Kafka's `ConfigDef`).
 public struct ConfigDef: Sendable {
     public enum ConfigType: String, Sendable {
-        case boolean = "BOOLEAN", string = "STRING", int = "INT", short = "SHORT", long = "LONG"
-        case double = "DOUBLE", list = "LIST", `class` = "CLASS", password = "PASSWORD"
+        case boolean = "BOOLEAN"
+        case string = "STRING"
+        case int = "INT"
+        case short = "SHORT"
+        case long = "LONG"
+        case double = "DOUBLE"
+        case list = "LIST"
+        case `class` = "CLASS"
+        case password = "PASSWORD"
     }
-    public enum Importance: String, Sendable { case high = "HIGH", medium = "MEDIUM", low = "LOW" }
-    public enum Width: String, Sendable { case none = "NONE", short = "SHORT", medium = "MEDIUM", long = "LONG" }
+    public enum Importance: String, Sendable {
+        case high = "HIGH"
+        case medium = "MEDIUM"
+        case low = "LOW"
+    }
+    public enum Width: String, Sendable {
+        case none = "NONE"
+        case short = "SHORT"
+        case medium = "MEDIUM"
+        case long = "LONG"
+    }
 
     public struct Key: Sendable {
         public let name: String
@@ -140,9 +156,9 @@ public struct ConfigValidator: Sendable {
     public static func range(atLeast min: Int64? = nil, atMost max: Int64? = nil) -> ConfigValidator {
         let text: String
         switch (min, max) {
-        case let (lo?, hi?): text = "[\(lo),...,\(hi)]"
-        case let (lo?, nil): text = "[\(lo),...]"
-        case let (nil, hi?): text = "[...,\(hi)]"
+        case (let lo?, let hi?): text = "[\(lo),...,\(hi)]"
+        case (let lo?, nil): text = "[\(lo),...]"
+        case (nil, let hi?): text = "[...,\(hi)]"
         default: text = "[...]"
         }
         return ConfigValidator(text) { name, value in

@@ -16,7 +16,8 @@ extension Value {
         case .bytes(let b): return Base64.encode(b)
         case .decimal(let d): return d.description
         case .array(let a): return "[" + a.map(\.javaString).joined(separator: ", ") + "]"
-        case .map(let m): return "{" + m.map { "\($0.key.javaString)=\($0.value.javaString)" }.joined(separator: ", ") + "}"
+        case .map(let m):
+            return "{" + m.map { "\($0.key.javaString)=\($0.value.javaString)" }.joined(separator: ", ") + "}"
         case .struct(let s):
             return "Struct{"
                 + s.schema.fields.compactMap { f in

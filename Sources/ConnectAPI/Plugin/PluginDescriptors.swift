@@ -47,7 +47,9 @@ public enum TaskInstance {
 /// A converter, transformation or predicate plugin (listed by `/connector-plugins?connectorsOnly=false`).
 public struct ComponentPlugin: Sendable {
     public enum Kind: String, Sendable {
-        case converter, headerConverter = "header_converter", transformation, predicate
+        case converter
+        case headerConverter = "header_converter"
+        case transformation, predicate
     }
     public let className: String
     public let aliases: [String]

@@ -64,7 +64,8 @@ public struct ConfigInfos: Sendable {
                                 "value",
                                 .object([
                                     ("name", .string(e.name)), ("value", e.value.map { .string($0) } ?? .null),
-                                    ("recommended_values", .array([])), ("errors", .array(e.errors.map { .string($0) })),
+                                    ("recommended_values", .array([])),
+                                    ("errors", .array(e.errors.map { .string($0) })),
                                     ("visible", .bool(true)),
                                 ])
                             ),

@@ -79,7 +79,8 @@ public enum PropertiesFile {
 
     /// Confluent image convention: `CONNECT_BOOTSTRAP_SERVERS` → `bootstrap.servers`
     /// (`_` → `.`, `__` → `_`, `___` → `-`, lower-cased).
-    public static func environmentOverrides(_ env: [String: String], prefix: String = "CONNECT_") -> [(String, String)] {
+    public static func environmentOverrides(_ env: [String: String], prefix: String = "CONNECT_") -> [(String, String)]
+    {
         env.filter { $0.key.hasPrefix(prefix) && $0.key.count > prefix.count }
             .sorted { $0.key < $1.key }
             .map { (k, v) in

@@ -24,47 +24,94 @@ public struct WorkerConfig: Sendable {
     public let topicTrackingAllowReset: Bool
 
     public static let configDef = ConfigDef()
-        .define("bootstrap.servers", .list, defaultValue: "localhost:9092", importance: .high,
-            documentation: "A list of host/port pairs to use for establishing the initial connection to the Kafka cluster.")
-        .define("group.id", .string, importance: .high,
-            documentation: "A unique string that identifies the Connect cluster group this worker belongs to.")
-        .define("config.storage.topic", .string, importance: .high,
-            documentation: "The name of the Kafka topic where connector configurations are stored")
-        .define("offset.storage.topic", .string, importance: .high,
-            documentation: "The name of the Kafka topic where source connector offsets are stored")
-        .define("status.storage.topic", .string, importance: .high,
-            documentation: "The name of the Kafka topic where connector and task status are stored")
-        .define("config.storage.replication.factor", .short, defaultValue: "3", importance: .low,
-            documentation: "Replication factor used when creating the configuration storage topic (-1: broker default)")
-        .define("offset.storage.partitions", .int, defaultValue: "25", importance: .low,
-            documentation: "The number of partitions used when creating the offset storage topic (-1: broker default)")
-        .define("offset.storage.replication.factor", .short, defaultValue: "3", importance: .low,
-            documentation: "Replication factor used when creating the offset storage topic (-1: broker default)")
-        .define("status.storage.partitions", .int, defaultValue: "5", importance: .low,
-            documentation: "The number of partitions used when creating the status storage topic (-1: broker default)")
-        .define("status.storage.replication.factor", .short, defaultValue: "3", importance: .low,
-            documentation: "Replication factor used when creating the status storage topic (-1: broker default)")
-        .define("key.converter", .class, importance: .high,
-            documentation: "Converter class used to convert between Kafka Connect format and the serialized form that is written to Kafka.")
-        .define("value.converter", .class, importance: .high,
-            documentation: "Converter class used to convert between Kafka Connect format and the serialized form that is written to Kafka.")
-        .define("header.converter", .class, defaultValue: "org.apache.kafka.connect.storage.SimpleHeaderConverter",
-            importance: .low, documentation: "HeaderConverter class used to convert between Kafka Connect format and the serialized form that is written to Kafka.")
-        .define("offset.flush.interval.ms", .long, defaultValue: "60000", validator: .range(atLeast: 1), importance: .low,
-            documentation: "Interval at which to try committing offsets for tasks.")
-        .define("offset.flush.timeout.ms", .long, defaultValue: "5000", validator: .range(atLeast: 1), importance: .low,
-            documentation: "Maximum number of milliseconds to wait for records to flush and partition offset data to be committed to offset storage before cancelling the process and restoring the offset data to be committed in a future attempt.")
-        .define("task.shutdown.graceful.timeout.ms", .long, defaultValue: "5000", importance: .low,
-            documentation: "Amount of time to wait for tasks to shutdown gracefully.")
-        .define("listeners", .list, defaultValue: "http://:8083", importance: .low,
-            documentation: "List of comma-separated URIs the REST API will listen on.")
-        .define("rest.advertised.host.name", .string, defaultValue: .some(nil), importance: .low,
-            documentation: "If this is set, this is the hostname that will be given out to other workers to connect to.")
-        .define("rest.advertised.port", .int, defaultValue: .some(nil), importance: .low,
-            documentation: "If this is set, this is the port that will be given out to other workers to connect to.")
-        .define("topic.tracking.enable", .boolean, defaultValue: "true", importance: .low,
-            documentation: "Enable tracking the set of active topics per connector during runtime.")
-        .define("topic.tracking.allow.reset", .boolean, defaultValue: "true", importance: .low,
+        .define(
+            "bootstrap.servers", .list, defaultValue: "localhost:9092", importance: .high,
+            documentation:
+                "A list of host/port pairs to use for establishing the initial connection to the Kafka cluster."
+        )
+        .define(
+            "group.id", .string, importance: .high,
+            documentation: "A unique string that identifies the Connect cluster group this worker belongs to."
+        )
+        .define(
+            "config.storage.topic", .string, importance: .high,
+            documentation: "The name of the Kafka topic where connector configurations are stored"
+        )
+        .define(
+            "offset.storage.topic", .string, importance: .high,
+            documentation: "The name of the Kafka topic where source connector offsets are stored"
+        )
+        .define(
+            "status.storage.topic", .string, importance: .high,
+            documentation: "The name of the Kafka topic where connector and task status are stored"
+        )
+        .define(
+            "config.storage.replication.factor", .short, defaultValue: "3", importance: .low,
+            documentation: "Replication factor used when creating the configuration storage topic (-1: broker default)"
+        )
+        .define(
+            "offset.storage.partitions", .int, defaultValue: "25", importance: .low,
+            documentation: "The number of partitions used when creating the offset storage topic (-1: broker default)"
+        )
+        .define(
+            "offset.storage.replication.factor", .short, defaultValue: "3", importance: .low,
+            documentation: "Replication factor used when creating the offset storage topic (-1: broker default)"
+        )
+        .define(
+            "status.storage.partitions", .int, defaultValue: "5", importance: .low,
+            documentation: "The number of partitions used when creating the status storage topic (-1: broker default)"
+        )
+        .define(
+            "status.storage.replication.factor", .short, defaultValue: "3", importance: .low,
+            documentation: "Replication factor used when creating the status storage topic (-1: broker default)"
+        )
+        .define(
+            "key.converter", .class, importance: .high,
+            documentation:
+                "Converter class used to convert between Kafka Connect format and the serialized form that is written to Kafka."
+        )
+        .define(
+            "value.converter", .class, importance: .high,
+            documentation:
+                "Converter class used to convert between Kafka Connect format and the serialized form that is written to Kafka."
+        )
+        .define(
+            "header.converter", .class, defaultValue: "org.apache.kafka.connect.storage.SimpleHeaderConverter",
+            importance: .low,
+            documentation:
+                "HeaderConverter class used to convert between Kafka Connect format and the serialized form that is written to Kafka."
+        )
+        .define(
+            "offset.flush.interval.ms", .long, defaultValue: "60000", validator: .range(atLeast: 1), importance: .low,
+            documentation: "Interval at which to try committing offsets for tasks."
+        )
+        .define(
+            "offset.flush.timeout.ms", .long, defaultValue: "5000", validator: .range(atLeast: 1), importance: .low,
+            documentation:
+                "Maximum number of milliseconds to wait for records to flush and partition offset data to be committed to offset storage before cancelling the process and restoring the offset data to be committed in a future attempt."
+        )
+        .define(
+            "task.shutdown.graceful.timeout.ms", .long, defaultValue: "5000", importance: .low,
+            documentation: "Amount of time to wait for tasks to shutdown gracefully."
+        )
+        .define(
+            "listeners", .list, defaultValue: "http://:8083", importance: .low,
+            documentation: "List of comma-separated URIs the REST API will listen on."
+        )
+        .define(
+            "rest.advertised.host.name", .string, defaultValue: .some(nil), importance: .low,
+            documentation: "If this is set, this is the hostname that will be given out to other workers to connect to."
+        )
+        .define(
+            "rest.advertised.port", .int, defaultValue: .some(nil), importance: .low,
+            documentation: "If this is set, this is the port that will be given out to other workers to connect to."
+        )
+        .define(
+            "topic.tracking.enable", .boolean, defaultValue: "true", importance: .low,
+            documentation: "Enable tracking the set of active topics per connector during runtime."
+        )
+        .define(
+            "topic.tracking.allow.reset", .boolean, defaultValue: "true", importance: .low,
             documentation: "If set to true, it allows user requests to reset the set of active topics per connector.")
 
     /// Reads a properties file's pairs, then environment overrides (`CONNECT_*`), then explicit overrides.
@@ -98,7 +145,8 @@ public struct WorkerConfig: Sendable {
                 throw ConfigException(name: "listeners", value: l, reason: "only http:// listeners are supported")
             }
             let hostPort = l.dropFirst("http://".count)
-            guard let colon = hostPort.lastIndex(of: ":"), let port = Int(hostPort[hostPort.index(after: colon)...]) else {
+            guard let colon = hostPort.lastIndex(of: ":"), let port = Int(hostPort[hostPort.index(after: colon)...])
+            else {
                 throw ConfigException(name: "listeners", value: l, reason: "expected http://host:port")
             }
             ls.append((String(hostPort[..<colon]), port))
@@ -107,7 +155,9 @@ public struct WorkerConfig: Sendable {
             throw ConfigException(name: "listeners", value: "", reason: "at least one listener is required")
         }
         listeners = ls
-        advertisedHost = c.string("rest.advertised.host.name") ?? (first.0.isEmpty || first.0 == "0.0.0.0" ? Self.hostname() : first.0)
+        advertisedHost =
+            c.string("rest.advertised.host.name")
+            ?? (first.0.isEmpty || first.0 == "0.0.0.0" ? Self.hostname() : first.0)
         advertisedPort = c.int("rest.advertised.port") ?? first.1
     }
 
@@ -133,7 +183,10 @@ public struct WorkerConfig: Sendable {
 
     /// Converter-related keys of the worker config (`key.converter*`, `value.converter*`, `header.converter*`).
     public func converterConfig() -> [String: String] {
-        raw.filter { $0.key.hasPrefix("key.converter") || $0.key.hasPrefix("value.converter") || $0.key.hasPrefix("header.converter") }
+        raw.filter {
+            $0.key.hasPrefix("key.converter") || $0.key.hasPrefix("value.converter")
+                || $0.key.hasPrefix("header.converter")
+        }
     }
 
     static func hostname() -> String {

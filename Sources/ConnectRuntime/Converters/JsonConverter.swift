@@ -6,7 +6,10 @@ import Synchronization
 /// Values are written straight into a byte buffer (no intermediate dictionaries); schemas are turned
 /// into JSON once and cached by identity.
 public final class JsonConverter: Converter, HeaderConverter, @unchecked Sendable {
-    public enum DecimalFormat: String, Sendable { case base64 = "BASE64", numeric = "NUMERIC" }
+    public enum DecimalFormat: String, Sendable {
+        case base64 = "BASE64"
+        case numeric = "NUMERIC"
+    }
 
     public let schemasEnabled: Bool
     public let decimalFormat: DecimalFormat
@@ -20,17 +23,21 @@ public final class JsonConverter: Converter, HeaderConverter, @unchecked Sendabl
         .define(
             "schemas.enable", .boolean, defaultValue: "true", importance: .high,
             documentation: "Include schemas within each of the serialized values and keys.", group: "Schemas",
-            orderInGroup: 1, width: .medium, displayName: "Enable Schemas")
+            orderInGroup: 1, width: .medium, displayName: "Enable Schemas"
+        )
         .define(
             "schemas.cache.size", .int, defaultValue: "1000", importance: .high,
             documentation: "The maximum number of schemas that can be cached in this converter instance.",
-            group: "Schemas", orderInGroup: 2, width: .medium, displayName: "Schema Cache Size")
+            group: "Schemas", orderInGroup: 2, width: .medium, displayName: "Schema Cache Size"
+        )
         .define(
-            "decimal.format", .string, defaultValue: "BASE64", validator: .oneOf(["BASE64", "NUMERIC"], ignoringCase: true),
+            "decimal.format", .string, defaultValue: "BASE64",
+            validator: .oneOf(["BASE64", "NUMERIC"], ignoringCase: true),
             importance: .low,
             documentation:
                 "Controls which format this converter will serialize decimals in. This value is case insensitive and can be either 'BASE64' (default) or 'NUMERIC'",
-            group: "Serialization", orderInGroup: 1, width: .medium, displayName: "Decimal Format")
+            group: "Serialization", orderInGroup: 1, width: .medium, displayName: "Decimal Format"
+        )
         .define(
             "replace.null.with.default", .boolean, defaultValue: "true", importance: .low,
             documentation:
@@ -53,7 +60,11 @@ public final class JsonConverter: Converter, HeaderConverter, @unchecked Sendabl
         out.reserveCapacity(128)
         if schemasEnabled {
             out.append(contentsOf: Array(#"{"schema":"#.utf8))
-            if let schema { out.append(contentsOf: schemaBytes(schema)) } else { out.append(contentsOf: Array("null".utf8)) }
+            if let schema {
+                out.append(contentsOf: schemaBytes(schema))
+            } else {
+                out.append(contentsOf: Array("null".utf8))
+            }
             out.append(contentsOf: Array(#","payload":"#.utf8))
             try writeValue(schema: schema, value: value, into: &out, applyDefault: true)
             out.append(UInt8(ascii: "}"))
@@ -95,7 +106,8 @@ public final class JsonConverter: Converter, HeaderConverter, @unchecked Sendabl
             } else if schema.isOptional || !applyDefault {
                 out.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
             } else {
-                throw ConnectError(.data, "Conversion error: null value for field that is required and has no default value")
+                throw ConnectError(
+                    .data, "Conversion error: null value for field that is required and has no default value")
             }
             return
         }
@@ -133,7 +145,8 @@ public final class JsonConverter: Converter, HeaderConverter, @unchecked Sendabl
                 for (i, e) in entries.enumerated() {
                     if i > 0 { out.append(UInt8(ascii: ",")) }
                     guard case .string(let k) = e.key else {
-                        throw ConnectError(.data, "Map key of type \(e.key.kindName) does not match the map's STRING key schema")
+                        throw ConnectError(
+                            .data, "Map key of type \(e.key.kindName) does not match the map's STRING key schema")
                     }
                     JSONWriter.writeString(k, to: &out)
                     out.append(UInt8(ascii: ":"))
@@ -229,7 +242,8 @@ public final class JsonConverter: Converter, HeaderConverter, @unchecked Sendabl
         do {
             json = try JSONParser.parse(bytes)
         } catch {
-            throw ConnectError(.data, "Converting byte[] to Kafka Connect data failed due to serialization error: \(error)")
+            throw ConnectError(
+                .data, "Converting byte[] to Kafka Connect data failed due to serialization error: \(error)")
         }
         if !schemasEnabled { return SchemaAndValue(schema: nil, value: try connectValue(schema: nil, json: json)) }
         guard let o = json.objectValue, o.count == 2, let schemaJSON = o["schema"], let payload = o["payload"] else {
@@ -238,7 +252,9 @@ public final class JsonConverter: Converter, HeaderConverter, @unchecked Sendabl
                 "JsonConverter with schemas.enable requires \"schema\" and \"payload\" fields and may not contain additional fields. If you are trying to deserialize plain JSON data, set schemas.enable=false in your converter configuration."
             )
         }
-        if schemaJSON == .null { return SchemaAndValue(schema: nil, value: try connectValue(schema: nil, json: payload)) }
+        if schemaJSON == .null {
+            return SchemaAndValue(schema: nil, value: try connectValue(schema: nil, json: payload))
+        }
         let key = JSONWriter.bytes(schemaJSON)
         let schema: Schema
         if let cached = parsedSchemaCache.withLock({ $0[key] }) {
@@ -319,14 +335,16 @@ public final class JsonConverter: Converter, HeaderConverter, @unchecked Sendabl
                 guard let o = json.objectValue else { throw mismatch() }
                 return .map(
                     try o.members.map {
-                        MapEntry(key: .string($0.key), value: try connectValue(schema: schema.valueSchema, json: $0.value))
+                        MapEntry(
+                            key: .string($0.key), value: try connectValue(schema: schema.valueSchema, json: $0.value))
                     })
             }
             guard let a = json.arrayValue else { throw mismatch() }
             return .map(
                 try a.map { pair in
                     guard let p = pair.arrayValue, p.count == 2 else {
-                        throw ConnectError(.data, "Found invalid map entry instead of array tuple: \(JSONWriter.string(pair))")
+                        throw ConnectError(
+                            .data, "Found invalid map entry instead of array tuple: \(JSONWriter.string(pair))")
                     }
                     return MapEntry(
                         key: try connectValue(schema: schema.keySchema, json: p[0]),

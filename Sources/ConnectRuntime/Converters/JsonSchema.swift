@@ -26,7 +26,9 @@ enum JsonSchema {
         if let v = schema.version { o["version"] = .int(Int64(v)) }
         if let d = schema.doc { o["doc"] = .string(d) }
         if !schema.parameters.isEmpty { o["parameters"] = .stringMap(schema.parameters) }
-        if let d = schema.defaultValue, let bytes = try? converter.valueJSON(schema: schema, value: d, applyDefault: false) {
+        if let d = schema.defaultValue,
+            let bytes = try? converter.valueJSON(schema: schema, value: d, applyDefault: false)
+        {
             o["default"] = (try? JSONParser.parse(bytes)) ?? .null
         }
         return .object(o)
@@ -68,7 +70,9 @@ enum JsonSchema {
         var valueSchema: Schema?
         switch type {
         case .array:
-            guard let items = o["items"] else { throw ConnectError(.data, "Array schema did not specify the items type") }
+            guard let items = o["items"] else {
+                throw ConnectError(.data, "Array schema did not specify the items type")
+            }
             valueSchema = try fromJSON(items, converter: converter)
         case .map:
             guard let k = o["keys"], let v = o["values"] else {

@@ -28,12 +28,14 @@ public struct ByteArrayConverter: Converter, HeaderConverter {
 
     public func fromConnectData(topic: String, schema: Schema?, value: Value) throws -> [UInt8]? {
         if let schema, schema.type != .bytes {
-            throw ConnectError(.data, "Invalid schema type for ByteArrayConverter: \(schema.type.rawValue.uppercased())")
+            throw ConnectError(
+                .data, "Invalid schema type for ByteArrayConverter: \(schema.type.rawValue.uppercased())")
         }
         switch value {
         case .null: return nil
         case .bytes(let b): return b
-        default: throw ConnectError(.data, "ByteArrayConverter is not compatible with objects of type \(value.kindName)")
+        default:
+            throw ConnectError(.data, "ByteArrayConverter is not compatible with objects of type \(value.kindName)")
         }
     }
 

@@ -22,7 +22,11 @@ public struct ConnectorsFile: Sendable {
         let json: JSONValue
         do { json = try JSONParser.parse(bytes) } catch { throw RestError(400, "\(source): invalid JSON: \(error)") }
         let list: [JSONValue]
-        if let a = json.arrayValue { list = a } else if let a = json["connectors"]?.arrayValue { list = a } else {
+        if let a = json.arrayValue {
+            list = a
+        } else if let a = json["connectors"]?.arrayValue {
+            list = a
+        } else {
             throw RestError(400, "\(source): expected a JSON array of {\"name\":…,\"config\":{…}} objects")
         }
         var entries: [Entry] = []
@@ -62,7 +66,9 @@ public struct ConnectorsFile: Sendable {
         for e in entries {
             do { try await herder.validateForWrite(name: e.name, config: e.config) } catch {
                 let lines = error.message.split(separator: "\n").map(String.init)
-                    .filter { !$0.hasPrefix("Connector configuration is invalid") && !$0.hasPrefix("You can also find") }
+                    .filter {
+                        !$0.hasPrefix("Connector configuration is invalid") && !$0.hasPrefix("You can also find")
+                    }
                 problems += lines.map { "connector \(e.name): \($0)" }
             }
         }
@@ -82,7 +88,8 @@ public struct ConnectorsFile: Sendable {
             // every connector with a password would look changed and restart on each SIGHUP.
             let current = await herder.storedConnectorConfig(e.name)
             if let current, Herder.stringMap(current) == Herder.stringMap(e.config) { continue }
-            _ = try await herder.putConnector(name: e.name, config: e.config, initialState: e.initialState, allowReplace: true)
+            _ = try await herder.putConnector(
+                name: e.name, config: e.config, initialState: e.initialState, allowReplace: true)
             done.append(current == nil ? "created \(e.name)" : "updated \(e.name)")
         }
         return done

@@ -14,7 +14,8 @@ extension Herder {
         }
         let entries = offsetStore?.offsets(connector: name) ?? []
         return .object([
-            "offsets": .array(entries.map { .object([("partition", .object($0.partition)), ("offset", .object($0.offset))]) })
+            "offsets": .array(
+                entries.map { .object([("partition", .object($0.partition)), ("offset", .object($0.offset))]) })
         ])
     }
 
@@ -23,7 +24,9 @@ extension Herder {
         do {
             let meta = try await admin!.topics()
             var partitions: [KafkaPartition] = []
-            for t in topics { for p in 0..<(meta[t]?.partitions ?? 0) { partitions.append(KafkaPartition(t, Int32(p))) } }
+            for t in topics {
+                for p in 0..<(meta[t]?.partitions ?? 0) { partitions.append(KafkaPartition(t, Int32(p))) }
+            }
             guard !partitions.isEmpty else { return [] }
             var c = workerConfig.clientConfig("consumer")
             c["group.id"] = "connect-\(name)"
@@ -32,7 +35,10 @@ extension Herder {
             let committed = try await consumer.committed(partitions)
             return committed.sorted { $0.key < $1.key }.map { tp, off in
                 .object([
-                    ("partition", .object([("kafka_topic", .string(tp.topic)), ("kafka_partition", .int(Int64(tp.partition)))])),
+                    (
+                        "partition",
+                        .object([("kafka_topic", .string(tp.topic)), ("kafka_partition", .int(Int64(tp.partition)))])
+                    ),
                     ("offset", .object([("kafka_offset", .int(off))])),
                 ])
             }
@@ -63,17 +69,25 @@ extension Herder {
                 throw RestError(400, "Partitions / offsets need to be provided for an alter offsets request")
             }
             for m in p where !Self.isPrimitive(m.value) {
-                throw RestError(400, "Offsets may only contain primitive types as values, but field \(m.key) contains \(JSONWriter.string(m.value))")
+                throw RestError(
+                    400,
+                    "Offsets may only contain primitive types as values, but field \(m.key) contains \(JSONWriter.string(m.value))"
+                )
             }
             let value: [UInt8]?
             switch item["offset"] {
             case .none, .some(.null): value = nil
             case .some(.object(let o)):
                 for m in o where !Self.isPrimitive(m.value) {
-                    throw RestError(400, "Offsets may only contain primitive types as values, but field \(m.key) contains \(JSONWriter.string(m.value))")
+                    throw RestError(
+                        400,
+                        "Offsets may only contain primitive types as values, but field \(m.key) contains \(JSONWriter.string(m.value))"
+                    )
                 }
                 value = JSONWriter.bytes(.object(o))
-            default: throw RestError(400, "Offset for partition \(JSONWriter.string(.object(p))) must be a JSON object or null")
+            default:
+                throw RestError(
+                    400, "Offset for partition \(JSONWriter.string(.object(p))) must be a JSON object or null")
             }
             entries.append((OffsetBackingStore.key(connector: name, partition: p), value))
         }
@@ -86,8 +100,12 @@ extension Herder {
         if plugin(for: config)?.type == .sink {
             throw RestError(400, "Resetting the offsets of sink connectors is not supported by this worker yet")
         }
-        let keys = (offsetStore?.offsets(connector: name) ?? []).map { OffsetBackingStore.key(connector: name, partition: $0.partition) }
-        do { try await offsetStore!.put(keys.map { ($0, nil) }) } catch { throw RestError(500, "Failed to write offsets: \(error)") }
+        let keys = (offsetStore?.offsets(connector: name) ?? []).map {
+            OffsetBackingStore.key(connector: name, partition: $0.partition)
+        }
+        do { try await offsetStore!.put(keys.map { ($0, nil) }) } catch {
+            throw RestError(500, "Failed to write offsets: \(error)")
+        }
         return .object(["message": "The offsets for this connector have been reset successfully"])
     }
 

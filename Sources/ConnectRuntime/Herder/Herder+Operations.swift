@@ -33,7 +33,10 @@ extension Herder {
             ("name", .string(name)), ("config", .object(redact(config, plugin: plugin))),
             (
                 "tasks",
-                .array((0..<(snap.taskConfigs[name]?.count ?? 0)).map { .object([("connector", .string(name)), ("task", .int(Int64($0)))]) })
+                .array(
+                    (0..<(snap.taskConfigs[name]?.count ?? 0)).map {
+                        .object([("connector", .string(name)), ("task", .int(Int64($0)))])
+                    })
             ),
             ("type", .string(plugin?.type.rawValue ?? "unknown")),
         ])
@@ -111,7 +114,8 @@ extension Herder {
         var config = config
         if let n = config["name"]?.stringValue {
             if n != name {
-                throw RestError(400, "Connector name configuration (\(n)) doesn't match connector name in the URL (\(name))")
+                throw RestError(
+                    400, "Connector name configuration (\(n)) doesn't match connector name in the URL (\(name))")
             }
         } else {
             config["name"] = .string(name)
@@ -136,7 +140,11 @@ extension Herder {
     public func patchConnector(name: String, patch: JSONObject) async throws(RestError) -> JSONValue {
         guard var config = snapshot.connectorConfigs[name] else { throw RestError(404, "Connector \(name) not found") }
         for m in patch {
-            if m.value == .null { config[m.key] = nil } else if let s = m.value.stringValue { config[m.key] = .string(s) } else {
+            if m.value == .null {
+                config[m.key] = nil
+            } else if let s = m.value.stringValue {
+                config[m.key] = .string(s)
+            } else {
                 config[m.key] = .string(JSONWriter.string(m.value))
             }
         }
@@ -169,7 +177,9 @@ extension Herder {
     }
 
     /// Restart with flags: persisted as a restart request; returns the plan with RESTARTING states.
-    public func restartConnector(_ name: String, includeTasks: Bool, onlyFailed: Bool) async throws(RestError) -> JSONValue {
+    public func restartConnector(_ name: String, includeTasks: Bool, onlyFailed: Bool) async throws(RestError)
+        -> JSONValue
+    {
         guard connectorExists(name) else { throw RestError(404, "Unknown connector: \(name)") }
         var info = (try? connectorStatus(name))?.objectValue ?? JSONObject()
         if var c = info["connector"]?.objectValue, !onlyFailed || c["state"]?.stringValue == "FAILED" {
@@ -186,7 +196,8 @@ extension Herder {
                 })
         }
         do {
-            try await configStore!.putRestartRequest(RestartRequest(connector: name, includeTasks: includeTasks, onlyFailed: onlyFailed))
+            try await configStore!.putRestartRequest(
+                RestartRequest(connector: name, includeTasks: includeTasks, onlyFailed: onlyFailed))
         } catch {
             throw RestError(500, "Failed to write to Kafka: \(error)")
         }

@@ -33,7 +33,8 @@ extension Herder {
         let config = ConfigProviders.resolve(Self.stringMap(raw))
         guard let plugin = registry.connector(named: config["connector.class"] ?? "") else {
             await statusStore?.putConnector(
-                name, status(.failed, ConnectError(.config, "Unknown connector class \(config["connector.class"] ?? "")")))
+                name,
+                status(.failed, ConnectError(.config, "Unknown connector class \(config["connector.class"] ?? "")")))
             return
         }
 
@@ -61,7 +62,8 @@ extension Herder {
                 onError: { [weak self] e in
                     Task { await self?.connectorFailed(name, runId: runId, ConnectError.from(e)) }
                 })
-            let (handle, error) = await ConnectorHandle.start(plugin: plugin, rawConfig: raw, config: config, context: context)
+            let (handle, error) = await ConnectorHandle.start(
+                plugin: plugin, rawConfig: raw, config: config, context: context)
             connectors[name] = RunningConnector(handle: handle, failed: error != nil, runId: runId)
             if let error {
                 logger.error("Connector \(name) failed to start: \(error.message)")
@@ -80,7 +82,10 @@ extension Herder {
             do {
                 let generated = try await running.handle.taskConfigs(maxTasks: maxTasks)
                 if generated.count > maxTasks {
-                    throw ConnectError(.connect, "The connector \(name) has generated \(generated.count) tasks, which is greater than \(maxTasks), the maximum number of tasks it is configured to create.")
+                    throw ConnectError(
+                        .connect,
+                        "The connector \(name) has generated \(generated.count) tasks, which is greater than \(maxTasks), the maximum number of tasks it is configured to create."
+                    )
                 }
                 let ordered = generated.map { Self.taskConfig($0, raw: raw, plugin: plugin) }
                 let storedDicts = (stored ?? []).map(Self.stringMap)
@@ -117,12 +122,17 @@ extension Herder {
         }
     }
 
-    func startTask(_ id: ConnectorTaskId, config rawTask: JSONObject, plugin: ConnectorPlugin, connectorConfig: [String: String], paused: Bool) async {
+    func startTask(
+        _ id: ConnectorTaskId, config rawTask: JSONObject, plugin: ConnectorPlugin, connectorConfig: [String: String],
+        paused: Bool
+    ) async {
         let runId = nextRunId
         nextRunId += 1
         let control = TaskControl(paused: paused)
         let taskConfig = ConfigProviders.resolve(Self.stringMap(rawTask))
-        let report: StatusReporter = { [weak self] state, error in await self?.taskStatusChanged(id, runId: runId, state, error) }
+        let report: StatusReporter = { [weak self] state, error in
+            await self?.taskStatusChanged(id, runId: runId, state, error)
+        }
         let topicTracker: @Sendable (String) async -> Void = { [weak self] topic in await self?.topicUsed(id, topic) }
         let taskLogger = logger.with("connector", id.connector).with("task", String(id.task))
         let converters: ConnectorConverters
@@ -137,7 +147,8 @@ extension Herder {
             return
         }
         let setup = WorkerTaskSetup(
-            id: id, taskConfig: taskConfig, plugin: plugin, converters: converters, transformations: chain, control: control,
+            id: id, taskConfig: taskConfig, plugin: plugin, converters: converters, transformations: chain,
+            control: control,
             logger: taskLogger, report: report, onTopic: topicTracker)
         let run: Task<Void, Never>
         switch plugin.type {
@@ -147,7 +158,9 @@ extension Herder {
                 ("linger.ms", "5"), ("compression.type", "none"), ("queue.buffering.max.messages", "200000"),
             ])
             producer["client.id"] = "connector-producer-\(id.connector)-\(id.task)"
-            for (k, v) in connectorConfig where k.hasPrefix("producer.override.") { producer[String(k.dropFirst(18))] = v }
+            for (k, v) in connectorConfig where k.hasPrefix("producer.override.") {
+                producer[String(k.dropFirst(18))] = v
+            }
             let runner = WorkerSourceTask(
                 setup: setup, producerConfig: producer, offsets: offsetStore!,
                 flushIntervalMs: workerConfig.offsetFlushIntervalMs, flushTimeoutMs: workerConfig.offsetFlushTimeoutMs)
@@ -158,11 +171,15 @@ extension Herder {
             ])
             consumer["group.id"] = "connect-\(id.connector)"
             consumer["client.id"] = "connector-consumer-\(id.connector)-\(id.task)"
-            for (k, v) in connectorConfig where k.hasPrefix("consumer.override.") { consumer[String(k.dropFirst(18))] = v }
-            var topics = (taskConfig["topics"] ?? "").split(separator: ",").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }
+            for (k, v) in connectorConfig where k.hasPrefix("consumer.override.") {
+                consumer[String(k.dropFirst(18))] = v
+            }
+            var topics = (taskConfig["topics"] ?? "").split(separator: ",").map { String($0).trimmingWhitespace() }
+                .filter { !$0.isEmpty }
             if let regex = taskConfig["topics.regex"], !regex.isEmpty { topics = ["^" + regex] }
             let runner = WorkerSinkTask(
-                setup: setup, consumerConfig: consumer, topics: topics, flushIntervalMs: workerConfig.offsetFlushIntervalMs)
+                setup: setup, consumerConfig: consumer, topics: topics,
+                flushIntervalMs: workerConfig.offsetFlushIntervalMs)
             run = Task { await runner.run() }
         }
         tasks[id] = RunningTask(control: control, config: rawTask, task: run, runId: runId)
@@ -173,7 +190,9 @@ extension Herder {
         guard let t = tasks.removeValue(forKey: id) else { return }
         t.control.stop()
         let finished = await Self.wait(t.task, timeoutMs: workerConfig.taskShutdownTimeoutMs)
-        if !finished { logger.warning("Task \(id) did not stop within \(workerConfig.taskShutdownTimeoutMs) ms; abandoned") }
+        if !finished {
+            logger.warning("Task \(id) did not stop within \(workerConfig.taskShutdownTimeoutMs) ms; abandoned")
+        }
         if unassign { await statusStore?.putTask(id.connector, id.task, status(.unassigned)) }
     }
 

@@ -2,13 +2,17 @@ import ConnectAPI
 
 extension Herder {
     /// Validates a connector config as `PUT /connector-plugins/{p}/config/validate` does.
-    public nonisolated func validate(config: [String: String], nullKeys: Set<String> = []) throws(RestError) -> ConfigInfos {
+    public nonisolated func validate(config: [String: String], nullKeys: Set<String> = []) throws(RestError)
+        -> ConfigInfos
+    {
         guard let cls = config["connector.class"] else {
             let shown = config.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
             throw RestError(400, "Connector config {\(shown)} contains no connector type")
         }
         guard let plugin = registry.connector(named: cls) else {
-            let available = registry.connectors.map { "PluginDesc{klass=\($0.className), name='\($0.className)', version='\($0.version)', type=\($0.type.rawValue)}" }
+            let available = registry.connectors.map {
+                "PluginDesc{klass=\($0.className), name='\($0.className)', version='\($0.version)', type=\($0.type.rawValue)}"
+            }
             throw RestError(
                 400,
                 "Failed to find any class that implements Connector and which name matches \(cls), available connectors are: \(available.joined(separator: ", "))"
@@ -31,12 +35,14 @@ extension Herder {
                 topics.split(separator: ",").map({ String($0).trimmingWhitespace() }).contains(dlq)
             {
                 extra["errors.deadletterqueue.topic.name", default: []].append(
-                    "The DLQ topic '\(dlq)' may not be included in the list of topics ('topics=\(topics)') consumed by the connector")
+                    "The DLQ topic '\(dlq)' may not be included in the list of topics ('topics=\(topics)') consumed by the connector"
+                )
             }
         }
         for key in ["key.converter", "value.converter"] {
             if let c = resolved[key], !c.isEmpty, !registry.hasConverter(c) {
-                extra[key, default: []].append("Invalid value \(c) for configuration \(key): Class \(c) could not be found.")
+                extra[key, default: []].append(
+                    "Invalid value \(c) for configuration \(key): Class \(c) could not be found.")
             }
         }
         if let c = resolved["header.converter"], !c.isEmpty, !registry.hasHeaderConverter(c) {

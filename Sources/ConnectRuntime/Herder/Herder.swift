@@ -66,7 +66,8 @@ public actor Herder {
         self.admin = admin
         do { clusterId = try await admin.clusterId() } catch {
             throw ConnectError(
-                .connect, "Could not reach Kafka at bootstrap.servers=\(workerConfig.bootstrapServers): \(error)", cause: error)
+                .connect, "Could not reach Kafka at bootstrap.servers=\(workerConfig.bootstrapServers): \(error)",
+                cause: error)
         }
         let partitions = try await InternalTopics.ensure(admin: admin, config: workerConfig, logger: logger)
 
@@ -101,7 +102,9 @@ public actor Herder {
         try await config.start()
         for name in config.snapshot.connectorNames { enqueue(.reconcile(name)) }
         isReady = true
-        logger.info("Worker \(workerId) started (generation \(generation)); \(config.snapshot.connectorConfigs.count) connector(s) configured")
+        logger.info(
+            "Worker \(workerId) started (generation \(generation)); \(config.snapshot.connectorConfigs.count) connector(s) configured"
+        )
     }
 
     /// Graceful shutdown: tasks stop and commit their offsets, statuses become UNASSIGNED, stores close.

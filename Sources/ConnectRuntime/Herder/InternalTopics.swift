@@ -20,13 +20,17 @@ enum InternalTopics {
                     var extra: [(String, String)] = []
                     for (k, v) in config.raw.sorted(by: { $0.key < $1.key }) where k.hasPrefix(t.prefix) {
                         let c = String(k.dropFirst(t.prefix.count))
-                        if !["topic", "partitions", "replication.factor", "cleanup.policy"].contains(c) { extra.append((c, v)) }
+                        if !["topic", "partitions", "replication.factor", "cleanup.policy"].contains(c) {
+                            extra.append((c, v))
+                        }
                     }
                     return KafkaAdmin.NewTopic(
                         name: t.name, partitions: t.partitions, replicationFactor: t.rf,
                         config: [("cleanup.policy", "compact")] + extra)
                 })
-            for t in missing { logger.info("Created internal topic \(t.name) (\(t.partitions) partition(s), compacted)") }
+            for t in missing {
+                logger.info("Created internal topic \(t.name) (\(t.partitions) partition(s), compacted)")
+            }
         }
         let after = missing.isEmpty ? existing : try await admin.topics()
         var partitions: [String: Int] = [:]

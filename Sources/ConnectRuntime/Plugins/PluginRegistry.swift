@@ -17,7 +17,8 @@ public struct PluginRegistry: Sendable {
         var r = PluginRegistry()
         r.registerConverter(
             ComponentPlugin(
-                className: "org.apache.kafka.connect.json.JsonConverter", kind: .converter, version: ConnectVersion.kafka,
+                className: "org.apache.kafka.connect.json.JsonConverter", kind: .converter,
+                version: ConnectVersion.kafka,
                 configDef: JsonConverter.configDef),
             factory: { try JsonConverter(config: $0) }, header: { try JsonConverter(config: $0) })
         r.registerConverter(
@@ -63,7 +64,8 @@ public struct PluginRegistry: Sendable {
     public func converter(named name: String, config: [String: String]) throws -> any Converter {
         guard let f = converterFactories[name] else {
             throw ConfigException(
-                "Class \(name) could not be found. Available converters: \(converters.filter { $0.kind == .converter }.map(\.className).joined(separator: ", "))")
+                "Class \(name) could not be found. Available converters: \(converters.filter { $0.kind == .converter }.map(\.className).joined(separator: ", "))"
+            )
         }
         return try f(config)
     }

@@ -51,7 +51,9 @@ public struct ConnectRestAPI: Sendable {
     }
 
     private func route(_ req: RestRequest) async throws(RestError) -> RestResponse {
-        let segs = req.path.split(separator: "/", omittingEmptySubsequences: true).map { Self.percentDecode(String($0)) }
+        let segs = req.path.split(separator: "/", omittingEmptySubsequences: true).map {
+            Self.percentDecode(String($0))
+        }
         let m = req.method
         func notAllowed() -> RestError { RestError(405, "HTTP 405 Method Not Allowed") }
         if segs.isEmpty {
@@ -67,7 +69,12 @@ public struct ConnectRestAPI: Sendable {
         case "health" where segs.count == 1:
             guard m == "GET" else { throw notAllowed() }
             if await herder.isReady {
-                return .json(200, .object([("status", "healthy"), ("message", "Worker has completed startup and is ready to handle requests.")]))
+                return .json(
+                    200,
+                    .object([
+                        ("status", "healthy"),
+                        ("message", "Worker has completed startup and is ready to handle requests."),
+                    ]))
             }
             return .json(503, .object([("status", "starting"), ("message", "Worker is still starting up.")]))
         case "connectors":
@@ -100,7 +107,10 @@ public struct ConnectRestAPI: Sendable {
             case .int, .number, .bool: out[mem.key] = .string(JSONWriter.string(mem.value))
             case .null: nulls.insert(mem.key)
             default:
-                throw RestError(400, "Invalid value for configuration \(mem.key): expected a string, found \(JSONWriter.string(mem.value))")
+                throw RestError(
+                    400,
+                    "Invalid value for configuration \(mem.key): expected a string, found \(JSONWriter.string(mem.value))"
+                )
             }
         }
         return (out, nulls)
@@ -135,7 +145,8 @@ public struct ConnectRestAPI: Sendable {
                     case "RUNNING": initial = .started
                     case "PAUSED": initial = .paused
                     case "STOPPED": initial = .stopped
-                    default: throw RestError(400, "Invalid initial_state \(st): must be one of RUNNING, PAUSED, STOPPED")
+                    default:
+                        throw RestError(400, "Invalid initial_state \(st): must be one of RUNNING, PAUSED, STOPPED")
                     }
                 }
                 let name = b["name"]?.stringValue ?? ""
@@ -161,10 +172,15 @@ public struct ConnectRestAPI: Sendable {
             case "GET": return .json(200, try await herder.connectorConfig(name))
             case "PUT":
                 let (config, nulls) = try configMap(try body(req), field: "The connector configuration")
-                let (info, created) = try await herder.putConnector(name: name, config: config, allowReplace: true, nullKeys: nulls)
-                return .json(created ? 201 : 200, info, headers: created ? [("Location", "/connectors/\(name.addingPercentEncodingForPath())")] : [])
+                let (info, created) = try await herder.putConnector(
+                    name: name, config: config, allowReplace: true, nullKeys: nulls)
+                return .json(
+                    created ? 201 : 200, info,
+                    headers: created ? [("Location", "/connectors/\(name.addingPercentEncodingForPath())")] : [])
             case "PATCH":
-                guard let patch = try body(req).objectValue else { throw RestError(400, "The patch must be a JSON object") }
+                guard let patch = try body(req).objectValue else {
+                    throw RestError(400, "The patch must be a JSON object")
+                }
                 return .json(200, try await herder.patchConnector(name: name, patch: patch))
             default: throw notAllowed()
             }
@@ -182,7 +198,8 @@ public struct ConnectRestAPI: Sendable {
                 try await herder.restartConnector(name)
                 return .noContent
             }
-            return .json(202, try await herder.restartConnector(name, includeTasks: includeTasks, onlyFailed: onlyFailed))
+            return .json(
+                202, try await herder.restartConnector(name, includeTasks: includeTasks, onlyFailed: onlyFailed))
         case (2, "pause"), (2, "resume"), (2, "stop"):
             guard m == "PUT" else { throw notAllowed() }
             let state: TargetState = s[1] == "pause" ? .paused : s[1] == "stop" ? .stopped : .started
@@ -222,10 +239,15 @@ public struct ConnectRestAPI: Sendable {
             guard req.method == "GET" else { throw RestError(405, "HTTP 405 Method Not Allowed") }
             let connectorsOnly = req.queryValues("connectorsOnly").last.map { $0.lowercased() != "false" } ?? true
             var list: [JSONValue] = registry.connectors.sorted { $0.className < $1.className }.map {
-                .object([("class", .string($0.className)), ("type", .string($0.type.rawValue)), ("version", .string($0.version))])
+                .object([
+                    ("class", .string($0.className)), ("type", .string($0.type.rawValue)),
+                    ("version", .string($0.version)),
+                ])
             }
             if !connectorsOnly {
-                var extra: [(String, String, String)] = registry.converters.map { ($0.className, $0.kind.rawValue, $0.version) }
+                var extra: [(String, String, String)] = registry.converters.map {
+                    ($0.className, $0.kind.rawValue, $0.version)
+                }
                 extra += registry.transformations.map { ($0.className, "transformation", ConnectVersion.kafka) }
                 extra += registry.predicates.map { ($0.className, "predicate", ConnectVersion.kafka) }
                 list += extra.sorted { ($0.1, $0.0) < ($1.1, $1.0) }.map {
@@ -238,13 +260,21 @@ public struct ConnectRestAPI: Sendable {
         if s.count == 2 && s[1] == "config" {
             guard req.method == "GET" else { throw RestError(405, "HTTP 405 Method Not Allowed") }
             if let p = registry.connector(named: pluginName) {
-                return .json(200, .array(p.configDef.merging(ConnectorConfig.framework(for: p.type)).keys.map(ConfigInfos.keyInfo)))
+                return .json(
+                    200,
+                    .array(p.configDef.merging(ConnectorConfig.framework(for: p.type)).keys.map(ConfigInfos.keyInfo)))
             }
-            if let c = registry.converters.first(where: { PluginRegistry.names($0.className, $0.aliases, suffixes: ["Converter"]).contains(pluginName) }) {
+            if let c = registry.converters.first(where: {
+                PluginRegistry.names($0.className, $0.aliases, suffixes: ["Converter"]).contains(pluginName)
+            }) {
                 return .json(200, .array(c.configDef.keys.map(ConfigInfos.keyInfo)))
             }
-            if let t = registry.transformation(named: pluginName) { return .json(200, .array(t.configDef.keys.map(ConfigInfos.keyInfo))) }
-            if let p = registry.predicate(named: pluginName) { return .json(200, .array(p.configDef.keys.map(ConfigInfos.keyInfo))) }
+            if let t = registry.transformation(named: pluginName) {
+                return .json(200, .array(t.configDef.keys.map(ConfigInfos.keyInfo)))
+            }
+            if let p = registry.predicate(named: pluginName) {
+                return .json(200, .array(p.configDef.keys.map(ConfigInfos.keyInfo)))
+            }
             throw RestError(404, "Unknown plugin \(pluginName).")
         }
         if s.count == 3 && s[1] == "config" && s[2] == "validate" {
@@ -273,7 +303,9 @@ public struct ConnectRestAPI: Sendable {
         }
         if s.isEmpty {
             guard req.method == "GET" else { throw RestError(405, "HTTP 405 Method Not Allowed") }
-            return .json(200, .object(JSONObject(logLevels.all.sorted { $0.key < $1.key }.map { ($0.key, entryJSON($0.value)) })))
+            return .json(
+                200, .object(JSONObject(logLevels.all.sorted { $0.key < $1.key }.map { ($0.key, entryJSON($0.value)) }))
+            )
         }
         let name = s[0]
         switch req.method {

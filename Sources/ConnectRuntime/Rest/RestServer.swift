@@ -1,6 +1,6 @@
+import HTTPTypes
 import Hummingbird
 import Logging
-import HTTPTypes
 import NIOCore
 
 /// Serves `ConnectRestAPI` over HTTP with Hummingbird.

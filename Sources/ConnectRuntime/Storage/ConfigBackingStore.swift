@@ -39,7 +39,9 @@ final class ConfigBackingStore: Sendable {
 
     /// Writes a connector config; with `targetState`, the target-state record goes first (as `initial_state` does).
     func putConnectorConfig(_ name: String, _ config: JSONObject, targetState: TargetState? = nil) async throws {
-        if let targetState { try await write(ConfigRecords.targetStateKey(name), ConfigRecords.targetStateValue(targetState)) }
+        if let targetState {
+            try await write(ConfigRecords.targetStateKey(name), ConfigRecords.targetStateValue(targetState))
+        }
         try await write(ConfigRecords.connectorKey(name), ConfigRecords.propertiesValue(config))
     }
 
@@ -52,7 +54,8 @@ final class ConfigBackingStore: Sendable {
     /// Writes all task records, then the commit record that applies them.
     func putTaskConfigs(_ name: String, _ tasks: [JSONObject]) async throws {
         for (i, t) in tasks.enumerated() {
-            _ = try await log.sendAcked(key: Array(ConfigRecords.taskKey(name, i).utf8), value: ConfigRecords.propertiesValue(t), partition: 0)
+            _ = try await log.sendAcked(
+                key: Array(ConfigRecords.taskKey(name, i).utf8), value: ConfigRecords.propertiesValue(t), partition: 0)
         }
         try await write(ConfigRecords.commitKey(name), ConfigRecords.commitValue(tasks: tasks.count))
     }
@@ -62,7 +65,9 @@ final class ConfigBackingStore: Sendable {
     }
 
     func putRestartRequest(_ r: RestartRequest) async throws {
-        try await write(ConfigRecords.restartKey(r.connector), ConfigRecords.restartValue(includeTasks: r.includeTasks, onlyFailed: r.onlyFailed))
+        try await write(
+            ConfigRecords.restartKey(r.connector),
+            ConfigRecords.restartValue(includeTasks: r.includeTasks, onlyFailed: r.onlyFailed))
     }
 
     func putLoggerLevel(_ namespace: String, _ level: String) async throws {

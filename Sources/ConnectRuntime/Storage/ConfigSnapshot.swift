@@ -2,7 +2,9 @@ import ConnectAPI
 
 /// A connector's target state, as stored in `target-state-<name>` records.
 public enum TargetState: String, Sendable {
-    case started = "STARTED", paused = "PAUSED", stopped = "STOPPED"
+    case started = "STARTED"
+    case paused = "PAUSED"
+    case stopped = "STOPPED"
 }
 
 /// A pending restart request (`restart-connector-<name>`).
@@ -90,7 +92,9 @@ public enum ConfigRecords {
             return .connector(name)
         }
         if let rest = key.strip(prefix: "task-") {
-            guard let dash = rest.lastIndex(of: "-"), let idx = Int(rest[rest.index(after: dash)...]) else { return nil }
+            guard let dash = rest.lastIndex(of: "-"), let idx = Int(rest[rest.index(after: dash)...]) else {
+                return nil
+            }
             let name = String(rest[..<dash])
             guard let p = properties() else { return nil }
             s.deferredTasks[name, default: [:]][idx] = p

@@ -45,7 +45,11 @@ final class KafkaBasedLog: Sendable {
             onDelivery: { reports in
                 let conts = box.mutex.withLock { s in reports.map { (s.acks.removeValue(forKey: $0.token), $0) } }
                 for (cont, r) in conts {
-                    if let e = r.error { cont?.resume(throwing: e) } else { cont?.resume(returning: (r.partition, r.offset)) }
+                    if let e = r.error {
+                        cont?.resume(throwing: e)
+                    } else {
+                        cont?.resume(returning: (r.partition, r.offset))
+                    }
                 }
             },
             onError: { e in logger.warning("Kafka client error on \(topic): \(e)") })
@@ -127,7 +131,8 @@ final class KafkaBasedLog: Sendable {
                 return t
             }
             do {
-                try producer.produce(ProducerMessage(topic: topic, partition: partition, key: key, value: value), token: token)
+                try producer.produce(
+                    ProducerMessage(topic: topic, partition: partition, key: key, value: value), token: token)
             } catch {
                 if let c = box.mutex.withLock({ $0.acks.removeValue(forKey: token) }) { c.resume(throwing: error) }
             }

@@ -10,7 +10,9 @@ final class OffsetBackingStore: Sendable {
     private let log: KafkaBasedLog
     let partitions: Int
 
-    init(topic: String, partitions: Int, producerConfig: KafkaConfig, consumerConfig: KafkaConfig, logger: Logger) throws {
+    init(topic: String, partitions: Int, producerConfig: KafkaConfig, consumerConfig: KafkaConfig, logger: Logger)
+        throws
+    {
         self.partitions = partitions
         let box = self.box
         log = try KafkaBasedLog(

@@ -4,8 +4,12 @@ import Logging
 
 /// Observable states of connectors and tasks.
 public enum ConnectorState: String, Sendable {
-    case unassigned = "UNASSIGNED", running = "RUNNING", paused = "PAUSED", failed = "FAILED"
-    case restarting = "RESTARTING", stopped = "STOPPED"
+    case unassigned = "UNASSIGNED"
+    case running = "RUNNING"
+    case paused = "PAUSED"
+    case failed = "FAILED"
+    case restarting = "RESTARTING"
+    case stopped = "STOPPED"
 }
 
 /// One status record: `{"state":…,"trace":…,"worker_id":…,"generation":…}`.
@@ -52,10 +56,14 @@ final class StatusBackingStore: Sendable {
     private let log: KafkaBasedLog
     let partitions: Int
 
-    init(topic: String, partitions: Int, producerConfig: KafkaConfig, consumerConfig: KafkaConfig, logger: Logger) throws {
+    init(topic: String, partitions: Int, producerConfig: KafkaConfig, consumerConfig: KafkaConfig, logger: Logger)
+        throws
+    {
         self.partitions = partitions
         let box = self.box
-        log = try KafkaBasedLog(topic: topic, producerConfig: producerConfig, consumerConfig: consumerConfig, logger: logger) {
+        log = try KafkaBasedLog(
+            topic: topic, producerConfig: producerConfig, consumerConfig: consumerConfig, logger: logger
+        ) {
             messages in
             box.mutex.withLock { s in
                 for m in messages {
@@ -110,7 +118,9 @@ final class StatusBackingStore: Sendable {
     }
 
     func putConnector(_ name: String, _ r: StatusRecord) async { await write("status-connector-\(name)", r.json) }
-    func putTask(_ name: String, _ task: Int, _ r: StatusRecord) async { await write("status-task-\(name)-\(task)", r.json) }
+    func putTask(_ name: String, _ task: Int, _ r: StatusRecord) async {
+        await write("status-task-\(name)-\(task)", r.json)
+    }
     func removeConnector(_ name: String, taskCount: Int) async {
         await write("status-connector-\(name)", nil)
         let known = box.mutex.withLock { $0.tasks[name].map { Array($0.keys) } ?? [] }

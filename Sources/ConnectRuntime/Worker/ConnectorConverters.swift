@@ -10,7 +10,9 @@ struct ConnectorConverters: Sendable {
     init(connectorConfig: [String: String], workerConfig: [String: String], registry: PluginRegistry) throws {
         func make<T>(_ prefix: String, _ build: (String, [String: String]) throws -> T) throws -> T {
             let source = connectorConfig[prefix].map { _ in connectorConfig } ?? workerConfig
-            let cls = source[prefix] ?? (prefix == "header.converter" ? "org.apache.kafka.connect.storage.SimpleHeaderConverter" : "")
+            let cls =
+                source[prefix]
+                ?? (prefix == "header.converter" ? "org.apache.kafka.connect.storage.SimpleHeaderConverter" : "")
             var sub: [String: String] = [:]
             for (k, v) in source where k.hasPrefix(prefix + ".") { sub[String(k.dropFirst(prefix.count + 1))] = v }
             do { return try build(cls, sub) } catch let e as ConfigException {

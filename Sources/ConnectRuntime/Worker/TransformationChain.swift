@@ -13,7 +13,8 @@ struct TransformationChain: Sendable {
     static let empty = TransformationChain(stages: [])
 
     /// Builds the chain from `transforms`, `transforms.<alias>.*`, `predicates`, `predicates.<alias>.*`.
-    static func build(config: [String: String], registry: PluginRegistry) throws(ConfigException) -> TransformationChain {
+    static func build(config: [String: String], registry: PluginRegistry) throws(ConfigException) -> TransformationChain
+    {
         func list(_ key: String) -> [String] {
             (config[key] ?? "").split(separator: ",").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }
         }
@@ -24,27 +25,34 @@ struct TransformationChain: Sendable {
         }
         let aliases = list("transforms")
         if Set(aliases).count != aliases.count {
-            throw ConfigException(name: "transforms", value: config["transforms"] ?? "", reason: "Duplicate alias provided.")
+            throw ConfigException(
+                name: "transforms", value: config["transforms"] ?? "", reason: "Duplicate alias provided.")
         }
         var predicates: [String: any Predicate] = [:]
         for p in list("predicates") {
             guard let type = config["predicates.\(p).type"] else {
-                throw ConfigException("Missing required configuration \"predicates.\(p).type\" which has no default value.")
+                throw ConfigException(
+                    "Missing required configuration \"predicates.\(p).type\" which has no default value.")
             }
             guard let plugin = registry.predicate(named: type) else {
-                throw ConfigException(name: "predicates.\(p).type", value: type, reason: "Class \(type) could not be found.")
+                throw ConfigException(
+                    name: "predicates.\(p).type", value: type, reason: "Class \(type) could not be found.")
             }
-            do { predicates[p] = try plugin.make(sub("predicates.\(p).")) } catch let e as ConfigException { throw e } catch {
+            do { predicates[p] = try plugin.make(sub("predicates.\(p).")) } catch let e as ConfigException {
+                throw e
+            } catch {
                 throw ConfigException("Invalid configuration of predicate \(p): \(error)")
             }
         }
         var stages: [Stage] = []
         for a in aliases {
             guard let type = config["transforms.\(a).type"] else {
-                throw ConfigException("Missing required configuration \"transforms.\(a).type\" which has no default value.")
+                throw ConfigException(
+                    "Missing required configuration \"transforms.\(a).type\" which has no default value.")
             }
             guard let plugin = registry.transformation(named: type) else {
-                throw ConfigException(name: "transforms.\(a).type", value: type, reason: "Class \(type) could not be found.")
+                throw ConfigException(
+                    name: "transforms.\(a).type", value: type, reason: "Class \(type) could not be found.")
             }
             let t: any Transformation
             do { t = try plugin.make(sub("transforms.\(a).")) } catch let e as ConfigException { throw e } catch {
@@ -53,12 +61,16 @@ struct TransformationChain: Sendable {
             var pred: (any Predicate)? = nil
             if let pn = config["transforms.\(a).predicate"], !pn.isEmpty {
                 guard let p = predicates[pn] else {
-                    throw ConfigException(name: "transforms.\(a).predicate", value: pn, reason: "Predicate is not defined in 'predicates'")
+                    throw ConfigException(
+                        name: "transforms.\(a).predicate", value: pn, reason: "Predicate is not defined in 'predicates'"
+                    )
                 }
                 pred = p
             }
             stages.append(
-                Stage(alias: a, transformation: t, predicate: pred, negate: config["transforms.\(a).negate"]?.lowercased() == "true"))
+                Stage(
+                    alias: a, transformation: t, predicate: pred,
+                    negate: config["transforms.\(a).negate"]?.lowercased() == "true"))
         }
         return TransformationChain(stages: stages)
     }

@@ -23,7 +23,8 @@ struct WorkerSinkTask: Sendable {
             consumer = try KafkaConsumer(config: consumerConfig)
             try consumer.subscribe(topics)
         } catch {
-            await setup.report(.failed, ConnectError(.connect, "Failed to create the consumer for task \(setup.id): \(error)"))
+            await setup.report(
+                .failed, ConnectError(.connect, "Failed to create the consumer for task \(setup.id): \(error)"))
             return
         }
         defer { consumer.close() }
@@ -53,7 +54,9 @@ struct WorkerSinkTask: Sendable {
         var topicsSeen = Set<String>()
     }
 
-    private func loop(task: any SinkTask, consumer: KafkaConsumer, context: WorkerSinkTaskContext, state: inout LoopState) async
+    private func loop(
+        task: any SinkTask, consumer: KafkaConsumer, context: WorkerSinkTaskContext, state: inout LoopState
+    ) async
         -> ConnectError?
     {
         var nextCommit = monotonicMs() + flushIntervalMs
@@ -91,7 +94,9 @@ struct WorkerSinkTask: Sendable {
                 case .message(let m):
                     do { batch.append(try convert(m)) } catch {
                         return WorkerTaskSetup.wrap(
-                            error, "Failed to convert the record at \(m.topic)-\(m.partition) offset \(m.offset) for task \(setup.id)")
+                            error,
+                            "Failed to convert the record at \(m.topic)-\(m.partition) offset \(m.offset) for task \(setup.id)"
+                        )
                     }
                     if state.topicsSeen.insert(m.topic).inserted { await setup.onTopic(m.topic) }
                 case .error(let err):
@@ -104,7 +109,9 @@ struct WorkerSinkTask: Sendable {
             if !batch.isEmpty, let f = await put(task: task, batch, state: &state) { return f }
             let seeks = context.takeSeeks()
             if !seeks.isEmpty {
-                try? consumer.seek(Dictionary(uniqueKeysWithValues: seeks.map { (KafkaPartition($0.key.topic, $0.key.partition), $0.value) }))
+                try? consumer.seek(
+                    Dictionary(
+                        uniqueKeysWithValues: seeks.map { (KafkaPartition($0.key.topic, $0.key.partition), $0.value) }))
             }
             if monotonicMs() >= nextCommit || context.takeCommitRequest() {
                 await commit(task: task, consumer: consumer, state: &state)
@@ -124,7 +131,8 @@ struct WorkerSinkTask: Sendable {
         }
         return SinkRecord(
             topic: m.topic, kafkaPartition: m.partition, kafkaOffset: m.offset, keySchema: k.schema, key: k.value,
-            valueSchema: v.schema, value: v.value, timestamp: m.timestamp, timestampType: m.timestampType, headers: headers)
+            valueSchema: v.schema, value: v.value, timestamp: m.timestamp, timestampType: m.timestampType,
+            headers: headers)
     }
 
     /// Transforms and delivers a batch; a retriable failure redelivers the same batch after the task's timeout.
@@ -158,7 +166,9 @@ struct WorkerSinkTask: Sendable {
             let offsets = try await task.preCommit(state.current)
             let toCommit = offsets.filter { state.assignment.contains($0.key) }
             guard !toCommit.isEmpty else { return }
-            try await consumer.commit(Dictionary(uniqueKeysWithValues: toCommit.map { (KafkaPartition($0.key.topic, $0.key.partition), $0.value) }))
+            try await consumer.commit(
+                Dictionary(
+                    uniqueKeysWithValues: toCommit.map { (KafkaPartition($0.key.topic, $0.key.partition), $0.value) }))
             for (k, v) in toCommit { state.committed[k] = v }
         } catch {
             setup.logger.warning("Offset commit of task \(setup.id) failed (will retry): \(error)")

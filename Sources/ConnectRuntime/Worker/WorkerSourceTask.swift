@@ -27,12 +27,16 @@ struct WorkerSourceTask: Sendable {
                 onDelivery: { reports in for r in reports { tracker.ack(token: r.token, error: r.error) } },
                 onError: { [logger = setup.logger] e in logger.warning("Producer error: \(e)") })
         } catch {
-            await setup.report(.failed, ConnectError(.connect, "Failed to create the producer for task \(setup.id): \(error)", cause: error))
+            await setup.report(
+                .failed,
+                ConnectError(.connect, "Failed to create the producer for task \(setup.id): \(error)", cause: error))
             return
         }
         defer { producer.close(flushTimeoutMs: Int32(clamping: flushTimeoutMs)) }
         let context = WorkerSourceTaskContext(
-            logger: setup.logger, offsetStorageReader: ConnectorOffsetReader(connector: setup.id.connector, store: offsets), control: setup.control)
+            logger: setup.logger,
+            offsetStorageReader: ConnectorOffsetReader(connector: setup.id.connector, store: offsets),
+            control: setup.control)
         do {
             try await task.start(setup.taskConfig, context: context)
         } catch {
@@ -95,12 +99,14 @@ struct WorkerSourceTask: Sendable {
         let value = try setup.converters.value.fromConnectData(topic: r.topic, schema: r.valueSchema, value: r.value)
         var headers: [KafkaHeader] = []
         for h in r.headers {
-            let v = try setup.converters.header.fromConnectHeader(topic: r.topic, key: h.key, schema: h.schema, value: h.value)
+            let v = try setup.converters.header.fromConnectHeader(
+                topic: r.topic, key: h.key, schema: h.schema, value: h.value)
             headers.append(KafkaHeader(key: h.key, value: v))
         }
         let token = tracker.submit(offsetKey: record.sourcePartition, offsetValue: record.sourceOffset)
         let msg = ProducerMessage(
-            topic: r.topic, partition: r.kafkaPartition, key: key, value: value, headers: headers, timestamp: r.timestamp)
+            topic: r.topic, partition: r.kafkaPartition, key: key, value: value, headers: headers,
+            timestamp: r.timestamp)
         try await Self.produce(msg, token: token, producer: producer)
         if topicsSeen.insert(r.topic).inserted { await setup.onTopic(r.topic) }
     }
@@ -126,7 +132,12 @@ struct WorkerSourceTask: Sendable {
         guard !entries.isEmpty else { return }
         do {
             try await offsets.put(
-                entries.map { (OffsetBackingStore.key(connector: setup.id.connector, partition: $0.key), JSONWriter.bytes(.object($0.value))) })
+                entries.map {
+                    (
+                        OffsetBackingStore.key(connector: setup.id.connector, partition: $0.key),
+                        JSONWriter.bytes(.object($0.value))
+                    )
+                })
             try? await task.commit()
         } catch {
             setup.logger.error("Failed to commit offsets of task \(setup.id): \(error)")

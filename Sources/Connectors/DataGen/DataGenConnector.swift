@@ -8,19 +8,30 @@ public final class DataGenConnector: Connector {
     public static let taskClass = "io.tributary.connect.datagen.DataGenTask"
 
     public static let configDef = ConfigDef()
-        .define("kafka.topic", .string, validator: .nonEmptyString, importance: .high,
-            documentation: "Topic to write the generated records to.")
-        .define("max.records", .long, defaultValue: "-1", importance: .medium,
-            documentation: "Total number of records to generate across all tasks; -1 for no limit.")
-        .define("rate.per.second", .long, defaultValue: "0", validator: .range(atLeast: 0), importance: .medium,
-            documentation: "Records per second per task; 0 for as fast as possible.")
-        .define("record.bytes", .int, defaultValue: "200", validator: .range(atLeast: 60, atMost: 1_048_576), importance: .low,
-            documentation: "Approximate size of each record's value as JSON without schema.")
-        .define("batch.size", .int, defaultValue: "1000", validator: .range(atLeast: 1), importance: .low,
+        .define(
+            "kafka.topic", .string, validator: .nonEmptyString, importance: .high,
+            documentation: "Topic to write the generated records to."
+        )
+        .define(
+            "max.records", .long, defaultValue: "-1", importance: .medium,
+            documentation: "Total number of records to generate across all tasks; -1 for no limit."
+        )
+        .define(
+            "rate.per.second", .long, defaultValue: "0", validator: .range(atLeast: 0), importance: .medium,
+            documentation: "Records per second per task; 0 for as fast as possible."
+        )
+        .define(
+            "record.bytes", .int, defaultValue: "200", validator: .range(atLeast: 60, atMost: 1_048_576),
+            importance: .low,
+            documentation: "Approximate size of each record's value as JSON without schema."
+        )
+        .define(
+            "batch.size", .int, defaultValue: "1000", validator: .range(atLeast: 1), importance: .low,
             documentation: "Records returned by one poll.")
 
     public static let plugin = ConnectorPlugin(
-        className: className, aliases: ["DataGen"], type: .source, version: "0.1.0", configDef: configDef, taskClass: taskClass,
+        className: className, aliases: ["DataGen"], type: .source, version: "0.1.0", configDef: configDef,
+        taskClass: taskClass,
         makeConnector: { DataGenConnector() }, makeTask: { .source(DataGenTask()) })
 
     private var config: [String: String] = [:]
@@ -86,7 +97,8 @@ public final class DataGenTask: SourceTask {
         if limit >= 0 { n = min(n, limit - next) }
         if rate > 0 {
             let elapsed = ContinuousClock.now - startedAt
-            let allowed = Int64(Double(rate) * (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))
+            let allowed = Int64(
+                Double(rate) * (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))
             if next >= allowed {
                 try? await Task.sleep(for: .milliseconds(10))
                 return []

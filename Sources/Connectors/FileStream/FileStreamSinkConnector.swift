@@ -7,7 +7,8 @@ public final class FileStreamSinkConnector: Connector {
     public static let taskClass = "org.apache.kafka.connect.file.FileStreamSinkTask"
 
     public static let configDef = ConfigDef()
-        .define("file", .string, defaultValue: .some(nil), importance: .high,
+        .define(
+            "file", .string, defaultValue: .some(nil), importance: .high,
             documentation: "Destination filename. If not specified, the standard output will be used")
 
     public static let plugin = ConnectorPlugin(
@@ -17,7 +18,9 @@ public final class FileStreamSinkConnector: Connector {
     private var config: [String: String] = [:]
     public init() {}
     public func start(_ config: [String: String], context: any ConnectorContext) async throws { self.config = config }
-    public func taskConfigs(maxTasks: Int) async throws -> [[String: String]] { Array(repeating: config, count: max(maxTasks, 1)) }
+    public func taskConfigs(maxTasks: Int) async throws -> [[String: String]] {
+        Array(repeating: config, count: max(maxTasks, 1))
+    }
     public func stop() async {}
 }
 

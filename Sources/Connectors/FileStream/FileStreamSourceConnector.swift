@@ -6,12 +6,18 @@ public final class FileStreamSourceConnector: Connector {
     public static let taskClass = "org.apache.kafka.connect.file.FileStreamSourceTask"
 
     public static let configDef = ConfigDef()
-        .define("file", .string, defaultValue: .some(nil), importance: .high,
-            documentation: "Source filename. If not specified, the standard input will be used")
-        .define("topic", .string, validator: .nonEmptyString, importance: .high,
-            documentation: "The topic to publish data to")
-        .define("batch.size", .int, defaultValue: "2000", importance: .low,
-            documentation: "The maximum number of records the source task can read from the file each time it is polled")
+        .define(
+            "file", .string, defaultValue: .some(nil), importance: .high,
+            documentation: "Source filename. If not specified, the standard input will be used"
+        )
+        .define(
+            "topic", .string, validator: .nonEmptyString, importance: .high,
+            documentation: "The topic to publish data to"
+        )
+        .define(
+            "batch.size", .int, defaultValue: "2000", importance: .low,
+            documentation: "The maximum number of records the source task can read from the file each time it is polled"
+        )
 
     public static let plugin = ConnectorPlugin(
         className: className, type: .source, version: "3.9.0", configDef: configDef, taskClass: taskClass,
@@ -32,7 +38,9 @@ public final class FileStreamSourceConnector: Connector {
 
     public func validate(_ config: [String: String]) -> [String: [String]] {
         if let t = config["topic"], t.contains(",") {
-            return ["topic": ["'topic' in FileStreamSourceConnector configuration requires definition of a single topic"]]
+            return [
+                "topic": ["'topic' in FileStreamSourceConnector configuration requires definition of a single topic"]
+            ]
         }
         return [:]
     }
