@@ -1,5 +1,5 @@
 import CRdKafka
-import Foundation
+import Dispatch
 import Synchronization
 
 /// A librdkafka producer.
@@ -46,9 +46,7 @@ public final class KafkaProducer: @unchecked Sendable {
         self.mainQueue = rd_kafka_queue_get_main(rk)
         self.onDelivery = onDelivery
         self.onError = onError
-        let thread = Thread { [self] in self.pollLoop() }
-        thread.name = "rdkafka-producer-poll"
-        thread.start()
+        DetachedThread.start { [self] in self.pollLoop() }
     }
 
     deinit {

@@ -1,7 +1,6 @@
 import ArgumentParser
 import ConnectAPI
 import ConnectRuntime
-import Foundation
 import Logging
 import ServiceLifecycle
 
@@ -29,14 +28,14 @@ struct Worker: AsyncParsableCommand {
 
     func run() async throws {
         let levels = LogLevels.shared
-        if let l = ProcessInfo.processInfo.environment["TRIBUTARY_LOG_LEVEL"] {
+        if let l = ProcessEnv.get("TRIBUTARY_LOG_LEVEL") {
             _ = levels.set("root", l.uppercased(), at: 0)
         }
         LoggingSystem.bootstrap { DynamicLogHandler(label: $0, levels: levels) }
         let logger = Logger(label: "tributary")
         let text: String
-        do { text = try String(contentsOfFile: properties, encoding: .utf8) } catch {
-            throw ValidationError("Cannot read worker properties \(properties): \(error.localizedDescription)")
+        do { text = try ProcessEnv.readText(properties) } catch {
+            throw ValidationError("Cannot read worker properties \(error)")
         }
         let overrides = try override.map { o -> (String, String) in
             guard let eq = o.firstIndex(of: "=") else {
@@ -47,7 +46,7 @@ struct Worker: AsyncParsableCommand {
         let config: WorkerConfig
         do {
             config = try WorkerConfig(
-                properties: PropertiesFile.parse(text), environment: ProcessInfo.processInfo.environment,
+                properties: PropertiesFile.parse(text), environment: ProcessEnv.all,
                 overrides: overrides)
         } catch {
             throw ValidationError("\(properties): \(error.message)")

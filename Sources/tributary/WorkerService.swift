@@ -1,8 +1,11 @@
 import ConnectRuntime
-import Foundation
 import Logging
 import ServiceLifecycle
 import UnixSignals
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Starts the herder, applies `connectors.json` at start and on SIGHUP, and stops everything gracefully.
 struct WorkerService: Service {
@@ -19,7 +22,9 @@ struct WorkerService: Service {
         let ms = elapsed.seconds * 1000 + elapsed.attoseconds / 1_000_000_000_000_000
         let line =
             "Tributary worker \(herder.workerId) ready in \(ms) ms; Kafka Connect REST API: \(urls.joined(separator: ", "))\n"
-        FileHandle.standardOutput.write(Data(line.utf8))
+        // Standard output may be a pipe (block-buffered): flush so whoever waits for this line sees it.
+        print(line, terminator: "")
+        fflush(nil)
         // SIGHUP re-applies the connectors file; graceful shutdown ends the loop.
         let hups = await UnixSignalsSequence(trapping: .sighup)
         await withGracefulShutdownHandler {

@@ -1,5 +1,4 @@
 import ConnectAPI
-import Foundation
 
 /// Resolves `${env:VAR}`, `${file:path:key}` (a properties file) and `${directory:path:file}` /
 /// `${dir:path:file}` placeholders. Stored and REST-visible configs keep the placeholders; only the
@@ -13,7 +12,7 @@ public enum ConfigProviders {
         guard value.contains("${") else { return value }
         var out = ""
         var rest = Substring(value)
-        while let start = rest.range(of: "${") {
+        while let start = rest.firstRange(of: "${") {
             out += rest[..<start.lowerBound]
             guard let end = rest[start.upperBound...].firstIndex(of: "}") else {
                 out += rest[start.lowerBound...]
@@ -34,17 +33,17 @@ public enum ConfigProviders {
         let ref = String(parts[1])
         switch provider {
         case "env":
-            return ProcessInfo.processInfo.environment[ref]
+            return ProcessEnv.get(ref)
         case "file":
             guard let c = ref.lastIndex(of: ":") else { return nil }
             let path = String(ref[..<c])
             let key = String(ref[ref.index(after: c)...])
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+            guard let text = try? ProcessEnv.readText(path) else { return nil }
             return PropertiesFile.parse(text).last { $0.0 == key }?.1
         case "directory", "dir":
             guard let c = ref.lastIndex(of: ":") else { return nil }
             let path = String(ref[..<c]) + "/" + String(ref[ref.index(after: c)...])
-            return try? String(contentsOfFile: path, encoding: .utf8)
+            return try? ProcessEnv.readText(path)
         default:
             return nil
         }

@@ -1,10 +1,58 @@
 #if canImport(Glibc)
     import Glibc
+#elseif canImport(Darwin)
+    import Darwin
 #endif
 
-enum ProcessEnv {
-    static func get(_ name: String) -> String? {
+/// The process environment and local files, read with libc.
+///
+/// The worker reads a handful of small files (worker properties, connectors.json, `${file:…}` config
+/// providers); doing it here keeps Foundation out of the process, and the errors name the file and the
+/// operating system's reason ("No such file or directory") rather than a Cocoa error domain.
+public enum ProcessEnv {
+    public static func get(_ name: String) -> String? {
         guard let p = getenv(name) else { return nil }
         return String(cString: p)
+    }
+
+    /// Every `NAME=value` of the environment.
+    public static var all: [String: String] {
+        var out: [String: String] = [:]
+        var p = environ
+        while let entry = p.pointee {
+            let s = String(cString: entry)
+            if let eq = s.firstIndex(of: "=") { out[String(s[..<eq])] = String(s[s.index(after: eq)...]) }
+            p += 1
+        }
+        return out
+    }
+
+    public struct FileError: Error, CustomStringConvertible {
+        public let path: String
+        public let reason: String
+        public var description: String { "\(path): \(reason)" }
+    }
+
+    /// The whole content of the file at `path`.
+    public static func readFile(_ path: String) throws(FileError) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw FileError(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FileError(path: path, reason: String(cString: strerror(errno)))
+            }
+            if n == 0 { return out }
+            out.append(contentsOf: chunk[..<n])
+        }
+    }
+
+    /// The file at `path` as UTF-8 text (invalid sequences replaced).
+    public static func readText(_ path: String) throws(FileError) -> String {
+        String(decoding: try readFile(path), as: UTF8.self)
     }
 }

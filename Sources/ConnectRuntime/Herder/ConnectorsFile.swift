@@ -1,5 +1,4 @@
 import ConnectAPI
-import Foundation
 
 /// `connectors.json`: connectors declared in a file, in the shape of `POST /connectors` bodies — a JSON
 /// array of `{"name":…,"config":{…}}`, or an object with a `connectors` array.
@@ -12,10 +11,9 @@ public struct ConnectorsFile: Sendable {
     public let entries: [Entry]
 
     public static func load(path: String) throws(RestError) -> ConnectorsFile {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw RestError(400, "\(path): cannot read the file")
-        }
-        return try parse(Array(data), source: path)
+        let bytes: [UInt8]
+        do { bytes = try ProcessEnv.readFile(path) } catch { throw RestError(400, "Cannot read \(error)") }
+        return try parse(bytes, source: path)
     }
 
     public static func parse(_ bytes: [UInt8], source: String) throws(RestError) -> ConnectorsFile {

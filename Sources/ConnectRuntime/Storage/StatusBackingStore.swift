@@ -93,7 +93,7 @@ final class StatusBackingStore: Sendable {
                 s.tasks[name]?[id] = nil
             }
         } else if let rest = key.strip(prefix: "status-topic-") {
-            guard let sep = rest.range(of: ":connector-") else { return }
+            guard let sep = rest.firstRange(of: ":connector-") else { return }
             let topic = String(rest[..<sep.lowerBound])
             let connector = String(rest[sep.upperBound...])
             if let t = json?["topic"] {

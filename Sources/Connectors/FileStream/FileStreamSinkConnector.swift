@@ -1,5 +1,4 @@
 import ConnectAPI
-import Foundation
 
 /// Kafka's `FileStreamSinkConnector`: each record's value as a line of a file (or standard output).
 public final class FileStreamSinkConnector: Connector {
@@ -25,25 +24,20 @@ public final class FileStreamSinkConnector: Connector {
 }
 
 public final class FileStreamSinkTask: SinkTask {
-    private var handle: FileHandle?
+    private var file: PosixFile?
     private var pending: [UInt8] = []
     public init() {}
 
     public func start(_ config: [String: String], context: any SinkTaskContext) async throws {
         guard let path = config["file"], !path.isEmpty else {
-            handle = FileHandle.standardOutput
+            file = .standardOutput
             return
         }
-        if !FileManager.default.fileExists(atPath: path) {
-            guard FileManager.default.createFile(atPath: path, contents: nil) else {
-                throw ConnectError(.connect, "Couldn't find or create file '\(path)' for FileStreamSinkTask")
-            }
+        do {
+            file = try PosixFile.openForAppending(path)
+        } catch {
+            throw ConnectError(.connect, "Couldn't find or create file '\(path)' for FileStreamSinkTask: \(error)")
         }
-        guard let h = FileHandle(forWritingAtPath: path) else {
-            throw ConnectError(.connect, "Couldn't find or create file '\(path)' for FileStreamSinkTask")
-        }
-        try h.seekToEnd()
-        handle = h
     }
 
     public func put(_ records: [SinkRecord]) async throws {
@@ -56,17 +50,18 @@ public final class FileStreamSinkTask: SinkTask {
 
     public func flush(_ offsets: [TopicPartition: Int64]) async throws {
         try writePending()
-        try handle?.synchronize()
+        do { try file?.sync() } catch { throw ConnectError(.connect, "FileStreamSinkTask: \(error)") }
     }
 
     private func writePending() throws {
-        guard !pending.isEmpty, let handle else { return }
-        try handle.write(contentsOf: pending)
+        guard !pending.isEmpty, let file else { return }
+        do { try file.write(pending) } catch { throw ConnectError(.connect, "FileStreamSinkTask: \(error)") }
         pending.removeAll(keepingCapacity: true)
     }
 
     public func stop() async {
         try? writePending()
-        if handle !== FileHandle.standardOutput { try? handle?.close() }
+        file?.close()
+        file = nil
     }
 }

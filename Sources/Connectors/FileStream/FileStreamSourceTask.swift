@@ -1,12 +1,11 @@
 import ConnectAPI
-import Foundation
 
 /// Reads new lines from the file, resuming from the stored `{"position": N}` (bytes consumed).
 public final class FileStreamSourceTask: SourceTask {
     private var path: String?
     private var topic = ""
     private var batchSize = 2000
-    private var handle: FileHandle?
+    private var file: PosixFile?
     private var position: Int64 = 0
     private var buffer: [UInt8] = []
     private var context: (any SourceTaskContext)?
@@ -31,21 +30,24 @@ public final class FileStreamSourceTask: SourceTask {
 
     private func partition(_ path: String) -> JSONObject { ["filename": .string(path)] }
 
-    private func open() -> FileHandle? {
-        if let handle { return handle }
+    /// The open file, or nil while it does not exist yet (the task keeps polling for it, as Kafka's does).
+    private func open() throws -> PosixFile? {
+        if let file { return file }
         guard let path else {
-            handle = FileHandle.standardInput
-            return handle
+            file = .standardInput
+            return file
         }
-        guard let h = FileHandle(forReadingAtPath: path) else { return nil }
-        if position > 0 { try? h.seek(toOffset: UInt64(position)) }
-        handle = h
-        return h
+        guard let f = PosixFile.openForReading(path) else { return nil }
+        do { try f.seek(to: position) } catch {
+            throw ConnectError(.connect, "FileStreamSourceTask '\(path)': \(error)")
+        }
+        file = f
+        return f
     }
 
     public func poll() async throws -> [SourceRecord] {
         guard let context else { return [] }
-        let records = readLines()
+        let records = try readLines()
         if !records.isEmpty { return records }
         // Nothing new: wait briefly and return nothing (as Kafka's task does), so the worker can commit
         // offsets and notice a stop; wake early when asked to stop.
@@ -54,9 +56,11 @@ public final class FileStreamSourceTask: SourceTask {
     }
 
     /// Up to `batch.size` complete lines from what the file has now; a partial last line waits for its newline.
-    private func readLines() -> [SourceRecord] {
-        guard let h = open() else { return [] }
-        if let chunk = (try? h.read(upToCount: 64 * 1024)) ?? nil, !chunk.isEmpty { buffer.append(contentsOf: chunk) }
+    private func readLines() throws -> [SourceRecord] {
+        guard let f = try open() else { return [] }
+        do { _ = try f.read(upTo: 64 * 1024, into: &buffer) } catch {
+            throw ConnectError(.connect, "FileStreamSourceTask '\(path ?? "stdin")': \(error)")
+        }
         let sourcePartition = path.map(partition) ?? [:]
         var records: [SourceRecord] = []
         var start = 0
@@ -79,7 +83,7 @@ public final class FileStreamSourceTask: SourceTask {
     }
 
     public func stop() async {
-        if path != nil { try? handle?.close() }
-        handle = nil
+        file?.close()
+        file = nil
     }
 }
