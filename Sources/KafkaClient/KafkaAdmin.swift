@@ -1,5 +1,6 @@
 import CRdKafka
-import Foundation
+import Dispatch
+import Synchronization
 
 /// Admin operations (metadata, topic creation and inspection) on a client handle of its own.
 ///
@@ -7,8 +8,7 @@ import Foundation
 public final class KafkaAdmin: @unchecked Sendable {
     private let handle: OpaquePointer  // rd_kafka_t, owned; destroyed in close()
     private let queue = DispatchQueue(label: "rdkafka-admin", attributes: .concurrent)
-    private let closeLock = NSLock()
-    private var isClosed = false
+    private let isClosed = Mutex(false)
 
     public struct TopicDescription: Sendable {
         public let name: String
@@ -41,11 +41,11 @@ public final class KafkaAdmin: @unchecked Sendable {
     deinit { close() }
 
     public func close() {
-        closeLock.lock()
-        defer { closeLock.unlock() }
-        if !isClosed {
-            isClosed = true
-            rd_kafka_destroy(handle)
+        isClosed.withLock { closed in
+            if !closed {
+                closed = true
+                rd_kafka_destroy(handle)
+            }
         }
     }
 
@@ -185,6 +185,64 @@ public final class KafkaAdmin: @unchecked Sendable {
                 }
             }
             return out
+        }
+    }
+
+    public struct GroupMember: Sendable, Equatable {
+        public let memberId: String
+        public let clientId: String
+        public let host: String
+    }
+
+    public struct GroupDescription: Sendable {
+        /// "Stable", "PreparingRebalance", "CompletingRebalance", "Empty", "Dead" or "Unknown".
+        public let state: String
+        public let members: [GroupMember]
+    }
+
+    /// The state and members of a consumer group (DescribeGroups).
+    public func describeGroup(_ groupId: String, timeoutMs: Int32 = 10_000) async throws(KafkaError)
+        -> GroupDescription
+    {
+        try await run { [self] () throws(KafkaError) -> GroupDescription in
+            var errstr = [CChar](repeating: 0, count: 512)
+            let rq = rd_kafka_queue_new(handle)
+            defer { rd_kafka_queue_destroy(rq) }
+            let opts = rd_kafka_AdminOptions_new(handle, RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS)
+            defer { rd_kafka_AdminOptions_destroy(opts) }
+            rd_kafka_AdminOptions_set_request_timeout(opts, timeoutMs, &errstr, errstr.count)
+            groupId.withCString { id in
+                var ids: [UnsafePointer<CChar>?] = [id]
+                rd_kafka_DescribeConsumerGroups(handle, &ids, 1, opts, rq)
+            }
+            guard let ev = rd_kafka_queue_poll(rq, timeoutMs + 5000) else {
+                throw KafkaError(RD_KAFKA_RESP_ERR__TIMED_OUT, message: "Timed out describing group \(groupId)")
+            }
+            defer { rd_kafka_event_destroy(ev) }
+            let e = rd_kafka_event_error(ev)
+            if e != RD_KAFKA_RESP_ERR_NO_ERROR {
+                throw KafkaError(e, message: String(cString: rd_kafka_event_error_string(ev)))
+            }
+            var cnt = 0
+            guard
+                let groups = rd_kafka_DescribeConsumerGroups_result_groups(
+                    rd_kafka_event_DescribeConsumerGroups_result(ev), &cnt), cnt > 0, let g = groups[0]
+            else { throw KafkaError.local("Describing group \(groupId) returned no group") }
+            if let gerr = rd_kafka_ConsumerGroupDescription_error(g) {
+                throw KafkaError(rd_kafka_error_code(gerr), message: String(cString: rd_kafka_error_string(gerr)))
+            }
+            let state = String(
+                cString: rd_kafka_consumer_group_state_name(rd_kafka_ConsumerGroupDescription_state(g)))
+            var members: [GroupMember] = []
+            for i in 0..<rd_kafka_ConsumerGroupDescription_member_count(g) {
+                guard let m = rd_kafka_ConsumerGroupDescription_member(g, i) else { continue }
+                members.append(
+                    GroupMember(
+                        memberId: String(cString: rd_kafka_MemberDescription_consumer_id(m)),
+                        clientId: String(cString: rd_kafka_MemberDescription_client_id(m)),
+                        host: String(cString: rd_kafka_MemberDescription_host(m))))
+            }
+            return GroupDescription(state: state, members: members)
         }
     }
 }

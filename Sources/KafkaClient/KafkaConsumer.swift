@@ -1,5 +1,5 @@
 import CRdKafka
-import Foundation
+import Dispatch
 import Synchronization
 
 /// A librdkafka consumer, used either with manual assignment (internal topics) or a consumer group
@@ -17,11 +17,17 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// Rebalance events collected by the C callback between two polls. Touched only on `queue`.
     final class RebalanceState: @unchecked Sendable {
         var events: [ConsumerEvent] = []
+        let beforeRevoke: (@Sendable ([KafkaPartition]) -> Void)?
+        init(beforeRevoke: (@Sendable ([KafkaPartition]) -> Void)?) { self.beforeRevoke = beforeRevoke }
     }
 
-    public init(config: KafkaConfig) throws(KafkaError) {
+    /// - Parameter beforeRevoke: called inside the rebalance callback, before partitions are given up.
+    ///   librdkafka rejoins the group only after the callback returns, so whatever this does (stop the
+    ///   work the partitions stand for) is finished before any other member can be given them. It runs
+    ///   on the poll thread and may block it; it is also called on `close()`.
+    public init(config: KafkaConfig, beforeRevoke: (@Sendable ([KafkaPartition]) -> Void)? = nil) throws(KafkaError) {
         let conf = try config.makeConf()
-        let rebalance = RebalanceState()
+        let rebalance = RebalanceState(beforeRevoke: beforeRevoke)
         // The opaque is unretained: `self.rebalance` keeps the box alive until after rd_kafka_destroy.
         rd_kafka_conf_set_opaque(conf, Unmanaged.passUnretained(rebalance).toOpaque())
         if config["group.id"] != nil {
@@ -40,6 +46,13 @@ public final class KafkaConsumer: @unchecked Sendable {
     }
 
     deinit { close() }
+
+    /// This member's id in its group (empty before the first join).
+    public var memberId: String {
+        guard let p = rd_kafka_memberid(handle) else { return "" }
+        defer { rd_kafka_mem_free(handle, p) }
+        return String(cString: p)
+    }
 
     /// Assigns partitions with explicit start offsets (`nil` offset = beginning).
     public func assign(_ partitions: [(KafkaPartition, Int64?)]) throws(KafkaError) {
@@ -225,6 +238,7 @@ private func rebalanceCallback(
         }
         state.events.append(.assigned(tps))
     } else {
+        state.beforeRevoke?(tps)
         if cooperative {
             if let e = rd_kafka_incremental_unassign(rk, partitions) { rd_kafka_error_destroy(e) }
         } else {

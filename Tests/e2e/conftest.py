@@ -69,11 +69,15 @@ class Worker:
             "offset.flush.interval.ms": "300",
             "listeners": f"http://127.0.0.1:{self.port}",
             "consumer.session.timeout.ms": "6000",
+            # The worker group: Tansu delays the first join by session.timeout.ms / 2 (Apache Kafka
+            # brokers refuse less than 6000 by default).
+            "session.timeout.ms": "2000",
+            "heartbeat.interval.ms": "500",
         }
         props.update(extra or {})
         self.props_file = tmp_path / f"worker-{self.id}-{self.port}.properties"
         self.props_file.write_text("".join(f"{k}={v}\n" for k, v in props.items()))
-        self.log = tmp_path / f"worker-{self.id}.log"
+        self.log = tmp_path / f"worker-{self.id}-{self.port}.log"
         self.proc = None
 
     def start(self, connectors_file=None):

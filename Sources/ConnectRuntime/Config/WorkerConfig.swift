@@ -19,6 +19,10 @@ public struct WorkerConfig: Sendable {
     public let taskShutdownTimeoutMs: Int64
     public let listeners: [(host: String, port: Int)]
     public let advertisedHost: String
+    /// Group membership timing (`session.timeout.ms`, `heartbeat.interval.ms`, `rebalance.timeout.ms`).
+    public let sessionTimeoutMs: Int
+    public let heartbeatIntervalMs: Int
+    public let rebalanceTimeoutMs: Int
     public let advertisedPort: Int
     public let topicTrackingEnabled: Bool
     public let topicTrackingAllowReset: Bool
@@ -107,6 +111,21 @@ public struct WorkerConfig: Sendable {
             documentation: "If this is set, this is the port that will be given out to other workers to connect to."
         )
         .define(
+            "session.timeout.ms", .int, defaultValue: "10000", importance: .high,
+            documentation:
+                "The timeout used to detect worker failures. The worker sends periodic heartbeats to indicate its liveness to the broker. If no heartbeats are received by the broker before the expiration of this session timeout, then the broker will remove the worker from the group and initiate a rebalance."
+        )
+        .define(
+            "heartbeat.interval.ms", .int, defaultValue: "3000", importance: .high,
+            documentation:
+                "The expected time between heartbeats to the group coordinator when using Kafka's group management facilities. Heartbeats are used to ensure that the worker's session stays active and to facilitate rebalancing when new members join or leave the group."
+        )
+        .define(
+            "rebalance.timeout.ms", .int, defaultValue: "60000", importance: .high,
+            documentation:
+                "The maximum allowed time for each worker to join the group once a rebalance has begun. This is basically a limit on the amount of time needed for all tasks to flush any pending data and commit offsets."
+        )
+        .define(
             "topic.tracking.enable", .boolean, defaultValue: "true", importance: .low,
             documentation: "Enable tracking the set of active topics per connector during runtime."
         )
@@ -137,6 +156,9 @@ public struct WorkerConfig: Sendable {
         offsetFlushIntervalMs = c.int64("offset.flush.interval.ms") ?? 60000
         offsetFlushTimeoutMs = c.int64("offset.flush.timeout.ms") ?? 5000
         taskShutdownTimeoutMs = c.int64("task.shutdown.graceful.timeout.ms") ?? 5000
+        sessionTimeoutMs = c.int("session.timeout.ms") ?? 10000
+        heartbeatIntervalMs = c.int("heartbeat.interval.ms") ?? 3000
+        rebalanceTimeoutMs = c.int("rebalance.timeout.ms") ?? 60000
         topicTrackingEnabled = c.bool("topic.tracking.enable") ?? true
         topicTrackingAllowReset = c.bool("topic.tracking.allow.reset") ?? true
         var ls: [(String, Int)] = []

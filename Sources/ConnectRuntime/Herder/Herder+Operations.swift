@@ -170,11 +170,27 @@ extension Herder {
         }
     }
 
-    /// Legacy restart (connector instance only), executed now.
-    public func restartConnector(_ name: String) throws(RestError) {
+    /// Legacy restart (connector instance only), carried out by the worker running the connector.
+    /// Returns nil when done here, else the id of the worker to forward the request to.
+    public func restartConnector(_ name: String, forwarded: Bool = false) throws(RestError) -> String? {
         guard connectorExists(name) else { throw RestError(404, "Unknown connector: \(name)") }
-        enqueue(.restartConnector(name))
+        let owner = try owner(forwarded: forwarded) { $0.ownerOfConnector(name) }
+        if owner == nil { enqueue(.restartConnector(name)) }
+        return owner
     }
+
+    /// nil when this worker runs the work, else its owner's worker id; 409 during a rebalance, or when a
+    /// forwarded request lands on a worker that does not run it either (the two disagree on the group).
+    private func owner(forwarded: Bool, _ pick: (WorkerGroup) -> WorkerGroup.Member) throws(RestError) -> String? {
+        guard let group, !group.members.isEmpty else { throw Self.rebalancing }
+        let owner = pick(group)
+        if owner.memberId == group.me { return nil }
+        if forwarded { throw Self.rebalancing }
+        return owner.workerId
+    }
+
+    static let rebalancing = RestError(
+        409, "Cannot complete request because of a conflicting operation (e.g. worker rebalance)")
 
     /// Restart with flags: persisted as a restart request; returns the plan with RESTARTING states.
     public func restartConnector(_ name: String, includeTasks: Bool, onlyFailed: Bool) async throws(RestError)
@@ -204,12 +220,17 @@ extension Herder {
         return .object(info)
     }
 
-    public func restartTask(_ name: String, _ task: Int) throws(RestError) {
+    /// Restarts a task on the worker running it. Returns nil when done here, else the id of the worker
+    /// to forward the request to.
+    public func restartTask(_ name: String, _ task: Int, forwarded: Bool = false) throws(RestError) -> String? {
         guard connectorExists(name) else { throw RestError(404, "Unknown connector: \(name)") }
         guard task >= 0 && task < (snapshot.taskConfigs[name]?.count ?? 0) else {
             throw RestError(404, "Unknown task: \(name)-\(task)")
         }
-        enqueue(.restartTask(ConnectorTaskId(name, task)))
+        let id = ConnectorTaskId(name, task)
+        let owner = try owner(forwarded: forwarded) { $0.ownerOfTask(id) }
+        if owner == nil { enqueue(.restartTask(id)) }
+        return owner
     }
 
     // MARK: topics

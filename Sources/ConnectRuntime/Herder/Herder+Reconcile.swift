@@ -4,7 +4,18 @@ import Logging
 
 extension Herder {
     func process(_ job: Job) async {
+        if stopping {
+            if case .revoke(let waiting) = job { waiting.resume() }
+            return
+        }
         switch job {
+        case .revoke(let waiting):
+            group = nil
+            await stopAllWork(unassign: false)
+            waiting.resume()
+        case .assigned(let newGroup):
+            group = newGroup
+            for name in snapshot.connectorNames { await reconcile(name) }
         case .reconcile(let name): await reconcile(name)
         case .reconfigure(let name): await reconcile(name, regenerateTasks: true)
         case .restartConnector(let name):
@@ -18,35 +29,71 @@ extension Herder {
         }
     }
 
-    /// Makes the running connector and tasks of `name` match the config snapshot.
+    /// Stops every task (all asked at once, then awaited) and every connector of this worker.
+    func stopAllWork(unassign: Bool) async {
+        for t in tasks.values { t.control.stop() }
+        for id in tasks.keys.sorted() { await stopTask(id, unassign: unassign) }
+        for name in connectors.keys.sorted() { await stopConnector(name, unassign: unassign) }
+    }
+
+    func ownsConnector(_ name: String) -> Bool { group?.ownsConnector(name) ?? false }
+    func ownsTask(_ id: ConnectorTaskId) -> Bool { group?.ownsTask(id) ?? false }
+
+    /// Makes the running connector and tasks of `name` match the config snapshot, for the part of them
+    /// this worker owns in the current group. The owner of the connector also speaks for it: its
+    /// status, its task configs, the cleanup after a delete.
     func reconcile(_ name: String, regenerateTasks: Bool = false) async {
         let snap = snapshot
+        let ownsConnector = ownsConnector(name)
         guard let raw = snap.connectorConfigs[name] else {
             // Deleted: stop everything and remove its statuses.
             let ids = tasks.keys.filter { $0.connector == name }
             for id in ids { await stopTask(id, unassign: false) }
             await stopConnector(name, unassign: false)
-            await statusStore?.removeConnector(name, taskCount: ids.count)
+            if ownsConnector { await statusStore?.removeConnector(name, taskCount: ids.count) }
             return
         }
         let target = snap.targetState(name)
         let config = ConfigProviders.resolve(Self.stringMap(raw))
         guard let plugin = registry.connector(named: config["connector.class"] ?? "") else {
-            await statusStore?.putConnector(
-                name,
-                status(.failed, ConnectError(.config, "Unknown connector class \(config["connector.class"] ?? "")")))
+            if ownsConnector {
+                await statusStore?.putConnector(
+                    name,
+                    status(
+                        .failed, ConnectError(.config, "Unknown connector class \(config["connector.class"] ?? "")")))
+            }
             return
         }
 
         if target == .stopped {
             for id in tasks.keys.filter({ $0.connector == name }) { await stopTask(id, unassign: false) }
             await stopConnector(name, unassign: false)
-            await statusStore?.putConnector(name, status(.stopped))
-            if (snap.taskConfigs[name]?.count ?? 0) != 0 { try? await configStore?.putTaskConfigs(name, []) }
+            if ownsConnector {
+                await statusStore?.putConnector(name, status(.stopped))
+                if (snap.taskConfigs[name]?.count ?? 0) != 0 { try? await configStore?.putTaskConfigs(name, []) }
+            }
             return
         }
 
-        // (Re)start the connector when it is not running or its config changed.
+        if ownsConnector {
+            guard
+                await reconcileConnector(
+                    name, raw: raw, config: config, plugin: plugin, regenerateTasks: regenerateTasks)
+            else { return }
+        } else if connectors[name] != nil {
+            await stopConnector(name, unassign: false)  // moved to another worker
+        }
+        await reconcileTasks(name, plugin: plugin, config: config, paused: target == .paused)
+    }
+
+    /// Starts or restarts the connector instance and brings its task configs up to date. Returns false
+    /// when the tasks must wait: the connector failed, or new task configs were written (their commit
+    /// record brings us back here).
+    private func reconcileConnector(
+        _ name: String, raw: JSONObject, config: [String: String], plugin: ConnectorPlugin, regenerateTasks: Bool
+    ) async -> Bool {
+        let snap = snapshot
+        let target = snap.targetState(name)
         var justStarted = false
         if let running = connectors[name], running.handle.rawConfig != raw {
             for id in tasks.keys.filter({ $0.connector == name }) { await stopTask(id, unassign: false) }
@@ -68,53 +115,60 @@ extension Herder {
             if let error {
                 logger.error("Connector \(name) failed to start: \(error.message)")
                 await statusStore?.putConnector(name, status(.failed, error))
-                return
+                return false
             }
             justStarted = true
         }
-        guard let running = connectors[name], !running.failed else { return }
+        guard let running = connectors[name], !running.failed else { return false }
         await statusStore?.putConnector(name, status(target == .paused ? .paused : .running))
 
         // Task configs: ask the connector after a (re)start or a reconfiguration request; write them if they changed.
         let stored = snap.taskConfigs[name]
-        if justStarted || regenerateTasks || stored == nil || snap.inconsistent.contains(name) {
-            let maxTasks = Int(config["tasks.max"] ?? "1") ?? 1
-            do {
-                let generated = try await running.handle.taskConfigs(maxTasks: maxTasks)
-                if generated.count > maxTasks {
-                    throw ConnectError(
-                        .connect,
-                        "The connector \(name) has generated \(generated.count) tasks, which is greater than \(maxTasks), the maximum number of tasks it is configured to create."
-                    )
-                }
-                let ordered = generated.map { Self.taskConfig($0, raw: raw, plugin: plugin) }
-                let storedDicts = (stored ?? []).map(Self.stringMap)
-                if stored == nil || snap.inconsistent.contains(name) || ordered.map(Self.stringMap) != storedDicts {
-                    try await configStore?.putTaskConfigs(name, ordered)
-                    return  // the commit record brings us back here with the new task set
-                }
-            } catch {
-                let e = ConnectError.from(error)
-                logger.error("Connector \(name) failed to generate task configs: \(e.message)")
-                connectors[name]?.failed = true
-                await statusStore?.putConnector(name, status(.failed, e))
-                return
+        guard justStarted || regenerateTasks || stored == nil || snap.inconsistent.contains(name) else { return true }
+        let maxTasks = Int(config["tasks.max"] ?? "1") ?? 1
+        do {
+            let generated = try await running.handle.taskConfigs(maxTasks: maxTasks)
+            if generated.count > maxTasks {
+                throw ConnectError(
+                    .connect,
+                    "The connector \(name) has generated \(generated.count) tasks, which is greater than \(maxTasks), the maximum number of tasks it is configured to create."
+                )
             }
+            let ordered = generated.map { Self.taskConfig($0, raw: raw, plugin: plugin) }
+            let storedDicts = (stored ?? []).map(Self.stringMap)
+            if stored == nil || snap.inconsistent.contains(name) || ordered.map(Self.stringMap) != storedDicts {
+                try await configStore?.putTaskConfigs(name, ordered)
+                return false
+            }
+            return true
+        } catch {
+            let e = ConnectError.from(error)
+            logger.error("Connector \(name) failed to generate task configs: \(e.message)")
+            connectors[name]?.failed = true
+            await statusStore?.putConnector(name, status(.failed, e))
+            return false
         }
+    }
 
-        // Tasks: start missing ones, restart changed ones, stop extra ones, apply pause/resume.
-        let taskConfigs = stored ?? []
+    /// Tasks of `name` owned here: start missing ones, restart changed ones, apply pause/resume; stop
+    /// the ones that are gone or now belong to another worker.
+    private func reconcileTasks(_ name: String, plugin: ConnectorPlugin, config: [String: String], paused: Bool) async {
+        let taskConfigs = snapshot.taskConfigs[name] ?? []
         for (i, tc) in taskConfigs.enumerated() {
             let id = ConnectorTaskId(name, i)
+            guard ownsTask(id) else {
+                await stopTask(id, unassign: false)  // its new owner reports its status
+                continue
+            }
             if let t = tasks[id] {
                 if t.config != tc {
                     await stopTask(id, unassign: false)
                 } else {
-                    if target == .paused { t.control.pause() } else { t.control.resume() }
+                    if paused { t.control.pause() } else { t.control.resume() }
                     continue
                 }
             }
-            await startTask(id, config: tc, plugin: plugin, connectorConfig: config, paused: target == .paused)
+            await startTask(id, config: tc, plugin: plugin, connectorConfig: config, paused: paused)
         }
         for id in tasks.keys where id.connector == name && id.task >= taskConfigs.count {
             await stopTask(id, unassign: false)

@@ -21,6 +21,11 @@ public actor Herder {
     public private(set) var clusterId: String?
     public private(set) var isReady = false
     var generation: Int32 = 0
+    /// The worker group of the current generation; nil before the first join and during a rebalance,
+    /// when this worker runs nothing.
+    var group: WorkerGroup?
+    var groupMember: WorkerGroupMember?
+    var stopping = false
 
     struct RunningConnector {
         var handle: ConnectorHandle
@@ -43,6 +48,10 @@ public actor Herder {
         case restartConnector(String)
         case restartTask(ConnectorTaskId)
         case reconfigure(String)
+        /// A rebalance began: stop all work, then resume the waiting rebalance callback.
+        case revoke(CheckedContinuation<Void, Never>)
+        /// A rebalance ended with this group: start what is ours now.
+        case assigned(WorkerGroup)
     }
     private let jobs: AsyncStream<Job>.Continuation
     private let jobStream: AsyncStream<Job>
@@ -100,7 +109,13 @@ public actor Herder {
             }
         }
         try await config.start()
-        for name in config.snapshot.connectorNames { enqueue(.reconcile(name)) }
+        // Work starts when the group has been joined (`.assigned`), which reconciles every connector.
+        let member = try WorkerGroupMember(
+            config: workerConfig, admin: admin, logger: logger,
+            onRevoke: { [weak self] in await self?.revoke() },
+            onAssigned: { [weak self] group in self?.enqueue(.assigned(group)) })
+        groupMember = member
+        try member.start()
         isReady = true
         logger.info(
             "Worker \(workerId) started (generation \(generation)); \(config.snapshot.connectorConfigs.count) connector(s) configured"
@@ -110,15 +125,24 @@ public actor Herder {
     /// Graceful shutdown: tasks stop and commit their offsets, statuses become UNASSIGNED, stores close.
     public func stop() async {
         isReady = false
+        stopping = true
+        // From here a rebalance no longer waits for us; our work is stopped below, then we leave the group.
+        groupMember?.prepareToLeave()
         jobs.finish()
-        for id in tasks.keys.sorted() { await stopTask(id, unassign: true) }
-        for name in connectors.keys.sorted() { await stopConnector(name, unassign: true) }
-        jobLoop?.cancel()
+        await jobLoop?.value  // the jobs still queued are skipped (a revoke is answered at once)
+        await stopAllWork(unassign: true)
+        await groupMember?.stop()
         configStore?.stop()
         offsetStore?.stop()
         statusStore?.stop()
         admin?.close()
         logger.info("Worker \(workerId) stopped")
+    }
+
+    /// Called from the rebalance callback: returns once every connector and task here has stopped.
+    func revoke() async {
+        if stopping { return }
+        await withCheckedContinuation { cont in enqueue(.revoke(cont)) }
     }
 
     func configChanged(_ changes: [ConfigRecords.Change]) {

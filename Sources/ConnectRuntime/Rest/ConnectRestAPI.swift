@@ -36,6 +36,7 @@ public struct RestResponse: Sendable {
 public struct ConnectRestAPI: Sendable {
     let herder: Herder
     let logLevels: LogLevels
+    let forwarder = RestForwarder()
 
     public init(herder: Herder, logLevels: LogLevels = .shared) {
         self.herder = herder
@@ -195,7 +196,11 @@ public struct ConnectRestAPI: Sendable {
             let includeTasks = req.flag("includeTasks")
             let onlyFailed = req.flag("onlyFailed")
             if !includeTasks && !onlyFailed {
-                try await herder.restartConnector(name)
+                if let owner = try await herder.restartConnector(
+                    name, forwarded: req.queryValues("forward").last?.lowercased() == "false")
+                {
+                    return try await forwarder.forward(req, to: owner)
+                }
                 return .noContent
             }
             return .json(
@@ -226,7 +231,11 @@ public struct ConnectRestAPI: Sendable {
         case (4, "tasks") where s[3] == "restart":
             guard m == "POST" else { throw notAllowed() }
             guard let n = Int(s[2]) else { throw RestError(404, "HTTP 404 Not Found") }
-            try await herder.restartTask(name, n)
+            if let owner = try await herder.restartTask(
+                name, n, forwarded: req.queryValues("forward").last?.lowercased() == "false")
+            {
+                return try await forwarder.forward(req, to: owner)
+            }
             return .noContent
         default:
             throw RestError(404, "HTTP 404 Not Found")

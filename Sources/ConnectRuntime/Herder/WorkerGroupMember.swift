@@ -1,0 +1,147 @@
+import Dispatch
+import KafkaClient
+import Logging
+import Synchronization
+
+/// This worker's membership in the Connect group `group.id`, kept through a Kafka consumer group.
+///
+/// Kafka Connect's own group protocol (protocol type "connect") is not available through librdkafka,
+/// so the workers join an ordinary consumer group named `group.id`, subscribed to the config topic
+/// with the eager protocol. Kafka then does what matters: it notices workers that join, leave or die
+/// (`session.timeout.ms`), and it makes every member give up its assignment before any member gets a
+/// new one. We use that barrier: on revoke the herder stops all its work *inside* the rebalance
+/// callback, so no connector or task ever runs on two workers at once. After the rebalance every
+/// worker reads the member list (DescribeGroups) and derives the same assignment (`WorkerGroup`).
+///
+/// The consumer never reads records: the config topic's partition is paused as soon as it is assigned.
+/// Because the protocol type differs, a Java Connect worker still running with the same `group.id`
+/// makes the join fail (INCONSISTENT_GROUP_PROTOCOL) instead of two runtimes sharing the work.
+final class WorkerGroupMember: Sendable {
+    private let consumer: KafkaConsumer
+    private let admin: KafkaAdmin
+    private let groupId: String
+    private let topic: String
+    private let logger: Logger
+    /// Set when the worker shuts down: a revoke no longer waits for the herder.
+    private let closing: LockedBox<Bool>
+    /// Set once the poll loop must end.
+    private let finished = LockedBox(false)
+    /// True between a completed join and the next revoke.
+    private let steady = LockedBox(false)
+    private let joinTimeoutMs: Int
+    private let loop = Mutex<Task<Void, Never>?>(nil)
+    private let onAssigned: @Sendable (WorkerGroup) async -> Void
+
+    /// - Parameters:
+    ///   - onRevoke: stops all of this worker's connectors and tasks; the rebalance waits for it.
+    ///   - onAssigned: called with the new group after each completed rebalance.
+    init(
+        config: WorkerConfig, admin: KafkaAdmin, logger: Logger,
+        onRevoke: @escaping @Sendable () async -> Void,
+        onAssigned: @escaping @Sendable (WorkerGroup) async -> Void
+    ) throws(KafkaError) {
+        var c = config.clientConfig("consumer")
+        c["group.id"] = config.groupId
+        c["client.id"] = WorkerGroup.clientIdPrefix + config.workerId
+        c["session.timeout.ms"] = String(config.sessionTimeoutMs)
+        c["heartbeat.interval.ms"] = String(config.heartbeatIntervalMs)
+        c["max.poll.interval.ms"] = String(max(config.rebalanceTimeoutMs, config.sessionTimeoutMs))
+        c["partition.assignment.strategy"] = "range"
+        c["enable.auto.commit"] = "false"
+        c["enable.auto.offset.store"] = "false"
+        let closing = LockedBox(false)
+        self.closing = closing
+        let steady = self.steady
+        consumer = try KafkaConsumer(config: c) { _ in
+            steady.mutex.withLock { $0 = false }
+            // Called on the consumer's poll thread, never on the cooperative pool, so waiting here is
+            // allowed; on close the herder has already stopped everything.
+            if closing.mutex.withLock({ $0 }) { return }
+            let done = DispatchSemaphore(value: 0)
+            Task {
+                await onRevoke()
+                done.signal()
+            }
+            done.wait()
+        }
+        self.admin = admin
+        self.groupId = config.groupId
+        self.topic = config.configTopic
+        self.logger = logger
+        self.onAssigned = onAssigned
+        self.joinTimeoutMs = config.sessionTimeoutMs
+    }
+
+    func start() throws(KafkaError) {
+        try consumer.subscribe([topic])
+        let task = Task { [self] in
+            while !finished.mutex.withLock({ $0 }) {
+                for event in await consumer.poll(maxEvents: 100, timeoutMs: 100) {
+                    switch event {
+                    case .assigned(let partitions):
+                        consumer.pause(partitions)
+                        steady.mutex.withLock { $0 = true }
+                        await joined()
+                    case .error(let e):
+                        logger.warning("Worker group \(groupId): \(e)")
+                    default:
+                        break
+                    }
+                }
+            }
+        }
+        loop.withLock { $0 = task }
+    }
+
+    /// Reads the members of the generation we just joined. The group is Stable once every member has
+    /// its assignment; while it is not (another rebalance already under way) the next revoke/assign
+    /// round brings us back here.
+    private func joined() async {
+        let me = consumer.memberId
+        for attempt in 1...20 {
+            if closing.mutex.withLock({ $0 }) { return }
+            do {
+                let d = try await admin.describeGroup(groupId)
+                if d.state == "Stable", d.members.contains(where: { $0.memberId == me }) {
+                    let members = d.members.map {
+                        WorkerGroup.Member(
+                            memberId: $0.memberId,
+                            workerId: WorkerGroup.workerId(clientId: $0.clientId, memberId: $0.memberId))
+                    }
+                    let group = WorkerGroup(members: members, me: me)
+                    logger.info(
+                        "Joined worker group \(groupId) with \(members.count) member(s): \(group.members.map(\.workerId).joined(separator: ", "))"
+                    )
+                    await onAssigned(group)
+                    return
+                }
+                logger.debug("Worker group \(groupId) is \(d.state) (attempt \(attempt)); asking again")
+            } catch {
+                logger.warning("Could not describe worker group \(groupId): \(error)")
+            }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        logger.error("Worker group \(groupId) did not become stable; waiting for the next rebalance")
+    }
+
+    /// From now on a revoke does not wait for the herder (which is stopping its work itself).
+    func prepareToLeave() {
+        closing.mutex.withLock { $0 = true }
+    }
+
+    /// Leaves the group (a rebalance gives our work to the others) and stops polling.
+    ///
+    /// A member that leaves while its join is still under way can leave a broker's group stuck with a
+    /// departed leader (seen with Tansu), so we first let a join in progress finish, for at most
+    /// `session.timeout.ms`.
+    func stop() async {
+        prepareToLeave()
+        let deadline = ContinuousClock.now + .milliseconds(joinTimeoutMs)
+        while !steady.mutex.withLock({ $0 }) && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        finished.mutex.withLock { $0 = true }
+        if let task = loop.withLock({ $0 }) { await task.value }
+        consumer.close()
+    }
+}

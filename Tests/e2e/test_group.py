@@ -1,0 +1,71 @@
+"""Several workers with one group.id: work is spread over them, moves when one leaves or dies, and
+requests that only the worker running a task can carry out are forwarded to it."""
+import uuid
+
+from conftest import Worker, read_topic, wait_until, write_lines
+
+
+def statuses(w):
+    r = w.get("/connectors?expand=status")
+    assert r.status_code == 200, r.text
+    return {name: v["status"] for name, v in r.json().items()}
+
+
+def owners(w, names):
+    """Worker ids of every connector and task of `names`, once all of them are RUNNING (else None)."""
+    s = statuses(w)
+    ids = set()
+    for n in names:
+        st = s.get(n)
+        if not st or st["connector"]["state"] != "RUNNING" or len(st["tasks"]) != 1:
+            return None
+        if st["tasks"][0]["state"] != "RUNNING":
+            return None
+        ids.add(st["connector"]["worker_id"])
+        ids.add(st["tasks"][0]["worker_id"])
+    return ids
+
+
+def test_two_workers_share_the_work_and_take_it_over(tmp_path):
+    group = uuid.uuid4().hex[:8]
+    a = Worker(tmp_path, name=group).start()
+    b = Worker(tmp_path, name=group).start()
+    try:
+        topic = f"group-{group}"
+        names = [f"src-{i}" for i in range(6)]
+        for i, n in enumerate(names):
+            write_lines(tmp_path / f"{n}.txt", [f"{n}-line-{k}" for k in range(5)])
+            r = a.post("/connectors", {"name": n, "config": {
+                "connector.class": "FileStreamSource", "file": str(tmp_path / f"{n}.txt"), "topic": topic}})
+            assert r.status_code == 201, r.text
+
+        # Both workers run something; both REST APIs see the same statuses.
+        ids_a, ids_b = f"127.0.0.1:{a.port}", f"127.0.0.1:{b.port}"
+        wait_until(lambda: owners(a, names) == {ids_a, ids_b}, what="work on both workers")
+        assert owners(b, names) == {ids_a, ids_b}
+        values = lambda: sorted(v.decode().strip('"') for _, v in read_topic(topic))
+        expected = sorted(f"{n}-line-{k}" for n in names for k in range(5))
+        wait_until(lambda: values() == expected, what="every line once")
+
+        # A task restart sent to the worker that does not run the task is forwarded to the one that does.
+        s = statuses(a)
+        on_b = next(n for n in names if s[n]["tasks"][0]["worker_id"] == ids_b)
+        assert a.post(f"/connectors/{on_b}/tasks/0/restart").status_code == 204
+        # ...and one that is already forwarded is not sent on again.
+        r = a.post(f"/connectors/{on_b}/tasks/0/restart?forward=false")
+        assert r.status_code == 409 and "rebalance" in r.json()["message"]
+
+        # One worker dies: the other runs everything, and lines written meanwhile still arrive.
+        b.kill()
+        wait_until(lambda: owners(a, names) == {ids_a}, timeout=60, what="all work on the surviving worker")
+        for n in names:
+            write_lines(tmp_path / f"{n}.txt", [f"{n}-after-{k}" for k in range(3)])
+        expected += [f"{n}-after-{k}" for n in names for k in range(3)]
+        wait_until(lambda: set(values()) == set(expected), what="lines written after the takeover")
+
+        # It comes back: the work is shared again.
+        b.start()
+        wait_until(lambda: owners(b, names) == {ids_a, ids_b}, timeout=60, what="work shared again")
+    finally:
+        b.stop()
+        a.stop()
