@@ -245,4 +245,95 @@ public final class KafkaAdmin: @unchecked Sendable {
             return GroupDescription(state: state, members: members)
         }
     }
+
+    /// Sets committed offsets of `group` (which must have no active members), like
+    /// `kafka-consumer-groups --reset-offsets`.
+    public func alterGroupOffsets(_ group: String, _ offsets: [KafkaPartition: Int64], timeoutMs: Int32 = 30_000)
+        async throws(KafkaError)
+    {
+        try await run { [self] () throws(KafkaError) in
+            let list = makeList(offsets.map { ($0.key, $0.value) })
+            defer { rd_kafka_topic_partition_list_destroy(list) }
+            var req: [OpaquePointer?] = [rd_kafka_AlterConsumerGroupOffsets_new(group, list)]
+            defer { rd_kafka_AlterConsumerGroupOffsets_destroy(req[0]) }
+            try groupRequest(RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS, what: "altering offsets of group \(group)") {
+                rd_kafka_AlterConsumerGroupOffsets(handle, &req, 1, $0, $1)
+            } results: { ev, n in
+                rd_kafka_AlterConsumerGroupOffsets_result_groups(rd_kafka_event_AlterConsumerGroupOffsets_result(ev), n)
+            }
+        }
+    }
+
+    /// Removes the committed offsets of `partitions` from `group`.
+    public func deleteGroupOffsets(_ group: String, _ partitions: [KafkaPartition], timeoutMs: Int32 = 30_000)
+        async throws(KafkaError)
+    {
+        try await run { [self] () throws(KafkaError) in
+            let list = makeList(partitions.map { ($0, Int64(RD_KAFKA_OFFSET_INVALID)) })
+            defer { rd_kafka_topic_partition_list_destroy(list) }
+            var req: [OpaquePointer?] = [rd_kafka_DeleteConsumerGroupOffsets_new(group, list)]
+            defer { rd_kafka_DeleteConsumerGroupOffsets_destroy(req[0]) }
+            try groupRequest(RD_KAFKA_ADMIN_OP_DELETECONSUMERGROUPOFFSETS, what: "deleting offsets of group \(group)") {
+                rd_kafka_DeleteConsumerGroupOffsets(handle, &req, 1, $0, $1)
+            } results: { ev, n in
+                rd_kafka_DeleteConsumerGroupOffsets_result_groups(
+                    rd_kafka_event_DeleteConsumerGroupOffsets_result(ev), n)
+            }
+        }
+    }
+
+    /// Deletes `group` with its committed offsets; a group that does not exist is not an error.
+    public func deleteGroup(_ group: String) async throws(KafkaError) {
+        try await run { [self] () throws(KafkaError) in
+            var req: [OpaquePointer?] = [rd_kafka_DeleteGroup_new(group)]
+            defer { rd_kafka_DeleteGroup_destroy(req[0]) }
+            do throws(KafkaError) {
+                try groupRequest(RD_KAFKA_ADMIN_OP_DELETEGROUPS, what: "deleting group \(group)") {
+                    rd_kafka_DeleteGroups(handle, &req, 1, $0, $1)
+                } results: { ev, n in
+                    rd_kafka_DeleteGroups_result_groups(rd_kafka_event_DeleteGroups_result(ev), n)
+                }
+            } catch {
+                if error.code != RD_KAFKA_RESP_ERR_GROUP_ID_NOT_FOUND.rawValue { throw error }
+            }
+        }
+    }
+
+    /// Runs one group admin request and turns the first error (request, group or partition) into a throw.
+    /// Called on `queue`; `submit` gets the options and the result queue.
+    private func groupRequest(
+        _ op: rd_kafka_admin_op_t, what: String, timeoutMs: Int32 = 30_000,
+        submit: (OpaquePointer?, OpaquePointer?) -> Void,
+        results: (OpaquePointer?, UnsafeMutablePointer<Int>) -> UnsafeMutablePointer<OpaquePointer?>?
+    ) throws(KafkaError) {
+        var errstr = [CChar](repeating: 0, count: 512)
+        let rq = rd_kafka_queue_new(handle)
+        defer { rd_kafka_queue_destroy(rq) }
+        let opts = rd_kafka_AdminOptions_new(handle, op)
+        defer { rd_kafka_AdminOptions_destroy(opts) }
+        rd_kafka_AdminOptions_set_request_timeout(opts, timeoutMs, &errstr, errstr.count)
+        submit(opts, rq)
+        guard let ev = rd_kafka_queue_poll(rq, timeoutMs + 5000) else {
+            throw KafkaError(RD_KAFKA_RESP_ERR__TIMED_OUT, message: "Timed out \(what)")
+        }
+        defer { rd_kafka_event_destroy(ev) }
+        let e = rd_kafka_event_error(ev)
+        if e != RD_KAFKA_RESP_ERR_NO_ERROR {
+            throw KafkaError(e, message: "\(what): " + String(cString: rd_kafka_event_error_string(ev)))
+        }
+        var n = 0
+        guard let groups = results(ev, &n) else { return }
+        for i in 0..<n {
+            if let gerr = rd_kafka_group_result_error(groups[i]) {
+                throw KafkaError(
+                    rd_kafka_error_code(gerr), message: "\(what): " + String(cString: rd_kafka_error_string(gerr)))
+            }
+            if let parts = rd_kafka_group_result_partitions(groups[i]) {
+                for j in 0..<Int(parts.pointee.cnt) where parts.pointee.elems[j].err != RD_KAFKA_RESP_ERR_NO_ERROR {
+                    let tp = parts.pointee.elems[j]
+                    throw KafkaError(tp.err, message: "\(what): \(String(cString: tp.topic))-\(tp.partition)")
+                }
+            }
+        }
+    }
 }

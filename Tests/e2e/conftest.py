@@ -108,6 +108,9 @@ class Worker:
         return requests.post(self.url + path, json=body, data=data, timeout=30,
                              headers={"Content-Type": "application/json"})
 
+    def patch(self, path, body=None):
+        return requests.patch(self.url + path, json=body, timeout=30)
+
     def put(self, path, body=None):
         return requests.put(self.url + path, json=body, timeout=30)
 

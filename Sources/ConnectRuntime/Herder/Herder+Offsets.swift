@@ -29,7 +29,7 @@ extension Herder {
             }
             guard !partitions.isEmpty else { return [] }
             var c = workerConfig.clientConfig("consumer")
-            c["group.id"] = "connect-\(name)"
+            c["group.id"] = Self.sinkGroup(name)
             let consumer = try KafkaConsumer(config: c)
             defer { consumer.close() }
             let committed = try await consumer.committed(partitions)
@@ -43,7 +43,7 @@ extension Herder {
                 ])
             }
         } catch {
-            throw RestError(500, "Failed to read the offsets of consumer group connect-\(name): \(error)")
+            throw RestError(500, "Failed to read the offsets of consumer group \(Self.sinkGroup(name)): \(error)")
         }
     }
 
@@ -60,9 +60,7 @@ extension Herder {
         guard let list = body["offsets"]?.arrayValue, !list.isEmpty else {
             throw RestError(400, "Partitions / offsets need to be provided for an alter offsets request")
         }
-        if plugin(for: config)?.type == .sink {
-            throw RestError(400, "Altering the offsets of sink connectors is not supported by this worker yet")
-        }
+        if plugin(for: config)?.type == .sink { return try await alterSinkOffsets(name, list) }
         var entries: [(key: [UInt8], value: [UInt8]?)] = []
         for item in list {
             guard let p = item["partition"]?.objectValue else {
@@ -98,7 +96,11 @@ extension Herder {
     public func resetOffsets(_ name: String) async throws(RestError) -> JSONValue {
         let config = try requireStopped(name)
         if plugin(for: config)?.type == .sink {
-            throw RestError(400, "Resetting the offsets of sink connectors is not supported by this worker yet")
+            // A sink's offsets are its consumer group's: deleting the group resets them all.
+            do { try await admin!.deleteGroup(Self.sinkGroup(name)) } catch {
+                throw RestError(500, "Failed to reset the offsets of consumer group \(Self.sinkGroup(name)): \(error)")
+            }
+            return .object(["message": "The offsets for this connector have been reset successfully"])
         }
         let keys = (offsetStore?.offsets(connector: name) ?? []).map {
             OffsetBackingStore.key(connector: name, partition: $0.partition)
@@ -107,6 +109,66 @@ extension Herder {
             throw RestError(500, "Failed to write offsets: \(error)")
         }
         return .object(["message": "The offsets for this connector have been reset successfully"])
+    }
+
+    static func sinkGroup(_ connector: String) -> String { "connect-\(connector)" }
+
+    /// Sink offsets are `{"kafka_topic":…,"kafka_partition":…}` → `{"kafka_offset":…}` or null (reset that
+    /// partition); numbers may also be given as strings, as Kafka Connect accepts. Everything is checked
+    /// before anything is written.
+    private func alterSinkOffsets(_ name: String, _ list: [JSONValue]) async throws(RestError) -> JSONValue {
+        var alter: [KafkaPartition: Int64] = [:]
+        var reset: [KafkaPartition] = []
+        for item in list {
+            guard let p = item["partition"]?.objectValue else {
+                throw RestError(400, "The partition for a sink connector offset cannot be null or missing")
+            }
+            guard let topic = p["kafka_topic"], let partition = p["kafka_partition"] else {
+                throw RestError(
+                    400,
+                    "The partition for a sink connector offset must contain the keys 'kafka_topic' and 'kafka_partition'"
+                )
+            }
+            guard let n = Int32(Self.plainString(partition)) else {
+                throw RestError(
+                    400,
+                    "Failed to parse the following Kafka partition value in the provided offsets: '\(Self.plainString(partition))'. Partition values for sink connectors need to be integers."
+                )
+            }
+            let tp = KafkaPartition(Self.plainString(topic), n)
+            switch item["offset"] {
+            case .none, .some(.null): reset.append(tp)
+            case .some(.object(let o)):
+                guard let v = o["kafka_offset"] else {
+                    throw RestError(
+                        400, "The offset for a sink connector should either be null or contain the key 'kafka_offset'")
+                }
+                guard let offset = Int64(Self.plainString(v)) else {
+                    throw RestError(
+                        400,
+                        "Failed to parse the following Kafka offset value in the provided offsets: '\(Self.plainString(v))'. Offset values for sink connectors need to be integers."
+                    )
+                }
+                alter[tp] = offset
+            default:
+                throw RestError(
+                    400, "The offset for a sink connector should either be null or contain the key 'kafka_offset'")
+            }
+        }
+        let group = Self.sinkGroup(name)
+        do {
+            if !alter.isEmpty { try await admin!.alterGroupOffsets(group, alter) }
+            if !reset.isEmpty { try await admin!.deleteGroupOffsets(group, reset) }
+        } catch {
+            throw RestError(500, "Failed to alter the offsets of consumer group \(group): \(error)")
+        }
+        return .object(["message": "The offsets for this connector have been altered successfully"])
+    }
+
+    /// A JSON value as Java's `String.valueOf` shows it: strings without quotes, numbers as written.
+    static func plainString(_ v: JSONValue) -> String {
+        if let s = v.stringValue { return s }
+        return JSONWriter.string(v)
     }
 
     static func isPrimitive(_ v: JSONValue) -> Bool {

@@ -223,7 +223,7 @@ extension Herder {
             var consumer = workerConfig.clientConfig("consumer").withDefaults([
                 ("enable.auto.commit", "false"), ("auto.offset.reset", "earliest"),
             ])
-            consumer["group.id"] = "connect-\(id.connector)"
+            consumer["group.id"] = Self.sinkGroup(id.connector)
             consumer["client.id"] = "connector-consumer-\(id.connector)-\(id.task)"
             for (k, v) in connectorConfig where k.hasPrefix("consumer.override.") {
                 consumer[String(k.dropFirst(18))] = v
