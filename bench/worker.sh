@@ -11,8 +11,8 @@ N=${1:-200000}
 source dev/env.sh
 [ -f "$TRIB_CACHE/services.env" ] || bash dev/services.sh start
 source "$TRIB_CACHE/services.env"
-build -c release
-BIN=$(swift build -c release --show-bin-path)/tributary
+build_release
+BIN=$(release_bin)
 work=$(mktemp -d); port=18083; id=$(date +%s)
 cat >"$work/w.properties" <<P
 bootstrap.servers=$KAFKA_BOOTSTRAP
@@ -67,11 +67,20 @@ for i in range(int(sys.argv[1])):
     print(json.dumps({"id": i, "name": f"record-{i}", "amount": i % 100000 / 100, "created_at": 1700000000000,
                       "active": i % 2 == 0, "quantity": i % 1000, "payload": pad}, separators=(",", ":")))
 PY
-k0=$(now_ms); kcat -b "$KAFKA_BOOTSTRAP" -P -t "bench-kcat-$id" -X linger.ms=5 -l "$work/lines.json"; k1=$(now_ms)
-kcat_rate=$(( N * 1000 / (k1 - k0) ))
+# GNU time: elapsed s, user+sys CPU s, peak RSS KB.
+timed() { /usr/bin/time -f '%e %U %S %M' -o "$work/time" "$@" >/dev/null; awk '{printf "%s %.2f %d", $1, $2+$3, $4/1024}' "$work/time"; }
+read -r kcat_s kcat_cpu kcat_mb <<<"$(timed kcat -b "$KAFKA_BOOTSTRAP" -P -t "bench-kcat-$id" -X linger.ms=5 -l "$work/lines.json")"
+kcat_rate=$(python3 -c "print(int($N / $kcat_s))")
+
+# Peer: a Python confluent-kafka script producing the same records.
+py="$TRIB_CACHE/venv/bin/python"
+read -r py_s py_cpu py_mb <<<"$(timed "$py" bench/peers/datagen_producer.py "$KAFKA_BOOTSTRAP" "bench-py-$id" "$N")"
+py_rate=$(python3 -c "print(int($N / $py_s))")
 
 printf '%-44s %s\n' "start → GET / 200" "$((t1 - t0)) ms" "start → /health healthy" "$((t2 - t0)) ms" \
   "idle RSS, 0 connectors" "$((idle0 / 1024)) MB" "idle RSS, 10 connectors" "$((idle10 / 1024)) MB" \
-  "DataGen → Kafka ($N × ~200 B)" "$ours records/s" "kcat -P same records (ceiling)" "$kcat_rate records/s" \
-  "ratio Tributary / kcat" "$(python3 -c "print(f'{$ours/$kcat_rate:.2f}')")" \
-  "worker CPU during DataGen" "$(python3 -c "print(f'{$cpu1-$cpu0:.2f}')") s" "worker peak RSS" "$((peak / 1024)) MB"
+  "DataGen → Kafka ($N × ~200 B)" "$ours records/s, CPU $(python3 -c "print(f'{$cpu1-$cpu0:.2f}')") s, peak RSS $((peak / 1024)) MB" \
+  "Python confluent-kafka, same records (peer)" "$py_rate records/s, CPU $py_cpu s, peak RSS $py_mb MB" \
+  "kcat -P, same records (ceiling)" "$kcat_rate records/s, CPU $kcat_cpu s, peak RSS $kcat_mb MB" \
+  "ratio Tributary / Python peer" "$(python3 -c "print(f'{$ours/$py_rate:.2f}')")" \
+  "ratio Tributary / kcat" "$(python3 -c "print(f'{$ours/$kcat_rate:.2f}')")"

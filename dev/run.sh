@@ -5,8 +5,8 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/prepare.sh"
 echo "run: building tributary (release)"
-build -c release
-bin=$(swift build -c release --show-bin-path)/tributary
+build_release
+bin=$(release_bin)
 mkdir -p "$TRIB_CACHE/demo"; date -u +"demo line written at %FT%TZ" >>"$TRIB_CACHE/demo/input.txt"
 export DEMO_DIR=$TRIB_CACHE/demo
 echo "run: starting the worker (Kafka $KAFKA_BOOTSTRAP); try: curl -s localhost:8083/connectors?expand=status"

@@ -55,6 +55,12 @@ def test_two_workers_share_the_work_and_take_it_over(tmp_path):
         r = a.post(f"/connectors/{on_b}/tasks/0/restart?forward=false")
         assert r.status_code == 409 and "rebalance" in r.json()["message"]
 
+        # A cluster-scoped log level goes through the config topic to every worker.
+        r = a.put("/admin/loggers/org.apache.kafka.connect?scope=cluster", {"level": "DEBUG"})
+        assert r.status_code == 204, r.text
+        wait_until(lambda: b.get("/admin/loggers/org.apache.kafka.connect").json().get("level") == "DEBUG",
+                   what="level applied on the other worker")
+
         # One worker dies: the other runs everything, and lines written meanwhile still arrive.
         b.kill()
         wait_until(lambda: owners(a, names) == {ids_a}, timeout=60, what="all work on the surviving worker")

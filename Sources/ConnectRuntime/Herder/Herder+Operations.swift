@@ -233,6 +233,13 @@ extension Herder {
         return owner
     }
 
+    /// `PUT /admin/loggers/{name}?scope=cluster`: a `logger-cluster-<name>` record for every worker.
+    public func setClusterLogLevel(_ namespace: String, _ level: String) async throws(RestError) {
+        do { try await configStore!.putLoggerLevel(namespace, level) } catch {
+            throw RestError(500, "Failed to write to Kafka: \(error)")
+        }
+    }
+
     // MARK: topics
 
     public func activeTopics(_ name: String) throws(RestError) -> JSONValue {

@@ -12,6 +12,7 @@ public actor Herder {
     public let workerConfig: WorkerConfig
     public let registry: PluginRegistry
     let logger: Logger
+    let logLevels: LogLevels
     public nonisolated let workerId: String
 
     var admin: KafkaAdmin?
@@ -57,7 +58,10 @@ public actor Herder {
     private let jobStream: AsyncStream<Job>
     private var jobLoop: Task<Void, Never>?
 
-    public init(workerConfig: WorkerConfig, registry: PluginRegistry, logger: Logger) {
+    public init(
+        workerConfig: WorkerConfig, registry: PluginRegistry, logger: Logger, logLevels: LogLevels = .shared
+    ) {
+        self.logLevels = logLevels
         self.workerConfig = workerConfig
         self.registry = registry
         self.logger = logger
@@ -150,7 +154,10 @@ public actor Herder {
             switch c {
             case .connector(let n), .tasks(let n), .targetState(let n): enqueue(.reconcile(n))
             case .restart(let r): enqueue(.restart(r))
-            case .logger: break
+            case .logger(let namespace):
+                if let level = snapshot.loggerLevels[namespace] {
+                    _ = logLevels.set(namespace, level, at: wallClockMs())
+                }
             }
         }
     }

@@ -83,7 +83,7 @@ public struct ConnectRestAPI: Sendable {
         case "connector-plugins":
             return try await plugins(req, Array(segs.dropFirst()))
         case "admin" where segs.count >= 2 && segs[1] == "loggers":
-            return try loggers(req, Array(segs.dropFirst(2)))
+            return try await loggers(req, Array(segs.dropFirst(2)))
         default:
             throw RestError(404, "HTTP 404 Not Found")
         }
@@ -127,10 +127,14 @@ public struct ConnectRestAPI: Sendable {
                 let expand = req.queryValues("expand")
                 if expand.contains("status") || expand.contains("info") {
                     var o = JSONObject()
+                    // As Kafka Connect: a connector whose status or info cannot be had (just created, not yet
+                    // started anywhere; or just deleted) is left out rather than shown half.
                     for n in names {
                         var e = JSONObject()
-                        if expand.contains("status"), let st = try? await herder.connectorStatus(n) { e["status"] = st }
-                        if expand.contains("info"), let info = try? await herder.connectorInfo(n) { e["info"] = info }
+                        do throws(RestError) {
+                            if expand.contains("status") { e["status"] = try await herder.connectorStatus(n) }
+                            if expand.contains("info") { e["info"] = try await herder.connectorInfo(n) }
+                        } catch { continue }
                         o[n] = .object(e)
                     }
                     return .json(200, .object(o))
@@ -306,7 +310,7 @@ public struct ConnectRestAPI: Sendable {
         throw RestError(404, "HTTP 404 Not Found")
     }
 
-    private func loggers(_ req: RestRequest, _ s: [String]) throws(RestError) -> RestResponse {
+    private func loggers(_ req: RestRequest, _ s: [String]) async throws(RestError) -> RestResponse {
         func entryJSON(_ e: LogLevels.Entry) -> JSONValue {
             .object([("level", .string(e.level)), ("last_modified", e.lastModified.map { .int($0) } ?? .null)])
         }
@@ -326,8 +330,12 @@ public struct ConnectRestAPI: Sendable {
                 throw RestError(400, "Desired 'level' parameter was not specified in request.")
             }
             guard LogLevels.swiftLevel(level) != nil else { throw RestError(404, "invalid log level '\(level)'.") }
+            if req.queryValues("scope").last?.lowercased() == "cluster" {
+                // Written to the config topic; every worker (this one too) applies it when read back.
+                try await herder.setClusterLogLevel(name, level.uppercased())
+                return .noContent
+            }
             let changed = logLevels.set(name, level.uppercased(), at: wallClockMs())
-            if req.queryValues("scope").last?.lowercased() == "cluster" { return .noContent }
             return .json(200, .array(changed.map { .string($0) }))
         default:
             throw RestError(405, "HTTP 405 Method Not Allowed")
