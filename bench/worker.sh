@@ -7,7 +7,7 @@
 # Usage: bench/worker.sh [N]    (services from dev/services.sh must be running; the script starts them if not)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd); cd "$root"
-N=${1:-200000}
+N=${1:-1000000}
 source dev/env.sh
 [ -f "$TRIB_CACHE/services.env" ] || bash dev/services.sh start
 source "$TRIB_CACHE/services.env"
@@ -27,7 +27,7 @@ key.converter=org.apache.kafka.connect.json.JsonConverter
 value.converter=org.apache.kafka.connect.json.JsonConverter
 key.converter.schemas.enable=false
 value.converter.schemas.enable=false
-offset.flush.interval.ms=1000
+offset.flush.interval.ms=200
 listeners=http://127.0.0.1:$port
 P
 now_ms() { date +%s%3N; }

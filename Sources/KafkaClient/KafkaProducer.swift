@@ -72,39 +72,43 @@ public final class KafkaProducer: @unchecked Sendable {
         let err: rd_kafka_resp_err_t = message.topic.withCString { topic in
             withOptionalBytes(message.key) { key in
                 withOptionalBytes(message.value) { value in
-                    var vus = [rd_kafka_vu_t](repeating: rd_kafka_vu_t(), count: 8)
-                    var n = 0
-                    tributary_vu_topic(&vus[n], topic)
-                    n += 1
-                    if let p = message.partition {
-                        tributary_vu_partition(&vus[n], p)
+                    // On the stack: this runs once per record.
+                    withUnsafeTemporaryAllocation(of: rd_kafka_vu_t.self, capacity: 8) { vus in
+                        var n = 0
+                        tributary_vu_topic(vus.baseAddress! + n, topic)
                         n += 1
-                    }
-                    if let key {
-                        tributary_vu_key(&vus[n], key.baseAddress, key.count)
+                        if let p = message.partition {
+                            tributary_vu_partition(vus.baseAddress! + n, p)
+                            n += 1
+                        }
+                        if let key {
+                            tributary_vu_key(vus.baseAddress! + n, key.baseAddress, key.count)
+                            n += 1
+                        }
+                        if let value {
+                            tributary_vu_value(vus.baseAddress! + n, value.baseAddress, value.count)
+                            n += 1
+                        }
+                        // Copy the payload: the Swift arrays do not outlive this call.
+                        tributary_vu_msgflags(vus.baseAddress! + n, RD_KAFKA_MSG_F_COPY)
                         n += 1
-                    }
-                    if let value {
-                        tributary_vu_value(&vus[n], value.baseAddress, value.count)
+                        tributary_vu_opaque(vus.baseAddress! + n, UnsafeMutableRawPointer(bitPattern: token))
                         n += 1
+                        if let ts = message.timestamp {
+                            tributary_vu_timestamp(vus.baseAddress! + n, ts)
+                            n += 1
+                        }
+                        if let headers {
+                            tributary_vu_headers(vus.baseAddress! + n, headers)
+                            n += 1
+                        }
+                        guard let error = rd_kafka_produceva(handle, vus.baseAddress, n) else {
+                            return RD_KAFKA_RESP_ERR_NO_ERROR
+                        }
+                        let code = rd_kafka_error_code(error)
+                        rd_kafka_error_destroy(error)
+                        return code
                     }
-                    // Copy the payload: the Swift arrays do not outlive this call.
-                    tributary_vu_msgflags(&vus[n], RD_KAFKA_MSG_F_COPY)
-                    n += 1
-                    tributary_vu_opaque(&vus[n], UnsafeMutableRawPointer(bitPattern: token))
-                    n += 1
-                    if let ts = message.timestamp {
-                        tributary_vu_timestamp(&vus[n], ts)
-                        n += 1
-                    }
-                    if let headers {
-                        tributary_vu_headers(&vus[n], headers)
-                        n += 1
-                    }
-                    guard let error = rd_kafka_produceva(handle, &vus, n) else { return RD_KAFKA_RESP_ERR_NO_ERROR }
-                    let code = rd_kafka_error_code(error)
-                    rd_kafka_error_destroy(error)
-                    return code
                 }
             }
         }

@@ -37,9 +37,16 @@ import Testing
 
     @Test(arguments: [
         (1.0, "1.0"), (0.001, "0.001"), (1e7, "1.0E7"), (1.0e-4, "1.0E-4"), (123.456, "123.456"),
-        (-2.5e10, "-2.5E10"), (9999999.0, "9999999.0"), (0.0, "0.0"),
+        (-2.5e10, "-2.5E10"), (9999999.0, "9999999.0"), (0.0, "0.0"), (9999999.999, "9999999.999"),
+        (0.00123, "0.00123"), (-42.5, "-42.5"), (1234567.0, "1234567.0"), (0.1 + 0.2, "0.30000000000000004"),
+        (9.99e-4, "9.99E-4"), (-0.0, "-0.0"),
     ])
     func doublesFormatLikeJava(_ d: Double, _ expected: String) {
         #expect(JavaNumberFormat.double(d) == expected)
+    }
+
+    @Test(arguments: [(Float(0.1), "0.1"), (Float(1e7), "1.0E7"), (Float(3.25), "3.25"), (Float(1e-4), "1.0E-4")])
+    func floatsFormatLikeJava(_ f: Float, _ expected: String) {
+        #expect(JavaNumberFormat.float(f) == expected)
     }
 }

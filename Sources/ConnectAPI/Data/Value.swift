@@ -17,7 +17,10 @@ public indirect enum Value: Sendable, Hashable {
     case `struct`(Struct)
     case decimal(ConnectDecimal)
 
-    public var isNull: Bool { self == .null }
+    public var isNull: Bool {
+        if case .null = self { return true }
+        return false
+    }
 
     public var stringValue: String? {
         if case .string(let s) = self { return s }

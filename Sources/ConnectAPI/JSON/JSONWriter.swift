@@ -15,7 +15,7 @@ public enum JSONWriter {
     public static func write(_ value: JSONValue, to out: inout [UInt8]) {
         switch value {
         case .null: out.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
-        case .bool(let b): out.append(contentsOf: b ? Array("true".utf8) : Array("false".utf8))
+        case .bool(let b): writeBool(b, to: &out)
         case .int(let i): writeInt(i, to: &out)
         case .number(let t): out.append(contentsOf: t.utf8)
         case .string(let s): writeString(s, to: &out)
@@ -67,6 +67,14 @@ public enum JSONWriter {
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
     @inline(__always)
+    public static func writeBool(_ b: Bool, to out: inout [UInt8]) {
+        if b {
+            out.append(contentsOf: [0x74, 0x72, 0x75, 0x65])  // true
+        } else {
+            out.append(contentsOf: [0x66, 0x61, 0x6C, 0x73, 0x65])  // false
+        }
+    }
+
     public static func writeString(_ s: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         var s = s

@@ -1,8 +1,17 @@
 /// Formats floating-point numbers exactly as Java's `Double.toString` / `Float.toString` do, because
 /// Jackson (and so every JSON record Kafka Connect writes) uses them: `1.0`, `0.001`, `1.0E7`, `1.0E-4`.
 public enum JavaNumberFormat {
-    public static func double(_ d: Double) -> String { format(d.isNaN, d.isInfinite, d < 0, d.description, d == 0) }
-    public static func float(_ f: Float) -> String { format(f.isNaN, f.isInfinite, f < 0, f.description, f == 0) }
+    public static func double(_ d: Double) -> String {
+        // Fast path (most values records carry): in Java's plain range Swift's layout is already Java's.
+        let m = d.magnitude
+        if m >= 1e-3 && m < 1e7 { return d.description }
+        return format(d.isNaN, d.isInfinite, d.sign == .minus, d.description, d == 0)
+    }
+    public static func float(_ f: Float) -> String {
+        let m = f.magnitude
+        if m >= 1e-3 && m < 1e7 { return f.description }
+        return format(f.isNaN, f.isInfinite, f.sign == .minus, f.description, f == 0)
+    }
 
     /// Swift's `description` gives the shortest round-trip digits; Java uses the same digits in a
     /// different layout: plain notation for 1e-3 ≤ |x| < 1e7, else `d.dddE±n`, always with a fraction digit.

@@ -54,18 +54,22 @@ public final class JsonConverter: Converter, HeaderConverter, @unchecked Sendabl
 
     // MARK: Connect → bytes
 
+    private static let envelopeStart = Array(#"{"schema":"#.utf8)
+    private static let envelopePayload = Array(#","payload":"#.utf8)
+    private static let nullBytes = Array("null".utf8)
+
     public func fromConnectData(topic: String, schema: Schema?, value: Value) throws -> [UInt8]? {
-        if schema == nil && value == .null { return nil }
+        if schema == nil && value.isNull { return nil }
         var out: [UInt8] = []
-        out.reserveCapacity(128)
+        out.reserveCapacity(256)
         if schemasEnabled {
-            out.append(contentsOf: Array(#"{"schema":"#.utf8))
+            out.append(contentsOf: Self.envelopeStart)
             if let schema {
                 out.append(contentsOf: schemaBytes(schema))
             } else {
-                out.append(contentsOf: Array("null".utf8))
+                out.append(contentsOf: Self.nullBytes)
             }
-            out.append(contentsOf: Array(#","payload":"#.utf8))
+            out.append(contentsOf: Self.envelopePayload)
             try writeValue(schema: schema, value: value, into: &out, applyDefault: true)
             out.append(UInt8(ascii: "}"))
         } else {
@@ -100,7 +104,7 @@ public final class JsonConverter: Converter, HeaderConverter, @unchecked Sendabl
             try writeSchemaless(value, into: &out)
             return
         }
-        if value == .null {
+        if case .null = value {
             if applyDefault && replaceNullWithDefault, let d = schema.defaultValue {
                 try writeValue(schema: schema, value: d, into: &out, applyDefault: false)
             } else if schema.isOptional || !applyDefault {
@@ -118,7 +122,7 @@ public final class JsonConverter: Converter, HeaderConverter, @unchecked Sendabl
         case (.int64, .int64(let v)): JSONWriter.writeInt(v, to: &out)
         case (.float32, .float32(let v)): out.append(contentsOf: JavaNumberFormat.float(v).utf8)
         case (.float64, .float64(let v)): out.append(contentsOf: JavaNumberFormat.double(v).utf8)
-        case (.boolean, .boolean(let b)): out.append(contentsOf: b ? Array("true".utf8) : Array("false".utf8))
+        case (.boolean, .boolean(let b)): JSONWriter.writeBool(b, to: &out)
         case (.string, .string(let s)): JSONWriter.writeString(s, to: &out)
         case (.bytes, .decimal(let d)):
             if decimalFormat == .numeric {
@@ -166,7 +170,7 @@ public final class JsonConverter: Converter, HeaderConverter, @unchecked Sendabl
                 out.append(UInt8(ascii: "]"))
             }
         case (.struct, .struct(let s)):
-            guard s.schema == schema else {
+            guard s.schema === schema || s.schema == schema else {
                 throw ConnectError(.data, "Mismatching schema.")
             }
             out.append(UInt8(ascii: "{"))
@@ -186,7 +190,7 @@ public final class JsonConverter: Converter, HeaderConverter, @unchecked Sendabl
     private func writeSchemaless(_ value: Value, into out: inout [UInt8]) throws {
         switch value {
         case .null: out.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
-        case .boolean(let b): out.append(contentsOf: b ? Array("true".utf8) : Array("false".utf8))
+        case .boolean(let b): JSONWriter.writeBool(b, to: &out)
         case .int8(let v): JSONWriter.writeInt(Int64(v), to: &out)
         case .int16(let v): JSONWriter.writeInt(Int64(v), to: &out)
         case .int32(let v): JSONWriter.writeInt(Int64(v), to: &out)

@@ -5,7 +5,7 @@ public struct StringConverter: Converter, HeaderConverter {
     public init() {}
 
     public func fromConnectData(topic: String, schema: Schema?, value: Value) throws -> [UInt8]? {
-        if value == .null { return nil }
+        if value.isNull { return nil }
         return Array(value.javaString.utf8)
     }
 
@@ -57,7 +57,7 @@ public struct SimpleHeaderConverter: HeaderConverter {
     public init() {}
 
     public func fromConnectHeader(topic: String, key: String, schema: Schema?, value: Value) throws -> [UInt8]? {
-        if value == .null { return nil }
+        if value.isNull { return nil }
         return Array(value.javaString.utf8)
     }
 
