@@ -6,7 +6,8 @@ KAFKA_PORT=${KAFKA_PORT:-19092}
 PG_PORT=${PG_PORT:-55432}
 S3_PORT=${S3_PORT:-19000}
 PG_PASSWORD=${PG_PASSWORD:-tributary-dev}
-RDK_DIR=$TRIB_CACHE/librdkafka
+# The directory name carries the build options: changing them builds anew.
+RDK_DIR=$TRIB_CACHE/librdkafka-nocurl
 VENV=$TRIB_CACHE/venv
 mkdir -p "$TRIB_CACHE/logs"
 
