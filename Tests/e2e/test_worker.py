@@ -1,5 +1,6 @@
 """The worker core as a user sees it: REST API, records in topics, internal topics, crash recovery."""
 import json
+import signal
 import subprocess
 
 from conftest import BIN, Worker, read_topic, wait_until, write_lines
@@ -172,4 +173,23 @@ def test_connectors_file_applied_at_start_and_validate_cli(tmp_path):
     w.stop()
     w.start(connectors_file=good)
     w.wait_running("fromfile")
+    # A connector created over REST is left alone by the file.
+    assert w.post("/connectors", {"name": "byrest", "config": {
+        "connector.class": "FileStreamSource", "file": str(tmp_path / "r.txt"), "topic": "rr"}}).status_code == 201
+
+    # SIGHUP re-applies the file: a changed connector is updated, a new one created, the rest kept.
+    good.write_text(json.dumps([
+        {"name": "fromfile", "config": {"connector.class": "FileStreamSource", "file": str(tmp_path / "f.txt"), "topic": "ff2"}},
+        {"name": "added", "config": {"connector.class": "FileStreamSource", "file": str(tmp_path / "a.txt"), "topic": "aa"}}]))
+    w.proc.send_signal(signal.SIGHUP)
+    w.wait_running("added")
+    wait_until(lambda: w.get("/connectors/fromfile/config").json().get("topic") == "ff2", what="fromfile updated")
+    assert sorted(w.get("/connectors").json()) == ["added", "byrest", "fromfile"]
+
+    # An invalid file on SIGHUP changes nothing, and the worker keeps running.
+    good.write_text(json.dumps([{"name": "fromfile", "config": {"connector.class": "FileStreamSource", "tasks.max": "x"}}]))
+    w.proc.send_signal(signal.SIGHUP)
+    wait_until(lambda: "connectors file refused" in w.log.read_text().split("Applied")[-1], what="refusal logged")
+    assert w.get("/connectors/fromfile/config").json().get("topic") == "ff2"
+    assert w.proc.poll() is None
     w.stop()

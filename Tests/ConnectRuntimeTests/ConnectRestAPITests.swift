@@ -1,0 +1,117 @@
+import ConnectAPI
+import DataGenConnector
+import FileStreamConnectors
+import Logging
+import Testing
+
+@testable import ConnectRuntime
+
+/// The REST resources against a herder that has not started: everything answered before anything is
+/// written (routing, request parsing, validation, lookups) needs no Kafka, and must answer exactly as
+/// Kafka Connect does.
+@Suite struct ConnectRestAPITests {
+    let api: ConnectRestAPI
+
+    init() throws {
+        let config = try WorkerConfig(properties: [
+            ("bootstrap.servers", "127.0.0.1:1"), ("group.id", "g"), ("config.storage.topic", "c"),
+            ("offset.storage.topic", "o"), ("status.storage.topic", "s"),
+            ("key.converter", "org.apache.kafka.connect.json.JsonConverter"),
+            ("value.converter", "org.apache.kafka.connect.json.JsonConverter"),
+        ])
+        var registry = PluginRegistry.withBuiltins()
+        registry.register(FileStreamSourceConnector.plugin)
+        registry.register(FileStreamSinkConnector.plugin)
+        registry.register(DataGenConnector.plugin)
+        api = ConnectRestAPI(
+            herder: Herder(workerConfig: config, registry: registry, logger: Logger(label: "test")),
+            logLevels: LogLevels())
+    }
+
+    func call(_ method: String, _ path: String, _ body: String = "", query: [(String, String)] = []) async -> (
+        Int, JSONValue?
+    ) {
+        let r = await api.handle(RestRequest(method: method, path: path, query: query, body: Array(body.utf8)))
+        return (r.status, r.body.flatMap { try? JSONParser.parse($0) })
+    }
+
+    func message(_ v: JSONValue?) -> String? { v?["message"]?.stringValue }
+
+    @Test func healthIsUnavailableUntilStarted() async {
+        let (status, body) = await call("GET", "/health")
+        #expect(status == 503)
+        #expect(body == .object([("status", "starting"), ("message", "Worker is still starting up.")]))
+    }
+
+    @Test func unknownConnectorIs404WithKafkaConnectsMessages() async {
+        #expect(await call("GET", "/connectors/nope").0 == 404)
+        #expect(message(await call("GET", "/connectors/nope/status").1) == "No status found for connector nope")
+        #expect(message(await call("POST", "/connectors/nope/restart").1) == "Unknown connector: nope")
+        #expect(message(await call("PUT", "/connectors/nope/stop").1) == "Connector nope not found")
+    }
+
+    @Test func errorBodiesHaveCodeAndMessage() async {
+        let (status, body) = await call("DELETE", "/connector-plugins")
+        #expect(status == 405)
+        #expect(body?["error_code"] == .int(405))
+        #expect(await call("GET", "/no/such/path").0 == 404)
+    }
+
+    @Test func malformedJSONIs400() async {
+        let (status, body) = await call("POST", "/connectors", #"{"name":"x","config":"#)
+        #expect(status == 400)
+        #expect(message(body) != nil)
+    }
+
+    @Test func invalidConfigListsEveryErrorAndWritesNothing() async {
+        let (status, body) = await call(
+            "POST", "/connectors", #"{"name":"f","config":{"connector.class":"FileStreamSource","tasks.max":"zero"}}"#)
+        #expect(status == 400)
+        let m = message(body) ?? ""
+        #expect(m.hasPrefix("Connector configuration is invalid and contains the following 2 error(s):"))
+        #expect(m.contains("Invalid value zero for configuration tasks.max: Not a number of type INT"))
+        #expect(m.contains(#"Missing required configuration "topic" which has no default value."#))
+        #expect(await call("GET", "/connectors").1 == .array([]))
+    }
+
+    @Test func unknownConnectorClassListsThePlugins() async {
+        let (status, body) = await call("POST", "/connectors", #"{"name":"x","config":{"connector.class":"Nope"}}"#)
+        #expect(status == 400)
+        let m = message(body) ?? ""
+        #expect(m.contains("Failed to find any class that implements Connector and which name matches Nope"))
+        #expect(m.contains("org.apache.kafka.connect.file.FileStreamSourceConnector"))
+    }
+
+    @Test func validateAnswersConfigInfos() async {
+        let (status, body) = await call(
+            "PUT", "/connector-plugins/FileStreamSink/config/validate",
+            #"{"connector.class":"FileStreamSink","topics":"t"}"#)
+        #expect(status == 200)
+        #expect(body?["name"] == "FileStreamSink")
+        // As Kafka Connect: without "name" in the body, the framework's required `name` is the one error.
+        #expect(body?["error_count"] == .int(1))
+        let errors = body?["configs"]?.arrayValue?.flatMap { $0["value"]?["errors"]?.arrayValue ?? [] } ?? []
+        #expect(errors == [#"Missing required configuration "name" which has no default value."#])
+        #expect(body?["groups"]?.arrayValue?.first == "Common")
+    }
+
+    @Test func pluginsListConnectorsOnlyByDefault() async {
+        let (_, body) = await call("GET", "/connector-plugins")
+        let classes = body?.arrayValue?.compactMap { $0["class"]?.stringValue } ?? []
+        #expect(classes.contains("org.apache.kafka.connect.file.FileStreamSinkConnector"))
+        #expect(!classes.contains("org.apache.kafka.connect.json.JsonConverter"))
+        let (_, all) = await call("GET", "/connector-plugins", query: [("connectorsOnly", "false")])
+        #expect(all?.arrayValue?.contains { $0["class"] == "org.apache.kafka.connect.json.JsonConverter" } == true)
+    }
+
+    @Test func loggersSetAndRead() async {
+        let (status, body) = await call("PUT", "/admin/loggers/org.example", #"{"level":"debug"}"#)
+        #expect(status == 200)
+        #expect(body == .array(["org.example"]))
+        #expect(await call("GET", "/admin/loggers/org.example").1?["level"] == "DEBUG")
+        #expect(message(await call("PUT", "/admin/loggers/x", #"{"level":"LOUD"}"#).1) == "invalid log level 'LOUD'.")
+        #expect(
+            message(await call("PUT", "/admin/loggers/x", "{}").1)
+                == "Desired 'level' parameter was not specified in request.")
+    }
+}
