@@ -23,10 +23,16 @@ let package = Package(
     targets: [
         // System libraries: only the client wrappers below import these.
         .systemLibrary(name: "CRdKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
 
         .target(
             name: "KafkaClient",
             dependencies: ["CRdKafka", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "PostgresClient",
+            dependencies: ["CLibPQ"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -75,7 +81,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["KafkaClient", "ConnectRuntime", "ConnectAPI"],
+            dependencies: ["KafkaClient", "PostgresClient", "ConnectRuntime", "ConnectAPI"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,0 +1,226 @@
+import CLibPQ
+import Dispatch
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// One libpq connection.
+///
+/// Threads: every libpq call that can wait runs on this connection's own serial dispatch queue, never on
+/// Swift's cooperative pool; `async` methods suspend until it is done. `cancel()` may be called from any
+/// thread (libpq's `PQcancel` is made for that) and interrupts the statement running on the queue.
+/// Ownership: `conn` (PGconn) and `cancelHandle` (PGcancel) are owned and freed in `close()`; every
+/// PGresult is cleared before the call that produced it returns, or, for cursor batches, right after
+/// the caller's closure has read it.
+public final class PostgresConnection: @unchecked Sendable {
+    private let conn: OpaquePointer  // PGconn, owned
+    private let cancelHandle: OpaquePointer?  // PGcancel, owned
+    private let queue = DispatchQueue(label: "libpq")
+    private let closed = Mutex(false)
+    /// The server's version, e.g. 150004 for 15.4.
+    public let serverVersion: Int
+
+    private init(conn: OpaquePointer) {
+        self.conn = conn
+        self.cancelHandle = PQgetCancel(conn)
+        self.serverVersion = Int(PQserverVersion(conn))
+    }
+
+    deinit { close() }
+
+    /// Connects (blocking a private thread, not the caller's): the error carries the server's message,
+    /// e.g. `password authentication failed for user "x"`.
+    public static func connect(_ info: PostgresConnectInfo) async throws(PostgresError) -> PostgresConnection {
+        let result: Result<PostgresConnection, PostgresError> = await withCheckedContinuation { cont in
+            DispatchQueue.global().async {
+                let keys = info.keywords.map { strdup($0.name) } + [nil]
+                let values = info.keywords.map { strdup($0.value) } + [nil]
+                defer {
+                    for p in keys { free(p) }
+                    for p in values { free(p) }
+                }
+                let c: OpaquePointer? = keys.withUnsafeBufferPointer { k in
+                    values.withUnsafeBufferPointer { v in
+                        k.withMemoryRebound(to: UnsafePointer<CChar>?.self) { kp in
+                            v.withMemoryRebound(to: UnsafePointer<CChar>?.self) { vp in
+                                PQconnectdbParams(kp.baseAddress, vp.baseAddress, 0)
+                            }
+                        }
+                    }
+                }
+                guard let c else {
+                    cont.resume(returning: .failure(PostgresError(message: "libpq could not allocate a connection")))
+                    return
+                }
+                if PQstatus(c) != CONNECTION_OK {
+                    let message = Self.trimmed(PQerrorMessage(c))
+                    PQfinish(c)
+                    cont.resume(
+                        returning: .failure(PostgresError(sqlState: Self.connectSQLState(message), message: message)))
+                    return
+                }
+                cont.resume(returning: .success(PostgresConnection(conn: c)))
+            }
+        }
+        return try result.get()
+    }
+
+    /// libpq does not hand out the SQLSTATE of a failed connection; recognise the common ones so callers
+    /// can tell a wrong password (not worth retrying) from an unreachable server.
+    private static func connectSQLState(_ message: String) -> String? {
+        if message.contains("password authentication failed") || message.contains("no password supplied") {
+            return "28P01"
+        }
+        if message.contains("does not exist") && message.contains("database") { return "3D000" }
+        return nil
+    }
+
+    private func run<T: Sendable>(_ body: @escaping @Sendable () throws(PostgresError) -> T) async throws(PostgresError)
+        -> T
+    {
+        let r: Result<T, PostgresError> = await withCheckedContinuation { cont in
+            queue.async { [self] in
+                if closed.withLock({ $0 }) {
+                    cont.resume(returning: .failure(PostgresError(message: "The connection is closed")))
+                    return
+                }
+                do throws(PostgresError) { cont.resume(returning: .success(try body())) } catch {
+                    cont.resume(returning: .failure(error))
+                }
+            }
+        }
+        return try r.get()
+    }
+
+    /// Runs one statement with `$1…` parameters sent separately from the SQL (text format; nil = NULL)
+    /// and returns all its rows. For small results (catalog lookups); stream large ones with a cursor.
+    public func query(_ sql: String, _ params: [String?] = []) async throws(PostgresError) -> PostgresResult {
+        try await run { [self] () throws(PostgresError) -> PostgresResult in
+            let res = try execParams(sql, params)
+            defer { PQclear(res) }
+            return PostgresResult(res)
+        }
+    }
+
+    /// Runs a statement for its effect (BEGIN, COMMIT, SET, DDL in tests).
+    public func execute(_ sql: String, _ params: [String?] = []) async throws(PostgresError) {
+        try await run { [self] () throws(PostgresError) in PQclear(try execParams(sql, params)) }
+    }
+
+    /// Opens a server-side cursor over `sql` in a new transaction (what pgjdbc does for a statement with
+    /// a fetch size and autocommit off): rows are then fetched in batches, never all held in memory.
+    public func openCursor(_ sql: String, _ params: [String?] = [], readOnly: Bool = true) async throws(PostgresError)
+        -> PostgresCursor
+    {
+        try await run { [self] () throws(PostgresError) in
+            PQclear(try execParams(readOnly ? "BEGIN READ ONLY" : "BEGIN", []))
+            do throws(PostgresError) {
+                PQclear(try execParams("DECLARE tributary_cursor NO SCROLL CURSOR FOR " + sql, params))
+            } catch {
+                if let r = PQexec(conn, "ROLLBACK") { PQclear(r) }
+                throw error
+            }
+        }
+        return PostgresCursor(connection: self)
+    }
+
+    /// Fetches up to `count` rows of the open cursor and hands them to `read` on the connection's thread;
+    /// the batch is valid only inside `read`.
+    func fetch<T: Sendable>(_ count: Int, _ read: @escaping @Sendable (PostgresRowBatch) throws -> T) async throws -> T
+    {
+        let r: Result<T, any Error> = await withCheckedContinuation { cont in
+            queue.async { [self] in
+                do {
+                    let res = try execParams("FETCH FORWARD \(max(count, 1)) FROM tributary_cursor", [])
+                    defer { PQclear(res) }
+                    cont.resume(returning: .success(try read(PostgresRowBatch(res))))
+                } catch {
+                    cont.resume(returning: .failure(error))
+                }
+            }
+        }
+        return try r.get()
+    }
+
+    /// Closes the cursor and ends its transaction.
+    func closeCursor() async throws(PostgresError) {
+        try await run { [self] () throws(PostgresError) in
+            PQclear(try execParams("CLOSE tributary_cursor", []))
+            PQclear(try execParams("COMMIT", []))
+        }
+    }
+
+    /// Asks the server to cancel the statement in progress; safe from any thread. The interrupted call
+    /// fails with SQLSTATE 57014.
+    public func cancel() {
+        guard let cancelHandle, !closed.withLock({ $0 }) else { return }
+        var buf = [CChar](repeating: 0, count: 256)
+        _ = PQcancel(cancelHandle, &buf, Int32(buf.count))
+    }
+
+    /// Closes the connection; waits for a statement in progress. Idempotent.
+    public func close() {
+        let first = closed.withLock { c -> Bool in
+            defer { c = true }
+            return !c
+        }
+        guard first else { return }
+        queue.sync {
+            if let cancelHandle { PQfreeCancel(cancelHandle) }
+            PQfinish(conn)
+        }
+    }
+
+    /// Must run on `queue`. Returns a result the caller clears.
+    private func execParams(_ sql: String, _ params: [String?]) throws(PostgresError) -> OpaquePointer {
+        let res: OpaquePointer? =
+            if params.isEmpty {
+                PQexecParams(conn, sql, 0, nil, nil, nil, nil, 0)
+            } else {
+                Self.withCStrings(params) { values in
+                    PQexecParams(conn, sql, Int32(params.count), nil, values, nil, nil, 0)
+                }
+            }
+        guard let res else { throw PostgresError(message: Self.trimmed(PQerrorMessage(conn))) }
+        switch PQresultStatus(res) {
+        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
+            return res
+        default:
+            let error = Self.error(from: res, conn: conn)
+            PQclear(res)
+            throw error
+        }
+    }
+
+    private static func withCStrings<R>(_ values: [String?], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
+        let copies = values.map { $0.map { strdup($0) } ?? nil }
+        defer { for p in copies { free(p) } }
+        return copies.withUnsafeBufferPointer { buf in
+            buf.withMemoryRebound(to: UnsafePointer<CChar>?.self) { body($0.baseAddress!) }
+        }
+    }
+
+    static func error(from res: OpaquePointer, conn: OpaquePointer) -> PostgresError {
+        func field(_ code: Int32) -> String? {
+            guard let p = PQresultErrorField(res, code) else { return nil }
+            return String(cString: p)
+        }
+        let primary = field(Int32(UInt8(ascii: "M")))
+        return PostgresError(
+            sqlState: field(Int32(UInt8(ascii: "C"))),
+            message: primary.map { "\(field(Int32(UInt8(ascii: "S"))) ?? "ERROR"): \($0)" }
+                ?? trimmed(PQerrorMessage(conn)),
+            detail: field(Int32(UInt8(ascii: "D"))), hint: field(Int32(UInt8(ascii: "H"))))
+    }
+
+    static func trimmed(_ p: UnsafePointer<CChar>?) -> String {
+        guard let p else { return "unknown libpq error" }
+        var s = String(cString: p)
+        while s.last?.isWhitespace == true { s.removeLast() }
+        return s
+    }
+}

@@ -1,0 +1,32 @@
+/// An error from libpq or the server, with the server's SQLSTATE and detail when there is one.
+public struct PostgresError: Error, Sendable, CustomStringConvertible {
+    /// Five-character SQLSTATE (`42P01` undefined table, `28P01` bad password, …); nil for client-side errors.
+    public let sqlState: String?
+    /// The primary message, as the server or libpq wrote it.
+    public let message: String
+    public let detail: String?
+    public let hint: String?
+
+    public init(sqlState: String? = nil, message: String, detail: String? = nil, hint: String? = nil) {
+        self.sqlState = sqlState
+        self.message = message
+        self.detail = detail
+        self.hint = hint
+    }
+
+    /// `ERROR: relation "x" does not exist (SQLSTATE 42P01)`, then detail and hint: what a person needs.
+    public var description: String {
+        var s = message
+        if let sqlState { s += " (SQLSTATE \(sqlState))" }
+        if let detail, !detail.isEmpty { s += ". Detail: \(detail)" }
+        if let hint, !hint.isEmpty { s += ". Hint: \(hint)" }
+        return s
+    }
+
+    /// Connection-level failures and "the statement cannot work as written" are not worth retrying.
+    public var isTransient: Bool {
+        guard let sqlState else { return true }  // client-side: lost connection and the like
+        return sqlState.hasPrefix("08") || sqlState.hasPrefix("40") || sqlState.hasPrefix("53")
+            || sqlState.hasPrefix("57P")
+    }
+}

@@ -1,0 +1,121 @@
+import PostgresClient
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Against the real local PostgreSQL (dev/services.sh). In CI a missing server fails the suite.
+@Suite struct PostgresClientTests {
+    static func env(_ name: String) throws -> String {
+        if let p = getenv(name) { return String(cString: p) }
+        struct Missing: Error, CustomStringConvertible { let description: String }
+        throw Missing(description: "\(name) is not set: run dev/test.sh")
+    }
+
+    static func connect(password: String? = nil) async throws -> PostgresConnection {
+        let info = try PostgresConnectInfo.jdbc(
+            try env("PG_JDBC_URL"), user: try env("PG_USER"), password: try password ?? env("PG_PASSWORD"))
+        return try await PostgresConnection.connect(info)
+    }
+
+    @Test func jdbcURLsMapToLibpqKeywords() throws {
+        let a = try PostgresConnectInfo.jdbc(
+            "jdbc:postgresql://db1:5433,[::1]/shop%20db?sslmode=require&currentSchema=app&ApplicationName=x&reWriteBatchedInserts=true",
+            user: "u", password: "p", properties: [("sslmode", "disable"), ("tcpKeepAlive", "true")])
+        #expect(a["host"] == "db1,::1")
+        #expect(a["port"] == "5433,5432")
+        #expect(a["dbname"] == "shop db")
+        #expect(a["sslmode"] == "require")  // the URL wins over the property
+        #expect(a["options"] == "-c search_path=app")
+        #expect(a["application_name"] == "x")
+        #expect(a["keepalives"] == "1")
+        #expect(a["user"] == "u" && a["password"] == "p")
+        #expect(a["connect_timeout"] == "10")
+        #expect(a.ignored == ["reWriteBatchedInserts"])
+        #expect(!a.redacted.contains("=p ") && a.redacted.contains("password=[hidden]"))
+
+        let b = try PostgresConnectInfo.jdbc("jdbc:postgresql:cta?ssl=true&password=secret")
+        #expect(b["host"] == "localhost" && b["dbname"] == "cta" && b["sslmode"] == "verify-full")
+        #expect(
+            PostgresConnectInfo.redactURL("jdbc:postgresql:cta?ssl=true&password=secret").hasSuffix("password=[hidden]")
+        )
+
+        #expect(throws: PostgresError.self) { try PostgresConnectInfo.jdbc("jdbc:mysql://h/db") }
+        #expect(throws: PostgresError.self) { try PostgresConnectInfo.jdbc("jdbc:postgresql://h:99999/db") }
+    }
+
+    @Test func parameterisedQueriesNeverInterpolate() async throws {
+        let c = try await Self.connect()
+        defer { c.close() }
+        let hostile = "x'); DROP TABLE t; --"
+        let r = try await c.query(
+            "SELECT $1::text AS v, $2::int8 + 1 AS n, $3::text IS NULL AS isnull", [hostile, "41", nil])
+        #expect(r.rows == [[hostile, "42", "t"]])
+        #expect(r.columns.map(\.name) == ["v", "n", "isnull"])
+        #expect(r.columns.map(\.typeOID) == [25, 20, 16])
+    }
+
+    @Test func errorsCarrySQLStateAndServerMessage() async throws {
+        let c = try await Self.connect()
+        defer { c.close() }
+        do {
+            _ = try await c.query("SELECT * FROM no_such_table_xyz")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.sqlState == "42P01")
+            #expect(error.description == #"ERROR: relation "no_such_table_xyz" does not exist (SQLSTATE 42P01)"#)
+            #expect(!error.isTransient)
+        }
+        do {
+            _ = try await Self.connect(password: "wrong")
+            Issue.record("expected an error")
+        } catch let e as PostgresError {
+            #expect(e.sqlState == "28P01")
+            #expect(e.message.contains("password authentication failed"))
+        }
+    }
+
+    @Test func cursorStreamsRowsInBatches() async throws {
+        let c = try await Self.connect()
+        defer { c.close() }
+        let cursor = try await c.openCursor(
+            "SELECT g AS id, 'row ' || g AS name, (g * 1.5)::numeric(10,2) AS amount FROM generate_series(1, $1::int) g",
+            ["2500"])
+        var batches: [Int] = []
+        var last = ""
+        while true {
+            let (n, lastName, columns) = try await cursor.fetch(1000) { b in
+                (b.count, b.count > 0 ? b.string(b.count - 1, 1) ?? "" : "", b.columns)
+            }
+            if n == 0 { break }
+            batches.append(n)
+            last = lastName
+            #expect(columns[2].numericPrecisionScale! == (10, 2))
+        }
+        try await cursor.close()
+        #expect(batches == [1000, 1000, 500])
+        #expect(last == "row 2500")
+        // The transaction is over: the connection takes new statements.
+        #expect(try await c.query("SELECT 1").rows == [["1"]])
+    }
+
+    @Test func cancelInterruptsARunningStatement() async throws {
+        let c = try await Self.connect()
+        defer { c.close() }
+        async let slow: PostgresResult = c.query("SELECT pg_sleep(30)")
+        // Cancel once the server shows the statement running.
+        let watcher = try await Self.connect()
+        defer { watcher.close() }
+        while try await watcher.query(
+            "SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)' AND state = 'active'"
+        ).rows[0][0] != "1" {}
+        c.cancel()
+        do {
+            _ = try await slow
+            Issue.record("expected the statement to be cancelled")
+        } catch let e as PostgresError {
+            #expect(e.sqlState == "57014")
+        }
+    }
+}
