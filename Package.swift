@@ -58,6 +58,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "JdbcConnectors",
+            dependencies: ["ConnectAPI", "PostgresClient", .product(name: "Logging", package: "swift-log")],
+            path: "Sources/Connectors/JDBC", swiftSettings: swiftSettings
+        ),
+        .target(
             name: "DataGenConnector", dependencies: ["ConnectAPI"], path: "Sources/Connectors/DataGen",
             swiftSettings: swiftSettings
         ),
@@ -65,6 +70,7 @@ let package = Package(
             name: "tributary",
             dependencies: [
                 "ConnectAPI", "ConnectRuntime", "KafkaClient", "FileStreamConnectors", "DataGenConnector",
+                "JdbcConnectors",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

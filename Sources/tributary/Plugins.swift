@@ -2,6 +2,7 @@ import ConnectAPI
 import ConnectRuntime
 import DataGenConnector
 import FileStreamConnectors
+import JdbcConnectors
 
 /// Every plugin of this binary, registered explicitly (class name + aliases → factory).
 enum Plugins {
@@ -10,6 +11,7 @@ enum Plugins {
         r.register(FileStreamSourceConnector.plugin)
         r.register(FileStreamSinkConnector.plugin)
         r.register(DataGenConnector.plugin)
+        r.register(JdbcSourceConnector.plugin)
         return r
     }
 }

@@ -135,7 +135,8 @@ struct WorkerSourceTask: Sendable {
                 entries.map {
                     (
                         OffsetBackingStore.key(connector: setup.id.connector, partition: $0.key),
-                        JSONWriter.bytes(.object($0.value))
+                        // No offset (e.g. the JDBC source in bulk mode): a tombstone, as Kafka Connect writes.
+                        $0.value.isEmpty ? nil : JSONWriter.bytes(.object($0.value))
                     )
                 })
             try? await task.commit()

@@ -1,0 +1,356 @@
+import ConnectAPI
+import PostgresClient
+
+/// The JDBC source connector's keys, defaults and checks, as Confluent's `JdbcSourceConnectorConfig`
+/// (reference connectors.md §1.1), read into one value.
+struct JdbcSourceConfig: Sendable {
+    enum Mode: String, Sendable {
+        case bulk, incrementing, timestamp
+        case timestampIncrementing = "timestamp+incrementing"
+        var usesIncrementing: Bool { self == .incrementing || self == .timestampIncrementing }
+        var usesTimestamp: Bool { self == .timestamp || self == .timestampIncrementing }
+    }
+    enum NumericMapping: String, Sendable {
+        case none
+        case precisionOnly = "precision_only"
+        case bestFit = "best_fit"
+        case bestFitEagerDouble = "best_fit_eager_double"
+    }
+
+    let connectInfo: PostgresConnectInfo
+    let connectionAttempts: Int
+    let connectionBackoffMs: Int64
+    let mode: Mode
+    let incrementingColumn: String
+    let timestampColumns: [String]
+    let timestampInitialMs: Int64?
+    let validateNonNull: Bool
+    let timestampDelayMs: Int64
+    let pollIntervalMs: Int64
+    let batchMaxRows: Int
+    let tablePollIntervalMs: Int64
+    let whitelist: [String]
+    let blacklist: [String]
+    let includeList: [String]
+    let excludeList: [String]
+    let tableTypes: [String]
+    let schemaPattern: String?
+    let query: String
+    let querySuffix: String
+    let topicPrefix: String
+    let numericMapping: NumericMapping
+    let dbTimezoneOffsetSeconds: Int
+    let quoteIdentifiers: Bool
+
+    var isQueryMode: Bool { !query.isEmpty }
+
+    static let connectionKeys: Set<String> = [
+        "connection.url", "connection.user", "connection.password", "connection.attempts", "connection.backoff.ms",
+    ]
+
+    static let configDef = ConfigDef()
+        .define(
+            "connection.url", .string, defaultValue: "", importance: .high,
+            documentation:
+                "JDBC connection URL, e.g. jdbc:postgresql://host:5432/db?sslmode=require. Mapped to libpq connection keywords.",
+            group: "Database", orderInGroup: 1, width: .long, displayName: "JDBC URL"
+        )
+        .define(
+            "connection.user", .string, defaultValue: .some(nil), importance: .high,
+            documentation: "JDBC connection user.", group: "Database", orderInGroup: 2, width: .long,
+            displayName: "JDBC User"
+        )
+        .define(
+            "connection.password", .password, defaultValue: .some(nil), importance: .high,
+            documentation: "JDBC connection password.", group: "Database", orderInGroup: 3, width: .long,
+            displayName: "JDBC Password"
+        )
+        .define(
+            "connection.attempts", .int, defaultValue: "3", validator: .range(atLeast: 1), importance: .low,
+            documentation: "Maximum number of attempts to retrieve a valid JDBC connection.", group: "Database",
+            orderInGroup: 4, width: .short, displayName: "JDBC connection attempts"
+        )
+        .define(
+            "connection.backoff.ms", .long, defaultValue: "10000", importance: .low,
+            documentation: "Backoff time in milliseconds between connection attempts.", group: "Database",
+            orderInGroup: 5, width: .short, displayName: "JDBC connection backoff in milliseconds"
+        )
+        .define(
+            "table.whitelist", .list, defaultValue: "", importance: .medium,
+            documentation:
+                "List of tables to include in copying. If specified, table.blacklist may not be set. Use a comma-separated list to specify multiple tables (for example, table.whitelist: \"User, Address, Email\").",
+            group: "Database", orderInGroup: 6, width: .long, displayName: "Table Whitelist"
+        )
+        .define(
+            "table.blacklist", .list, defaultValue: "", importance: .medium,
+            documentation:
+                "List of tables to exclude from copying. If specified, table.whitelist may not be set. Use a comma-separated list to specify multiple tables (for example, table.blacklist: \"User, Address, Email\").",
+            group: "Database", orderInGroup: 7, width: .long, displayName: "Table Blacklist"
+        )
+        .define(
+            "table.include.list", .list, defaultValue: "", importance: .medium,
+            documentation:
+                "List of regular expressions matching fully-qualified table names (schema.table) to include. Mutually exclusive with table.whitelist and table.blacklist.",
+            group: "Database", orderInGroup: 8, width: .long, displayName: "Table Include List"
+        )
+        .define(
+            "table.exclude.list", .list, defaultValue: "", importance: .medium,
+            documentation:
+                "List of regular expressions matching fully-qualified table names to exclude; requires table.include.list.",
+            group: "Database", orderInGroup: 9, width: .long, displayName: "Table Exclude List"
+        )
+        .define(
+            "schema.pattern", .string, defaultValue: .some(nil), importance: .high,
+            documentation:
+                "Schema pattern to fetch table metadata from the database. \"\" retrieves those without a schema; null (default) retrieves all schemas. SQL LIKE pattern.",
+            group: "Database", orderInGroup: 10, width: .short, displayName: "Schema pattern"
+        )
+        .define(
+            "catalog.pattern", .string, defaultValue: .some(nil), importance: .medium,
+            documentation:
+                "Catalog pattern to fetch table metadata from the database. PostgreSQL has one catalog per connection (the database), so this is accepted and ignored.",
+            group: "Database", orderInGroup: 11, width: .short, displayName: "Schema pattern"
+        )
+        .define(
+            "numeric.precision.mapping", .boolean, defaultValue: "false", importance: .low,
+            documentation: "Deprecated: use numeric.mapping. true means numeric.mapping=precision_only.",
+            group: "Database", orderInGroup: 12, width: .short,
+            displayName: "Map Numeric Values By Precision (deprecated)"
+        )
+        .define(
+            "numeric.mapping", .string, defaultValue: .some(nil),
+            validator: .oneOf(["none", "precision_only", "best_fit", "best_fit_eager_double"], ignoringCase: true),
+            importance: .low,
+            documentation:
+                "Map NUMERIC values by precision and optionally scale to integral or decimal types: none (always Decimal), precision_only, best_fit, best_fit_eager_double.",
+            group: "Database", orderInGroup: 13, width: .short,
+            displayName: "Map Numeric Values, Integral or Decimal, By Precision and Scale"
+        )
+        .define(
+            "dialect.name", .string, defaultValue: "",
+            validator: .oneOf(["", "PostgreSqlDatabaseDialect"]), importance: .low,
+            documentation: "The name of the database dialect; only PostgreSqlDatabaseDialect is built in.",
+            group: "Database", orderInGroup: 14, width: .long, displayName: "Database Dialect"
+        )
+        .define(
+            "mode", .string, defaultValue: "",
+            validator: .oneOf(["", "bulk", "timestamp", "incrementing", "timestamp+incrementing"]), importance: .high,
+            documentation:
+                "The mode for updating a table each time it is polled: bulk, incrementing, timestamp, timestamp+incrementing.",
+            group: "Mode", orderInGroup: 1, width: .medium, displayName: "Table Loading Mode"
+        )
+        .define(
+            "incrementing.column.name", .string, defaultValue: "", importance: .medium,
+            documentation:
+                "The name of the strictly incrementing column to use to detect new rows. An empty value detects an auto-incrementing (serial or identity) column.",
+            group: "Mode", orderInGroup: 2, width: .medium, displayName: "Incrementing Column Name"
+        )
+        .define(
+            "timestamp.column.name", .list, defaultValue: "", importance: .medium,
+            documentation:
+                "Comma separated list of one or more timestamp columns to detect new or modified rows using the COALESCE SQL function.",
+            group: "Mode", orderInGroup: 3, width: .medium, displayName: "Timestamp Column Name"
+        )
+        .define(
+            "timestamp.initial", .long, defaultValue: .some(nil), importance: .low,
+            documentation:
+                "The epoch timestamp (ms) used for initial queries that use timestamp criteria. Use -1 to use the current time.",
+            group: "Mode", orderInGroup: 4, width: .medium, displayName: "Unix time value of initial timestamp"
+        )
+        .define(
+            "validate.non.null", .boolean, defaultValue: "true", importance: .low,
+            documentation:
+                "By default, the JDBC connector will validate that all incrementing and timestamp tables have NOT NULL set for the columns being used as their ID/timestamp.",
+            group: "Mode", orderInGroup: 5, width: .short, displayName: "Validate Non Null"
+        )
+        .define(
+            "query", .string, defaultValue: "", importance: .medium,
+            documentation:
+                "If specified, the query to perform to select new or updated rows. Use this setting if you want to join tables, select subsets of columns in a table, or filter data.",
+            group: "Mode", orderInGroup: 6, width: .short, displayName: "Query"
+        )
+        .define(
+            "quote.sql.identifiers", .string, defaultValue: "always", validator: .oneOf(["always", "never"]),
+            importance: .medium, documentation: "When to quote table names, column names, and other identifiers.",
+            group: "Mode", orderInGroup: 7, width: .medium, displayName: "Quote Identifiers"
+        )
+        .define(
+            "query.suffix", .string, defaultValue: "", importance: .low,
+            documentation: "Suffix to append at the end of the generated query.", group: "Mode", orderInGroup: 8,
+            width: .medium, displayName: "Query suffix"
+        )
+        .define(
+            "table.types", .list, defaultValue: "TABLE", importance: .low,
+            documentation:
+                "By default, the JDBC connector will only detect tables with type TABLE from the source Database. This config allows a command separated list of table types to extract: TABLE, VIEW, MATERIALIZED VIEW, FOREIGN TABLE, PARTITIONED TABLE.",
+            group: "Connector", orderInGroup: 4, width: .short, displayName: "Table Types"
+        )
+        .define(
+            "poll.interval.ms", .int, defaultValue: "5000", importance: .high,
+            documentation: "Frequency in ms to poll for new data in each table.", group: "Connector",
+            orderInGroup: 1, width: .short, displayName: "Poll Interval (ms)"
+        )
+        .define(
+            "batch.max.rows", .int, defaultValue: "100", validator: .range(atLeast: 1), importance: .low,
+            documentation:
+                "Maximum number of rows to include in a single batch when polling for new data. This setting can be used to limit the amount of data buffered internally in the connector.",
+            group: "Connector", orderInGroup: 2, width: .short, displayName: "Max Rows Per Batch"
+        )
+        .define(
+            "table.poll.interval.ms", .long, defaultValue: "60000", importance: .low,
+            documentation:
+                "Frequency in ms to poll for new or removed tables, which may result in updated task configurations to start polling for data in added tables or stop polling for data in removed tables.",
+            group: "Connector", orderInGroup: 3, width: .short, displayName: "Metadata Change Monitoring Interval (ms)"
+        )
+        .define(
+            "topic.prefix", .string, defaultValue: "", importance: .high,
+            documentation:
+                "Prefix to prepend to table names to generate the name of the Kafka topic to publish data to, or in the case of a custom query, the full name of the topic to publish to.",
+            group: "Connector", orderInGroup: 5, width: .medium, displayName: "Topic Prefix"
+        )
+        .define(
+            "timestamp.delay.interval.ms", .long, defaultValue: "0", importance: .high,
+            documentation:
+                "How long to wait after a row with certain timestamp appears before we include it in the result. You may choose to add some delay to allow transactions with earlier timestamp to complete.",
+            group: "Connector", orderInGroup: 6, width: .medium, displayName: "Delay Interval (ms)"
+        )
+        .define(
+            "db.timezone", .string, defaultValue: "UTC", importance: .medium,
+            documentation:
+                "Name of the JDBC timezone used in the connector when querying with time-based criteria. Tributary supports UTC and fixed offsets (+02:00, UTC+2, GMT-05:00).",
+            group: "Connector", orderInGroup: 7, width: .medium, displayName: "DB time zone")
+
+    init(_ raw: [String: String]) throws {
+        let c = try Self.configDef.parse(raw)
+        let url = c.string("connection.url") ?? ""
+        let passthrough = raw.filter { $0.key.hasPrefix("connection.") && Self.configDef.key($0.key) == nil }
+            .map { (String($0.key.dropFirst("connection.".count)), $0.value) }.sorted { $0.0 < $1.0 }
+        do {
+            connectInfo = try PostgresConnectInfo.jdbc(
+                url, user: c.string("connection.user"), password: c.string("connection.password"),
+                properties: passthrough)
+        } catch {
+            throw ConfigException(
+                name: "connection.url", value: PostgresConnectInfo.redactURL(url), reason: error.message)
+        }
+        connectionAttempts = c.int("connection.attempts") ?? 3
+        connectionBackoffMs = c.int64("connection.backoff.ms") ?? 10000
+        query = c.string("query") ?? ""
+        guard let m = Mode(rawValue: c.string("mode") ?? ""), !(c.string("mode") ?? "").isEmpty else {
+            throw ConfigException("Query mode must be specified")
+        }
+        mode = m
+        incrementingColumn = c.string("incrementing.column.name") ?? ""
+        timestampColumns = c.list("timestamp.column.name")
+        timestampInitialMs = c.int64("timestamp.initial")
+        validateNonNull = c.bool("validate.non.null") ?? true
+        timestampDelayMs = c.int64("timestamp.delay.interval.ms") ?? 0
+        pollIntervalMs = Int64(c.int("poll.interval.ms") ?? 5000)
+        batchMaxRows = c.int("batch.max.rows") ?? 100
+        tablePollIntervalMs = c.int64("table.poll.interval.ms") ?? 60000
+        whitelist = c.list("table.whitelist")
+        blacklist = c.list("table.blacklist")
+        includeList = c.list("table.include.list")
+        excludeList = c.list("table.exclude.list")
+        tableTypes = c.list("table.types").map { $0.uppercased() }
+        schemaPattern = c.string("schema.pattern")
+        querySuffix = c.string("query.suffix") ?? ""
+        topicPrefix = (c.string("topic.prefix") ?? "").trimmingWhitespace()
+        if let n = c.string("numeric.mapping") {
+            numericMapping = NumericMapping(rawValue: n.lowercased()) ?? .none
+        } else {
+            numericMapping = (c.bool("numeric.precision.mapping") ?? false) ? .precisionOnly : .none
+        }
+        let tz = c.string("db.timezone") ?? "UTC"
+        guard let offset = Self.fixedOffsetSeconds(tz) else {
+            throw ConfigException(
+                name: "db.timezone", value: tz,
+                reason: "Tributary supports UTC and fixed offsets such as +02:00, UTC+2 or GMT-05:00")
+        }
+        dbTimezoneOffsetSeconds = offset
+        quoteIdentifiers = (c.string("quote.sql.identifiers") ?? "always") == "always"
+        if mode.usesTimestamp && timestampColumns.isEmpty {
+            throw ConfigException(
+                name: "timestamp.column.name", value: "",
+                reason: "Timestamp column name must be specified for mode \(mode.rawValue)")
+        }
+    }
+
+    /// Checks across keys, as errors per key (the ConfigInfos shape).
+    static func validate(_ raw: [String: String]) -> [String: [String]] {
+        var errors: [String: [String]] = [:]
+        func add(_ key: String, _ message: String) { errors[key, default: []].append(message) }
+        guard let c = try? configDef.parse(raw) else { return [:] }  // per-key errors come from the ConfigDef
+        if (c.string("mode") ?? "").isEmpty { add("mode", "Query mode must be specified") }
+        let url = c.string("connection.url") ?? ""
+        if url.isEmpty {
+            add("connection.url", "Missing required configuration \"connection.url\" which has no default value.")
+        } else {
+            do { _ = try PostgresConnectInfo.jdbc(url) } catch { add("connection.url", error.message) }
+        }
+        if !c.list("table.whitelist").isEmpty && !c.list("table.blacklist").isEmpty {
+            add("table.whitelist", "table.whitelist and table.blacklist are exclusive.")
+            add("table.blacklist", "table.whitelist and table.blacklist are exclusive.")
+        }
+        if !c.list("table.include.list").isEmpty
+            && (!c.list("table.whitelist").isEmpty || !c.list("table.blacklist").isEmpty)
+        {
+            add("table.include.list", "table.include.list cannot be used with table.whitelist or table.blacklist.")
+        }
+        if !c.list("table.exclude.list").isEmpty && c.list("table.include.list").isEmpty {
+            add("table.exclude.list", "table.exclude.list requires table.include.list.")
+        }
+        for r in c.list("table.include.list") + c.list("table.exclude.list") where (try? Regex(r)) == nil {
+            add(
+                c.list("table.include.list").contains(r) ? "table.include.list" : "table.exclude.list",
+                "Invalid regular expression \(r)")
+        }
+        let prefix = (c.string("topic.prefix") ?? "").trimmingWhitespace()
+        if prefix.count > 249
+            || !prefix.unicodeScalars.allSatisfy({
+                ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0)
+                    || "._-".unicodeScalars.contains($0)
+            })
+        {
+            add(
+                "topic.prefix",
+                "Invalid value \(prefix) for configuration topic.prefix: must match [a-zA-Z0-9._-]* and be at most 249 characters"
+            )
+        }
+        let mode = c.string("mode") ?? ""
+        if (mode == "timestamp" || mode == "timestamp+incrementing") && c.list("timestamp.column.name").isEmpty {
+            add("timestamp.column.name", "Timestamp column name must be specified for mode \(mode)")
+        }
+        if fixedOffsetSeconds(c.string("db.timezone") ?? "UTC") == nil {
+            add(
+                "db.timezone",
+                "Invalid value \(c.string("db.timezone") ?? "") for configuration db.timezone: Tributary supports UTC and fixed offsets such as +02:00, UTC+2 or GMT-05:00"
+            )
+        }
+        return errors
+    }
+
+    /// `UTC`, `Z`, `GMT`, `+02:00`, `-0530`, `UTC+2`, `GMT-05:00` → seconds east of UTC.
+    static func fixedOffsetSeconds(_ tz: String) -> Int? {
+        var s = Substring(tz.trimmingWhitespace())
+        for p in ["UTC", "GMT", "Etc/UTC", "Etc/GMT"] where s.uppercased().hasPrefix(p.uppercased()) {
+            s = s.dropFirst(p.count)
+            break
+        }
+        if s.isEmpty || s == "Z" { return 0 }
+        guard let sign = s.first, sign == "+" || sign == "-" else { return nil }
+        let digits = s.dropFirst().filter { $0 != ":" }
+        guard !digits.isEmpty, digits.count <= 4, digits.allSatisfy(\.isNumber) else { return nil }
+        let hours: Int
+        let minutes: Int
+        if digits.count <= 2 {
+            hours = Int(digits)!
+            minutes = 0
+        } else {
+            hours = Int(digits.prefix(digits.count - 2))!
+            minutes = Int(digits.suffix(2))!
+        }
+        guard hours <= 18, minutes < 60 else { return nil }
+        return (sign == "-" ? -1 : 1) * (hours * 3600 + minutes * 60)
+    }
+}

@@ -1,0 +1,203 @@
+import ConnectAPI
+import Logging
+import PostgresClient
+
+/// Polls its tables (or the query) in turn: each at most every `poll.interval.ms`, its rows streamed
+/// through a server-side cursor `batch.max.rows` at a time, one open result per connection.
+public final class JdbcSourceTask: SourceTask {
+    private var config: JdbcSourceConfig?
+    private var context: (any SourceTaskContext)?
+    private var connection: PostgresConnection?
+    private var queriers: [TableQuerier] = []
+    private var incrementingColumns: [ObjectIdentifier: String] = [:]
+    private var notNullByTable: [UInt32: [Int32: PostgresCatalog.ColumnInfo]] = [:]
+
+    public init() {}
+
+    public func start(_ raw: [String: String], context: any SourceTaskContext) async throws {
+        let config = try JdbcSourceConfig(raw)
+        self.config = config
+        self.context = context
+        let connection = try await JdbcSourceConnector.connect(config, logger: context.logger, context: context)
+        self.connection = connection
+        if config.isQueryMode {
+            let stored = await context.offsetStorageReader.offset(for: ["query": "query"])
+            queriers = [TableQuerier(table: nil, config: config, stored: stored)]
+        } else {
+            guard raw["tables.fetched"] != "false" else { return }  // the connector has not listed tables yet
+            let tables = JdbcSourceConnector.splitTableList(raw["tables"] ?? "").map { entry in
+                let p = TableId.parse(entry)
+                return TableId(schema: p.schema ?? "public", table: p.table)
+            }
+            if tables.isEmpty {
+                throw ConnectError(
+                    .config, "Invalid configuration: each JdbcSourceTask must have at least one table assigned to it")
+            }
+            for t in tables {
+                var stored: JSONObject? = nil
+                if config.mode != .bulk {
+                    stored = await context.offsetStorageReader.offset(for: [
+                        "protocol": "1", "table": .string(t.description),
+                    ])
+                    // Offsets of old connector versions (protocol 0) are keyed by the bare table name.
+                    if stored == nil {
+                        stored = await context.offsetStorageReader.offset(for: ["table": .string(t.table)])
+                    }
+                }
+                queriers.append(TableQuerier(table: t, config: config, stored: stored))
+            }
+        }
+        for q in queriers { try await checkColumns(q, connection) }
+    }
+
+    /// Finds the incrementing column (auto-detected when not configured) and applies validate.non.null.
+    private func checkColumns(_ q: TableQuerier, _ c: PostgresConnection) async throws {
+        guard let config else { return }
+        guard let table = q.table else {
+            incrementingColumns[ObjectIdentifier(q)] = config.incrementingColumn
+            return
+        }
+        guard let oid = try await PostgresCatalog.oid(c, table) else {
+            throw ConnectError(.connect, "Table \(table) does not exist (or is not visible to this user)")
+        }
+        let columns = try await PostgresCatalog.columns(c, oid: oid)
+        notNullByTable[oid] = columns
+        var inc = config.incrementingColumn
+        if config.mode.usesIncrementing {
+            if inc.isEmpty {
+                guard
+                    let auto = columns.values.sorted(by: { $0.name < $1.name }).first(where: \.autoIncrement)
+                        ?? columns.sorted(by: { $0.key < $1.key }).first(where: { $0.value.autoIncrement })?.value
+                else {
+                    throw ConnectError(
+                        .config,
+                        "Cannot find an auto-incrementing column in \(table) to use for incrementing mode: set incrementing.column.name"
+                    )
+                }
+                inc = auto.name
+            }
+            guard let col = columns.values.first(where: { $0.name == inc }) else {
+                throw ConnectError(.config, "Incrementing column \(inc) does not exist in table \(table)")
+            }
+            if config.validateNonNull && !col.notNull {
+                throw ConnectError(
+                    .config,
+                    "Cannot make incremental queries using incrementing column \(inc) on \(table) because this column is nullable."
+                )
+            }
+        }
+        if config.mode.usesTimestamp {
+            let found = config.timestampColumns.compactMap { name in columns.values.first { $0.name == name } }
+            if found.count != config.timestampColumns.count {
+                let missing = config.timestampColumns.filter { n in !found.contains { $0.name == n } }
+                throw ConnectError(
+                    .config, "Timestamp column(s) \(missing.joined(separator: ", ")) do not exist in table \(table)")
+            }
+            if config.validateNonNull && found.allSatisfy({ !$0.notNull }) {
+                throw ConnectError(
+                    .config,
+                    "Cannot make incremental queries using timestamp columns \(config.timestampColumns.joined(separator: ",")) on \(table) because all of these columns are nullable."
+                )
+            }
+        }
+        incrementingColumns[ObjectIdentifier(q)] = inc
+    }
+
+    public func poll() async throws -> [SourceRecord] {
+        guard let config, let context else { return [] }
+        guard let q = queriers.min(by: Self.runsFirst) else {
+            // No tables yet: idle until the connector reconfigures us.
+            for _ in 0..<10 where !context.isStopping { try? await Task.sleep(for: .milliseconds(50)) }
+            return []
+        }
+        if q.cursor == nil {
+            let wait = q.nextRunMs - Self.nowMs()
+            if wait > 0 {
+                // Sleep in short steps so a stop is noticed; return nothing meanwhile.
+                if !context.isStopping { try? await Task.sleep(for: .milliseconds(min(wait, 100))) }
+                return []
+            }
+        }
+        let saved = q.snapshot()
+        do {
+            let connection = try await connectionForPoll(config, context)
+            if q.cursor == nil {
+                if q.needsInitialNow { q.setInitialTimestamp(try await PostgresCatalog.now(connection)) }
+                let now = config.mode.usesTimestamp ? try await PostgresCatalog.now(connection) : nil
+                let (sql, params) = q.statement(
+                    incrementingColumn: incrementingColumns[ObjectIdentifier(q)] ?? "", dbNow: now)
+                context.logger.debug("\(q.table?.description ?? "query"): \(sql) \(params.map { $0 ?? "NULL" })")
+                q.cursor = try await connection.openCursor(sql, params)
+            }
+            guard let cursor = q.cursor else { return [] }
+            let batchSize = config.batchMaxRows
+            let inc = incrementingColumns[ObjectIdentifier(q)] ?? ""
+            let info = notNullByTable
+            let logger = context.logger
+            // The querier is only touched by this task; the closure runs while poll() waits for it.
+            nonisolated(unsafe) let querier = q
+            let (records, count) = try await cursor.fetch(batchSize) { batch in
+                if !querier.isPrepared {
+                    try querier.prepare(
+                        columns: batch.columns, notNull: { c in info[c.tableOID]?[c.tableColumn]?.notNull ?? false },
+                        incrementingColumn: inc, logger: logger)
+                }
+                return (try querier.records(batch), batch.count)
+            }
+            if count < batchSize {
+                try await cursor.close()
+                q.cursor = nil
+                q.nextRunMs = Self.nowMs() + config.pollIntervalMs
+                return records + q.finish()
+            }
+            return records
+        } catch {
+            // Nothing of this poll was returned: the next query starts where the last returned row ended.
+            q.restore(saved)
+            q.cursor = nil
+            guard let e = error as? PostgresError else { throw error }
+            if e.isTransient {
+                connection?.close()
+                connection = nil
+                q.nextRunMs = Self.nowMs() + config.connectionBackoffMs
+            }
+            throw Self.error(e, q)
+        }
+    }
+
+    /// An open result first (finish reading it), then the table whose next run is earliest.
+    private static func runsFirst(_ a: TableQuerier, _ b: TableQuerier) -> Bool {
+        if (a.cursor != nil) != (b.cursor != nil) { return a.cursor != nil }
+        return a.nextRunMs < b.nextRunMs
+    }
+
+    /// The task's connection, reconnecting after a transient failure.
+    private func connectionForPoll(_ config: JdbcSourceConfig, _ context: any SourceTaskContext) async throws
+        -> PostgresConnection
+    {
+        if let connection { return connection }
+        let c = try await JdbcSourceConnector.connect(config, logger: context.logger, context: nil)
+        connection = c
+        return c
+    }
+
+    static func error(_ e: PostgresError, _ q: TableQuerier) -> ConnectError {
+        let what = q.table.map { "table \($0)" } ?? "the query"
+        if e.isTransient { return ConnectError(.retriable, "Failed to query \(what): \(e)") }
+        return ConnectError(.connect, "Failed to query \(what): \(e)")
+    }
+
+    public func stop() async {
+        connection?.cancel()
+        connection?.close()
+        connection = nil
+    }
+
+    static func nowMs() -> Int64 {
+        let d = ContinuousClock.now - clockOrigin
+        return d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000
+    }
+}
+
+/// The task's monotonic time base (poll scheduling only).
+private let clockOrigin = ContinuousClock.now
