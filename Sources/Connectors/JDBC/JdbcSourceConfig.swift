@@ -41,6 +41,7 @@ struct JdbcSourceConfig: Sendable {
     let numericMapping: NumericMapping
     let dbTimezoneOffsetSeconds: Int
     let quoteIdentifiers: Bool
+    let inFlightGuard: Bool
 
     var isQueryMode: Bool { !query.isEmpty }
 
@@ -218,7 +219,13 @@ struct JdbcSourceConfig: Sendable {
             "db.timezone", .string, defaultValue: "UTC", importance: .medium,
             documentation:
                 "Name of the JDBC timezone used in the connector when querying with time-based criteria. Tributary supports UTC and fixed offsets (+02:00, UTC+2, GMT-05:00).",
-            group: "Connector", orderInGroup: 7, width: .medium, displayName: "DB time zone")
+            group: "Connector", orderInGroup: 7, width: .medium, displayName: "DB time zone"
+        )
+        .define(
+            "incrementing.in.flight.guard", .boolean, defaultValue: "false", importance: .medium,
+            documentation:
+                "Tributary extension (off by default, as Confluent's connector has no such guard). In incrementing mode, each query stops before the first new row written by a transaction that is not older than the oldest transaction still running, so that rows a concurrent transaction commits later with smaller ids are not skipped. A transaction left open holds the table back until it ends.",
+            group: "Mode", orderInGroup: 9, width: .short, displayName: "Hold back rows of in-flight transactions")
 
     init(_ raw: [String: String]) throws {
         let c = try Self.configDef.parse(raw)
@@ -269,6 +276,7 @@ struct JdbcSourceConfig: Sendable {
         }
         dbTimezoneOffsetSeconds = offset
         quoteIdentifiers = (c.string("quote.sql.identifiers") ?? "always") == "always"
+        inFlightGuard = c.bool("incrementing.in.flight.guard") ?? false
         if mode.usesTimestamp && timestampColumns.isEmpty {
             throw ConfigException(
                 name: "timestamp.column.name", value: "",

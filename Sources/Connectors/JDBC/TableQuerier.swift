@@ -113,7 +113,19 @@ final class TableQuerier {
         case .bulk:
             break
         case .incrementing:
-            sql += " WHERE \(inc) > $1 ORDER BY \(inc) ASC"
+            if config.inFlightGuard, let table {
+                // Rows of a transaction that is not older than the oldest one still running may be followed
+                // by smaller ids committed later: stop before the first such row (age() copes with xid
+                // wraparound; the snapshot's xmin is taken as a 32-bit xid).
+                let t = table.quoted(config.quoteIdentifiers)
+                sql += """
+                     WHERE \(inc) > $1 AND \(inc) < (SELECT coalesce(min(\(inc)), 9223372036854775807) FROM \(t) \
+                    WHERE \(inc) > $1 AND age(xmin) <= age(((pg_snapshot_xmin(pg_current_snapshot())::text::bigint \
+                    % 4294967296)::text)::xid)) ORDER BY \(inc) ASC
+                    """
+            } else {
+                sql += " WHERE \(inc) > $1 ORDER BY \(inc) ASC"
+            }
             params = [String(offset.incrementing ?? -1)]
         case .timestamp:
             sql += " WHERE \(ts) > $1 AND \(ts) < $2 ORDER BY \(ts) ASC"
