@@ -209,7 +209,7 @@ extension Herder {
         case .source:
             var producer = workerConfig.clientConfig("producer").withDefaults([
                 ("acks", "all"), ("enable.idempotence", "false"), ("partitioner", "murmur2_random"),
-                ("linger.ms", "5"), ("compression.type", "none"), ("queue.buffering.max.messages", "200000"),
+                ("linger.ms", "5"), ("compression.type", "none"), ("queue.buffering.max.messages", "50000"),
             ])
             producer["client.id"] = "connector-producer-\(id.connector)-\(id.task)"
             for (k, v) in connectorConfig where k.hasPrefix("producer.override.") {

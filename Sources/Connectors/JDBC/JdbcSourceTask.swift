@@ -11,6 +11,9 @@ public final class JdbcSourceTask: SourceTask {
     private var queriers: [TableQuerier] = []
     private var incrementingColumns: [ObjectIdentifier: String] = [:]
     private var notNullByTable: [UInt32: [Int32: PostgresCatalog.ColumnInfo]] = [:]
+    /// The next batch of the open cursor, fetched while the worker produces the last one.
+    private var prefetch: Task<([SourceRecord], Int), any Error>?
+    private var prefetchSnapshot: TableQuerier.Snapshot?
 
     public init() {}
 
@@ -118,7 +121,9 @@ public final class JdbcSourceTask: SourceTask {
                 return []
             }
         }
-        let saved = q.snapshot()
+        // While a prefetch runs it owns the querier's offsets; its snapshot says where to roll back to.
+        let saved: TableQuerier.Snapshot? = prefetch == nil ? q.snapshot() : nil
+        if prefetch == nil { prefetchSnapshot = nil }
         do {
             let connection = try await connectionForPoll(config, context)
             if q.cursor == nil {
@@ -131,29 +136,25 @@ public final class JdbcSourceTask: SourceTask {
             }
             guard let cursor = q.cursor else { return [] }
             let batchSize = config.batchMaxRows
-            let inc = incrementingColumns[ObjectIdentifier(q)] ?? ""
-            let info = notNullByTable
-            let logger = context.logger
-            // The querier is only touched by this task; the closure runs while poll() waits for it.
-            nonisolated(unsafe) let querier = q
-            let (records, count) = try await cursor.fetch(batchSize) { batch in
-                if !querier.isPrepared {
-                    try querier.prepare(
-                        columns: batch.columns, notNull: { c in info[c.tableOID]?[c.tableColumn]?.notNull ?? false },
-                        incrementingColumn: inc, logger: logger)
-                }
-                return (try querier.records(batch), batch.count)
-            }
+            // The batch fetched ahead during the previous poll, or a fetch now.
+            let pending = prefetch ?? fetch(q, cursor, context)
+            prefetch = nil
+            let (records, count) = try await pending.value
             if count < batchSize {
                 try await cursor.close()
                 q.cursor = nil
                 q.nextRunMs = Self.nowMs() + config.pollIntervalMs
                 return records + q.finish()
             }
+            // Fetch the next batch while the worker converts and produces this one. From here a failure
+            // of that fetch rolls back only to the end of the rows returned now.
+            prefetchSnapshot = q.snapshot()
+            prefetch = fetch(q, cursor, context)
             return records
         } catch {
             // Nothing of this poll was returned: the next query starts where the last returned row ended.
-            q.restore(saved)
+            if let back = prefetchSnapshot ?? saved { q.restore(back) }
+            prefetchSnapshot = nil
             q.cursor = nil
             guard let e = error as? PostgresError else { throw error }
             if e.isTransient {
@@ -162,6 +163,28 @@ public final class JdbcSourceTask: SourceTask {
                 q.nextRunMs = Self.nowMs() + config.connectionBackoffMs
             }
             throw Self.error(e, q)
+        }
+    }
+
+    /// One FETCH of `batch.max.rows` rows turned into records, on the connection's thread.
+    private func fetch(_ q: TableQuerier, _ cursor: PostgresCursor, _ context: any SourceTaskContext)
+        -> Task<([SourceRecord], Int), any Error>
+    {
+        let batchSize = config?.batchMaxRows ?? 100
+        let inc = incrementingColumns[ObjectIdentifier(q)] ?? ""
+        let info = notNullByTable
+        let logger = context.logger
+        // The querier is touched by one fetch at a time: poll() awaits a fetch before starting another.
+        nonisolated(unsafe) let querier = q
+        return Task {
+            try await cursor.fetch(batchSize) { batch in
+                if !querier.isPrepared {
+                    try querier.prepare(
+                        columns: batch.columns, notNull: { c in info[c.tableOID]?[c.tableColumn]?.notNull ?? false },
+                        incrementingColumn: inc, logger: logger)
+                }
+                return (try querier.records(batch), batch.count)
+            }
         }
     }
 
@@ -188,6 +211,8 @@ public final class JdbcSourceTask: SourceTask {
     }
 
     public func stop() async {
+        _ = await prefetch?.result
+        prefetch = nil
         connection?.cancel()
         connection?.close()
         connection = nil
