@@ -71,8 +71,8 @@ class Worker:
             "consumer.session.timeout.ms": "6000",
             # The worker group: Tansu delays the first join by session.timeout.ms / 2 (Apache Kafka
             # brokers refuse less than 6000 by default).
-            "session.timeout.ms": "2000",
-            "heartbeat.interval.ms": "500",
+            "session.timeout.ms": "3000",
+            "heartbeat.interval.ms": "1000",
         }
         props.update(extra or {})
         self.props_file = tmp_path / f"worker-{self.id}-{self.port}.properties"

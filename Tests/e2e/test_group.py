@@ -45,7 +45,8 @@ def test_two_workers_share_the_work_and_take_it_over(tmp_path):
         assert owners(b, names) == {ids_a, ids_b}
         values = lambda: sorted(v.decode().strip('"') for _, v in read_topic(topic))
         expected = sorted(f"{n}-line-{k}" for n in names for k in range(5))
-        wait_until(lambda: values() == expected, what="every line once")
+        # At least once: a rebalance (e.g. a heartbeat missed on a busy machine) may send lines again.
+        wait_until(lambda: set(values()) == set(expected), what="every line")
 
         # A task restart sent to the worker that does not run the task is forwarded to the one that does.
         s = statuses(a)

@@ -23,6 +23,9 @@ public final class Schema: Sendable, Hashable, CustomStringConvertible {
     public let keySchema: Schema?
     /// Map values, or array items.
     public let valueSchema: Schema?
+    /// For structs: each field's `"name":` as JSON bytes, made once here so converters writing many
+    /// records of this schema do not escape the same names for every record.
+    public let jsonFieldPrefixes: [[UInt8]]
 
     public init(
         type: SchemaType, optional: Bool = false, defaultValue: Value? = nil, name: String? = nil,
@@ -39,6 +42,12 @@ public final class Schema: Sendable, Hashable, CustomStringConvertible {
         self.fields = fields
         self.keySchema = keySchema
         self.valueSchema = valueSchema
+        self.jsonFieldPrefixes = fields.map { f in
+            var out: [UInt8] = []
+            JSONWriter.writeString(f.name, to: &out)
+            out.append(UInt8(ascii: ":"))
+            return out
+        }
     }
 
     public func field(named name: String) -> Field? { fields.first { $0.name == name } }

@@ -1,6 +1,6 @@
 /// A Connect value. Logical types use their underlying representation, except Decimal, which has its
 /// own case: Date is `.int32` days, Time `.int32` milliseconds, Timestamp `.int64` milliseconds.
-public indirect enum Value: Sendable, Hashable {
+public enum Value: Sendable, Hashable {
     case null
     case boolean(Bool)
     case int8(Int8)

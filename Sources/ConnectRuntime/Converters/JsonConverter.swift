@@ -174,10 +174,10 @@ public final class JsonConverter: Converter, HeaderConverter, @unchecked Sendabl
                 throw ConnectError(.data, "Mismatching schema.")
             }
             out.append(UInt8(ascii: "{"))
+            let prefixes = schema.jsonFieldPrefixes
             for (i, f) in schema.fields.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
-                JSONWriter.writeString(f.name, to: &out)
-                out.append(UInt8(ascii: ":"))
+                out.append(contentsOf: prefixes[i])
                 try writeValue(schema: f.schema, value: s.values[i], into: &out, applyDefault: true)
             }
             out.append(UInt8(ascii: "}"))

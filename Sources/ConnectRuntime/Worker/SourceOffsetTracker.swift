@@ -1,4 +1,5 @@
 import ConnectAPI
+import DequeModule
 import Synchronization
 
 /// Tracks produced source records until Kafka acknowledges them, and yields the offsets that are safe
@@ -14,9 +15,8 @@ final class SourceOffsetTracker<Partition: Equatable & Sendable, Offset: Sendabl
         var acked: Bool
     }
     private struct State {
-        var base: UInt = 1  // token of pending[head]
-        var pending: [Pending] = []
-        var head = 0
+        var base: UInt = 1  // token of pending.first
+        var pending = Deque<Pending>()
         var failure: (any Error & Sendable)?
     }
     private let state = Mutex(State())
@@ -27,7 +27,7 @@ final class SourceOffsetTracker<Partition: Equatable & Sendable, Offset: Sendabl
     func submit(offsetKey: Partition, offsetValue: Offset) -> UInt {
         state.withLock { s in
             s.pending.append(Pending(partition: offsetKey, offset: offsetValue, acked: false))
-            return s.base + UInt(s.pending.count - s.head - 1)
+            return s.base + UInt(s.pending.count - 1)
         }
     }
 
@@ -37,8 +37,9 @@ final class SourceOffsetTracker<Partition: Equatable & Sendable, Offset: Sendabl
                 if s.failure == nil { s.failure = error }
                 return
             }
-            let i = s.head + Int(token - s.base)
-            if i >= s.head && i < s.pending.count { s.pending[i].acked = true }
+            guard token >= s.base else { return }
+            let i = Int(token - s.base)
+            if i < s.pending.count { s.pending[i].acked = true }
         }
     }
 
@@ -49,8 +50,7 @@ final class SourceOffsetTracker<Partition: Equatable & Sendable, Offset: Sendabl
     func drainCommittable() -> [(key: Partition, value: Offset)] {
         state.withLock { s in
             var out: [(key: Partition, value: Offset)] = []
-            while s.head < s.pending.count, s.pending[s.head].acked {
-                let p = s.pending[s.head]
+            while let p = s.pending.first, p.acked {
                 // Consecutive records nearly always share a partition: check the last one first.
                 if let last = out.indices.last, out[last].key == p.partition {
                     out[last].value = p.offset
@@ -59,13 +59,8 @@ final class SourceOffsetTracker<Partition: Equatable & Sendable, Offset: Sendabl
                 } else {
                     out.append((p.partition, p.offset))
                 }
-                s.head += 1
+                s.pending.removeFirst()
                 s.base += 1
-            }
-            // Compact now and then so the array does not grow without bound.
-            if s.head > 4096 && s.head * 2 > s.pending.count {
-                s.pending.removeFirst(s.head)
-                s.head = 0
             }
             return out
         }

@@ -75,7 +75,10 @@ struct TransformationChain: Sendable {
         return TransformationChain(stages: stages)
     }
 
+    var isEmpty: Bool { stages.isEmpty }
+
     func apply<R: ConnectRecord>(_ record: R) throws -> R? {
+        if stages.isEmpty { return record }
         var r = record
         for s in stages {
             if let p = s.predicate, p.test(r) == s.negate { continue }

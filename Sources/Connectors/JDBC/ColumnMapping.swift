@@ -94,57 +94,66 @@ struct ColumnMapping: Sendable {
 
     /// Reads this column of `row`. Throws when the text cannot be read as the column's type.
     func value(_ batch: PostgresRowBatch, _ row: Int, zoneOffset: Int) throws -> Value {
-        if batch.isNull(row, column) { return .null }
-        let b = batch.bytes(row, column)
-        func bad() -> ConnectError {
-            ConnectError(
+        guard let v = Self.read(reader, column, batch, row, zoneOffset: zoneOffset) else {
+            let b = batch.bytes(row, column)
+            throw ConnectError(
                 .data,
                 "Cannot read column \(name) value '\(String(decoding: b.prefix(64), as: UTF8.self))' as \(reader)")
         }
+        return v
+    }
+
+    /// The value, or nil when the text is not of the column's type. Static and free of references, so
+    /// the per-row loop does no reference counting for the mapping itself.
+    static func read(_ reader: Reader, _ column: Int, _ batch: PostgresRowBatch, _ row: Int, zoneOffset: Int) -> Value?
+    {
+        if batch.isNull(row, column) { return .null }
+        let b = batch.bytes(row, column)
+        func bad() -> Value? { nil }
         switch reader {
         case .int16:
-            guard let v = PostgresText.int64(b), let n = Int16(exactly: v) else { throw bad() }
+            guard let v = PostgresText.int64(b), let n = Int16(exactly: v) else { return bad() }
             return .int16(n)
         case .int32:
-            guard let v = PostgresText.int64(b), let n = Int32(exactly: v) else { throw bad() }
+            guard let v = PostgresText.int64(b), let n = Int32(exactly: v) else { return bad() }
             return .int32(n)
         case .int64:
-            guard let v = PostgresText.int64(b) else { throw bad() }
+            guard let v = PostgresText.int64(b) else { return bad() }
             return .int64(v)
         case .float32:
-            guard let v = Float(String(decoding: b, as: UTF8.self)) else { throw bad() }
+            guard let v = Float(String(decoding: b, as: UTF8.self)) else { return bad() }
             return .float32(v)
         case .float64:
-            guard let v = PostgresText.double(b) else { throw bad() }
+            guard let v = PostgresText.double(b) else { return bad() }
             return .float64(v)
         case .money:
             let cleaned = String(
                 decoding: b.filter { ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E || $0 == 0x2D }, as: UTF8.self)
-            guard let v = Double(cleaned) else { throw bad() }
+            guard let v = Double(cleaned) else { return bad() }
             return .float64(b.first == UInt8(ascii: "(") ? -v : v)
         case .boolean:
             return .boolean(b.first == UInt8(ascii: "t") || b.first == UInt8(ascii: "1"))
         case .string:
             return .string(String(decoding: b, as: UTF8.self))
         case .bytes:
-            guard let v = PostgresText.bytea(b) else { throw bad() }
+            guard let v = PostgresText.bytea(b) else { return bad() }
             return .bytes(v)
         case .date:
-            guard let v = PostgresText.date(b) else { throw bad() }
+            guard let v = PostgresText.date(b) else { return bad() }
             return .int32(v)
         case .time:
-            guard let v = PostgresText.time(b) else { throw bad() }
+            guard let v = PostgresText.time(b) else { return bad() }
             return .int32(v)
         case .timestamp:
-            guard let v = PostgresText.timestamp(b, zoneOffset: zoneOffset) else { throw bad() }
+            guard let v = PostgresText.timestamp(b, zoneOffset: zoneOffset) else { return bad() }
             return .int64(v.millis)
         case .decimal(let scale):
-            guard let d = Self.decimal(String(decoding: b, as: UTF8.self), scale: Int(scale)) else { throw bad() }
+            guard let d = Self.decimal(String(decoding: b, as: UTF8.self), scale: Int(scale)) else { return bad() }
             return .decimal(d)
         case .numericInt(let t):
             let text = String(decoding: b, as: UTF8.self)
             let whole = text.split(separator: ".", maxSplits: 1).first.map(String.init) ?? text
-            guard let v = Int64(whole) else { throw bad() }
+            guard let v = Int64(whole) else { return bad() }
             switch t {
             case .int8: return .int8(Int8(truncatingIfNeeded: v))
             case .int16: return .int16(Int16(truncatingIfNeeded: v))
@@ -152,7 +161,7 @@ struct ColumnMapping: Sendable {
             default: return .int64(v)
             }
         case .numericDouble:
-            guard let v = PostgresText.double(b) else { throw bad() }
+            guard let v = PostgresText.double(b) else { return bad() }
             return .float64(v)
         }
     }

@@ -54,6 +54,8 @@ final class TableQuerier {
     var nextRunMs: Int64 = 0
     var cursor: PostgresCursor?
     private var mappings: [ColumnMapping]?
+    /// (column, reader) of each mapping: plain values the per-row loop reads without reference counting.
+    private var readers: [(Int, ColumnMapping.Reader)] = []
     private var valueSchema: Schema?
     private var incrementingIndex: Int?
     private var timestampIndexes: [Int] = []
@@ -192,6 +194,7 @@ final class TableQuerier {
             }
         }
         mappings = ms
+        readers = ms.map { ($0.column, $0.reader) }
         valueSchema = Schema.struct(ms.map { ($0.name, $0.schema) }, name: table?.table)
         if mode.usesIncrementing {
             guard
@@ -244,8 +247,14 @@ final class TableQuerier {
         let zone = config.dbTimezoneOffsetSeconds
         for row in 0..<batch.count {
             var values: [Value] = []
-            values.reserveCapacity(mappings.count)
-            for m in mappings { values.append(try m.value(batch, row, zoneOffset: zone)) }
+            values.reserveCapacity(readers.count)
+            for (k, r) in readers.enumerated() {
+                guard let v = ColumnMapping.read(r.1, r.0, batch, row, zoneOffset: zone) else {
+                    values.append(try mappings[k].value(batch, row, zoneOffset: zone))  // throws with the details
+                    continue
+                }
+                values.append(v)
+            }
             if let i = incrementingIndex {
                 guard !batch.isNull(row, i), let v = incrementingValue(batch, row, i) else {
                     throw ConnectError(
