@@ -25,7 +25,8 @@ let package = Package(
     targets: [
         // System libraries: only the client wrappers below import these.
         .systemLibrary(name: "CRdKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]),
-        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        // libpq is loaded at first use (dlopen), so this C target only needs libpq5 at run time.
+        .target(name: "CLibPQ"),
 
         .target(
             name: "KafkaClient",

@@ -26,8 +26,8 @@ public final class PostgresConnection: @unchecked Sendable {
 
     private init(conn: OpaquePointer) {
         self.conn = conn
-        self.cancelHandle = PQgetCancel(conn)
-        self.serverVersion = Int(PQserverVersion(conn))
+        self.cancelHandle = tpq_getCancel(conn)
+        self.serverVersion = Int(tpq_serverVersion(conn))
     }
 
     deinit { close() }
@@ -37,6 +37,13 @@ public final class PostgresConnection: @unchecked Sendable {
     public static func connect(_ info: PostgresConnectInfo) async throws(PostgresError) -> PostgresConnection {
         let result: Result<PostgresConnection, PostgresError> = await withCheckedContinuation { cont in
             DispatchQueue.global().async {
+                var loadError = [CChar](repeating: 0, count: 512)
+                if tpq_load(&loadError, loadError.count) != 0 {
+                    let reason = String(
+                        decoding: loadError.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                    cont.resume(returning: .failure(PostgresError(message: reason)))
+                    return
+                }
                 let keys = info.keywords.map { strdup($0.name) } + [nil]
                 let values = info.keywords.map { strdup($0.value) } + [nil]
                 defer {
@@ -47,7 +54,7 @@ public final class PostgresConnection: @unchecked Sendable {
                     values.withUnsafeBufferPointer { v in
                         k.withMemoryRebound(to: UnsafePointer<CChar>?.self) { kp in
                             v.withMemoryRebound(to: UnsafePointer<CChar>?.self) { vp in
-                                PQconnectdbParams(kp.baseAddress, vp.baseAddress, 0)
+                                tpq_connectdbParams(kp.baseAddress, vp.baseAddress, 0)
                             }
                         }
                     }
@@ -56,9 +63,9 @@ public final class PostgresConnection: @unchecked Sendable {
                     cont.resume(returning: .failure(PostgresError(message: "libpq could not allocate a connection")))
                     return
                 }
-                if PQstatus(c) != CONNECTION_OK {
-                    let message = Self.trimmed(PQerrorMessage(c))
-                    PQfinish(c)
+                if tpq_status(c) != TPQ_CONNECTION_OK {
+                    let message = Self.trimmed(tpq_errorMessage(c))
+                    tpq_finish(c)
                     cont.resume(
                         returning: .failure(PostgresError(sqlState: Self.connectSQLState(message), message: message)))
                     return
@@ -101,14 +108,14 @@ public final class PostgresConnection: @unchecked Sendable {
     public func query(_ sql: String, _ params: [String?] = []) async throws(PostgresError) -> PostgresResult {
         try await run { [self] () throws(PostgresError) -> PostgresResult in
             let res = try execParams(sql, params)
-            defer { PQclear(res) }
+            defer { tpq_clear(res) }
             return PostgresResult(res)
         }
     }
 
     /// Runs a statement for its effect (BEGIN, COMMIT, SET, DDL in tests).
     public func execute(_ sql: String, _ params: [String?] = []) async throws(PostgresError) {
-        try await run { [self] () throws(PostgresError) in PQclear(try execParams(sql, params)) }
+        try await run { [self] () throws(PostgresError) in tpq_clear(try execParams(sql, params)) }
     }
 
     /// Opens a server-side cursor over `sql` in a new transaction (what pgjdbc does for a statement with
@@ -117,11 +124,11 @@ public final class PostgresConnection: @unchecked Sendable {
         -> PostgresCursor
     {
         try await run { [self] () throws(PostgresError) in
-            PQclear(try execParams(readOnly ? "BEGIN READ ONLY" : "BEGIN", []))
+            tpq_clear(try execParams(readOnly ? "BEGIN READ ONLY" : "BEGIN", []))
             do throws(PostgresError) {
-                PQclear(try execParams("DECLARE tributary_cursor NO SCROLL CURSOR FOR " + sql, params))
+                tpq_clear(try execParams("DECLARE tributary_cursor NO SCROLL CURSOR FOR " + sql, params))
             } catch {
-                if let r = PQexec(conn, "ROLLBACK") { PQclear(r) }
+                if let r = tpq_exec(conn, "ROLLBACK") { tpq_clear(r) }
                 throw error
             }
         }
@@ -136,7 +143,7 @@ public final class PostgresConnection: @unchecked Sendable {
             queue.async { [self] in
                 do {
                     let res = try execParams("FETCH FORWARD \(max(count, 1)) FROM tributary_cursor", [])
-                    defer { PQclear(res) }
+                    defer { tpq_clear(res) }
                     cont.resume(returning: .success(try read(PostgresRowBatch(res))))
                 } catch {
                     cont.resume(returning: .failure(error))
@@ -149,8 +156,8 @@ public final class PostgresConnection: @unchecked Sendable {
     /// Closes the cursor and ends its transaction.
     func closeCursor() async throws(PostgresError) {
         try await run { [self] () throws(PostgresError) in
-            PQclear(try execParams("CLOSE tributary_cursor", []))
-            PQclear(try execParams("COMMIT", []))
+            tpq_clear(try execParams("CLOSE tributary_cursor", []))
+            tpq_clear(try execParams("COMMIT", []))
         }
     }
 
@@ -159,7 +166,7 @@ public final class PostgresConnection: @unchecked Sendable {
     public func cancel() {
         guard let cancelHandle, !closed.withLock({ $0 }) else { return }
         var buf = [CChar](repeating: 0, count: 256)
-        _ = PQcancel(cancelHandle, &buf, Int32(buf.count))
+        _ = tpq_cancel(cancelHandle, &buf, Int32(buf.count))
     }
 
     /// Closes the connection; waits for a statement in progress. Idempotent.
@@ -170,8 +177,8 @@ public final class PostgresConnection: @unchecked Sendable {
         }
         guard first else { return }
         queue.sync {
-            if let cancelHandle { PQfreeCancel(cancelHandle) }
-            PQfinish(conn)
+            if let cancelHandle { tpq_freeCancel(cancelHandle) }
+            tpq_finish(conn)
         }
     }
 
@@ -179,19 +186,19 @@ public final class PostgresConnection: @unchecked Sendable {
     private func execParams(_ sql: String, _ params: [String?]) throws(PostgresError) -> OpaquePointer {
         let res: OpaquePointer? =
             if params.isEmpty {
-                PQexecParams(conn, sql, 0, nil, nil, nil, nil, 0)
+                tpq_execParams(conn, sql, 0, nil, nil, nil, nil, 0)
             } else {
                 Self.withCStrings(params) { values in
-                    PQexecParams(conn, sql, Int32(params.count), nil, values, nil, nil, 0)
+                    tpq_execParams(conn, sql, Int32(params.count), nil, values, nil, nil, 0)
                 }
             }
-        guard let res else { throw PostgresError(message: Self.trimmed(PQerrorMessage(conn))) }
-        switch PQresultStatus(res) {
-        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
+        guard let res else { throw PostgresError(message: Self.trimmed(tpq_errorMessage(conn))) }
+        switch tpq_resultStatus(res) {
+        case Int32(TPQ_PGRES_COMMAND_OK), Int32(TPQ_PGRES_TUPLES_OK), Int32(TPQ_PGRES_EMPTY_QUERY):
             return res
         default:
             let error = Self.error(from: res, conn: conn)
-            PQclear(res)
+            tpq_clear(res)
             throw error
         }
     }
@@ -206,14 +213,14 @@ public final class PostgresConnection: @unchecked Sendable {
 
     static func error(from res: OpaquePointer, conn: OpaquePointer) -> PostgresError {
         func field(_ code: Int32) -> String? {
-            guard let p = PQresultErrorField(res, code) else { return nil }
+            guard let p = tpq_resultErrorField(res, code) else { return nil }
             return String(cString: p)
         }
         let primary = field(Int32(UInt8(ascii: "M")))
         return PostgresError(
             sqlState: field(Int32(UInt8(ascii: "C"))),
             message: primary.map { "\(field(Int32(UInt8(ascii: "S"))) ?? "ERROR"): \($0)" }
-                ?? trimmed(PQerrorMessage(conn)),
+                ?? trimmed(tpq_errorMessage(conn)),
             detail: field(Int32(UInt8(ascii: "D"))), hint: field(Int32(UInt8(ascii: "H"))))
     }
 

@@ -19,10 +19,10 @@ public struct PostgresColumn: Sendable, Equatable {
     }
 
     static func columns(of res: OpaquePointer) -> [PostgresColumn] {
-        (0..<PQnfields(res)).map { i in
+        (0..<tpq_nfields(res)).map { i in
             PostgresColumn(
-                name: String(cString: PQfname(res, i)), typeOID: PQftype(res, i), typeModifier: PQfmod(res, i),
-                tableOID: PQftable(res, i), tableColumn: PQftablecol(res, i))
+                name: String(cString: tpq_fname(res, i)), typeOID: tpq_ftype(res, i), typeModifier: tpq_fmod(res, i),
+                tableOID: tpq_ftable(res, i), tableColumn: tpq_ftablecol(res, i))
         }
     }
 
@@ -41,18 +41,18 @@ public struct PostgresRowBatch {
 
     init(_ res: OpaquePointer) {
         self.res = res
-        count = Int(PQntuples(res))
-        columnCount = Int(PQnfields(res))
+        count = Int(tpq_ntuples(res))
+        columnCount = Int(tpq_nfields(res))
     }
 
     public var columns: [PostgresColumn] { PostgresColumn.columns(of: res) }
 
-    public func isNull(_ row: Int, _ column: Int) -> Bool { PQgetisnull(res, Int32(row), Int32(column)) == 1 }
+    public func isNull(_ row: Int, _ column: Int) -> Bool { tpq_getisnull(res, Int32(row), Int32(column)) == 1 }
 
     /// The value's text bytes (empty for NULL: check `isNull`).
     public func bytes(_ row: Int, _ column: Int) -> UnsafeRawBufferPointer {
-        let p = PQgetvalue(res, Int32(row), Int32(column))
-        return UnsafeRawBufferPointer(start: p, count: Int(PQgetlength(res, Int32(row), Int32(column))))
+        let p = tpq_getvalue(res, Int32(row), Int32(column))
+        return UnsafeRawBufferPointer(start: p, count: Int(tpq_getlength(res, Int32(row), Int32(column))))
     }
 
     public func string(_ row: Int, _ column: Int) -> String? {
@@ -71,7 +71,7 @@ public struct PostgresResult: Sendable {
         let batch = PostgresRowBatch(res)
         columns = batch.columns
         rows = (0..<batch.count).map { r in (0..<batch.columnCount).map { batch.string(r, $0) } }
-        affected = Int(String(cString: PQcmdTuples(res))) ?? 0
+        affected = Int(String(cString: tpq_cmdTuples(res))) ?? 0
     }
 
     /// The value of `column` (by name) in row `row`.
