@@ -13,6 +13,7 @@ N=${1:-1000000}
 source dev/env.sh
 [ -f "$TRIB_CACHE/services.env" ] || bash dev/services.sh start
 source "$TRIB_CACHE/services.env"
+source bench/lib.sh
 build_release
 BIN=$(release_bin)
 py="$VENV/bin/python"
@@ -28,31 +29,11 @@ ALTER TABLE $table ADD PRIMARY KEY (id);
 VACUUM ANALYZE $table;
 SQL
 
-now_ms() { date +%s%3N; }
-timed() { /usr/bin/time -f '%e %U %S %M' -o "$work/time" "$@" >/dev/null; awk '{printf "%s %.2f %d", $1, $2+$3, $4/1024}' "$work/time"; }
 
 # 1. Tributary
-cat >"$work/w.properties" <<P
-bootstrap.servers=$KAFKA_BOOTSTRAP
-group.id=benchjdbc-$id
-config.storage.topic=benchjdbc-configs-$id
-offset.storage.topic=benchjdbc-offsets-$id
-status.storage.topic=benchjdbc-status-$id
-config.storage.replication.factor=1
-offset.storage.replication.factor=1
-status.storage.replication.factor=1
-key.converter=org.apache.kafka.connect.json.JsonConverter
-value.converter=org.apache.kafka.connect.json.JsonConverter
-key.converter.schemas.enable=false
-value.converter.schemas.enable=false
-offset.flush.interval.ms=200
-session.timeout.ms=2000
-heartbeat.interval.ms=500
-listeners=http://127.0.0.1:$port
-P
+write_worker_properties "$work/w.properties" "benchjdbc-$id" "$port"
 "$BIN" worker "$work/w.properties" >"$work/worker.log" 2>&1 & pid=$!
 until curl -sf -o /dev/null "http://127.0.0.1:$port/health"; do sleep 0.05; done
-cpu_s() { awk '{printf "%.2f", ($14+$15)/100}' /proc/$1/stat; }
 cpu0=$(cpu_s $pid); t0=$(now_ms)
 curl -sf -o /dev/null -X POST -H 'Content-Type: application/json' "http://127.0.0.1:$port/connectors" -d "{
   \"name\":\"bench\",\"config\":{\"connector.class\":\"io.confluent.connect.jdbc.JdbcSourceConnector\",

@@ -11,29 +11,13 @@ N=${1:-1000000}
 source dev/env.sh
 [ -f "$TRIB_CACHE/services.env" ] || bash dev/services.sh start
 source "$TRIB_CACHE/services.env"
+source bench/lib.sh
 build_release
 BIN=$(release_bin)
 work=$(mktemp -d); port=18083; id=$(date +%s)
-cat >"$work/w.properties" <<P
-bootstrap.servers=$KAFKA_BOOTSTRAP
-group.id=bench-$id
-config.storage.topic=bench-configs-$id
-offset.storage.topic=bench-offsets-$id
-status.storage.topic=bench-status-$id
-config.storage.replication.factor=1
-offset.storage.replication.factor=1
-status.storage.replication.factor=1
-key.converter=org.apache.kafka.connect.json.JsonConverter
-value.converter=org.apache.kafka.connect.json.JsonConverter
-key.converter.schemas.enable=false
-value.converter.schemas.enable=false
-offset.flush.interval.ms=200
-listeners=http://127.0.0.1:$port
-P
-now_ms() { date +%s%3N; }
+write_worker_properties "$work/w.properties" "bench-$id" "$port"
 rss_kb() { awk '/VmRSS/{print $2}' /proc/$1/status; }
 hwm_kb() { awk '/VmHWM/{print $2}' /proc/$1/status; }
-cpu_s() { awk '{printf "%.2f", ($14+$15)/100}' /proc/$1/stat; }
 
 t0=$(now_ms)
 "$BIN" worker "$work/w.properties" >"$work/worker.log" 2>&1 & pid=$!
@@ -67,8 +51,6 @@ for i in range(int(sys.argv[1])):
     print(json.dumps({"id": i, "name": f"record-{i}", "amount": i % 100000 / 100, "created_at": 1700000000000,
                       "active": i % 2 == 0, "quantity": i % 1000, "payload": pad}, separators=(",", ":")))
 PY
-# GNU time: elapsed s, user+sys CPU s, peak RSS KB.
-timed() { /usr/bin/time -f '%e %U %S %M' -o "$work/time" "$@" >/dev/null; awk '{printf "%s %.2f %d", $1, $2+$3, $4/1024}' "$work/time"; }
 read -r kcat_s kcat_cpu kcat_mb <<<"$(timed kcat -b "$KAFKA_BOOTSTRAP" -P -t "bench-kcat-$id" -X linger.ms=5 -l "$work/lines.json")"
 kcat_rate=$(python3 -c "print(int($N / $kcat_s))")
 

@@ -6,19 +6,13 @@ Usage: datagen_producer.py BOOTSTRAP TOPIC N
 import json
 import sys
 
-from confluent_kafka import Producer
+from common import produce, producer
 
 bootstrap, topic, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-p = Producer({"bootstrap.servers": bootstrap, "linger.ms": 5, "acks": "all", "queue.buffering.max.messages": 200000})
+p = producer(bootstrap)
 pad = "x" * 70
 for i in range(n):
     value = json.dumps({"id": i, "name": f"record-{i}", "amount": i % 100000 / 100, "created_at": 1700000000000,
                         "active": i % 2 == 0, "quantity": i % 1000, "payload": pad}, separators=(",", ":"))
-    while True:
-        try:
-            p.produce(topic, value.encode())
-            break
-        except BufferError:
-            p.poll(0.01)
-    p.poll(0)
+    produce(p, topic, value)
 p.flush()

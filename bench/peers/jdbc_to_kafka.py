@@ -7,10 +7,11 @@ import json
 import sys
 
 import psycopg2
-from confluent_kafka import Producer
+
+from common import produce, producer
 
 pg_url, table, bootstrap, topic = sys.argv[1:5]
-p = Producer({"bootstrap.servers": bootstrap, "linger.ms": 5, "acks": "all", "queue.buffering.max.messages": 200000})
+p = producer(bootstrap)
 conn = psycopg2.connect(pg_url)
 cur = conn.cursor(name="peer")  # server-side cursor: rows arrive itersize at a time
 cur.itersize = 10000
@@ -19,12 +20,6 @@ for id_, name, amount, created_at, active, quantity in cur:
     value = json.dumps({"id": id_, "name": name, "amount": float(amount),
                         "created_at": int(created_at.timestamp() * 1000), "active": active, "quantity": quantity},
                        separators=(",", ":"))
-    while True:
-        try:
-            p.produce(topic, value.encode())
-            break
-        except BufferError:
-            p.poll(0.01)
-    p.poll(0)
+    produce(p, topic, value)
 p.flush()
 conn.close()

@@ -1,0 +1,30 @@
+# Shared by the bench scripts; sourced after dev/env.sh and services.env.
+
+# A worker config for one benchmark run: its own group and internal topics, JSON without schemas,
+# offsets flushed every 200 ms (runs end when the committed offset shows the last record).
+#   write_worker_properties FILE NAME PORT
+write_worker_properties() {
+  cat >"$1" <<P
+bootstrap.servers=$KAFKA_BOOTSTRAP
+group.id=$2
+config.storage.topic=$2-configs
+offset.storage.topic=$2-offsets
+status.storage.topic=$2-status
+config.storage.replication.factor=1
+offset.storage.replication.factor=1
+status.storage.replication.factor=1
+key.converter=org.apache.kafka.connect.json.JsonConverter
+value.converter=org.apache.kafka.connect.json.JsonConverter
+key.converter.schemas.enable=false
+value.converter.schemas.enable=false
+offset.flush.interval.ms=200
+session.timeout.ms=2000
+heartbeat.interval.ms=500
+listeners=http://127.0.0.1:$3
+P
+}
+
+now_ms() { date +%s%3N; }
+# GNU time of a command: "elapsed-s cpu-s peak-MB".
+timed() { /usr/bin/time -f '%e %U %S %M' -o "$work/time" "$@" >/dev/null; awk '{printf "%s %.2f %d", $1, $2+$3, $4/1024}' "$work/time"; }
+cpu_s() { awk '{printf "%.2f", ($14+$15)/100}' /proc/$1/stat; }
