@@ -102,30 +102,20 @@ public final class KafkaAdmin: @unchecked Sendable {
                 newTopics.append(nt)
                 for (k, v) in t.config { rd_kafka_NewTopic_set_config(nt, k, v) }
             }
-            let rq = rd_kafka_queue_new(handle)
-            defer { rd_kafka_queue_destroy(rq) }
-            let opts = rd_kafka_AdminOptions_new(handle, RD_KAFKA_ADMIN_OP_CREATETOPICS)
-            defer { rd_kafka_AdminOptions_destroy(opts) }
-            rd_kafka_AdminOptions_set_request_timeout(opts, timeoutMs, &errstr, errstr.count)
-            rd_kafka_CreateTopics(handle, &newTopics, newTopics.count, opts, rq)
-            guard let ev = rd_kafka_queue_poll(rq, timeoutMs + 5000) else {
-                throw KafkaError(RD_KAFKA_RESP_ERR__TIMED_OUT, message: "Timed out creating topics")
-            }
-            defer { rd_kafka_event_destroy(ev) }
-            let e = rd_kafka_event_error(ev)
-            if e != RD_KAFKA_RESP_ERR_NO_ERROR {
-                throw KafkaError(e, message: String(cString: rd_kafka_event_error_string(ev)))
-            }
-            let res = rd_kafka_event_CreateTopics_result(ev)
-            var cnt = 0
-            guard let results = rd_kafka_CreateTopics_result_topics(res, &cnt) else { return }
-            for i in 0..<cnt {
-                let r = results[i]
-                let err = rd_kafka_topic_result_error(r)
-                if err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS {
-                    let name = String(cString: rd_kafka_topic_result_name(r))
-                    let msg = rd_kafka_topic_result_error_string(r).map { String(cString: $0) } ?? ""
-                    throw KafkaError(err, message: "Could not create topic \(name): \(msg)")
+            try adminRequest(RD_KAFKA_ADMIN_OP_CREATETOPICS, what: "creating topics", timeoutMs: timeoutMs) {
+                rd_kafka_CreateTopics(handle, &newTopics, newTopics.count, $0, $1)
+            } read: { ev throws(KafkaError) in
+                let res = rd_kafka_event_CreateTopics_result(ev)
+                var cnt = 0
+                guard let results = rd_kafka_CreateTopics_result_topics(res, &cnt) else { return }
+                for i in 0..<cnt {
+                    let r = results[i]
+                    let err = rd_kafka_topic_result_error(r)
+                    if err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS {
+                        let name = String(cString: rd_kafka_topic_result_name(r))
+                        let msg = rd_kafka_topic_result_error_string(r).map { String(cString: $0) } ?? ""
+                        throw KafkaError(err, message: "Could not create topic \(name): \(msg)")
+                    }
                 }
             }
         }
@@ -151,40 +141,33 @@ public final class KafkaAdmin: @unchecked Sendable {
     /// Some brokers (Tansu) report only keys set explicitly, so an absent key means "unknown", not "default".
     public func topicConfig(_ topic: String, timeoutMs: Int32 = 10_000) async throws(KafkaError) -> [String: String] {
         try await run { [self] () throws(KafkaError) -> [String: String] in
-            var errstr = [CChar](repeating: 0, count: 512)
             var res: [OpaquePointer?] = [rd_kafka_ConfigResource_new(RD_KAFKA_RESOURCE_TOPIC, topic)]
             defer { rd_kafka_ConfigResource_destroy(res[0]) }
-            let rq = rd_kafka_queue_new(handle)
-            defer { rd_kafka_queue_destroy(rq) }
-            let opts = rd_kafka_AdminOptions_new(handle, RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS)
-            defer { rd_kafka_AdminOptions_destroy(opts) }
-            rd_kafka_AdminOptions_set_request_timeout(opts, timeoutMs, &errstr, errstr.count)
-            rd_kafka_DescribeConfigs(handle, &res, 1, opts, rq)
-            guard let ev = rd_kafka_queue_poll(rq, timeoutMs + 5000) else {
-                throw KafkaError(RD_KAFKA_RESP_ERR__TIMED_OUT, message: "Timed out describing topic \(topic)")
-            }
-            defer { rd_kafka_event_destroy(ev) }
-            let e = rd_kafka_event_error(ev)
-            if e != RD_KAFKA_RESP_ERR_NO_ERROR {
-                throw KafkaError(e, message: String(cString: rd_kafka_event_error_string(ev)))
-            }
-            var cnt = 0
-            guard let rs = rd_kafka_DescribeConfigs_result_resources(rd_kafka_event_DescribeConfigs_result(ev), &cnt),
-                cnt > 0
-            else { return [:] }
-            let rerr = rd_kafka_ConfigResource_error(rs[0])
-            if rerr != RD_KAFKA_RESP_ERR_NO_ERROR {
-                throw KafkaError(rerr, message: rd_kafka_ConfigResource_error_string(rs[0]).map { String(cString: $0) })
-            }
-            var n = 0
-            var out: [String: String] = [:]
-            if let entries = rd_kafka_ConfigResource_configs(rs[0], &n) {
-                for i in 0..<n {
-                    let name = String(cString: rd_kafka_ConfigEntry_name(entries[i]))
-                    if let v = rd_kafka_ConfigEntry_value(entries[i]) { out[name] = String(cString: v) }
+            return try adminRequest(
+                RD_KAFKA_ADMIN_OP_DESCRIBECONFIGS, what: "describing topic \(topic)", timeoutMs: timeoutMs
+            ) {
+                rd_kafka_DescribeConfigs(handle, &res, 1, $0, $1)
+            } read: { ev throws(KafkaError) -> [String: String] in
+                var cnt = 0
+                guard
+                    let rs = rd_kafka_DescribeConfigs_result_resources(rd_kafka_event_DescribeConfigs_result(ev), &cnt),
+                    cnt > 0
+                else { return [:] }
+                let rerr = rd_kafka_ConfigResource_error(rs[0])
+                if rerr != RD_KAFKA_RESP_ERR_NO_ERROR {
+                    throw KafkaError(
+                        rerr, message: rd_kafka_ConfigResource_error_string(rs[0]).map { String(cString: $0) })
                 }
+                var n = 0
+                var out: [String: String] = [:]
+                if let entries = rd_kafka_ConfigResource_configs(rs[0], &n) {
+                    for i in 0..<n {
+                        let name = String(cString: rd_kafka_ConfigEntry_name(entries[i]))
+                        if let v = rd_kafka_ConfigEntry_value(entries[i]) { out[name] = String(cString: v) }
+                    }
+                }
+                return out
             }
-            return out
         }
     }
 
@@ -205,44 +188,35 @@ public final class KafkaAdmin: @unchecked Sendable {
         -> GroupDescription
     {
         try await run { [self] () throws(KafkaError) -> GroupDescription in
-            var errstr = [CChar](repeating: 0, count: 512)
-            let rq = rd_kafka_queue_new(handle)
-            defer { rd_kafka_queue_destroy(rq) }
-            let opts = rd_kafka_AdminOptions_new(handle, RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS)
-            defer { rd_kafka_AdminOptions_destroy(opts) }
-            rd_kafka_AdminOptions_set_request_timeout(opts, timeoutMs, &errstr, errstr.count)
-            groupId.withCString { id in
-                var ids: [UnsafePointer<CChar>?] = [id]
-                rd_kafka_DescribeConsumerGroups(handle, &ids, 1, opts, rq)
+            try adminRequest(
+                RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS, what: "describing group \(groupId)", timeoutMs: timeoutMs
+            ) { opts, rq in
+                groupId.withCString { id in
+                    var ids: [UnsafePointer<CChar>?] = [id]
+                    rd_kafka_DescribeConsumerGroups(handle, &ids, 1, opts, rq)
+                }
+            } read: { ev throws(KafkaError) -> GroupDescription in
+                var cnt = 0
+                guard
+                    let groups = rd_kafka_DescribeConsumerGroups_result_groups(
+                        rd_kafka_event_DescribeConsumerGroups_result(ev), &cnt), cnt > 0, let g = groups[0]
+                else { throw KafkaError.local("Describing group \(groupId) returned no group") }
+                if let gerr = rd_kafka_ConsumerGroupDescription_error(g) {
+                    throw KafkaError(rd_kafka_error_code(gerr), message: String(cString: rd_kafka_error_string(gerr)))
+                }
+                let state = String(
+                    cString: rd_kafka_consumer_group_state_name(rd_kafka_ConsumerGroupDescription_state(g)))
+                var members: [GroupMember] = []
+                for i in 0..<rd_kafka_ConsumerGroupDescription_member_count(g) {
+                    guard let m = rd_kafka_ConsumerGroupDescription_member(g, i) else { continue }
+                    members.append(
+                        GroupMember(
+                            memberId: String(cString: rd_kafka_MemberDescription_consumer_id(m)),
+                            clientId: String(cString: rd_kafka_MemberDescription_client_id(m)),
+                            host: String(cString: rd_kafka_MemberDescription_host(m))))
+                }
+                return GroupDescription(state: state, members: members)
             }
-            guard let ev = rd_kafka_queue_poll(rq, timeoutMs + 5000) else {
-                throw KafkaError(RD_KAFKA_RESP_ERR__TIMED_OUT, message: "Timed out describing group \(groupId)")
-            }
-            defer { rd_kafka_event_destroy(ev) }
-            let e = rd_kafka_event_error(ev)
-            if e != RD_KAFKA_RESP_ERR_NO_ERROR {
-                throw KafkaError(e, message: String(cString: rd_kafka_event_error_string(ev)))
-            }
-            var cnt = 0
-            guard
-                let groups = rd_kafka_DescribeConsumerGroups_result_groups(
-                    rd_kafka_event_DescribeConsumerGroups_result(ev), &cnt), cnt > 0, let g = groups[0]
-            else { throw KafkaError.local("Describing group \(groupId) returned no group") }
-            if let gerr = rd_kafka_ConsumerGroupDescription_error(g) {
-                throw KafkaError(rd_kafka_error_code(gerr), message: String(cString: rd_kafka_error_string(gerr)))
-            }
-            let state = String(
-                cString: rd_kafka_consumer_group_state_name(rd_kafka_ConsumerGroupDescription_state(g)))
-            var members: [GroupMember] = []
-            for i in 0..<rd_kafka_ConsumerGroupDescription_member_count(g) {
-                guard let m = rd_kafka_ConsumerGroupDescription_member(g, i) else { continue }
-                members.append(
-                    GroupMember(
-                        memberId: String(cString: rd_kafka_MemberDescription_consumer_id(m)),
-                        clientId: String(cString: rd_kafka_MemberDescription_client_id(m)),
-                        host: String(cString: rd_kafka_MemberDescription_host(m))))
-            }
-            return GroupDescription(state: state, members: members)
         }
     }
 
@@ -306,6 +280,38 @@ public final class KafkaAdmin: @unchecked Sendable {
         submit: (OpaquePointer?, OpaquePointer?) -> Void,
         results: (OpaquePointer?, UnsafeMutablePointer<Int>) -> UnsafeMutablePointer<OpaquePointer?>?
     ) throws(KafkaError) {
+        try adminRequest(op, what: what, timeoutMs: timeoutMs, submit: submit) { ev throws(KafkaError) in
+            try Self.checkGroupResults(ev, what: what, results: results)
+        }
+    }
+
+    private static func checkGroupResults(
+        _ ev: OpaquePointer, what: String,
+        results: (OpaquePointer?, UnsafeMutablePointer<Int>) -> UnsafeMutablePointer<OpaquePointer?>?
+    ) throws(KafkaError) {
+        var n = 0
+        guard let groups = results(ev, &n) else { return }
+        for i in 0..<n {
+            if let gerr = rd_kafka_group_result_error(groups[i]) {
+                throw KafkaError(
+                    rd_kafka_error_code(gerr), message: "\(what): " + String(cString: rd_kafka_error_string(gerr)))
+            }
+            if let parts = rd_kafka_group_result_partitions(groups[i]) {
+                for j in 0..<Int(parts.pointee.cnt) where parts.pointee.elems[j].err != RD_KAFKA_RESP_ERR_NO_ERROR {
+                    let tp = parts.pointee.elems[j]
+                    throw KafkaError(tp.err, message: "\(what): \(String(cString: tp.topic))-\(tp.partition)")
+                }
+            }
+        }
+    }
+
+    /// One admin request, on `queue`: options carrying the request timeout, a private result queue,
+    /// `submit` (given the options and the queue), then `read` on the result event once request-level
+    /// errors are thrown. Options, queue and event are destroyed here.
+    private func adminRequest<T>(
+        _ op: rd_kafka_admin_op_t, what: String, timeoutMs: Int32,
+        submit: (OpaquePointer?, OpaquePointer?) -> Void, read: (OpaquePointer) throws(KafkaError) -> T
+    ) throws(KafkaError) -> T {
         var errstr = [CChar](repeating: 0, count: 512)
         let rq = rd_kafka_queue_new(handle)
         defer { rd_kafka_queue_destroy(rq) }
@@ -321,19 +327,6 @@ public final class KafkaAdmin: @unchecked Sendable {
         if e != RD_KAFKA_RESP_ERR_NO_ERROR {
             throw KafkaError(e, message: "\(what): " + String(cString: rd_kafka_event_error_string(ev)))
         }
-        var n = 0
-        guard let groups = results(ev, &n) else { return }
-        for i in 0..<n {
-            if let gerr = rd_kafka_group_result_error(groups[i]) {
-                throw KafkaError(
-                    rd_kafka_error_code(gerr), message: "\(what): " + String(cString: rd_kafka_error_string(gerr)))
-            }
-            if let parts = rd_kafka_group_result_partitions(groups[i]) {
-                for j in 0..<Int(parts.pointee.cnt) where parts.pointee.elems[j].err != RD_KAFKA_RESP_ERR_NO_ERROR {
-                    let tp = parts.pointee.elems[j]
-                    throw KafkaError(tp.err, message: "\(what): \(String(cString: tp.topic))-\(tp.partition)")
-                }
-            }
-        }
+        return try read(ev)
     }
 }
