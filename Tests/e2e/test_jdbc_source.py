@@ -285,3 +285,18 @@ def test_sigkill_during_a_million_row_load_loses_nothing(tmp_path, schema):
     wait_until(lambda: len(ids()) == n, timeout=180, what=f"{n} distinct ids")
     assert ids() == set(range(1, n + 1))
     w.stop()
+
+
+def test_key_from_primary_key_is_opt_in(worker, schema):
+    sql(f"CREATE TABLE {schema}.kv (a int, b text, v text, PRIMARY KEY (a, b))")
+    sql(f"INSERT INTO {schema}.kv VALUES (1, 'x', 'one')")
+    for name, extra in (("nokey", {}), ("pkkey", {"key.from.primary.key": "true"})):
+        r = worker.post("/connectors", {"name": name, "config": jdbc_config(**{
+            "mode": "bulk", "table.whitelist": f"{schema}.kv", "topic.prefix": f"{name}-{worker.id}-",
+            "poll.interval.ms": "600000", **extra})})
+        assert r.status_code == 201, r.text
+    plain = wait_until(lambda: read_topic(f"nokey-{worker.id}-kv", expect_min=1), what="row without key")
+    keyed = wait_until(lambda: read_topic(f"pkkey-{worker.id}-kv", expect_min=1), what="row with key")
+    assert plain[0][0] is None  # Confluent's default: no key
+    assert json.loads(keyed[0][0]) == {"a": 1, "b": "x"}
+    assert json.loads(keyed[0][1]) == {"a": 1, "b": "x", "v": "one"}

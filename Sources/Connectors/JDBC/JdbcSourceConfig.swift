@@ -42,6 +42,7 @@ struct JdbcSourceConfig: Sendable {
     let dbTimezoneOffsetSeconds: Int
     let quoteIdentifiers: Bool
     let inFlightGuard: Bool
+    let keyFromPrimaryKey: Bool
 
     var isQueryMode: Bool { !query.isEmpty }
 
@@ -225,7 +226,13 @@ struct JdbcSourceConfig: Sendable {
             "incrementing.in.flight.guard", .boolean, defaultValue: "false", importance: .medium,
             documentation:
                 "Tributary extension (off by default, as Confluent's connector has no such guard). In incrementing mode, each query stops before the first new row written by a transaction that is not older than the oldest transaction still running, so that rows a concurrent transaction commits later with smaller ids are not skipped. A transaction left open holds the table back until it ends.",
-            group: "Mode", orderInGroup: 9, width: .short, displayName: "Hold back rows of in-flight transactions")
+            group: "Mode", orderInGroup: 9, width: .short, displayName: "Hold back rows of in-flight transactions"
+        )
+        .define(
+            "key.from.primary.key", .boolean, defaultValue: "false", importance: .low,
+            documentation:
+                "Tributary extension (off by default: Confluent's connector sends null keys). Key each record by a struct of the table's primary key columns, as ValueToKey would, so that compacted topics and keyed sinks work without SMTs.",
+            group: "Connector", orderInGroup: 8, width: .short, displayName: "Key records by primary key")
 
     init(_ raw: [String: String]) throws {
         let c = try Self.configDef.parse(raw)
@@ -277,6 +284,7 @@ struct JdbcSourceConfig: Sendable {
         dbTimezoneOffsetSeconds = offset
         quoteIdentifiers = (c.string("quote.sql.identifiers") ?? "always") == "always"
         inFlightGuard = c.bool("incrementing.in.flight.guard") ?? false
+        keyFromPrimaryKey = c.bool("key.from.primary.key") ?? false
         if mode.usesTimestamp && timestampColumns.isEmpty {
             throw ConfigException(
                 name: "timestamp.column.name", value: "",

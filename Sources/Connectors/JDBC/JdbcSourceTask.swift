@@ -181,6 +181,7 @@ public final class JdbcSourceTask: SourceTask {
                 if !querier.isPrepared {
                     try querier.prepare(
                         columns: batch.columns, notNull: { c in info[c.tableOID]?[c.tableColumn]?.notNull ?? false },
+                        primaryKey: { c in info[c.tableOID]?[c.tableColumn]?.primaryKey ?? false },
                         incrementingColumn: inc, logger: logger)
                 }
                 return (try querier.records(batch), batch.count)

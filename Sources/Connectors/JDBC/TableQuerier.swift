@@ -54,6 +54,8 @@ final class TableQuerier {
     var nextRunMs: Int64 = 0
     var cursor: PostgresCursor?
     private var mappings: [ColumnMapping]?
+    private var keyIndexes: [Int] = []
+    private var keySchema: Schema?
     /// (column, reader) of each mapping: plain values the per-row loop reads without reference counting.
     private var readers: [(Int, ColumnMapping.Reader)] = []
     private var valueSchema: Schema?
@@ -180,7 +182,8 @@ final class TableQuerier {
 
     /// Builds the schema from the first fetch's columns (nullability from the catalog).
     func prepare(
-        columns: [PostgresColumn], notNull: (PostgresColumn) -> Bool, incrementingColumn: String, logger: Logger
+        columns: [PostgresColumn], notNull: (PostgresColumn) -> Bool, primaryKey: (PostgresColumn) -> Bool,
+        incrementingColumn: String, logger: Logger
     )
         throws
     {
@@ -195,6 +198,17 @@ final class TableQuerier {
         }
         mappings = ms
         readers = ms.map { ($0.column, $0.reader) }
+        if config.keyFromPrimaryKey {
+            // The key is a struct of the primary key's columns, as ValueToKey would make it.
+            keyIndexes = ms.indices.filter { primaryKey(columns[ms[$0].column]) }
+            if keyIndexes.isEmpty {
+                logger.warning(
+                    "\(table?.description ?? "query"): key.from.primary.key is set but there is no primary key; keys stay null"
+                )
+            } else {
+                keySchema = Schema.struct(keyIndexes.map { (ms[$0].name, ms[$0].schema) })
+            }
+        }
         valueSchema = Schema.struct(ms.map { ($0.name, $0.schema) }, name: table?.table)
         if mode.usesIncrementing {
             guard
@@ -278,9 +292,13 @@ final class TableQuerier {
                 offset.timestampMillis = t.millis
                 offset.timestampNanos = t.nanos
             }
-            let record = SourceRecord(
+            var record = SourceRecord(
                 sourcePartition: partition, sourceOffset: mode == .bulk ? [:] : offset.json, topic: topic,
                 valueSchema: valueSchema, value: .struct(Struct(schema: valueSchema, values: values)))
+            if let keySchema {
+                record.keySchema = keySchema
+                record.key = .struct(Struct(schema: keySchema, values: keyIndexes.map { values[$0] }))
+            }
             if mode == .timestamp, let ts = rowTs {
                 // A row's timestamp is committable only once a later row has a greater one: the next
                 // query asks for "> timestamp" and would skip rows still to come with the same value.
