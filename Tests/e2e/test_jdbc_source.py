@@ -300,3 +300,50 @@ def test_key_from_primary_key_is_opt_in(worker, schema):
     assert plain[0][0] is None  # Confluent's default: no key
     assert json.loads(keyed[0][0]) == {"a": 1, "b": "x"}
     assert json.loads(keyed[0][1]) == {"a": 1, "b": "x", "v": "one"}
+
+
+def test_discovery_options_and_new_tables(worker, schema):
+    for t in ("keep_a", "keep_b", "skip_c"):
+        sql(f"CREATE TABLE {schema}.{t} (id serial PRIMARY KEY)")
+        sql(f"INSERT INTO {schema}.{t} DEFAULT VALUES")
+    sql(f"CREATE VIEW {schema}.v_keep AS SELECT id FROM {schema}.keep_a")
+
+    def topics_with_rows(prefix, names):
+        return {n for n in names if read_topic(f"{prefix}{n}")}
+
+    # Regex include/exclude on schema.table, views only when table.types says so.
+    r = worker.post("/connectors", {"name": "regex", "config": jdbc_config(**{
+        "mode": "bulk", "poll.interval.ms": "600000", "topic.prefix": f"rx-{worker.id}-",
+        "table.include.list": f"{schema}\\.(keep_.*|v_.*)", "table.exclude.list": f"{schema}\\.keep_b",
+        "table.types": "TABLE,VIEW"})})
+    assert r.status_code == 201, r.text
+    names = ("keep_a", "keep_b", "skip_c", "v_keep")
+    wait_until(lambda: topics_with_rows(f"rx-{worker.id}-", names) == {"keep_a", "v_keep"}, what="regex selection")
+
+    # Blacklist, unquoted identifiers (quote.sql.identifiers=never), and a table created later is picked up
+    # within table.poll.interval.ms (the tasks are reconfigured).
+    r = worker.post("/connectors", {"name": "bl", "config": jdbc_config(**{
+        "mode": "incrementing", "schema.pattern": schema, "table.blacklist": f"{schema}.skip_c",
+        "quote.sql.identifiers": "never", "table.poll.interval.ms": "1000", "topic.prefix": f"bl-{worker.id}-"})})
+    assert r.status_code == 201, r.text
+    wait_until(lambda: topics_with_rows(f"bl-{worker.id}-", names) == {"keep_a", "keep_b"}, what="blacklist")
+    sql(f"CREATE TABLE {schema}.keep_new (id serial PRIMARY KEY)")
+    sql(f"INSERT INTO {schema}.keep_new DEFAULT VALUES")
+    wait_until(lambda: read_topic(f"bl-{worker.id}-keep_new"), what="the new table's row")
+    assert worker.get("/connectors/bl/tasks").json()[0]["config"]["tables"] == \
+        f"{schema}.keep_a,{schema}.keep_b,{schema}.keep_new"
+
+
+def test_timestamp_initial_and_delay(worker, schema):
+    sql(f"CREATE TABLE {schema}.ev (id int, at timestamp NOT NULL)")
+    sql(f"INSERT INTO {schema}.ev VALUES (1, '2020-01-01 00:00:00'), (2, '2024-01-01 00:00:00'), (3, now() + interval '1 hour')")
+    r = worker.post("/connectors", {"name": "ev", "config": jdbc_config(**{
+        "mode": "timestamp", "timestamp.column.name": "at", "table.whitelist": f"{schema}.ev",
+        "timestamp.initial": "1672531200000",  # 2023-01-01: row 1 is older and never sent
+        "timestamp.delay.interval.ms": "60000", "topic.prefix": f"ev-{worker.id}-"})})
+    assert r.status_code == 201, r.text
+    wait_until(lambda: [v["id"] for v in values(f"ev-{worker.id}-ev", 1)] == [2], what="only row 2")
+    # Row 3 lies beyond now - timestamp.delay.interval.ms and waits; row 4 (after the stored timestamp,
+    # before the upper bound) arrives meanwhile.
+    sql(f"INSERT INTO {schema}.ev VALUES (4, '2024-06-01 00:00:00')")
+    wait_until(lambda: sorted(v["id"] for v in values(f"ev-{worker.id}-ev", 2)) == [2, 4], what="row 4, not row 3")
