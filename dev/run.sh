@@ -9,7 +9,14 @@ build_release
 bin=$(release_bin)
 mkdir -p "$TRIB_CACHE/demo"; date -u +"demo line written at %FT%TZ" >>"$TRIB_CACHE/demo/input.txt"
 export DEMO_DIR=$TRIB_CACHE/demo
+# The JDBC source demo (connectors.json "demo-stations") copies this table into demo.cta.stations.
+psql "$PG_URL" -q -v ON_ERROR_STOP=1 >/dev/null <<'SQL'
+CREATE TABLE IF NOT EXISTS stations (stop_id int PRIMARY KEY, name text NOT NULL, lat numeric(9,6), lon numeric(9,6));
+INSERT INTO stations VALUES (30001, 'Austin', 41.870851, -87.776812), (30013, 'Harlem', 41.886848, -87.803176)
+  ON CONFLICT DO NOTHING;
+SQL
 echo "run: starting the worker (Kafka $KAFKA_BOOTSTRAP); try: curl -s localhost:8083/connectors?expand=status"
+echo "run: insert into the stations table (psql \"$PG_URL\") and watch topic demo.cta.stations"
 "$bin" worker config/worker.properties --connectors connectors.json \
   --override bootstrap.servers="$KAFKA_BOOTSTRAP" &
 pid=$!
