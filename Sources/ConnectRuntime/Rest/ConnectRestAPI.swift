@@ -15,6 +15,8 @@ public struct RestRequest: Sendable {
     }
     func queryValues(_ name: String) -> [String] { query.filter { $0.0 == name }.map(\.1) }
     func flag(_ name: String) -> Bool { queryValues(name).last?.lowercased() == "true" }
+    /// `forward=false`: another worker already forwarded this request here.
+    var isForwarded: Bool { queryValues("forward").last?.lowercased() == "false" }
 }
 
 public struct RestResponse: Sendable {
@@ -200,9 +202,7 @@ public struct ConnectRestAPI: Sendable {
             let includeTasks = req.flag("includeTasks")
             let onlyFailed = req.flag("onlyFailed")
             if !includeTasks && !onlyFailed {
-                if let owner = try await herder.restartConnector(
-                    name, forwarded: req.queryValues("forward").last?.lowercased() == "false")
-                {
+                if let owner = try await herder.restartConnector(name, forwarded: req.isForwarded) {
                     return try await forwarder.forward(req, to: owner)
                 }
                 return .noContent
@@ -235,9 +235,7 @@ public struct ConnectRestAPI: Sendable {
         case (4, "tasks") where s[3] == "restart":
             guard m == "POST" else { throw notAllowed() }
             guard let n = Int(s[2]) else { throw RestError(404, "HTTP 404 Not Found") }
-            if let owner = try await herder.restartTask(
-                name, n, forwarded: req.queryValues("forward").last?.lowercased() == "false")
-            {
+            if let owner = try await herder.restartTask(name, n, forwarded: req.isForwarded) {
                 return try await forwarder.forward(req, to: owner)
             }
             return .noContent

@@ -69,8 +69,8 @@ public final class JdbcSourceTask: SourceTask {
         if config.mode.usesIncrementing {
             if inc.isEmpty {
                 guard
-                    let auto = columns.values.sorted(by: { $0.name < $1.name }).first(where: \.autoIncrement)
-                        ?? columns.sorted(by: { $0.key < $1.key }).first(where: { $0.value.autoIncrement })?.value
+                    // The first auto-incrementing column in the table's column order.
+                    let auto = columns.sorted(by: { $0.key < $1.key }).first(where: { $0.value.autoIncrement })?.value
                 else {
                     throw ConnectError(
                         .config,
@@ -127,8 +127,9 @@ public final class JdbcSourceTask: SourceTask {
         do {
             let connection = try await connectionForPoll(config, context)
             if q.cursor == nil {
-                if q.needsInitialNow { q.setInitialTimestamp(try await PostgresCatalog.now(connection)) }
+                // One look at the database clock serves both timestamp.initial=-1 and the upper bound.
                 let now = config.mode.usesTimestamp ? try await PostgresCatalog.now(connection) : nil
+                if q.needsInitialNow, let now { q.setInitialTimestamp(now) }
                 let (sql, params) = q.statement(
                     incrementingColumn: incrementingColumns[ObjectIdentifier(q)] ?? "", dbNow: now)
                 context.logger.debug("\(q.table?.description ?? "query"): \(sql) \(params.map { $0 ?? "NULL" })")
