@@ -16,6 +16,7 @@ extension Herder {
         case .assigned(let newGroup):
             group = newGroup
             for name in snapshot.connectorNames { await reconcile(name) }
+            isReady = true
         case .reconcile(let name): await reconcile(name)
         case .reconfigure(let name): await reconcile(name, regenerateTasks: true)
         case .restartConnector(let name):

@@ -20,7 +20,9 @@ public actor Herder {
     var statusStore: StatusBackingStore?
     var offsetStore: OffsetBackingStore?
     public private(set) var clusterId: String?
-    public private(set) var isReady = false
+    /// Kafka Connect's `/health` turns healthy once the worker has joined its group and started the work
+    /// assigned to it, not when its REST server answers.
+    public internal(set) var isReady = false
     var generation: Int32 = 0
     /// The worker group of the current generation; nil before the first join and during a rebalance,
     /// when this worker runs nothing.
@@ -120,7 +122,6 @@ public actor Herder {
             onAssigned: { [weak self] group in self?.enqueue(.assigned(group)) })
         groupMember = member
         try member.start()
-        isReady = true
         logger.info(
             "Worker \(workerId) started (generation \(generation)); \(config.snapshot.connectorConfigs.count) connector(s) configured"
         )
