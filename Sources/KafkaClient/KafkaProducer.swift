@@ -58,10 +58,25 @@ public final class KafkaProducer: @unchecked Sendable {
 
     /// Enqueues one record. Throws `_QUEUE_FULL` (retriable) when librdkafka's buffer is full.
     public func produce(_ message: ProducerMessage, token: UInt) throws(KafkaError) {
+        try withOptionalBytes(message.key) { key throws(KafkaError) in
+            try withOptionalBytes(message.value) { value throws(KafkaError) in
+                try produce(
+                    topic: message.topic, partition: message.partition, key: key, value: value,
+                    headers: message.headers, timestamp: message.timestamp, token: token)
+            }
+        }
+    }
+
+    /// Enqueues one record whose key and value bytes librdkafka copies before returning, so callers may
+    /// reuse one buffer for every record. Throws `_QUEUE_FULL` (retriable) when librdkafka's buffer is full.
+    public func produce(
+        topic: String, partition: Int32?, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?,
+        headers kafkaHeaders: [KafkaHeader] = [], timestamp: Int64?, token: UInt
+    ) throws(KafkaError) {
         var headers: OpaquePointer? = nil
-        if !message.headers.isEmpty {
-            headers = rd_kafka_headers_new(message.headers.count)
-            for h in message.headers {
+        if !kafkaHeaders.isEmpty {
+            headers = rd_kafka_headers_new(kafkaHeaders.count)
+            for h in kafkaHeaders {
                 if let v = h.value {
                     _ = v.withUnsafeBytes { rd_kafka_header_add(headers, h.key, -1, $0.baseAddress, $0.count) }
                 } else {
@@ -69,47 +84,43 @@ public final class KafkaProducer: @unchecked Sendable {
                 }
             }
         }
-        let err: rd_kafka_resp_err_t = message.topic.withCString { topic in
-            withOptionalBytes(message.key) { key in
-                withOptionalBytes(message.value) { value in
-                    // On the stack: this runs once per record.
-                    withUnsafeTemporaryAllocation(of: rd_kafka_vu_t.self, capacity: 8) { vus in
-                        var n = 0
-                        tributary_vu_topic(vus.baseAddress! + n, topic)
-                        n += 1
-                        if let p = message.partition {
-                            tributary_vu_partition(vus.baseAddress! + n, p)
-                            n += 1
-                        }
-                        if let key {
-                            tributary_vu_key(vus.baseAddress! + n, key.baseAddress, key.count)
-                            n += 1
-                        }
-                        if let value {
-                            tributary_vu_value(vus.baseAddress! + n, value.baseAddress, value.count)
-                            n += 1
-                        }
-                        // Copy the payload: the Swift arrays do not outlive this call.
-                        tributary_vu_msgflags(vus.baseAddress! + n, RD_KAFKA_MSG_F_COPY)
-                        n += 1
-                        tributary_vu_opaque(vus.baseAddress! + n, UnsafeMutableRawPointer(bitPattern: token))
-                        n += 1
-                        if let ts = message.timestamp {
-                            tributary_vu_timestamp(vus.baseAddress! + n, ts)
-                            n += 1
-                        }
-                        if let headers {
-                            tributary_vu_headers(vus.baseAddress! + n, headers)
-                            n += 1
-                        }
-                        guard let error = rd_kafka_produceva(handle, vus.baseAddress, n) else {
-                            return RD_KAFKA_RESP_ERR_NO_ERROR
-                        }
-                        let code = rd_kafka_error_code(error)
-                        rd_kafka_error_destroy(error)
-                        return code
-                    }
+        let err: rd_kafka_resp_err_t = topic.withCString { topic in
+            // On the stack: this runs once per record.
+            withUnsafeTemporaryAllocation(of: rd_kafka_vu_t.self, capacity: 8) { vus in
+                var n = 0
+                tributary_vu_topic(vus.baseAddress! + n, topic)
+                n += 1
+                if let p = partition {
+                    tributary_vu_partition(vus.baseAddress! + n, p)
+                    n += 1
                 }
+                if let key {
+                    tributary_vu_key(vus.baseAddress! + n, key.baseAddress, key.count)
+                    n += 1
+                }
+                if let value {
+                    tributary_vu_value(vus.baseAddress! + n, value.baseAddress, value.count)
+                    n += 1
+                }
+                // Copy the payload: the caller's buffers do not outlive this call.
+                tributary_vu_msgflags(vus.baseAddress! + n, RD_KAFKA_MSG_F_COPY)
+                n += 1
+                tributary_vu_opaque(vus.baseAddress! + n, UnsafeMutableRawPointer(bitPattern: token))
+                n += 1
+                if let ts = timestamp {
+                    tributary_vu_timestamp(vus.baseAddress! + n, ts)
+                    n += 1
+                }
+                if let headers {
+                    tributary_vu_headers(vus.baseAddress! + n, headers)
+                    n += 1
+                }
+                guard let error = rd_kafka_produceva(handle, vus.baseAddress, n) else {
+                    return RD_KAFKA_RESP_ERR_NO_ERROR
+                }
+                let code = rd_kafka_error_code(error)
+                rd_kafka_error_destroy(error)
+                return code
             }
         }
         if err != RD_KAFKA_RESP_ERR_NO_ERROR {
@@ -179,9 +190,11 @@ public final class KafkaProducer: @unchecked Sendable {
 }
 
 @inline(__always)
-func withOptionalBytes<R>(_ bytes: [UInt8]?, _ body: (UnsafeRawBufferPointer?) -> R) -> R {
-    guard let bytes else { return body(nil) }
-    return bytes.withUnsafeBytes { body($0) }
+func withOptionalBytes<R, E: Error>(_ bytes: [UInt8]?, _ body: (UnsafeRawBufferPointer?) throws(E) -> R) throws(E) -> R
+{
+    guard let bytes else { return try body(nil) }
+    // Array.withUnsafeBytes rethrows untyped errors: carry the typed one out in a Result.
+    return try bytes.withUnsafeBytes { b in Result { () throws(E) -> R in try body(b) } }.get()
 }
 
 func cString(_ buf: [CChar]) -> String {

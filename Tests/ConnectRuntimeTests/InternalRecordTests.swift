@@ -65,4 +65,24 @@ import Testing
         t.ack(token: c, error: nil)
         #expect(t.drainCommittable().map(\.value) == [Array("9".utf8)])
     }
+
+    @Test func offsetTrackerBatchesKeepTheirOrderAcrossPartitions() {
+        let t = SourceOffsetTracker<[UInt8], [UInt8]>()
+        // One poll: partitions 1, 2, 1 interleaved; tokens follow the first one.
+        let entries: [([UInt8], [UInt8])] = [([1], [10]), ([2], [20]), ([1], [11]), ([2], [21]), ([1], [12])]
+        let first = t.submit(count: entries.count) { entries[$0] }
+        #expect(t.submit(offsetKey: [3], offsetValue: [30]) == first + 5)
+        // Delivery reports out of order, in two batches.
+        t.ack([(token: first + 4, error: nil), (token: first + 1, error: nil)])
+        #expect(t.drainCommittable().isEmpty)
+        t.ack([(token: first, error: nil), (token: first + 2, error: nil)])
+        // Prefix 0...2: the last offset of each partition within it, partitions in order of appearance.
+        let drained = t.drainCommittable()
+        #expect(drained.map(\.key) == [[1], [2]])
+        #expect(drained.map(\.value) == [[11], [20]])
+        t.ack([(token: first + 3, error: nil), (token: first + 5, error: nil)])
+        let rest = t.drainCommittable()
+        #expect(rest.map(\.key) == [[2], [1], [3]])
+        #expect(rest.map(\.value) == [[21], [12], [30]])
+    }
 }

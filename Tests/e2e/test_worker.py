@@ -126,7 +126,8 @@ def test_file_source_to_file_sink(worker, tmp_path):
     r = worker.post("/connectors", {"name": "sink", "config": {"connector.class": "FileStreamSink", "topics": topic, "file": str(dst)}})
     assert r.status_code == 201, r.text
     worker.wait_running("sink")
-    wait_until(lambda: dst.exists() and len(dst.read_text().splitlines()) >= 100, what="sink file")
+    # The sink may subscribe before the source has created the topic: it sees it at a metadata refresh.
+    wait_until(lambda: dst.exists() and len(dst.read_text().splitlines()) >= 100, timeout=60, what="sink file")
     assert sorted(dst.read_text().splitlines()) == sorted(f"row {i}" for i in range(100))
 
 

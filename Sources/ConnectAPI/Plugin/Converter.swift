@@ -13,7 +13,20 @@ public struct SchemaAndValue: Sendable, Hashable {
 public protocol Converter: Sendable {
     /// nil bytes = a null record key/value (a tombstone for values).
     func fromConnectData(topic: String, schema: Schema?, value: Value) throws -> [UInt8]?
+    /// The same bytes appended to `out`; false (nothing appended) for a null key/value. Lets the worker
+    /// reuse one buffer for every record it produces instead of allocating one per record.
+    func fromConnectData(topic: String, schema: Schema?, value: Value, into out: inout [UInt8]) throws -> Bool
     func toConnectData(topic: String, bytes: [UInt8]?) throws -> SchemaAndValue
+}
+
+extension Converter {
+    public func fromConnectData(topic: String, schema: Schema?, value: Value, into out: inout [UInt8]) throws
+        -> Bool
+    {
+        guard let bytes = try fromConnectData(topic: topic, schema: schema, value: value) else { return false }
+        out.append(contentsOf: bytes)
+        return true
+    }
 }
 
 /// Converts header values.

@@ -59,9 +59,13 @@ public final class JsonConverter: Converter, HeaderConverter, @unchecked Sendabl
     private static let nullBytes = Array("null".utf8)
 
     public func fromConnectData(topic: String, schema: Schema?, value: Value) throws -> [UInt8]? {
-        if schema == nil && value.isNull { return nil }
         var out: [UInt8] = []
         out.reserveCapacity(256)
+        return try fromConnectData(topic: topic, schema: schema, value: value, into: &out) ? out : nil
+    }
+
+    public func fromConnectData(topic: String, schema: Schema?, value: Value, into out: inout [UInt8]) throws -> Bool {
+        if schema == nil && value.isNull { return false }
         if schemasEnabled {
             out.append(contentsOf: Self.envelopeStart)
             if let schema {
@@ -75,7 +79,7 @@ public final class JsonConverter: Converter, HeaderConverter, @unchecked Sendabl
         } else {
             try writeValue(schema: schema, value: value, into: &out, applyDefault: true)
         }
-        return out
+        return true
     }
 
     public func fromConnectHeader(topic: String, key: String, schema: Schema?, value: Value) throws -> [UInt8]? {
@@ -174,17 +178,42 @@ public final class JsonConverter: Converter, HeaderConverter, @unchecked Sendabl
                 throw ConnectError(.data, "Mismatching schema.")
             }
             out.append(UInt8(ascii: "{"))
-            let prefixes = schema.jsonFieldPrefixes
-            for (i, f) in schema.fields.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                out.append(contentsOf: prefixes[i])
-                try writeValue(schema: f.schema, value: s.values[i], into: &out, applyDefault: true)
+            // Borrowed element access: this runs for every field of every record, and copying fields and
+            // values out of the arrays would retain and release their schemas and strings each time.
+            try schema.fields.withUnsafeBufferPointer { fields in
+                try schema.jsonFieldPrefixes.withUnsafeBufferPointer { prefixes in
+                    try s.values.withUnsafeBufferPointer { values in
+                        for i in fields.indices {
+                            if i > 0 { out.append(UInt8(ascii: ",")) }
+                            out.append(contentsOf: prefixes[i])
+                            if !Self.writePrimitive(values[i], type: fields[i].schema.type, into: &out) {
+                                try writeValue(
+                                    schema: fields[i].schema, value: values[i], into: &out, applyDefault: true)
+                            }
+                        }
+                    }
+                }
             }
             out.append(UInt8(ascii: "}"))
         default:
             throw ConnectError(
                 .data, "Invalid type for \(schema.type.rawValue.uppercased()): \(value.kindName)")
         }
+    }
+
+    /// The common case of a struct field, a non-null primitive matching its schema type, written without
+    /// looking further into the schema; false for everything else (nulls, defaults, nested, mismatches).
+    @inline(__always)
+    private static func writePrimitive(_ value: Value, type: Schema.SchemaType, into out: inout [UInt8]) -> Bool {
+        switch (type, value) {
+        case (.int64, .int64(let v)): JSONWriter.writeInt(v, to: &out)
+        case (.int32, .int32(let v)): JSONWriter.writeInt(Int64(v), to: &out)
+        case (.string, .string(let v)): JSONWriter.writeString(v, to: &out)
+        case (.boolean, .boolean(let v)): JSONWriter.writeBool(v, to: &out)
+        case (.float64, .float64(let v)): out.append(contentsOf: JavaNumberFormat.double(v).utf8)
+        default: return false
+        }
+        return true
     }
 
     private func writeSchemaless(_ value: Value, into out: inout [UInt8]) throws {

@@ -9,12 +9,12 @@ import Synchronization
 /// Partitions and offsets are kept as given; only the committed ones are ever serialized, at commit
 /// time, so the per-record cost is an append.
 final class SourceOffsetTracker<Partition: Equatable & Sendable, Offset: Sendable>: Sendable {
-    private struct Pending {
+    fileprivate struct Pending {
         var partition: Partition
         var offset: Offset
         var acked: Bool
     }
-    private struct State {
+    fileprivate struct State {
         var base: UInt = 1  // token of pending.first
         var pending = Deque<Pending>()
         var failure: (any Error & Sendable)?
@@ -31,15 +31,29 @@ final class SourceOffsetTracker<Partition: Equatable & Sendable, Offset: Sendabl
         }
     }
 
-    func ack(token: UInt, error: (any Error & Sendable)?) {
+    /// Registers `count` records about to be produced, in order, under one lock; returns the first
+    /// one's token (the others follow it: first + 1, first + 2, …). `entry(i)` gives record i's
+    /// partition and offset.
+    func submit(count: Int, _ entry: (Int) -> (Partition, Offset)) -> UInt {
         state.withLock { s in
-            if let error {
-                if s.failure == nil { s.failure = error }
-                return
+            let first = s.base + UInt(s.pending.count)
+            s.pending.reserveCapacity(s.pending.count + count)
+            for i in 0..<count {
+                let (partition, offset) = entry(i)
+                s.pending.append(Pending(partition: partition, offset: offset, acked: false))
             }
-            guard token >= s.base else { return }
-            let i = Int(token - s.base)
-            if i < s.pending.count { s.pending[i].acked = true }
+            return first
+        }
+    }
+
+    func ack(token: UInt, error: (any Error & Sendable)?) {
+        state.withLock { s in s.ack(token, error) }
+    }
+
+    /// A batch of delivery reports under one lock.
+    func ack<S: Sequence>(_ reports: S) where S.Element == (token: UInt, error: (any Error & Sendable)?) {
+        state.withLock { s in
+            for r in reports { s.ack(r.token, r.error) }
         }
     }
 
@@ -49,20 +63,36 @@ final class SourceOffsetTracker<Partition: Equatable & Sendable, Offset: Sendabl
     /// partitions first appeared.
     func drainCommittable() -> [(key: Partition, value: Offset)] {
         state.withLock { s in
-            var out: [(key: Partition, value: Offset)] = []
-            while let p = s.pending.first, p.acked {
-                // Consecutive records nearly always share a partition: check the last one first.
-                if let last = out.indices.last, out[last].key == p.partition {
-                    out[last].value = p.offset
-                } else if let i = out.firstIndex(where: { $0.key == p.partition }) {
-                    out[i].value = p.offset
+            var acked = 0
+            while acked < s.pending.count && s.pending[acked].acked { acked += 1 }
+            // Indices first, values at the end: nothing is copied for the records in between.
+            var last: [(key: Partition, index: Int)] = []
+            for i in 0..<acked {
+                // Consecutive records nearly always share a partition: check the latest one first.
+                if let j = last.indices.last, last[j].key == s.pending[i].partition {
+                    last[j].index = i
+                } else if let j = last.firstIndex(where: { $0.key == s.pending[i].partition }) {
+                    last[j].index = i
                 } else {
-                    out.append((p.partition, p.offset))
+                    last.append((s.pending[i].partition, i))
                 }
-                s.pending.removeFirst()
-                s.base += 1
             }
+            let out = last.map { (key: $0.key, value: s.pending[$0.index].offset) }
+            s.pending.removeFirst(acked)
+            s.base += UInt(acked)
             return out
         }
+    }
+}
+
+extension SourceOffsetTracker.State {
+    fileprivate mutating func ack(_ token: UInt, _ error: (any Error & Sendable)?) {
+        if let error {
+            if failure == nil { failure = error }
+            return
+        }
+        guard token >= base else { return }
+        let i = Int(token - base)
+        if i < pending.count { pending[i].acked = true }
     }
 }

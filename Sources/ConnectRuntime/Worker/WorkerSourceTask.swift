@@ -24,7 +24,7 @@ struct WorkerSourceTask: Sendable {
         do {
             producer = try KafkaProducer(
                 config: producerConfig,
-                onDelivery: { reports in for r in reports { tracker.ack(token: r.token, error: r.error) } },
+                onDelivery: { reports in tracker.ack(reports.lazy.map { (token: $0.token, error: $0.error) }) },
                 onError: { [logger = setup.logger] e in logger.warning("Producer error: \(e)") })
         } catch {
             await setup.report(
@@ -44,7 +44,7 @@ struct WorkerSourceTask: Sendable {
             return
         }
         await setup.report(setup.control.isPaused ? .paused : .running, nil)
-        var topicsSeen = Set<String>()
+        var sender = RecordSender(setup: setup)
         var nextFlush = monotonicMs() + flushIntervalMs
         var failure: ConnectError?
         while !setup.control.isStopping {
@@ -65,9 +65,7 @@ struct WorkerSourceTask: Sendable {
                 break
             }
             do {
-                for record in records {
-                    try await send(record, producer: producer, tracker: tracker, topicsSeen: &topicsSeen)
-                }
+                try await sender.send(records, producer: producer, tracker: tracker)
             } catch {
                 failure = WorkerTaskSetup.wrap(error, "Failed to convert or produce a record of task \(setup.id)")
                 break
@@ -90,43 +88,6 @@ struct WorkerSourceTask: Sendable {
         }
     }
 
-    private func send(
-        _ record: SourceRecord, producer: KafkaProducer, tracker: SourceOffsetTracker<JSONObject, JSONObject>,
-        topicsSeen: inout Set<String>
-    ) async throws {
-        guard let r = try setup.transformations.apply(record) else { return }
-        let key = try setup.converters.key.fromConnectData(topic: r.topic, schema: r.keySchema, value: r.key)
-        let value = try setup.converters.value.fromConnectData(topic: r.topic, schema: r.valueSchema, value: r.value)
-        var headers: [KafkaHeader] = []
-        for h in r.headers {
-            let v = try setup.converters.header.fromConnectHeader(
-                topic: r.topic, key: h.key, schema: h.schema, value: h.value)
-            headers.append(KafkaHeader(key: h.key, value: v))
-        }
-        let token = tracker.submit(offsetKey: record.sourcePartition, offsetValue: record.sourceOffset)
-        let msg = ProducerMessage(
-            topic: r.topic, partition: r.kafkaPartition, key: key, value: value, headers: headers,
-            timestamp: r.timestamp)
-        try await Self.produce(msg, token: token, producer: producer)
-        if topicsSeen.insert(r.topic).inserted { await setup.onTopic(r.topic) }
-    }
-
-    /// Hands one record to librdkafka, waiting for room while its buffer is full.
-    static func produce(_ msg: ProducerMessage, token: UInt, producer: KafkaProducer) async throws {
-        while true {
-            let full: Bool
-            do {
-                try producer.produce(msg, token: token)
-                full = false
-            } catch {
-                if !error.isRetriable { throw error }
-                full = true
-            }
-            if !full { return }
-            try await Task.sleep(for: .milliseconds(2))
-        }
-    }
-
     private func commitOffsets(_ tracker: SourceOffsetTracker<JSONObject, JSONObject>, task: any SourceTask) async {
         let entries = tracker.drainCommittable()
         guard !entries.isEmpty else { return }
@@ -143,5 +104,105 @@ struct WorkerSourceTask: Sendable {
         } catch {
             setup.logger.error("Failed to commit offsets of task \(setup.id): \(error)")
         }
+    }
+}
+
+/// Converts and produces the records of one poll. The hot path of every source connector: records are
+/// read in place (no copies of their fields), converted into two buffers reused for every record, and
+/// registered with the offset tracker under one lock per poll.
+private struct RecordSender {
+    let setup: WorkerTaskSetup
+    private var keyBuffer: [UInt8] = []
+    private var valueBuffer: [UInt8] = []
+    private var topicsSeen = Set<String>()
+    private var lastTopic = ""
+
+    init(setup: WorkerTaskSetup) {
+        self.setup = setup
+        keyBuffer.reserveCapacity(256)
+        valueBuffer.reserveCapacity(1024)
+    }
+
+    private enum Pause {
+        case queueFull
+        case newTopic(String)
+    }
+
+    mutating func send(
+        _ records: [SourceRecord], producer: KafkaProducer, tracker: SourceOffsetTracker<JSONObject, JSONObject>
+    ) async throws {
+        guard !records.isEmpty else { return }
+        let first = tracker.submit(count: records.count) { (records[$0].sourcePartition, records[$0].sourceOffset) }
+        var next = 0
+        while next < records.count {
+            // Synchronous runs between the awaits a full buffer or a new topic needs. Records are read
+            // through a pointer: a copy of a record retains and later releases every field of it.
+            let pause = try records.withUnsafeBufferPointer { buf -> Pause? in
+                while next < buf.count {
+                    let token = first + UInt(next)
+                    if let p = try sendOne(buf.baseAddress! + next, token: token, producer: producer, tracker: tracker)
+                    {
+                        if case .newTopic = p { next += 1 }
+                        return p
+                    }
+                    next += 1
+                }
+                return nil
+            }
+            switch pause {
+            case nil: return
+            case .queueFull: try await Task.sleep(for: .milliseconds(2))
+            case .newTopic(let topic): await setup.onTopic(topic)
+            }
+        }
+    }
+
+    private mutating func sendOne(
+        _ record: UnsafePointer<SourceRecord>, token: UInt, producer: KafkaProducer,
+        tracker: SourceOffsetTracker<JSONObject, JSONObject>
+    ) throws -> Pause? {
+        if setup.transformations.isEmpty { return try produce(record, token: token, producer: producer) }
+        guard var r = try setup.transformations.apply(record.pointee) else {
+            tracker.ack(token: token, error: nil)  // dropped by a transformation: its offset is done with
+            return nil
+        }
+        return try produce(&r, token: token, producer: producer)
+    }
+
+    private mutating func produce(_ record: UnsafePointer<SourceRecord>, token: UInt, producer: KafkaProducer)
+        throws -> Pause?
+    {
+        keyBuffer.removeAll(keepingCapacity: true)
+        valueBuffer.removeAll(keepingCapacity: true)
+        let hasKey = try setup.converters.key.fromConnectData(
+            topic: record.pointee.topic, schema: record.pointee.keySchema, value: record.pointee.key, into: &keyBuffer)
+        let hasValue = try setup.converters.value.fromConnectData(
+            topic: record.pointee.topic, schema: record.pointee.valueSchema, value: record.pointee.value,
+            into: &valueBuffer)
+        var headers: [KafkaHeader] = []
+        for h in record.pointee.headers {
+            let v = try setup.converters.header.fromConnectHeader(
+                topic: record.pointee.topic, key: h.key, schema: h.schema, value: h.value)
+            headers.append(KafkaHeader(key: h.key, value: v))
+        }
+        do {
+            try keyBuffer.withUnsafeBytes { key in
+                try valueBuffer.withUnsafeBytes { value in
+                    try producer.produce(
+                        topic: record.pointee.topic, partition: record.pointee.kafkaPartition,
+                        key: hasKey ? key : nil, value: hasValue ? value : nil, headers: headers,
+                        timestamp: record.pointee.timestamp, token: token)
+                }
+            }
+        } catch {
+            if (error as? KafkaError)?.isRetriable == true { return .queueFull }
+            throw error
+        }
+        // A string comparison per record (the same storage compares in constant time), a hash per new one.
+        if record.pointee.topic != lastTopic {
+            lastTopic = record.pointee.topic
+            if topicsSeen.insert(lastTopic).inserted { return .newTopic(lastTopic) }
+        }
+        return nil
     }
 }
