@@ -54,6 +54,9 @@ public final class Schema: Sendable, Hashable, CustomStringConvertible {
 
     public func parameter(_ key: String) -> String? { parameters.first { $0.0 == key }?.1 }
 
+    /// An equal schema in a new object (its fields' schemas shared).
+    public func copy() -> Schema { with(optional: isOptional) }
+
     /// A copy with a different optionality (used when building derived schemas).
     public func with(optional: Bool) -> Schema {
         Schema(

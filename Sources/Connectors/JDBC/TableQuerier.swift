@@ -255,10 +255,16 @@ final class TableQuerier {
     /// Records for the rows of `batch`; advances the offset. `exhausted` (an empty fetch) releases a row
     /// held back in timestamp mode.
     func records(_ batch: PostgresRowBatch) throws -> [SourceRecord] {
-        guard let mappings, let valueSchema else { return [] }
+        guard let mappings, let sharedSchema = valueSchema else { return [] }
         var out: [SourceRecord] = []
         out.reserveCapacity(batch.count + 1)
         let zone = config.dbTimezoneOffsetSeconds
+        // Every record holds the topic, partition and schema. Fresh copies per batch keep their reference
+        // counts apart from the previous batch's, which the worker releases on another core meanwhile.
+        let topic = String(decoding: Array(self.topic.utf8), as: UTF8.self)
+        let partition = JSONObject(self.partition.map { ($0.key, $0.value) })
+        let valueSchema = sharedSchema.copy()
+        let keySchema = self.keySchema?.copy()
         for row in 0..<batch.count {
             var values: [Value] = []
             values.reserveCapacity(readers.count)
