@@ -84,6 +84,7 @@ let package = Package(
         ),
 
         .testTarget(name: "ConnectAPITests", dependencies: ["ConnectAPI"], swiftSettings: swiftSettings),
+        .testTarget(name: "JdbcConnectorsTests", dependencies: ["JdbcConnectors"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ConnectRuntimeTests",
             dependencies: ["ConnectRuntime", "ConnectAPI", "FileStreamConnectors", "DataGenConnector"],

@@ -11,7 +11,7 @@ log=$TRIB_CACHE/logs
 
 need_apt=()
 for p in postgresql libpq5 libcurl4-openssl-dev kcat libssl-dev zlib1g-dev libzstd-dev liblz4-dev \
-         gcc make pkg-config curl procps; do
+         gcc make pkg-config curl procps tzdata; do
   dpkg -s "$p" >/dev/null 2>&1 || need_apt+=("$p")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then

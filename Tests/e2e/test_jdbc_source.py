@@ -347,3 +347,36 @@ def test_timestamp_initial_and_delay(worker, schema):
     # before the upper bound) arrives meanwhile.
     sql(f"INSERT INTO {schema}.ev VALUES (4, '2024-06-01 00:00:00')")
     wait_until(lambda: sorted(v["id"] for v in values(f"ev-{worker.id}-ev", 2)) == [2, 4], what="row 4, not row 3")
+
+
+def test_named_db_timezone_reads_wall_clock_columns(worker, schema):
+    from datetime import datetime, timezone
+
+    def ms(*args):
+        return int(datetime(*args, tzinfo=timezone.utc).timestamp() * 1000)
+
+    # Wall-clock values written in Chicago: winter (CST, UTC-6) and summer (CDT, UTC-5) rows.
+    sql(f"CREATE TABLE {schema}.shifts (id int, at timestamp NOT NULL, starts time)")
+    sql(f"INSERT INTO {schema}.shifts VALUES (1, '2024-01-15 12:00:00', '10:00'), (2, '2024-07-01 12:00:00', NULL)")
+    bad = worker.put("/connector-plugins/JdbcSourceConnector/config/validate", jdbc_config(**{
+        "connector.class": "JdbcSourceConnector", "mode": "bulk", "db.timezone": "Mars/Olympus_Mons"}))
+    errors = {c["value"]["name"]: c["value"]["errors"] for c in bad.json()["configs"] if c["value"]["errors"]}
+    assert "Mars/Olympus_Mons" in errors["db.timezone"][0], errors
+    topic = f"tz-{worker.id}-shifts"
+    r = worker.post("/connectors", {"name": "shifts", "config": jdbc_config(**{
+        "mode": "timestamp", "timestamp.column.name": "at", "table.whitelist": f"{schema}.shifts",
+        "db.timezone": "America/Chicago", "topic.prefix": f"tz-{worker.id}-"})})
+    assert r.status_code == 201, r.text
+    wait_until(lambda: len(values(topic, 2)) == 2, what="2 rows")
+    got = sorted((v["id"], v["at"], v["starts"]) for v in values(topic, 2))
+    # time: 10:00 on 1970-01-01 in Chicago (CST) is 16:00 UTC, in milliseconds of the day.
+    assert got == [(1, ms(2024, 1, 15, 18), 16 * 3600 * 1000), (2, ms(2024, 7, 1, 17), None)]
+    key = json.dumps(["shifts", {"protocol": "1", "table": f"{schema}.shifts"}], separators=(",", ":")).encode()
+    wait_until(lambda: dict(read_topic(worker.topics["offsets"])).get(key) ==
+               b'{"timestamp_nanos":0,"timestamp":%d}' % ms(2024, 7, 1, 17), what="offset in UTC")
+    # The upper bound (database now, as Chicago wall time): a row a minute old arrives, one an hour
+    # ahead waits. Rendering the bound as UTC wall time would let the second one through.
+    sql(f"INSERT INTO {schema}.shifts VALUES (3, (now() AT TIME ZONE 'America/Chicago') - interval '1 minute', NULL),"
+        f" (4, (now() AT TIME ZONE 'America/Chicago') + interval '1 hour', NULL)")
+    wait_until(lambda: 3 in {v["id"] for v in values(topic, 3)}, what="row 3")
+    assert 4 not in {v["id"] for v in values(topic, 3)}

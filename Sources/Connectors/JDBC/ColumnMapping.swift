@@ -93,8 +93,8 @@ struct ColumnMapping: Sendable {
     }
 
     /// Reads this column of `row`. Throws when the text cannot be read as the column's type.
-    func value(_ batch: PostgresRowBatch, _ row: Int, zoneOffset: Int) throws -> Value {
-        guard let v = Self.read(reader, column, batch, row, zoneOffset: zoneOffset) else {
+    func value(_ batch: PostgresRowBatch, _ row: Int, zone: DbTimeZone) throws -> Value {
+        guard let v = Self.read(reader, column, batch, row, zone: zone) else {
             let b = batch.bytes(row, column)
             throw ConnectError(
                 .data,
@@ -105,7 +105,7 @@ struct ColumnMapping: Sendable {
 
     /// The value, or nil when the text is not of the column's type. Static and free of references, so
     /// the per-row loop does no reference counting for the mapping itself.
-    static func read(_ reader: Reader, _ column: Int, _ batch: PostgresRowBatch, _ row: Int, zoneOffset: Int) -> Value?
+    static func read(_ reader: Reader, _ column: Int, _ batch: PostgresRowBatch, _ row: Int, zone: DbTimeZone) -> Value?
     {
         if batch.isNull(row, column) { return .null }
         let b = batch.bytes(row, column)
@@ -142,10 +142,10 @@ struct ColumnMapping: Sendable {
             guard let v = PostgresText.date(b) else { return bad() }
             return .int32(v)
         case .time:
-            guard let v = PostgresText.time(b) else { return bad() }
+            guard let v = PostgresText.time(b, zone: zone) else { return bad() }
             return .int32(v)
         case .timestamp:
-            guard let v = PostgresText.timestamp(b, zoneOffset: zoneOffset) else { return bad() }
+            guard let v = PostgresText.timestamp(b, zone: zone) else { return bad() }
             return .int64(v.millis)
         case .decimal(let scale):
             guard let d = Self.decimal(String(decoding: b, as: UTF8.self), scale: Int(scale)) else { return bad() }

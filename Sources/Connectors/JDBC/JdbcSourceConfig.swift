@@ -39,7 +39,7 @@ struct JdbcSourceConfig: Sendable {
     let querySuffix: String
     let topicPrefix: String
     let numericMapping: NumericMapping
-    let dbTimezoneOffsetSeconds: Int
+    let dbTimeZone: DbTimeZone
     let quoteIdentifiers: Bool
     let inFlightGuard: Bool
     let keyFromPrimaryKey: Bool
@@ -219,7 +219,7 @@ struct JdbcSourceConfig: Sendable {
         .define(
             "db.timezone", .string, defaultValue: "UTC", importance: .medium,
             documentation:
-                "Name of the JDBC timezone used in the connector when querying with time-based criteria. Tributary supports UTC and fixed offsets (+02:00, UTC+2, GMT-05:00).",
+                "Name of the JDBC timezone used in the connector when querying with time-based criteria: a zone of the tz database (America/Chicago) or a fixed offset (+02:00, UTC+2). Wall-clock values (timestamp and time without time zone) are read in it.",
             group: "Connector", orderInGroup: 7, width: .medium, displayName: "DB time zone"
         )
         .define(
@@ -276,12 +276,10 @@ struct JdbcSourceConfig: Sendable {
             numericMapping = (c.bool("numeric.precision.mapping") ?? false) ? .precisionOnly : .none
         }
         let tz = c.string("db.timezone") ?? "UTC"
-        guard let offset = Self.fixedOffsetSeconds(tz) else {
-            throw ConfigException(
-                name: "db.timezone", value: tz,
-                reason: "Tributary supports UTC and fixed offsets such as +02:00, UTC+2 or GMT-05:00")
+        guard let zone = DbTimeZone(tz) else {
+            throw ConfigException(name: "db.timezone", value: tz, reason: Self.zoneReason)
         }
-        dbTimezoneOffsetSeconds = offset
+        dbTimeZone = zone
         quoteIdentifiers = (c.string("quote.sql.identifiers") ?? "always") == "always"
         inFlightGuard = c.bool("incrementing.in.flight.guard") ?? false
         keyFromPrimaryKey = c.bool("key.from.primary.key") ?? false
@@ -337,36 +335,14 @@ struct JdbcSourceConfig: Sendable {
         if (mode == "timestamp" || mode == "timestamp+incrementing") && c.list("timestamp.column.name").isEmpty {
             add("timestamp.column.name", "Timestamp column name must be specified for mode \(mode)")
         }
-        if fixedOffsetSeconds(c.string("db.timezone") ?? "UTC") == nil {
+        if DbTimeZone(c.string("db.timezone") ?? "UTC") == nil {
             add(
                 "db.timezone",
-                "Invalid value \(c.string("db.timezone") ?? "") for configuration db.timezone: Tributary supports UTC and fixed offsets such as +02:00, UTC+2 or GMT-05:00"
-            )
+                "Invalid value \(c.string("db.timezone") ?? "") for configuration db.timezone: \(zoneReason)")
         }
         return errors
     }
 
-    /// `UTC`, `Z`, `GMT`, `+02:00`, `-0530`, `UTC+2`, `GMT-05:00` → seconds east of UTC.
-    static func fixedOffsetSeconds(_ tz: String) -> Int? {
-        var s = Substring(tz.trimmingWhitespace())
-        for p in ["UTC", "GMT", "Etc/UTC", "Etc/GMT"] where s.uppercased().hasPrefix(p.uppercased()) {
-            s = s.dropFirst(p.count)
-            break
-        }
-        if s.isEmpty || s == "Z" { return 0 }
-        guard let sign = s.first, sign == "+" || sign == "-" else { return nil }
-        let digits = s.dropFirst().filter { $0 != ":" }
-        guard !digits.isEmpty, digits.count <= 4, digits.allSatisfy(\.isNumber) else { return nil }
-        let hours: Int
-        let minutes: Int
-        if digits.count <= 2 {
-            hours = Int(digits)!
-            minutes = 0
-        } else {
-            hours = Int(digits.prefix(digits.count - 2))!
-            minutes = Int(digits.suffix(2))!
-        }
-        guard hours <= 18, minutes < 60 else { return nil }
-        return (sign == "-" ? -1 : 1) * (hours * 3600 + minutes * 60)
-    }
+    static let zoneReason =
+        "not a time zone of the tz database (e.g. America/Chicago, Europe/Berlin) nor a fixed offset (e.g. +02:00, UTC+2)"
 }

@@ -93,7 +93,7 @@ enum PostgresCatalog {
     static func now(_ c: PostgresConnection) async throws(PostgresError) -> (millis: Int64, nanos: Int32) {
         let r = try await c.query("SELECT CURRENT_TIMESTAMP")
         guard let text = r.rows.first?[0],
-            let ts = Array(text.utf8).withUnsafeBytes({ PostgresText.timestamp($0, zoneOffset: 0) })
+            let ts = Array(text.utf8).withUnsafeBytes({ PostgresText.timestamp($0, zone: .utc) })
         else { throw PostgresError(message: "Could not read the database's current time") }
         return ts
     }

@@ -9,33 +9,40 @@ enum PostgresText {
         return Int32(truncatingIfNeeded: daysFromCivil(bc ? 1 - y : y, m, d))
     }
 
-    /// Milliseconds of the day of `HH:MM:SS[.ffffff][+TZ]`, shifted to UTC when an offset is present.
-    static func time(_ b: UnsafeRawBufferPointer) -> Int32? {
+    /// Milliseconds of the day of `HH:MM:SS[.ffffff][+TZ]` in UTC: shifted by the offset when one is
+    /// present, else read as a time of 1970-01-01 in `zone` (what a JDBC `getTime` with a Calendar does).
+    static func time(_ b: UnsafeRawBufferPointer, zone: DbTimeZone) -> Int32? {
         var i = 0
         guard let (ms, _) = clock(b, &i) else { return nil }
         var result = ms
-        if i < b.count, let off = offset(b, &i) { result -= Int64(off) * 1000 }
+        if i < b.count, let off = offset(b, &i) {
+            result -= Int64(off) * 1000
+        } else {
+            result -= Int64(zone.offset(forLocal: ms / 1000)) * 1000
+        }
         let day: Int64 = 86_400_000
         return Int32(((result % day) + day) % day)
     }
 
     /// `YYYY-MM-DD HH:MM:SS[.ffffff][+TZ][ BC]` → epoch milliseconds and the full fractional second in
-    /// nanoseconds (Java's `Timestamp.getNanos()`). Values without an offset are read in `zoneOffset`
-    /// seconds east of UTC (the connector's `db.timezone`).
-    static func timestamp(_ b: UnsafeRawBufferPointer, zoneOffset: Int) -> (millis: Int64, nanos: Int32)? {
+    /// nanoseconds (Java's `Timestamp.getNanos()`). Values without an offset are wall-clock times in
+    /// `zone` (the connector's `db.timezone`).
+    static func timestamp(_ b: UnsafeRawBufferPointer, zone: DbTimeZone) -> (millis: Int64, nanos: Int32)? {
         var i = 0
         guard let (y, m, d) = ymd(b, &i), i < b.count, b[i] == UInt8(ascii: " ") || b[i] == UInt8(ascii: "T")
         else { return nil }
         i += 1
         guard let (msOfDay, nanos) = clock(b, &i) else { return nil }
-        var off = zoneOffset
-        if i < b.count, b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-"), let o = offset(b, &i) { off = o }
+        var explicit: Int?
+        if i < b.count, b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-"), let o = offset(b, &i) { explicit = o }
         var year = y
         if b.count >= 3 && b[b.count - 2] == UInt8(ascii: "B") && b[b.count - 1] == UInt8(ascii: "C") {
             year = 1 - y
         }
-        let days = daysFromCivil(year, m, d)
-        let millis = days * 86_400_000 + msOfDay - Int64(off) * 1000
+        let local = daysFromCivil(year, m, d) * 86_400_000 + msOfDay
+        let off =
+            explicit ?? zone.fixedOffset ?? zone.offset(forLocal: local >= 0 ? local / 1000 : (local - 999) / 1000)
+        let millis = local - Int64(off) * 1000
         return (millis, nanos)
     }
 

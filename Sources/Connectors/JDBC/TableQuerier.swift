@@ -149,7 +149,8 @@ final class TableQuerier {
     /// A timestamp parameter as wall time in `db.timezone` with its offset: exact for timestamptz columns,
     /// and read as that wall time by timestamp columns (which ignore the offset).
     func literal(_ millis: Int64, _ nanos: Int32) -> String {
-        let local = millis + Int64(config.dbTimezoneOffsetSeconds) * 1000
+        let off = config.dbTimeZone.offset(atUTC: millis >= 0 ? millis / 1000 : (millis - 999) / 1000)
+        let local = millis + Int64(off) * 1000
         let days = local >= 0 ? local / 86_400_000 : (local - 86_399_999) / 86_400_000
         let msOfDay = local - days * 86_400_000
         let (y, m, d) = Self.civil(fromDays: days)
@@ -158,7 +159,6 @@ final class TableQuerier {
             let s = String(v)
             return String(repeating: "0", count: max(0, w - s.count)) + s
         }
-        let off = config.dbTimezoneOffsetSeconds
         let sign = off < 0 ? "-" : "+"
         let offText = sign + p(Int64(abs(off) / 3600), 2) + ":" + p(Int64(abs(off) % 3600 / 60), 2)
         let micros = Int64(nanos) / 1000
@@ -258,7 +258,7 @@ final class TableQuerier {
         guard let mappings, let sharedSchema = valueSchema else { return [] }
         var out: [SourceRecord] = []
         out.reserveCapacity(batch.count + 1)
-        let zone = config.dbTimezoneOffsetSeconds
+        let zone = config.dbTimeZone
         // Every record holds the topic, partition and schema. Fresh copies per batch keep their reference
         // counts apart from the previous batch's, which the worker releases on another core meanwhile.
         let topic = String(decoding: Array(self.topic.utf8), as: UTF8.self)
@@ -269,8 +269,8 @@ final class TableQuerier {
             var values: [Value] = []
             values.reserveCapacity(readers.count)
             for (k, r) in readers.enumerated() {
-                guard let v = ColumnMapping.read(r.1, r.0, batch, row, zoneOffset: zone) else {
-                    values.append(try mappings[k].value(batch, row, zoneOffset: zone))  // throws with the details
+                guard let v = ColumnMapping.read(r.1, r.0, batch, row, zone: zone) else {
+                    values.append(try mappings[k].value(batch, row, zone: zone))  // throws with the details
                     continue
                 }
                 values.append(v)
@@ -288,7 +288,7 @@ final class TableQuerier {
             if !timestampIndexes.isEmpty {
                 guard
                     let t = timestampIndexes.lazy.compactMap({
-                        batch.isNull(row, $0) ? nil : PostgresText.timestamp(batch.bytes(row, $0), zoneOffset: zone)
+                        batch.isNull(row, $0) ? nil : PostgresText.timestamp(batch.bytes(row, $0), zone: zone)
                     }).first
                 else {
                     throw ConnectError(
