@@ -380,3 +380,41 @@ def test_named_db_timezone_reads_wall_clock_columns(worker, schema):
         f" (4, (now() AT TIME ZONE 'America/Chicago') + interval '1 hour', NULL)")
     wait_until(lambda: 3 in {v["id"] for v in values(topic, 3)}, what="row 3")
     assert 4 not in {v["id"] for v in values(topic, 3)}
+
+
+def test_isolation_mode_and_query_retry_attempts(worker, schema):
+    r = worker.post("/connectors", {"name": "snap", "config": jdbc_config(**{
+        "mode": "bulk", "table.whitelist": "x", "transaction.isolation.mode": "SQL_SERVER_SNAPSHOT"})})
+    assert r.status_code == 400
+    assert "Isolation mode of `SQL_SERVER_SNAPSHOT` can only be configured with a Sql Server Dialect" in r.json()["message"]
+
+    sql(f"CREATE TABLE {schema}.readings (id serial PRIMARY KEY, v int)")
+    sql(f"INSERT INTO {schema}.readings (v) VALUES (1)")
+    apps = {name: f"{name}-{worker.id}" for name in ("once", "forever")}
+    for name, retries in (("once", "0"), ("forever", "-1")):
+        r = worker.post("/connectors", {"name": name, "config": jdbc_config(**{
+            "connection.url": f"{PG_JDBC_URL}{'&' if '?' in PG_JDBC_URL else '?'}ApplicationName={apps[name]}",
+            "mode": "incrementing", "table.whitelist": f"{schema}.readings", "poll.interval.ms": "200",
+            "transaction.isolation.mode": "REPEATABLE_READ", "query.retry.attempts": retries,
+            "topic.prefix": f"{name}-{worker.id}-"})})
+        assert r.status_code == 201, r.text
+        wait_until(lambda: len(values(f"{name}-{worker.id}-readings", 1)) == 1, what=f"{name}: first row")
+
+    # Lost connections: the server ends every session of both connectors.
+    def terminate():
+        with psycopg2.connect(PG_URL) as conn, conn.cursor() as cur:
+            cur.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = ANY(%s)",
+                        (list(apps.values()),))
+            return cur.fetchone()[0]
+    assert terminate() > 0
+    sql(f"INSERT INTO {schema}.readings (v) VALUES (2)")
+    # query.retry.attempts=0: the first failed query fails the task, naming the setting and the cause.
+    def task_trace():
+        tasks = worker.get("/connectors/once/status").json().get("tasks", [])
+        return tasks and tasks[0]["state"] == "FAILED" and tasks[0]["trace"]
+    first = wait_until(task_trace, what="task of 'once' FAILED").splitlines()[0]
+    assert "query.retry.attempts=0" in first, first
+    assert "terminating connection" in first or "closed the connection" in first, first
+    # The default (-1) reconnects and goes on.
+    wait_until(lambda: sorted(v["v"] for v in values(f"forever-{worker.id}-readings", 2)) == [1, 2],
+               timeout=60, what="forever: second row after reconnecting")

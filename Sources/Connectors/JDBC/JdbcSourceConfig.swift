@@ -43,6 +43,9 @@ struct JdbcSourceConfig: Sendable {
     let quoteIdentifiers: Bool
     let inFlightGuard: Bool
     let keyFromPrimaryKey: Bool
+    /// `transaction.isolation.mode` as PostgreSQL's words (`REPEATABLE READ`); nil for DEFAULT.
+    let isolationLevel: String?
+    let queryRetryAttempts: Int
 
     var isQueryMode: Bool { !query.isEmpty }
 
@@ -232,7 +235,25 @@ struct JdbcSourceConfig: Sendable {
             "key.from.primary.key", .boolean, defaultValue: "false", importance: .low,
             documentation:
                 "Tributary extension (off by default: Confluent's connector sends null keys). Key each record by a struct of the table's primary key columns, as ValueToKey would, so that compacted topics and keyed sinks work without SMTs.",
-            group: "Connector", orderInGroup: 8, width: .short, displayName: "Key records by primary key")
+            group: "Connector", orderInGroup: 8, width: .short, displayName: "Key records by primary key"
+        )
+        .define(
+            "transaction.isolation.mode", .string, defaultValue: "DEFAULT",
+            validator: .oneOf(
+                [
+                    "DEFAULT", "READ_UNCOMMITTED", "READ_COMMITTED", "REPEATABLE_READ", "SERIALIZABLE",
+                    "SQL_SERVER_SNAPSHOT",
+                ]),
+            importance: .low,
+            documentation:
+                "Mode to control which transaction isolation level is used when running queries against the database. By default no explicit transaction isolation mode is set. SQL_SERVER_SNAPSHOT will only work against a connector configured to write to Sql Server.",
+            group: "Mode", orderInGroup: 10, width: .medium, displayName: "Transaction Isolation Mode"
+        )
+        .define(
+            "query.retry.attempts", .int, defaultValue: "-1", validator: .range(atLeast: -1), importance: .low,
+            documentation:
+                "The number of times to retry a query after a transient failure (lost connection, server shutdown, serialization failure) before the task fails; -1 retries forever. Other errors (missing table or column, permissions) fail the task at once.",
+            group: "Connector", orderInGroup: 9, width: .short, displayName: "Query Retry Attempts")
 
     init(_ raw: [String: String]) throws {
         let c = try Self.configDef.parse(raw)
@@ -283,6 +304,12 @@ struct JdbcSourceConfig: Sendable {
         quoteIdentifiers = (c.string("quote.sql.identifiers") ?? "always") == "always"
         inFlightGuard = c.bool("incrementing.in.flight.guard") ?? false
         keyFromPrimaryKey = c.bool("key.from.primary.key") ?? false
+        let isolation = c.string("transaction.isolation.mode") ?? "DEFAULT"
+        if isolation == "SQL_SERVER_SNAPSHOT" {
+            throw ConfigException(name: "transaction.isolation.mode", value: isolation, reason: Self.snapshotReason)
+        }
+        isolationLevel = isolation == "DEFAULT" ? nil : isolation.replacing("_", with: " ")
+        queryRetryAttempts = c.int("query.retry.attempts") ?? -1
         if mode.usesTimestamp && timestampColumns.isEmpty {
             throw ConfigException(
                 name: "timestamp.column.name", value: "",
@@ -335,6 +362,9 @@ struct JdbcSourceConfig: Sendable {
         if (mode == "timestamp" || mode == "timestamp+incrementing") && c.list("timestamp.column.name").isEmpty {
             add("timestamp.column.name", "Timestamp column name must be specified for mode \(mode)")
         }
+        if c.string("transaction.isolation.mode") == "SQL_SERVER_SNAPSHOT" {
+            add("transaction.isolation.mode", snapshotReason)
+        }
         if DbTimeZone(c.string("db.timezone") ?? "UTC") == nil {
             add(
                 "db.timezone",
@@ -343,6 +373,8 @@ struct JdbcSourceConfig: Sendable {
         return errors
     }
 
+    static let snapshotReason =
+        "Isolation mode of `SQL_SERVER_SNAPSHOT` can only be configured with a Sql Server Dialect"
     static let zoneReason =
         "not a time zone of the tz database (e.g. America/Chicago, Europe/Berlin) nor a fixed offset (e.g. +02:00, UTC+2)"
 }

@@ -108,7 +108,7 @@ public final class JdbcSourceConnector: Connector {
         while true {
             do {
                 let c = try await PostgresConnection.connect(config.connectInfo)
-                try await PostgresCatalog.prepare(c)
+                try await PostgresCatalog.prepare(c, isolation: config.isolationLevel)
                 return c
             } catch {
                 let retriable = error.isTransient && attempt < config.connectionAttempts && context?.isStopping != true

@@ -144,6 +144,7 @@ public final class JdbcSourceTask: SourceTask {
             if count < batchSize {
                 try await cursor.close()
                 q.cursor = nil
+                q.failedAttempts = 0
                 q.nextRunMs = Self.nowMs() + config.pollIntervalMs
                 return records + q.finish()
             }
@@ -157,11 +158,21 @@ public final class JdbcSourceTask: SourceTask {
             if let back = prefetchSnapshot ?? saved { q.restore(back) }
             prefetchSnapshot = nil
             q.cursor = nil
-            guard let e = error as? PostgresError else { throw error }
+            // A reconnect that gave up after connection.attempts carries the PostgreSQL error as its cause.
+            guard let e = (error as? PostgresError) ?? ((error as? ConnectError)?.cause as? PostgresError) else {
+                throw error
+            }
             if e.isTransient {
                 connection?.close()
                 connection = nil
                 q.nextRunMs = Self.nowMs() + config.connectionBackoffMs
+                q.failedAttempts += 1
+                if config.queryRetryAttempts >= 0 && q.failedAttempts > config.queryRetryAttempts {
+                    throw ConnectError(
+                        .connect,
+                        "Failed to query \(q.table.map { "table \($0)" } ?? "the query") after \(q.failedAttempts) attempt(s) (query.retry.attempts=\(config.queryRetryAttempts)): \(e)",
+                        cause: e)
+                }
             }
             throw Self.error(e, q)
         }

@@ -4,11 +4,14 @@ import PostgresClient
 /// column is auto-incrementing. Values always travel as parameters.
 enum PostgresCatalog {
     /// Session settings every connection gets, so text values parse the same way everywhere.
-    static func prepare(_ c: PostgresConnection) async throws(PostgresError) {
-        for setting in [
+    static func prepare(_ c: PostgresConnection, isolation: String? = nil) async throws(PostgresError) {
+        var settings = [
             "SET TimeZone TO 'UTC'", "SET DateStyle TO 'ISO, YMD'", "SET bytea_output TO 'hex'",
             "SET extra_float_digits TO 3",
-        ] {
+        ]
+        // What JDBC's Connection.setTransactionIsolation does: the level of every later transaction.
+        if let isolation { settings.append("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL " + isolation) }
+        for setting in settings {
             try await c.execute(setting)
         }
     }

@@ -52,6 +52,8 @@ final class TableQuerier {
     let partition: JSONObject
     private(set) var offset: Offset
     var nextRunMs: Int64 = 0
+    /// Failed queries since the last one that completed (`query.retry.attempts`).
+    var failedAttempts = 0
     var cursor: PostgresCursor?
     private var mappings: [ColumnMapping]?
     private var keyIndexes: [Int] = []
