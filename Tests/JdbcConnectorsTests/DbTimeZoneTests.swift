@@ -73,3 +73,32 @@ struct DbTimeZoneTests {
         #expect(t == Int32(57_600_000))  // 16:00 UTC
     }
 }
+
+/// timestamp.granularity: the values Confluent's DateTimeUtils makes of a java.sql.Timestamp.
+struct TimestampGranularityTests {
+    typealias G = JdbcSourceConfig.TimestampGranularity
+
+    @Test func valuesMatchConfluentsDateTimeUtils() throws {
+        let chicago = try #require(DbTimeZone("America/Chicago"))
+        // 2024-07-01T12:00:00.123456789Z
+        let (ms, ns): (Int64, Int32) = (1_719_835_200_123, 123_456_789)
+        #expect(G.connectLogical.value(millis: ms, nanos: ns, zone: .utc) == .int64(ms))
+        #expect(G.microsLong.value(millis: ms, nanos: ns, zone: .utc) == .int64(1_719_835_200_123_456))
+        #expect(G.microsString.value(millis: ms, nanos: ns, zone: .utc) == .string("1719835200123456"))
+        #expect(G.nanosLong.value(millis: ms, nanos: ns, zone: .utc) == .int64(1_719_835_200_123_456_789))
+        #expect(G.nanosString.value(millis: ms, nanos: ns, zone: .utc) == .string("1719835200123456789"))
+        #expect(
+            G.microsIsoDatetimeString.value(millis: ms, nanos: ns, zone: .utc) == .string("2024-07-01T12:00:00.123456"))
+        #expect(
+            G.nanosIsoDatetimeString.value(millis: ms, nanos: ns, zone: chicago)
+                == .string("2024-07-01T07:00:00.123456789"))
+        // Before 1970 Java divides getTime() toward zero; the ISO form uses the instant itself.
+        #expect(G.microsLong.value(millis: -1500, nanos: 500_000_000, zone: .utc) == .int64(-500_000))
+        #expect(
+            G.microsIsoDatetimeString.value(millis: -1500, nanos: 500_000_000, zone: .utc)
+                == .string("1969-12-31T23:59:58.500000"))
+        // Past Int64 nanoseconds (year 2300): BigInteger digits, no wrap.
+        #expect(
+            G.nanosString.value(millis: 10_413_792_000_000, nanos: 5, zone: .utc) == .string("10413792000000000005"))
+    }
+}

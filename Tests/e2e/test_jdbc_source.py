@@ -380,6 +380,13 @@ def test_named_db_timezone_reads_wall_clock_columns(worker, schema):
         f" (4, (now() AT TIME ZONE 'America/Chicago') + interval '1 hour', NULL)")
     wait_until(lambda: 3 in {v["id"] for v in values(topic, 3)}, what="row 3")
     assert 4 not in {v["id"] for v in values(topic, 3)}
+    # timestamp.granularity: timestamps as ISO wall-clock strings in db.timezone, nanoseconds shown.
+    r = worker.post("/connectors", {"name": "iso", "config": jdbc_config(**{
+        "mode": "bulk", "table.whitelist": f"{schema}.shifts", "db.timezone": "America/Chicago",
+        "timestamp.granularity": "nanos_iso_datetime_string", "topic.prefix": f"iso-{worker.id}-"})})
+    assert r.status_code == 201, r.text
+    first = lambda: {v["id"]: v["at"] for v in values(f"iso-{worker.id}-shifts", 4)}.get(1)
+    assert wait_until(first, what="ISO timestamps") == "2024-01-15T12:00:00.000000000"
 
 
 def test_isolation_mode_and_query_retry_attempts(worker, schema):

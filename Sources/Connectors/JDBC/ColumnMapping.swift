@@ -10,6 +10,8 @@ struct ColumnMapping: Sendable {
         /// NUMERIC mapped to an integer (numeric.mapping): Java narrows, so the value wraps.
         case numericInt(Schema.SchemaType)
         case numericDouble
+        /// timestamp/timestamptz under a `timestamp.granularity` other than connect_logical.
+        case timestampAs(JdbcSourceConfig.TimestampGranularity)
     }
 
     let column: Int
@@ -22,7 +24,7 @@ struct ColumnMapping: Sendable {
     /// unconstrained NUMERIC columns whose mapping loses the fraction.
     static func make(
         column i: Int, _ col: PostgresColumn, optional: Bool, numericMapping: JdbcSourceConfig.NumericMapping,
-        warn: (String) -> Void
+        timestampGranularity: JdbcSourceConfig.TimestampGranularity = .connectLogical, warn: (String) -> Void
     ) -> ColumnMapping? {
         func plain(_ t: Schema.SchemaType, _ r: Reader) -> ColumnMapping {
             ColumnMapping(column: i, name: col.name, schema: Schema(type: t, optional: optional), reader: r)
@@ -43,6 +45,9 @@ struct ColumnMapping: Sendable {
         case 1083, 1266:
             return ColumnMapping(column: i, name: col.name, schema: LogicalType.time(optional: optional), reader: .time)
         case 1114, 1184:
+            if timestampGranularity != .connectLogical {
+                return plain(timestampGranularity.isString ? .string : .int64, .timestampAs(timestampGranularity))
+            }
             return ColumnMapping(
                 column: i, name: col.name, schema: LogicalType.timestamp(optional: optional), reader: .timestamp)
         case 1700:
@@ -163,6 +168,9 @@ struct ColumnMapping: Sendable {
         case .numericDouble:
             guard let v = PostgresText.double(b) else { return bad() }
             return .float64(v)
+        case .timestampAs(let g):
+            guard let v = PostgresText.timestamp(b, zone: zone) else { return bad() }
+            return g.value(millis: v.millis, nanos: v.nanos, zone: zone)
         }
     }
 

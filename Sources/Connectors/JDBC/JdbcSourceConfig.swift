@@ -10,6 +10,54 @@ struct JdbcSourceConfig: Sendable {
         var usesIncrementing: Bool { self == .incrementing || self == .timestampIncrementing }
         var usesTimestamp: Bool { self == .timestamp || self == .timestampIncrementing }
     }
+    /// How timestamp columns appear in records (Confluent's `timestamp.granularity`).
+    enum TimestampGranularity: String, Sendable, CaseIterable {
+        case connectLogical = "connect_logical"
+        case microsLong = "micros_long"
+        case microsString = "micros_string"
+        case microsIsoDatetimeString = "micros_iso_datetime_string"
+        case nanosLong = "nanos_long"
+        case nanosString = "nanos_string"
+        case nanosIsoDatetimeString = "nanos_iso_datetime_string"
+
+        var isString: Bool { self != .microsLong && self != .nanosLong }
+
+        /// The value as Confluent's DateTimeUtils computes it from a java.sql.Timestamp: epoch seconds
+        /// from `getTime() / 1000` (Java's truncating division), the fraction from `getNanos()`; ISO
+        /// strings are wall-clock times in `db.timezone` without an offset.
+        func value(millis: Int64, nanos: Int32, zone: DbTimeZone) -> Value {
+            let seconds = millis / 1000
+            switch self {
+            case .connectLogical: return .int64(millis)
+            case .microsLong: return .int64(seconds &* 1_000_000 &+ Int64(nanos / 1000))
+            case .microsString: return .string(String(seconds &* 1_000_000 &+ Int64(nanos / 1000)))
+            case .nanosLong: return .int64(seconds &* 1_000_000_000 &+ Int64(nanos))
+            case .nanosString:
+                // BigInteger in Java: never wraps. seconds * 10^9 + nanos, written out by hand past Int64.
+                let (v, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+                if !overflow, case (let sum, false) = v.addingReportingOverflow(Int64(nanos)) {
+                    return .string(String(sum))
+                }
+                let n = String(nanos)
+                return .string(String(seconds) + String(repeating: "0", count: 9 - n.count) + n)
+            case .microsIsoDatetimeString, .nanosIsoDatetimeString:
+                // Instant from the floor of the seconds (Timestamp.toInstant), shown in the zone.
+                let floorSeconds = millis >= 0 ? millis / 1000 : (millis - 999) / 1000
+                let local = floorSeconds + Int64(zone.offset(atUTC: floorSeconds))
+                let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
+                let (y, m, d) = TableQuerier.civil(fromDays: days)
+                let secs = local - days * 86_400
+                func p(_ v: Int64, _ w: Int) -> String {
+                    let s = String(v)
+                    return String(repeating: "0", count: max(0, w - s.count)) + s
+                }
+                let fraction = self == .nanosIsoDatetimeString ? p(Int64(nanos), 9) : p(Int64(nanos / 1000), 6)
+                return .string(
+                    "\(p(y, 4))-\(p(m, 2))-\(p(d, 2))T\(p(secs / 3600, 2)):\(p(secs % 3600 / 60, 2)):\(p(secs % 60, 2)).\(fraction)"
+                )
+            }
+        }
+    }
     enum NumericMapping: String, Sendable {
         case none
         case precisionOnly = "precision_only"
@@ -45,6 +93,7 @@ struct JdbcSourceConfig: Sendable {
     let keyFromPrimaryKey: Bool
     /// `transaction.isolation.mode` as PostgreSQL's words (`REPEATABLE READ`); nil for DEFAULT.
     let isolationLevel: String?
+    let timestampGranularity: TimestampGranularity
     let queryRetryAttempts: Int
 
     var isQueryMode: Bool { !query.isEmpty }
@@ -238,6 +287,14 @@ struct JdbcSourceConfig: Sendable {
             group: "Connector", orderInGroup: 8, width: .short, displayName: "Key records by primary key"
         )
         .define(
+            "timestamp.granularity", .string, defaultValue: "connect_logical",
+            validator: .oneOf(TimestampGranularity.allCases.map(\.rawValue), ignoringCase: true), importance: .low,
+            documentation:
+                "Define the granularity of the Timestamp column. Options include: connect_logical (default): represents timestamp values using Kafka Connect's built-in representations; nanos_long: represents timestamp values as nanos since epoch; nanos_string: represents timestamp values as nanos since epoch in string; nanos_iso_datetime_string: uses the iso format 'yyyy-MM-dd'T'HH:mm:ss.n'; micros_long, micros_string, micros_iso_datetime_string: the same in microseconds.",
+            group: "Connector", orderInGroup: 10, width: .short,
+            displayName: "Timestamp granularity for timestamp columns"
+        )
+        .define(
             "transaction.isolation.mode", .string, defaultValue: "DEFAULT",
             validator: .oneOf(
                 [
@@ -310,6 +367,8 @@ struct JdbcSourceConfig: Sendable {
         }
         isolationLevel = isolation == "DEFAULT" ? nil : isolation.replacing("_", with: " ")
         queryRetryAttempts = c.int("query.retry.attempts") ?? -1
+        timestampGranularity =
+            TimestampGranularity(rawValue: (c.string("timestamp.granularity") ?? "").lowercased()) ?? .connectLogical
         if mode.usesTimestamp && timestampColumns.isEmpty {
             throw ConfigException(
                 name: "timestamp.column.name", value: "",

@@ -193,6 +193,7 @@ final class TableQuerier {
         for (i, c) in columns.enumerated() {
             if let m = ColumnMapping.make(
                 column: i, c, optional: !notNull(c), numericMapping: config.numericMapping,
+                timestampGranularity: config.timestampGranularity,
                 warn: { logger.warning("\(table?.description ?? "query"): \($0)") })
             {
                 ms.append(m)
