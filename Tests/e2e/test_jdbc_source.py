@@ -425,3 +425,32 @@ def test_isolation_mode_and_query_retry_attempts(worker, schema):
     # The default (-1) reconnects and goes on.
     wait_until(lambda: sorted(v["v"] for v in values(f"forever-{worker.id}-readings", 2)) == [1, 2],
                timeout=60, what="forever: second row after reconnecting")
+
+
+def test_column_mappings_pick_columns_per_table(worker, schema):
+    sql(f"CREATE TABLE {schema}.orders (oid serial PRIMARY KEY, changed timestamp, created timestamp NOT NULL)")
+    sql(f"CREATE TABLE {schema}.parcels (pid serial PRIMARY KEY, moved timestamp NOT NULL)")
+    sql(f"INSERT INTO {schema}.orders (changed, created) VALUES (NULL, '2024-01-01'), ('2024-02-01', '2024-01-02')")
+    sql(f"INSERT INTO {schema}.parcels (moved) VALUES ('2024-03-01')")
+    # Mixing the mappings with the legacy keys is refused, naming both keys.
+    r = worker.post("/connectors", {"name": "mixed", "config": jdbc_config(**{
+        "mode": "timestamp", "table.whitelist": f"{schema}.orders",
+        "timestamp.columns.mapping": ".*:[changed]"})})
+    assert r.status_code == 400 and "Use table.include.list with column mappings" in r.json()["message"], r.text
+    prefix = f"map-{worker.id}-"
+    r = worker.post("/connectors", {"name": "mapped", "config": jdbc_config(**{
+        "mode": "timestamp+incrementing", "table.include.list": f"{schema}\\.(orders|parcels)",
+        "timestamp.columns.mapping": f"{schema}\\.orders:[changed|created],{schema}\\.parcels:[moved]",
+        "incrementing.column.mapping": f"{schema}\\.orders:oid,{schema}\\.parcels:pid",
+        "topic.prefix": prefix})})
+    assert r.status_code == 201, r.text
+    wait_until(lambda: sorted(v["oid"] for v in values(prefix + "orders", 2)) == [1, 2], what="orders")
+    wait_until(lambda: [v["pid"] for v in values(prefix + "parcels", 1)] == [1], what="parcels")
+    offsets = lambda: dict(read_topic(worker.topics["offsets"]))
+    key = json.dumps(["mapped", {"protocol": "1", "table": f"{schema}.parcels"}], separators=(",", ":")).encode()
+    # parcels' offset: its own columns (moved, pid), 2024-03-01 in epoch milliseconds.
+    wait_until(lambda: offsets().get(key) == b'{"timestamp_nanos":0,"incrementing":1,"timestamp":1709251200000}',
+               what="parcels offset")
+    # COALESCE(changed, created) orders rows: an order changed later is sent again.
+    sql(f"UPDATE {schema}.orders SET changed = '2024-04-01' WHERE oid = 1")
+    wait_until(lambda: sorted(v["oid"] for v in values(prefix + "orders", 3)) == [1, 1, 2], what="order 1 again")

@@ -71,6 +71,9 @@ struct JdbcSourceConfig: Sendable {
     let mode: Mode
     let incrementingColumn: String
     let timestampColumns: [String]
+    /// `timestamp.columns.mapping` / `incrementing.column.mapping`: per-table columns by regex.
+    let timestampColumnRules: [ColumnMappingRule]
+    let incrementingColumnRules: [ColumnMappingRule]
     let timestampInitialMs: Int64?
     let validateNonNull: Bool
     let timestampDelayMs: Int64
@@ -206,6 +209,18 @@ struct JdbcSourceConfig: Sendable {
             group: "Mode", orderInGroup: 3, width: .medium, displayName: "Timestamp Column Name"
         )
         .define(
+            "timestamp.columns.mapping", .list, defaultValue: "", importance: .medium,
+            documentation:
+                "Timestamp columns per table, as comma-separated regex:[col1|col2] entries; the regex is matched in full against the unquoted schema.table name and each table must match exactly one entry. Several columns are combined with COALESCE. Use with table.include.list instead of timestamp.column.name.",
+            group: "Mode", orderInGroup: 11, width: .long, displayName: "Timestamp Columns Mapping"
+        )
+        .define(
+            "incrementing.column.mapping", .list, defaultValue: "", importance: .medium,
+            documentation:
+                "Incrementing column per table, as comma-separated regex:column entries; the regex is matched in full against the unquoted schema.table name and each table must match exactly one entry. Use with table.include.list instead of incrementing.column.name.",
+            group: "Mode", orderInGroup: 12, width: .long, displayName: "Incrementing Column Mapping"
+        )
+        .define(
             "timestamp.initial", .long, defaultValue: .some(nil), importance: .low,
             documentation:
                 "The epoch timestamp (ms) used for initial queries that use timestamp criteria. Use -1 to use the current time.",
@@ -334,6 +349,10 @@ struct JdbcSourceConfig: Sendable {
         mode = m
         incrementingColumn = c.string("incrementing.column.name") ?? ""
         timestampColumns = c.list("timestamp.column.name")
+        timestampColumnRules = try ColumnMappingRule.parse(c.list("timestamp.columns.mapping"), bracketed: true).get()
+        incrementingColumnRules = try ColumnMappingRule.parse(c.list("incrementing.column.mapping"), bracketed: false)
+            .get()
+        if let conflict = Self.mappingConflicts(c).first { throw ConfigException(conflict.message) }
         timestampInitialMs = c.int64("timestamp.initial")
         validateNonNull = c.bool("validate.non.null") ?? true
         timestampDelayMs = c.int64("timestamp.delay.interval.ms") ?? 0
@@ -369,7 +388,7 @@ struct JdbcSourceConfig: Sendable {
         queryRetryAttempts = c.int("query.retry.attempts") ?? -1
         timestampGranularity =
             TimestampGranularity(rawValue: (c.string("timestamp.granularity") ?? "").lowercased()) ?? .connectLogical
-        if mode.usesTimestamp && timestampColumns.isEmpty {
+        if mode.usesTimestamp && timestampColumns.isEmpty && timestampColumnRules.isEmpty {
             throw ConfigException(
                 name: "timestamp.column.name", value: "",
                 reason: "Timestamp column name must be specified for mode \(mode.rawValue)")
@@ -418,7 +437,15 @@ struct JdbcSourceConfig: Sendable {
             )
         }
         let mode = c.string("mode") ?? ""
-        if (mode == "timestamp" || mode == "timestamp+incrementing") && c.list("timestamp.column.name").isEmpty {
+        for (key, bracketed) in [("timestamp.columns.mapping", true), ("incrementing.column.mapping", false)] {
+            if case .failure(let e) = ColumnMappingRule.parse(c.list(key), bracketed: bracketed) { add(key, e.message) }
+        }
+        for conflict in mappingConflicts(c) {
+            for key in conflict.keys { add(key, conflict.message) }
+        }
+        if (mode == "timestamp" || mode == "timestamp+incrementing") && c.list("timestamp.column.name").isEmpty
+            && c.list("timestamp.columns.mapping").isEmpty
+        {
             add("timestamp.column.name", "Timestamp column name must be specified for mode \(mode)")
         }
         if c.string("transaction.isolation.mode") == "SQL_SERVER_SNAPSHOT" {
@@ -430,6 +457,45 @@ struct JdbcSourceConfig: Sendable {
                 "Invalid value \(c.string("db.timezone") ?? "") for configuration db.timezone: \(zoneReason)")
         }
         return errors
+    }
+
+    /// Keys that cannot be combined with the column mappings, with Confluent's messages.
+    static func mappingConflicts(_ c: ParsedConfig) -> [(keys: [String], message: String)] {
+        var out: [(keys: [String], message: String)] = []
+        let tsMapping = !c.list("timestamp.columns.mapping").isEmpty
+        let incMapping = !c.list("incrementing.column.mapping").isEmpty
+        let legacyTables = ["table.whitelist", "table.blacklist"].filter { !c.list($0).isEmpty }
+        if (tsMapping || incMapping) && !legacyTables.isEmpty {
+            out.append(
+                (
+                    legacyTables + (tsMapping ? ["timestamp.columns.mapping"] : [])
+                        + (incMapping ? ["incrementing.column.mapping"] : []),
+                    "Cannot use legacy table filtering (table.whitelist/table.blacklist) with new column mapping (timestamp.columns.mapping/incrementing.column.mapping). Use table.include.list with column mappings."
+                ))
+        }
+        if tsMapping && !c.list("timestamp.column.name").isEmpty {
+            out.append(
+                (
+                    ["timestamp.column.name", "timestamp.columns.mapping"],
+                    "Cannot use both timestamp.column.name and timestamp.columns.mapping. Use timestamp.columns.mapping for new implementations."
+                ))
+        }
+        if incMapping && !(c.string("incrementing.column.name") ?? "").trimmingWhitespace().isEmpty {
+            out.append(
+                (
+                    ["incrementing.column.name", "incrementing.column.mapping"],
+                    "Cannot use both incrementing.column.name and incrementing.column.mapping. Use incrementing.column.mapping for new implementations."
+                ))
+        }
+        if (tsMapping || incMapping) && !(c.string("query") ?? "").isEmpty {
+            out.append(
+                (
+                    (tsMapping ? ["timestamp.columns.mapping"] : [])
+                        + (incMapping ? ["incrementing.column.mapping"] : []),
+                    "Column mappings select columns per table; with query, use timestamp.column.name and incrementing.column.name."
+                ))
+        }
+        return out
     }
 
     static let snapshotReason =

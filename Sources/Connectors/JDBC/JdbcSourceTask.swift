@@ -47,7 +47,13 @@ public final class JdbcSourceTask: SourceTask {
                         stored = await context.offsetStorageReader.offset(for: ["table": .string(t.table)])
                     }
                 }
-                queriers.append(TableQuerier(table: t, config: config, stored: stored))
+                var timestampColumns = config.timestampColumns
+                if config.mode.usesTimestamp && !config.timestampColumnRules.isEmpty {
+                    timestampColumns = try ColumnMappingRule.columns(
+                        for: t, in: config.timestampColumnRules, key: "timestamp.columns.mapping")
+                }
+                queriers.append(
+                    TableQuerier(table: t, config: config, stored: stored, timestampColumns: timestampColumns))
             }
         }
         for q in queriers { try await checkColumns(q, connection) }
@@ -66,6 +72,10 @@ public final class JdbcSourceTask: SourceTask {
         let columns = try await PostgresCatalog.columns(c, oid: oid)
         notNullByTable[oid] = columns
         var inc = config.incrementingColumn
+        if config.mode.usesIncrementing && !config.incrementingColumnRules.isEmpty {
+            inc = try ColumnMappingRule.columns(
+                for: table, in: config.incrementingColumnRules, key: "incrementing.column.mapping")[0]
+        }
         if config.mode.usesIncrementing {
             if inc.isEmpty {
                 guard
@@ -90,16 +100,16 @@ public final class JdbcSourceTask: SourceTask {
             }
         }
         if config.mode.usesTimestamp {
-            let found = config.timestampColumns.compactMap { name in columns.values.first { $0.name == name } }
-            if found.count != config.timestampColumns.count {
-                let missing = config.timestampColumns.filter { n in !found.contains { $0.name == n } }
+            let found = q.timestampColumns.compactMap { name in columns.values.first { $0.name == name } }
+            if found.count != q.timestampColumns.count {
+                let missing = q.timestampColumns.filter { n in !found.contains { $0.name == n } }
                 throw ConnectError(
                     .config, "Timestamp column(s) \(missing.joined(separator: ", ")) do not exist in table \(table)")
             }
             if config.validateNonNull && found.allSatisfy({ !$0.notNull }) {
                 throw ConnectError(
                     .config,
-                    "Cannot make incremental queries using timestamp columns \(config.timestampColumns.joined(separator: ",")) on \(table) because all of these columns are nullable."
+                    "Cannot make incremental queries using timestamp columns \(q.timestampColumns.joined(separator: ",")) on \(table) because all of these columns are nullable."
                 )
             }
         }

@@ -69,8 +69,12 @@ final class TableQuerier {
     /// The committable offset in timestamp mode: the last timestamp all of whose rows were sent.
     private var safeOffset: Offset
 
-    init(table: TableId?, config: JdbcSourceConfig, stored: JSONObject?) {
+    /// The timestamp columns of this table (timestamp.column.name, or its timestamp.columns.mapping entry).
+    let timestampColumns: [String]
+
+    init(table: TableId?, config: JdbcSourceConfig, stored: JSONObject?, timestampColumns: [String]? = nil) {
         self.table = table
+        self.timestampColumns = timestampColumns ?? config.timestampColumns
         self.mode = config.mode
         self.config = config
         self.topic = table.map { config.topicPrefix + $0.table } ?? config.topicPrefix
@@ -104,7 +108,7 @@ final class TableQuerier {
     private func q(_ identifier: String) -> String { config.quoteIdentifiers ? TableId.quote(identifier) : identifier }
 
     private var timestampExpression: String {
-        let cols = config.timestampColumns.map(q)
+        let cols = timestampColumns.map(q)
         return cols.count == 1 ? cols[0] : "COALESCE(\(cols.joined(separator: ",")))"
     }
 
@@ -226,7 +230,7 @@ final class TableQuerier {
             incrementingIndex = i
         }
         if mode.usesTimestamp {
-            timestampIndexes = try config.timestampColumns.map { name in
+            timestampIndexes = try timestampColumns.map { name in
                 guard let i = columns.firstIndex(where: { $0.name == name }) else {
                     throw ConnectError(
                         .config,
