@@ -208,9 +208,11 @@ extension Herder {
         let run: Task<Void, Never>
         switch plugin.type {
         case .source:
+            // 25 000 buffered records (~100 ms at full speed) keep the broker busy; more only raised the
+            // peak RSS of the JDBC benchmark (bench/README.md). producer.* and producer.override.* win.
             var producer = workerConfig.clientConfig("producer").withDefaults([
                 ("acks", "all"), ("enable.idempotence", "false"), ("partitioner", "murmur2_random"),
-                ("linger.ms", "5"), ("compression.type", "none"), ("queue.buffering.max.messages", "50000"),
+                ("linger.ms", "5"), ("compression.type", "none"), ("queue.buffering.max.messages", "25000"),
             ])
             producer["client.id"] = "connector-producer-\(id.connector)-\(id.task)"
             for (k, v) in connectorConfig where k.hasPrefix("producer.override.") {
