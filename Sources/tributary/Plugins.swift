@@ -12,6 +12,7 @@ enum Plugins {
         r.register(FileStreamSinkConnector.plugin)
         r.register(DataGenConnector.plugin)
         r.register(JdbcSourceConnector.plugin)
+        r.register(JdbcSinkConnector.plugin)
         return r
     }
 }

@@ -83,7 +83,7 @@ struct WorkerSinkTask: Sendable {
                 case .revoked(let tps):
                     let gone = tps.map { TopicPartition($0.topic, $0.partition) }
                     if !batch.isEmpty {
-                        if let f = await put(task: task, batch, state: &state) { return f }
+                        if let f = await put(task: task, batch, context: context, state: &state) { return f }
                         batch.removeAll()
                     }
                     await commit(task: task, consumer: consumer, state: &state)
@@ -106,7 +106,7 @@ struct WorkerSinkTask: Sendable {
                     break
                 }
             }
-            if !batch.isEmpty, let f = await put(task: task, batch, state: &state) { return f }
+            if !batch.isEmpty, let f = await put(task: task, batch, context: context, state: &state) { return f }
             let seeks = context.takeSeeks()
             if !seeks.isEmpty {
                 try? consumer.seek(
@@ -136,7 +136,9 @@ struct WorkerSinkTask: Sendable {
     }
 
     /// Transforms and delivers a batch; a retriable failure redelivers the same batch after the task's timeout.
-    private func put(task: any SinkTask, _ batch: [SinkRecord], state: inout LoopState) async -> ConnectError? {
+    private func put(
+        task: any SinkTask, _ batch: [SinkRecord], context: WorkerSinkTaskContext, state: inout LoopState
+    ) async -> ConnectError? {
         var out: [SinkRecord] = []
         out.reserveCapacity(batch.count)
         do {
@@ -149,8 +151,11 @@ struct WorkerSinkTask: Sendable {
                 try await task.put(out)
                 break
             } catch let e as ConnectError where e.isRetriable {
-                setup.logger.warning("Retriable error in put of task \(setup.id): \(e.message); redelivering")
-                await setup.control.sleep(milliseconds: 1000)
+                // The task's SinkTaskContext.timeout, as Kafka Connect pauses before redelivering.
+                let wait = context.retryTimeoutMs > 0 ? context.retryTimeoutMs : 1000
+                setup.logger.warning(
+                    "Retriable error in put of task \(setup.id): \(e.message); redelivering in \(wait) ms")
+                await setup.control.sleep(milliseconds: wait)
             } catch {
                 return WorkerTaskSetup.wrap(error, "Task \(setup.id) threw an uncaught and unrecoverable exception")
             }

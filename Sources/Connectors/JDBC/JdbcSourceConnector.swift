@@ -104,23 +104,33 @@ public final class JdbcSourceConnector: Connector {
     static func connect(_ config: JdbcSourceConfig, logger: Logger, context: (any SourceTaskContext)?) async throws
         -> PostgresConnection
     {
+        try await connect(
+            config.connectInfo, attempts: config.connectionAttempts, backoffMs: config.connectionBackoffMs,
+            isolation: config.isolationLevel, logger: logger, isStopping: { context?.isStopping == true })
+    }
+
+    /// The connection with the session settings every connection gets; shared by the source and the sink.
+    static func connect(
+        _ info: PostgresConnectInfo, attempts: Int, backoffMs: Int64, isolation: String? = nil, logger: Logger,
+        isStopping: () -> Bool = { false }
+    ) async throws -> PostgresConnection {
         var attempt = 1
         while true {
             do {
-                let c = try await PostgresConnection.connect(config.connectInfo)
-                try await PostgresCatalog.prepare(c, isolation: config.isolationLevel)
+                let c = try await PostgresConnection.connect(info)
+                try await PostgresCatalog.prepare(c, isolation: isolation)
                 return c
             } catch {
-                let retriable = error.isTransient && attempt < config.connectionAttempts && context?.isStopping != true
+                let retriable = error.isTransient && attempt < attempts && !isStopping()
                 guard retriable else {
                     throw ConnectError(
                         .connect,
-                        "Could not connect to PostgreSQL (\(config.connectInfo.redacted)) after \(attempt) attempt(s): \(error)",
+                        "Could not connect to PostgreSQL (\(info.redacted)) after \(attempt) attempt(s): \(error)",
                         cause: error)
                 }
                 logger.warning("Connecting to PostgreSQL failed (attempt \(attempt)): \(error); retrying")
                 attempt += 1
-                try? await Task.sleep(for: .milliseconds(config.connectionBackoffMs))
+                try? await Task.sleep(for: .milliseconds(backoffMs))
             }
         }
     }

@@ -58,6 +58,9 @@ enum PostgresCatalog {
         let notNull: Bool
         let autoIncrement: Bool
         let primaryKey: Bool
+        /// `format_type`: `integer`, `text`, `timestamp without time zone`, `numeric(12,2)`, …
+        var typeName: String = ""
+        var hasDefault: Bool = false
     }
 
     /// The table's columns by attribute number, or nil when the table does not exist.
@@ -67,7 +70,8 @@ enum PostgresCatalog {
             SELECT a.attnum, a.attname, a.attnotnull,
                    (a.attidentity <> '' OR coalesce(pg_get_expr(d.adbin, d.adrelid), '') LIKE 'nextval(%') AS auto,
                    EXISTS (SELECT 1 FROM pg_catalog.pg_index i WHERE i.indrelid = a.attrelid AND i.indisprimary
-                           AND a.attnum = ANY(i.indkey)) AS pk
+                           AND a.attnum = ANY(i.indkey)) AS pk,
+                   pg_catalog.format_type(a.atttypid, a.atttypmod), d.adbin IS NOT NULL OR a.attidentity <> ''
             FROM pg_catalog.pg_attribute a
             LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
             WHERE a.attrelid = $1::oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum
@@ -76,9 +80,23 @@ enum PostgresCatalog {
         for row in r.rows {
             guard let n = row[0].flatMap({ Int32($0) }), let name = row[1] else { continue }
             out[n] = ColumnInfo(
-                name: name, notNull: row[2] == "t", autoIncrement: row[3] == "t", primaryKey: row[4] == "t")
+                name: name, notNull: row[2] == "t", autoIncrement: row[3] == "t", primaryKey: row[4] == "t",
+                typeName: row[5] ?? "", hasDefault: row[6] == "t")
         }
         return out
+    }
+
+    /// The table's OID and relkind (`r` table, `p` partitioned, `v` view, …), or nil when it does not exist.
+    static func relation(_ c: PostgresConnection, _ table: TableId) async throws(PostgresError) -> (
+        oid: UInt32, kind: String
+    )? {
+        let r = try await c.query(
+            """
+            SELECT c.oid, c.relkind FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = $1 AND c.relname = $2
+            """, [table.schema, table.table])
+        guard let row = r.rows.first, let oid = row[0].flatMap({ UInt32($0) }) else { return nil }
+        return (oid, row[1] ?? "r")
     }
 
     /// The table's OID, or nil when it does not exist.

@@ -1,0 +1,189 @@
+import ConnectAPI
+import Logging
+import PostgresClient
+
+/// Writes each `put` to PostgreSQL in one transaction: records grouped by destination table, each table's
+/// records in runs of one shape (schema, or tombstones), each run in as few statements as the batch
+/// size and the protocol allow (reference connectors.md §2.3).
+public final class JdbcSinkTask: SinkTask {
+    private var config: JdbcSinkConfig?
+    private var context: (any SinkTaskContext)?
+    private var connection: PostgresConnection?
+    private var structure: SinkTableStructure?
+    private var remainingRetries = 0
+    /// `current_schema()`: tables named without a schema live there (pgjdbc's `getSchema()`).
+    private var defaultSchema = "public"
+
+    public init() {}
+
+    public func start(_ raw: [String: String], context: any SinkTaskContext) async throws {
+        let config = try JdbcSinkConfig(raw)
+        self.config = config
+        self.context = context
+        remainingRetries = config.maxRetries
+        structure = SinkTableStructure(config: config, logger: context.logger)
+        _ = try await connectionForPut(config, context)
+    }
+
+    private func connectionForPut(_ config: JdbcSinkConfig, _ context: any SinkTaskContext) async throws
+        -> PostgresConnection
+    {
+        if let connection { return connection }
+        let c = try await JdbcSourceConnector.connect(
+            config.connectInfo, attempts: config.connectionAttempts, backoffMs: config.connectionBackoffMs,
+            logger: context.logger)
+        if let s = try await c.query("SELECT current_schema()").rows.first?[0] { defaultSchema = s }
+        connection = c
+        return c
+    }
+
+    public func put(_ records: [SinkRecord]) async throws {
+        guard let config, let context, let structure, !records.isEmpty else { return }
+        // Per table, in order of first appearance; each table keeps its records' order.
+        var order: [TableId] = []
+        var byTable: [TableId: [SinkRecord]] = [:]
+        for r in records {
+            let id = tableId(for: r.topic, config)
+            if byTable[id] == nil { order.append(id) }
+            byTable[id, default: []].append(r)
+        }
+        let c: PostgresConnection
+        do { c = try await connectionForPut(config, context) } catch { throw retryOrFail(error, config, context) }
+        do {
+            try await c.execute("BEGIN")
+            for id in order { try await write(byTable[id]!, to: id, c, config, structure) }
+            try await c.execute("COMMIT")
+            remainingRetries = config.maxRetries
+        } catch {
+            structure.forget()  // DDL of this transaction is rolled back with it
+            if let r = try? await c.execute("ROLLBACK") { _ = r }
+            throw retryOrFail(error, config, context)
+        }
+    }
+
+    /// Transient database failures (lost connection, deadlock, serialization failure) are retried up to
+    /// `max.retries` times, `retry.backoff.ms` apart, by having the worker redeliver the batch; anything
+    /// else fails the task with the database's message.
+    private func retryOrFail(_ error: any Error, _ config: JdbcSinkConfig, _ context: any SinkTaskContext)
+        -> ConnectError
+    {
+        let pg = (error as? PostgresError) ?? ((error as? ConnectError)?.cause as? PostgresError)
+        if let pg, pg.isTransient, remainingRetries > 0 {
+            remainingRetries -= 1
+            connection?.close()
+            connection = nil
+            context.timeout(config.retryBackoffMs)
+            return ConnectError(
+                .retriable,
+                "Write to PostgreSQL failed (\(config.maxRetries - remainingRetries) of max.retries=\(config.maxRetries)): \(pg)",
+                cause: pg)
+        }
+        if let e = error as? ConnectError { return e }
+        if let f = error as? SinkTableWriter.Failure { return ConnectError(.data, f.message) }
+        if let pg {
+            return ConnectError(.connect, "Write to PostgreSQL failed: \(pg)", cause: pg)
+        }
+        return ConnectError(.connect, "Write to PostgreSQL failed: \(error)")
+    }
+
+    func tableId(for topic: String, _ config: JdbcSinkConfig) -> TableId {
+        let name = config.tableNameFormat.replacing("${topic}", with: topic)
+        let p = TableId.parse(name)
+        return TableId(schema: p.schema ?? defaultSchema, table: p.table)
+    }
+
+    private func write(
+        _ records: [SinkRecord], to id: TableId, _ c: PostgresConnection, _ config: JdbcSinkConfig,
+        _ structure: SinkTableStructure
+    ) async throws {
+        var start = 0
+        while start < records.count {
+            // A run: consecutive records of one shape.
+            let first = records[start]
+            var end = start + 1
+            while end < records.count && Self.sameShape(records[end], first) { end += 1 }
+            let run = records[start..<end]
+            try await writeRun(run, to: id, c, config, structure)
+            start = end
+        }
+    }
+
+    private func writeRun(
+        _ run: ArraySlice<SinkRecord>, to id: TableId, _ c: PostgresConnection, _ config: JdbcSinkConfig,
+        _ structure: SinkTableStructure
+    ) async throws {
+        let first = run[run.startIndex]
+        let tombstone = first.value.isNull
+        if tombstone && !config.deleteEnabled {
+            throw ConnectError(
+                .data,
+                "Sink connector is configured with 'delete.enabled=false' and 'pk.mode=\(config.pkMode.rawValue)' and therefore requires records with a non-null Struct value and non-null Struct schema, but found record at (topic='\(first.topic)',partition=\(first.kafkaPartition ?? 0),offset=\(first.kafkaOffset)) with a null value"
+            )
+        }
+        // Schemaless: JSON without schemas (a tombstone then has no key schema either).
+        let schemaless = first.valueSchema == nil && (!tombstone || first.keySchema == nil)
+        let fields: SinkFields
+        let table: SinkTableStructure.Table
+        do {
+            if schemaless {
+                guard tombstone || { if case .map = first.value { true } else { false } }() else {
+                    throw SinkFields.Failure(
+                        message:
+                            "Record at (topic='\(first.topic)',partition=\(first.kafkaPartition ?? 0),offset=\(first.kafkaOffset)) has a schemaless \(first.value.kindName) value; the JDBC sink needs a Struct with a schema or a JSON object"
+                    )
+                }
+                guard let existing = try await structure.describe(id, c) else {
+                    throw ConnectError(
+                        .connect,
+                        "Table \(id.quoted(true)) is missing: schemaless (JSON without schema) records are written to existing tables only"
+                    )
+                }
+                table = existing
+                fields = try SinkFields.forSchemaless(
+                    records: run, tableColumns: existing.columns, config: config, table: id.description)
+            } else {
+                let valueSchema =
+                    first.valueSchema ?? { if case .struct(let s) = first.value { s.schema } else { nil } }()
+                fields = try SinkFields.forSchemas(
+                    keySchema: first.keySchema ?? Self.keySchema(first.key), valueSchema: tombstone ? nil : valueSchema,
+                    config: config, table: id.description)
+                table =
+                    tombstone
+                    ? try await requireTable(id, c, structure) : try await structure.ensure(id, fields: fields, c)
+            }
+        } catch let f as SinkFields.Failure {
+            throw ConnectError(.data, f.message)
+        }
+        let names = Dictionary(table.columns.map { ($0.name.lowercased(), $0.name) }, uniquingKeysWith: { a, _ in a })
+        let writer = SinkTableWriter(config: config, table: id, fields: fields, columnNames: names)
+        if tombstone { try await writer.delete(run, c) } else { try await writer.write(run, c) }
+    }
+
+    private func requireTable(_ id: TableId, _ c: PostgresConnection, _ structure: SinkTableStructure) async throws
+        -> SinkTableStructure.Table
+    {
+        guard let t = try await structure.describe(id, c) else {
+            throw ConnectError(.connect, "Table \(id.quoted(true)) is missing: cannot delete from it")
+        }
+        return t
+    }
+
+    /// A key's schema when the converter gave none but the key is a Struct.
+    private static func keySchema(_ key: Value) -> Schema? {
+        if case .struct(let s) = key { return s.schema }
+        return nil
+    }
+
+    /// Same table shape: both tombstones, or both values with the same schemas (or both schemaless).
+    private static func sameShape(_ a: SinkRecord, _ b: SinkRecord) -> Bool {
+        if a.value.isNull != b.value.isNull { return false }
+        if a.value.isNull { return a.keySchema === b.keySchema || a.keySchema == b.keySchema }
+        return (a.valueSchema === b.valueSchema || a.valueSchema == b.valueSchema)
+            && (a.keySchema === b.keySchema || a.keySchema == b.keySchema)
+    }
+
+    public func stop() async {
+        connection?.close()
+        connection = nil
+    }
+}

@@ -1,0 +1,158 @@
+import ConnectAPI
+import Logging
+import PostgresClient
+
+/// The destination tables as the sink knows them, created and evolved as Confluent's `DbStructure`
+/// does (reference connectors.md §2.5): CREATE when missing and `auto.create` is on, ALTER … ADD for
+/// missing optional columns when `auto.evolve` is on, never a type change or a drop.
+final class SinkTableStructure {
+    struct Table {
+        let id: TableId
+        let kind: String
+        var columns: [PostgresCatalog.ColumnInfo]
+    }
+    private var known: [TableId: Table] = [:]
+    private let config: JdbcSinkConfig
+    private let logger: Logger
+
+    init(config: JdbcSinkConfig, logger: Logger) {
+        self.config = config
+        self.logger = logger
+    }
+
+    func forget() { known.removeAll() }
+
+    /// The table as it is now in the database (nil when missing), read once and then cached.
+    func describe(_ id: TableId, _ c: PostgresConnection) async throws -> Table? {
+        if let t = known[id] { return t }
+        guard let rel = try await PostgresCatalog.relation(c, id) else { return nil }
+        let cols = try await PostgresCatalog.columns(c, oid: rel.oid).sorted { $0.key < $1.key }.map(\.value)
+        let t = Table(id: id, kind: rel.kind, columns: cols)
+        known[id] = t
+        return t
+    }
+
+    /// Makes sure `id` exists with a column for every field (schemas known), creating or altering it as
+    /// configured; returns the table.
+    func ensure(_ id: TableId, fields: SinkFields, _ c: PostgresConnection) async throws -> Table {
+        guard var table = try await describe(id, c) else {
+            guard config.autoCreate else {
+                throw ConnectError(
+                    .connect, "Table \(id.quoted(true)) is missing and auto-creation is disabled")
+            }
+            let sql = try createStatement(id, fields)
+            logger.info("Creating table \(id) with SQL: \(sql)")
+            // Inside the put's transaction: a savepoint lets a table another task created meanwhile
+            // (42P07) be taken as it is instead of aborting the transaction.
+            try await c.execute("SAVEPOINT tributary_ddl")
+            do {
+                try await c.execute(sql)
+                try await c.execute("RELEASE SAVEPOINT tributary_ddl")
+            } catch {
+                guard (error as PostgresError?)?.sqlState == "42P07" else { throw error }
+                try await c.execute("ROLLBACK TO SAVEPOINT tributary_ddl")
+            }
+            known[id] = nil
+            guard let created = try await describe(id, c) else {
+                throw ConnectError(.connect, "Table \(id.quoted(true)) was created but cannot be found")
+            }
+            return created
+        }
+        let existing = Set(table.columns.map { $0.name.lowercased() })
+        let missing = fields.all.filter { !existing.contains($0.name.lowercased()) }
+        guard !missing.isEmpty else { return table }
+        guard config.autoEvolve else {
+            throw ConnectError(
+                .connect,
+                "Table \(id.quoted(true)) is missing fields (\(missing.map(\.name).joined(separator: ", "))) and auto-evolution is disabled"
+            )
+        }
+        guard table.kind == "r" || table.kind == "p" else {
+            throw ConnectError(
+                .connect, "Cannot ALTER \(id.quoted(true)) to add \(missing.map(\.name)): it is not a table")
+        }
+        var clauses: [String] = []
+        for col in missing {
+            guard let schema = col.schema, schema.isOptional || schema.defaultValue != nil else {
+                throw ConnectError(
+                    .connect,
+                    "Cannot ALTER TABLE \(id.quoted(true)) to add missing field \(col.name), as the field is not optional and does not have a default value"
+                )
+            }
+            clauses.append("ADD " + (try columnDefinition(col, schema: schema)))
+        }
+        let sql = "ALTER TABLE \(id.quoted(config.quoteIdentifiers)) " + clauses.joined(separator: ", ")
+        logger.info("Amending table \(id) to add missing fields with SQL: \(sql)")
+        try await c.execute(sql)
+        known[id] = nil
+        guard let amended = try await describe(id, c) else { return table }
+        table = amended
+        return table
+    }
+
+    private func q(_ name: String) -> String { config.quoteIdentifiers ? TableId.quote(name) : name }
+
+    func createStatement(_ id: TableId, _ fields: SinkFields) throws -> String {
+        var lines: [String] = []
+        for col in fields.createOrder {
+            guard let schema = col.schema else {
+                throw ConnectError(.connect, "Cannot create table \(id) for schemaless records: create it first")
+            }
+            lines.append(try columnDefinition(col, schema: schema))
+        }
+        if !fields.keyColumns.isEmpty {
+            lines.append("PRIMARY KEY(" + fields.keyColumns.map { q($0.name) }.joined(separator: ",") + ")")
+        }
+        return "CREATE TABLE \(id.quoted(config.quoteIdentifiers)) (\n" + lines.joined(separator: ",\n") + ")"
+    }
+
+    private func columnDefinition(_ col: SinkFields.Column, schema: Schema) throws -> String {
+        var def = "\(q(col.name)) \(try Self.sqlType(schema, column: col.name))"
+        if let d = schema.defaultValue, !d.isNull {
+            let text = try? SinkValueText.text(
+                d, schema: schema, zone: config.dbTimeZone, dateInZone: config.dateInDbTimeZone)
+            if let text {
+                def += " DEFAULT '" + text.replacing("'", with: "''") + "'"
+            }
+        } else if schema.isOptional {
+            def += " NULL"
+        } else {
+            def += " NOT NULL"
+        }
+        return def
+    }
+
+    /// Confluent's PostgreSQL type map for DDL.
+    static func sqlType(_ schema: Schema, column: String) throws -> String {
+        switch schema.name {
+        case LogicalType.decimalName: return "DECIMAL"
+        case LogicalType.dateName: return "DATE"
+        case LogicalType.timeName: return "TIME"
+        case LogicalType.timestampName: return "TIMESTAMP"
+        default: break
+        }
+        switch schema.type {
+        case .int8, .int16: return "SMALLINT"
+        case .int32: return "INT"
+        case .int64: return "BIGINT"
+        case .float32: return "REAL"
+        case .float64: return "DOUBLE PRECISION"
+        case .boolean: return "BOOLEAN"
+        case .string: return "TEXT"
+        case .bytes: return "BYTEA"
+        case .array:
+            guard let items = schema.valueSchema, items.type != .array, items.type != .map, items.type != .struct else {
+                throw ConnectError(
+                    .connect,
+                    "\(schema.type.rawValue.uppercased()) (\(column)) doesn't have a mapping to the SQL database column type"
+                )
+            }
+            return try sqlType(items, column: column) + "[]"
+        case .map, .struct:
+            throw ConnectError(
+                .connect,
+                "\(schema.type.rawValue.uppercased()) (\(column)) doesn't have a mapping to the SQL database column type"
+            )
+        }
+    }
+}

@@ -1,0 +1,132 @@
+import ConnectAPI
+
+/// Connect values as PostgreSQL text parameters (what Confluent's dialect binds with `setXxx`,
+/// reference connectors.md §2.3a): the server parses them as the target column's type.
+enum SinkValueText {
+    struct Failure: Error {
+        let reason: String
+    }
+
+    /// The text of `value` under `schema` (nil: SQL NULL). Logical types follow the schema's name.
+    static func text(_ value: Value, schema: Schema?, zone: DbTimeZone, dateInZone: Bool) throws(Failure) -> String? {
+        switch value {
+        case .null: return nil
+        case .boolean(let b): return b ? "t" : "f"
+        case .int8(let v): return String(v)
+        case .int16(let v): return String(v)
+        case .int32(let v):
+            switch schema?.name {
+            case LogicalType.dateName:
+                let millis = Int64(v) * 86_400_000
+                return dateInZone ? zoneText(millis, 0, zone).date : zoneText(millis, 0, .utc).date
+            case LogicalType.timeName:
+                return zoneText(Int64(v), 0, zone).time
+            default: return String(v)
+            }
+        case .int64(let v):
+            if schema?.name == LogicalType.timestampName {
+                return zoneText(v, Int32(((v % 1000) + 1000) % 1000) * 1_000_000, zone).timestamp
+            }
+            return String(v)
+        case .float32(let v): return floatText(Double(v))
+        case .float64(let v): return floatText(v)
+        case .string(let s):
+            guard !s.utf8.contains(0) else {
+                throw Failure(reason: "text contains a NUL character, which PostgreSQL cannot store")
+            }
+            return s
+        case .bytes(let b): return byteaText(b)
+        case .decimal(let d): return d.description
+        case .array(let items):
+            var parts: [String] = []
+            for item in items {
+                parts.append(try arrayElement(item, schema: schema?.valueSchema, zone: zone, dateInZone: dateInZone))
+            }
+            return "{" + parts.joined(separator: ",") + "}"
+        case .map, .struct:
+            // Schemaless JSON objects go to json/jsonb columns as their JSON text.
+            if schema == nil { return JSONWriter.string(jsonValue(value)) }
+            throw Failure(reason: "\(value.kindName) values have no PostgreSQL column type")
+        }
+    }
+
+    /// Wall-clock renderings of an instant in `zone`, with its offset for timestamps (exact for
+    /// timestamptz columns; timestamp columns keep the wall time, as JDBC's setTimestamp with a calendar).
+    static func zoneText(_ millis: Int64, _ nanos: Int32, _ zone: DbTimeZone) -> (
+        date: String, time: String, timestamp: String
+    ) {
+        let seconds = millis >= 0 ? millis / 1000 : (millis - 999) / 1000
+        let off = zone.offset(atUTC: seconds)
+        let local = seconds + Int64(off)
+        let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
+        let (y, m, d) = TableQuerier.civil(fromDays: days)
+        let secs = local - days * 86_400
+        func p(_ v: Int64, _ w: Int) -> String {
+            let s = String(v)
+            return String(repeating: "0", count: max(0, w - s.count)) + s
+        }
+        let year = y > 0 ? p(y, 4) : p(1 - y, 4)
+        let bc = y > 0 ? "" : " BC"
+        let date = "\(year)-\(p(m, 2))-\(p(d, 2))\(bc)"
+        let clock = "\(p(secs / 3600, 2)):\(p(secs % 3600 / 60, 2)):\(p(secs % 60, 2))"
+        let ms = ((millis % 1000) + 1000) % 1000
+        let sign = off < 0 ? "-" : "+"
+        let offText = sign + p(Int64(abs(off) / 3600), 2) + ":" + p(Int64(abs(off) % 3600 / 60), 2)
+        return (
+            date, "\(clock).\(p(ms, 3))",
+            "\(year)-\(p(m, 2))-\(p(d, 2)) \(clock).\(p(Int64(nanos) / 1000, 6))\(offText)\(bc)"
+        )
+    }
+
+    static func floatText(_ v: Double) -> String {
+        if v.isNaN { return "NaN" }
+        if v.isInfinite { return v < 0 ? "-Infinity" : "Infinity" }
+        return "\(v)"
+    }
+
+    static func byteaText(_ b: [UInt8]) -> String {
+        let hex: [UInt8] = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = [UInt8(ascii: "\\"), UInt8(ascii: "x")]
+        out.reserveCapacity(2 + b.count * 2)
+        for byte in b {
+            out.append(hex[Int(byte >> 4)])
+            out.append(hex[Int(byte & 0xF)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// An element of a PostgreSQL array literal: quoted, with `"` and `\` escaped; NULL unquoted.
+    private static func arrayElement(_ v: Value, schema: Schema?, zone: DbTimeZone, dateInZone: Bool) throws(Failure)
+        -> String
+    {
+        guard let t = try text(v, schema: schema, zone: zone, dateInZone: dateInZone) else { return "NULL" }
+        var out = "\""
+        for c in t.unicodeScalars {
+            if c == "\"" || c == "\\" { out.unicodeScalars.append("\\") }
+            out.unicodeScalars.append(c)
+        }
+        return out + "\""
+    }
+
+    /// A schemaless value as JSON (maps with string keys become objects).
+    static func jsonValue(_ v: Value) -> JSONValue {
+        switch v {
+        case .null: return .null
+        case .boolean(let b): return .bool(b)
+        case .int8(let i): return .int(Int64(i))
+        case .int16(let i): return .int(Int64(i))
+        case .int32(let i): return .int(Int64(i))
+        case .int64(let i): return .int(i)
+        case .float32(let f): return .number(JavaNumberFormat.float(f))
+        case .float64(let f): return .number(JavaNumberFormat.double(f))
+        case .string(let s): return .string(s)
+        case .bytes(let b): return .string(Base64.encode(b))
+        case .decimal(let d): return .string(d.description)
+        case .array(let items): return .array(items.map(jsonValue))
+        case .map(let entries):
+            return .object(JSONObject(entries.map { ($0.key.stringValue ?? $0.key.javaString, jsonValue($0.value)) }))
+        case .struct(let s):
+            return .object(JSONObject(s.schema.fields.map { ($0.name, jsonValue(s.values[$0.index])) }))
+        }
+    }
+}
