@@ -238,6 +238,44 @@ public final class KafkaAdmin: @unchecked Sendable {
         }
     }
 
+    /// The committed offsets of `group` for `partitions` (partitions without one are left out), read with
+    /// the ListConsumerGroupOffsets request: no consumer joins or leaves the group to ask.
+    public func listGroupOffsets(_ group: String, _ partitions: [KafkaPartition], timeoutMs: Int32 = 10_000)
+        async throws(KafkaError) -> [KafkaPartition: Int64]
+    {
+        try await run { [self] () throws(KafkaError) -> [KafkaPartition: Int64] in
+            let list = makeList(partitions.map { ($0, Int64(RD_KAFKA_OFFSET_INVALID)) })
+            defer { rd_kafka_topic_partition_list_destroy(list) }
+            var req: [OpaquePointer?] = [rd_kafka_ListConsumerGroupOffsets_new(group, list)]
+            defer { rd_kafka_ListConsumerGroupOffsets_destroy(req[0]) }
+            let what = "listing offsets of group \(group)"
+            return try adminRequest(
+                RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS, what: what, timeoutMs: timeoutMs,
+                submit: { rd_kafka_ListConsumerGroupOffsets(handle, &req, 1, $0, $1) }
+            ) { ev throws(KafkaError) -> [KafkaPartition: Int64] in
+                var n = 0
+                let result = rd_kafka_event_ListConsumerGroupOffsets_result(ev)
+                guard let groups = rd_kafka_ListConsumerGroupOffsets_result_groups(result, &n) else { return [:] }
+                var out: [KafkaPartition: Int64] = [:]
+                for i in 0..<n {
+                    if let gerr = rd_kafka_group_result_error(groups[i]) {
+                        throw KafkaError(
+                            rd_kafka_error_code(gerr),
+                            message: "\(what): " + String(cString: rd_kafka_error_string(gerr)))
+                    }
+                    guard let parts = rd_kafka_group_result_partitions(groups[i]) else { continue }
+                    for j in 0..<Int(parts.pointee.cnt) {
+                        let tp = parts.pointee.elems[j]
+                        if tp.err == RD_KAFKA_RESP_ERR_NO_ERROR && tp.offset >= 0 {
+                            out[KafkaPartition(String(cString: tp.topic), tp.partition)] = tp.offset
+                        }
+                    }
+                }
+                return out
+            }
+        }
+    }
+
     /// Removes the committed offsets of `partitions` from `group`.
     public func deleteGroupOffsets(_ group: String, _ partitions: [KafkaPartition], timeoutMs: Int32 = 30_000)
         async throws(KafkaError)

@@ -28,11 +28,9 @@ extension Herder {
                 for p in 0..<(meta[t]?.partitions ?? 0) { partitions.append(KafkaPartition(t, Int32(p))) }
             }
             guard !partitions.isEmpty else { return [] }
-            var c = workerConfig.clientConfig("consumer")
-            c["group.id"] = Self.sinkGroup(name)
-            let consumer = try KafkaConsumer(config: c)
-            defer { consumer.close() }
-            let committed = try await consumer.committed(partitions)
+            // An admin request: a consumer created with the group's id to ask would, on closing, make the
+            // running sink task's group rebalance (Tansu then delays the rejoin).
+            let committed = try await admin!.listGroupOffsets(Self.sinkGroup(name), partitions)
             return committed.sorted { $0.key < $1.key }.map { tp, off in
                 .object([
                     (
