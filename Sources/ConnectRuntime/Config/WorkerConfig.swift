@@ -198,10 +198,20 @@ public struct WorkerConfig: Sendable {
         var c = KafkaConfig([("bootstrap.servers", bootstrapServers)])
         for k in Self.sharedClientKeys { if let v = raw[k] { c[k] = v } }
         for (k, v) in raw.sorted(by: { $0.key < $1.key }) where k.hasPrefix(prefix + ".") {
-            c[String(k.dropFirst(prefix.count + 1))] = v
+            let key = String(k.dropFirst(prefix.count + 1))
+            // Java-client keys librdkafka does not have; the runtime reads them itself.
+            if Self.javaOnlyClientKeys.contains(key) { continue }
+            c[key] = v
         }
         return c
     }
+
+    /// Keys of Kafka's Java clients that Connect users set (`consumer.max.poll.records`) but librdkafka
+    /// would refuse; `clientConfig` leaves them out.
+    public static let javaOnlyClientKeys: Set<String> = ["max.poll.records"]
+
+    /// `consumer.max.poll.records`: records per sink `put` at most.
+    public var sinkMaxPollRecords: Int? { raw["consumer.max.poll.records"].flatMap { Int($0.trimmingWhitespace()) } }
 
     /// Converter-related keys of the worker config (`key.converter*`, `value.converter*`, `header.converter*`).
     public func converterConfig() -> [String: String] {

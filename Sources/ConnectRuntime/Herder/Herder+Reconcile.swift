@@ -234,9 +234,14 @@ extension Herder {
             var topics = (taskConfig["topics"] ?? "").split(separator: ",").map { String($0).trimmingWhitespace() }
                 .filter { !$0.isEmpty }
             if let regex = taskConfig["topics.regex"], !regex.isEmpty { topics = ["^" + regex] }
+            // max.poll.records is the Java consumer's, not librdkafka's: it bounds the records of one put.
+            let maxPollRecords =
+                consumer["max.poll.records"].flatMap { Int($0.trimmingWhitespace()) } ?? workerConfig.sinkMaxPollRecords
+                ?? 1000
+            consumer["max.poll.records"] = nil
             let runner = WorkerSinkTask(
                 setup: setup, consumerConfig: consumer, topics: topics,
-                flushIntervalMs: workerConfig.offsetFlushIntervalMs)
+                flushIntervalMs: workerConfig.offsetFlushIntervalMs, maxPollRecords: max(1, maxPollRecords))
             run = Task { await runner.run() }
         }
         tasks[id] = RunningTask(control: control, config: rawTask, task: run, runId: runId)

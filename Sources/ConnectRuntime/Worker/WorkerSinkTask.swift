@@ -9,6 +9,8 @@ struct WorkerSinkTask: Sendable {
     let consumerConfig: KafkaConfig
     let topics: [String]
     let flushIntervalMs: Int64
+    /// Records per `put` at most (the consumer's `max.poll.records`; 1000 by default, Kafka's is 500).
+    let maxPollRecords: Int
 
     func run() async {
         let task: any SinkTask
@@ -68,7 +70,7 @@ struct WorkerSinkTask: Sendable {
                 if state.pausedForUser { consumer.pause(parts) } else { consumer.resume(parts) }
                 await setup.report(state.pausedForUser ? .paused : .running, nil)
             }
-            let events = await consumer.poll(maxEvents: 1000, timeoutMs: 100)
+            let events = await consumer.poll(maxEvents: maxPollRecords, timeoutMs: 100)
             var batch: [SinkRecord] = []
             for e in events {
                 switch e {
@@ -160,7 +162,18 @@ struct WorkerSinkTask: Sendable {
                 return WorkerTaskSetup.wrap(error, "Task \(setup.id) threw an uncaught and unrecoverable exception")
             }
         }
-        for r in batch { state.current[TopicPartition(r.topic, r.kafkaPartition ?? 0)] = r.kafkaOffset + 1 }
+        // The next offset per partition: the last record of each run of one partition (no hashing per record).
+        var i = batch.startIndex
+        while i < batch.endIndex {
+            var j = i
+            while j + 1 < batch.endIndex && batch[j + 1].kafkaPartition == batch[i].kafkaPartition
+                && batch[j + 1].topic == batch[i].topic
+            {
+                j += 1
+            }
+            state.current[TopicPartition(batch[j].topic, batch[j].kafkaPartition ?? 0)] = batch[j].kafkaOffset + 1
+            i = j + 1
+        }
         return nil
     }
 
