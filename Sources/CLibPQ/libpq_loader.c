@@ -31,7 +31,10 @@
     X(char *, PQgetvalue, (const PGresult *, int, int))                                                   \
     X(int, PQgetlength, (const PGresult *, int, int))                                                     \
     X(int, PQgetisnull, (const PGresult *, int, int))                                                     \
-    X(char *, PQcmdTuples, (PGresult *))
+    X(char *, PQcmdTuples, (PGresult *))                                                                  \
+    X(int, PQputCopyData, (PGconn *, const char *, int))                                                  \
+    X(int, PQputCopyEnd, (PGconn *, const char *))                                                        \
+    X(PGresult *, PQgetResult, (PGconn *))
 
 #define DECLARE(ret, name, args) static ret(*p_##name) args;
 TPQ_FUNCTIONS(DECLARE)
@@ -90,3 +93,6 @@ char *tpq_getvalue(const PGresult *r, int t, int f) { return p_PQgetvalue(r, t, 
 int tpq_getlength(const PGresult *r, int t, int f) { return p_PQgetlength(r, t, f); }
 int tpq_getisnull(const PGresult *r, int t, int f) { return p_PQgetisnull(r, t, f); }
 char *tpq_cmdTuples(PGresult *r) { return p_PQcmdTuples(r); }
+int tpq_putCopyData(PGconn *c, const char *buf, int n) { return p_PQputCopyData(c, buf, n); }
+int tpq_putCopyEnd(PGconn *c, const char *msg) { return p_PQputCopyEnd(c, msg); }
+PGresult *tpq_getResult(PGconn *c) { return p_PQgetResult(c); }

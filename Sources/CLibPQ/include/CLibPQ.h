@@ -12,7 +12,7 @@ typedef struct pg_cancel PGcancel;
 typedef unsigned int Oid;
 
 enum { TPQ_CONNECTION_OK = 0 };
-enum { TPQ_PGRES_EMPTY_QUERY = 0, TPQ_PGRES_COMMAND_OK = 1, TPQ_PGRES_TUPLES_OK = 2 };
+enum { TPQ_PGRES_EMPTY_QUERY = 0, TPQ_PGRES_COMMAND_OK = 1, TPQ_PGRES_TUPLES_OK = 2, TPQ_PGRES_COPY_IN = 4 };
 
 /// Loads libpq.so.5 once (thread-safe). Returns 0 on success, else -1 with the reason in err.
 int tpq_load(char *err, size_t errlen);
@@ -43,5 +43,8 @@ char *tpq_getvalue(const PGresult *res, int tup_num, int field_num);
 int tpq_getlength(const PGresult *res, int tup_num, int field_num);
 int tpq_getisnull(const PGresult *res, int tup_num, int field_num);
 char *tpq_cmdTuples(PGresult *res);
+int tpq_putCopyData(PGconn *conn, const char *buffer, int nbytes);
+int tpq_putCopyEnd(PGconn *conn, const char *errormsg);
+PGresult *tpq_getResult(PGconn *conn);
 
 #endif

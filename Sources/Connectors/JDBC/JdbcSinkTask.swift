@@ -10,6 +10,7 @@ public final class JdbcSinkTask: SinkTask {
     private var context: (any SinkTaskContext)?
     private var connection: PostgresConnection?
     private var structure: SinkTableStructure?
+    private let staging = SinkTableWriter.Staging()
     private var remainingRetries = 0
     /// `current_schema()`: tables named without a schema live there (pgjdbc's `getSchema()`).
     private var defaultSchema = "public"
@@ -29,6 +30,7 @@ public final class JdbcSinkTask: SinkTask {
         -> PostgresConnection
     {
         if let connection { return connection }
+        staging.forget()  // temporary tables belong to the old session
         let c = try await JdbcSourceConnector.connect(
             config.connectInfo, attempts: config.connectionAttempts, backoffMs: config.connectionBackoffMs,
             logger: context.logger)
@@ -39,13 +41,21 @@ public final class JdbcSinkTask: SinkTask {
 
     public func put(_ records: [SinkRecord]) async throws {
         guard let config, let context, let structure, !records.isEmpty else { return }
-        // Per table, in order of first appearance; each table keeps its records' order.
+        // Per table, in order of first appearance; each table keeps its records' order. Usually every
+        // record of a batch comes from one topic: then the batch is the one group, as it is.
         var order: [TableId] = []
         var byTable: [TableId: [SinkRecord]] = [:]
-        for r in records {
-            let id = tableId(for: r.topic, config)
-            if byTable[id] == nil { order.append(id) }
-            byTable[id, default: []].append(r)
+        let firstTopic = records[0].topic
+        if records.allSatisfy({ $0.topic == firstTopic }) {
+            let id = tableId(for: firstTopic, config)
+            order = [id]
+            byTable[id] = records
+        } else {
+            for r in records {
+                let id = tableId(for: r.topic, config)
+                if byTable[id] == nil { order.append(id) }
+                byTable[id, default: []].append(r)
+            }
         }
         let c: PostgresConnection
         do { c = try await connectionForPut(config, context) } catch { throw retryOrFail(error, config, context) }
@@ -56,6 +66,7 @@ public final class JdbcSinkTask: SinkTask {
             remainingRetries = config.maxRetries
         } catch {
             structure.forget()  // DDL of this transaction is rolled back with it
+            staging.forget()
             if let r = try? await c.execute("ROLLBACK") { _ = r }
             throw retryOrFail(error, config, context)
         }
@@ -86,10 +97,15 @@ public final class JdbcSinkTask: SinkTask {
         return ConnectError(.connect, "Write to PostgreSQL failed: \(error)")
     }
 
+    private var tableIds: [String: TableId] = [:]
+
     func tableId(for topic: String, _ config: JdbcSinkConfig) -> TableId {
+        if let id = tableIds[topic] { return id }
         let name = config.tableNameFormat.replacing("${topic}", with: topic)
         let p = TableId.parse(name)
-        return TableId(schema: p.schema ?? defaultSchema, table: p.table)
+        let id = TableId(schema: p.schema ?? defaultSchema, table: p.table)
+        tableIds[topic] = id
+        return id
     }
 
     private func write(
@@ -156,7 +172,7 @@ public final class JdbcSinkTask: SinkTask {
         }
         let names = Dictionary(table.columns.map { ($0.name.lowercased(), $0.name) }, uniquingKeysWith: { a, _ in a })
         let writer = SinkTableWriter(config: config, table: id, fields: fields, columnNames: names)
-        if tombstone { try await writer.delete(run, c) } else { try await writer.write(run, c) }
+        if tombstone { try await writer.delete(run, c) } else { try await writer.write(run, c, staging: staging) }
     }
 
     private func requireTable(_ id: TableId, _ c: PostgresConnection, _ structure: SinkTableStructure) async throws

@@ -120,10 +120,13 @@ struct SinkFields: Sendable {
         records: ArraySlice<SinkRecord>, tableColumns: [PostgresCatalog.ColumnInfo], config: JdbcSinkConfig,
         table: String
     ) throws(Failure) -> SinkFields {
-        var present = Set<String>()
+        // Field names seen in the run; records usually share them, so a short list beats hashing each.
+        var present: [String] = []
         for r in records {
             guard case .map(let entries) = r.value else { continue }
-            for e in entries { if let k = e.key.stringValue { present.insert(k) } }
+            for e in entries {
+                if let k = e.key.stringValue, !present.contains(k) { present.append(k) }
+            }
         }
         let keyNames: [String]
         switch config.pkMode {

@@ -21,10 +21,17 @@ struct SinkTableWriter {
         return config.quoteIdentifiers ? TableId.quote(real) : real
     }
 
-    /// Writes a run of records that all have values (no tombstones).
-    func write(_ records: ArraySlice<SinkRecord>, _ c: PostgresConnection) async throws {
+    /// Writes a run of records that all have values (no tombstones). Insert and upsert runs go through
+    /// COPY into `staging` (a temporary table with the target's column types) and one
+    /// `INSERT … SELECT` from it; runs with fields missing (schemaless) and update runs use statements.
+    func write(_ records: ArraySlice<SinkRecord>, _ c: PostgresConnection, staging: Staging) async throws {
         let columns = fields.all
         guard !columns.isEmpty else { return }
+        if config.insertMode != .update, records.count >= Self.copyThreshold,
+            try await copy(records, c, staging: staging)
+        {
+            return
+        }
         // Upserts: the last record per key wins (one statement may not touch a row twice).
         var rows: [[String?]] = []
         rows.reserveCapacity(records.count)
@@ -61,6 +68,96 @@ struct SinkTableWriter {
             let end = min(rows.count, start + perStatement)
             try await insert(rows[start..<end], present[start..<end], c)
             start = end
+        }
+    }
+
+    /// Below this many records a multi-row statement is one round trip against COPY's three.
+    static let copyThreshold = 64
+
+    /// A temporary table per target and column list, created on first use in a session (and again after
+    /// a rolled-back transaction took it away).
+    final class Staging {
+        private var names: [String: String] = [:]
+        private var next = 0
+        func forget() { names.removeAll() }
+        func name(for key: String, create: (String) async throws -> Void) async throws -> String {
+            if let n = names[key] { return n }
+            next += 1
+            let n = "tributary_stage_\(next)"
+            try await create(n)
+            names[key] = n
+            return n
+        }
+    }
+
+    /// COPY path; false (nothing written) when a record lacks a column, so that statements with
+    /// DEFAULT handle the run instead.
+    private func copy(_ records: ArraySlice<SinkRecord>, _ c: PostgresConnection, staging: Staging) async throws -> Bool
+    {
+        let columns = fields.all
+        var data: [UInt8] = []
+        data.reserveCapacity(records.count * 64 * columns.count / 4)
+        for r in records {
+            for (i, col) in columns.enumerated() {
+                let (text, found) = try value(col, r)
+                guard found else { return false }
+                if i > 0 { data.append(UInt8(ascii: "\t")) }
+                Self.appendCopyText(text, to: &data)
+            }
+            data.append(UInt8(ascii: "\n"))
+        }
+        let list = columns.map { q($0.name) }.joined(separator: ",")
+        let target = table.quoted(config.quoteIdentifiers)
+        let stage = try await staging.name(for: "\(table)|\(list)") { name in
+            // The target's column types without its constraints: a NOT NULL violation is then reported
+            // by the INSERT, naming the target table.
+            try await c.execute(
+                "CREATE TEMP TABLE \(name) ON COMMIT DELETE ROWS AS SELECT \(list) FROM \(target) WITH NO DATA")
+        }
+        try await c.copyIn("COPY \(stage) (\(list)) FROM STDIN", data)
+        var sql = "INSERT INTO \(target) (\(list)) SELECT "
+        if config.insertMode == .upsert {
+            // The last record of each key wins: rows of a fresh COPY lie in ctid order.
+            let keys = fields.keyColumns.map { q($0.name) }.joined(separator: ",")
+            sql += "DISTINCT ON (\(keys)) \(list) FROM \(stage) ORDER BY \(keys), ctid DESC"
+            sql += " ON CONFLICT (\(keys))"
+            if fields.valueColumns.isEmpty {
+                sql += " DO NOTHING"
+            } else {
+                sql += " DO UPDATE SET "
+                sql += fields.valueColumns.map { "\(q($0.name))=EXCLUDED.\(q($0.name))" }.joined(separator: ",")
+            }
+        } else {
+            sql += "\(list) FROM \(stage)"
+        }
+        try await c.execute(sql)
+        try await c.execute("TRUNCATE \(stage)")
+        return true
+    }
+
+    /// A value in COPY's text format: `\N` for NULL; backslash, tab, newline and carriage return escaped.
+    static func appendCopyText(_ text: String?, to out: inout [UInt8]) {
+        guard let text else {
+            out.append(UInt8(ascii: "\\"))
+            out.append(UInt8(ascii: "N"))
+            return
+        }
+        for b in text.utf8 {
+            switch b {
+            case UInt8(ascii: "\\"):
+                out.append(b)
+                out.append(b)
+            case UInt8(ascii: "\t"):
+                out.append(UInt8(ascii: "\\"))
+                out.append(UInt8(ascii: "t"))
+            case UInt8(ascii: "\n"):
+                out.append(UInt8(ascii: "\\"))
+                out.append(UInt8(ascii: "n"))
+            case UInt8(ascii: "\r"):
+                out.append(UInt8(ascii: "\\"))
+                out.append(UInt8(ascii: "r"))
+            default: out.append(b)
+            }
         }
     }
 
