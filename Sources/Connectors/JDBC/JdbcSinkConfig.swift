@@ -32,33 +32,7 @@ struct JdbcSinkConfig: Sendable {
     let replaceNullWithDefault: Bool
     let tableTypes: [String]
 
-    static let configDef = ConfigDef()
-        .define(
-            "connection.url", .string, importance: .high,
-            documentation:
-                "JDBC connection URL, e.g. jdbc:postgresql://host:5432/db. Mapped to libpq connection keywords.",
-            group: "Connection", orderInGroup: 1, width: .long, displayName: "JDBC URL"
-        )
-        .define(
-            "connection.user", .string, defaultValue: .some(nil), importance: .high,
-            documentation: "JDBC connection user.", group: "Connection", orderInGroup: 2, width: .medium,
-            displayName: "JDBC User"
-        )
-        .define(
-            "connection.password", .password, defaultValue: .some(nil), importance: .high,
-            documentation: "JDBC connection password.", group: "Connection", orderInGroup: 3, width: .medium,
-            displayName: "JDBC Password"
-        )
-        .define(
-            "connection.attempts", .int, defaultValue: "3", validator: .range(atLeast: 1), importance: .low,
-            documentation: "Maximum number of attempts to retrieve a valid JDBC connection.", group: "Connection",
-            orderInGroup: 4, width: .short, displayName: "JDBC connection attempts"
-        )
-        .define(
-            "connection.backoff.ms", .long, defaultValue: "10000", importance: .low,
-            documentation: "Backoff time in milliseconds between connection attempts.", group: "Connection",
-            orderInGroup: 5, width: .short, displayName: "JDBC connection backoff in milliseconds"
-        )
+    static let configDef = JdbcConnectionConfig.define(ConfigDef(), group: "Connection")
         .define(
             "dialect.name", .string, defaultValue: "", validator: .oneOf(["", "PostgreSqlDatabaseDialect"]),
             importance: .low,
@@ -163,17 +137,7 @@ struct JdbcSinkConfig: Sendable {
 
     init(_ raw: [String: String]) throws {
         let c = try Self.configDef.parse(raw)
-        let url = c.string("connection.url") ?? ""
-        let passthrough = raw.filter { $0.key.hasPrefix("connection.") && Self.configDef.key($0.key) == nil }
-            .map { (String($0.key.dropFirst("connection.".count)), $0.value) }.sorted { $0.0 < $1.0 }
-        do {
-            connectInfo = try PostgresConnectInfo.jdbc(
-                url, user: c.string("connection.user"), password: c.string("connection.password"),
-                properties: passthrough)
-        } catch {
-            throw ConfigException(
-                name: "connection.url", value: PostgresConnectInfo.redactURL(url), reason: error.message)
-        }
+        connectInfo = try JdbcConnectionConfig.connectInfo(raw, c, def: Self.configDef)
         connectionAttempts = c.int("connection.attempts") ?? 3
         connectionBackoffMs = c.int64("connection.backoff.ms") ?? 10000
         insertMode = InsertMode(rawValue: (c.string("insert.mode") ?? "insert").lowercased()) ?? .insert
@@ -204,12 +168,7 @@ struct JdbcSinkConfig: Sendable {
         var errors: [String: [String]] = [:]
         func add(_ key: String, _ message: String) { errors[key, default: []].append(message) }
         guard let c = try? configDef.parse(raw) else { return [:] }  // per-key errors come from the ConfigDef
-        let url = c.string("connection.url") ?? ""
-        if url.isEmpty {
-            add("connection.url", "Missing required configuration \"connection.url\" which has no default value.")
-        } else {
-            do { _ = try PostgresConnectInfo.jdbc(url) } catch { add("connection.url", error.message) }
-        }
+        JdbcConnectionConfig.validateURL(c, add: add)
         let pkMode = (c.string("pk.mode") ?? "none").lowercased()
         if c.bool("delete.enabled") == true && pkMode != "record_key" {
             add("delete.enabled", "Primary key mode must be 'record_key' when delete support is enabled")

@@ -41,19 +41,13 @@ struct JdbcSourceConfig: Sendable {
                 let n = String(nanos)
                 return .string(String(seconds) + String(repeating: "0", count: 9 - n.count) + n)
             case .microsIsoDatetimeString, .nanosIsoDatetimeString:
-                // Instant from the floor of the seconds (Timestamp.toInstant), shown in the zone.
-                let floorSeconds = millis >= 0 ? millis / 1000 : (millis - 999) / 1000
-                let local = floorSeconds + Int64(zone.offset(atUTC: floorSeconds))
-                let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
-                let (y, m, d) = TableQuerier.civil(fromDays: days)
-                let secs = local - days * 86_400
-                func p(_ v: Int64, _ w: Int) -> String {
-                    let s = String(v)
-                    return String(repeating: "0", count: max(0, w - s.count)) + s
-                }
-                let fraction = self == .nanosIsoDatetimeString ? p(Int64(nanos), 9) : p(Int64(nanos / 1000), 6)
+                // The instant (Timestamp.toInstant) shown in the zone; Java's yyyy, no era.
+                let w = WallClock(millis: millis, zone: zone)
+                let fraction =
+                    self == .nanosIsoDatetimeString
+                    ? WallClock.pad(Int64(nanos), 9) : WallClock.pad(Int64(nanos / 1000), 6)
                 return .string(
-                    "\(p(y, 4))-\(p(m, 2))-\(p(d, 2))T\(p(secs / 3600, 2)):\(p(secs % 3600 / 60, 2)):\(p(secs % 60, 2)).\(fraction)"
+                    "\(WallClock.pad(w.year, 4))-\(WallClock.pad(w.month, 2))-\(WallClock.pad(w.day, 2))T\(w.clock).\(fraction)"
                 )
             }
         }
@@ -105,33 +99,7 @@ struct JdbcSourceConfig: Sendable {
         "connection.url", "connection.user", "connection.password", "connection.attempts", "connection.backoff.ms",
     ]
 
-    static let configDef = ConfigDef()
-        .define(
-            "connection.url", .string, defaultValue: "", importance: .high,
-            documentation:
-                "JDBC connection URL, e.g. jdbc:postgresql://host:5432/db?sslmode=require. Mapped to libpq connection keywords.",
-            group: "Database", orderInGroup: 1, width: .long, displayName: "JDBC URL"
-        )
-        .define(
-            "connection.user", .string, defaultValue: .some(nil), importance: .high,
-            documentation: "JDBC connection user.", group: "Database", orderInGroup: 2, width: .long,
-            displayName: "JDBC User"
-        )
-        .define(
-            "connection.password", .password, defaultValue: .some(nil), importance: .high,
-            documentation: "JDBC connection password.", group: "Database", orderInGroup: 3, width: .long,
-            displayName: "JDBC Password"
-        )
-        .define(
-            "connection.attempts", .int, defaultValue: "3", validator: .range(atLeast: 1), importance: .low,
-            documentation: "Maximum number of attempts to retrieve a valid JDBC connection.", group: "Database",
-            orderInGroup: 4, width: .short, displayName: "JDBC connection attempts"
-        )
-        .define(
-            "connection.backoff.ms", .long, defaultValue: "10000", importance: .low,
-            documentation: "Backoff time in milliseconds between connection attempts.", group: "Database",
-            orderInGroup: 5, width: .short, displayName: "JDBC connection backoff in milliseconds"
-        )
+    static let configDef = JdbcConnectionConfig.define(ConfigDef(), group: "Database", urlDefault: "")
         .define(
             "table.whitelist", .list, defaultValue: "", importance: .medium,
             documentation:
@@ -329,17 +297,7 @@ struct JdbcSourceConfig: Sendable {
 
     init(_ raw: [String: String]) throws {
         let c = try Self.configDef.parse(raw)
-        let url = c.string("connection.url") ?? ""
-        let passthrough = raw.filter { $0.key.hasPrefix("connection.") && Self.configDef.key($0.key) == nil }
-            .map { (String($0.key.dropFirst("connection.".count)), $0.value) }.sorted { $0.0 < $1.0 }
-        do {
-            connectInfo = try PostgresConnectInfo.jdbc(
-                url, user: c.string("connection.user"), password: c.string("connection.password"),
-                properties: passthrough)
-        } catch {
-            throw ConfigException(
-                name: "connection.url", value: PostgresConnectInfo.redactURL(url), reason: error.message)
-        }
+        connectInfo = try JdbcConnectionConfig.connectInfo(raw, c, def: Self.configDef)
         connectionAttempts = c.int("connection.attempts") ?? 3
         connectionBackoffMs = c.int64("connection.backoff.ms") ?? 10000
         query = c.string("query") ?? ""
@@ -401,12 +359,7 @@ struct JdbcSourceConfig: Sendable {
         func add(_ key: String, _ message: String) { errors[key, default: []].append(message) }
         guard let c = try? configDef.parse(raw) else { return [:] }  // per-key errors come from the ConfigDef
         if (c.string("mode") ?? "").isEmpty { add("mode", "Query mode must be specified") }
-        let url = c.string("connection.url") ?? ""
-        if url.isEmpty {
-            add("connection.url", "Missing required configuration \"connection.url\" which has no default value.")
-        } else {
-            do { _ = try PostgresConnectInfo.jdbc(url) } catch { add("connection.url", error.message) }
-        }
+        JdbcConnectionConfig.validateURL(c, add: add)
         if !c.list("table.whitelist").isEmpty && !c.list("table.blacklist").isEmpty {
             add("table.whitelist", "table.whitelist and table.blacklist are exclusive.")
             add("table.blacklist", "table.whitelist and table.blacklist are exclusive.")

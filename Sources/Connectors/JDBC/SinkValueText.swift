@@ -55,26 +55,11 @@ enum SinkValueText {
     static func zoneText(_ millis: Int64, _ nanos: Int32, _ zone: DbTimeZone) -> (
         date: String, time: String, timestamp: String
     ) {
-        let seconds = millis >= 0 ? millis / 1000 : (millis - 999) / 1000
-        let off = zone.offset(atUTC: seconds)
-        let local = seconds + Int64(off)
-        let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
-        let (y, m, d) = TableQuerier.civil(fromDays: days)
-        let secs = local - days * 86_400
-        func p(_ v: Int64, _ w: Int) -> String {
-            let s = String(v)
-            return String(repeating: "0", count: max(0, w - s.count)) + s
-        }
-        let year = y > 0 ? p(y, 4) : p(1 - y, 4)
-        let bc = y > 0 ? "" : " BC"
-        let date = "\(year)-\(p(m, 2))-\(p(d, 2))\(bc)"
-        let clock = "\(p(secs / 3600, 2)):\(p(secs % 3600 / 60, 2)):\(p(secs % 60, 2))"
-        let ms = ((millis % 1000) + 1000) % 1000
-        let sign = off < 0 ? "-" : "+"
-        let offText = sign + p(Int64(abs(off) / 3600), 2) + ":" + p(Int64(abs(off) % 3600 / 60), 2)
+        let w = WallClock(millis: millis, zone: zone)
+        let ms = WallClock.pad(((millis % 1000) + 1000) % 1000, 3)
         return (
-            date, "\(clock).\(p(ms, 3))",
-            "\(year)-\(p(m, 2))-\(p(d, 2)) \(clock).\(p(Int64(nanos) / 1000, 6))\(offText)\(bc)"
+            w.date + w.era, "\(w.clock).\(ms)",
+            "\(w.date) \(w.clock).\(WallClock.pad(Int64(nanos) / 1000, 6))\(w.offsetText)\(w.era)"
         )
     }
 

@@ -155,22 +155,8 @@ final class TableQuerier {
     /// A timestamp parameter as wall time in `db.timezone` with its offset: exact for timestamptz columns,
     /// and read as that wall time by timestamp columns (which ignore the offset).
     func literal(_ millis: Int64, _ nanos: Int32) -> String {
-        let off = config.dbTimeZone.offset(atUTC: millis >= 0 ? millis / 1000 : (millis - 999) / 1000)
-        let local = millis + Int64(off) * 1000
-        let days = local >= 0 ? local / 86_400_000 : (local - 86_399_999) / 86_400_000
-        let msOfDay = local - days * 86_400_000
-        let (y, m, d) = Self.civil(fromDays: days)
-        let secs = msOfDay / 1000
-        func p(_ v: Int64, _ w: Int) -> String {
-            let s = String(v)
-            return String(repeating: "0", count: max(0, w - s.count)) + s
-        }
-        let sign = off < 0 ? "-" : "+"
-        let offText = sign + p(Int64(abs(off) / 3600), 2) + ":" + p(Int64(abs(off) % 3600 / 60), 2)
-        let micros = Int64(nanos) / 1000
-        let year = y > 0 ? p(y, 4) : p(1 - y, 4)
-        return
-            "\(year)-\(p(m, 2))-\(p(d, 2)) \(p(secs / 3600, 2)):\(p(secs % 3600 / 60, 2)):\(p(secs % 60, 2)).\(p(micros, 6))\(offText)\(y > 0 ? "" : " BC")"
+        let w = WallClock(millis: millis, zone: config.dbTimeZone)
+        return "\(w.date) \(w.clock).\(WallClock.pad(Int64(nanos) / 1000, 6))\(w.offsetText)\(w.era)"
     }
 
     static func civil(fromDays z0: Int64) -> (Int64, Int64, Int64) {
