@@ -67,7 +67,7 @@ public final class JdbcSinkTask: SinkTask {
         } catch {
             structure.forget()  // DDL of this transaction is rolled back with it
             staging.forget()
-            if let r = try? await c.execute("ROLLBACK") { _ = r }
+            try? await c.execute("ROLLBACK")
             throw retryOrFail(error, config, context)
         }
     }
