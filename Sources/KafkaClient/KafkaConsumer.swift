@@ -120,24 +120,6 @@ public final class KafkaConsumer: @unchecked Sendable {
         if let result { throw result }
     }
 
-    /// The group's committed offsets for `partitions` (partitions with none are left out).
-    public func committed(_ partitions: [KafkaPartition], timeoutMs: Int32 = 10_000) async throws(KafkaError)
-        -> [KafkaPartition: Int64]
-    {
-        let result: Result<[KafkaPartition: Int64], KafkaError> = await withCheckedContinuation { cont in
-            queue.async { [self] in
-                let list = makeList(partitions.map { ($0, Int64(RD_KAFKA_OFFSET_INVALID)) })
-                defer { rd_kafka_topic_partition_list_destroy(list) }
-                let err = rd_kafka_committed(handle, list, timeoutMs)
-                if err != RD_KAFKA_RESP_ERR_NO_ERROR { return cont.resume(returning: .failure(KafkaError(err))) }
-                var out: [KafkaPartition: Int64] = [:]
-                for e in readList(list) where e.1 >= 0 { out[e.0] = e.1 }
-                cont.resume(returning: .success(out))
-            }
-        }
-        return try result.get()
-    }
-
     public func pause(_ partitions: [KafkaPartition]) {
         let list = makeList(partitions.map { ($0, Int64(RD_KAFKA_OFFSET_INVALID)) })
         rd_kafka_pause_partitions(handle, list)

@@ -25,10 +25,7 @@ final class SourceOffsetTracker<Partition: Equatable & Sendable, Offset: Sendabl
 
     /// Registers a record about to be produced; returns its token for the delivery report.
     func submit(offsetKey: Partition, offsetValue: Offset) -> UInt {
-        state.withLock { s in
-            s.pending.append(Pending(partition: offsetKey, offset: offsetValue, acked: false))
-            return s.base + UInt(s.pending.count - 1)
-        }
+        submit(count: 1) { _ in (offsetKey, offsetValue) }
     }
 
     /// Registers `count` records about to be produced, in order, under one lock; returns the first

@@ -160,7 +160,10 @@ struct JdbcSinkConfig: Sendable {
         retryBackoffMs = Int64(c.int("retry.backoff.ms") ?? 3000)
         replaceNullWithDefault = c.bool("replace.null.with.default") ?? true
         tableTypes = c.list("table.types").map { $0.uppercased() }
-        if let problem = Self.validate(raw).first { throw ConfigException(problem.value[0]) }
+        // URL and zone were read above; the rules across keys remain.
+        var problem: String?
+        Self.crossKeyRules(c) { _, message in problem = problem ?? message }
+        if let problem { throw ConfigException(problem) }
     }
 
     /// Checks across keys, as errors per key (the ConfigInfos shape).
@@ -169,6 +172,18 @@ struct JdbcSinkConfig: Sendable {
         func add(_ key: String, _ message: String) { errors[key, default: []].append(message) }
         guard let c = try? configDef.parse(raw) else { return [:] }  // per-key errors come from the ConfigDef
         JdbcConnectionConfig.validateURL(c, add: add)
+        crossKeyRules(c, add: add)
+        if DbTimeZone(c.string("db.timezone") ?? "UTC") == nil {
+            add(
+                "db.timezone",
+                "Invalid value \(c.string("db.timezone") ?? "") for configuration db.timezone: \(JdbcSourceConfig.zoneReason)"
+            )
+        }
+        return errors
+    }
+
+    /// Rules that tie keys together (Confluent's JdbcSinkConfig checks).
+    private static func crossKeyRules(_ c: ParsedConfig, add: (String, String) -> Void) {
         let pkMode = (c.string("pk.mode") ?? "none").lowercased()
         if c.bool("delete.enabled") == true && pkMode != "record_key" {
             add("delete.enabled", "Primary key mode must be 'record_key' when delete support is enabled")
@@ -181,12 +196,5 @@ struct JdbcSinkConfig: Sendable {
                 "PK mode for table is kafka so there should either be no field names defined for defaults __connect_topic, __connect_partition and __connect_offset to be applicable, or exactly 3, defined fields are: \(c.list("pk.fields").joined(separator: ","))"
             )
         }
-        if DbTimeZone(c.string("db.timezone") ?? "UTC") == nil {
-            add(
-                "db.timezone",
-                "Invalid value \(c.string("db.timezone") ?? "") for configuration db.timezone: \(JdbcSourceConfig.zoneReason)"
-            )
-        }
-        return errors
     }
 }

@@ -90,7 +90,6 @@ public final class JdbcSinkTask: SinkTask {
                 cause: pg)
         }
         if let e = error as? ConnectError { return e }
-        if let f = error as? SinkTableWriter.Failure { return ConnectError(.data, f.message) }
         if let pg {
             return ConnectError(.connect, "Write to PostgreSQL failed: \(pg)", cause: pg)
         }
@@ -140,35 +139,31 @@ public final class JdbcSinkTask: SinkTask {
         let schemaless = first.valueSchema == nil && (!tombstone || first.keySchema == nil)
         let fields: SinkFields
         let table: SinkTableStructure.Table
-        do {
-            if schemaless {
-                guard tombstone || { if case .map = first.value { true } else { false } }() else {
-                    throw SinkFields.Failure(
-                        message:
-                            "Record at (topic='\(first.topic)',partition=\(first.kafkaPartition ?? 0),offset=\(first.kafkaOffset)) has a schemaless \(first.value.kindName) value; the JDBC sink needs a Struct with a schema or a JSON object"
-                    )
-                }
-                guard let existing = try await structure.describe(id, c) else {
-                    throw ConnectError(
-                        .connect,
-                        "Table \(id.quoted(true)) is missing: schemaless (JSON without schema) records are written to existing tables only"
-                    )
-                }
-                table = existing
-                fields = try SinkFields.forSchemaless(
-                    records: run, tableColumns: existing.columns, config: config, table: id.description)
-            } else {
-                let valueSchema =
-                    first.valueSchema ?? { if case .struct(let s) = first.value { s.schema } else { nil } }()
-                fields = try SinkFields.forSchemas(
-                    keySchema: first.keySchema ?? Self.keySchema(first.key), valueSchema: tombstone ? nil : valueSchema,
-                    config: config, table: id.description)
-                table =
-                    tombstone
-                    ? try await requireTable(id, c, structure) : try await structure.ensure(id, fields: fields, c)
+        if schemaless {
+            guard tombstone || { if case .map = first.value { true } else { false } }() else {
+                throw ConnectError(
+                    .data,
+                    "Record at (topic='\(first.topic)',partition=\(first.kafkaPartition ?? 0),offset=\(first.kafkaOffset)) has a schemaless \(first.value.kindName) value; the JDBC sink needs a Struct with a schema or a JSON object"
+                )
             }
-        } catch let f as SinkFields.Failure {
-            throw ConnectError(.data, f.message)
+            guard let existing = try await structure.describe(id, c) else {
+                throw ConnectError(
+                    .connect,
+                    "Table \(id.quoted(true)) is missing: schemaless (JSON without schema) records are written to existing tables only"
+                )
+            }
+            table = existing
+            fields = try SinkFields.forSchemaless(
+                records: run, tableColumns: existing.columns, config: config, table: id.description)
+        } else {
+            let valueSchema =
+                first.valueSchema ?? { if case .struct(let s) = first.value { s.schema } else { nil } }()
+            fields = try SinkFields.forSchemas(
+                keySchema: first.keySchema ?? Self.keySchema(first.key), valueSchema: tombstone ? nil : valueSchema,
+                config: config, table: id.description)
+            table =
+                tombstone
+                ? try await requireTable(id, c, structure) : try await structure.ensure(id, fields: fields, c)
         }
         let names = Dictionary(table.columns.map { ($0.name.lowercased(), $0.name) }, uniquingKeysWith: { a, _ in a })
         let writer = SinkTableWriter(config: config, table: id, fields: fields, columnNames: names)

@@ -23,20 +23,16 @@ struct SinkFields: Sendable {
 
     var all: [Column] { keyColumns + valueColumns }
 
-    struct Failure: Error {
-        let message: String
-    }
-
     static let kafkaNames = ["__connect_topic", "__connect_partition", "__connect_offset"]
 
     /// Fields of records with schemas. `table` names the destination in messages.
     static func forSchemas(
         keySchema: Schema?, valueSchema: Schema?, config: JdbcSinkConfig, table: String
-    ) throws(Failure) -> SinkFields {
+    ) throws(ConnectError) -> SinkFields {
         if let valueSchema, valueSchema.type != .struct {
-            throw Failure(
-                message:
-                    "Sink connector requires records with a Struct value schema; table \(table) got a value schema of type \(valueSchema.type.rawValue.uppercased())"
+            throw ConnectError(
+                .data,
+                "Sink connector requires records with a Struct value schema; table \(table) got a value schema of type \(valueSchema.type.rawValue.uppercased())"
             )
         }
         let valueFields = valueSchema?.fields ?? []
@@ -53,40 +49,40 @@ struct SinkFields: Sendable {
             ]
         case .recordKey:
             guard let keySchema else {
-                throw Failure(
-                    message: "PK mode for table '\(table)' is RECORD_KEY, but record key schema is missing")
+                throw ConnectError(
+                    .data, "PK mode for table '\(table)' is RECORD_KEY, but record key schema is missing")
             }
             if keySchema.type == .struct {
                 let wanted = config.pkFields.isEmpty ? keySchema.fields.map(\.name) : config.pkFields
                 for name in wanted {
                     guard let f = keySchema.field(named: name) else {
-                        throw Failure(
-                            message:
-                                "PK mode for table '\(table)' is RECORD_KEY with configured PK fields \(config.pkFields), but record key schema does not contain field: \(name)"
+                        throw ConnectError(
+                            .data,
+                            "PK mode for table '\(table)' is RECORD_KEY with configured PK fields \(config.pkFields), but record key schema does not contain field: \(name)"
                         )
                     }
                     keys.append(Column(name: f.name, schema: f.schema, source: .keyField(f.name)))
                 }
             } else {
                 guard config.pkFields.count == 1 else {
-                    throw Failure(
-                        message:
-                            "Need exactly one PK column defined since the key schema for records is a primitive type, defined columns are: \(config.pkFields)"
+                    throw ConnectError(
+                        .data,
+                        "Need exactly one PK column defined since the key schema for records is a primitive type, defined columns are: \(config.pkFields)"
                     )
                 }
                 keys = [Column(name: config.pkFields[0], schema: keySchema, source: .key)]
             }
         case .recordValue:
             guard valueSchema != nil else {
-                throw Failure(
-                    message: "PK mode for table '\(table)' is RECORD_VALUE, but record value schema is missing")
+                throw ConnectError(
+                    .data, "PK mode for table '\(table)' is RECORD_VALUE, but record value schema is missing")
             }
             let wanted = config.pkFields.isEmpty ? valueFields.map(\.name) : config.pkFields
             for name in wanted {
                 guard let f = valueFields.first(where: { $0.name == name }) else {
-                    throw Failure(
-                        message:
-                            "PK mode for table '\(table)' is RECORD_VALUE with configured PK fields \(config.pkFields), but record value schema does not contain field: \(name)"
+                    throw ConnectError(
+                        .data,
+                        "PK mode for table '\(table)' is RECORD_VALUE with configured PK fields \(config.pkFields), but record value schema does not contain field: \(name)"
                     )
                 }
                 keys.append(Column(name: f.name, schema: f.schema, source: .valueField(f.name)))
@@ -97,9 +93,9 @@ struct SinkFields: Sendable {
             !keyNames.contains($0.name) && (config.fieldsWhitelist.isEmpty || config.fieldsWhitelist.contains($0.name))
         }.map { Column(name: $0.name, schema: $0.schema, source: .valueField($0.name)) }
         if (config.insertMode == .upsert || config.insertMode == .update) && keys.isEmpty {
-            throw Failure(
-                message:
-                    "Write to table '\(table)' in \(config.insertMode.rawValue.uppercased()) mode requires key field names to be known, check the primary key configuration"
+            throw ConnectError(
+                .data,
+                "Write to table '\(table)' in \(config.insertMode.rawValue.uppercased()) mode requires key field names to be known, check the primary key configuration"
             )
         }
         // CREATE TABLE order: coordinates first, then value-schema order, then the remaining keys sorted.
@@ -119,7 +115,7 @@ struct SinkFields: Sendable {
     static func forSchemaless(
         records: ArraySlice<SinkRecord>, tableColumns: [PostgresCatalog.ColumnInfo], config: JdbcSinkConfig,
         table: String
-    ) throws(Failure) -> SinkFields {
+    ) throws(ConnectError) -> SinkFields {
         // Field names seen in the run; records usually share them, so a short list beats hashing each.
         var present: [String] = []
         for r in records {
@@ -136,9 +132,9 @@ struct SinkFields: Sendable {
             keyNames = config.pkFields.isEmpty ? tableColumns.filter(\.primaryKey).map(\.name) : config.pkFields
         }
         if keyNames.isEmpty && (config.insertMode == .upsert || config.insertMode == .update) {
-            throw Failure(
-                message:
-                    "Write to table '\(table)' in \(config.insertMode.rawValue.uppercased()) mode requires key field names to be known: set pk.fields or give the table a primary key"
+            throw ConnectError(
+                .data,
+                "Write to table '\(table)' in \(config.insertMode.rawValue.uppercased()) mode requires key field names to be known: set pk.fields or give the table a primary key"
             )
         }
         var keys: [Column] = []

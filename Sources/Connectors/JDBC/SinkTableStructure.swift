@@ -9,7 +9,7 @@ final class SinkTableStructure {
     struct Table {
         let id: TableId
         let kind: String
-        var columns: [PostgresCatalog.ColumnInfo]
+        let columns: [PostgresCatalog.ColumnInfo]
     }
     private var known: [TableId: Table] = [:]
     private let config: JdbcSinkConfig
@@ -35,7 +35,7 @@ final class SinkTableStructure {
     /// Makes sure `id` exists with a column for every field (schemas known), creating or altering it as
     /// configured; returns the table.
     func ensure(_ id: TableId, fields: SinkFields, _ c: PostgresConnection) async throws -> Table {
-        guard var table = try await describe(id, c) else {
+        guard let table = try await describe(id, c) else {
             guard config.autoCreate else {
                 throw ConnectError(
                     .connect, "Table \(id.quoted(true)) is missing and auto-creation is disabled")
@@ -85,9 +85,7 @@ final class SinkTableStructure {
         logger.info("Amending table \(id) to add missing fields with SQL: \(sql)")
         try await c.execute(sql)
         known[id] = nil
-        guard let amended = try await describe(id, c) else { return table }
-        table = amended
-        return table
+        return try await describe(id, c) ?? table
     }
 
     private func q(_ name: String) -> String { config.quoteIdentifiers ? TableId.quote(name) : name }

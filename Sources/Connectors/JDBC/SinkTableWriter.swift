@@ -12,10 +12,6 @@ struct SinkTableWriter {
     /// The table's column names as the database spells them, by lowercased name.
     let columnNames: [String: String]
 
-    struct Failure: Error {
-        let message: String
-    }
-
     private func q(_ name: String) -> String {
         let real = columnNames[name.lowercased()] ?? name
         return config.quoteIdentifiers ? TableId.quote(real) : real
@@ -256,9 +252,9 @@ struct SinkTableWriter {
             default: v = r.key
             }
             if v.isNull {
-                throw Failure(
-                    message:
-                        "Record at \(r.topic)-\(r.kafkaPartition ?? 0) offset \(r.kafkaOffset) has a null key, but pk.mode=record_key makes it the primary key of \(table)"
+                throw ConnectError(
+                    .data,
+                    "Record at \(r.topic)-\(r.kafkaPartition ?? 0) offset \(r.kafkaOffset) has a null key, but pk.mode=record_key makes it the primary key of \(table)"
                 )
             }
         case .keyField(let name): (v, found) = Self.member(r.key, name)
@@ -271,9 +267,9 @@ struct SinkTableWriter {
                     v, schema: col.schema, zone: config.dbTimeZone, dateInZone: config.dateInDbTimeZone), found
             )
         } catch {
-            throw Failure(
-                message:
-                    "Cannot write field \(col.name) of the record at \(r.topic)-\(r.kafkaPartition ?? 0) offset \(r.kafkaOffset) to \(table): \(error.reason)"
+            throw ConnectError(
+                .data,
+                "Cannot write field \(col.name) of the record at \(r.topic)-\(r.kafkaPartition ?? 0) offset \(r.kafkaOffset) to \(table): \(error.reason)"
             )
         }
     }
