@@ -12,14 +12,8 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd); cd "$root"
 N=${1:-1000000}
-source dev/env.sh
-[ -f "$TRIB_CACHE/services.env" ] || bash dev/services.sh start
-source "$TRIB_CACHE/services.env"
-source bench/lib.sh
-build_release
-BIN=$(release_bin)
-py="$VENV/bin/python"
-work=$(mktemp -d); port=18086; id=$(date +%s); topic=bench-sink-$id
+source bench/prepare.sh
+port=18086; topic=bench-sink-$id
 tables="sink_ours_$id sink_py_$id sink_copy_$id"
 trap 'kill $pid 2>/dev/null || true; for t in $tables; do psql "$PG_URL" -qc "DROP TABLE IF EXISTS $t" >/dev/null 2>&1 || true; done; rm -rf "$work"' EXIT
 pid=

@@ -10,14 +10,8 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd); cd "$root"
 N=${1:-1000000}
-source dev/env.sh
-[ -f "$TRIB_CACHE/services.env" ] || bash dev/services.sh start
-source "$TRIB_CACHE/services.env"
-source bench/lib.sh
-build_release
-BIN=$(release_bin)
-py="$VENV/bin/python"
-work=$(mktemp -d); port=18084; id=$(date +%s); table=bench_rows_$id
+source bench/prepare.sh
+port=18084; table=bench_rows_$id
 trap 'kill $pid 2>/dev/null || true; psql "$PG_URL" -qc "DROP TABLE IF EXISTS $table" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 pid=
 

@@ -8,13 +8,8 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd); cd "$root"
 N=${1:-1000000}
-source dev/env.sh
-[ -f "$TRIB_CACHE/services.env" ] || bash dev/services.sh start
-source "$TRIB_CACHE/services.env"
-source bench/lib.sh
-build_release
-BIN=$(release_bin)
-work=$(mktemp -d); port=18083; id=$(date +%s)
+source bench/prepare.sh
+port=18083
 write_worker_properties "$work/w.properties" "bench-$id" "$port"
 rss_kb() { awk '/VmRSS/{print $2}' /proc/$1/status; }
 hwm_kb() { awk '/VmHWM/{print $2}' /proc/$1/status; }
@@ -55,7 +50,6 @@ read -r kcat_s kcat_cpu kcat_mb <<<"$(timed kcat -b "$KAFKA_BOOTSTRAP" -P -t "be
 kcat_rate=$(python3 -c "print(int($N / $kcat_s))")
 
 # Peer: a Python confluent-kafka script producing the same records.
-py="$TRIB_CACHE/venv/bin/python"
 read -r py_s py_cpu py_mb <<<"$(timed "$py" bench/peers/datagen_producer.py "$KAFKA_BOOTSTRAP" "bench-py-$id" "$N")"
 py_rate=$(python3 -c "print(int($N / $py_s))")
 
