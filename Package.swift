@@ -21,12 +21,17 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
         // Already under NIO; Deque keeps records awaiting acknowledgement without moving them around.
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
+        // SHA-256 and HMAC for AWS Signature Version 4.
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
     ],
     targets: [
         // System libraries: only the client wrappers below import these.
         .systemLibrary(name: "CRdKafka", pkgConfig: "rdkafka", providers: [.apt(["librdkafka-dev"])]),
         // libpq is loaded at first use (dlopen), so this C target only needs libpq5 at run time.
         .target(name: "CLibPQ"),
+        // libcurl likewise (libcurl4 at run time; its headers at build time).
+        .target(name: "CCurl"),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
 
         .target(
             name: "KafkaClient",
@@ -39,14 +44,22 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "CurlClient",
+            dependencies: ["CCurl", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "Zlib", dependencies: ["CZlib"], swiftSettings: swiftSettings),
+        .target(
             name: "ConnectAPI",
             dependencies: [.product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
+        // Kafka's connect-json: the JsonConverter, for the runtime and for connectors that write JSON.
+        .target(name: "ConnectJSON", dependencies: ["ConnectAPI"], swiftSettings: swiftSettings),
         .target(
             name: "ConnectRuntime",
             dependencies: [
-                "ConnectAPI", "KafkaClient",
+                "ConnectAPI", "ConnectJSON", "KafkaClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -67,6 +80,13 @@ let package = Package(
             path: "Sources/Connectors/JDBC", swiftSettings: swiftSettings
         ),
         .target(
+            name: "S3SinkConnector",
+            dependencies: [
+                "ConnectAPI", "ConnectJSON", "CurlClient", "Zlib", .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Connectors/S3Sink", swiftSettings: swiftSettings
+        ),
+        .target(
             name: "DataGenConnector", dependencies: ["ConnectAPI"], path: "Sources/Connectors/DataGen",
             swiftSettings: swiftSettings
         ),
@@ -74,7 +94,7 @@ let package = Package(
             name: "tributary",
             dependencies: [
                 "ConnectAPI", "ConnectRuntime", "KafkaClient", "FileStreamConnectors", "DataGenConnector",
-                "JdbcConnectors",
+                "JdbcConnectors", "S3SinkConnector",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -84,10 +104,14 @@ let package = Package(
         ),
 
         .testTarget(name: "ConnectAPITests", dependencies: ["ConnectAPI"], swiftSettings: swiftSettings),
-        .testTarget(name: "JdbcConnectorsTests", dependencies: ["JdbcConnectors"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "JdbcConnectorsTests", dependencies: ["JdbcConnectors", "ConnectAPI"], swiftSettings: swiftSettings),
+        .testTarget(name: "CurlClientTests", dependencies: ["CurlClient", "Zlib"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "S3SinkConnectorTests", dependencies: ["S3SinkConnector", "ConnectAPI"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ConnectRuntimeTests",
-            dependencies: ["ConnectRuntime", "ConnectAPI", "FileStreamConnectors", "DataGenConnector"],
+            dependencies: ["ConnectRuntime", "ConnectAPI", "ConnectJSON", "FileStreamConnectors", "DataGenConnector"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -3,6 +3,7 @@ import ConnectRuntime
 import DataGenConnector
 import FileStreamConnectors
 import JdbcConnectors
+import S3SinkConnector
 
 /// Every plugin of this binary, registered explicitly (class name + aliases → factory).
 enum Plugins {
@@ -13,6 +14,7 @@ enum Plugins {
         r.register(DataGenConnector.plugin)
         r.register(JdbcSourceConnector.plugin)
         r.register(JdbcSinkConnector.plugin)
+        r.register(S3SinkConnector.plugin)
         return r
     }
 }

@@ -1,4 +1,5 @@
 import ConnectAPI
+import ConnectJSON
 import DataGenConnector
 import FileStreamConnectors
 import Logging

@@ -1,6 +1,7 @@
 import ConnectAPI
 import Testing
 
+@testable import ConnectJSON
 @testable import ConnectRuntime
 
 @Suite struct JsonConverterTests {

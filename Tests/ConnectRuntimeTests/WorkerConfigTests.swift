@@ -1,4 +1,5 @@
 import ConnectAPI
+import ConnectJSON
 import Testing
 
 @testable import ConnectRuntime

@@ -1,3 +1,4 @@
+import ConnectAPI
 import Testing
 
 @testable import JdbcConnectors
@@ -8,7 +9,7 @@ import Testing
 struct DbTimeZoneTests {
     /// Seconds since the epoch of a UTC date-time.
     func utc(_ y: Int, _ mo: Int, _ d: Int, _ h: Int = 0, _ mi: Int = 0) -> Int64 {
-        PostgresText.daysFromCivil(y, mo, d) * 86_400 + Int64(h * 3600 + mi * 60)
+        CivilDate.days(y, mo, d) * 86_400 + Int64(h * 3600 + mi * 60)
     }
 
     @Test func namedZonesFollowDaylightSavingInAndPastTheirTransitions() throws {
@@ -38,7 +39,7 @@ struct DbTimeZoneTests {
     @Test func wallClockTimesInGapsAndOverlapsResolveAsJava() throws {
         let chicago = try #require(DbTimeZone("America/Chicago"))
         let local = { (y: Int, mo: Int, d: Int, h: Int, mi: Int) in
-            PostgresText.daysFromCivil(y, mo, d) * 86_400 + Int64(h * 3600 + mi * 60)
+            CivilDate.days(y, mo, d) * 86_400 + Int64(h * 3600 + mi * 60)
         }
         // 02:30 does not exist on 2024-03-10: read with the offset before the change (= 03:30 CDT).
         #expect(chicago.offset(forLocal: local(2024, 3, 10, 2, 30)) == -6 * 3600)

@@ -1,4 +1,5 @@
 import ConnectAPI
+import ConnectJSON
 
 /// Every plugin this binary ships, found by class name or alias (no class-path scanning: the list is
 /// explicit, which is why start-up is fast).

@@ -108,7 +108,13 @@ struct WorkerSinkTask: Sendable {
                     break
                 }
             }
-            if !batch.isEmpty, let f = await put(task: task, batch, context: context, state: &state) { return f }
+            // An empty put too, as Kafka Connect does after every poll: time-based work in the task (the
+            // S3 sink's scheduled rotation) runs even while no records arrive.
+            if !state.pausedForUser || !batch.isEmpty,
+                let f = await put(task: task, batch, context: context, state: &state)
+            {
+                return f
+            }
             let seeks = context.takeSeeks()
             if !seeks.isEmpty {
                 try? consumer.seek(

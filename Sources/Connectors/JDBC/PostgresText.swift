@@ -1,3 +1,5 @@
+import ConnectAPI
+
 /// Parsers for PostgreSQL's text output (DateStyle ISO, bytea_output hex), reading the bytes libpq
 /// hands over without building intermediate strings: this runs once per column per row.
 enum PostgresText {
@@ -6,7 +8,7 @@ enum PostgresText {
         var i = 0
         guard let (y, m, d) = ymd(b, &i) else { return nil }
         let bc = b.count >= i + 3 && b[b.count - 2] == UInt8(ascii: "B") && b[b.count - 1] == UInt8(ascii: "C")
-        return Int32(truncatingIfNeeded: daysFromCivil(bc ? 1 - y : y, m, d))
+        return Int32(truncatingIfNeeded: CivilDate.days(bc ? 1 - y : y, m, d))
     }
 
     /// Milliseconds of the day of `HH:MM:SS[.ffffff][+TZ]` in UTC: shifted by the offset when one is
@@ -39,7 +41,7 @@ enum PostgresText {
         if b.count >= 3 && b[b.count - 2] == UInt8(ascii: "B") && b[b.count - 1] == UInt8(ascii: "C") {
             year = 1 - y
         }
-        let local = daysFromCivil(year, m, d) * 86_400_000 + msOfDay
+        let local = CivilDate.days(year, m, d) * 86_400_000 + msOfDay
         let off =
             explicit ?? zone.fixedOffset ?? zone.offset(forLocal: local >= 0 ? local / 1000 : (local - 999) / 1000)
         let millis = local - Int64(off) * 1000
@@ -83,17 +85,6 @@ enum PostgresText {
 
     static func double(_ b: UnsafeRawBufferPointer) -> Double? {
         Double(String(decoding: b, as: UTF8.self))
-    }
-
-    /// Howard Hinnant's days_from_civil: proleptic Gregorian date → days since 1970-01-01.
-    static func daysFromCivil(_ year: Int, _ month: Int, _ day: Int) -> Int64 {
-        let y = Int64(month <= 2 ? year - 1 : year)
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = Int64((month + 9) % 12)
-        let doy = (153 * mp + 2) / 5 + Int64(day) - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
     }
 
     // MARK: pieces

@@ -159,19 +159,6 @@ final class TableQuerier {
         return "\(w.date) \(w.clock).\(WallClock.pad(Int64(nanos) / 1000, 6))\(w.offsetText)\(w.era)"
     }
 
-    static func civil(fromDays z0: Int64) -> (Int64, Int64, Int64) {
-        let z = z0 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let y = yoe + era * 400
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (m <= 2 ? y + 1 : y, m, d)
-    }
-
     /// Builds the schema from the first fetch's columns (nullability from the catalog).
     func prepare(
         columns: [PostgresColumn], notNull: (PostgresColumn) -> Bool, primaryKey: (PostgresColumn) -> Bool,

@@ -181,7 +181,7 @@ struct PosixTZ: Sendable {
         guard let dst else { return Int(stdOffset) }
         // The year of t in standard time; transitions are given in local time of the offset in force before them.
         let local = t + Int64(stdOffset)
-        let year = TableQuerier.civil(fromDays: floorDiv(local, 86_400)).0
+        let year = CivilDate.civil(fromDays: floorDiv(local, 86_400)).0
         let start = instant(dst.start, year: year) - Int64(stdOffset)
         let end = instant(dst.end, year: year) - Int64(dst.offset)
         let inDST = start < end ? (t >= start && t < end) : !(t >= end && t < start)  // southern hemisphere
@@ -190,14 +190,14 @@ struct PosixTZ: Sendable {
 
     /// Local seconds since the epoch at which `rule` falls in `year`.
     private func instant(_ rule: Rule, year: Int64) -> Int64 {
-        let jan1 = PostgresText.daysFromCivil(Int(year), 1, 1)
+        let jan1 = CivilDate.days(Int(year), 1, 1)
         let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
         let day: Int64
         switch rule.day {
         case .zeroBased(let n): day = jan1 + Int64(n)
         case .julianNoLeap(let n): day = jan1 + Int64(n - 1) + (leap && n >= 60 ? 1 : 0)
         case .monthWeekDay(let m, let w, let d):
-            let first = PostgresText.daysFromCivil(Int(year), m, 1)
+            let first = CivilDate.days(Int(year), m, 1)
             let weekdayOfFirst = Int((first % 7 + 7 + 4) % 7)  // 1970-01-01 was a Thursday (4)
             var date = first + Int64((d - weekdayOfFirst + 7) % 7) + Int64((w - 1) * 7)
             let monthDays: [Int64] = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]

@@ -1,0 +1,89 @@
+import ConnectAPI
+import Zlib
+
+/// One object being written: its bytes (gzip-compressed as they arrive, when configured) are held until
+/// they fill a part; an object that ends within one part is stored with a single PutObject, a larger one
+/// as a multipart upload of `partSize` parts. Nothing is visible in the bucket until `commit`
+/// completes, and an abandoned file's multipart upload is aborted.
+///
+/// Every step can be retried after a failure: bytes stay buffered until S3 has acknowledged them, parts
+/// keep their numbers, and the object's key is fixed when the file is opened.
+final class S3OutputFile {
+    let key: String
+    let startOffset: Int64
+    private(set) var recordCount = 0
+    private let storage: S3Storage
+    private let partSize: Int
+    private let gzip: GzipWriter?
+    /// Bytes not yet sent to S3 (compressed, when gzip).
+    private var pending: [UInt8] = []
+    private var uploadId: String?
+    private var parts: [(Int, String)] = []
+    private var finished = false
+    private(set) var committed = false
+
+    init(key: String, startOffset: Int64, storage: S3Storage, partSize: Int, gzipLevel: Int?) {
+        self.key = key
+        self.startOffset = startOffset
+        self.storage = storage
+        self.partSize = partSize
+        self.gzip = gzipLevel.map { GzipWriter(level: $0) }
+        pending.reserveCapacity(min(partSize, 1 << 20))
+    }
+
+    /// Adds one record's bytes; uploads a part when a part's worth is buffered. The bytes are kept when
+    /// the upload fails, so the record counts as written either way.
+    func append(_ bytes: [UInt8]) async throws {
+        recordCount += 1
+        if let gzip {
+            gzip.write(bytes)
+            if gzip.output.count >= 64 << 10 {
+                pending.append(contentsOf: gzip.output)
+                gzip.output.removeAll(keepingCapacity: true)
+            }
+        } else {
+            pending.append(contentsOf: bytes)
+        }
+        if pending.count >= partSize { try await uploadPart() }
+    }
+
+    /// Bytes held in memory for this file.
+    var bufferedBytes: Int { pending.count + (gzip?.output.count ?? 0) }
+
+    private func uploadPart() async throws {
+        if uploadId == nil { uploadId = try await storage.createMultipartUpload(key: key) }
+        let n = parts.count + 1
+        let etag = try await storage.uploadPart(key: key, uploadId: uploadId!, partNumber: n, body: pending)
+        parts.append((n, etag))
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    /// Makes the object visible: the rest of the bytes as one PutObject, or as the last part of the
+    /// multipart upload followed by CompleteMultipartUpload.
+    func commit() async throws {
+        guard !committed else { return }
+        if !finished {
+            if let gzip {
+                gzip.finish()
+                pending.append(contentsOf: gzip.output)
+                gzip.output.removeAll()
+            }
+            finished = true
+        }
+        if uploadId == nil {
+            try await storage.putObject(key: key, body: pending)
+        } else {
+            if !pending.isEmpty { try await uploadPart() }
+            try await storage.completeMultipartUpload(key: key, uploadId: uploadId!, parts: parts)
+        }
+        pending = []
+        committed = true
+    }
+
+    /// Gives the file up: its multipart upload, if any, is aborted (best effort; S3's lifecycle rules
+    /// clean up what an abort misses).
+    func abort() async {
+        if let uploadId, !committed { await storage.abortMultipartUpload(key: key, uploadId: uploadId) }
+        pending = []
+    }
+}

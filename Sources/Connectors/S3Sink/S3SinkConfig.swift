@@ -1,0 +1,387 @@
+import ConnectAPI
+import CurlClient
+
+/// The S3 sink's keys, defaults and checks, as Confluent's `S3SinkConnectorConfig` with the storage-common
+/// partitioner keys (reference connectors.md §3.1), read into one value.
+struct S3SinkConfig: Sendable {
+    enum Format: Sendable, Equatable {
+        case json
+        case byteArray(extension: String, separator: [UInt8])
+    }
+    enum NullBehavior: String, Sendable { case ignore, fail }
+    enum TimestampSource: Sendable, Equatable {
+        case wallclock, record
+        case recordField(String)
+    }
+
+    static let jsonFormat = "io.confluent.connect.s3.format.json.JsonFormat"
+    static let byteArrayFormat = "io.confluent.connect.s3.format.bytearray.ByteArrayFormat"
+    static let avroFormat = "io.confluent.connect.s3.format.avro.AvroFormat"
+    static let parquetFormat = "io.confluent.connect.s3.format.parquet.ParquetFormat"
+    static let storageClass = "io.confluent.connect.s3.storage.S3Storage"
+    static let partitionerPackage = "io.confluent.connect.storage.partitioner."
+
+    let bucket: String
+    let region: String
+    let endpoint: String
+    let pathStyle: Bool
+    let credentials: AWSCredentials
+    let format: Format
+    let gzip: Bool
+    let compressionLevel: Int
+    let flushSize: Int
+    let rotateIntervalMs: Int64
+    let rotateScheduleIntervalMs: Int64
+    let rotateOnPartitionChange: Bool
+    let topicsDir: String
+    let directoryDelim: String
+    let fileDelim: String
+    let zeroPadWidth: Int
+    let partitioner: S3Partitioner
+    let timestamps: TimestampSource
+    /// Needed by time-based partitioners and scheduled rotation.
+    let zone: ZoneId?
+    let partSize: Int
+    let nullBehavior: NullBehavior
+    let partRetries: Int
+    let s3RetryBackoffMs: Int
+    let retryBackoffMs: Int64
+    let decimalFormat: String
+
+    static let configDef = ConfigDef()
+        .define(
+            "s3.bucket.name", .string, importance: .high, documentation: "The S3 Bucket.", group: "S3",
+            orderInGroup: 1, width: .long, displayName: "S3 Bucket"
+        )
+        .define(
+            "s3.region", .string, defaultValue: "us-west-2", importance: .medium,
+            documentation:
+                "The AWS region to be used the connector (also when store.url points elsewhere: it signs the requests).",
+            group: "S3", orderInGroup: 2, width: .long, displayName: "AWS region"
+        )
+        .define(
+            "store.url", .string, defaultValue: .some(nil), importance: .high,
+            documentation:
+                "Store's connection URL, if applicable (an S3-compatible server such as MinIO); https:// is assumed when no scheme is given.",
+            group: "Storage", orderInGroup: 1, width: .long, displayName: "Store URL"
+        )
+        .define(
+            "s3.path.style.access.enabled", .boolean, defaultValue: "true", importance: .low,
+            documentation: "Specifies whether or not to enable path style access to the bucket used by the connector",
+            group: "S3", orderInGroup: 3, width: .short, displayName: "Enable Path Style Access to S3"
+        )
+        .define(
+            "aws.access.key.id", .string, defaultValue: "", importance: .high,
+            documentation:
+                "The AWS access key ID used to authenticate personal AWS credentials; empty = AWS_ACCESS_KEY_ID from the environment.",
+            group: "S3", orderInGroup: 4, width: .long, displayName: "AWS Access Key ID"
+        )
+        .define(
+            "aws.secret.access.key", .password, defaultValue: .some(nil), importance: .high,
+            documentation:
+                "The secret access key used to authenticate personal AWS credentials; empty = AWS_SECRET_ACCESS_KEY from the environment.",
+            group: "S3", orderInGroup: 5, width: .long, displayName: "AWS Secret Access Key"
+        )
+        .define(
+            "storage.class", .class, defaultValue: storageClass, importance: .high,
+            documentation: "The underlying storage layer: io.confluent.connect.s3.storage.S3Storage.",
+            group: "Storage", orderInGroup: 2, width: .long, displayName: "Storage Class"
+        )
+        .define(
+            "format.class", .class, importance: .high,
+            documentation:
+                "The format class to use when writing data to the store: io.confluent.connect.s3.format.json.JsonFormat or io.confluent.connect.s3.format.bytearray.ByteArrayFormat.",
+            group: "Connector", orderInGroup: 1, width: .long, displayName: "Format class"
+        )
+        .define(
+            "flush.size", .int, validator: .range(atLeast: 1), importance: .high,
+            documentation: "Number of records written to store before invoking file commits.", group: "Connector",
+            orderInGroup: 2, width: .short, displayName: "Flush Size"
+        )
+        .define(
+            "rotate.interval.ms", .long, defaultValue: "-1", importance: .high,
+            documentation:
+                "The time interval in milliseconds to invoke file commits, measured on the timestamps the timestamp.extractor returns: a file is committed when a record's timestamp is this far past the file's first.",
+            group: "Connector", orderInGroup: 3, width: .short, displayName: "Rotate Interval (ms)"
+        )
+        .define(
+            "rotate.schedule.interval.ms", .long, defaultValue: "-1", importance: .medium,
+            documentation:
+                "The time interval in milliseconds to periodically invoke file commits, on the wall clock, aligned to midnight in timezone; also closes the files of idle partitions.",
+            group: "Connector", orderInGroup: 4, width: .short, displayName: "Rotate Interval (ms) (Scheduled)"
+        )
+        .define(
+            "rotate.file.on.partition.change", .boolean, defaultValue: "true", importance: .low,
+            documentation:
+                "With rotate.interval.ms, whether a record for another encoded partition than the previous record's also commits the files.",
+            group: "Connector", orderInGroup: 5, width: .short, displayName: "Rotate file on partition change"
+        )
+        .define(
+            "topics.dir", .string, defaultValue: "topics", importance: .high,
+            documentation: "Top level directory to store the data ingested from Kafka.", group: "Storage",
+            orderInGroup: 3, width: .short, displayName: "Topics directory"
+        )
+        .define(
+            "directory.delim", .string, defaultValue: "/", importance: .medium,
+            documentation: "Directory delimiter pattern", group: "Storage", orderInGroup: 4, width: .short,
+            displayName: "Directory Delimiter"
+        )
+        .define(
+            "file.delim", .string, defaultValue: "+", importance: .medium,
+            documentation: "File delimiter pattern", group: "Storage", orderInGroup: 5, width: .short,
+            displayName: "File Delimiter"
+        )
+        .define(
+            "filename.offset.zero.pad.width", .int, defaultValue: "10", validator: .range(atLeast: 0),
+            importance: .low,
+            documentation:
+                "Width to zero pad offsets in store's filenames if offsets are too short in order to provide fixed width filenames that can be ordered by simple lexicographic sorting.",
+            group: "Storage", orderInGroup: 6, width: .short, displayName: "Filename Offset Zero Pad Width"
+        )
+        .define(
+            "partitioner.class", .class, defaultValue: partitionerPackage + "DefaultPartitioner", importance: .high,
+            documentation:
+                "The partitioner to use when writing data to the store: DefaultPartitioner, FieldPartitioner, TimeBasedPartitioner, DailyPartitioner or HourlyPartitioner (package io.confluent.connect.storage.partitioner).",
+            group: "Partitioner", orderInGroup: 1, width: .long, displayName: "Partitioner Class"
+        )
+        .define(
+            "partition.field.name", .list, defaultValue: "", importance: .medium,
+            documentation:
+                "The name of the partitioning field when FieldPartitioner is used (several, comma-separated; a.b for nested fields).",
+            group: "Partitioner", orderInGroup: 2, width: .long, displayName: "Partition Field Name"
+        )
+        .define(
+            "partition.duration.ms", .long, defaultValue: "-1", importance: .medium,
+            documentation: "The duration of a partition milliseconds used by TimeBasedPartitioner.",
+            group: "Partitioner",
+            orderInGroup: 3, width: .long, displayName: "Partition Duration (ms)"
+        )
+        .define(
+            "path.format", .string, defaultValue: "", importance: .medium,
+            documentation:
+                "This configuration is used to set the format of the data directories when partitioning with TimeBasedPartitioner, as a Joda-Time pattern, e.g. 'year'=YYYY/'month'=MM/'day'=dd/'hour'=HH.",
+            group: "Partitioner", orderInGroup: 4, width: .long, displayName: "Path Format"
+        )
+        .define(
+            "locale", .string, defaultValue: "", importance: .medium,
+            documentation: "The locale to use when partitioning with TimeBasedPartitioner (e.g. en-US).",
+            group: "Partitioner", orderInGroup: 5, width: .long, displayName: "Locale"
+        )
+        .define(
+            "timezone", .string, defaultValue: "", importance: .medium,
+            documentation:
+                "The timezone to use when partitioning with TimeBasedPartitioner and for scheduled rotation: UTC, a fixed offset (+02:00) or a tz database zone (America/New_York).",
+            group: "Partitioner", orderInGroup: 6, width: .long, displayName: "Timezone"
+        )
+        .define(
+            "timestamp.extractor", .string, defaultValue: "Wallclock", importance: .medium,
+            documentation:
+                "The extractor that gets the timestamp for records when partitioning with TimeBasedPartitioner: Wallclock, Record (the Kafka record's timestamp) or RecordField (timestamp.field of the value).",
+            group: "Partitioner", orderInGroup: 7, width: .long, displayName: "Timestamp Extractor"
+        )
+        .define(
+            "timestamp.field", .string, defaultValue: "timestamp", importance: .medium,
+            documentation:
+                "The record field to be used as timestamp by the RecordField timestamp extractor (a.b for nested fields; epoch milliseconds or a Timestamp).",
+            group: "Partitioner", orderInGroup: 8, width: .long, displayName: "Record Field for Timestamp Extractor"
+        )
+        .define(
+            "s3.part.size", .int, defaultValue: "26214400",
+            validator: .range(atLeast: 5_242_880, atMost: 2_147_483_647),
+            importance: .high,
+            documentation:
+                "The Part Size in S3 Multi-part Uploads: objects up to this size are written with one PutObject, larger ones as multipart uploads of parts this size.",
+            group: "S3", orderInGroup: 6, width: .long, displayName: "S3 Part Size"
+        )
+        .define(
+            "s3.compression.type", .string, defaultValue: "none", validator: .oneOf(["none", "gzip"]), importance: .low,
+            documentation:
+                "Compression type for files written to S3. Applied when using JsonFormat or ByteArrayFormat.",
+            group: "S3", orderInGroup: 7, width: .long, displayName: "Compression type"
+        )
+        .define(
+            "s3.compression.level", .int, defaultValue: "-1", validator: .range(atLeast: -1, atMost: 9),
+            importance: .low,
+            documentation: "Compression level for gzip: -1 (zlib's default) or 0…9.", group: "S3", orderInGroup: 8,
+            width: .short, displayName: "Compression Level"
+        )
+        .define(
+            "format.bytearray.extension", .string, defaultValue: ".bin", importance: .low,
+            documentation: "Output file extension for ByteArrayFormat. Defaults to '.bin'", group: "Connector",
+            orderInGroup: 6, width: .short, displayName: "Output file extension for ByteArrayFormat"
+        )
+        .define(
+            "format.bytearray.separator", .string, defaultValue: .some(nil), importance: .low,
+            documentation: "String inserted between records for ByteArrayFormat. Defaults to the line separator (\\n).",
+            group: "Connector", orderInGroup: 7, width: .short, displayName: "Line separator ByteArrayFormat"
+        )
+        .define(
+            "json.decimal.format", .string, defaultValue: "BASE64",
+            validator: .oneOf(["BASE64", "NUMERIC"], ignoringCase: true),
+            importance: .low,
+            documentation:
+                "Controls which format json converter will serialize decimals in: BASE64 (default) or NUMERIC.",
+            group: "Connector", orderInGroup: 8, width: .short, displayName: "Decimal Format"
+        )
+        .define(
+            "behavior.on.null.values", .string, defaultValue: "fail",
+            validator: .oneOf(["ignore", "fail"], ignoringCase: true),
+            importance: .low,
+            documentation:
+                "How to handle records with a null value (i.e. Kafka tombstone records): ignore (skip them) or fail (fail the task).",
+            group: "Connector", orderInGroup: 9, width: .short, displayName: "Behavior for null-valued records"
+        )
+        .define(
+            "s3.part.retries", .int, defaultValue: "3", validator: .range(atLeast: 0), importance: .medium,
+            documentation:
+                "Maximum number of retry attempts for a failed request to S3 (throttling, 5xx, network errors).",
+            group: "S3", orderInGroup: 9, width: .long, displayName: "S3 Part Upload Retries"
+        )
+        .define(
+            "s3.retry.backoff.ms", .long, defaultValue: "200", validator: .range(atLeast: 0), importance: .low,
+            documentation:
+                "How long to wait in milliseconds before attempting the first retry of a failed S3 request; doubled for every further attempt, with jitter.",
+            group: "S3", orderInGroup: 10, width: .short, displayName: "Retry Backoff (ms)"
+        )
+        .define(
+            "retry.backoff.ms", .long, defaultValue: "5000", validator: .range(atLeast: 0), importance: .low,
+            documentation:
+                "The retry backoff in milliseconds before the worker redelivers records after S3 failed every retry.",
+            group: "Connector", orderInGroup: 10, width: .short, displayName: "Retry Backoff (ms)")
+
+    /// Reads and checks everything; `env` supplies AWS_* when the keys are empty.
+    init(_ raw: [String: String], env: [String: String]) throws {
+        let c = try Self.configDef.parse(raw)
+        var problems: [(String, String)] = []
+        Self.crossKeyRules(c, env: env) { problems.append(($0, $1)) }
+        if let (_, message) = problems.first { throw ConfigException(message) }
+        bucket = c.string("s3.bucket.name")!.trimmingWhitespace()
+        region = (c.string("s3.region") ?? "us-west-2").trimmingWhitespace()
+        endpoint = S3Storage.endpoint(storeURL: c.string("store.url")?.trimmingWhitespace(), region: region)
+        pathStyle = c.bool("s3.path.style.access.enabled") ?? true
+        credentials = Self.credentials(c, env: env)!
+        let formatClass = Self.shortName(c.string("format.class") ?? "")
+        if formatClass == "ByteArrayFormat" {
+            let sep = c.string("format.bytearray.separator") ?? "\n"
+            format = .byteArray(
+                extension: c.string("format.bytearray.extension") ?? ".bin", separator: Array(Self.unescaped(sep).utf8))
+        } else {
+            format = .json
+        }
+        gzip = c.string("s3.compression.type") == "gzip"
+        compressionLevel = c.int("s3.compression.level") ?? -1
+        flushSize = c.int("flush.size")!
+        rotateIntervalMs = c.int64("rotate.interval.ms") ?? -1
+        rotateScheduleIntervalMs = c.int64("rotate.schedule.interval.ms") ?? -1
+        rotateOnPartitionChange = c.bool("rotate.file.on.partition.change") ?? true
+        topicsDir = (c.string("topics.dir") ?? "topics").trimmingWhitespace()
+        directoryDelim = c.string("directory.delim") ?? "/"
+        fileDelim = c.string("file.delim") ?? "+"
+        zeroPadWidth = c.int("filename.offset.zero.pad.width") ?? 10
+        let tz = (c.string("timezone") ?? "").trimmingWhitespace()
+        zone = tz.isEmpty ? nil : ZoneId(tz)
+        let extractor = Self.shortName((c.string("timestamp.extractor") ?? "Wallclock").trimmingWhitespace())
+        switch extractor {
+        case "Record", "RecordTimestampExtractor": timestamps = .record
+        case "RecordField", "RecordFieldTimestampExtractor":
+            timestamps = .recordField((c.string("timestamp.field") ?? "timestamp").trimmingWhitespace())
+        default: timestamps = .wallclock
+        }
+        partitioner = try S3Partitioner(c, zone: zone, delim: directoryDelim)
+        partSize = c.int("s3.part.size") ?? 26_214_400
+        nullBehavior = NullBehavior(rawValue: (c.string("behavior.on.null.values") ?? "fail").lowercased()) ?? .fail
+        partRetries = c.int("s3.part.retries") ?? 3
+        s3RetryBackoffMs = c.int("s3.retry.backoff.ms") ?? 200
+        retryBackoffMs = c.int64("retry.backoff.ms") ?? 5000
+        decimalFormat = (c.string("json.decimal.format") ?? "BASE64").uppercased()
+    }
+
+    /// Checks across keys, as errors per key (the ConfigInfos shape).
+    static func validate(_ raw: [String: String], env: [String: String]) -> [String: [String]] {
+        var errors: [String: [String]] = [:]
+        guard let c = try? configDef.parse(raw) else { return [:] }  // per-key errors come from the ConfigDef
+        crossKeyRules(c, env: env) { errors[$0, default: []].append($1) }
+        if errors.isEmpty {
+            do { _ = try S3Partitioner(c, zone: nil, delim: c.string("directory.delim") ?? "/", checkOnly: true) } catch
+            {
+                if let e = error as? PartitionerConfigError { errors[e.key, default: []].append(e.message) }
+            }
+        }
+        return errors
+    }
+
+    struct PartitionerConfigError: Error {
+        let key: String
+        let message: String
+    }
+
+    private static func crossKeyRules(_ c: ParsedConfig, env: [String: String], add: (String, String) -> Void) {
+        if (c.string("s3.bucket.name") ?? "").trimmingWhitespace().isEmpty {
+            add("s3.bucket.name", "Invalid value for configuration s3.bucket.name: the bucket name must not be empty")
+        }
+        let storage = (c.string("storage.class") ?? storageClass).trimmingWhitespace()
+        if storage != storageClass && storage != "S3Storage" {
+            add(
+                "storage.class",
+                "Invalid value \(storage) for configuration storage.class: only \(storageClass) is supported")
+        }
+        let format = (c.string("format.class") ?? "").trimmingWhitespace()
+        switch shortName(format) {
+        case "JsonFormat", "ByteArrayFormat": break
+        case "AvroFormat", "ParquetFormat":
+            add(
+                "format.class",
+                "Invalid value \(format) for configuration format.class: Tributary's S3 sink writes JsonFormat and ByteArrayFormat; \(shortName(format)) is not available yet"
+            )
+        default:
+            add(
+                "format.class",
+                "Invalid value \(format) for configuration format.class: Class \(format) could not be found; use \(jsonFormat) or \(byteArrayFormat)"
+            )
+        }
+        if credentials(c, env: env) == nil {
+            add(
+                "aws.access.key.id",
+                "No AWS credentials: set aws.access.key.id and aws.secret.access.key, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the worker's environment"
+            )
+        }
+        let tz = (c.string("timezone") ?? "").trimmingWhitespace()
+        if !tz.isEmpty && ZoneId(tz) == nil {
+            add(
+                "timezone",
+                "Invalid value \(tz) for configuration timezone: not a known time zone (UTC, +02:00, Europe/Paris)")
+        }
+        if (c.int64("rotate.schedule.interval.ms") ?? -1) > 0 && tz.isEmpty {
+            add(
+                "timezone", "Invalid value  for configuration timezone: rotate.schedule.interval.ms requires a timezone"
+            )
+        }
+        let extractor = shortName((c.string("timestamp.extractor") ?? "Wallclock").trimmingWhitespace())
+        if ![
+            "Wallclock", "Record", "RecordField", "WallclockTimestampExtractor", "RecordTimestampExtractor",
+            "RecordFieldTimestampExtractor",
+        ].contains(extractor) {
+            add(
+                "timestamp.extractor",
+                "Invalid value \(extractor) for configuration timestamp.extractor: use Wallclock, Record or RecordField"
+            )
+        }
+    }
+
+    static func credentials(_ c: ParsedConfig, env: [String: String]) -> AWSCredentials? {
+        let id = (c.string("aws.access.key.id") ?? "").trimmingWhitespace()
+        let secret = c.string("aws.secret.access.key") ?? ""
+        if !id.isEmpty && !secret.isEmpty { return AWSCredentials(accessKeyId: id, secretAccessKey: secret) }
+        return AWSCredentials.fromEnvironment(env)
+    }
+
+    /// `io.confluent.….JsonFormat` → `JsonFormat`.
+    static func shortName(_ className: String) -> String {
+        className.split(separator: ".").last.map(String.init) ?? className
+    }
+
+    /// `\n`, `\t`, `\r` and `\\` written out in a properties file or JSON config mean the characters.
+    static func unescaped(_ s: String) -> String {
+        s.replacingAll("\\n", "\n").replacingAll("\\t", "\t").replacingAll("\\r", "\r")
+    }
+}

@@ -1,0 +1,95 @@
+import ConnectAPI
+import CurlClient
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Writes each assigned Kafka partition's records to S3 objects through a `TopicPartitionWriter`, and
+/// tells the worker to commit only the offsets of records that are in completed objects.
+public final class S3SinkTask: SinkTask {
+    private var config: S3SinkConfig?
+    private var context: (any SinkTaskContext)?
+    private var storage: S3Storage?
+    private var encoder: RecordEncoder?
+    private var writers: [TopicPartition: TopicPartitionWriter] = [:]
+    private let env: [String: String]
+    private let now: () -> Int64
+
+    public convenience init() { self.init(env: S3SinkConnector.processEnvironment(), now: S3SinkTask.epochMillis) }
+
+    init(env: [String: String], now: @escaping () -> Int64) {
+        self.env = env
+        self.now = now
+    }
+
+    public func start(_ raw: [String: String], context: any SinkTaskContext) async throws {
+        let config = try S3SinkConfig(raw, env: env)
+        self.config = config
+        self.context = context
+        encoder = try RecordEncoder(config)
+        let logger = context.logger
+        let storage = try S3Storage(
+            bucket: config.bucket, endpoint: config.endpoint, pathStyle: config.pathStyle, region: config.region,
+            credentials: config.credentials,
+            retry: RetryPolicy(attempts: config.partRetries + 1, baseDelayMs: max(1, config.s3RetryBackoffMs)),
+            log: { logger.warning("\($0)") })
+        try await storage.checkBucket()
+        self.storage = storage
+        for tp in context.assignment() { openWriter(tp) }
+    }
+
+    public func open(_ partitions: [TopicPartition]) async throws {
+        for tp in partitions { openWriter(tp) }
+    }
+
+    private func openWriter(_ tp: TopicPartition) {
+        guard writers[tp] == nil, let config, let storage, let encoder else { return }
+        writers[tp] = TopicPartitionWriter(partition: tp, config: config, storage: storage, encoder: encoder, now: now)
+    }
+
+    public func put(_ records: [SinkRecord]) async throws {
+        guard let config, let context else { return }
+        do {
+            for r in records {
+                let tp = TopicPartition(r.topic, r.kafkaPartition ?? 0)
+                if writers[tp] == nil { openWriter(tp) }
+                try await writers[tp]!.write(r)
+            }
+            for w in writers.values { try await w.rotateIfScheduled() }
+        } catch let e as ConnectError where e.isRetriable {
+            // The writers kept what they had; the worker redelivers this batch after the backoff and the
+            // records already in open files are skipped.
+            context.timeout(config.retryBackoffMs)
+            throw e
+        }
+    }
+
+    /// Only offsets whose records are in completed objects; partitions with nothing completed yet are
+    /// left out, so the worker commits nothing for them.
+    public func preCommit(_ offsets: [TopicPartition: Int64]) async throws -> [TopicPartition: Int64] {
+        var out: [TopicPartition: Int64] = [:]
+        for (tp, w) in writers {
+            if let o = w.offsetToCommit { out[tp] = o }
+        }
+        return out
+    }
+
+    public func close(_ partitions: [TopicPartition]) async throws {
+        for tp in partitions {
+            await writers[tp]?.abandon()
+            writers[tp] = nil
+        }
+    }
+
+    public func stop() async {
+        for w in writers.values { await w.abandon() }
+        writers.removeAll()
+    }
+
+    static func epochMillis() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
+    }
+}

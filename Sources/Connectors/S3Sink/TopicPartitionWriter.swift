@@ -1,0 +1,179 @@
+import ConnectAPI
+
+/// The files of one Kafka partition (storage-cloud's `TopicPartitionWriter`, reference connectors.md
+/// §3.4): one open file per encoded partition; all of them are committed together when `flush.size`
+/// records have been written since the last commit, when record time has moved `rotate.interval.ms` past
+/// the files' first record (or the encoded partition changes), or at the scheduled rotation. Only then
+/// does the offset to commit to Kafka move, to just after the last record in those files.
+///
+/// Object names are a function of the topic, the partition, the encoded partition and the offset of the
+/// file's first record, so after a crash the records after the committed offset are written again to
+/// objects of the same names (overwriting any that were completed but not yet committed): every record
+/// ends up in exactly one object, as long as the partitioning and rotation are deterministic (no
+/// Wallclock extractor, no scheduled rotation).
+final class TopicPartitionWriter {
+    let partition: TopicPartition
+    private let config: S3SinkConfig
+    private let storage: S3Storage
+    private let encoder: RecordEncoder
+    private let now: () -> Int64
+    private var files: [String: S3OutputFile] = [:]
+    private var order: [String] = []  // encoded partitions in the order their files opened
+    /// Records written since the last commit, over all open files.
+    private var recordCount = 0
+    /// The offset after the last record handed to a file: redelivered records below it are skipped, so
+    /// a put that failed half-way can simply be retried.
+    private(set) var nextOffset: Int64?
+    /// Kafka offset safe to commit (everything below it is in completed objects).
+    private(set) var offsetToCommit: Int64?
+    private var baseRecordTimestamp: Int64?
+    private var currentEncodedPartition: String?
+    private var nextScheduledRotation: Int64?
+    private var line: [UInt8] = []
+
+    init(
+        partition: TopicPartition, config: S3SinkConfig, storage: S3Storage, encoder: RecordEncoder,
+        now: @escaping () -> Int64
+    ) {
+        self.partition = partition
+        self.config = config
+        self.storage = storage
+        self.encoder = encoder
+        self.now = now
+    }
+
+    var hasOpenFiles: Bool { !files.isEmpty }
+    private var needsTimestamps: Bool { config.partitioner.isTimeBased || config.rotateIntervalMs > 0 }
+
+    func write(_ record: SinkRecord) async throws {
+        if let nextOffset, record.kafkaOffset < nextOffset { return }  // already in an open file
+        if recordCount >= config.flushSize { try await commitFiles() }  // a commit that failed before
+        if record.value.isNull && config.nullBehavior == .ignore {
+            nextOffset = record.kafkaOffset + 1
+            return
+        }
+        if record.value.isNull {
+            throw ConnectError(
+                .data,
+                "Null valued record at \(record.topic)-\(record.kafkaPartition ?? 0) offset \(record.kafkaOffset) cannot be written with behavior.on.null.values=fail; set it to ignore to skip tombstones"
+            )
+        }
+        // Only time-based partitioning and record-time rotation read timestamps (as storage-cloud, which
+        // has no extractor otherwise): a RecordField extractor must not fail records it never needed.
+        let timestamp = needsTimestamps ? try self.timestamp(of: record) : 0
+        let encoded = try config.partitioner.encode(record, timestamp: timestamp, delim: config.directoryDelim)
+        if shouldRotateOnTime(encoded: encoded, timestamp: timestamp) { try await commitFiles() }
+        line.removeAll(keepingCapacity: true)
+        try encoder.append(record, to: &line)
+        let file = fileFor(encoded, startOffset: record.kafkaOffset)
+        if baseRecordTimestamp == nil { baseRecordTimestamp = timestamp }
+        currentEncodedPartition = encoded
+        recordCount += 1
+        nextOffset = record.kafkaOffset + 1
+        try await file.append(line)
+        if recordCount >= config.flushSize { try await commitFiles() }
+    }
+
+    /// Called on every put, records or not: scheduled rotation closes the files of idle partitions.
+    func rotateIfScheduled() async throws {
+        if recordCount >= config.flushSize && hasOpenFiles { return try await commitFiles() }
+        guard let next = nextScheduledRotation, hasOpenFiles, now() >= next else { return }
+        try await commitFiles()
+    }
+
+    private func shouldRotateOnTime(encoded: String, timestamp: Int64) -> Bool {
+        guard hasOpenFiles else { return false }
+        if config.rotateIntervalMs > 0, let base = baseRecordTimestamp {
+            if timestamp - base >= config.rotateIntervalMs { return true }
+            if config.rotateOnPartitionChange && currentEncodedPartition != nil && encoded != currentEncodedPartition {
+                return true
+            }
+        }
+        if let next = nextScheduledRotation, now() >= next { return true }
+        return false
+    }
+
+    private func fileFor(_ encoded: String, startOffset: Int64) -> S3OutputFile {
+        if let f = files[encoded] { return f }
+        let f = S3OutputFile(
+            key: objectKey(encoded: encoded, startOffset: startOffset), startOffset: startOffset, storage: storage,
+            partSize: config.partSize, gzipLevel: config.gzip ? config.compressionLevel : nil)
+        files[encoded] = f
+        order.append(encoded)
+        if config.rotateScheduleIntervalMs > 0 && nextScheduledRotation == nil {
+            nextScheduledRotation = nextBoundary(after: now())
+        }
+        return f
+    }
+
+    /// `<topics.dir>/<topic>/<encoded>/<topic>+<partition>+<start offset, zero-padded><ext>`.
+    func objectKey(encoded: String, startOffset: Int64) -> String {
+        let d = config.directoryDelim
+        let offset = PathFormat.pad(startOffset, config.zeroPadWidth)
+        let name =
+            "\(partition.topic)\(config.fileDelim)\(partition.partition)\(config.fileDelim)\(offset)"
+            + encoder.fileExtension + (config.gzip ? ".gz" : "")
+        let dir = "\(partition.topic)\(d)\(encoded)"
+        return config.topicsDir.isEmpty ? "\(dir)\(d)\(name)" : "\(config.topicsDir)\(d)\(dir)\(d)\(name)"
+    }
+
+    /// Completes every open file, in the order they were opened, then moves the offset to commit. A
+    /// failure leaves the files that did not complete open, to be retried.
+    func commitFiles() async throws {
+        for encoded in order {
+            guard let f = files[encoded] else { continue }
+            try await f.commit()
+            files[encoded] = nil
+        }
+        order.removeAll()
+        recordCount = 0
+        baseRecordTimestamp = nil
+        currentEncodedPartition = nil
+        nextScheduledRotation = nil
+        if let nextOffset { offsetToCommit = nextOffset }
+    }
+
+    /// Drops the open files (partition revoked or task stopping): nothing half-written becomes visible;
+    /// the records are consumed again from the committed offset by whoever gets the partition.
+    func abandon() async {
+        for f in files.values { await f.abort() }
+        files.removeAll()
+        order.removeAll()
+    }
+
+    /// Bytes held in memory for open files.
+    var bufferedBytes: Int { files.values.reduce(0) { $0 + $1.bufferedBytes } }
+
+    private func timestamp(of record: SinkRecord) throws -> Int64 {
+        switch config.timestamps {
+        case .wallclock:
+            return now()
+        case .record:
+            guard let t = record.timestamp, t >= 0 else {
+                throw ConnectError(
+                    .data,
+                    "Unable to determine timestamp using timestamp.extractor Record for the record at \(record.topic)-\(record.kafkaPartition ?? 0) offset \(record.kafkaOffset): it has no timestamp"
+                )
+            }
+            return t
+        case .recordField(let field):
+            let v = try S3Partitioner.fieldValue(record, path: field)
+            if let t = v.int64Value { return t }
+            throw ConnectError(
+                .data,
+                "Unable to determine timestamp using timestamp.field \(field) for the record at \(record.topic)-\(record.kafkaPartition ?? 0) offset \(record.kafkaOffset): it is a \(v.kindName), epoch milliseconds or a Timestamp is needed"
+            )
+        }
+    }
+
+    /// The next multiple of `rotate.schedule.interval.ms` after `t`, counted from midnight in `timezone`
+    /// (storage-cloud's `getNextTimeAdjustedByDay`).
+    private func nextBoundary(after t: Int64) -> Int64 {
+        let interval = config.rotateScheduleIntervalMs
+        let offsetMs = Int64((config.zone ?? .utc).offset(atUTC: S3Partitioner.floorDiv(t, 1000))) * 1000
+        let local = t + offsetMs
+        let midnight = S3Partitioner.floorDiv(local, 86_400_000) * 86_400_000
+        let next = midnight + ((local - midnight) / interval + 1) * interval
+        return next - offsetMs
+    }
+}

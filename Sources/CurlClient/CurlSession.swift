@@ -1,0 +1,181 @@
+import CCurl
+import Dispatch
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// One libcurl easy handle: requests run one after another on it, reusing its connections (keep-alive).
+///
+/// Threads: every transfer runs on this session's own serial dispatch queue, never on Swift's
+/// cooperative pool; `send` suspends until it is done. Ownership: the CURL handle is owned and cleaned up
+/// in `deinit`; each request's header list (curl_slist) and response buffers are freed before the
+/// transfer's closure returns; the request body is borrowed for the transfer only (libcurl does not copy
+/// POSTFIELDS, so it is read inside `withUnsafeBytes`).
+public final class CurlSession: @unchecked Sendable {
+    public struct Options: Sendable {
+        public var connectTimeoutMs: Int = 10_000
+        /// Whole transfer, 0 = none.
+        public var timeoutMs: Int = 60_000
+        /// Responses larger than this fail (protects the worker from a runaway server).
+        public var maxResponseBytes: Int = 256 << 20
+        public var followRedirects = false
+        public var userAgent = "Tributary/0.1 (+https://github.com/tributary; libcurl)"
+        public init() {}
+    }
+
+    private let handle: UnsafeMutableRawPointer  // CURL *, owned
+    private let queue = DispatchQueue(label: "curl")
+    public let options: Options
+
+    public init(options: Options = Options()) throws(CurlError) {
+        var err = [CChar](repeating: 0, count: 512)
+        if tcurl_load(&err, err.count) != 0 {
+            throw CurlError(
+                code: -1, message: String(decoding: err.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            )
+        }
+        guard let h = tcurl_easy_init() else { throw CurlError(code: -1, message: "curl_easy_init failed") }
+        handle = h
+        self.options = options
+    }
+
+    deinit { tcurl_easy_cleanup(handle) }
+
+    /// Sends one request and returns whatever HTTP response came back (any status); throws only when no
+    /// response arrived.
+    public func send(_ request: HTTPRequest) async throws(CurlError) -> HTTPResponse {
+        let result: Result<HTTPResponse, CurlError> = await withCheckedContinuation { cont in
+            queue.async { [self] in cont.resume(returning: perform(request)) }
+        }
+        return try result.get()
+    }
+
+    /// Sends with retries: transport failures and 408/429/5xx answers are retried up to
+    /// `policy.attempts` times in all, with exponential backoff and full jitter; a `Retry-After` in
+    /// seconds is honoured (capped at `policy.maxRetryAfterMs`). Returns the last response, whatever its
+    /// status, once it is not retriable or attempts are used up.
+    public func send(_ request: HTTPRequest, retry policy: RetryPolicy, onRetry: (String) -> Void = { _ in })
+        async throws(CurlError) -> HTTPResponse
+    {
+        var attempt = 1
+        while true {
+            let outcome: Result<HTTPResponse, CurlError>
+            do throws(CurlError) { outcome = .success(try await send(request)) } catch { outcome = .failure(error) }
+            let retriable: Bool
+            var retryAfterMs: Int? = nil
+            var what: String
+            switch outcome {
+            case .success(let r):
+                retriable = CurlError.isRetriableStatus(r.status)
+                retryAfterMs = r.header("Retry-After").flatMap { Int($0) }.map { $0 * 1000 }
+                what = "HTTP \(r.status)"
+            case .failure(let e):
+                retriable = e.isRetriable
+                what = e.message
+            }
+            if !retriable || attempt >= policy.attempts || Task.isCancelled { return try outcome.get() }
+            let wait = retryAfterMs.map { min($0, policy.maxRetryAfterMs) } ?? policy.backoffMs(afterAttempt: attempt)
+            what += "; attempt \(attempt) of \(policy.attempts), retrying in \(wait) ms"
+            onRetry(what)
+            try? await Task.sleep(nanoseconds: UInt64(wait) * 1_000_000)
+            attempt += 1
+        }
+    }
+
+    private func perform(_ request: HTTPRequest) -> Result<HTTPResponse, CurlError> {
+        tcurl_easy_reset(handle)
+        var list: UnsafeMutablePointer<curl_slist>? = nil
+        defer { tcurl_slist_free_all(list) }
+        var hasContentType = false
+        for h in request.headers {
+            if h.name.lowercased() == "content-type" { hasContentType = true }
+            list = tcurl_slist_append(list, "\(h.name): \(h.value)")
+        }
+        // No "Expect: 100-continue" round trip before large bodies; no form content type curl would
+        // otherwise add to a body-carrying request.
+        list = tcurl_slist_append(list, "Expect:")
+        if !hasContentType { list = tcurl_slist_append(list, "Content-Type:") }
+
+        _ = tcurl_setopt_string(handle, CURLOPT_URL, request.url)
+        _ = tcurl_setopt_pointer(handle, CURLOPT_HTTPHEADER, list)
+        _ = tcurl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)  // timeouts without SIGALRM: we are multithreaded
+        _ = tcurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, options.connectTimeoutMs)
+        _ = tcurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, options.timeoutMs)
+        _ = tcurl_setopt_string(handle, CURLOPT_USERAGENT, options.userAgent)
+        _ = tcurl_setopt_string(handle, CURLOPT_ACCEPT_ENCODING, "")  // every encoding libcurl can decode
+        _ = tcurl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, options.followRedirects ? 1 : 0)
+        // Proxies come from http_proxy / https_proxy / no_proxy, which libcurl reads itself.
+
+        var body = tcurl_buffer(data: nil, length: 0, capacity: 0, limit: options.maxResponseBytes)
+        var headers = tcurl_buffer(data: nil, length: 0, capacity: 0, limit: 1 << 20)
+        defer {
+            tcurl_buffer_free(&body)
+            tcurl_buffer_free(&headers)
+        }
+        let code: CURLcode = request.body.withUnsafeBytes { raw in
+            switch request.method {
+            case "GET": _ = tcurl_setopt_long(handle, CURLOPT_HTTPGET, 1)
+            case "HEAD": _ = tcurl_setopt_long(handle, CURLOPT_NOBODY, 1)
+            default:
+                if request.method == "DELETE" && request.body.isEmpty {
+                    _ = tcurl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, "DELETE")
+                } else {
+                    // POSTFIELDS (not copied) carries the body for any method; CUSTOMREQUEST names it.
+                    let empty: StaticString = ""
+                    _ = tcurl_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(raw.count))
+                    _ = tcurl_setopt_pointer(
+                        handle, CURLOPT_POSTFIELDS, raw.baseAddress ?? UnsafeRawPointer(empty.utf8Start))
+                    if request.method != "POST" {
+                        _ = tcurl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, request.method)
+                    }
+                }
+            }
+            return tcurl_perform(handle, &body, &headers)
+        }
+        if code != CURLE_OK {
+            let reason = String(cString: tcurl_easy_strerror(code))
+            return .failure(
+                CurlError(
+                    code: Int(code.rawValue),
+                    message: "\(request.method) \(Self.redacted(request.url)) failed: \(reason)"))
+        }
+        var status = 0
+        _ = tcurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        let headerBytes = headers.data.map { Array(UnsafeBufferPointer(start: $0, count: headers.length)) } ?? []
+        let bodyBytes = body.data.map { Array(UnsafeBufferPointer(start: $0, count: body.length)) } ?? []
+        return .success(HTTPResponse(status: status, headers: HTTPResponse.parseHeaders(headerBytes), body: bodyBytes))
+    }
+
+    /// The URL without its query (which may hold tokens) for messages.
+    static func redacted(_ url: String) -> String {
+        guard let q = url.firstIndex(of: "?") else { return url }
+        return String(url[..<q]) + "?…"
+    }
+}
+
+/// How often and how patiently to retry.
+public struct RetryPolicy: Sendable {
+    /// Attempts in all, the first included.
+    public var attempts: Int
+    public var baseDelayMs: Int
+    public var maxDelayMs: Int
+    public var maxRetryAfterMs: Int
+
+    public init(attempts: Int, baseDelayMs: Int = 200, maxDelayMs: Int = 30_000, maxRetryAfterMs: Int = 300_000) {
+        self.attempts = max(1, attempts)
+        self.baseDelayMs = max(1, baseDelayMs)
+        self.maxDelayMs = max(self.baseDelayMs, maxDelayMs)
+        self.maxRetryAfterMs = maxRetryAfterMs
+    }
+
+    /// Exponential backoff with jitter: base·2^(n−1), capped, then a random point in its upper half (so
+    /// workers that failed together do not retry together, and the wait never collapses to zero).
+    public func backoffMs(afterAttempt n: Int) -> Int {
+        let exp = min(n - 1, 30)
+        let ceiling = min(maxDelayMs, baseDelayMs << exp)
+        return ceiling / 2 + Int.random(in: 0...(ceiling - ceiling / 2))
+    }
+}

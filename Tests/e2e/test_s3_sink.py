@@ -1,0 +1,262 @@
+"""The S3 sink against the local S3 server (moto with SigV4 checking on): records produced with
+confluent-kafka, written by the built binary, read back with boto3."""
+import gzip
+import json
+import os
+import uuid
+
+import boto3
+import pytest
+from confluent_kafka import Producer
+from confluent_kafka.admin import AdminClient, NewTopic
+
+from conftest import BOOTSTRAP, Worker, wait_until
+
+S3_ENDPOINT = os.environ.get("S3_ENDPOINT")
+
+
+def s3():
+    return boto3.client("s3", endpoint_url=S3_ENDPOINT, region_name="us-east-1")
+
+
+@pytest.fixture
+def bucket():
+    name = "b-" + uuid.uuid4().hex[:10]
+    s3().create_bucket(Bucket=name)
+    yield name
+
+
+def create_topic(name, partitions=1):
+    admin = AdminClient({"bootstrap.servers": BOOTSTRAP})
+    for f in admin.create_topics([NewTopic(name, num_partitions=partitions, replication_factor=1)]).values():
+        f.result()
+
+
+def produce(topic, records, partition=None):
+    """records: (key, value) with dicts serialized as JSON; bytes and None passed as they are."""
+    p = Producer({"bootstrap.servers": BOOTSTRAP, "linger.ms": 20})
+    enc = lambda x: x if isinstance(x, (bytes, type(None))) else json.dumps(x).encode()
+    for k, v in records:
+        if partition is None:
+            p.produce(topic, key=enc(k), value=enc(v))
+        else:
+            p.produce(topic, key=enc(k), value=enc(v), partition=partition)
+    p.flush()
+
+
+def objects(bucket, prefix=""):
+    """{key: bytes} of every object under prefix."""
+    out = {}
+    for page in s3().get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+        for o in page.get("Contents", []):
+            out[o["Key"]] = s3().get_object(Bucket=bucket, Key=o["Key"])["Body"].read()
+    return out
+
+
+def sink_config(topic, bucket, **extra):
+    c = {
+        "connector.class": "io.confluent.connect.s3.S3SinkConnector",
+        "topics": topic,
+        "s3.bucket.name": bucket,
+        "s3.region": "us-east-1",
+        "store.url": S3_ENDPOINT,
+        "storage.class": "io.confluent.connect.s3.storage.S3Storage",
+        "format.class": "io.confluent.connect.s3.format.json.JsonFormat",
+        "flush.size": "3",
+        "value.converter": "org.apache.kafka.connect.json.JsonConverter",
+        "value.converter.schemas.enable": "false",
+    }
+    c.update(extra)
+    return c
+
+
+def wait_objects(bucket, count, prefix=""):
+    return wait_until(lambda: (lambda o: o if len(o) >= count else None)(objects(bucket, prefix)),
+                      what=f"{count} objects in {bucket}")
+
+
+def failed_trace(worker, name):
+    def check():
+        s = worker.get(f"/connectors/{name}/status").json()
+        t = s.get("tasks", [])
+        return t and t[0]["state"] == "FAILED" and t[0]["trace"]
+    return wait_until(check, what=f"{name} FAILED")
+
+
+def test_json_lines_with_confluent_object_names(worker, bucket):
+    """flush.size records per object, named topics/<topic>/partition=<p>/<topic>+<p>+<offset %010d>.json;
+    the last, incomplete file is not written and its offset is not committed."""
+    topic = "s3-" + uuid.uuid4().hex[:8]
+    create_topic(topic)
+    produce(topic, [(None, {"id": i, "name": f"station {i}"}) for i in range(7)], partition=0)
+    r = worker.post("/connectors", {"name": "s3json", "config": sink_config(topic, bucket)})
+    assert r.status_code == 201, r.text
+    got = wait_objects(bucket, 2)
+    assert sorted(got) == [f"topics/{topic}/partition=0/{topic}+0+0000000000.json",
+                           f"topics/{topic}/partition=0/{topic}+0+0000000003.json"]
+    first = got[f"topics/{topic}/partition=0/{topic}+0+0000000000.json"]
+    assert first == b'{"id":0,"name":"station 0"}\n{"id":1,"name":"station 1"}\n{"id":2,"name":"station 2"}\n'
+    # Only records in completed objects are committed: offset 6 waits for two more records.
+    def committed():
+        o = worker.get("/connectors/s3json/offsets").json()["offsets"]
+        return o and o[0]["offset"]["kafka_offset"] == 6 and o
+    wait_until(committed, what="committed offset 6")
+    produce(topic, [(None, {"id": i, "name": f"station {i}"}) for i in range(7, 9)], partition=0)
+    got = wait_objects(bucket, 3)
+    assert got[f"topics/{topic}/partition=0/{topic}+0+0000000006.json"].count(b"\n") == 3
+
+
+def test_gzip_field_partitioner_and_struct_values(worker, bucket):
+    """Struct values (JSON with schemas) partitioned by a field, gzip-compressed, custom topics.dir."""
+    topic = "s3-" + uuid.uuid4().hex[:8]
+    create_topic(topic)
+    schema = {"type": "struct", "optional": False, "fields": [
+        {"field": "city", "type": "string", "optional": False},
+        {"field": "temp", "type": "double", "optional": True}]}
+    rows = [("chicago", 1.5), ("denver", -3.0), ("chicago", 2.5), ("denver", 4.0), ("chicago", 0.0), ("boston", 9.0)]
+    produce(topic, [(None, {"schema": schema, "payload": {"city": c, "temp": t}}) for c, t in rows], partition=0)
+    cfg = sink_config(topic, bucket, **{
+        "value.converter.schemas.enable": "true", "flush.size": "6", "s3.compression.type": "gzip",
+        "topics.dir": "landing/raw",
+        "partitioner.class": "io.confluent.connect.storage.partitioner.FieldPartitioner",
+        "partition.field.name": "city"})
+    assert worker.post("/connectors", {"name": "s3gz", "config": cfg}).status_code == 201
+    got = wait_objects(bucket, 3)
+    base = f"landing/raw/{topic}"
+    assert sorted(got) == sorted([f"{base}/city=boston/{topic}+0+0000000005.json.gz",
+                                  f"{base}/city=chicago/{topic}+0+0000000000.json.gz",
+                                  f"{base}/city=denver/{topic}+0+0000000001.json.gz"])
+    chicago = gzip.decompress(got[f"{base}/city=chicago/{topic}+0+0000000000.json.gz"]).decode().splitlines()
+    assert [json.loads(l) for l in chicago] == [{"city": "chicago", "temp": t} for t in (1.5, 2.5, 0.0)]
+
+
+def test_time_based_partitioner_on_record_timestamps(worker, bucket):
+    """HourlyPartitioner with the Record extractor: paths from the Kafka timestamps in the zone."""
+    topic = "s3-" + uuid.uuid4().hex[:8]
+    create_topic(topic)
+    p = Producer({"bootstrap.servers": BOOTSTRAP})
+    # 2024-03-10 06:59:59.999Z and 07:00:00Z = 01:59 EST and 03:00 EDT (DST starts) in New York.
+    for ts in (1710053999999, 1710054000000):
+        p.produce(topic, value=b'{"v":1}', partition=0, timestamp=ts)
+    p.flush()
+    cfg = sink_config(topic, bucket, **{
+        "flush.size": "1", "partitioner.class": "io.confluent.connect.storage.partitioner.HourlyPartitioner",
+        "timestamp.extractor": "Record", "locale": "en-US", "timezone": "America/New_York"})
+    assert worker.post("/connectors", {"name": "s3hourly", "config": cfg}).status_code == 201
+    got = wait_objects(bucket, 2)
+    assert sorted(got) == [f"topics/{topic}/year=2024/month=03/day=10/hour=01/{topic}+0+0000000000.json",
+                           f"topics/{topic}/year=2024/month=03/day=10/hour=03/{topic}+0+0000000001.json"]
+
+
+def test_bytearray_format_and_tombstones_ignored(worker, bucket):
+    topic = "s3-" + uuid.uuid4().hex[:8]
+    create_topic(topic)
+    produce(topic, [(None, b"alpha"), (None, None), (None, b"beta"), (None, b"gamma")], partition=0)
+    cfg = sink_config(topic, bucket, **{
+        "format.class": "io.confluent.connect.s3.format.bytearray.ByteArrayFormat",
+        "value.converter": "org.apache.kafka.connect.converters.ByteArrayConverter",
+        "behavior.on.null.values": "ignore", "flush.size": "3"})
+    assert worker.post("/connectors", {"name": "s3bin", "config": cfg}).status_code == 201
+    got = wait_objects(bucket, 1)
+    assert got == {f"topics/{topic}/partition=0/{topic}+0+0000000000.bin": b"alpha\nbeta\ngamma\n"}
+
+
+def test_tombstone_fails_the_task_by_default(worker, bucket):
+    topic = "s3-" + uuid.uuid4().hex[:8]
+    create_topic(topic)
+    produce(topic, [(None, {"a": 1}), (b"\"k\"", None)], partition=0)
+    assert worker.post("/connectors", {"name": "s3null", "config": sink_config(topic, bucket)}).status_code == 201
+    trace = failed_trace(worker, "s3null")
+    assert "behavior.on.null.values" in trace.splitlines()[0]
+
+
+def test_wrong_secret_fails_with_s3_error_code(worker, bucket):
+    topic = "s3-" + uuid.uuid4().hex[:8]
+    create_topic(topic)
+    cfg = sink_config(topic, bucket, **{"aws.access.key.id": os.environ["AWS_ACCESS_KEY_ID"],
+                                         "aws.secret.access.key": "not-the-secret"})
+    assert worker.post("/connectors", {"name": "s3denied", "config": cfg}).status_code == 201
+    first = failed_trace(worker, "s3denied").splitlines()[0]
+    assert "AccessDenied" in first or "SignatureDoesNotMatch" in first, first
+    assert "not-the-secret" not in json.dumps(worker.get("/connectors/s3denied").json())
+    assert worker.get("/connectors/s3denied/config").json()["aws.secret.access.key"] == "[hidden]"
+
+
+def test_validation_names_the_key(worker, bucket):
+    base = sink_config("t", bucket)
+    cases = [
+        ({"format.class": "io.confluent.connect.s3.format.parquet.ParquetFormat"}, "format.class"),
+        ({"partitioner.class": "io.confluent.connect.storage.partitioner.TimeBasedPartitioner",
+          "path.format": "'dt'=YYYY-MM-dd", "locale": "en-US", "timezone": "UTC"}, "partition.duration.ms"),
+        ({"partitioner.class": "io.confluent.connect.storage.partitioner.DailyPartitioner", "locale": "en-US",
+          "timezone": "Mars/Olympus"}, "timezone"),
+        ({"flush.size": "0"}, "flush.size"),
+    ]
+    for extra, key in cases:
+        cfg = dict(base, **extra)
+        r = worker.put("/connector-plugins/S3SinkConnector/config/validate", cfg)
+        assert r.status_code == 200, r.text
+        errors = {c["value"]["name"]: c["value"]["errors"] for c in r.json()["configs"] if c["value"]["errors"]}
+        assert key in errors, (extra, errors)
+    r = worker.post("/connectors", {"name": "bad", "config": dict(base, **{"flush.size": "0"})})
+    assert r.status_code == 400 and "flush.size" in r.json()["message"]
+
+
+def test_sigkill_mid_export_leaves_every_record_in_exactly_one_object(tmp_path, bucket):
+    """200k records over 2 partitions; the worker is killed while writing and restarted: the objects hold
+    each record exactly once (same names are rewritten, never a second copy under another name)."""
+    topic = "s3-" + uuid.uuid4().hex[:8]
+    create_topic(topic, partitions=2)
+    n = 200_000
+    p = Producer({"bootstrap.servers": BOOTSTRAP, "linger.ms": 50, "batch.num.messages": 10000})
+    for i in range(n):
+        p.produce(topic, value=b'{"id":%d,"payload":"%s"}' % (i, b"x" * 150), partition=i % 2)
+        if i % 50000 == 0:
+            p.flush()
+    p.flush()
+    cfg = sink_config(topic, bucket, **{"flush.size": "5000", "s3.compression.type": "gzip",
+                                         "consumer.override.max.poll.records": "2000"})
+    w = Worker(tmp_path, name="s3kill-" + uuid.uuid4().hex[:6]).start()
+    assert w.post("/connectors", {"name": "s3kill", "config": cfg}).status_code == 201
+    wait_objects(bucket, 6)  # mid-way: some objects written, more to come
+    w.kill()
+    w2 = Worker(tmp_path, name=w.id).start()
+    try:
+        got = wait_objects(bucket, n // 5000)
+        ids = []
+        for key, body in got.items():
+            lines = gzip.decompress(body).splitlines()
+            assert len(lines) == 5000, key
+            ids.extend(json.loads(l)["id"] for l in lines)
+        assert len(ids) == n and set(ids) == set(range(n))
+    finally:
+        w2.stop()
+
+
+def test_large_objects_are_multipart_uploads(worker, bucket):
+    """An object larger than s3.part.size (5 MiB, the minimum) goes up in parts and reads back whole."""
+    topic = "s3-" + uuid.uuid4().hex[:8]
+    create_topic(topic)
+    n = 12_000
+    produce(topic, [(None, {"id": i, "pad": "y" * 500}) for i in range(n)], partition=0)
+    cfg = sink_config(topic, bucket, **{"flush.size": str(n), "s3.part.size": str(5 * 1024 * 1024)})
+    assert worker.post("/connectors", {"name": "s3multi", "config": cfg}).status_code == 201
+    got = wait_objects(bucket, 1)
+    key = f"topics/{topic}/partition=0/{topic}+0+0000000000.json"
+    body = got[key]
+    assert len(body) > 5 * 1024 * 1024
+    assert [json.loads(l)["id"] for l in body.splitlines()] == list(range(n))
+    # S3 marks multipart objects with an ETag of "<md5 of part md5s>-<parts>".
+    assert s3().head_object(Bucket=bucket, Key=key)["ETag"].endswith('-2"')
+
+
+def test_scheduled_rotation_closes_idle_files(worker, bucket):
+    """rotate.schedule.interval.ms writes what an idle partition holds, below flush.size."""
+    topic = "s3-" + uuid.uuid4().hex[:8]
+    create_topic(topic)
+    produce(topic, [(None, {"id": i}) for i in range(4)], partition=0)
+    cfg = sink_config(topic, bucket, **{"flush.size": "1000", "rotate.schedule.interval.ms": "1000",
+                                         "timezone": "UTC"})
+    assert worker.post("/connectors", {"name": "s3sched", "config": cfg}).status_code == 201
+    got = wait_objects(bucket, 1)
+    assert list(got.values()) == [b'{"id":0}\n{"id":1}\n{"id":2}\n{"id":3}\n']
