@@ -32,4 +32,19 @@ public protocol SinkTaskContext: Sendable {
     func timeout(_ milliseconds: Int64)
     func requestCommit()
     func assignment() -> Set<TopicPartition>
+    /// Where a task reports records it cannot write (KIP-610), when the connector tolerates errors
+    /// (`errors.tolerance=all`): they are logged and sent to the dead-letter queue, and the task goes on.
+    /// nil otherwise: the task should fail with the cause, as before.
+    var errantRecordReporter: (any ErrantRecordReporter)? { get }
+}
+
+extension SinkTaskContext {
+    public var errantRecordReporter: (any ErrantRecordReporter)? { nil }
+}
+
+/// Reports a record a sink task could not write. Returns once the report is durable (the dead-letter
+/// record acknowledged), so the record's offset may then be committed; throws when the error may not be
+/// tolerated after all.
+public protocol ErrantRecordReporter: Sendable {
+    func report(_ record: SinkRecord, _ error: any Error) async throws
 }

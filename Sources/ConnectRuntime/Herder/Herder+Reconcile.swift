@@ -220,7 +220,8 @@ extension Herder {
             }
             let runner = WorkerSourceTask(
                 setup: setup, producerConfig: producer, offsets: offsetStore!,
-                flushIntervalMs: workerConfig.offsetFlushIntervalMs, flushTimeoutMs: workerConfig.offsetFlushTimeoutMs)
+                flushIntervalMs: workerConfig.offsetFlushIntervalMs, flushTimeoutMs: workerConfig.offsetFlushTimeoutMs,
+                errorConfig: ErrorHandler.Config(connectorConfig))
             run = Task { await runner.run() }
         case .sink:
             // fetch.queue.backoff.ms: librdkafka (≥ 2.4) waits a full second, by default, before fetching
@@ -244,9 +245,16 @@ extension Herder {
                 consumer["max.poll.records"].flatMap { Int($0.trimmingWhitespace()) } ?? workerConfig.sinkMaxPollRecords
                 ?? 1000
             consumer["max.poll.records"] = nil
+            var dlqProducer = workerConfig.clientConfig("producer").withDefaults([("acks", "all")])
+            dlqProducer["client.id"] = "connector-dlq-producer-\(id.connector)-\(id.task)"
+            for (k, v) in connectorConfig where k.hasPrefix("producer.override.") {
+                dlqProducer[String(k.dropFirst(18))] = v
+            }
             let runner = WorkerSinkTask(
                 setup: setup, consumerConfig: consumer, topics: topics,
-                flushIntervalMs: workerConfig.offsetFlushIntervalMs, maxPollRecords: max(1, maxPollRecords))
+                flushIntervalMs: workerConfig.offsetFlushIntervalMs, maxPollRecords: max(1, maxPollRecords),
+                errorConfig: ErrorHandler.Config(connectorConfig), dlqProducerConfig: dlqProducer,
+                adminConfig: workerConfig.clientConfig("admin"))
             run = Task { await runner.run() }
         }
         tasks[id] = RunningTask(control: control, config: rawTask, task: run, runId: runId)

@@ -6,13 +6,20 @@ struct ConnectorConverters: Sendable {
     let key: any Converter
     let value: any Converter
     let header: any HeaderConverter
+    /// The classes as configured, for error reports.
+    let keyClass: String
+    let valueClass: String
+    let headerClass: String
 
     init(connectorConfig: [String: String], workerConfig: [String: String], registry: PluginRegistry) throws {
+        func className(_ prefix: String) -> String {
+            let source = connectorConfig[prefix].map { _ in connectorConfig } ?? workerConfig
+            return source[prefix]
+                ?? (prefix == "header.converter" ? "org.apache.kafka.connect.storage.SimpleHeaderConverter" : "")
+        }
         func make<T>(_ prefix: String, _ build: (String, [String: String]) throws -> T) throws -> T {
             let source = connectorConfig[prefix].map { _ in connectorConfig } ?? workerConfig
-            let cls =
-                source[prefix]
-                ?? (prefix == "header.converter" ? "org.apache.kafka.connect.storage.SimpleHeaderConverter" : "")
+            let cls = className(prefix)
             var sub: [String: String] = [:]
             for (k, v) in source where k.hasPrefix(prefix + ".") { sub[String(k.dropFirst(prefix.count + 1))] = v }
             do { return try build(cls, sub) } catch let e as ConfigException {
@@ -22,5 +29,8 @@ struct ConnectorConverters: Sendable {
         key = try make("key.converter") { try registry.converter(named: $0, config: $1) }
         value = try make("value.converter") { try registry.converter(named: $0, config: $1) }
         header = try make("header.converter") { try registry.headerConverter(named: $0, config: $1) }
+        keyClass = className("key.converter")
+        valueClass = className("value.converter")
+        headerClass = className("header.converter")
     }
 }

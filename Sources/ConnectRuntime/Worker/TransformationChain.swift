@@ -4,6 +4,8 @@ import ConnectAPI
 struct TransformationChain: Sendable {
     struct Stage: Sendable {
         let alias: String
+        /// `transforms.<alias>.type` as configured (for error reports).
+        let className: String
         let transformation: any Transformation
         let predicate: (any Predicate)?
         let negate: Bool
@@ -69,13 +71,15 @@ struct TransformationChain: Sendable {
             }
             stages.append(
                 Stage(
-                    alias: a, transformation: t, predicate: pred,
+                    alias: a, className: type, transformation: t, predicate: pred,
                     negate: config["transforms.\(a).negate"]?.lowercased() == "true"))
         }
         return TransformationChain(stages: stages)
     }
 
     var isEmpty: Bool { stages.isEmpty }
+    /// The transformations' classes, for error reports (which stage failed is not tracked).
+    var className: String { stages.map(\.className).joined(separator: ", ") }
 
     func apply<R: ConnectRecord>(_ record: R) throws -> R? {
         if stages.isEmpty { return record }

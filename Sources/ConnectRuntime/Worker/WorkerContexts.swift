@@ -1,4 +1,5 @@
 import ConnectAPI
+import KafkaClient
 import Logging
 import Synchronization
 
@@ -27,7 +28,11 @@ final class WorkerSinkTaskContext: SinkTaskContext {
         var assignment: Set<TopicPartition> = []
     }
     private let state = Mutex(State())
-    init(logger: Logger) { self.logger = logger }
+    let errantRecordReporter: (any ErrantRecordReporter)?
+    init(logger: Logger, errantRecordReporter: (any ErrantRecordReporter)? = nil) {
+        self.logger = logger
+        self.errantRecordReporter = errantRecordReporter
+    }
 
     func offset(_ partition: TopicPartition, _ offset: Int64) { state.withLock { $0.seeks[partition] = offset } }
     func timeout(_ milliseconds: Int64) { state.withLock { $0.timeoutMs = milliseconds } }
@@ -69,3 +74,35 @@ func wallClockMs() -> Int64 {
 #if canImport(Glibc)
     import Glibc
 #endif
+
+/// The errant record reporter a sink task sees under `errors.tolerance=all`: a reported record is found
+/// among the consumed records of the batch being put (for the dead-letter queue's original bytes) and
+/// handed to the task's ErrorHandler at stage TASK_PUT.
+final class SinkErrantReporter: ErrantRecordReporter {
+    private struct Coordinates: Hashable {
+        let topic: String
+        let partition: Int32
+        let offset: Int64
+    }
+    private let errors: ErrorHandler
+    private let taskClass: String
+    private let originals = Mutex<[Coordinates: KafkaMessage]>([:])
+
+    init(errors: ErrorHandler, taskClass: String) {
+        self.errors = errors
+        self.taskClass = taskClass
+    }
+
+    func setOriginals(_ messages: [KafkaMessage]) {
+        var index: [Coordinates: KafkaMessage] = [:]
+        for m in messages { index[Coordinates(topic: m.topic, partition: m.partition, offset: m.offset)] = m }
+        originals.withLock { $0 = index }
+    }
+
+    func report(_ record: SinkRecord, _ error: any Error) async throws {
+        let key = Coordinates(
+            topic: record.originalTopic, partition: record.originalKafkaPartition, offset: record.kafkaOffset)
+        let consumed = originals.withLock { $0[key] }
+        try await errors.report(.taskPut, className: taskClass, consumed: consumed, record: record, error)
+    }
+}

@@ -11,6 +11,10 @@ struct WorkerSinkTask: Sendable {
     let flushIntervalMs: Int64
     /// Records per `put` at most (the consumer's `max.poll.records`; 1000 by default, Kafka's is 500).
     let maxPollRecords: Int
+    /// `errors.*` of the connector, and the clients a dead-letter queue would use.
+    let errorConfig: ErrorHandler.Config
+    let dlqProducerConfig: KafkaConfig
+    let adminConfig: KafkaConfig
 
     func run() async {
         let task: any SinkTask
@@ -30,7 +34,27 @@ struct WorkerSinkTask: Sendable {
             return
         }
         defer { consumer.close() }
-        let context = WorkerSinkTaskContext(logger: setup.logger)
+        var dlq: DeadLetterQueue? = nil
+        if !errorConfig.dlqTopic.isEmpty {
+            do {
+                dlq = try await DeadLetterQueue.open(
+                    topic: errorConfig.dlqTopic, replicationFactor: errorConfig.dlqReplicationFactor,
+                    producerConfig: dlqProducerConfig, adminConfig: adminConfig)
+            } catch {
+                await setup.report(
+                    .failed,
+                    ConnectError(
+                        .connect,
+                        "Could not set up the dead letter queue \(errorConfig.dlqTopic) (errors.deadletterqueue.topic.name) for task \(setup.id): \(error)"
+                    ))
+                return
+            }
+        }
+        defer { dlq?.close() }
+        let errors = ErrorHandler(config: errorConfig, id: setup.id, logger: setup.logger, dlq: dlq)
+        let reporter =
+            errors.toleratesErrors ? SinkErrantReporter(errors: errors, taskClass: setup.plugin.taskClass) : nil
+        let context = WorkerSinkTaskContext(logger: setup.logger, errantRecordReporter: reporter)
         do {
             try await task.start(setup.taskConfig, context: context)
         } catch {
@@ -39,7 +63,7 @@ struct WorkerSinkTask: Sendable {
         }
         await setup.report(setup.control.isPaused ? .paused : .running, nil)
         var state = LoopState()
-        let failure = await loop(task: task, consumer: consumer, context: context, state: &state)
+        let failure = await loop(task: task, consumer: consumer, context: context, errors: errors, state: &state)
         if failure == nil {
             await commit(task: task, consumer: consumer, state: &state)
         }
@@ -57,7 +81,8 @@ struct WorkerSinkTask: Sendable {
     }
 
     private func loop(
-        task: any SinkTask, consumer: KafkaConsumer, context: WorkerSinkTaskContext, state: inout LoopState
+        task: any SinkTask, consumer: KafkaConsumer, context: WorkerSinkTaskContext, errors: ErrorHandler,
+        state: inout LoopState
     ) async
         -> ConnectError?
     {
@@ -72,6 +97,8 @@ struct WorkerSinkTask: Sendable {
             }
             let events = await consumer.poll(maxEvents: maxPollRecords, timeoutMs: 100)
             var batch: [SinkRecord] = []
+            // The consumed records behind `batch`, kept only when a dead-letter queue may need their bytes.
+            var originals: [KafkaMessage] = []
             for e in events {
                 switch e {
                 case .assigned(let tps):
@@ -85,8 +112,13 @@ struct WorkerSinkTask: Sendable {
                 case .revoked(let tps):
                     let gone = tps.map { TopicPartition($0.topic, $0.partition) }
                     if !batch.isEmpty {
-                        if let f = await put(task: task, batch, context: context, state: &state) { return f }
+                        if let f = await put(
+                            task: task, batch, originals, context: context, errors: errors, state: &state)
+                        {
+                            return f
+                        }
                         batch.removeAll()
+                        originals.removeAll()
                     }
                     await commit(task: task, consumer: consumer, state: &state)
                     try? await task.close(gone)
@@ -94,11 +126,22 @@ struct WorkerSinkTask: Sendable {
                     for tp in gone { state.current[tp] = nil }
                     context.setAssignment(state.assignment)
                 case .message(let m):
-                    do { batch.append(try convert(m)) } catch {
-                        return WorkerTaskSetup.wrap(
-                            error,
-                            "Failed to convert the record at \(m.topic)-\(m.partition) offset \(m.offset) for task \(setup.id)"
-                        )
+                    do {
+                        if let r = try await convert(m, errors) {
+                            batch.append(r)
+                            if errors.keepsOriginals { originals.append(m) }
+                        } else {
+                            // Skipped under errors.tolerance=all: its offset is done with.
+                            state.current[TopicPartition(m.topic, m.partition)] = m.offset + 1
+                        }
+                    } catch {
+                        // The converter's own message, then the record it was about (Kafka Connect puts
+                        // neither in the first line: "Tolerance exceeded in error handler").
+                        let e = ConnectError.from(error)
+                        return ConnectError(
+                            e.kind,
+                            "\(e.message) (record at \(m.topic)-\(m.partition) offset \(m.offset), task \(setup.id))",
+                            cause: e.cause)
                     }
                     if state.topicsSeen.insert(m.topic).inserted { await setup.onTopic(m.topic) }
                 case .error(let err):
@@ -111,7 +154,7 @@ struct WorkerSinkTask: Sendable {
             // An empty put too, as Kafka Connect does after every poll: time-based work in the task (the
             // S3 sink's scheduled rotation) runs even while no records arrive.
             if !state.pausedForUser || !batch.isEmpty,
-                let f = await put(task: task, batch, context: context, state: &state)
+                let f = await put(task: task, batch, originals, context: context, errors: errors, state: &state)
             {
                 return f
             }
@@ -129,7 +172,34 @@ struct WorkerSinkTask: Sendable {
         return nil
     }
 
-    private func convert(_ m: KafkaMessage) throws -> SinkRecord {
+    private func convert(_ m: KafkaMessage, _ errors: ErrorHandler) async throws -> SinkRecord? {
+        let c = setup.converters
+        guard errors.toleratesErrors || errors.config.retryTimeoutMs != 0 else { return try convertDirectly(m) }
+        guard
+            let k = try await errors.execute(
+                .keyConverter, className: c.keyClass, consumed: m,
+                { try c.key.toConnectData(topic: m.topic, bytes: m.key) }),
+            let v = try await errors.execute(
+                .valueConverter, className: c.valueClass, consumed: m,
+                { try c.value.toConnectData(topic: m.topic, bytes: m.value) })
+        else { return nil }
+        var headers: [ConnectHeader] = []
+        for h in m.headers {
+            guard
+                let sv = try await errors.execute(
+                    .headerConverter, className: c.headerClass, consumed: m,
+                    { try c.header.toConnectHeader(topic: m.topic, key: h.key, bytes: h.value) })
+            else { return nil }
+            headers.append(ConnectHeader(key: h.key, schema: sv.schema, value: sv.value))
+        }
+        return SinkRecord(
+            topic: m.topic, kafkaPartition: m.partition, kafkaOffset: m.offset, keySchema: k.schema, key: k.value,
+            valueSchema: v.schema, value: v.value, timestamp: m.timestamp, timestampType: m.timestampType,
+            headers: headers)
+    }
+
+    /// Without error tolerance or retries: the hot path, no per-stage bookkeeping.
+    private func convertDirectly(_ m: KafkaMessage) throws -> SinkRecord {
         let k = try setup.converters.key.toConnectData(topic: m.topic, bytes: m.key)
         let v = try setup.converters.value.toConnectData(topic: m.topic, bytes: m.value)
         var headers: [ConnectHeader] = []
@@ -145,15 +215,28 @@ struct WorkerSinkTask: Sendable {
 
     /// Transforms and delivers a batch; a retriable failure redelivers the same batch after the task's timeout.
     private func put(
-        task: any SinkTask, _ batch: [SinkRecord], context: WorkerSinkTaskContext, state: inout LoopState
+        task: any SinkTask, _ batch: [SinkRecord], _ originals: [KafkaMessage], context: WorkerSinkTaskContext,
+        errors: ErrorHandler, state: inout LoopState
     ) async -> ConnectError? {
         var out: [SinkRecord] = []
         out.reserveCapacity(batch.count)
         do {
-            for r in batch { if let t = try setup.transformations.apply(r) { out.append(t) } }
+            if errors.toleratesErrors && !setup.transformations.isEmpty {
+                for (i, r) in batch.enumerated() {
+                    let t = try await errors.execute(
+                        .transformation, className: setup.transformations.className,
+                        consumed: originals.isEmpty ? nil : originals[i], record: r,
+                        { try setup.transformations.apply(r) })
+                    if let t, let t { out.append(t) }
+                }
+            } else {
+                for r in batch { if let t = try setup.transformations.apply(r) { out.append(t) } }
+            }
         } catch {
             return WorkerTaskSetup.wrap(error, "Transformation failed in task \(setup.id)")
         }
+        context.errantRecordReporter.map { ($0 as? SinkErrantReporter)?.setOriginals(originals) }
+        defer { context.errantRecordReporter.map { ($0 as? SinkErrantReporter)?.setOriginals([]) } }
         while !setup.control.isStopping {
             do {
                 try await task.put(out)

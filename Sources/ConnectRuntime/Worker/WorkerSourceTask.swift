@@ -10,6 +10,8 @@ struct WorkerSourceTask: Sendable {
     let offsets: OffsetBackingStore
     let flushIntervalMs: Int64
     let flushTimeoutMs: Int64
+    /// `errors.tolerance` / `errors.log.*` of the connector (sources have no dead-letter queue).
+    let errorConfig: ErrorHandler.Config
 
     func run() async {
         let task: any SourceTask
@@ -44,7 +46,8 @@ struct WorkerSourceTask: Sendable {
             return
         }
         await setup.report(setup.control.isPaused ? .paused : .running, nil)
-        var sender = RecordSender(setup: setup)
+        var sender = RecordSender(
+            setup: setup, errors: ErrorHandler(config: errorConfig, id: setup.id, logger: setup.logger, dlq: nil))
         var nextFlush = monotonicMs() + flushIntervalMs
         var failure: ConnectError?
         while !setup.control.isStopping {
@@ -112,13 +115,15 @@ struct WorkerSourceTask: Sendable {
 /// registered with the offset tracker under one lock per poll.
 private struct RecordSender {
     let setup: WorkerTaskSetup
+    let errors: ErrorHandler
     private var keyBuffer: [UInt8] = []
     private var valueBuffer: [UInt8] = []
     private var topicsSeen = Set<String>()
     private var lastTopic = ""
 
-    init(setup: WorkerTaskSetup) {
+    init(setup: WorkerTaskSetup, errors: ErrorHandler) {
         self.setup = setup
+        self.errors = errors
         keyBuffer.reserveCapacity(256)
         valueBuffer.reserveCapacity(1024)
     }
@@ -161,30 +166,53 @@ private struct RecordSender {
         _ record: UnsafePointer<SourceRecord>, token: UInt, producer: KafkaProducer,
         tracker: SourceOffsetTracker<JSONObject, JSONObject>
     ) throws -> Pause? {
-        if setup.transformations.isEmpty { return try produce(record, token: token, producer: producer) }
-        guard var r = try setup.transformations.apply(record.pointee) else {
-            tracker.ack(token: token, error: nil)  // dropped by a transformation: its offset is done with
+        var stage = ErrorHandler.Stage.transformation
+        do {
+            if setup.transformations.isEmpty {
+                return try produce(record, token: token, producer: producer, stage: &stage)
+            }
+            guard var r = try setup.transformations.apply(record.pointee) else {
+                tracker.ack(token: token, error: nil)  // dropped by a transformation: its offset is done with
+                return nil
+            }
+            return try produce(&r, token: token, producer: producer, stage: &stage)
+        } catch {
+            // errors.tolerance=all: a record that cannot be transformed or converted is logged and skipped,
+            // and its offset counts as done (Kafka's RetryWithToleranceOperator for sources).
+            if stage == .kafkaProduce || !errors.toleratesErrors { throw error }
+            let className: String
+            switch stage {
+            case .keyConverter: className = setup.converters.keyClass
+            case .valueConverter: className = setup.converters.valueClass
+            case .headerConverter: className = setup.converters.headerClass
+            default: className = setup.transformations.className
+            }
+            try errors.tolerate(stage, className: className, record: record.pointee, error)
+            tracker.ack(token: token, error: nil)
             return nil
         }
-        return try produce(&r, token: token, producer: producer)
     }
 
-    private mutating func produce(_ record: UnsafePointer<SourceRecord>, token: UInt, producer: KafkaProducer)
-        throws -> Pause?
-    {
+    private mutating func produce(
+        _ record: UnsafePointer<SourceRecord>, token: UInt, producer: KafkaProducer, stage: inout ErrorHandler.Stage
+    ) throws -> Pause? {
+        stage = .keyConverter
         keyBuffer.removeAll(keepingCapacity: true)
         valueBuffer.removeAll(keepingCapacity: true)
         let hasKey = try setup.converters.key.fromConnectData(
             topic: record.pointee.topic, schema: record.pointee.keySchema, value: record.pointee.key, into: &keyBuffer)
+        stage = .valueConverter
         let hasValue = try setup.converters.value.fromConnectData(
             topic: record.pointee.topic, schema: record.pointee.valueSchema, value: record.pointee.value,
             into: &valueBuffer)
+        stage = .headerConverter
         var headers: [KafkaHeader] = []
         for h in record.pointee.headers {
             let v = try setup.converters.header.fromConnectHeader(
                 topic: record.pointee.topic, key: h.key, schema: h.schema, value: h.value)
             headers.append(KafkaHeader(key: h.key, value: v))
         }
+        stage = .kafkaProduce
         do {
             try keyBuffer.withUnsafeBytes { key in
                 try valueBuffer.withUnsafeBytes { value in

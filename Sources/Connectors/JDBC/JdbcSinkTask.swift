@@ -68,8 +68,38 @@ public final class JdbcSinkTask: SinkTask {
             structure.forget()  // DDL of this transaction is rolled back with it
             staging.forget()
             try? await c.execute("ROLLBACK")
+            let pg = (error as? PostgresError) ?? ((error as? ConnectError)?.cause as? PostgresError)
+            if let reporter = context.errantRecordReporter, pg?.isTransient != true {
+                // errors.tolerance=all: write the records one by one, as Confluent's connector does, so
+                // only the ones the database refuses go to the dead-letter queue.
+                return try await unrollAndRetry(order, byTable, c, config, structure, reporter)
+            }
             throw retryOrFail(error, config, context)
         }
+    }
+
+    private func unrollAndRetry(
+        _ order: [TableId], _ byTable: [TableId: [SinkRecord]], _ c: PostgresConnection, _ config: JdbcSinkConfig,
+        _ structure: SinkTableStructure, _ reporter: any ErrantRecordReporter
+    ) async throws {
+        for id in order {
+            for r in byTable[id]! {
+                do {
+                    try await c.execute("BEGIN")
+                    try await write([r], to: id, c, config, structure)
+                    try await c.execute("COMMIT")
+                } catch {
+                    structure.forget()
+                    staging.forget()
+                    try? await c.execute("ROLLBACK")
+                    let pg = (error as? PostgresError) ?? ((error as? ConnectError)?.cause as? PostgresError)
+                    if pg?.isTransient == true { throw retryOrFail(error, config, context!) }
+                    try await reporter.report(
+                        r, pg.map { ConnectError(.connect, "Write to PostgreSQL failed: \($0)", cause: $0) } ?? error)
+                }
+            }
+        }
+        remainingRetries = config.maxRetries
     }
 
     /// Transient database failures (lost connection, deadlock, serialization failure) are retried up to

@@ -54,7 +54,12 @@ public final class S3SinkTask: SinkTask {
             for r in records {
                 let tp = TopicPartition(r.topic, r.kafkaPartition ?? 0)
                 if writers[tp] == nil { openWriter(tp) }
-                try await writers[tp]!.write(r)
+                do { try await writers[tp]!.write(r) } catch let e as ConnectError where e.kind == .data {
+                    // A record that cannot be written (tombstone, missing field, wrong type): to the
+                    // dead-letter queue under errors.tolerance=all, else the task fails with it.
+                    guard let reporter = context.errantRecordReporter else { throw e }
+                    try await reporter.report(r, e)
+                }
             }
             for w in writers.values { try await w.rotateIfScheduled() }
         } catch let e as ConnectError where e.isRetriable {

@@ -64,11 +64,13 @@ final class S3Storage: Sendable {
         if r.status == 404 {
             throw ConnectError(.connect, "Nonexistent S3 bucket: \(bucket) (HeadBucket answered 404 NoSuchBucket)")
         }
-        if r.status == 403 {
-            throw ConnectError(
-                .connect,
-                "S3 denied access to bucket \(bucket) (HeadBucket answered 403 AccessDenied): check aws.access.key.id, aws.secret.access.key and the bucket policy"
-            )
+        if r.status == 403 || r.status == 400 {
+            // A HEAD answer has no body, so S3's error code (SignatureDoesNotMatch, InvalidAccessKeyId,
+            // AccessDenied) is read from a GET on the bucket, which carries it.
+            let what = "GetBucketLocation \(bucket)"
+            try check(
+                try await send(HTTPRequest(method: "GET", url: url(key: "", query: "location=")), what: what),
+                what: what)
         }
         try check(r, what: "HeadBucket \(bucket)")
     }
