@@ -87,6 +87,13 @@ let package = Package(
             path: "Sources/Connectors/S3Sink", swiftSettings: swiftSettings
         ),
         .target(
+            name: "HttpSourceConnectors",
+            dependencies: [
+                "ConnectAPI", "ConnectJSON", "CurlClient", .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Connectors/HTTP", swiftSettings: swiftSettings
+        ),
+        .target(
             name: "DataGenConnector", dependencies: ["ConnectAPI"], path: "Sources/Connectors/DataGen",
             swiftSettings: swiftSettings
         ),
@@ -94,7 +101,7 @@ let package = Package(
             name: "tributary",
             dependencies: [
                 "ConnectAPI", "ConnectRuntime", "KafkaClient", "FileStreamConnectors", "DataGenConnector",
-                "JdbcConnectors", "S3SinkConnector",
+                "JdbcConnectors", "S3SinkConnector", "HttpSourceConnectors",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -106,6 +113,9 @@ let package = Package(
         .testTarget(name: "ConnectAPITests", dependencies: ["ConnectAPI"], swiftSettings: swiftSettings),
         .testTarget(
             name: "JdbcConnectorsTests", dependencies: ["JdbcConnectors", "ConnectAPI"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "HttpSourceConnectorsTests", dependencies: ["HttpSourceConnectors", "ConnectAPI"],
+            swiftSettings: swiftSettings),
         .testTarget(name: "CurlClientTests", dependencies: ["CurlClient", "Zlib"], swiftSettings: swiftSettings),
         .testTarget(
             name: "S3SinkConnectorTests", dependencies: ["S3SinkConnector", "ConnectAPI"], swiftSettings: swiftSettings),

@@ -394,7 +394,7 @@ public final class JsonConverter: Converter, HeaderConverter, @unchecked Sendabl
     }
 
     /// Schemaless JSON → Connect value: integers → int64, other numbers → float64, objects → string-keyed maps.
-    static func inferValue(_ json: JSONValue) -> Value {
+    public static func inferValue(_ json: JSONValue) -> Value {
         switch json {
         case .null: return .null
         case .bool(let b): return .boolean(b)

@@ -2,6 +2,7 @@ import ConnectAPI
 import ConnectRuntime
 import DataGenConnector
 import FileStreamConnectors
+import HttpSourceConnectors
 import JdbcConnectors
 import S3SinkConnector
 
@@ -15,6 +16,7 @@ enum Plugins {
         r.register(JdbcSourceConnector.plugin)
         r.register(JdbcSinkConnector.plugin)
         r.register(S3SinkConnector.plugin)
+        r.register(SocrataSourceConnector.plugin)
         return r
     }
 }

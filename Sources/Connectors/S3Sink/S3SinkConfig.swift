@@ -382,6 +382,6 @@ struct S3SinkConfig: Sendable {
 
     /// `\n`, `\t`, `\r` and `\\` written out in a properties file or JSON config mean the characters.
     static func unescaped(_ s: String) -> String {
-        s.replacingAll("\\n", "\n").replacingAll("\\t", "\t").replacingAll("\\r", "\r")
+        s.replacing("\\n", with: "\n").replacing("\\t", with: "\t").replacing("\\r", with: "\r")
     }
 }
