@@ -87,7 +87,7 @@ struct SocrataSourceConfig: Sendable {
     init(_ raw: [String: String]) throws {
         let c = try Self.configDef.parse(raw)
         var problems: [(String, String)] = []
-        Self.rules({ c.string($0) }) { problems.append(($0, $1)) }
+        Self.rules(value: { c.string($0) }, add: { problems.append(($0, $1)) })
         if let (_, message) = problems.first { throw ConfigException(message) }
         let (base, domain) = Self.base(c.string("socrata.domain")!.trimmingWhitespace())!
         baseURL = base
@@ -109,11 +109,11 @@ struct SocrataSourceConfig: Sendable {
     /// Checks beyond the ConfigDef's, on the raw values: reported next to its per-key errors.
     static func validate(_ raw: [String: String]) -> [String: [String]] {
         var errors: [String: [String]] = [:]
-        rules({ raw[$0] }) { errors[$0, default: []].append($1) }
+        rules(value: { raw[$0] }, add: { errors[$0, default: []].append($1) })
         return errors
     }
 
-    private static func rules(_ value: (String) -> String?, add: (String, String) -> Void) {
+    private static func rules(value: (String) -> String?, add: (String, String) -> Void) {
         let d = (value("socrata.domain") ?? "").trimmingWhitespace()
         if base(d) == nil {
             add(
