@@ -2,6 +2,7 @@
 #include "CCurl.h"
 
 #include <dlfcn.h>
+#include <stdatomic.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,7 +96,31 @@ static size_t append(char *ptr, size_t size, size_t nmemb, void *userdata) {
     return n;
 }
 
-CURLcode tcurl_perform(CURL *h, tcurl_buffer *body, tcurl_buffer *headers) {
+struct tcurl_abort {
+    atomic_int value;
+};
+
+tcurl_abort *tcurl_abort_new(void) {
+    tcurl_abort *a = malloc(sizeof *a);
+    if (a) atomic_init(&a->value, 0);
+    return a;
+}
+void tcurl_abort_free(tcurl_abort *a) { free(a); }
+void tcurl_abort_set(tcurl_abort *a) { atomic_store(&a->value, 1); }
+
+// libcurl's progress callback: a non-zero return aborts the transfer.
+static int check_abort(void *clientp, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow) {
+    (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+    return atomic_load(&((tcurl_abort *)clientp)->value) != 0;
+}
+
+CURLcode tcurl_perform(CURL *h, tcurl_buffer *body, tcurl_buffer *headers, tcurl_abort *abort) {
+    if (abort) {
+        if (atomic_load(&abort->value)) return CURLE_ABORTED_BY_CALLBACK;
+        p_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, check_abort);
+        p_easy_setopt(h, CURLOPT_XFERINFODATA, abort);
+        p_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+    }
     p_easy_setopt(h, CURLOPT_WRITEFUNCTION, append);
     p_easy_setopt(h, CURLOPT_WRITEDATA, body);
     p_easy_setopt(h, CURLOPT_HEADERFUNCTION, append);

@@ -27,6 +27,7 @@ public final class CurlSession: @unchecked Sendable {
     }
 
     private let handle: UnsafeMutableRawPointer  // CURL *, owned
+    private let abortFlag: OpaquePointer  // tcurl_abort *, owned; set from any thread
     private let queue = DispatchQueue(label: "curl")
     public let options: Options
 
@@ -38,11 +39,22 @@ public final class CurlSession: @unchecked Sendable {
             )
         }
         guard let h = tcurl_easy_init() else { throw CurlError(code: -1, message: "curl_easy_init failed") }
+        guard let a = tcurl_abort_new() else {
+            tcurl_easy_cleanup(h)
+            throw CurlError(code: -1, message: "out of memory")
+        }
         handle = h
+        abortFlag = a
         self.options = options
     }
 
-    deinit { tcurl_easy_cleanup(handle) }
+    deinit {
+        tcurl_easy_cleanup(handle)
+        tcurl_abort_free(abortFlag)
+    }
+
+    /// Aborts the transfer in progress, if any, and every later one (a stopping task). Any thread.
+    public func abortTransfers() { tcurl_abort_set(abortFlag) }
 
     /// Sends one request and returns whatever HTTP response came back (any status); throws only when no
     /// response arrived.
@@ -56,10 +68,12 @@ public final class CurlSession: @unchecked Sendable {
     /// Sends with retries: transport failures and 408/429/5xx answers are retried up to
     /// `policy.attempts` times in all, with exponential backoff and full jitter; a `Retry-After` in
     /// seconds is honoured (capped at `policy.maxRetryAfterMs`). Returns the last response, whatever its
-    /// status, once it is not retriable or attempts are used up.
-    public func send(_ request: HTTPRequest, retry policy: RetryPolicy, onRetry: (String) -> Void = { _ in })
-        async throws(CurlError) -> HTTPResponse
-    {
+    /// status, once it is not retriable or attempts are used up, or once `stop` says so (checked
+    /// while waiting, every 100 ms, so a stopping task is not held up by a long backoff).
+    public func send(
+        _ request: HTTPRequest, retry policy: RetryPolicy, stop: () -> Bool = { false },
+        onRetry: (String) -> Void = { _ in }
+    ) async throws(CurlError) -> HTTPResponse {
         var attempt = 1
         while true {
             let outcome: Result<HTTPResponse, CurlError>
@@ -76,11 +90,16 @@ public final class CurlSession: @unchecked Sendable {
                 retriable = e.isRetriable
                 what = e.message
             }
-            if !retriable || attempt >= policy.attempts || Task.isCancelled { return try outcome.get() }
+            if !retriable || attempt >= policy.attempts || Task.isCancelled || stop() { return try outcome.get() }
             let wait = retryAfterMs.map { min($0, policy.maxRetryAfterMs) } ?? policy.backoffMs(afterAttempt: attempt)
             what += "; attempt \(attempt) of \(policy.attempts), retrying in \(wait) ms"
             onRetry(what)
-            try? await Task.sleep(nanoseconds: UInt64(wait) * 1_000_000)
+            var waited = 0
+            while waited < wait && !stop() && !Task.isCancelled {
+                let step = min(100, wait - waited)
+                try? await Task.sleep(nanoseconds: UInt64(step) * 1_000_000)
+                waited += step
+            }
             attempt += 1
         }
     }
@@ -133,7 +152,7 @@ public final class CurlSession: @unchecked Sendable {
                     }
                 }
             }
-            return tcurl_perform(handle, &body, &headers)
+            return tcurl_perform(handle, &body, &headers, abortFlag)
         }
         if code != CURLE_OK {
             let reason = String(cString: tcurl_easy_strerror(code))

@@ -17,6 +17,7 @@ enum Plugins {
         r.register(JdbcSinkConnector.plugin)
         r.register(S3SinkConnector.plugin)
         r.register(SocrataSourceConnector.plugin)
+        r.register(USGSEarthquakeSourceConnector.plugin)
         return r
     }
 }

@@ -77,6 +77,7 @@ class FakeSocrata:
 
     def close(self):
         self.server.shutdown()
+        self.server.server_close()
 
     def query(self, params):
         limit = int(params.get("$limit", "1000"))

@@ -121,3 +121,24 @@ def test_sigkill_during_a_backfill_loses_no_row(tmp_path):
             w2.stop()
     finally:
         fake.close()
+
+
+def test_a_silent_server_does_not_hold_up_a_stop(tmp_path):
+    """A server that accepts and never answers: stopping the worker aborts the request in flight (the
+    harness allows 30 s for a stop; the request timeout here is two minutes)."""
+    import socket
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(16)
+    url = f"http://127.0.0.1:{silent.getsockname()[1]}"
+    w = Worker(tmp_path).start()
+    try:
+        cfg = {"connector.class": "SocrataSource", "socrata.domain": url, "socrata.dataset": "abcd-1234",
+               "topic": "never", "http.request.timeout.ms": "120000"}
+        assert w.post("/connectors", {"name": "silent", "config": cfg}).status_code == 201
+        w.wait_running("silent")
+        wait_until(lambda: silent.accept(), what="the source's request")  # connected, waiting for an answer
+    finally:
+        w.stop()
+        silent.close()
+    assert w.proc.returncode == 0

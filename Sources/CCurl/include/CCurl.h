@@ -36,8 +36,15 @@ typedef struct tcurl_buffer {
 
 void tcurl_buffer_free(tcurl_buffer *b);
 
+/// A flag another thread sets to abort the transfers of a session (C11 atomic).
+typedef struct tcurl_abort tcurl_abort;
+tcurl_abort *tcurl_abort_new(void);
+void tcurl_abort_free(tcurl_abort *a);
+void tcurl_abort_set(tcurl_abort *a);
+
 /// Performs the transfer configured on `h`, appending the response body to `body` and the raw response
-/// header lines (of every response, including 100 Continue and redirects) to `headers`.
-CURLcode tcurl_perform(CURL *h, tcurl_buffer *body, tcurl_buffer *headers);
+/// header lines (of every response, including 100 Continue and redirects) to `headers`. Fails with
+/// CURLE_ABORTED_BY_CALLBACK soon (libcurl checks at least once a second) after `abort` is set.
+CURLcode tcurl_perform(CURL *h, tcurl_buffer *body, tcurl_buffer *headers, tcurl_abort *abort);
 
 #endif

@@ -133,7 +133,7 @@ final class S3Storage: Sendable {
         req.headers.append(("x-amz-content-sha256", hash))
         signer.sign(&req, payloadHash: hash, epochSeconds: clock())
         do {
-            return try await session.send(req, retry: retry) { [log] note in log("S3 \(what): \(note)") }
+            return try await session.send(req, retry: retry, onRetry: { [log] note in log("S3 \(what): \(note)") })
         } catch {
             throw ConnectError(error.isRetriable ? .retriable : .connect, "S3 \(what) failed: \(error.message)")
         }

@@ -1,0 +1,105 @@
+import ConnectAPI
+import CurlClient
+import Logging
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// What the HTTP polling sources share: one libcurl session, the time of the next poll, and the policy
+/// for answers that are not data: throttling (429), server errors, no answer and garbage are logged and
+/// waited out (the task keeps running); anything else the API refuses fails the task with its message.
+final class HttpPoller {
+    enum Outcome {
+        case ok(HTTPResponse)
+        /// Logged; the next poll waits.
+        case later
+    }
+
+    private let session: CurlSession
+    private let label: String
+    private let logger: Logger
+    private let retry: RetryPolicy
+    private let pollIntervalMs: Int64
+    private(set) var nextPollMs: Int64 = 0
+    private var failures = 0
+
+    init(label: String, logger: Logger, timeoutMs: Int, maxRetries: Int, pollIntervalMs: Int64) throws {
+        var options = CurlSession.Options()
+        options.timeoutMs = timeoutMs
+        options.followRedirects = true
+        do { session = try CurlSession(options: options) } catch {
+            throw ConnectError(.connect, "Cannot use libcurl for \(label): \(error.message)")
+        }
+        self.label = label
+        self.logger = logger
+        self.retry = RetryPolicy(attempts: maxRetries + 1, baseDelayMs: 1000, maxDelayMs: 60_000)
+        self.pollIntervalMs = pollIntervalMs
+    }
+
+    /// Sleeps a little and returns false while the next poll is not due (so `poll` can return promptly).
+    func due(_ context: any SourceTaskContext) async -> Bool {
+        let wait = nextPollMs - Self.nowMs()
+        guard wait > 0 else { return true }
+        if !context.isStopping { try? await Task.sleep(for: .milliseconds(min(wait, 100))) }
+        return false
+    }
+
+    /// The next poll right away (more pages wait) or after the interval (read to the end).
+    func schedule(immediately: Bool) {
+        failures = 0
+        nextPollMs = immediately ? 0 : Self.nowMs() + pollIntervalMs
+    }
+
+    func get(_ url: String, headers: [(name: String, value: String)] = [], context: any SourceTaskContext)
+        async throws -> Outcome
+    {
+        // A stop must not wait for a slow or silent server: a watcher aborts the transfer.
+        let watcher = Task { [session] in
+            while !Task.isCancelled {
+                if context.isStopping { return session.abortTransfers() }
+                try? await Task.sleep(for: .milliseconds(100))
+            }
+        }
+        defer { watcher.cancel() }
+        let response: HTTPResponse
+        do {
+            response = try await session.send(
+                HTTPRequest(url: url, headers: headers), retry: retry, stop: { context.isStopping },
+                onRetry: { [label, logger] in logger.warning("\(label): \($0)") })
+        } catch {
+            backOff("no answer: \(error.message)")
+            return .later
+        }
+        if response.status == 200 { return .ok(response) }
+        let message = Self.errorMessage(response)
+        if CurlError.isRetriableStatus(response.status) || response.status == 202 {
+            backOff("HTTP \(response.status) \(message)")
+            return .later
+        }
+        throw ConnectError(.connect, "\(label) answered HTTP \(response.status): \(message)")
+    }
+
+    /// A throttled, failing or garbled answer: logged, and tried again after `poll.interval.ms` (at most
+    /// a minute, so throttling does not stall a long interval).
+    func backOff(_ what: String) {
+        failures += 1
+        let delay = min(pollIntervalMs, 60_000)
+        logger.warning("\(label): \(what); failure \(failures) in a row, next try in \(delay) ms")
+        nextPollMs = Self.nowMs() + delay
+    }
+
+    /// The `message` of a JSON error body (Socrata's shape), else the start of the body.
+    static func errorMessage(_ r: HTTPResponse) -> String {
+        if case .object(let o)? = try? JSONParser.parse(r.body), let m = o["message"]?.stringValue {
+            return m
+        }
+        return String(r.bodyText.prefix(300))
+    }
+
+    static func nowMs() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
+    }
+}

@@ -1,0 +1,41 @@
+import ConnectAPI
+
+/// UTC instants as the FDSN event service reads and writes them (`2019-01-30T18:32:45`).
+enum IsoTime {
+    /// `YYYY-MM-DDTHH:MM:SS` of epoch milliseconds (seconds: the service ignores milliseconds).
+    static func format(ms: Int64) -> String {
+        let s = ms >= 0 ? ms / 1000 : (ms - 999) / 1000
+        let days = s >= 0 ? s / 86_400 : (s - 86_399) / 86_400
+        let secs = s - days * 86_400
+        let (y, m, d) = CivilDate.civil(fromDays: days)
+        func pad(_ v: Int64, _ w: Int) -> String {
+            let t = String(v)
+            return t.count >= w ? t : String(repeating: "0", count: w - t.count) + t
+        }
+        return
+            "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(secs / 3600, 2)):\(pad(secs % 3600 / 60, 2)):\(pad(secs % 60, 2))"
+    }
+
+    /// Epoch milliseconds of `YYYY-MM-DD[THH:MM[:SS[.fff]]][Z]` (UTC); nil otherwise.
+    static func parse(_ s: String) -> Int64? {
+        var t = Substring(s.trimmingWhitespace())
+        if t.hasSuffix("Z") { t = t.dropLast() }
+        let parts = t.split(separator: "T", maxSplits: 1, omittingEmptySubsequences: false)
+        let date = parts[0].split(separator: "-", omittingEmptySubsequences: false)
+        guard date.count == 3, date[0].count == 4, let y = Int(date[0]), let mo = Int(date[1]), let d = Int(date[2]),
+            (1...12).contains(mo), (1...31).contains(d)
+        else { return nil }
+        var ms: Int64 = 0
+        if parts.count == 2 {
+            let clock = parts[1].split(separator: ":", omittingEmptySubsequences: false)
+            guard clock.count >= 2, let h = Int(clock[0]), let mi = Int(clock[1]), h < 24, mi < 60 else { return nil }
+            var sec = 0.0
+            if clock.count == 3 {
+                guard let v = Double(clock[2]), v >= 0, v < 61 else { return nil }
+                sec = v
+            }
+            ms = Int64(h) * 3_600_000 + Int64(mi) * 60_000 + Int64((sec * 1000).rounded())
+        }
+        return CivilDate.days(y, mo, d) * 86_400_000 + ms
+    }
+}
