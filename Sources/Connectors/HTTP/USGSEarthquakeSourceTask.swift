@@ -33,9 +33,7 @@ public final class USGSEarthquakeSourceTask: SourceTask {
             partition = ["url": .string(config.baseURL), "query": .string(query)]
         }
         if let stored = await context.offsetStorageReader.offset(for: partition),
-            let u = stored["updated"].flatMap({ v -> Int64? in if case .int(let i) = v { return i } else { return nil }
-                }),
-            let id = stored["id"]?.stringValue
+            case .int(let u)? = stored["updated"], let id = stored["id"]?.stringValue
         {
             last = (u, id)
         }
