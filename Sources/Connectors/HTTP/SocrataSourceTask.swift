@@ -34,28 +34,42 @@ public final class SocrataSourceTask: SourceTask {
         }
     }
 
+    /// The page being turned into records, a slice per poll, and how many rows it held so far.
+    private var page: JSONArrayScanner?
+    private var pageRows = 0
+    /// Records per poll: the worker produces them while the next slice is converted, and memory holds
+    /// one slice of Connect values, not a page.
+    private static let sliceRows = 2000
+
     public func poll() async throws -> [SourceRecord] {
-        guard let config, let context, let poller, await poller.due(context) else { return [] }
-        var headers: [(name: String, value: String)] = [("Accept", "application/json")]
-        if let token = config.appToken { headers.append(("X-App-Token", token)) }
-        guard
-            case .ok(let response) = try await poller.get(
-                SocrataQuery(config: config).url(after: position), headers: headers, context: context)
-        else { return [] }
-        let rows: [JSONValue]
-        do {
-            guard case .array(let a) = try JSONParser.parse(response.body) else {
+        guard let config, let context, let poller else { return [] }
+        if page == nil {
+            guard await poller.due(context) else { return [] }
+            var headers: [(name: String, value: String)] = [("Accept", "application/json")]
+            if let token = config.appToken { headers.append(("X-App-Token", token)) }
+            guard
+                case .ok(let response) = try await poller.get(
+                    SocrataQuery(config: config).url(after: position), headers: headers, context: context)
+            else { return [] }
+            guard let scanner = JSONArrayScanner(response.body) else {
                 poller.backOff("the answer is not a JSON array: \(response.bodyText.prefix(120))")
                 return []
             }
-            rows = a
-        } catch {
-            poller.backOff("malformed JSON (\(error)): \(response.bodyText.prefix(120))")
-            return []
+            page = scanner
+            pageRows = 0
         }
         var out: [SourceRecord] = []
-        out.reserveCapacity(rows.count)
-        for row in rows {
+        out.reserveCapacity(Self.sliceRows)
+        let savedPosition = position
+        while out.count < Self.sliceRows, let range = page!.next() {
+            let row: JSONValue
+            do {
+                row = try page!.bytes.withUnsafeBytes {
+                    try JSONParser.parse(UnsafeRawBufferPointer(rebasing: $0[range]))
+                }
+            } catch {
+                return garbled("malformed JSON (\(error))", restoring: savedPosition, poller)
+            }
             guard case .object(let o) = row, let t = o[":updated_at"]?.stringValue, let id = o[":id"]?.stringValue
             else {
                 throw ConnectError(
@@ -72,9 +86,25 @@ public final class SocrataSourceTask: SourceTask {
                     topic: config.topic, keySchema: nil, key: key, valueSchema: nil,
                     value: JsonConverter.inferValue(row)))
         }
-        // A full page: more may follow at once. A short one: the dataset is read to its end.
-        poller.schedule(immediately: rows.count >= config.pageSize)
+        pageRows += out.count
+        if page!.failed { return garbled("malformed JSON (truncated array)", restoring: savedPosition, poller) }
+        if out.count < Self.sliceRows {
+            // The page is done. A full one: more may follow at once; a short one: read to the end.
+            page = nil
+            poller.schedule(immediately: pageRows >= config.pageSize)
+        }
         return out
+    }
+
+    /// A page that turns out garbled half-way: its records of this slice are dropped, the position goes
+    /// back to the last row handed over, and the page is asked for again later.
+    private func garbled(_ what: String, restoring saved: SocrataQuery.Position?, _ poller: HttpPoller)
+        -> [SourceRecord]
+    {
+        position = saved
+        page = nil
+        poller.backOff(what)
+        return []
     }
 
     public func stop() async { poller = nil }
