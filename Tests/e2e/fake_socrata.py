@@ -10,6 +10,11 @@ optional `(<col> = '<value>')` and the keyset condition on `:updated_at`/`:id`),
 :id ASC`, `$limit` (400 above 50000, as 2.0 endpoints), `X-App-Token` recorded. Control from the test:
 `throttle(n)` answers the next n requests 429 with `Retry-After: 1`, `fail(n)` 500, `garble(n)` malformed
 JSON, `update(id, **fields)` changes a row and moves its `:updated_at` past every other.
+
+Every answer carries `X-SODA2-Fields` and `X-SODA2-Types`, as Socrata's do. The saved responses do not
+include them, so the types are derived here: `checkbox` for booleans, `point` for GeoJSON points,
+`number` for columns whose every value reads as a number, `floating_timestamp` for ISO date-times, else
+`text`; system fields are `row_identifier` and `fixed_timestamp`.
 """
 import json
 import os
@@ -28,6 +33,14 @@ def fixture_rows(name):
             with open(path) as f:
                 return json.load(f)
     raise FileNotFoundError(name)
+
+
+def _is_number(v):
+    try:
+        float(v)
+        return True
+    except ValueError:
+        return False
 
 
 def ts(n):
@@ -59,6 +72,31 @@ class FakeSocrata:
             self.clock += 1
             n = len(self.rows)
             self.rows.append(dict({":id": f"row-{n:07d}", ":created_at": ts(self.clock), ":updated_at": ts(self.clock)}, **fields))
+
+    def soda2_headers(self, rows):
+        fields, types = [], []
+        for r in rows:
+            for k in r:
+                if k not in fields:
+                    fields.append(k)
+        for k in fields:
+            values = [r[k] for r in rows if k in r]
+            if k == ":id":
+                t = "row_identifier"
+            elif k in (":created_at", ":updated_at"):
+                t = "fixed_timestamp"
+            elif all(isinstance(v, bool) for v in values):
+                t = "checkbox"
+            elif all(isinstance(v, dict) and v.get("type") == "Point" for v in values):
+                t = "point"
+            elif all(isinstance(v, str) and _is_number(v) for v in values):
+                t = "number"
+            elif all(isinstance(v, str) and len(v) >= 19 and v[4] == "-" and v[10] == "T" for v in values):
+                t = "floating_timestamp"
+            else:
+                t = "text"
+            types.append(t)
+        return {"X-SODA2-Fields": json.dumps(fields), "X-SODA2-Types": json.dumps(types)}
 
     def update(self, row_id, **fields):
         with self.lock:
@@ -136,13 +174,14 @@ class FakeSocrata:
                     return self.reply(200, None, raw=b'[{":id":"row-0000000","name":')
                 key = tuple(sorted(params.items()))  # however the client encoded them
                 if fake.cache is not None and key in fake.cache:
-                    status, data = fake.cache[key]
-                    return self.reply(status, None, raw=data)
+                    status, data, headers = fake.cache[key]
+                    return self.reply(status, None, headers, raw=data)
                 status, body = fake.query(params)
                 data = json.dumps(body).encode()
+                headers = fake.soda2_headers(body) if status == 200 else {}
                 if fake.cache is not None:
-                    fake.cache[key] = (status, data)
-                self.reply(status, None, raw=data)
+                    fake.cache[key] = (status, data, headers)
+                self.reply(status, None, headers, raw=data)
 
             def reply(self, status, body, headers=None, raw=None):
                 data = raw if raw is not None else json.dumps(body).encode()

@@ -142,3 +142,23 @@ def test_a_silent_server_does_not_hold_up_a_stop(tmp_path):
         w.stop()
         silent.close()
     assert w.proc.returncode == 0
+
+
+def test_values_with_a_schema_from_the_column_types(worker, incidents):
+    """socrata.value.schema=true: Structs typed from X-SODA2-Fields/Types, written with JsonConverter's
+    schema envelope."""
+    topic = f"typed-{uuid.uuid4().hex[:6]}"
+    cfg = source_config(incidents, topic, **{"socrata.value.schema": "true", "value.converter.schemas.enable": "true"})
+    assert worker.post("/connectors", {"name": "typed", "config": cfg}).status_code == 201
+    got = [json.loads(v) for _, v in read_topic(topic, expect_min=17, timeout=60)]
+    assert len(got) == 17
+    fields = {f["field"]: f for f in got[0]["schema"]["fields"]}
+    assert got[0]["schema"]["name"] == "io.tributary.socrata.ds_wg3w_h783"
+    assert fields["latitude"]["type"] == "double" and fields["latitude"]["optional"] is True
+    assert fields["filed_online"]["type"] == "boolean"
+    assert fields["incident_id"]["type"] == "double"  # all digits in the saved rows: a number column
+    assert fields["incident_datetime"]["type"] == "string" and fields[":id"]["type"] == "string"
+    first = next(g["payload"] for g in got if g["payload"][":id"] == "row-0000000")
+    row = fixture_rows("wg3w-h783.json")[0]
+    assert first["latitude"] == float(row["latitude"])
+    assert json.loads(first["point"]) == row["point"]

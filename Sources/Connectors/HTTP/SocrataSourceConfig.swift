@@ -15,6 +15,8 @@ struct SocrataSourceConfig: Sendable {
     /// `:updated_at` to start after when no offset is stored (nil = the beginning).
     let start: String?
     let keyField: String
+    /// Values as Structs with a schema from the dataset's column types (else schemaless maps).
+    let valueSchema: Bool
     let requestTimeoutMs: Int
     let maxRetries: Int
 
@@ -74,6 +76,12 @@ struct SocrataSourceConfig: Sendable {
             group: "Socrata", orderInGroup: 9, width: .medium, displayName: "Key field"
         )
         .define(
+            "socrata.value.schema", .boolean, defaultValue: "false", importance: .medium,
+            documentation:
+                "true: values are Structs with a Connect schema built from the dataset's column types (X-SODA2-Fields/X-SODA2-Types: numbers as FLOAT64, checkboxes as BOOLEAN, the rest as STRING), for converters with schemas (JsonConverter schemas.enable=true, JDBC sink auto.create); false: the row as JSON.",
+            group: "Socrata", orderInGroup: 10, width: .short, displayName: "Value schema"
+        )
+        .define(
             "http.request.timeout.ms", .int, defaultValue: "60000", validator: .range(atLeast: 1), importance: .low,
             documentation: "Timeout of one request.", group: "HTTP", orderInGroup: 1, width: .short,
             displayName: "Request timeout (ms)"
@@ -102,6 +110,7 @@ struct SocrataSourceConfig: Sendable {
         let s = (c.string("socrata.start") ?? "beginning").trimmingWhitespace()
         start = s.lowercased() == "beginning" ? nil : s
         keyField = (c.string("socrata.key.field") ?? ":id").trimmingWhitespace()
+        valueSchema = c.bool("socrata.value.schema") ?? false
         requestTimeoutMs = c.int("http.request.timeout.ms") ?? 60_000
         maxRetries = c.int("http.max.retries") ?? 5
     }

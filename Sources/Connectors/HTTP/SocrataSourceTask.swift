@@ -37,6 +37,8 @@ public final class SocrataSourceTask: SourceTask {
     /// The page being turned into records, a slice per poll, and how many rows it held so far.
     private var page: JSONArrayScanner?
     private var pageRows = 0
+    /// The schema of the current page's rows (socrata.value.schema=true).
+    private var schema: SocrataSchema?
     /// Records per poll: the worker produces them while the next slice is converted, and memory holds
     /// one slice of Connect values, not a page.
     private static let sliceRows = 2000
@@ -57,6 +59,20 @@ public final class SocrataSourceTask: SourceTask {
             }
             page = scanner
             pageRows = 0
+            if config.valueSchema {
+                let fields = response.header("X-SODA2-Fields")
+                let types = response.header("X-SODA2-Types")
+                // An empty page says `[]`: the schema of the rows so far stays.
+                if schema?.signature != (fields ?? "") + "\u{0}" + (types ?? ""),
+                    let s = SocrataSchema(fieldsHeader: fields, typesHeader: types, dataset: config.dataset)
+                {
+                    schema = s
+                } else if schema == nil && fields != "[]" {
+                    context.logger.warning(
+                        "Socrata \(config.dataset): no usable X-SODA2-Fields/X-SODA2-Types headers; rows go without a schema"
+                    )
+                }
+            }
         }
         var out: [SourceRecord] = []
         out.reserveCapacity(Self.sliceRows)
@@ -83,8 +99,8 @@ public final class SocrataSourceTask: SourceTask {
                 SourceRecord(
                     sourcePartition: partition,
                     sourceOffset: ["updated_at": .string(t), "id": .string(id)],
-                    topic: config.topic, keySchema: nil, key: key, valueSchema: nil,
-                    value: JsonConverter.inferValue(row)))
+                    topic: config.topic, keySchema: nil, key: key, valueSchema: schema?.schema,
+                    value: schema?.value(of: o) ?? JsonConverter.inferValue(row)))
         }
         pageRows += out.count
         if page!.failed { return garbled("malformed JSON (truncated array)", restoring: savedPosition, poller) }
