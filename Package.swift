@@ -114,7 +114,7 @@ let package = Package(
         .testTarget(
             name: "JdbcConnectorsTests", dependencies: ["JdbcConnectors", "ConnectAPI"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "HttpSourceConnectorsTests", dependencies: ["HttpSourceConnectors", "ConnectAPI"],
+            name: "HttpSourceConnectorsTests", dependencies: ["HttpSourceConnectors", "ConnectAPI", "CurlClient"],
             swiftSettings: swiftSettings),
         .testTarget(name: "CurlClientTests", dependencies: ["CurlClient", "Zlib"], swiftSettings: swiftSettings),
         .testTarget(

@@ -157,7 +157,8 @@ public struct AWSSigner: Sendable {
             separator: "&")
     }
 
-    static func percentDecoded(_ s: Substring) -> String {
+    /// `%XX` escapes decoded (`+` stays `+`).
+    public static func percentDecoded(_ s: Substring) -> String {
         var bytes: [UInt8] = []
         var it = Array(s.utf8)[...]
         while let b = it.popFirst() {

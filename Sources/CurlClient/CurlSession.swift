@@ -169,7 +169,7 @@ public final class CurlSession: @unchecked Sendable {
     }
 
     /// The URL without its query (which may hold tokens) for messages.
-    static func redacted(_ url: String) -> String {
+    public static func redacted(_ url: String) -> String {
         guard let q = url.firstIndex(of: "?") else { return url }
         return String(url[..<q]) + "?…"
     }

@@ -18,6 +18,7 @@ enum Plugins {
         r.register(S3SinkConnector.plugin)
         r.register(SocrataSourceConnector.plugin)
         r.register(USGSEarthquakeSourceConnector.plugin)
+        r.register(JsonHttpSourceConnector.plugin)
         return r
     }
 }

@@ -1,4 +1,5 @@
 import ConnectAPI
+import CurlClient
 import Testing
 
 @testable import HttpSourceConnectors
@@ -10,7 +11,7 @@ import Testing
         return try SocrataSourceConfig(raw)
     }
 
-    func decoded(_ url: String) -> String { AWSDecode.percentDecoded(url) }
+    func decoded(_ url: String) -> String { AWSSigner.percentDecoded(Substring(url)) }
 
     @Test func firstPageReadsFromTheBeginningInKeysetOrder() throws {
         let url = SocrataQuery(config: try config()).url(after: nil)
@@ -45,24 +46,5 @@ import Testing
         ])
         #expect(Set(errors.keys) == ["socrata.domain", "socrata.dataset", "socrata.start"])
         #expect(throws: ConfigException.self) { try config(["socrata.page.size": "50001"]) }
-    }
-}
-
-/// Percent-decoding for readable expectations.
-enum AWSDecode {
-    static func percentDecoded(_ s: String) -> String {
-        var bytes: [UInt8] = []
-        var it = Array(s.utf8)[...]
-        while let b = it.popFirst() {
-            if b == UInt8(ascii: "%"), it.count >= 2,
-                let v = UInt8(String(decoding: it.prefix(2), as: UTF8.self), radix: 16)
-            {
-                bytes.append(v)
-                it = it.dropFirst(2)
-            } else {
-                bytes.append(b)
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }

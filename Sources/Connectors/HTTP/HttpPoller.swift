@@ -103,3 +103,19 @@ final class HttpPoller {
         return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
     }
 }
+
+extension ConfigDef {
+    /// The request keys every HTTP source has: one request's timeout, and the retries of 429/5xx answers.
+    func definingHttpRequestKeys(timeoutKey: String = "http.request.timeout.ms") -> ConfigDef {
+        define(
+            timeoutKey, .int, defaultValue: "60000", validator: .range(atLeast: 1), importance: .low,
+            documentation: "Timeout of one request.", group: "HTTP", orderInGroup: 1, width: .short,
+            displayName: "Request timeout (ms)"
+        )
+        .define(
+            "http.max.retries", .int, defaultValue: "5", validator: .range(atLeast: 0), importance: .low,
+            documentation:
+                "Retries of a request answered 429, 5xx or not at all, with exponential backoff and jitter (Retry-After honoured); afterwards the task waits for its next poll and tries again.",
+            group: "HTTP", orderInGroup: 2, width: .short, displayName: "Retries")
+    }
+}

@@ -16,6 +16,13 @@ enum IsoTime {
             "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(secs / 3600, 2)):\(pad(secs % 3600 / 60, 2)):\(pad(secs % 60, 2))"
     }
 
+    /// `YYYY-MM-DDTHH:MM:SS.mmmZ`: an instant as Java's `Instant.toString` writes one with milliseconds.
+    static func instant(ms: Int64) -> String {
+        let m = ((ms % 1000) + 1000) % 1000
+        let frac = String(m)
+        return format(ms: ms) + "." + String(repeating: "0", count: 3 - frac.count) + frac + "Z"
+    }
+
     /// Epoch milliseconds of `YYYY-MM-DD[THH:MM[:SS[.fff]]][Z]` (UTC); nil otherwise.
     static func parse(_ s: String) -> Int64? {
         var t = Substring(s.trimmingWhitespace())

@@ -81,16 +81,7 @@ struct SocrataSourceConfig: Sendable {
                 "true: values are Structs with a Connect schema built from the dataset's column types (X-SODA2-Fields/X-SODA2-Types: numbers as FLOAT64, checkboxes as BOOLEAN, the rest as STRING), for converters with schemas (JsonConverter schemas.enable=true, JDBC sink auto.create); false: the row as JSON.",
             group: "Socrata", orderInGroup: 10, width: .short, displayName: "Value schema"
         )
-        .define(
-            "http.request.timeout.ms", .int, defaultValue: "60000", validator: .range(atLeast: 1), importance: .low,
-            documentation: "Timeout of one request.", group: "HTTP", orderInGroup: 1, width: .short,
-            displayName: "Request timeout (ms)"
-        )
-        .define(
-            "http.max.retries", .int, defaultValue: "5", validator: .range(atLeast: 0), importance: .low,
-            documentation:
-                "Retries of a request answered 429, 5xx or not at all, with exponential backoff and jitter (Retry-After honoured); afterwards the task waits poll.interval.ms and tries again.",
-            group: "HTTP", orderInGroup: 2, width: .short, displayName: "Retries")
+        .definingHttpRequestKeys()
 
     init(_ raw: [String: String]) throws {
         let c = try Self.configDef.parse(raw)

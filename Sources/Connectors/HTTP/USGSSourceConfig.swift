@@ -66,16 +66,7 @@ struct USGSSourceConfig: Sendable {
                 documentation: "How long to wait between polls (the summary feeds change once a minute).",
                 group: "USGS", orderInGroup: 6, width: .short, displayName: "Poll interval (ms)"
             )
-            .define(
-                "http.request.timeout.ms", .int, defaultValue: "60000", validator: .range(atLeast: 1), importance: .low,
-                documentation: "Timeout of one request.", group: "HTTP", orderInGroup: 1, width: .short,
-                displayName: "Request timeout (ms)"
-            )
-            .define(
-                "http.max.retries", .int, defaultValue: "5", validator: .range(atLeast: 0), importance: .low,
-                documentation:
-                    "Retries of a request answered 429, 5xx or not at all, with exponential backoff and jitter; afterwards the task waits poll.interval.ms and tries again.",
-                group: "HTTP", orderInGroup: 2, width: .short, displayName: "Retries")
+            .definingHttpRequestKeys()
         for (i, f) in numericFilters.enumerated() {
             def = def.define(
                 f.key, .string, defaultValue: "", importance: .medium,
