@@ -49,6 +49,9 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "Zlib", dependencies: ["CZlib"], swiftSettings: swiftSettings),
+        .target(name: "Avro", dependencies: ["Zlib"], swiftSettings: swiftSettings),
+        // Confluent's AvroData: Connect schemas and values as Avro (S3 AvroFormat, the AvroConverter).
+        .target(name: "ConnectAvro", dependencies: ["Avro", "ConnectAPI"], swiftSettings: swiftSettings),
         .target(
             name: "ConnectAPI",
             dependencies: [.product(name: "Logging", package: "swift-log")],
@@ -82,7 +85,8 @@ let package = Package(
         .target(
             name: "S3SinkConnector",
             dependencies: [
-                "ConnectAPI", "ConnectJSON", "CurlClient", "Zlib", .product(name: "Logging", package: "swift-log"),
+                "ConnectAPI", "ConnectJSON", "ConnectAvro", "Avro", "CurlClient", "Zlib",
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/Connectors/S3Sink", swiftSettings: swiftSettings
         ),
@@ -116,6 +120,8 @@ let package = Package(
         .testTarget(
             name: "HttpSourceConnectorsTests", dependencies: ["HttpSourceConnectors", "ConnectAPI", "CurlClient"],
             swiftSettings: swiftSettings),
+        .testTarget(
+            name: "AvroTests", dependencies: ["Avro", "ConnectAvro", "ConnectAPI"], swiftSettings: swiftSettings),
         .testTarget(name: "CurlClientTests", dependencies: ["CurlClient", "Zlib"], swiftSettings: swiftSettings),
         .testTarget(
             name: "S3SinkConnectorTests", dependencies: ["S3SinkConnector", "ConnectAPI"], swiftSettings: swiftSettings),

@@ -186,6 +186,7 @@ def test_validation_names_the_key(worker, bucket):
     base = sink_config("t", bucket)
     cases = [
         ({"format.class": "io.confluent.connect.s3.format.parquet.ParquetFormat"}, "format.class"),
+        ({"format.class": "io.confluent.connect.s3.format.avro.AvroFormat", "avro.codec": "snappy"}, "avro.codec"),
         ({"partitioner.class": "io.confluent.connect.storage.partitioner.TimeBasedPartitioner",
           "path.format": "'dt'=YYYY-MM-dd", "locale": "en-US", "timezone": "UTC"}, "partition.duration.ms"),
         ({"partitioner.class": "io.confluent.connect.storage.partitioner.DailyPartitioner", "locale": "en-US",
@@ -261,3 +262,44 @@ def test_scheduled_rotation_closes_idle_files(worker, bucket):
     assert worker.post("/connectors", {"name": "s3sched", "config": cfg}).status_code == 201
     got = wait_objects(bucket, 1)
     assert list(got.values()) == [b'{"id":0}\n{"id":1}\n{"id":2}\n{"id":3}\n']
+
+
+def test_avro_container_files_read_back_with_fastavro(worker, bucket):
+    """AvroFormat with avro.codec=deflate: Struct values (JSON with schemas) written as Avro object
+    container files that fastavro reads, Confluent's AvroData schema in the header; a schema change
+    starts a new file."""
+    import io
+    import fastavro
+    topic = "s3-" + uuid.uuid4().hex[:8]
+    create_topic(topic)
+    v1 = {"type": "struct", "name": "com.udacity.weather", "optional": False, "fields": [
+        {"field": "temperature", "type": "float", "optional": False},
+        {"field": "status", "type": "string", "optional": True}]}
+    v2 = dict(v1, fields=v1["fields"] + [{"field": "station", "type": "int32", "optional": True}])
+    rows = [(v1, {"temperature": 20.5, "status": "sunny"}), (v1, {"temperature": -3.25, "status": None})] + [
+        (v2, {"temperature": float(i), "status": "windy", "station": 40380 + i}) for i in range(3)]
+    produce(topic, [(None, {"schema": s, "payload": p}) for s, p in rows], partition=0)
+    cfg = sink_config(topic, bucket, **{
+        "format.class": "io.confluent.connect.s3.format.avro.AvroFormat", "avro.codec": "deflate",
+        "value.converter.schemas.enable": "true", "flush.size": "3"})
+    assert worker.post("/connectors", {"name": "s3avro", "config": cfg}).status_code == 201
+    got = wait_objects(bucket, 2)
+    assert sorted(got) == [f"topics/{topic}/partition=0/{topic}+0+0000000000.avro",
+                           f"topics/{topic}/partition=0/{topic}+0+0000000002.avro"]
+    first = fastavro.reader(io.BytesIO(got[f"topics/{topic}/partition=0/{topic}+0+0000000000.avro"]))
+    assert first.codec == "deflate"
+    assert first.writer_schema["name"] == "com.udacity.weather"
+    assert list(first) == [{"temperature": 20.5, "status": "sunny"}, {"temperature": -3.25, "status": None}]
+    # The schema changed at offset 2: the first file closed with two records, the next holds three.
+    second = list(fastavro.reader(io.BytesIO(got[f"topics/{topic}/partition=0/{topic}+0+0000000002.avro"])))
+    assert second == [{"temperature": float(i), "status": "windy", "station": 40380 + i} for i in range(3)]
+
+
+def test_avro_refuses_schemaless_values_naming_the_record(worker, bucket):
+    topic = "s3-" + uuid.uuid4().hex[:8]
+    create_topic(topic)
+    produce(topic, [(None, {"a": 1})], partition=0)
+    cfg = sink_config(topic, bucket, **{"format.class": "io.confluent.connect.s3.format.avro.AvroFormat"})
+    assert worker.post("/connectors", {"name": "s3avro2", "config": cfg}).status_code == 201
+    first = failed_trace(worker, "s3avro2").splitlines()[0]
+    assert "AvroFormat needs values with a schema" in first and "offset 0" in first, first

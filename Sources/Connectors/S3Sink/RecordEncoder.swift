@@ -16,6 +16,7 @@ struct RecordEncoder {
         switch format {
         case .json: return ".json"
         case .byteArray(let ext, _): return ext
+        case .avro: return ".avro"
         }
     }
 
@@ -44,6 +45,8 @@ struct RecordEncoder {
                 )
             }
             out.append(contentsOf: separator)
+        case .avro:
+            preconditionFailure("Avro records are written by AvroFileEncoder")
         }
     }
 }

@@ -36,8 +36,8 @@ final class S3OutputFile {
 
     /// Adds one record's bytes; uploads a part when a part's worth is buffered. The bytes are kept when
     /// the upload fails, so the record counts as written either way.
-    func append(_ bytes: [UInt8]) async throws {
-        recordCount += 1
+    func append(_ bytes: [UInt8], records: Int = 1) async throws {
+        recordCount += records
         if let gzip {
             chunk.append(contentsOf: bytes)
             if chunk.count >= Self.chunkSize {

@@ -7,6 +7,8 @@ struct S3SinkConfig: Sendable {
     enum Format: Sendable, Equatable {
         case json
         case byteArray(extension: String, separator: [UInt8])
+        /// Avro object container files; `deflate` or none.
+        case avro(deflate: Bool)
     }
     enum NullBehavior: String, Sendable { case ignore, fail }
     enum TimestampSource: Sendable, Equatable {
@@ -90,7 +92,7 @@ struct S3SinkConfig: Sendable {
         .define(
             "format.class", .class, importance: .high,
             documentation:
-                "The format class to use when writing data to the store: io.confluent.connect.s3.format.json.JsonFormat or io.confluent.connect.s3.format.bytearray.ByteArrayFormat.",
+                "The format class to use when writing data to the store: io.confluent.connect.s3.format.json.JsonFormat, io.confluent.connect.s3.format.bytearray.ByteArrayFormat or io.confluent.connect.s3.format.avro.AvroFormat.",
             group: "Connector", orderInGroup: 1, width: .long, displayName: "Format class"
         )
         .define(
@@ -216,6 +218,12 @@ struct S3SinkConfig: Sendable {
             group: "Connector", orderInGroup: 7, width: .short, displayName: "Line separator ByteArrayFormat"
         )
         .define(
+            "avro.codec", .string, defaultValue: "null", validator: .oneOf(["null", "deflate"]), importance: .low,
+            documentation:
+                "The Avro compression codec to be used for output files: null or deflate (snappy and bzip2 are not available).",
+            group: "Connector", orderInGroup: 11, width: .short, displayName: "Avro Compression Codec"
+        )
+        .define(
             "json.decimal.format", .string, defaultValue: "BASE64",
             validator: .oneOf(["BASE64", "NUMERIC"], ignoringCase: true),
             importance: .low,
@@ -261,14 +269,17 @@ struct S3SinkConfig: Sendable {
         pathStyle = c.bool("s3.path.style.access.enabled") ?? true
         credentials = Self.credentials(c, env: env)!
         let formatClass = Self.shortName(c.string("format.class") ?? "")
-        if formatClass == "ByteArrayFormat" {
+        if formatClass == "AvroFormat" {
+            format = .avro(deflate: (c.string("avro.codec") ?? "null") == "deflate")
+        } else if formatClass == "ByteArrayFormat" {
             let sep = c.string("format.bytearray.separator") ?? "\n"
             format = .byteArray(
                 extension: c.string("format.bytearray.extension") ?? ".bin", separator: Array(Self.unescaped(sep).utf8))
         } else {
             format = .json
         }
-        gzip = c.string("s3.compression.type") == "gzip"
+        // Avro files compress their blocks themselves (avro.codec); s3.compression.type is for JSON and bytes.
+        if case .avro = format { gzip = false } else { gzip = c.string("s3.compression.type") == "gzip" }
         compressionLevel = c.int("s3.compression.level") ?? -1
         flushSize = c.int("flush.size")!
         rotateIntervalMs = c.int64("rotate.interval.ms") ?? -1
@@ -327,16 +338,16 @@ struct S3SinkConfig: Sendable {
         }
         let format = (c.string("format.class") ?? "").trimmingWhitespace()
         switch shortName(format) {
-        case "JsonFormat", "ByteArrayFormat": break
-        case "AvroFormat", "ParquetFormat":
+        case "JsonFormat", "ByteArrayFormat", "AvroFormat": break
+        case "ParquetFormat":
             add(
                 "format.class",
-                "Invalid value \(format) for configuration format.class: Tributary's S3 sink writes JsonFormat and ByteArrayFormat; \(shortName(format)) is not available yet"
+                "Invalid value \(format) for configuration format.class: Tributary's S3 sink writes JsonFormat, ByteArrayFormat and AvroFormat; ParquetFormat is not available yet"
             )
         default:
             add(
                 "format.class",
-                "Invalid value \(format) for configuration format.class: Class \(format) could not be found; use \(jsonFormat) or \(byteArrayFormat)"
+                "Invalid value \(format) for configuration format.class: Class \(format) could not be found; use \(jsonFormat), \(byteArrayFormat) or \(avroFormat)"
             )
         }
         if credentials(c, env: env) == nil {

@@ -1,4 +1,6 @@
+import Avro
 import ConnectAPI
+import ConnectAvro
 
 /// The files of one Kafka partition (storage-cloud's `TopicPartitionWriter`, reference connectors.md
 /// §3.4): one open file per encoded partition; all of them are committed together when `flush.size`
@@ -30,6 +32,9 @@ final class TopicPartitionWriter {
     private var currentEncodedPartition: String?
     private var nextScheduledRotation: Int64?
     private var line: [UInt8] = []
+    /// AvroFormat: the container-file state of each open file, and the Connect → Avro conversion.
+    private var avroFiles: [String: AvroFileEncoder] = [:]
+    private let avroData = AvroData()
 
     init(
         partition: TopicPartition, config: S3SinkConfig, storage: S3Storage, encoder: RecordEncoder,
@@ -63,15 +68,59 @@ final class TopicPartitionWriter {
         let timestamp = needsTimestamps ? try self.timestamp(of: record) : 0
         let encoded = try config.partitioner.encode(record, timestamp: timestamp, delim: config.directoryDelim)
         if shouldRotateOnTime(encoded: encoded, timestamp: timestamp) { try await commitFiles() }
-        line.removeAll(keepingCapacity: true)
-        try encoder.append(record, to: &line)
-        let file = fileFor(encoded, startOffset: record.kafkaOffset)
+        if case .avro(let deflate) = config.format {
+            try await writeAvro(record, encoded: encoded, deflate: deflate, timestamp: timestamp)
+        } else {
+            line.removeAll(keepingCapacity: true)
+            try encoder.append(record, to: &line)
+            let file = fileFor(encoded, startOffset: record.kafkaOffset)
+            noteWritten(record, encoded: encoded, timestamp: timestamp)
+            try await file.append(line)
+        }
+        if recordCount >= config.flushSize { try await commitFiles() }
+    }
+
+    private func noteWritten(_ record: SinkRecord, encoded: String, timestamp: Int64) {
         if baseRecordTimestamp == nil { baseRecordTimestamp = timestamp }
         currentEncodedPartition = encoded
         recordCount += 1
         nextOffset = record.kafkaOffset + 1
-        try await file.append(line)
-        if recordCount >= config.flushSize { try await commitFiles() }
+    }
+
+    /// One record into its file's Avro container: encoded before anything is appended, so a record that
+    /// does not fit its schema (a data error) leaves the file as it was.
+    private func writeAvro(_ record: SinkRecord, encoded: String, deflate: Bool, timestamp: Int64) async throws {
+        let recordAt = "the record at \(record.topic)-\(record.kafkaPartition ?? 0) offset \(record.kafkaOffset)"
+        guard let schema = record.valueSchema else {
+            throw ConnectError(
+                .data,
+                "AvroFormat needs values with a schema (e.g. JsonConverter with schemas.enable=true, or Avro); \(recordAt) has none"
+            )
+        }
+        let avro: AvroSchema
+        do { avro = try avroData.avroSchema(schema) } catch {
+            throw ConnectError(.data, "Cannot write \(recordAt) as Avro: \(error)")
+        }
+        if let current = avroFiles[encoded], current.connectSchema !== schema,
+            (try? avroData.avroSchema(current.connectSchema)) != avro
+        {
+            try await commitFiles()  // a new schema starts new files
+        }
+        var state =
+            avroFiles[encoded]
+            ?? AvroFileEncoder(
+                schema: schema, avro: avro, deflate: deflate,
+                key: objectKey(encoded: encoded, startOffset: record.kafkaOffset))
+        let block: [UInt8]?
+        do { block = try state.append(record.value, data: avroData) } catch {
+            throw ConnectError(.data, "Cannot write \(recordAt) as Avro: \(error)")
+        }
+        let isNew = avroFiles[encoded] == nil
+        let file = fileFor(encoded, startOffset: record.kafkaOffset)
+        avroFiles[encoded] = state
+        noteWritten(record, encoded: encoded, timestamp: timestamp)
+        if isNew { try await file.append(state.header(), records: 0) }
+        if let block { try await file.append(block, records: 0) }
     }
 
     /// Called on every put, records or not: scheduled rotation closes the files of idle partitions.
@@ -122,8 +171,14 @@ final class TopicPartitionWriter {
     func commitFiles() async throws {
         for encoded in order {
             guard let f = files[encoded] else { continue }
+            if var avro = avroFiles[encoded] {
+                let last = avro.finish()
+                avroFiles[encoded] = avro
+                if !last.isEmpty { try await f.append(last, records: 0) }
+            }
             try await f.commit()
             files[encoded] = nil
+            avroFiles[encoded] = nil
         }
         order.removeAll()
         recordCount = 0
@@ -138,6 +193,7 @@ final class TopicPartitionWriter {
     func abandon() async {
         for f in files.values { await f.abort() }
         files.removeAll()
+        avroFiles.removeAll()
         order.removeAll()
     }
 
