@@ -49,7 +49,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "Zlib", dependencies: ["CZlib"], swiftSettings: swiftSettings),
-        .target(name: "Avro", dependencies: ["Zlib"], swiftSettings: swiftSettings),
+        .target(name: "Avro", dependencies: ["Zlib", "ConnectAPI"], swiftSettings: swiftSettings),
         // Confluent's AvroData: Connect schemas and values as Avro (S3 AvroFormat, the AvroConverter).
         .target(name: "ConnectAvro", dependencies: ["Avro", "ConnectAPI"], swiftSettings: swiftSettings),
         .target(

@@ -1,5 +1,5 @@
-/// An Avro schema (reference rest-proxy.md §4.5). Only what writing needs today: building schemas and
-/// rendering them as JSON; parsing arrives with the Schema Registry.
+/// An Avro schema (reference rest-proxy.md §4.5): built (AvroData) or parsed (`AvroSchemaParser`),
+/// rendered as JSON, reduced to its Parsing Canonical Form and fingerprinted.
 public indirect enum AvroSchema: Sendable, Equatable {
     case null, boolean, int, long, float, double, bytes, string
     case record(name: String, namespace: String?, doc: String?, fields: [AvroField], props: [(String, AvroJSON)])
@@ -10,6 +10,8 @@ public indirect enum AvroSchema: Sendable, Equatable {
     case fixed(name: String, namespace: String?, size: Int)
     /// A primitive with attributes: `logicalType` and other properties (`connect.type`, `scale`, …).
     case annotated(AvroSchema, props: [(String, AvroJSON)])
+    /// A use of a named type defined earlier (by its full name), as in recursive records.
+    case reference(String)
 
     public static func == (a: AvroSchema, b: AvroSchema) -> Bool { a.json == b.json }
 
@@ -74,7 +76,73 @@ public indirect enum AvroSchema: Sendable, Equatable {
             out += "{\"type\":" + inner
             for (k, v) in props { out += "," + AvroJSON.quoted(k) + ":" + v.text }
             out += "}"
+        case .reference(let fullname):
+            out += AvroJSON.quoted(fullname)
         }
+    }
+
+    /// The Parsing Canonical Form (Avro specification): full names, only `name`, `type`, `fields`,
+    /// `symbols`, `items`, `values`, `size`, in that order, no whitespace. Two schemas that read and write
+    /// the same data have the same form.
+    public var canonicalForm: String {
+        var out = ""
+        writeCanonical(to: &out)
+        return out
+    }
+
+    private func writeCanonical(to out: inout String) {
+        func fullname(_ name: String, _ ns: String?) -> String {
+            name.contains(".") || ns == nil || ns!.isEmpty ? name : ns! + "." + name
+        }
+        switch self {
+        case .record(let name, let ns, _, let fields, _):
+            out += "{\"name\":" + AvroJSON.quoted(fullname(name, ns)) + ",\"type\":\"record\",\"fields\":["
+            for (i, f) in fields.enumerated() {
+                if i > 0 { out += "," }
+                out += "{\"name\":" + AvroJSON.quoted(f.name) + ",\"type\":"
+                f.type.writeCanonical(to: &out)
+                out += "}"
+            }
+            out += "]}"
+        case .enum(let name, let ns, let symbols):
+            out += "{\"name\":" + AvroJSON.quoted(fullname(name, ns)) + ",\"type\":\"enum\",\"symbols\":["
+            out += symbols.map(AvroJSON.quoted).joined(separator: ",") + "]}"
+        case .fixed(let name, let ns, let size):
+            out += "{\"name\":" + AvroJSON.quoted(fullname(name, ns)) + ",\"type\":\"fixed\",\"size\":\(size)}"
+        case .array(let items):
+            out += "{\"type\":\"array\",\"items\":"
+            items.writeCanonical(to: &out)
+            out += "}"
+        case .map(let values):
+            out += "{\"type\":\"map\",\"values\":"
+            values.writeCanonical(to: &out)
+            out += "}"
+        case .union(let branches):
+            out += "["
+            for (i, b) in branches.enumerated() {
+                if i > 0 { out += "," }
+                b.writeCanonical(to: &out)
+            }
+            out += "]"
+        case .annotated(let base, _): base.writeCanonical(to: &out)
+        default: write(to: &out)
+        }
+    }
+
+    /// CRC-64-AVRO (Rabin) of the canonical form: the 64-bit fingerprint of the specification.
+    public var fingerprint64: Int64 { Int64(bitPattern: Self.rabin(Array(canonicalForm.utf8))) }
+
+    static let emptyFingerprint: UInt64 = 0xc15d_213a_a4d7_a795
+    private static let rabinTable: [UInt64] = (0..<256).map { i -> UInt64 in
+        var fp = UInt64(i)
+        for _ in 0..<8 { fp = (fp >> 1) ^ (emptyFingerprint & (0 &- (fp & 1))) }
+        return fp
+    }
+
+    static func rabin(_ bytes: [UInt8]) -> UInt64 {
+        var fp = emptyFingerprint
+        for b in bytes { fp = (fp >> 8) ^ rabinTable[Int((fp ^ UInt64(b)) & 0xff)] }
+        return fp
     }
 }
 
