@@ -119,3 +119,23 @@ extension ConfigDef {
             group: "HTTP", orderInGroup: 2, width: .short, displayName: "Retries")
     }
 }
+
+/// A source config whose checks across keys run at validation (every error, per key, next to the
+/// ConfigDef's own) and at start (the first one).
+protocol CrossKeyRules {
+    static func rules(value: (String) -> String?, add: (String, String) -> Void)
+}
+
+extension CrossKeyRules {
+    static func validate(_ raw: [String: String]) -> [String: [String]] {
+        var errors: [String: [String]] = [:]
+        rules(value: { raw[$0] }, add: { errors[$0, default: []].append($1) })
+        return errors
+    }
+
+    static func firstProblem(_ c: ParsedConfig) -> String? {
+        var first: String?
+        rules(value: { c.string($0) }, add: { _, m in first = first ?? m })
+        return first
+    }
+}

@@ -2,7 +2,7 @@ import ConnectAPI
 
 /// The generic JSON HTTP source's keys, named as in castorm's kafka-connect-http (reference
 /// connectors.md §4.3), the subset that polls a JSON list.
-struct JsonHttpSourceConfig: Sendable {
+struct JsonHttpSourceConfig: Sendable, CrossKeyRules {
     let url: String
     let params: [(String, String)]
     let headers: [(name: String, value: String)]
@@ -66,9 +66,7 @@ struct JsonHttpSourceConfig: Sendable {
 
     init(_ raw: [String: String]) throws {
         let c = try Self.configDef.parse(raw)
-        var problems: [String] = []
-        Self.rules(value: { c.string($0) }, add: { _, m in problems.append(m) })
-        if let first = problems.first { throw ConfigException(first) }
+        if let problem = Self.firstProblem(c) { throw ConfigException(problem) }
         url = c.string("http.request.url")!.trimmingWhitespace()
         params = Self.pairs(c.string("http.request.params") ?? "", separator: "&", assign: "=")
         headers = Self.pairs(c.string("http.request.headers") ?? "", separator: ",", assign: ":").map { ($0.0, $0.1) }
@@ -85,13 +83,7 @@ struct JsonHttpSourceConfig: Sendable {
         maxRetries = c.int("http.max.retries") ?? 5
     }
 
-    static func validate(_ raw: [String: String]) -> [String: [String]] {
-        var errors: [String: [String]] = [:]
-        rules(value: { raw[$0] }, add: { errors[$0, default: []].append($1) })
-        return errors
-    }
-
-    private static func rules(value: (String) -> String?, add: (String, String) -> Void) {
+    static func rules(value: (String) -> String?, add: (String, String) -> Void) {
         let url = (value("http.request.url") ?? "").trimmingWhitespace()
         if !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
             add("http.request.url", "Invalid value \(url) for configuration http.request.url: an http(s) URL is needed")

@@ -1,7 +1,7 @@
 import ConnectAPI
 
 /// The Socrata source's keys (reference connectors.md §4.1), read into one value.
-struct SocrataSourceConfig: Sendable {
+struct SocrataSourceConfig: Sendable, CrossKeyRules {
     /// `https://data.sfgov.org` (a bare domain gets https://; tests point it at http://127.0.0.1:port).
     let baseURL: String
     let domain: String
@@ -85,9 +85,7 @@ struct SocrataSourceConfig: Sendable {
 
     init(_ raw: [String: String]) throws {
         let c = try Self.configDef.parse(raw)
-        var problems: [(String, String)] = []
-        Self.rules(value: { c.string($0) }, add: { problems.append(($0, $1)) })
-        if let (_, message) = problems.first { throw ConfigException(message) }
+        if let problem = Self.firstProblem(c) { throw ConfigException(problem) }
         let (base, domain) = Self.base(c.string("socrata.domain")!.trimmingWhitespace())!
         baseURL = base
         self.domain = domain
@@ -106,14 +104,7 @@ struct SocrataSourceConfig: Sendable {
         maxRetries = c.int("http.max.retries") ?? 5
     }
 
-    /// Checks beyond the ConfigDef's, on the raw values: reported next to its per-key errors.
-    static func validate(_ raw: [String: String]) -> [String: [String]] {
-        var errors: [String: [String]] = [:]
-        rules(value: { raw[$0] }, add: { errors[$0, default: []].append($1) })
-        return errors
-    }
-
-    private static func rules(value: (String) -> String?, add: (String, String) -> Void) {
+    static func rules(value: (String) -> String?, add: (String, String) -> Void) {
         let d = (value("socrata.domain") ?? "").trimmingWhitespace()
         if base(d) == nil {
             add(

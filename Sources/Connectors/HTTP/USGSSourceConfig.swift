@@ -1,7 +1,7 @@
 import ConnectAPI
 
 /// The USGS earthquake source's keys (reference connectors.md §4.2), read into one value.
-struct USGSSourceConfig: Sendable {
+struct USGSSourceConfig: Sendable, CrossKeyRules {
     let baseURL: String
     /// A summary feed (`all_hour`, `2.5_day`, …) instead of FDSN queries.
     let feed: String?
@@ -78,9 +78,7 @@ struct USGSSourceConfig: Sendable {
 
     init(_ raw: [String: String]) throws {
         let c = try Self.configDef.parse(raw)
-        var problems: [String] = []
-        Self.rules(value: { c.string($0) }, add: { _, m in problems.append(m) })
-        if let first = problems.first { throw ConfigException(first) }
+        if let problem = Self.firstProblem(c) { throw ConfigException(problem) }
         var base = (c.string("usgs.url") ?? "https://earthquake.usgs.gov").trimmingWhitespace()
         while base.hasSuffix("/") { base.removeLast() }
         baseURL = base
@@ -100,13 +98,7 @@ struct USGSSourceConfig: Sendable {
         maxRetries = c.int("http.max.retries") ?? 5
     }
 
-    static func validate(_ raw: [String: String]) -> [String: [String]] {
-        var errors: [String: [String]] = [:]
-        rules(value: { raw[$0] }, add: { errors[$0, default: []].append($1) })
-        return errors
-    }
-
-    private static func rules(value: (String) -> String?, add: (String, String) -> Void) {
+    static func rules(value: (String) -> String?, add: (String, String) -> Void) {
         for f in numericFilters {
             let v = (value(f.key) ?? "").trimmingWhitespace()
             guard !v.isEmpty else { continue }
