@@ -166,18 +166,21 @@ public enum AvroCompatibility {
                 "reader union lacking writer type: \(Self.kind(resolve(w, writerNames)))")
         }
 
-        static func kind(_ s: AvroSchema) -> String {
-            switch s {
-            case .record: return "RECORD"
-            case .enum: return "ENUM"
-            case .array: return "ARRAY"
-            case .map: return "MAP"
-            case .union: return "UNION"
-            case .fixed: return "FIXED"
-            case .annotated(let b, _): return kind(b)
-            case .reference(let n): return n
-            default: return s.json.replacing("\"", with: "").uppercased()
-            }
+        static func kind(_ s: AvroSchema) -> String { AvroCompatibility.kindName(s) }
+    }
+
+    /// The type's name as Java's messages show it (INT, RECORD, …; a reference by its full name).
+    static func kindName(_ s: AvroSchema) -> String {
+        switch s {
+        case .record: return "RECORD"
+        case .enum: return "ENUM"
+        case .array: return "ARRAY"
+        case .map: return "MAP"
+        case .union: return "UNION"
+        case .fixed: return "FIXED"
+        case .annotated(let b, _): return kindName(b)
+        case .reference(let n): return n
+        default: return s.json.replacing("\"", with: "").uppercased()
         }
     }
 }
