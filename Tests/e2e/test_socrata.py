@@ -164,3 +164,29 @@ def test_values_with_a_schema_from_the_column_types(worker, incidents):
     row = fixture_rows("wg3w-h783.json")[0]
     assert first["latitude"] == float(row["latitude"])
     assert json.loads(first["point"]) == row["point"]
+
+
+def test_status_shows_what_the_api_answered_and_failing_is_opt_in(worker, incidents):
+    """Throttled polls keep the task RUNNING with Socrata's answer as its status trace, cleared once data
+    flows again; http.max.consecutive.failures makes a run of garbled answers fail the task."""
+    topic = f"throttled-{uuid.uuid4().hex[:6]}"
+    incidents.throttle(8)
+    cfg = source_config(incidents, topic, **{"http.max.retries": "0"})
+    assert worker.post("/connectors", {"name": "throttled", "config": cfg}).status_code == 201
+    def task():
+        t = worker.get("/connectors/throttled/status").json()["tasks"]
+        return t[0] if t else {}
+    shown = wait_until(lambda: (lambda t: t.get("state") == "RUNNING" and "HTTP 429" in t.get("trace", "") and t)(task()),
+                       what="a RUNNING status that says HTTP 429")
+    assert "Too many requests" in shown["trace"]
+    assert len(rows_of(topic, 17)) == 17
+    wait_until(lambda: (lambda t: t.get("state") == "RUNNING" and "trace" not in t)(task()), what="the trace cleared")
+
+    incidents.garble(100)
+    cfg = source_config(incidents, f"garbled-{uuid.uuid4().hex[:6]}", **{"http.max.consecutive.failures": "2"})
+    assert worker.post("/connectors", {"name": "garbled", "config": cfg}).status_code == 201
+    def failed():
+        t = worker.get("/connectors/garbled/status").json()["tasks"]
+        return t and t[0]["state"] == "FAILED" and t[0]["trace"]
+    first = wait_until(failed, what="garbled FAILED").splitlines()[0]
+    assert "2 polls in a row got no data" in first and "malformed JSON" in first, first

@@ -24,4 +24,12 @@ public protocol SourceTaskContext: Sendable {
     var offsetStorageReader: any OffsetStorageReader { get }
     /// True once the task has been asked to stop; long waits in `poll` should end.
     var isStopping: Bool { get }
+    /// Tells the runtime why polls get no data for now (the external system throttles, fails or answers
+    /// garbage) while the task keeps running: shown as the task status's trace; nil clears it.
+    /// (A Tributary addition to Kafka Connect's API.)
+    func reportProblem(_ message: String?) async
+}
+
+extension SourceTaskContext {
+    public func reportProblem(_ message: String?) async {}
 }

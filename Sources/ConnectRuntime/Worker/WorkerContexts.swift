@@ -16,7 +16,14 @@ struct WorkerSourceTaskContext: SourceTaskContext {
     let logger: Logger
     let offsetStorageReader: any OffsetStorageReader
     let control: TaskControl
+    let report: StatusReporter
     var isStopping: Bool { control.isStopping }
+
+    /// A RUNNING status with the problem as its trace (or without, to clear it).
+    func reportProblem(_ message: String?) async {
+        guard !control.isPaused, !control.isStopping else { return }
+        await report(.running, message.map { ConnectError(.connect, $0) })
+    }
 }
 
 final class WorkerSinkTaskContext: SinkTaskContext {

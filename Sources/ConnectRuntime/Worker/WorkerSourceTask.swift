@@ -38,7 +38,7 @@ struct WorkerSourceTask: Sendable {
         let context = WorkerSourceTaskContext(
             logger: setup.logger,
             offsetStorageReader: ConnectorOffsetReader(connector: setup.id.connector, store: offsets),
-            control: setup.control)
+            control: setup.control, report: setup.report)
         do {
             try await task.start(setup.taskConfig, context: context)
         } catch {

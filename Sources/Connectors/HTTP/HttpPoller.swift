@@ -21,10 +21,16 @@ final class HttpPoller {
     private let logger: Logger
     private let retry: RetryPolicy
     private let pollIntervalMs: Int64
+    private let maxFailures: Int
     private(set) var nextPollMs: Int64 = 0
     private var failures = 0
+    /// The latest failure's description while failures last, and what the task status shows.
+    private var problem: String?
+    private var published: String?
 
-    init(label: String, logger: Logger, timeoutMs: Int, maxRetries: Int, pollIntervalMs: Int64) throws {
+    init(
+        label: String, logger: Logger, timeoutMs: Int, maxRetries: Int, pollIntervalMs: Int64, maxFailures: Int = 0
+    ) throws {
         var options = CurlSession.Options()
         options.timeoutMs = timeoutMs
         options.followRedirects = true
@@ -35,10 +41,23 @@ final class HttpPoller {
         self.logger = logger
         self.retry = RetryPolicy(attempts: maxRetries + 1, baseDelayMs: 1000, maxDelayMs: 60_000)
         self.pollIntervalMs = pollIntervalMs
+        self.maxFailures = maxFailures
     }
 
     /// Sleeps a little and returns false while the next poll is not due (so `poll` can return promptly).
-    func due(_ context: any SourceTaskContext) async -> Bool {
+    /// Publishes what the API answered to the task status when that changed, and fails the task once
+    /// `http.max.consecutive.failures` polls in a row got no data (when set).
+    func due(_ context: any SourceTaskContext) async throws -> Bool {
+        if problem != published {
+            published = problem
+            await context.reportProblem(problem.map { "\(label): \($0)" })
+        }
+        if maxFailures > 0, failures >= maxFailures, let problem {
+            throw ConnectError(
+                .connect,
+                "\(label): \(failures) polls in a row got no data (http.max.consecutive.failures=\(maxFailures)); last: \(problem)"
+            )
+        }
         let wait = nextPollMs - Self.nowMs()
         guard wait > 0 else { return true }
         if !context.isStopping { try? await Task.sleep(for: .milliseconds(min(wait, 100))) }
@@ -48,6 +67,7 @@ final class HttpPoller {
     /// The next poll right away (more pages wait) or after the interval (read to the end).
     func schedule(immediately: Bool) {
         failures = 0
+        problem = nil
         nextPollMs = immediately ? 0 : Self.nowMs() + pollIntervalMs
     }
 
@@ -84,6 +104,7 @@ final class HttpPoller {
     /// a minute, so throttling does not stall a long interval).
     func backOff(_ what: String) {
         failures += 1
+        problem = "\(what) (failure \(failures) in a row)"
         let delay = min(pollIntervalMs, 60_000)
         logger.warning("\(label): \(what); failure \(failures) in a row, next try in \(delay) ms")
         nextPollMs = Self.nowMs() + delay
@@ -116,7 +137,14 @@ extension ConfigDef {
             "http.max.retries", .int, defaultValue: "5", validator: .range(atLeast: 0), importance: .low,
             documentation:
                 "Retries of a request answered 429, 5xx or not at all, with exponential backoff and jitter (Retry-After honoured); afterwards the task waits for its next poll and tries again.",
-            group: "HTTP", orderInGroup: 2, width: .short, displayName: "Retries")
+            group: "HTTP", orderInGroup: 2, width: .short, displayName: "Retries"
+        )
+        .define(
+            "http.max.consecutive.failures", .int, defaultValue: "0", validator: .range(atLeast: 0),
+            importance: .low,
+            documentation:
+                "Fail the task after this many polls in a row got no data (throttled, failed or garbled answers, each after its retries); 0 = never: the task keeps trying and its status shows the API's last answer.",
+            group: "HTTP", orderInGroup: 3, width: .short, displayName: "Failures before failing")
     }
 }
 

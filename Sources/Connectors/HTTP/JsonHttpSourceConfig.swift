@@ -14,6 +14,7 @@ struct JsonHttpSourceConfig: Sendable, CrossKeyRules {
     let initialOffset: [String: String]
     let requestTimeoutMs: Int
     let maxRetries: Int
+    let maxConsecutiveFailures: Int
 
     static let configDef = ConfigDef()
         .define(
@@ -81,6 +82,7 @@ struct JsonHttpSourceConfig: Sendable, CrossKeyRules {
             Self.pairs(c.string("http.offset.initial") ?? "", separator: ",", assign: "="), uniquingKeysWith: { $1 })
         requestTimeoutMs = c.int("http.client.read.timeout.millis") ?? 60_000
         maxRetries = c.int("http.max.retries") ?? 5
+        maxConsecutiveFailures = c.int("http.max.consecutive.failures") ?? 0
     }
 
     static func rules(value: (String) -> String?, add: (String, String) -> Void) {

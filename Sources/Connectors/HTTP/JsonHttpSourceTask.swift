@@ -21,7 +21,8 @@ public final class JsonHttpSourceTask: SourceTask {
         self.context = context
         poller = try HttpPoller(
             label: "HTTP source \(CurlSession.redacted(config.url))", logger: context.logger,
-            timeoutMs: config.requestTimeoutMs, maxRetries: config.maxRetries, pollIntervalMs: config.intervalMs)
+            timeoutMs: config.requestTimeoutMs, maxRetries: config.maxRetries, pollIntervalMs: config.intervalMs,
+            maxFailures: config.maxConsecutiveFailures)
         partition = ["url": .string(CurlSession.redacted(config.url))]
         if let o = await context.offsetStorageReader.offset(for: partition) {
             last = (o["timestamp"]?.stringValue.flatMap(IsoTime.parse), o["key"]?.stringValue ?? "")
@@ -31,7 +32,7 @@ public final class JsonHttpSourceTask: SourceTask {
     }
 
     public func poll() async throws -> [SourceRecord] {
-        guard let config, let context, let poller, await poller.due(context) else { return [] }
+        guard let config, let context, let poller, try await poller.due(context) else { return [] }
         guard
             case .ok(let response) = try await poller.get(requestURL(config), headers: config.headers, context: context)
         else { return [] }

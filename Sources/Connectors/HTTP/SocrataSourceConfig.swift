@@ -19,6 +19,7 @@ struct SocrataSourceConfig: Sendable, CrossKeyRules {
     let valueSchema: Bool
     let requestTimeoutMs: Int
     let maxRetries: Int
+    let maxConsecutiveFailures: Int
 
     static let configDef = ConfigDef()
         .define(
@@ -102,6 +103,7 @@ struct SocrataSourceConfig: Sendable, CrossKeyRules {
         valueSchema = c.bool("socrata.value.schema") ?? false
         requestTimeoutMs = c.int("http.request.timeout.ms") ?? 60_000
         maxRetries = c.int("http.max.retries") ?? 5
+        maxConsecutiveFailures = c.int("http.max.consecutive.failures") ?? 0
     }
 
     static func rules(value: (String) -> String?, add: (String, String) -> Void) {

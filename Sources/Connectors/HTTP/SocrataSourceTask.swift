@@ -22,7 +22,8 @@ public final class SocrataSourceTask: SourceTask {
         self.context = context
         poller = try HttpPoller(
             label: "Socrata \(config.domain)/\(config.dataset)", logger: context.logger,
-            timeoutMs: config.requestTimeoutMs, maxRetries: config.maxRetries, pollIntervalMs: config.pollIntervalMs)
+            timeoutMs: config.requestTimeoutMs, maxRetries: config.maxRetries, pollIntervalMs: config.pollIntervalMs,
+            maxFailures: config.maxConsecutiveFailures)
         partition = ["domain": .string(config.domain), "dataset": .string(config.dataset)]
         if let stored = await context.offsetStorageReader.offset(for: partition),
             let t = stored["updated_at"]?.stringValue
@@ -46,7 +47,7 @@ public final class SocrataSourceTask: SourceTask {
     public func poll() async throws -> [SourceRecord] {
         guard let config, let context, let poller else { return [] }
         if page == nil {
-            guard await poller.due(context) else { return [] }
+            guard try await poller.due(context) else { return [] }
             var headers: [(name: String, value: String)] = [("Accept", "application/json")]
             if let token = config.appToken { headers.append(("X-App-Token", token)) }
             guard

@@ -24,7 +24,8 @@ public final class USGSEarthquakeSourceTask: SourceTask {
         self.context = context
         poller = try HttpPoller(
             label: "USGS \(config.feed ?? "query")", logger: context.logger, timeoutMs: config.requestTimeoutMs,
-            maxRetries: config.maxRetries, pollIntervalMs: config.pollIntervalMs)
+            maxRetries: config.maxRetries, pollIntervalMs: config.pollIntervalMs,
+            maxFailures: config.maxConsecutiveFailures)
         floor = config.startTime ?? (HttpPoller.nowMs() - 30 * 86_400_000)
         if let feed = config.feed {
             partition = ["url": .string(config.baseURL), "feed": .string(feed)]
@@ -40,7 +41,7 @@ public final class USGSEarthquakeSourceTask: SourceTask {
     }
 
     public func poll() async throws -> [SourceRecord] {
-        guard let config, let context, let poller, await poller.due(context) else { return [] }
+        guard let config, let context, let poller, try await poller.due(context) else { return [] }
         var features: [JSONObject]
         do {
             if let feed = config.feed {

@@ -15,6 +15,7 @@ struct USGSSourceConfig: Sendable, CrossKeyRules {
     let pollIntervalMs: Int64
     let requestTimeoutMs: Int
     let maxRetries: Int
+    let maxConsecutiveFailures: Int
 
     static let feedSizes = ["all", "1.0", "2.5", "4.5", "significant"]
     static let feedAges = ["hour", "day", "week", "month"]
@@ -96,6 +97,7 @@ struct USGSSourceConfig: Sendable, CrossKeyRules {
         pollIntervalMs = c.int64("poll.interval.ms") ?? 60_000
         requestTimeoutMs = c.int("http.request.timeout.ms") ?? 60_000
         maxRetries = c.int("http.max.retries") ?? 5
+        maxConsecutiveFailures = c.int("http.max.consecutive.failures") ?? 0
     }
 
     static func rules(value: (String) -> String?, add: (String, String) -> Void) {
