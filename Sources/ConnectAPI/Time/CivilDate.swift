@@ -1,5 +1,14 @@
 /// Calendar arithmetic on the proleptic Gregorian calendar, without Foundation.
 public enum CivilDate {
+    /// Division rounding toward minus infinity (days of an instant before 1970, floors of local times).
+    public static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 { a >= 0 ? a / b : (a - b + 1) / b }
+
+    /// `v` in decimal with leading zeros up to `width` digits (longer numbers are not cut).
+    public static func zeroPadded(_ v: Int64, _ width: Int) -> String {
+        let s = String(v)
+        return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+    }
+
     /// Howard Hinnant's days_from_civil: proleptic Gregorian date → days since 1970-01-01.
     public static func days(_ year: Int, _ month: Int, _ day: Int) -> Int64 {
         let y = Int64(month <= 2 ? year - 1 : year)

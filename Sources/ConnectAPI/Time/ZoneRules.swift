@@ -181,7 +181,7 @@ struct PosixTZ: Sendable {
         guard let dst else { return Int(stdOffset) }
         // The year of t in standard time; transitions are given in local time of the offset in force before them.
         let local = t + Int64(stdOffset)
-        let year = CivilDate.civil(fromDays: floorDiv(local, 86_400)).0
+        let year = CivilDate.civil(fromDays: CivilDate.floorDiv(local, 86_400)).0
         let start = instant(dst.start, year: year) - Int64(stdOffset)
         let end = instant(dst.end, year: year) - Int64(dst.offset)
         let inDST = start < end ? (t >= start && t < end) : !(t >= end && t < start)  // southern hemisphere
@@ -277,5 +277,3 @@ struct PosixTZ: Sendable {
         }
     }
 }
-
-private func floorDiv(_ a: Int64, _ b: Int64) -> Int64 { a >= 0 ? a / b : (a - b + 1) / b }

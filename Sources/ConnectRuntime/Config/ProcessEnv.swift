@@ -1,3 +1,5 @@
+import ConnectAPI
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -15,17 +17,8 @@ public enum ProcessEnv {
         return String(cString: p)
     }
 
-    /// Every `NAME=value` of the environment.
-    public static var all: [String: String] {
-        var out: [String: String] = [:]
-        var p = environ
-        while let entry = p.pointee {
-            let s = String(cString: entry)
-            if let eq = s.firstIndex(of: "=") { out[String(s[..<eq])] = String(s[s.index(after: eq)...]) }
-            p += 1
-        }
-        return out
-    }
+    /// Every `NAME=value` of the environment (ConnectAPI's reader, which connectors use too).
+    public static var all: [String: String] { ProcessEnvironment.all }
 
     public struct FileError: Error, CustomStringConvertible {
         public let path: String

@@ -107,7 +107,7 @@ public final class DataGenTask: SourceTask {
         }
         var records: [SourceRecord] = []
         records.reserveCapacity(Int(n))
-        let now = WallClock.milliseconds()
+        let now = SystemClock.nowMs()
         for _ in 0..<n {
             let id = next * count + index
             next += 1
@@ -127,16 +127,3 @@ public final class DataGenTask: SourceTask {
 
     public func stop() async {}
 }
-
-/// Milliseconds since the epoch (record timestamps).
-enum WallClock {
-    static func milliseconds() -> Int64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
-    }
-}
-
-#if canImport(Glibc)
-    import Glibc
-#endif

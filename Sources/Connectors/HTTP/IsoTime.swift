@@ -4,14 +4,11 @@ import ConnectAPI
 enum IsoTime {
     /// `YYYY-MM-DDTHH:MM:SS` of epoch milliseconds (seconds: the service ignores milliseconds).
     static func format(ms: Int64) -> String {
-        let s = ms >= 0 ? ms / 1000 : (ms - 999) / 1000
-        let days = s >= 0 ? s / 86_400 : (s - 86_399) / 86_400
+        let s = CivilDate.floorDiv(ms, 1000)
+        let days = CivilDate.floorDiv(s, 86_400)
         let secs = s - days * 86_400
         let (y, m, d) = CivilDate.civil(fromDays: days)
-        func pad(_ v: Int64, _ w: Int) -> String {
-            let t = String(v)
-            return t.count >= w ? t : String(repeating: "0", count: w - t.count) + t
-        }
+        let pad = CivilDate.zeroPadded
         return
             "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(secs / 3600, 2)):\(pad(secs % 3600 / 60, 2)):\(pad(secs % 60, 2))"
     }

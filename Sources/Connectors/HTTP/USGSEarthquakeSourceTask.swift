@@ -26,7 +26,7 @@ public final class USGSEarthquakeSourceTask: SourceTask {
             label: "USGS \(config.feed ?? "query")", logger: context.logger, timeoutMs: config.requestTimeoutMs,
             maxRetries: config.maxRetries, pollIntervalMs: config.pollIntervalMs,
             maxFailures: config.maxConsecutiveFailures)
-        floor = config.startTime ?? (HttpPoller.nowMs() - 30 * 86_400_000)
+        floor = config.startTime ?? (SystemClock.nowMs() - 30 * 86_400_000)
         if let feed = config.feed {
             partition = ["url": .string(config.baseURL), "feed": .string(feed)]
         } else {
@@ -50,7 +50,7 @@ public final class USGSEarthquakeSourceTask: SourceTask {
                 }
                 features = f
             } else {
-                guard let f = try await window(from: floor, to: HttpPoller.nowMs(), config) else { return [] }
+                guard let f = try await window(from: floor, to: SystemClock.nowMs(), config) else { return [] }
                 features = f
             }
         }

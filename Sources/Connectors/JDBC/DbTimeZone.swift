@@ -23,10 +23,7 @@ struct WallClock {
         secondOfDay = local - days * 86_400
     }
 
-    static func pad(_ v: Int64, _ width: Int) -> String {
-        let s = String(v)
-        return String(repeating: "0", count: max(0, width - s.count)) + s
-    }
+    static func pad(_ v: Int64, _ width: Int) -> String { CivilDate.zeroPadded(v, width) }
 
     /// `YYYY-MM-DD` with PostgreSQL's era: year 0 and before are `… BC` (see `era`).
     var date: String { "\(Self.pad(year > 0 ? year : 1 - year, 4))-\(Self.pad(month, 2))-\(Self.pad(day, 2))" }

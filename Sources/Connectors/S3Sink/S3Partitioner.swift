@@ -97,9 +97,9 @@ enum S3Partitioner: Sendable {
             return parts.joined(separator: delim)
         case .time(let duration, let path, let zone):
             // Floor in local time, as storage-common's TimeBasedPartitioner (UTC → local, floor, back).
-            let offsetMs = Int64(zone.offset(atUTC: Self.floorDiv(timestamp, 1000))) * 1000
+            let offsetMs = Int64(zone.offset(atUTC: CivilDate.floorDiv(timestamp, 1000))) * 1000
             let local = timestamp + offsetMs
-            let floored = Self.floorDiv(local, duration) * duration
+            let floored = CivilDate.floorDiv(local, duration) * duration
             return path.format(localMillis: floored)
         }
     }
@@ -134,8 +134,6 @@ enum S3Partitioner: Sendable {
         }
         return current
     }
-
-    static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 { a >= 0 ? a / b : (a - b + 1) / b }
 }
 
 /// The Joda-Time pattern subset storage-common users write in `path.format`: `YYYY`/`yyyy` (year), `YY`,
@@ -193,7 +191,7 @@ struct PathFormat: Sendable {
 
     /// Formats wall-clock milliseconds (already in the zone).
     func format(localMillis: Int64) -> String {
-        let days = S3Partitioner.floorDiv(localMillis, 86_400_000)
+        let days = CivilDate.floorDiv(localMillis, 86_400_000)
         let msOfDay = localMillis - days * 86_400_000
         let (y, m, d) = CivilDate.civil(fromDays: days)
         var out = ""
@@ -216,8 +214,5 @@ struct PathFormat: Sendable {
         return out
     }
 
-    static func pad(_ v: Int64, _ width: Int) -> String {
-        let s = String(v)
-        return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
-    }
+    static func pad(_ v: Int64, _ width: Int) -> String { CivilDate.zeroPadded(v, width) }
 }

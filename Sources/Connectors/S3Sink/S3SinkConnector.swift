@@ -1,9 +1,5 @@
 import ConnectAPI
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// Confluent's S3 sink connector: topics into S3 objects, JSON lines or raw bytes, optionally gzip, laid
 /// out by storage-common's partitioners, each record in exactly one object (reference connectors.md §3).
 public final class S3SinkConnector: Connector {
@@ -19,11 +15,11 @@ public final class S3SinkConnector: Connector {
     public init() {}
 
     public func validate(_ config: [String: String]) -> [String: [String]] {
-        S3SinkConfig.validate(config, env: Self.processEnvironment())
+        S3SinkConfig.validate(config, env: ProcessEnvironment.all)
     }
 
     public func start(_ raw: [String: String], context: any ConnectorContext) async throws {
-        _ = try S3SinkConfig(raw, env: Self.processEnvironment())
+        _ = try S3SinkConfig(raw, env: ProcessEnvironment.all)
         self.raw = raw
     }
 
@@ -34,17 +30,4 @@ public final class S3SinkConnector: Connector {
 
     public func stop() async {}
 
-    /// The worker's environment (AWS_ACCESS_KEY_ID and friends), read without Foundation.
-    static func processEnvironment() -> [String: String] {
-        var env: [String: String] = [:]
-        var p = environ
-        while let entry = p.pointee {
-            let s = String(cString: entry)
-            if let eq = s.firstIndex(of: "="), s.hasPrefix("AWS_") {
-                env[String(s[..<eq])] = String(s[s.index(after: eq)...])
-            }
-            p += 1
-        }
-        return env
-    }
 }

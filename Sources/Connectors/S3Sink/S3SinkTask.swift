@@ -1,10 +1,6 @@
 import ConnectAPI
 import CurlClient
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// Writes each assigned Kafka partition's records to S3 objects through a `TopicPartitionWriter`, and
 /// tells the worker to commit only the offsets of records that are in completed objects.
 public final class S3SinkTask: SinkTask {
@@ -16,7 +12,7 @@ public final class S3SinkTask: SinkTask {
     private let env: [String: String]
     private let now: () -> Int64
 
-    public convenience init() { self.init(env: S3SinkConnector.processEnvironment(), now: S3SinkTask.epochMillis) }
+    public convenience init() { self.init(env: ProcessEnvironment.all, now: SystemClock.nowMs) }
 
     init(env: [String: String], now: @escaping () -> Int64) {
         self.env = env
@@ -92,9 +88,4 @@ public final class S3SinkTask: SinkTask {
         writers.removeAll()
     }
 
-    static func epochMillis() -> Int64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
-    }
 }

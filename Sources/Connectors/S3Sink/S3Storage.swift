@@ -1,10 +1,6 @@
 import ConnectAPI
 import CurlClient
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// The S3 calls the sink makes (PutObject and the multipart upload family), signed with SigV4, over
 /// one libcurl session (kept-alive connections). Path-style (`endpoint/bucket/key`) or virtual-hosted
 /// (`bucket.endpoint/key`) addressing, as `s3.path.style.access.enabled` says.
@@ -21,7 +17,7 @@ final class S3Storage: Sendable {
     init(
         bucket: String, endpoint: String, pathStyle: Bool, region: String, credentials: AWSCredentials,
         retry: RetryPolicy, log: @escaping @Sendable (String) -> Void,
-        clock: @escaping @Sendable () -> Int64 = { S3Storage.epochSeconds() }
+        clock: @escaping @Sendable () -> Int64 = { SystemClock.nowMs() / 1000 }
     ) throws {
         self.bucket = bucket
         var e = endpoint
@@ -152,11 +148,6 @@ final class S3Storage: Sendable {
             "S3 error \(code) (HTTP \(r.status)) on \(what) in bucket \(bucket): \(message)")
     }
 
-    static func epochSeconds() -> Int64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        return Int64(ts.tv_sec)
-    }
 }
 
 /// The few bits of S3's XML answers the sink reads.

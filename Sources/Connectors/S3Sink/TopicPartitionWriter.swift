@@ -226,9 +226,9 @@ final class TopicPartitionWriter {
     /// (storage-cloud's `getNextTimeAdjustedByDay`).
     private func nextBoundary(after t: Int64) -> Int64 {
         let interval = config.rotateScheduleIntervalMs
-        let offsetMs = Int64((config.zone ?? .utc).offset(atUTC: S3Partitioner.floorDiv(t, 1000))) * 1000
+        let offsetMs = Int64((config.zone ?? .utc).offset(atUTC: CivilDate.floorDiv(t, 1000))) * 1000
         let local = t + offsetMs
-        let midnight = S3Partitioner.floorDiv(local, 86_400_000) * 86_400_000
+        let midnight = CivilDate.floorDiv(local, 86_400_000) * 86_400_000
         let next = midnight + ((local - midnight) / interval + 1) * interval
         return next - offsetMs
     }
