@@ -107,6 +107,7 @@ tcurl_abort *tcurl_abort_new(void) {
 }
 void tcurl_abort_free(tcurl_abort *a) { free(a); }
 void tcurl_abort_set(tcurl_abort *a) { atomic_store(&a->value, 1); }
+int tcurl_abort_get(tcurl_abort *a) { return atomic_load(&a->value); }
 
 // libcurl's progress callback: a non-zero return aborts the transfer.
 static int check_abort(void *clientp, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow) {

@@ -53,8 +53,11 @@ public final class CurlSession: @unchecked Sendable {
         tcurl_abort_free(abortFlag)
     }
 
-    /// Aborts the transfer in progress, if any, and every later one (a stopping task). Any thread.
+    /// Aborts the transfer in progress, if any, every later one, and the waits between retries (a
+    /// stopping task). Any thread.
     public func abortTransfers() { tcurl_abort_set(abortFlag) }
+
+    private var isAborted: Bool { tcurl_abort_get(abortFlag) != 0 }
 
     /// Sends one request and returns whatever HTTP response came back (any status); throws only when no
     /// response arrived.
@@ -68,12 +71,11 @@ public final class CurlSession: @unchecked Sendable {
     /// Sends with retries: transport failures and 408/429/5xx answers are retried up to
     /// `policy.attempts` times in all, with exponential backoff and full jitter; a `Retry-After` in
     /// seconds is honoured (capped at `policy.maxRetryAfterMs`). Returns the last response, whatever its
-    /// status, once it is not retriable or attempts are used up, or once `stop` says so (checked
-    /// while waiting, every 100 ms, so a stopping task is not held up by a long backoff).
-    public func send(
-        _ request: HTTPRequest, retry policy: RetryPolicy, stop: () -> Bool = { false },
-        onRetry: (String) -> Void = { _ in }
-    ) async throws(CurlError) -> HTTPResponse {
+    /// status, once it is not retriable or attempts are used up, or once `abortTransfers` was called
+    /// (checked while waiting, every 100 ms, so a stopping task is not held up by a long backoff).
+    public func send(_ request: HTTPRequest, retry policy: RetryPolicy, onRetry: (String) -> Void = { _ in })
+        async throws(CurlError) -> HTTPResponse
+    {
         var attempt = 1
         while true {
             let outcome: Result<HTTPResponse, CurlError>
@@ -90,12 +92,12 @@ public final class CurlSession: @unchecked Sendable {
                 retriable = e.isRetriable
                 what = e.message
             }
-            if !retriable || attempt >= policy.attempts || Task.isCancelled || stop() { return try outcome.get() }
+            if !retriable || attempt >= policy.attempts || Task.isCancelled || isAborted { return try outcome.get() }
             let wait = retryAfterMs.map { min($0, policy.maxRetryAfterMs) } ?? policy.backoffMs(afterAttempt: attempt)
             what += "; attempt \(attempt) of \(policy.attempts), retrying in \(wait) ms"
             onRetry(what)
             var waited = 0
-            while waited < wait && !stop() && !Task.isCancelled {
+            while waited < wait && !isAborted && !Task.isCancelled {
                 let step = min(100, wait - waited)
                 try? await Task.sleep(nanoseconds: UInt64(step) * 1_000_000)
                 waited += step

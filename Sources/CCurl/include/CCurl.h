@@ -41,6 +41,7 @@ typedef struct tcurl_abort tcurl_abort;
 tcurl_abort *tcurl_abort_new(void);
 void tcurl_abort_free(tcurl_abort *a);
 void tcurl_abort_set(tcurl_abort *a);
+int tcurl_abort_get(tcurl_abort *a);
 
 /// Performs the transfer configured on `h`, appending the response body to `body` and the raw response
 /// header lines (of every response, including 100 Continue and redirects) to `headers`. Fails with

@@ -2,10 +2,6 @@ import ConnectAPI
 import CurlClient
 import Logging
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// What the HTTP polling sources share: one libcurl session, the time of the next poll, and the policy
 /// for answers that are not data: throttling (429), server errors, no answer and garbage are logged and
 /// waited out (the task keeps running); anything else the API refuses fails the task with its message.
@@ -58,7 +54,7 @@ final class HttpPoller {
                 "\(label): \(failures) polls in a row got no data (http.max.consecutive.failures=\(maxFailures)); last: \(problem)"
             )
         }
-        let wait = nextPollMs - Self.nowMs()
+        let wait = nextPollMs - SystemClock.nowMs()
         guard wait > 0 else { return true }
         if !context.isStopping { try? await Task.sleep(for: .milliseconds(min(wait, 100))) }
         return false
@@ -68,13 +64,13 @@ final class HttpPoller {
     func schedule(immediately: Bool) {
         failures = 0
         problem = nil
-        nextPollMs = immediately ? 0 : Self.nowMs() + pollIntervalMs
+        nextPollMs = immediately ? 0 : SystemClock.nowMs() + pollIntervalMs
     }
 
     func get(_ url: String, headers: [(name: String, value: String)] = [], context: any SourceTaskContext)
         async throws -> Outcome
     {
-        // A stop must not wait for a slow or silent server: a watcher aborts the transfer.
+        // A stop must not wait for a slow or silent server or a retry backoff: a watcher aborts both.
         let watcher = Task { [session] in
             while !Task.isCancelled {
                 if context.isStopping { return session.abortTransfers() }
@@ -85,7 +81,7 @@ final class HttpPoller {
         let response: HTTPResponse
         do {
             response = try await session.send(
-                HTTPRequest(url: url, headers: headers), retry: retry, stop: { context.isStopping },
+                HTTPRequest(url: url, headers: headers), retry: retry,
                 onRetry: { [label, logger] in logger.warning("\(label): \($0)") })
         } catch {
             backOff("no answer: \(error.message)")
@@ -107,7 +103,7 @@ final class HttpPoller {
         problem = "\(what) (failure \(failures) in a row)"
         let delay = min(pollIntervalMs, 60_000)
         logger.warning("\(label): \(what); failure \(failures) in a row, next try in \(delay) ms")
-        nextPollMs = Self.nowMs() + delay
+        nextPollMs = SystemClock.nowMs() + delay
     }
 
     /// The `message` of a JSON error body (Socrata's shape), else the start of the body.
@@ -118,11 +114,6 @@ final class HttpPoller {
         return String(r.bodyText.prefix(300))
     }
 
-    static func nowMs() -> Int64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
-    }
 }
 
 extension ConfigDef {
