@@ -95,7 +95,7 @@ final class ErrorHandler: Sendable {
         guard config.tolerateAll else { throw error }
         skipped.add(1, ordering: .relaxed)
         if config.logEnable {
-            var line = "Error encountered in task \(id). Executing stage '\(stage.rawValue)' with class '\(className)'"
+            var line = logPrefix(stage, className)
             if config.logIncludeMessages {
                 line +=
                     ", where source record is {topic='\(record.topic)', partition=\(record.kafkaPartition.map(String.init) ?? "null"), sourcePartition=\(JSONWriter.string(.object(record.sourcePartition))), sourceOffset=\(JSONWriter.string(.object(record.sourceOffset))), timestamp=\(record.timestamp.map(String.init) ?? "null")}"
@@ -112,7 +112,7 @@ final class ErrorHandler: Sendable {
         skipped.add(1, ordering: .relaxed)
         let ce = ConnectError.from(error)
         if config.logEnable {
-            var line = "Error encountered in task \(id). Executing stage '\(stage.rawValue)' with class '\(className)'"
+            var line = logPrefix(stage, className)
             if config.logIncludeMessages, let m = consumed {
                 line +=
                     ", where consumed record is {topic='\(m.topic)', partition=\(m.partition), offset=\(m.offset), timestamp=\(m.timestamp.map(String.init) ?? "-1"), timestampType=\(m.timestampType)}"
@@ -148,6 +148,11 @@ final class ErrorHandler: Sendable {
                 .connect, "Could not write to the dead letter queue \(config.dlqTopic) for task \(id): \(error)",
                 cause: ce)
         }
+    }
+
+    /// Kafka Connect's LogReporter line, up to the record.
+    private func logPrefix(_ stage: Stage, _ className: String) -> String {
+        "Error encountered in task \(id). Executing stage '\(stage.rawValue)' with class '\(className)'"
     }
 
     /// Kafka's backoff: 300 ms doubled per attempt up to `errors.retry.delay.max.ms` (then jittered),

@@ -192,10 +192,7 @@ struct WorkerSinkTask: Sendable {
             else { return nil }
             headers.append(ConnectHeader(key: h.key, schema: sv.schema, value: sv.value))
         }
-        return SinkRecord(
-            topic: m.topic, kafkaPartition: m.partition, kafkaOffset: m.offset, keySchema: k.schema, key: k.value,
-            valueSchema: v.schema, value: v.value, timestamp: m.timestamp, timestampType: m.timestampType,
-            headers: headers)
+        return Self.record(m, key: k, value: v, headers: headers)
     }
 
     /// Without error tolerance or retries: the hot path, no per-stage bookkeeping.
@@ -207,7 +204,15 @@ struct WorkerSinkTask: Sendable {
             let sv = try setup.converters.header.toConnectHeader(topic: m.topic, key: h.key, bytes: h.value)
             headers.append(ConnectHeader(key: h.key, schema: sv.schema, value: sv.value))
         }
-        return SinkRecord(
+        return Self.record(m, key: k, value: v, headers: headers)
+    }
+
+    private static func record(
+        _ m: KafkaMessage, key k: SchemaAndValue, value v: SchemaAndValue, headers: [ConnectHeader]
+    )
+        -> SinkRecord
+    {
+        SinkRecord(
             topic: m.topic, kafkaPartition: m.partition, kafkaOffset: m.offset, keySchema: k.schema, key: k.value,
             valueSchema: v.schema, value: v.value, timestamp: m.timestamp, timestampType: m.timestampType,
             headers: headers)
