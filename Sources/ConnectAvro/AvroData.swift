@@ -148,7 +148,12 @@ public final class AvroData {
             }
             e.writeLong(0)
         case (.struct, .struct(let st)):
-            for f in s.fields { try encode(st.values[f.index], schema: f.schema, into: &e) }
+            for f in s.fields {
+                // Name the field at fault, outermost first: "field status: null value for …".
+                do { try encode(st.values[f.index], schema: f.schema, into: &e) } catch let u as Unsupported {
+                    throw Unsupported(description: "field \(f.name): \(u.description)")
+                }
+            }
         default:
             throw mismatch(s, value)
         }

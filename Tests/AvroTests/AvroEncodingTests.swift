@@ -41,6 +41,11 @@ import Testing
             try data.encode(
                 .struct(Struct(schema: schema, values: [.string("x"), .null, .int64(1)])), schema: schema, into: &e2)
         }
+        #expect {
+            var e3 = AvroEncoder()
+            try data.encode(
+                .struct(Struct(schema: schema, values: [.null, .null, .int64(1)])), schema: schema, into: &e3)
+        } throws: { ($0 as? AvroData.Unsupported)?.description.hasPrefix("field temperature: null value") == true }
     }
 
     @Test func containerFilesHaveHeaderBlocksAndSyncMarkers() {
