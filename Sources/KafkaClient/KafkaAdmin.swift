@@ -6,7 +6,7 @@ import Synchronization
 ///
 /// Each call blocks its caller until the broker answers, so the async versions run on a private queue.
 public final class KafkaAdmin: @unchecked Sendable {
-    private let handle: OpaquePointer  // rd_kafka_t, owned; destroyed in close()
+    let handle: OpaquePointer  // rd_kafka_t, owned; destroyed in close()
     private let queue = DispatchQueue(label: "rdkafka-admin", attributes: .concurrent)
     private let isClosed = Mutex(false)
 
@@ -49,8 +49,7 @@ public final class KafkaAdmin: @unchecked Sendable {
         }
     }
 
-    private func run<T: Sendable>(_ body: @escaping @Sendable () throws(KafkaError) -> T) async throws(KafkaError) -> T
-    {
+    func run<T: Sendable>(_ body: @escaping @Sendable () throws(KafkaError) -> T) async throws(KafkaError) -> T {
         let r: Result<T, KafkaError> = await withCheckedContinuation { cont in
             queue.async {
                 do throws(KafkaError) { cont.resume(returning: .success(try body())) } catch {

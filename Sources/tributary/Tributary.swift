@@ -2,6 +2,8 @@ import ArgumentParser
 import ConnectAPI
 import ConnectRuntime
 import Logging
+import RestServing
+import SchemaRegistry
 import ServiceLifecycle
 
 @main
@@ -63,11 +65,27 @@ struct Worker: AsyncParsableCommand {
                 herder: herder, connectorsFile: connectors, logger: logger,
                 urls: config.listeners.map { "http://\($0.host.isEmpty ? "0.0.0.0" : $0.host):\($0.port)/" })
         ]
+        let registryConfig: SchemaRegistryConfig
+        let proxyListeners: [(host: String, port: Int)]
+        do {
+            registryConfig = SchemaRegistryConfig(
+                listeners: try config.serviceListeners("schema.registry.listeners", default: "http://:8081"),
+                topic: config.raw["kafkastore.topic"] ?? "_schemas",
+                replicationFactor: Int(config.raw["kafkastore.topic.replication.factor"] ?? "3") ?? 3,
+                compatibility: (config.raw["schema.compatibility.level"] ?? "backward").uppercased())
+            proxyListeners = try config.serviceListeners("rest.proxy.listeners", default: "http://:8082")
+        } catch {
+            throw ValidationError("\(properties): \(error.message)")
+        }
+        if !registryConfig.listeners.isEmpty || !proxyListeners.isEmpty {
+            services.append(
+                ProxyRegistryService(
+                    config: config, registryConfig: registryConfig, proxyListeners: proxyListeners, logger: logger))
+        }
         for l in config.listeners {
             services.append(
-                RestServer.application(api: api, host: l.host, port: l.port, logger: Logger(label: "tributary.rest")) {
-                    _ in
-                })
+                RestServer.application(
+                    handler: api, host: l.host, port: l.port, logger: Logger(label: "tributary.rest")))
         }
         let group = ServiceGroup(
             configuration: .init(

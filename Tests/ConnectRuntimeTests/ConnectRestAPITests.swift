@@ -3,6 +3,7 @@ import ConnectJSON
 import DataGenConnector
 import FileStreamConnectors
 import Logging
+import RestServing
 import Testing
 
 @testable import ConnectRuntime

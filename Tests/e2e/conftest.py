@@ -73,6 +73,9 @@ class Worker:
             # brokers refuse less than 6000 by default).
             "session.timeout.ms": "3000",
             "heartbeat.interval.ms": "1000",
+            # The Schema Registry and REST Proxy listen only where a test asks (see `with_registry`).
+            "schema.registry.listeners": "",
+            "rest.proxy.listeners": "",
         }
         props.update(extra or {})
         self.props_file = tmp_path / f"worker-{self.id}-{self.port}.properties"
@@ -80,12 +83,36 @@ class Worker:
         self.log = tmp_path / f"worker-{self.id}-{self.port}.log"
         self.proc = None
 
+    def with_registry(self, proxy=True):
+        """Turns on this worker's Schema Registry (own `_schemas` topic) and, by default, its REST Proxy."""
+        self.sr_port, self.proxy_port = free_port(), free_port()
+        self.sr_url = f"http://127.0.0.1:{self.sr_port}"
+        self.proxy_url = f"http://127.0.0.1:{self.proxy_port}"
+        extra = {"schema.registry.listeners": self.sr_url, "kafkastore.topic": f"_schemas-{self.id}",
+                 "kafkastore.topic.replication.factor": "1"}
+        if proxy:
+            extra["rest.proxy.listeners"] = self.proxy_url
+        self.set(extra)
+        return self
+
+    def set(self, extra):
+        """Changes worker properties (before `start`)."""
+        text = self.props_file.read_text()
+        for k, v in extra.items():
+            text = "".join(l + "\n" for l in text.splitlines() if not l.startswith(k + "="))
+            text += f"{k}={v}\n"
+        self.props_file.write_text(text)
+
     def start(self, connectors_file=None):
         args = [BIN, "worker", str(self.props_file)]
         if connectors_file:
             args += ["--connectors", str(connectors_file)]
         self.proc = subprocess.Popen(args, stdout=open(self.log, "a"), stderr=subprocess.STDOUT)
         wait_until(lambda: self.get("/health").status_code == 200, what=f"worker health (log {self.log})")
+        if getattr(self, "sr_url", None):
+            wait_until(lambda: _answers(self.sr_url), what=f"Schema Registry (log {self.log})")
+        if getattr(self, "proxy_url", None) and f"rest.proxy.listeners={self.proxy_url}" in self.props_file.read_text():
+            wait_until(lambda: _answers(self.proxy_url), what=f"REST Proxy (log {self.log})")
         return self
 
     def kill(self):
@@ -127,6 +154,13 @@ class Worker:
                 return s
             return None
         return wait_until(ok, what=f"{name} RUNNING with {tasks} task(s) (log {self.log})")
+
+
+def _answers(url):
+    try:
+        return requests.get(url + "/", timeout=2).status_code == 200
+    except requests.RequestException:
+        return False
 
 
 @pytest.fixture

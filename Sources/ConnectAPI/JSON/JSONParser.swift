@@ -34,6 +34,21 @@ public struct JSONParser: ~Copyable {
         return v
     }
 
+    /// Whitespace-separated JSON values one after another (the v3 produce stream): the values parsed,
+    /// and the error that ended the sequence early, if any.
+    public static func parseConcatenated(_ bytes: [UInt8]) -> (values: [JSONValue], error: JSONParseError?) {
+        bytes.withUnsafeBytes { raw in
+            var p = JSONParser(raw)
+            var out: [JSONValue] = []
+            p.skipWhitespace()
+            while p.pos < raw.count {
+                do throws(JSONParseError) { out.append(try p.parseValue()) } catch { return (out, error) }
+                p.skipWhitespace()
+            }
+            return (out, nil)
+        }
+    }
+
     private func error(_ m: String) -> JSONParseError { JSONParseError(message: m, offset: pos) }
 
     private mutating func skipWhitespace() {

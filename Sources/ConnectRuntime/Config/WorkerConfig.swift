@@ -161,18 +161,7 @@ public struct WorkerConfig: Sendable {
         rebalanceTimeoutMs = c.int("rebalance.timeout.ms") ?? 60000
         topicTrackingEnabled = c.bool("topic.tracking.enable") ?? true
         topicTrackingAllowReset = c.bool("topic.tracking.allow.reset") ?? true
-        var ls: [(String, Int)] = []
-        for l in c.list("listeners") {
-            guard l.hasPrefix("http://") else {
-                throw ConfigException(name: "listeners", value: l, reason: "only http:// listeners are supported")
-            }
-            let hostPort = l.dropFirst("http://".count)
-            guard let colon = hostPort.lastIndex(of: ":"), let port = Int(hostPort[hostPort.index(after: colon)...])
-            else {
-                throw ConfigException(name: "listeners", value: l, reason: "expected http://host:port")
-            }
-            ls.append((String(hostPort[..<colon]), port))
-        }
+        let ls = try Self.parseListeners(c.list("listeners"), key: "listeners")
         guard let first = ls.first else {
             throw ConfigException(name: "listeners", value: "", reason: "at least one listener is required")
         }
@@ -181,6 +170,35 @@ public struct WorkerConfig: Sendable {
             c.string("rest.advertised.host.name")
             ?? (first.0.isEmpty || first.0 == "0.0.0.0" ? Self.hostname() : first.0)
         advertisedPort = c.int("rest.advertised.port") ?? first.1
+    }
+
+    /// `http://host:port` URIs as (host, port); an empty host means every interface.
+    public static func parseListeners(_ uris: [String], key: String) throws(ConfigException) -> [(
+        host: String, port: Int
+    )] {
+        var ls: [(String, Int)] = []
+        for l in uris {
+            guard l.hasPrefix("http://") else {
+                throw ConfigException(name: key, value: l, reason: "only http:// listeners are supported")
+            }
+            let hostPort = l.dropFirst("http://".count)
+            guard let colon = hostPort.lastIndex(of: ":"), let port = Int(hostPort[hostPort.index(after: colon)...])
+            else {
+                throw ConfigException(name: key, value: l, reason: "expected http://host:port")
+            }
+            ls.append((String(hostPort[..<colon]), port))
+        }
+        return ls
+    }
+
+    /// The listeners of the REST Proxy (`rest.proxy.listeners`, default `http://:8082`) or the Schema
+    /// Registry (`schema.registry.listeners`, default `http://:8081`); an empty value switches it off.
+    public func serviceListeners(_ key: String, default value: String) throws(ConfigException) -> [(
+        host: String, port: Int
+    )] {
+        let text = raw[key] ?? value
+        return try Self.parseListeners(
+            text.split(separator: ",").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }, key: key)
     }
 
     /// `<advertised host>:<advertised port>`, as Kafka Connect names workers in statuses.

@@ -1,4 +1,5 @@
 import ConnectAPI
+import RestServing
 
 /// `connectors.json`: connectors declared in a file, in the shape of `POST /connectors` bodies — a JSON
 /// array of `{"name":…,"config":{…}}`, or an object with a `connectors` array.

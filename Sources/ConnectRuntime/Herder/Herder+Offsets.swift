@@ -1,5 +1,6 @@
 import ConnectAPI
 import KafkaClient
+import RestServing
 
 /// `GET/PATCH/DELETE /connectors/{c}/offsets` (KIP-875).
 extension Herder {

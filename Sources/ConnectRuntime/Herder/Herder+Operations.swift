@@ -1,5 +1,6 @@
 import ConnectAPI
 import KafkaClient
+import RestServing
 
 /// What the REST API and config-file deployment ask of the herder.
 extension Herder {

@@ -1,4 +1,5 @@
 import ConnectAPI
+import RestServing
 
 extension Herder {
     /// Validates a connector config as `PUT /connector-plugins/{p}/config/validate` does.

@@ -1,41 +1,10 @@
 import ConnectAPI
 import Logging
-
-/// An HTTP request as the REST resources see it.
-public struct RestRequest: Sendable {
-    public var method: String
-    public var path: String
-    public var query: [(String, String)]
-    public var body: [UInt8]
-    public init(method: String, path: String, query: [(String, String)] = [], body: [UInt8] = []) {
-        self.method = method
-        self.path = path
-        self.query = query
-        self.body = body
-    }
-    func queryValues(_ name: String) -> [String] { query.filter { $0.0 == name }.map(\.1) }
-    func flag(_ name: String) -> Bool { queryValues(name).last?.lowercased() == "true" }
-    /// `forward=false`: another worker already forwarded this request here.
-    var isForwarded: Bool { queryValues("forward").last?.lowercased() == "false" }
-}
-
-public struct RestResponse: Sendable {
-    public var status: Int
-    public var body: [UInt8]?
-    public var headers: [(String, String)] = []
-
-    static func json(_ status: Int, _ v: JSONValue, headers: [(String, String)] = []) -> RestResponse {
-        RestResponse(status: status, body: JSONWriter.bytes(v), headers: headers)
-    }
-    static func error(_ e: RestError) -> RestResponse {
-        json(e.status, .object([("error_code", .int(Int64(e.status))), ("message", .string(e.message))]))
-    }
-    static let noContent = RestResponse(status: 204, body: nil)
-}
+import RestServing
 
 /// The Kafka Connect REST API (`:8083`), every endpoint of the reference, as a function from request to
 /// response; the HTTP server only adapts to it, so resources are testable without a socket.
-public struct ConnectRestAPI: Sendable {
+public struct ConnectRestAPI: RestHandler {
     let herder: Herder
     let logLevels: LogLevels
     let forwarder = RestForwarder()
@@ -54,9 +23,7 @@ public struct ConnectRestAPI: Sendable {
     }
 
     private func route(_ req: RestRequest) async throws(RestError) -> RestResponse {
-        let segs = req.path.split(separator: "/", omittingEmptySubsequences: true).map {
-            Self.percentDecode(String($0))
-        }
+        let segs = req.segments
         let m = req.method
         func notAllowed() -> RestError { RestError(405, "HTTP 405 Method Not Allowed") }
         if segs.isEmpty {
@@ -338,23 +305,6 @@ public struct ConnectRestAPI: Sendable {
         default:
             throw RestError(405, "HTTP 405 Method Not Allowed")
         }
-    }
-
-    static func percentDecode(_ s: String) -> String {
-        guard s.contains("%") else { return s }
-        var bytes: [UInt8] = []
-        var it = Array(s.utf8)[...]
-        while let c = it.popFirst() {
-            if c == UInt8(ascii: "%"), it.count >= 2,
-                let v = UInt8(String(decoding: it.prefix(2), as: UTF8.self), radix: 16)
-            {
-                bytes.append(v)
-                it = it.dropFirst(2)
-            } else {
-                bytes.append(c)
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }
 

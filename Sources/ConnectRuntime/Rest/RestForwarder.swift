@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import RestServing
 
 /// Sends a REST request on to another worker of the group and returns its answer, as Kafka Connect
 /// does for requests that only the worker running a connector or task can carry out (restarts).

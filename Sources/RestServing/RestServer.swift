@@ -3,31 +3,31 @@ import Hummingbird
 import Logging
 import NIOCore
 
-/// Serves `ConnectRestAPI` over HTTP with Hummingbird.
-struct RestResponder: HTTPResponder {
+/// Serves a `RestHandler` over HTTP with Hummingbird.
+struct RestResponder<Handler: RestHandler>: HTTPResponder {
     typealias Context = BasicRequestContext
-    let api: ConnectRestAPI
-    /// Larger bodies get 413: connector configs are small.
-    static let maxBody = 8 * 1024 * 1024
+    let handler: Handler
+    let maxBody: Int
 
     func respond(to request: Request, context: Context) async throws -> Response {
         var request = request
         let buffer: ByteBuffer
-        do { buffer = try await request.collectBody(upTo: Self.maxBody) } catch {
-            return Self.response(.error(RestError(413, "Request body larger than \(Self.maxBody) bytes")))
+        do { buffer = try await request.collectBody(upTo: maxBody) } catch {
+            return Self.response(.error(RestError(413, "Request body larger than \(maxBody) bytes")))
         }
         let query = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
         let rr = RestRequest(
             method: request.method.rawValue, path: request.uri.path, query: query,
-            body: Array(buffer.readableBytesView))
-        return Self.response(await api.handle(rr))
+            body: Array(buffer.readableBytesView),
+            headers: request.headers.map { ($0.name.canonicalName, $0.value) })
+        return Self.response(await handler.handle(rr))
     }
 
     static func response(_ r: RestResponse) -> Response {
         var headers = HTTPFields()
         for (k, v) in r.headers { if let name = HTTPField.Name(k) { headers[name] = v } }
         guard let body = r.body else { return Response(status: .init(code: r.status), headers: headers) }
-        headers[.contentType] = "application/json"
+        headers[.contentType] = r.contentType
         return Response(
             status: .init(code: r.status), headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
     }
@@ -35,11 +35,13 @@ struct RestResponder: HTTPResponder {
 
 /// Builds the HTTP application for one listener.
 public enum RestServer {
+    /// `maxBody`: larger request bodies get 413 before the handler sees them.
     public static func application(
-        api: ConnectRestAPI, host: String, port: Int, logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void
+        handler: some RestHandler, host: String, port: Int, maxBody: Int = 8 * 1024 * 1024, logger: Logger,
+        onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         Application(
-            responder: RestResponder(api: api),
+            responder: RestResponder(handler: handler, maxBody: maxBody),
             configuration: .init(address: .hostname(host.isEmpty ? "0.0.0.0" : host, port: port), serverName: nil),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
             logger: logger)

@@ -1,9 +1,7 @@
-import ConnectAPI
-
-/// UTC instants as the FDSN event service reads and writes them (`2019-01-30T18:32:45`).
-enum IsoTime {
+/// UTC instants in ISO-8601 (the FDSN event service, REST Proxy v3 timestamps) (`2019-01-30T18:32:45`).
+public enum IsoTime {
     /// `YYYY-MM-DDTHH:MM:SS` of epoch milliseconds (seconds: the service ignores milliseconds).
-    static func format(ms: Int64) -> String {
+    public static func format(ms: Int64) -> String {
         let s = CivilDate.floorDiv(ms, 1000)
         let days = CivilDate.floorDiv(s, 86_400)
         let secs = s - days * 86_400
@@ -14,14 +12,14 @@ enum IsoTime {
     }
 
     /// `YYYY-MM-DDTHH:MM:SS.mmmZ`: an instant as Java's `Instant.toString` writes one with milliseconds.
-    static func instant(ms: Int64) -> String {
+    public static func instant(ms: Int64) -> String {
         let m = ((ms % 1000) + 1000) % 1000
         let frac = String(m)
         return format(ms: ms) + "." + String(repeating: "0", count: 3 - frac.count) + frac + "Z"
     }
 
     /// Epoch milliseconds of `YYYY-MM-DD[THH:MM[:SS[.fff]]][Z]` (UTC); nil otherwise.
-    static func parse(_ s: String) -> Int64? {
+    public static func parse(_ s: String) -> Int64? {
         var t = Substring(s.trimmingWhitespace())
         if t.hasSuffix("Z") { t = t.dropLast() }
         let parts = t.split(separator: "T", maxSplits: 1, omittingEmptySubsequences: false)

@@ -1,5 +1,3 @@
-import ConnectAPI
-import KafkaClient
 import Logging
 import Synchronization
 
@@ -9,8 +7,8 @@ import Synchronization
 /// get wrong after multi-record batches). Records are handed to `apply` in order, one batch at a time.
 /// A write returns once the broker acknowledged it *and* the tail has applied it, so a caller that wrote
 /// a change sees it in the in-memory state afterwards (one worker and many behave alike).
-final class KafkaBasedLog: Sendable {
-    let topic: String
+public final class KafkaBasedLog: Sendable {
+    public let topic: String
     private let producer: KafkaProducer
     private let consumer: KafkaConsumer
     private let apply: @Sendable ([KafkaMessage]) async -> Void
@@ -28,7 +26,7 @@ final class KafkaBasedLog: Sendable {
         var stopped = false
     }
 
-    init(
+    public init(
         topic: String, producerConfig: KafkaConfig, consumerConfig: KafkaConfig, logger: Logger,
         apply: @escaping @Sendable ([KafkaMessage]) async -> Void
     ) throws {
@@ -63,11 +61,11 @@ final class KafkaBasedLog: Sendable {
 
     /// Assigns every partition from the beginning and returns once all have been read to EOF; then
     /// keeps tailing in the background until `stop()`.
-    func start(partitions: Int) async throws {
+    public func start(partitions: Int) async throws {
         do {
             try consumer.assign((0..<Int32(partitions)).map { (KafkaPartition(topic, $0), nil) })
         } catch {
-            throw ConnectError(.connect, "Could not start reading internal topic \(topic): \(error)", cause: error)
+            throw KafkaError.local("Could not start reading internal topic \(topic): \(error)")
         }
         await withCheckedContinuation { (cont: CheckedContinuation<Void, Never>) in
             box.mutex.withLock {
@@ -115,14 +113,14 @@ final class KafkaBasedLog: Sendable {
 
     /// Produces one record and waits until it has been acknowledged and applied by the tail.
     @discardableResult
-    func send(key: [UInt8]?, value: [UInt8]?, partition: Int32? = nil) async throws -> (Int32, Int64) {
+    public func send(key: [UInt8]?, value: [UInt8]?, partition: Int32? = nil) async throws -> (Int32, Int64) {
         let (p, o) = try await sendAcked(key: key, value: value, partition: partition)
         await waitApplied(partition: p, offset: o)
         return (p, o)
     }
 
     /// Produces and waits for the broker's acknowledgement only.
-    func sendAcked(key: [UInt8]?, value: [UInt8]?, partition: Int32? = nil) async throws -> (Int32, Int64) {
+    public func sendAcked(key: [UInt8]?, value: [UInt8]?, partition: Int32? = nil) async throws -> (Int32, Int64) {
         try await withCheckedThrowingContinuation { cont in
             let token = box.mutex.withLock { s -> UInt in
                 let t = s.nextToken
@@ -139,7 +137,7 @@ final class KafkaBasedLog: Sendable {
         }
     }
 
-    func waitApplied(partition: Int32, offset: Int64) async {
+    public func waitApplied(partition: Int32, offset: Int64) async {
         await withCheckedContinuation { (cont: CheckedContinuation<Void, Never>) in
             let done = box.mutex.withLock { s -> Bool in
                 if (s.applied[partition] ?? 0) > offset || s.stopped { return true }
@@ -150,7 +148,7 @@ final class KafkaBasedLog: Sendable {
         }
     }
 
-    func stop() {
+    public func stop() {
         let waiters = box.mutex.withLock { s -> [CheckedContinuation<Void, Never>] in
             s.stopped = true
             defer { s.waiters.removeAll() }

@@ -1,0 +1,156 @@
+import Avro
+import ConnectAPI
+import KafkaClient
+import RestServing
+import SchemaRegistry
+
+/// A v2 produce request (reference rest-proxy.md §1.2), validated and serialised in full before any
+/// record is sent: one bad record fails the whole request and nothing reaches Kafka.
+struct ProduceRequest {
+    var messages: [ProducerMessage] = []
+    var keySchemaId: Int?
+    var valueSchemaId: Int?
+
+    init(
+        topic: String, partition: Int32?, format: EmbeddedFormat, body: [UInt8], registry: SchemaRegistry?
+    ) async throws(RestError) {
+        let json: JSONValue
+        do { json = try JSONParser.parse(body) } catch {
+            throw RestError(400, "Bad Request: malformed JSON in the request body: \(error)")
+        }
+        guard let o = json.objectValue else {
+            throw RestError(400, "Bad Request: the request body must be a JSON object with a \"records\" array")
+        }
+        guard let records = o["records"]?.arrayValue, !records.isEmpty else {
+            if let r = o["records"], r.arrayValue == nil {
+                throw RestError(400, "Bad Request: \"records\" must be a JSON array")
+            }
+            throw RestError(422, "records may not be empty")
+        }
+        var keyCodec: SchemaCodec?
+        var valueCodec: SchemaCodec?
+        if format == .avro {
+            let hasKey = records.contains { !($0["key"] ?? .null).isNull }
+            let hasValue = records.contains { !($0["value"] ?? .null).isNull }
+            keyCodec = try await SchemaCodec.resolve(
+                topic: topic, isKey: true, text: o["key_schema"], id: o["key_schema_id"], registry: registry)
+            valueCodec = try await SchemaCodec.resolve(
+                topic: topic, isKey: false, text: o["value_schema"], id: o["value_schema_id"], registry: registry)
+            if hasKey && keyCodec == nil {
+                throw RestError(422, code: 42201, "Request includes keys but does not include key schema")
+            }
+            if hasValue && valueCodec == nil {
+                throw RestError(422, code: 42202, "Request includes values but does not include value schema")
+            }
+            keySchemaId = keyCodec?.id
+            valueSchemaId = valueCodec?.id
+        } else if format != .binary && format != .json {
+            throw RestError(
+                415, "HTTP 415 Unsupported Media Type: the \(format.rawValue) embedded format is not supported")
+        }
+        messages.reserveCapacity(records.count)
+        for (i, r) in records.enumerated() {
+            guard let ro = r.objectValue else {
+                throw RestError(400, "Bad Request: records[\(i)] is not a JSON object")
+            }
+            var p = partition
+            if let given = ro["partition"], !given.isNull {
+                guard let n = given.int64Value, let n32 = Int32(exactly: n), n32 >= 0 else {
+                    throw RestError(400, "Bad Request: records[\(i)].partition must be a non-negative integer")
+                }
+                p = n32
+            }
+            let key = try Self.serialise(ro["key"], format: format, codec: keyCodec, what: "records[\(i)].key")
+            let value = try Self.serialise(ro["value"], format: format, codec: valueCodec, what: "records[\(i)].value")
+            messages.append(ProducerMessage(topic: topic, partition: p, key: key, value: value))
+        }
+    }
+
+    static func serialise(_ data: JSONValue?, format: EmbeddedFormat, codec: SchemaCodec?, what: String)
+        throws(RestError) -> [UInt8]?
+    {
+        guard let data, !data.isNull else { return nil }
+        switch format {
+        case .binary:
+            guard let s = data.stringValue, let bytes = Base64.decode(s) else {
+                throw RestError(400, "Bad Request: \(what)=\(JSONWriter.string(data)) is not a base64 string.")
+            }
+            return bytes
+        case .avro:
+            return try codec!.encode(data, what: what)
+        default:
+            // JSON keys and values are sent as compact JSON text: a string key keeps its quotes.
+            return JSONWriter.bytes(data)
+        }
+    }
+}
+
+/// A key or value schema resolved against the registry, encoding JSON data in Confluent's wire format.
+struct SchemaCodec {
+    let id: Int
+    let datum: AvroDatum
+
+    /// The schema named by `*_schema_id` (which wins) or `*_schema` text (registered under the
+    /// TopicNameStrategy subject if new); nil when the request names neither.
+    static func resolve(
+        topic: String, isKey: Bool, text: JSONValue?, id: JSONValue?, registry: SchemaRegistry?
+    ) async throws(RestError) -> SchemaCodec? {
+        let field = isKey ? "key_schema" : "value_schema"
+        let idGiven = id.flatMap { $0.isNull ? nil : $0 }
+        let textGiven = text.flatMap { $0.isNull ? nil : $0 }
+        if idGiven == nil && textGiven == nil { return nil }
+        guard let registry else {
+            throw RestError(
+                408, code: 40801,
+                "Schema registration or lookup failed: the embedded Schema Registry is switched off (schema.registry.listeners is empty)"
+            )
+        }
+        if let idGiven {
+            // Karapace also takes a numeric string.
+            guard let n = idGiven.int64Value ?? idGiven.stringValue.flatMap({ Int64($0) }) else {
+                throw RestError(400, "Bad Request: \(field)_id must be an integer, got \(JSONWriter.string(idGiven))")
+            }
+            guard let schemaText = registry.state.schemaText(id: Int(n)) else {
+                throw RestError(422, code: 42207, "Error serializing message. Schema \(n) not found")
+            }
+            guard let schema = try? AvroSchemaParser.parse(schemaText) else {
+                throw RestError(422, code: 42207, "Error serializing message. Schema \(n) cannot be parsed")
+            }
+            return SchemaCodec(id: Int(n), datum: AvroDatum(schema))
+        }
+        // Schema text is a JSON string; some emitters send the schema object itself, which we take too.
+        let schemaText: String
+        switch textGiven! {
+        case .string(let s): schemaText = s
+        case .object, .array: schemaText = JSONWriter.string(textGiven!)
+        default: throw RestError(400, "Bad Request: \(field) must be a string holding the schema")
+        }
+        let schema: AvroSchema
+        do { schema = try AvroSchemaParser.parse(schemaText) } catch {
+            throw RestError(422, code: 42205, "Invalid schema: \(field): \(error.message)")
+        }
+        let subject = topic + (isKey ? "-key" : "-value")
+        do {
+            let id = try await registry.register(subject: subject, schema: schema)
+            return SchemaCodec(id: id, datum: AvroDatum(schema))
+        } catch {
+            throw RestError(422, code: 42207, "Error serializing message. Subject \(subject): \(error.message)")
+        }
+    }
+
+    /// `0x00`, the schema id big-endian, then the Avro binary datum.
+    func encode(_ json: JSONValue, what: String) throws(RestError) -> [UInt8] {
+        let value: AvroValue
+        do { value = try datum.value(fromJSON: json, lenient: true) } catch {
+            throw RestError(422, code: 42203, "Conversion of JSON to Avro failed: \(what): \(error.message)")
+        }
+        var e = AvroEncoder()
+        e.bytes.append(0)
+        let u = UInt32(bitPattern: Int32(truncatingIfNeeded: id))
+        e.bytes += [UInt8(u >> 24), UInt8(u >> 16 & 0xFF), UInt8(u >> 8 & 0xFF), UInt8(u & 0xFF)]
+        do { try datum.encode(value, into: &e) } catch {
+            throw RestError(422, code: 42203, "Conversion of JSON to Avro failed: \(what): \(error.message)")
+        }
+        return e.bytes
+    }
+}

@@ -1,0 +1,168 @@
+import ConnectAPI
+import KafkaClient
+import Logging
+import RestServing
+import SchemaRegistry
+
+/// The Confluent REST Proxy API (`:8082`, reference rest-proxy.md §1 and §2): v2 produce and metadata,
+/// v3 clusters, topics and record produce, as a function from request to response.
+public struct RestProxyAPI: RestHandler {
+    let producer: RestProxyProducer
+    let admin: KafkaAdmin
+    let registry: SchemaRegistry?
+    let clusterId: String
+    let logger: Logger
+    /// Partition counts of topics produced to before: produce checks the topic exists (as Karapace does;
+    /// librdkafka would otherwise hold records for an unknown topic until `message.timeout.ms`) without a
+    /// metadata request per call.
+    let knownTopics = LockedBox<[String: Int]>([:])
+
+    static let v2 = "application/vnd.kafka.v2+json"
+
+    /// Creates the shared producer; `registry` nil means the Avro format answers 40801.
+    public init(
+        producerConfig: KafkaConfig, admin: KafkaAdmin, registry: SchemaRegistry?, clusterId: String, logger: Logger
+    ) throws(KafkaError) {
+        self.producer = try RestProxyProducer(config: producerConfig)
+        self.admin = admin
+        self.registry = registry
+        self.clusterId = clusterId
+        self.logger = logger
+    }
+
+    public func close() { producer.close() }
+
+    public func handle(_ req: RestRequest) async -> RestResponse {
+        let isV3 = req.segments.first == "v3"
+        if !isV3 && !EmbeddedFormat.acceptable(req.header("accept")) {
+            return .error(RestError(406, "HTTP 406 Not Acceptable"))
+        }
+        var response: RestResponse
+        do throws(RestError) { response = try await isV3 ? routeV3(req) : routeV2(req) } catch {
+            response = .error(error)
+        }
+        if response.body != nil { response.contentType = isV3 ? "application/json" : Self.v2 }
+        return response
+    }
+
+    static func method(_ req: RestRequest, _ allowed: String...) throws(RestError) {
+        if !allowed.contains(req.method) { throw RestError(405, "HTTP 405 Method Not Allowed") }
+    }
+
+    static func kafkaError(_ e: KafkaError) -> RestError {
+        e.isRetriable ? RestError(500, code: 50003, e.message) : RestError(500, code: 50002, e.message)
+    }
+
+    private func routeV2(_ req: RestRequest) async throws(RestError) -> RestResponse {
+        let s = req.segments
+        switch (s.first, s.count) {
+        case (nil, _):
+            try Self.method(req, "GET")
+            return .json(200, .object([]))
+        case ("brokers", 1):
+            try Self.method(req, "GET")
+            let md = try await metadata()
+            return .json(200, .object([("brokers", .array(md.brokers.map { .int(Int64($0.id)) }))]))
+        case ("topics", 1):
+            try Self.method(req, "GET")
+            let md = try await metadata()
+            return .json(200, .array(md.topics.keys.sorted().map { .string($0) }))
+        case ("topics", 2):
+            try Self.method(req, "GET", "POST")
+            if req.method == "POST" { return try await produce(topic: s[1], partition: nil, req) }
+            let t = try await topic(s[1])
+            let configs = (try? await admin.topicConfig(s[1])) ?? [:]
+            return .json(
+                200,
+                .object([
+                    ("name", .string(t.name)),
+                    (
+                        "configs",
+                        .object(JSONObject(configs.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))
+                    ),
+                    ("partitions", .array(t.partitions.map(Self.partitionJSON))),
+                ]))
+        case ("topics", 3) where s[2] == "partitions":
+            try Self.method(req, "GET")
+            return .json(200, .array(try await topic(s[1]).partitions.map(Self.partitionJSON)))
+        case ("topics", 4...5) where s[2] == "partitions":
+            try Self.method(req, "GET", "POST")
+            let t = try await topic(s[1])
+            guard let n = Int32(s[3]), let p = t.partitions.first(where: { $0.id == n }) else {
+                throw RestError(404, code: 40402, "Partition not found.")
+            }
+            if req.method == "POST" { return try await produce(topic: s[1], partition: n, req) }
+            if s.count == 4 { return .json(200, Self.partitionJSON(p)) }
+            guard s[4] == "offsets", req.method == "GET" else { throw RestError(404, "HTTP 404 Not Found") }
+            let w: (low: Int64, high: Int64)
+            do { w = try await admin.watermarks(topic: s[1], partition: n) } catch { throw Self.kafkaError(error) }
+            return .json(200, .object([("beginning_offset", .int(w.low)), ("end_offset", .int(w.high))]))
+        default:
+            throw RestError(404, "HTTP 404 Not Found")
+        }
+    }
+
+    func metadata(topic: String? = nil) async throws(RestError) -> KafkaAdmin.ClusterMetadata {
+        do { return try await admin.metadata(topic: topic) } catch { throw Self.kafkaError(error) }
+    }
+
+    func topic(_ name: String) async throws(RestError) -> KafkaAdmin.ClusterMetadata.Topic {
+        guard let t = try await metadata().topics[name] else { throw RestError(404, code: 40401, "Topic not found.") }
+        return t
+    }
+
+    static func partitionJSON(_ p: KafkaAdmin.ClusterMetadata.Partition) -> JSONValue {
+        .object([
+            ("partition", .int(Int64(p.id))), ("leader", .int(Int64(p.leader))),
+            (
+                "replicas",
+                .array(
+                    p.replicas.map { r in
+                        .object([
+                            ("broker", .int(Int64(r))), ("leader", .bool(r == p.leader)),
+                            ("in_sync", .bool(p.inSyncReplicas.contains(r))),
+                        ])
+                    })
+            ),
+        ])
+    }
+
+    /// `POST /topics/{t}` and `POST /topics/{t}/partitions/{p}`.
+    private func produce(topic: String, partition: Int32?, _ req: RestRequest) async throws(RestError) -> RestResponse {
+        let format = try EmbeddedFormat.ofRequest(contentType: req.header("content-type"))
+        var partitions = knownTopics.mutex.withLock { $0[topic] }
+        if partitions == nil {
+            guard let t = try await metadata(topic: topic).topics[topic] else {
+                throw RestError(404, code: 40401, "Topic \(topic) not found.")
+            }
+            partitions = t.partitions.count
+            knownTopics.mutex.withLock { $0[topic] = t.partitions.count }
+        }
+        let request = try await ProduceRequest(
+            topic: topic, partition: partition, format: format, body: req.body, registry: registry)
+        if let bad = request.messages.first(where: { ($0.partition ?? 0) >= partitions! }) {
+            throw RestError(404, code: 40402, "Partition \(bad.partition!) of topic \(topic) not found.")
+        }
+        let outcomes = await producer.send(request.messages)
+        let offsets: [JSONValue] = outcomes.map { o in
+            if let e = o.error {
+                let code = e.isRetriable ? 50003 : 50002
+                return .object([
+                    ("partition", .null), ("offset", .null), ("error_code", .int(Int64(code))),
+                    ("error", .string(e.message)),
+                ])
+            }
+            return .object([
+                ("partition", .int(Int64(o.partition))), ("offset", .int(o.offset)), ("error_code", .null),
+                ("error", .null),
+            ])
+        }
+        return .json(
+            200,
+            .object([
+                ("offsets", .array(offsets)),
+                ("key_schema_id", request.keySchemaId.map { .int(Int64($0)) } ?? .null),
+                ("value_schema_id", request.valueSchemaId.map { .int(Int64($0)) } ?? .null),
+            ]))
+    }
+}

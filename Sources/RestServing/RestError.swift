@@ -1,0 +1,18 @@
+/// An error answered as `{"error_code": N, "message": "…"}`. Kafka Connect uses the HTTP status as the
+/// code; the REST Proxy and the Schema Registry use five-digit codes whose first three digits are it.
+public struct RestError: Error, Sendable, CustomStringConvertible {
+    public let status: Int
+    public let code: Int
+    public let message: String
+    public init(_ status: Int, _ message: String) {
+        self.status = status
+        self.code = status
+        self.message = message
+    }
+    public init(_ status: Int, code: Int, _ message: String) {
+        self.status = status
+        self.code = code
+        self.message = message
+    }
+    public var description: String { "\(status): \(message)" }
+}

@@ -1,0 +1,309 @@
+import Avro
+import ConnectAPI
+import RestServing
+
+/// The Schema Registry REST API (`:8081`, reference rest-proxy.md §3) as a function from request to
+/// response; errors carry the registry's five-digit codes (§3.6).
+public struct SchemaRegistryAPI: RestHandler {
+    let registry: SchemaRegistry
+
+    public init(registry: SchemaRegistry) { self.registry = registry }
+
+    static let v1 = "application/vnd.schemaregistry.v1+json"
+    /// Request bodies Confluent accepts (`octet-stream` is read as JSON).
+    static let requestTypes: Set<String> = [
+        v1, "application/vnd.schemaregistry+json", "application/json", "application/octet-stream",
+    ]
+
+    public func handle(_ req: RestRequest) async -> RestResponse {
+        // Accept: a comma-separated list (the legacy Python client sends three types); answer v1
+        // unless the client only takes plain JSON.
+        var contentType = Self.v1
+        if let accept = req.header("accept") {
+            let types = accept.split(separator: ",").map {
+                String($0.split(separator: ";").first ?? "").trimmingWhitespace().lowercased()
+            }
+            let ok = types.contains {
+                ["*/*", "application/*", Self.v1, "application/vnd.schemaregistry+json", "application/json"].contains(
+                    $0)
+            }
+            if !ok { return .error(RestError(406, "HTTP 406 Not Acceptable")) }
+            if !types.contains(where: { $0 == Self.v1 || $0 == "application/vnd.schemaregistry+json" || $0 == "*/*" }) {
+                contentType = "application/json"
+            }
+        }
+        var response: RestResponse
+        do throws(RestError) {
+            if req.method == "POST" || req.method == "PUT", let ct = req.header("content-type") {
+                let base = String(ct.split(separator: ";").first ?? "").trimmingWhitespace().lowercased()
+                if !Self.requestTypes.contains(base) { throw RestError(415, "HTTP 415 Unsupported Media Type") }
+            }
+            response = try await route(req)
+        } catch {
+            response = .error(error)
+        }
+        if response.body != nil { response.contentType = contentType }
+        return response
+    }
+
+    private func route(_ req: RestRequest) async throws(RestError) -> RestResponse {
+        let s = req.segments
+        let m = req.method
+        func method(_ allowed: String...) throws(RestError) {
+            if !allowed.contains(m) { throw RestError(405, "HTTP 405 Method Not Allowed") }
+        }
+        switch (s.first, s.count) {
+        case (nil, _):
+            try method("GET")
+            return .json(200, .object([]))
+        case ("schemas", 2) where s[1] == "types":
+            try method("GET")
+            return .json(200, ["AVRO"])
+        case ("schemas", 3...4) where s[1] == "ids":
+            try method("GET")
+            return try schemaById(s, req)
+        case ("subjects", 1):
+            try method("GET")
+            return subjects(req)
+        case ("subjects", 2):
+            try method("POST", "DELETE")
+            if m == "POST" { return try lookup(s[1], req) }
+            let versions = try await registry.deleteSubject(s[1], permanent: req.flag("permanent"))
+            return .json(200, .array(versions.map { .int(Int64($0)) }))
+        case ("subjects", 3) where s[2] == "versions":
+            try method("GET", "POST")
+            if m == "POST" {
+                let (_, schema) = try parseBody(req)
+                let id = try await registry.register(subject: s[1], schema: schema)
+                return .json(200, .object([("id", .int(Int64(id)))]))
+            }
+            let versions = registry.state.versions(s[1], includeDeleted: req.flag("deleted"))
+            if versions.isEmpty { throw SchemaRegistry.subjectNotFound(s[1]) }
+            return .json(200, .array(versions.map { .int(Int64($0.version)) }))
+        case ("subjects", 4...5) where s[2] == "versions":
+            return try await version(s, req)
+        case ("config", 1...2):
+            return try await config(s.count == 2 ? s[1] : nil, req)
+        case ("mode", 1...2):
+            return try await mode(s.count == 2 ? s[1] : nil, req)
+        case ("compatibility", 4...5) where s[1] == "subjects" && s[3] == "versions":
+            try method("POST")
+            return try compatibility(subject: s[2], version: s.count == 5 ? s[4] : nil, req)
+        default:
+            throw RestError(404, "HTTP 404 Not Found")
+        }
+    }
+
+    // MARK: Resources
+
+    private func schemaById(_ s: [String], _ req: RestRequest) throws(RestError) -> RestResponse {
+        guard let id = Int(s[2]) else { throw RestError(404, "HTTP 404 Not Found") }
+        let state = registry.state
+        guard let text = state.schemas[id] else { throw SchemaRegistry.schemaNotFound(id) }
+        let uses = state.subjects.values.flatMap(\.values).filter {
+            $0.id == id && (!$0.deleted || req.flag("deleted"))
+        }
+        .sorted { ($0.subject, $0.version) < ($1.subject, $1.version) }
+        switch s.count == 4 ? s[3] : "" {
+        case "": return .json(200, .object([("schema", .string(text))]))
+        case "schema": return RestResponse(status: 200, body: Array(text.utf8))
+        case "subjects": return .json(200, .array(Array(Set(uses.map(\.subject))).sorted().map { .string($0) }))
+        case "versions":
+            return .json(
+                200,
+                .array(
+                    uses.map { .object([("subject", .string($0.subject)), ("version", .int(Int64($0.version)))]) }))
+        default: throw RestError(404, "HTTP 404 Not Found")
+        }
+    }
+
+    private func subjects(_ req: RestRequest) -> RestResponse {
+        let state = registry.state
+        let prefix = req.queryValues("subjectPrefix").last ?? ""
+        let deletedOnly = req.flag("deletedOnly")
+        let deleted = req.flag("deleted")
+        let names = state.subjects.compactMap { name, versions -> String? in
+            guard name.hasPrefix(prefix) else { return nil }
+            let hasLive = versions.values.contains { !$0.deleted }
+            if deletedOnly { return hasLive ? nil : name }
+            return hasLive || deleted ? name : nil
+        }
+        return .json(200, .array(names.sorted().map { .string($0) }))
+    }
+
+    private func lookup(_ subject: String, _ req: RestRequest) throws(RestError) -> RestResponse {
+        let (_, schema) = try parseBody(req)
+        let v = try registry.lookup(subject: subject, schema: schema, includeDeleted: req.flag("deleted"))
+        return .json(200, Self.versionJSON(v))
+    }
+
+    private func version(_ s: [String], _ req: RestRequest) async throws(RestError) -> RestResponse {
+        let subject = s[1]
+        let deleted = req.flag("deleted")
+        if req.method == "DELETE" && s.count == 4 {
+            let v = try resolve(subject, s[3], includeDeleted: true, forDelete: true)
+            try await registry.deleteVersion(subject: subject, version: v.version, permanent: req.flag("permanent"))
+            return .json(200, .int(Int64(v.version)))
+        }
+        guard req.method == "GET" else { throw RestError(405, "HTTP 405 Method Not Allowed") }
+        let v = try resolve(subject, s[3], includeDeleted: deleted, forDelete: false)
+        switch s.count == 5 ? s[4] : "" {
+        case "": return .json(200, Self.versionJSON(v))
+        case "schema": return RestResponse(status: 200, body: Array(v.schema.utf8))
+        case "referencedby": return .json(200, [])
+        default: throw RestError(404, "HTTP 404 Not Found")
+        }
+    }
+
+    /// A version id: 1…2^31-1, `latest` or -1 (reference §3.2).
+    private func resolve(_ subject: String, _ id: String, includeDeleted: Bool, forDelete: Bool) throws(RestError)
+        -> SubjectVersion
+    {
+        let state = registry.state
+        let latest = id.lowercased() == "latest" || id == "-1"
+        let n = Int32(id)
+        guard latest || (n != nil && n! >= 1) else {
+            throw RestError(
+                422, code: 42202,
+                "The specified version '\(id)' is not a valid version id. Allowed values are between [1, 2^31-1] and the string \"latest\""
+            )
+        }
+        let versions = state.versions(subject, includeDeleted: includeDeleted || forDelete)
+        if state.versions(subject, includeDeleted: includeDeleted).isEmpty && !(forDelete && !versions.isEmpty) {
+            throw SchemaRegistry.subjectNotFound(subject)
+        }
+        if latest {
+            guard let v = state.versions(subject, includeDeleted: includeDeleted).last else {
+                throw SchemaRegistry.subjectNotFound(subject)
+            }
+            return v
+        }
+        guard let v = versions.first(where: { $0.version == Int(n!) }) else {
+            throw SchemaRegistry.versionNotFound(Int(n!))
+        }
+        return v
+    }
+
+    private func config(_ subject: String?, _ req: RestRequest) async throws(RestError) -> RestResponse {
+        let state = registry.state
+        switch req.method {
+        case "GET":
+            if let subject {
+                if let own = state.subjectCompatibility[subject] {
+                    return .json(200, .object([("compatibilityLevel", .string(own))]))
+                }
+                guard req.flag("defaultToGlobal") else {
+                    throw RestError(
+                        404, code: 40408, "Subject '\(subject)' does not have subject-level compatibility configured")
+                }
+            }
+            let level = registry.compatibility(nil, in: state)
+            return .json(200, .object([("compatibilityLevel", .string(level.rawValue))]))
+        case "PUT":
+            let body = try parseJSON(req)
+            let given = body["compatibility"]?.stringValue ?? body["compatibilityLevel"]?.stringValue
+            guard let given, let level = AvroCompatibility.Level(rawValue: given.uppercased()) else {
+                throw RestError(
+                    422, code: 42203,
+                    "Invalid compatibility level. Valid values are none, backward, forward, full, backward_transitive, forward_transitive, and full_transitive"
+                )
+            }
+            if let subject { try SchemaRegistry.checkSubject(subject) }
+            try await registry.setCompatibility(level, subject: subject)
+            return .json(200, .object([("compatibility", .string(level.rawValue))]))
+        case "DELETE":
+            let previous: String
+            if let subject {
+                guard let own = state.subjectCompatibility[subject] else {
+                    throw SchemaRegistry.subjectNotFound(subject)
+                }
+                previous = own
+            } else {
+                previous = registry.compatibility(nil, in: state).rawValue
+            }
+            try await registry.setCompatibility(nil, subject: subject)
+            return .json(200, .object([("compatibilityLevel", .string(previous))]))
+        default:
+            throw RestError(405, "HTTP 405 Method Not Allowed")
+        }
+    }
+
+    private func mode(_ subject: String?, _ req: RestRequest) async throws(RestError) -> RestResponse {
+        let state = registry.state
+        switch req.method {
+        case "GET":
+            let mode = subject.flatMap { state.subjectMode[$0] } ?? state.globalMode ?? "READWRITE"
+            return .json(200, .object([("mode", .string(mode))]))
+        case "PUT":
+            let body = try parseJSON(req)
+            // IMPORT (registering with given ids) is not implemented, so it is refused rather than ignored.
+            guard let mode = body["mode"]?.stringValue?.uppercased(), ["READWRITE", "READONLY"].contains(mode) else {
+                throw RestError(
+                    422, code: 42204, "Invalid mode. Valid values are READWRITE and READONLY (IMPORT is not supported)")
+            }
+            try await registry.setMode(mode, subject: subject)
+            return .json(200, .object([("mode", .string(mode))]))
+        default:
+            throw RestError(405, "HTTP 405 Method Not Allowed")
+        }
+    }
+
+    private func compatibility(subject: String, version: String?, _ req: RestRequest) throws(RestError)
+        -> RestResponse
+    {
+        let (_, schema) = try parseBody(req)
+        let state = registry.state
+        let live = state.versions(subject, includeDeleted: false)
+        var against: [SubjectVersion]
+        var level = registry.compatibility(subject, in: state)
+        if let version {
+            if live.isEmpty && version.lowercased() == "latest" {
+                return .json(200, .object([("is_compatible", true)]))
+            }
+            against = [try resolve(subject, version, includeDeleted: false, forDelete: false)]
+            // Against one given version, the transitive levels mean the same as their plain forms.
+            level = AvroCompatibility.Level(rawValue: level.rawValue.replacing("_TRANSITIVE", with: "")) ?? level
+        } else {
+            against = live
+        }
+        var parsed: [AvroSchema] = []
+        for v in against { if let p = try? AvroSchemaParser.parse(v.schema) { parsed.append(p) } }
+        let problems = AvroCompatibility.check(level, new: schema, existing: parsed)
+        var body: [(String, JSONValue)] = [("is_compatible", .bool(problems.isEmpty))]
+        if req.flag("verbose") || !problems.isEmpty {
+            body.append(("messages", .array(problems.map { .string($0.description) })))
+        }
+        return .json(200, .object(JSONObject(body)))
+    }
+
+    // MARK: Bodies
+
+    private func parseJSON(_ req: RestRequest) throws(RestError) -> JSONValue {
+        if req.body.isEmpty { throw RestError(400, "Request body is empty") }
+        do { return try JSONParser.parse(req.body) } catch {
+            throw RestError(400, "Unexpected character in the request body: \(error)")
+        }
+    }
+
+    /// `{"schema": "<text>", "schemaType"?: …, "references"?: […]}`.
+    private func parseBody(_ req: RestRequest) throws(RestError) -> (String, AvroSchema) {
+        let body = try parseJSON(req)
+        guard body.objectValue != nil else {
+            throw RestError(422, code: 42201, "Invalid schema: the body must be a JSON object")
+        }
+        if let refs = body["references"]?.arrayValue, !refs.isEmpty {
+            throw RestError(422, code: 42201, "Invalid schema: schema references are not supported by this registry")
+        }
+        guard let text = body["schema"]?.stringValue, !text.trimmingWhitespace().isEmpty else {
+            throw RestError(422, code: 42201, "Empty schema")
+        }
+        return (text, try registry.parse(text, type: body["schemaType"]?.stringValue))
+    }
+
+    static func versionJSON(_ v: SubjectVersion) -> JSONValue {
+        .object([
+            ("subject", .string(v.subject)), ("version", .int(Int64(v.version))), ("id", .int(Int64(v.id))),
+            ("schema", .string(v.schema)),
+        ])
+    }
+}
