@@ -23,7 +23,8 @@ extension KafkaAdmin {
         public let topics: [String: Topic]
     }
 
-    /// Brokers and topics with partition leaders and replicas; `topic` limits the request to one topic.
+    /// Brokers and topics with partition leaders and replicas; `topic` limits the request to one topic
+    /// (which a broker with auto-creation on then creates).
     public func metadata(topic: String? = nil, timeoutMs: Int32 = 10_000) async throws(KafkaError) -> ClusterMetadata {
         try await run { [self] () throws(KafkaError) -> ClusterMetadata in
             var md: UnsafePointer<rd_kafka_metadata>? = nil

@@ -86,7 +86,7 @@ extension RestProxyAPI {
     }
 
     func v3Topic(_ name: String) async throws(RestError) -> KafkaAdmin.ClusterMetadata.Topic {
-        guard let t = try await metadata(topic: name).topics[name] else {
+        guard let t = try await metadata().topics[name] else {
             throw RestError(404, code: 40403, "This server does not host this topic-partition.")
         }
         return t

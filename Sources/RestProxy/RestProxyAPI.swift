@@ -102,8 +102,9 @@ public struct RestProxyAPI: RestHandler {
         }
     }
 
-    func metadata(topic: String? = nil) async throws(RestError) -> KafkaAdmin.ClusterMetadata {
-        do { return try await admin.metadata(topic: topic) } catch { throw Self.kafkaError(error) }
+    /// Always the metadata of every topic: asking for one topic by name lets the broker auto-create it.
+    func metadata() async throws(RestError) -> KafkaAdmin.ClusterMetadata {
+        do { return try await admin.metadata() } catch { throw Self.kafkaError(error) }
     }
 
     func topic(_ name: String) async throws(RestError) -> KafkaAdmin.ClusterMetadata.Topic {
@@ -132,7 +133,7 @@ public struct RestProxyAPI: RestHandler {
         let format = try EmbeddedFormat.ofRequest(contentType: req.header("content-type"))
         var partitions = knownTopics.mutex.withLock { $0[topic] }
         if partitions == nil {
-            guard let t = try await metadata(topic: topic).topics[topic] else {
+            guard let t = try await metadata().topics[topic] else {
                 throw RestError(404, code: 40401, "Topic \(topic) not found.")
             }
             partitions = t.partitions.count
