@@ -70,6 +70,54 @@ public final class KafkaConsumer: @unchecked Sendable {
         if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(err) }
     }
 
+    /// Leaves the subscription (and with it the partitions the group gave this member).
+    public func unsubscribe() throws(KafkaError) {
+        let err = rd_kafka_unsubscribe(handle)
+        if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(err) }
+    }
+
+    /// Drops a manual assignment.
+    public func unassign() throws(KafkaError) {
+        let err = rd_kafka_assign(handle, nil)
+        if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(err) }
+    }
+
+    /// The earliest offset whose timestamp is at or after the given one, per partition (-1: none).
+    public func offsetsForTimes(_ times: [KafkaPartition: Int64], timeoutMs: Int32 = 10_000) async throws(KafkaError)
+        -> [KafkaPartition: Int64]
+    {
+        let r: Result<[KafkaPartition: Int64], KafkaError> = await withCheckedContinuation { cont in
+            queue.async { [self] in
+                let list = makeList(times.map { ($0.key, $0.value) })
+                defer { rd_kafka_topic_partition_list_destroy(list) }
+                let err = rd_kafka_offsets_for_times(handle, list, timeoutMs)
+                guard err == RD_KAFKA_RESP_ERR_NO_ERROR else {
+                    return cont.resume(returning: .failure(KafkaError(err)))
+                }
+                cont.resume(returning: .success(Dictionary(readList(list), uniquingKeysWith: { a, _ in a })))
+            }
+        }
+        return try r.get()
+    }
+
+    /// The group's committed offsets of `partitions` (-1001 when none).
+    public func committed(_ partitions: [KafkaPartition], timeoutMs: Int32 = 10_000) async throws(KafkaError)
+        -> [KafkaPartition: Int64]
+    {
+        let r: Result<[KafkaPartition: Int64], KafkaError> = await withCheckedContinuation { cont in
+            queue.async { [self] in
+                let list = makeList(partitions.map { ($0, Int64(RD_KAFKA_OFFSET_INVALID)) })
+                defer { rd_kafka_topic_partition_list_destroy(list) }
+                let err = rd_kafka_committed(handle, list, timeoutMs)
+                guard err == RD_KAFKA_RESP_ERR_NO_ERROR else {
+                    return cont.resume(returning: .failure(KafkaError(err)))
+                }
+                cont.resume(returning: .success(Dictionary(readList(list), uniquingKeysWith: { a, _ in a })))
+            }
+        }
+        return try r.get()
+    }
+
     /// Blocking poll: waits up to `timeoutMs` for the first event, then takes whatever else is ready, up
     /// to `maxEvents`. Call from a thread that may block, or use `poll(maxEvents:timeoutMs:) async`.
     public func pollBlocking(maxEvents: Int, timeoutMs: Int32) -> [ConsumerEvent] {

@@ -16,21 +16,31 @@ public struct RestProxyAPI: RestHandler {
     /// librdkafka would otherwise hold records for an unknown topic until `message.timeout.ms`) without a
     /// metadata request per call.
     let knownTopics = LockedBox<[String: Int]>([:])
+    let consumers: RestConsumers
 
     static let v2 = "application/vnd.kafka.v2+json"
 
     /// Creates the shared producer; `registry` nil means the Avro format answers 40801.
     public init(
-        producerConfig: KafkaConfig, admin: KafkaAdmin, registry: SchemaRegistry?, clusterId: String, logger: Logger
+        producerConfig: KafkaConfig, consumerConfig: KafkaConfig, admin: KafkaAdmin, registry: SchemaRegistry?,
+        clusterId: String, consumerInstanceTimeoutMs: Int64 = 300_000, logger: Logger
     ) throws(KafkaError) {
         self.producer = try RestProxyProducer(config: producerConfig)
+        self.consumers = RestConsumers(
+            consumerConfig: consumerConfig, instanceTimeoutMs: consumerInstanceTimeoutMs, logger: logger)
         self.admin = admin
         self.registry = registry
         self.clusterId = clusterId
         self.logger = logger
     }
 
-    public func close() { producer.close() }
+    public func close() async {
+        await consumers.closeAll()
+        producer.close()
+    }
+
+    /// Closes idle consumer instances; call periodically.
+    public func expireIdleConsumers() async { await consumers.expire() }
 
     public func handle(_ req: RestRequest) async -> RestResponse {
         let isV3 = req.segments.first == "v3"
@@ -41,7 +51,9 @@ public struct RestProxyAPI: RestHandler {
         do throws(RestError) { response = try await isV3 ? routeV3(req) : routeV2(req) } catch {
             response = .error(error)
         }
-        if response.body != nil { response.contentType = isV3 ? "application/json" : Self.v2 }
+        if response.body != nil && response.contentType == "application/json" {
+            response.contentType = isV3 ? "application/json" : Self.v2
+        }
         return response
     }
 
@@ -59,6 +71,8 @@ public struct RestProxyAPI: RestHandler {
         case (nil, _):
             try Self.method(req, "GET")
             return .json(200, .object([]))
+        case ("consumers", _):
+            return try await routeConsumers(req)
         case ("brokers", 1):
             try Self.method(req, "GET")
             let md = try await metadata()

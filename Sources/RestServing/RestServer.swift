@@ -19,7 +19,9 @@ struct RestResponder<Handler: RestHandler>: HTTPResponder {
         let rr = RestRequest(
             method: request.method.rawValue, path: request.uri.path, query: query,
             body: Array(buffer.readableBytesView),
-            headers: request.headers.map { ($0.name.canonicalName, $0.value) })
+            // HTTPTypes moves the Host header into the authority pseudo-header.
+            headers: request.headers.map { ($0.name.canonicalName, $0.value) }
+                + (request.head.authority.map { [("host", $0)] } ?? []))
         return Self.response(await handler.handle(rr))
     }
 

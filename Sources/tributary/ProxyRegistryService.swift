@@ -29,8 +29,11 @@ struct ProxyRegistryService: Service {
         if !proxyListeners.isEmpty {
             let clusterId = (try? await admin.clusterId()) ?? ""
             proxy = try RestProxyAPI(
-                producerConfig: config.clientConfig("producer"), admin: admin, registry: registry,
-                clusterId: clusterId, logger: Logger(label: "tributary.rest-proxy"))
+                producerConfig: config.clientConfig("producer"), consumerConfig: config.clientConfig("consumer"),
+                admin: admin, registry: registry, clusterId: clusterId,
+                consumerInstanceTimeoutMs: Int64(config.raw["rest.proxy.consumer.instance.timeout.ms"] ?? "")
+                    ?? 300_000,
+                logger: Logger(label: "tributary.rest-proxy"))
         }
         try await withThrowingDiscardingTaskGroup { group in
             if let registry {
@@ -52,12 +55,19 @@ struct ProxyRegistryService: Service {
                         logger: Logger(label: "tributary.rest-proxy"))
                     group.addTask { try await app.run() }
                 }
+                group.addTask {
+                    // Idle consumer instances expire even when no request arrives to notice.
+                    while !Task.isShuttingDownGracefully && !Task.isCancelled {
+                        try? await Task.sleep(for: .seconds(1))
+                        await proxy.expireIdleConsumers()
+                    }
+                }
                 print(
                     "REST Proxy: \(proxyListeners.map { "http://\($0.host.isEmpty ? "0.0.0.0" : $0.host):\($0.port)/" }.joined(separator: ", "))"
                 )
             }
         }
-        proxy?.close()
+        await proxy?.close()
         await registry?.stop()
     }
 }

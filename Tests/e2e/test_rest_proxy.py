@@ -270,3 +270,99 @@ def test_v3_clusters_topics_and_records(proxy):
     assert requests.delete(f"{u}/v3/clusters/{cid}/topics/{name}").status_code == 204
     wait_until(lambda: requests.get(f"{u}/v3/clusters/{cid}/topics/{name}").status_code == 404, what="topic deleted")
     assert requests.get(f"{u}/v3/clusters/{cid}/topics/{name}").json()["error_code"] == 40403
+
+
+def consumer_call(method, url, body=None, accept=None):
+    headers = {"Content-Type": V2}
+    if accept:
+        headers["Accept"] = accept
+    return requests.request(method, url, data=None if body is None else json.dumps(body), headers=headers, timeout=30)
+
+
+def read_records(base, accept, want):
+    got = []
+    wait_until(lambda: got.extend(consumer_call("GET", f"{base}/records?timeout=1000", accept=accept).json()) or
+               len(got) >= want, what=f"{want} records")
+    return got
+
+
+def test_v2_consumer_subscribe_read_commit_and_delete(proxy):
+    topic = new_topic()
+    produce(proxy, topic, {"records": [{"key": "k", "value": {"n": i}} for i in range(3)]}, JSON)
+    group = "g-" + uuid.uuid4().hex[:8]
+    r = consumer_call("POST", f"{proxy.proxy_url}/consumers/{group}",
+                      {"name": "c1", "format": "json", "auto.offset.reset": "earliest"})
+    assert r.status_code == 200, r.text
+    assert r.json() == {"instance_id": "c1", "base_uri": f"{proxy.proxy_url}/consumers/{group}/instances/c1"}
+    base = r.json()["base_uri"]
+    dup = consumer_call("POST", f"{proxy.proxy_url}/consumers/{group}", {"name": "c1"})
+    assert (dup.status_code, dup.json()["error_code"]) == (409, 40902)
+    bad = consumer_call("POST", f"{proxy.proxy_url}/consumers/{group}", {"name": "c2", "format": "xml"})
+    assert (bad.status_code, bad.json()["error_code"]) == (422, 42204)
+
+    assert consumer_call("POST", f"{base}/subscription", {"topics": [topic]}).status_code == 204
+    assert consumer_call("GET", f"{base}/subscription").json() == {"topics": [topic]}
+    records = read_records(base, JSON, 3)
+    assert [r["value"] for r in records] == [{"n": 0}, {"n": 1}, {"n": 2}]
+    assert records[0] == {"topic": topic, "key": "k", "value": {"n": 0}, "partition": 0, "offset": 0}
+    wrong = consumer_call("GET", f"{base}/records", accept=BINARY)
+    assert (wrong.status_code, wrong.json()["error_code"]) == (406, 40601)
+
+    # Commit what was consumed (no body), then read it back.
+    assert consumer_call("POST", f"{base}/offsets").status_code == 200
+    committed = consumer_call("GET", f"{base}/offsets", {"partitions": [{"topic": topic, "partition": 0}]}).json()
+    assert committed["offsets"][0]["offset"] == 3
+    # The client names the last record it consumed; the group stores the next offset.
+    consumer_call("POST", f"{base}/offsets", {"offsets": [{"topic": topic, "partition": 0, "offset": 0}]})
+    assert consumer_call("GET", f"{base}/offsets",
+                         {"partitions": [{"topic": topic, "partition": 0}]}).json()["offsets"][0]["offset"] == 1
+
+    assert consumer_call("DELETE", base).status_code == 204
+    gone = consumer_call("GET", f"{base}/subscription")
+    assert (gone.status_code, gone.json()["error_code"]) == (404, 40403)
+
+
+def test_v2_consumer_assignment_seek_binary_and_avro(proxy):
+    topic = new_topic()
+    produce(proxy, topic, {"records": [{"value": base64.b64encode(f"v{i}".encode()).decode()} for i in range(5)]},
+            BINARY)
+    group = "g-" + uuid.uuid4().hex[:8]
+    base = consumer_call("POST", f"{proxy.proxy_url}/consumers/{group}",
+                         {"name": "b", "auto.offset.reset": "earliest"}).json()["base_uri"]
+    tp = {"topic": topic, "partition": 0}
+    assert consumer_call("POST", f"{base}/assignments", {"partitions": [tp]}).status_code == 204
+    assert consumer_call("GET", f"{base}/assignments").json() == {"partitions": [tp]}
+    conflict = consumer_call("POST", f"{base}/subscription", {"topics": [topic]})
+    assert (conflict.status_code, conflict.json()["error_code"]) == (409, 40903)
+    first = read_records(base, BINARY, 1)
+    assert base64.b64decode(first[0]["value"]) == b"v0"
+    assert consumer_call("POST", f"{base}/positions", {"offsets": [dict(tp, offset=3)]}).status_code == 204
+    again = read_records(base, BINARY, 1)
+    assert [base64.b64decode(r["value"]) for r in again][0] == b"v3"
+    assert consumer_call("POST", f"{base}/positions/beginning", {"partitions": [tp]}).status_code == 204
+    assert base64.b64decode(read_records(base, V2, 1)[0]["value"]) == b"v0"
+    consumer_call("DELETE", base)
+
+    # Avro: records come back in Avro JSON (tagged unions), decoded with the registry's schema.
+    atopic = new_topic()
+    schema = {"type": "record", "name": "A", "fields": [{"name": "s", "type": ["null", "string"]}]}
+    produce(proxy, atopic, {"value_schema": json.dumps(schema), "records": [{"value": {"s": "x"}}]}, AVRO)
+    abase = consumer_call("POST", f"{proxy.proxy_url}/consumers/{group}",
+                          {"name": "a", "format": "avro", "auto.offset.reset": "earliest"}).json()["base_uri"]
+    consumer_call("POST", f"{abase}/subscription", {"topics": [atopic]})
+    assert read_records(abase, AVRO, 1)[0]["value"] == {"s": {"string": "x"}}
+    consumer_call("DELETE", abase)
+
+
+def test_idle_consumer_instances_expire(tmp_path):
+    w = Worker(tmp_path).with_registry()
+    w.set({"rest.proxy.consumer.instance.timeout.ms": "1500"})
+    w.start()
+    try:
+        base = consumer_call("POST", f"{w.proxy_url}/consumers/idle", {"name": "sleepy"}).json()["base_uri"]
+        assert consumer_call("GET", f"{base}/subscription").status_code == 200
+        wait_until(lambda: "sleepy of group idle expired" in w.log.read_text(), what="expiry")
+        r = consumer_call("GET", f"{base}/subscription")
+        assert (r.status_code, r.json()["error_code"]) == (404, 40403)
+    finally:
+        w.stop()
