@@ -51,7 +51,7 @@ let package = Package(
         .target(name: "Zlib", dependencies: ["CZlib"], swiftSettings: swiftSettings),
         .target(name: "Avro", dependencies: ["Zlib", "ConnectAPI"], swiftSettings: swiftSettings),
         // Confluent's AvroData: Connect schemas and values as Avro (S3 AvroFormat, the AvroConverter).
-        .target(name: "ConnectAvro", dependencies: ["Avro", "ConnectAPI"], swiftSettings: swiftSettings),
+        .target(name: "ConnectAvro", dependencies: ["Avro", "ConnectAPI", "CurlClient"], swiftSettings: swiftSettings),
         .target(
             name: "ConnectAPI",
             dependencies: [.product(name: "Logging", package: "swift-log")],
@@ -130,6 +130,7 @@ let package = Package(
             dependencies: [
                 "ConnectAPI", "ConnectRuntime", "KafkaClient", "FileStreamConnectors", "DataGenConnector",
                 "JdbcConnectors", "S3SinkConnector", "HttpSourceConnectors", "SchemaRegistry", "RestProxy",
+                "ConnectAvro",
                 "RestServing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

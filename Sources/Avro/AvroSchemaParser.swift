@@ -138,7 +138,7 @@ public enum AvroSchemaParser {
         return (short, ns)
     }
 
-    static func fullname(_ name: String, _ ns: String?) -> String {
+    public static func fullname(_ name: String, _ ns: String?) -> String {
         name.contains(".") || ns == nil || ns!.isEmpty ? name : ns! + "." + name
     }
 

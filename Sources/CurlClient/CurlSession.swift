@@ -68,6 +68,12 @@ public final class CurlSession: @unchecked Sendable {
         return try result.get()
     }
 
+    /// `send` for synchronous callers (a converter's first lookup of a schema): blocks the calling thread
+    /// until the response arrives. The transfer runs on this session's own queue, never the caller's.
+    public func sendBlocking(_ request: HTTPRequest) throws(CurlError) -> HTTPResponse {
+        try queue.sync { perform(request) }.get()
+    }
+
     /// Sends with retries: transport failures and 408/429/5xx answers are retried up to
     /// `policy.attempts` times in all, with exponential backoff and full jitter; a `Retry-After` in
     /// seconds is honoured (capped at `policy.maxRetryAfterMs`). Returns the last response, whatever its

@@ -1,4 +1,5 @@
 import ConnectAPI
+import ConnectAvro
 import ConnectRuntime
 import DataGenConnector
 import FileStreamConnectors
@@ -19,6 +20,11 @@ enum Plugins {
         r.register(SocrataSourceConnector.plugin)
         r.register(USGSEarthquakeSourceConnector.plugin)
         r.register(JsonHttpSourceConnector.plugin)
+        r.registerConverter(
+            ComponentPlugin(
+                className: "io.confluent.connect.avro.AvroConverter", kind: .converter, version: "7.9.0",
+                configDef: AvroConverter.configDef),
+            factory: { try AvroConverter(config: $0) }, header: nil)
         return r
     }
 }

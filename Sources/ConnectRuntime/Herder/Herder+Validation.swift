@@ -41,9 +41,19 @@ extension Herder {
             }
         }
         for key in ["key.converter", "value.converter"] {
-            if let c = resolved[key], !c.isEmpty, !registry.hasConverter(c) {
+            guard let c = resolved[key], !c.isEmpty else { continue }
+            guard registry.hasConverter(c) else {
                 extra[key, default: []].append(
                     "Invalid value \(c) for configuration \(key): Class \(c) could not be found.")
+                continue
+            }
+            // The converter's own keys (`value.converter.schema.registry.url`, …) are checked by making it.
+            var sub: [String: String] = ["converter.type": key == "key.converter" ? "key" : "value"]
+            for (k, v) in resolved where k.hasPrefix(key + ".") { sub[String(k.dropFirst(key.count + 1))] = v }
+            do { _ = try registry.converter(named: c, config: sub) } catch let e as ConfigException {
+                extra[key, default: []].append("Invalid \(key) \(c): \(e.message)")
+            } catch {
+                extra[key, default: []].append("Invalid \(key) \(c): \(error)")
             }
         }
         if let c = resolved["header.converter"], !c.isEmpty, !registry.hasHeaderConverter(c) {

@@ -22,6 +22,8 @@ struct ConnectorConverters: Sendable {
             let cls = className(prefix)
             var sub: [String: String] = [:]
             for (k, v) in source where k.hasPrefix(prefix + ".") { sub[String(k.dropFirst(prefix.count + 1))] = v }
+            // As Kafka Connect's Plugins.newConverter: a converter learns whether it serves keys or values.
+            if prefix != "header.converter" { sub["converter.type"] = prefix == "key.converter" ? "key" : "value" }
             do { return try build(cls, sub) } catch let e as ConfigException {
                 throw ConfigException("Invalid \(prefix) \(cls): \(e.message)")
             }

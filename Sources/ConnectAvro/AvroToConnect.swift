@@ -1,0 +1,147 @@
+import Avro
+import ConnectAPI
+
+/// Avro schemas and data as Connect schemas and values, the reverse of `AvroData` (Confluent's
+/// `AvroData.toConnectSchema`/`toConnectData`): records become structs named after `connect.name` or the
+/// record's full name, `[null, X]` unions optional X, enums strings, fixed bytes, and the logical types
+/// Decimal, Date, Time and Timestamp.
+public struct AvroToConnect: Sendable {
+    public struct Unsupported: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public let connectSchema: Schema
+    private let avro: AvroSchema
+    private let names: [String: AvroSchema]
+
+    public init(_ avro: AvroSchema) throws(Unsupported) {
+        var names: [String: AvroSchema] = [:]
+        Self.collect(avro, into: &names)
+        self.avro = avro
+        self.names = names
+        connectSchema = try Self.schema(avro, names: names, optional: false)
+    }
+
+    static func collect(_ s: AvroSchema, into names: inout [String: AvroSchema]) {
+        switch s {
+        case .record(let n, let ns, _, let fields, _):
+            names[AvroSchemaParser.fullname(n, ns)] = s
+            for f in fields { collect(f.type, into: &names) }
+        case .enum(let n, let ns, _), .fixed(let n, let ns, _): names[AvroSchemaParser.fullname(n, ns)] = s
+        case .array(let i): collect(i, into: &names)
+        case .map(let v): collect(v, into: &names)
+        case .union(let b): for x in b { collect(x, into: &names) }
+        case .annotated(let b, _): collect(b, into: &names)
+        default: break
+        }
+    }
+
+    static func prop(_ props: [(String, AvroJSON)], _ key: String) -> String? {
+        guard let raw = props.first(where: { $0.0 == key })?.1.text else { return nil }
+        return (try? JSONParser.parse(raw))?.stringValue ?? raw
+    }
+
+    static func schema(_ s: AvroSchema, names: [String: AvroSchema], optional: Bool) throws(Unsupported) -> Schema {
+        switch s {
+        case .null: throw Unsupported(description: "a bare null schema has no Connect equivalent")
+        case .boolean: return Schema(type: .boolean, optional: optional)
+        case .int: return Schema(type: .int32, optional: optional)
+        case .long: return Schema(type: .int64, optional: optional)
+        case .float: return Schema(type: .float32, optional: optional)
+        case .double: return Schema(type: .float64, optional: optional)
+        case .bytes, .fixed: return Schema(type: .bytes, optional: optional)
+        case .string, .enum: return Schema(type: .string, optional: optional)
+        case .array(let items): return .array(try schema(items, names: names, optional: false), optional: optional)
+        case .map(let values):
+            return .map(.string, try schema(values, names: names, optional: false), optional: optional)
+        case .record(let n, let ns, let doc, let fields, let props):
+            var out: [(String, Schema)] = []
+            for f in fields { out.append((f.name, try schema(f.type, names: names, optional: false))) }
+            let name = prop(props, "connect.name") ?? AvroSchemaParser.fullname(n, ns)
+            return .struct(out, name: name, optional: optional, doc: doc)
+        case .union(let branches):
+            let nonNull = branches.filter { if case .null = $0 { return false } else { return true } }
+            guard nonNull.count == 1, branches.count == 2 else {
+                throw Unsupported(description: "the union \(s.json) (only [\"null\", X] unions are supported)")
+            }
+            return try schema(nonNull[0], names: names, optional: true)
+        case .reference(let full):
+            guard let target = names[full] else { throw Unsupported(description: "unknown named type \(full)") }
+            if case .record = target {
+                throw Unsupported(description: "recursive record \(full) has no Connect equivalent")
+            }
+            return try schema(target, names: names, optional: optional)
+        case .annotated(let base, let props):
+            switch prop(props, "logicalType") {
+            case "decimal":
+                let scale = Int32(prop(props, "scale") ?? "0") ?? 0
+                return LogicalType.decimal(
+                    scale: scale, optional: optional, precision: prop(props, "precision").flatMap { Int($0) })
+            case "date": return LogicalType.date(optional: optional)
+            case "time-millis": return LogicalType.time(optional: optional)
+            case "timestamp-millis": return LogicalType.timestamp(optional: optional)
+            default: break
+            }
+            let plain = try schema(base, names: names, optional: optional)
+            var type = plain.type
+            switch prop(props, "connect.type") {
+            case "int8": type = .int8
+            case "int16": type = .int16
+            default: break
+            }
+            return Schema(
+                type: type, optional: optional, name: prop(props, "connect.name"), doc: prop(props, "connect.doc"),
+                fields: plain.fields, keySchema: plain.keySchema, valueSchema: plain.valueSchema)
+        }
+    }
+
+    /// The Connect value of an Avro datum of this schema.
+    public func value(_ v: AvroValue) throws(Unsupported) -> Value {
+        try Self.value(v, avro, connectSchema, names)
+    }
+
+    static func value(_ v: AvroValue, _ a: AvroSchema, _ c: Schema, _ names: [String: AvroSchema]) throws(Unsupported)
+        -> Value
+    {
+        switch (a, v) {
+        case (_, .null): return .null
+        case (.union(let branches), .union(let i, let inner)): return try value(inner, branches[i], c, names)
+        case (.reference(let full), _): return try value(v, names[full]!, c, names)
+        case (.annotated(let base, _), _):
+            if c.name == LogicalType.decimalName, case .bytes(let b) = v {
+                return .decimal(
+                    ConnectDecimal(unscaled: b, scale: Int32(c.parameter(LogicalType.scaleParameter) ?? "0") ?? 0))
+            }
+            return try value(v, base, c, names)
+        case (_, .boolean(let b)): return .boolean(b)
+        case (_, .int(let i)):
+            switch c.type {
+            case .int8: return .int8(Int8(truncatingIfNeeded: i))
+            case .int16: return .int16(Int16(truncatingIfNeeded: i))
+            default: return .int32(i)
+            }
+        case (_, .long(let l)): return .int64(l)
+        case (_, .float(let f)): return .float32(f)
+        case (_, .double(let d)): return .float64(d)
+        case (_, .bytes(let b)), (_, .fixed(let b)): return .bytes(b)
+        case (_, .string(let s)): return .string(s)
+        case (.enum(_, _, let symbols), .enum(let i)): return .string(symbols[i])
+        case (.array(let items), .array(let list)):
+            var out: [Value] = []
+            for x in list { out.append(try value(x, items, c.valueSchema!, names)) }
+            return .array(out)
+        case (.map(let values), .map(let entries)):
+            var out: [MapEntry] = []
+            for (k, x) in entries {
+                out.append(MapEntry(key: .string(k), value: try value(x, values, c.valueSchema!, names)))
+            }
+            return .map(out)
+        case (.record(_, _, _, let fields, _), .record(let vals)):
+            var s = Struct(schema: c)
+            for (i, f) in fields.enumerated() { s.values[i] = try value(vals[i], f.type, c.fields[i].schema, names) }
+            return .struct(s)
+        default:
+            throw Unsupported(description: "an Avro value \(v) does not fit \(a.json)")
+        }
+    }
+}
