@@ -160,6 +160,9 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "RestProxyTests", dependencies: ["RestProxy", "RestServing", "ConnectAPI"],
+            swiftSettings: swiftSettings),
+        .testTarget(
             name: "SchemaRegistryTests", dependencies: ["SchemaRegistry", "ConnectAPI"], swiftSettings: swiftSettings),
         .testTarget(
             name: "IntegrationTests",

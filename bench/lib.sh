@@ -1,7 +1,8 @@
 # Shared by the bench scripts; sourced after dev/env.sh and services.env.
 
 # A worker config for one benchmark run: its own group and internal topics, JSON without schemas,
-# offsets flushed every 200 ms (runs end when the committed offset shows the last record).
+# offsets flushed every 200 ms (runs end when the committed offset shows the last record); the Schema
+# Registry and REST Proxy off unless a script turns them on.
 #   write_worker_properties FILE NAME PORT
 write_worker_properties() {
   cat >"$1" <<P
@@ -21,6 +22,8 @@ offset.flush.interval.ms=200
 session.timeout.ms=2000
 heartbeat.interval.ms=500
 listeners=http://127.0.0.1:$3
+schema.registry.listeners=
+rest.proxy.listeners=
 P
 }
 

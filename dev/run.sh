@@ -18,7 +18,7 @@ SQL
 # The S3 sink demo ("demo-stations-s3") lands the topic in this bucket, credentials from the environment.
 curl -sf --aws-sigv4 aws:amz:us-east-1:s3 --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" \
   -H 'x-amz-content-sha256: UNSIGNED-PAYLOAD' -X PUT "$S3_ENDPOINT/demo" >/dev/null || true
-echo "run: starting the worker (Kafka $KAFKA_BOOTSTRAP); try: curl -s localhost:8083/connectors?expand=status"
+echo "run: starting the worker (Kafka $KAFKA_BOOTSTRAP); try: curl -s localhost:8083/connectors?expand=status (Schema Registry :8081, REST Proxy :8082)"
 echo "run: insert into the stations table (psql \"$PG_URL\") and watch topic demo.cta.stations"
 echo "run: every 10 s new rows land in s3://demo/topics/demo.cta.stations/ ($S3_ENDPOINT)"
 "$bin" worker config/worker.properties --connectors connectors.json \

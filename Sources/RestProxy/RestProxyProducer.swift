@@ -36,7 +36,7 @@ final class RestProxyProducer: Sendable {
         producer = try KafkaProducer(
             config: config.withDefaults([
                 // Java's partitioner, so keyed records land where a Java producer would put them.
-                ("partitioner", "murmur2_random"), ("linger.ms", "5"), ("client.id", "tributary-rest-proxy"),
+                ("partitioner", "murmur2_random"), ("linger.ms", "1"), ("client.id", "tributary-rest-proxy"),
             ]),
             onDelivery: { reports in
                 let found = inFlight.mutex.withLock { s in reports.map { (s.byToken.removeValue(forKey: $0.token), $0) }
