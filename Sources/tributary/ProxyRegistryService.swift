@@ -6,6 +6,15 @@ import RestServing
 import SchemaRegistry
 import ServiceLifecycle
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+struct ListenerError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}
+
 /// The Schema Registry (`:8081`) and the REST Proxy (`:8082`) of this worker process: the registry
 /// replays `_schemas` before its listeners open; the proxy uses the registry in process.
 struct ProxyRegistryService: Service {
@@ -36,25 +45,35 @@ struct ProxyRegistryService: Service {
                 logger: Logger(label: "tributary.rest-proxy"))
         }
         try await withThrowingDiscardingTaskGroup { group in
-            if let registry {
-                let api = SchemaRegistryAPI(registry: registry)
-                for l in registryConfig.listeners {
+            /// Serves `handler` on every listener of `key`; a listener that cannot bind names its key.
+            func serve(
+                _ handler: some RestHandler, _ listeners: [(host: String, port: Int)], key: String, name: String,
+                maxBody: Int
+            ) {
+                for l in listeners {
+                    let url = "http://\(l.host.isEmpty ? "0.0.0.0" : l.host):\(l.port)/"
                     let app = RestServer.application(
-                        handler: api, host: l.host, port: l.port, logger: Logger(label: "tributary.schema-registry"))
-                    group.addTask { try await app.run() }
+                        handler: handler, host: l.host, port: l.port, maxBody: maxBody,
+                        logger: Logger(label: "tributary.\(key)")
+                    ) { _ in
+                        print("\(name): \(url)")
+                        fflush(nil)
+                    }
+                    group.addTask {
+                        do { try await app.run() } catch {
+                            throw ListenerError(message: "\(key) \(url): \(error)")
+                        }
+                    }
                 }
-                print(
-                    "Schema Registry: \(registryConfig.listeners.map { "http://\($0.host.isEmpty ? "0.0.0.0" : $0.host):\($0.port)/" }.joined(separator: ", "))"
-                )
+            }
+            if let registry {
+                serve(
+                    SchemaRegistryAPI(registry: registry), registryConfig.listeners, key: "schema.registry.listeners",
+                    name: "Schema Registry", maxBody: 8 * 1024 * 1024)
             }
             if let proxy {
-                for l in proxyListeners {
-                    // Produce bodies of many records are the point of the proxy: allow 64 MB.
-                    let app = RestServer.application(
-                        handler: proxy, host: l.host, port: l.port, maxBody: 64 * 1024 * 1024,
-                        logger: Logger(label: "tributary.rest-proxy"))
-                    group.addTask { try await app.run() }
-                }
+                // Produce bodies of many records are the point of the proxy: allow 64 MB.
+                serve(proxy, proxyListeners, key: "rest.proxy.listeners", name: "REST Proxy", maxBody: 64 * 1024 * 1024)
                 group.addTask {
                     // Idle consumer instances expire even when no request arrives to notice.
                     while !Task.isShuttingDownGracefully && !Task.isCancelled {
@@ -62,9 +81,6 @@ struct ProxyRegistryService: Service {
                         await proxy.expireIdleConsumers()
                     }
                 }
-                print(
-                    "REST Proxy: \(proxyListeners.map { "http://\($0.host.isEmpty ? "0.0.0.0" : $0.host):\($0.port)/" }.joined(separator: ", "))"
-                )
             }
         }
         await proxy?.close()
