@@ -48,13 +48,13 @@ struct ProxyRegistryService: Service {
             /// Serves `handler` on every listener of `key`; a listener that cannot bind names its key.
             func serve(
                 _ handler: some RestHandler, _ listeners: [(host: String, port: Int)], key: String, name: String,
-                maxBody: Int
+                label: String, maxBody: Int
             ) {
                 for l in listeners {
                     let url = "http://\(l.host.isEmpty ? "0.0.0.0" : l.host):\(l.port)/"
                     let app = RestServer.application(
                         handler: handler, host: l.host, port: l.port, maxBody: maxBody,
-                        logger: Logger(label: "tributary.\(key)")
+                        logger: Logger(label: label)
                     ) { _ in
                         print("\(name): \(url)")
                         fflush(nil)
@@ -69,11 +69,13 @@ struct ProxyRegistryService: Service {
             if let registry {
                 serve(
                     SchemaRegistryAPI(registry: registry), registryConfig.listeners, key: "schema.registry.listeners",
-                    name: "Schema Registry", maxBody: 8 * 1024 * 1024)
+                    name: "Schema Registry", label: "tributary.schema-registry", maxBody: 8 * 1024 * 1024)
             }
             if let proxy {
                 // Produce bodies of many records are the point of the proxy: allow 64 MB.
-                serve(proxy, proxyListeners, key: "rest.proxy.listeners", name: "REST Proxy", maxBody: 64 * 1024 * 1024)
+                serve(
+                    proxy, proxyListeners, key: "rest.proxy.listeners", name: "REST Proxy",
+                    label: "tributary.rest-proxy", maxBody: 64 * 1024 * 1024)
                 group.addTask {
                     // Idle consumer instances expire even when no request arrives to notice.
                     while !Task.isShuttingDownGracefully && !Task.isCancelled {
