@@ -29,13 +29,16 @@ struct ProduceRequest {
         }
         var keyCodec: SchemaCodec?
         var valueCodec: SchemaCodec?
-        if format == .avro {
+        if format == .avro || format == .jsonschema {
             let hasKey = records.contains { !($0["key"] ?? .null).isNull }
             let hasValue = records.contains { !($0["value"] ?? .null).isNull }
+            let type = format == .avro ? "AVRO" : "JSON"
             keyCodec = try await SchemaCodec.resolve(
-                topic: topic, isKey: true, text: o["key_schema"], id: o["key_schema_id"], registry: registry)
+                topic: topic, isKey: true, type: type, text: o["key_schema"], id: o["key_schema_id"], registry: registry
+            )
             valueCodec = try await SchemaCodec.resolve(
-                topic: topic, isKey: false, text: o["value_schema"], id: o["value_schema_id"], registry: registry)
+                topic: topic, isKey: false, type: type, text: o["value_schema"], id: o["value_schema_id"],
+                registry: registry)
             if hasKey && keyCodec == nil {
                 throw RestError(422, code: 42201, "Request includes keys but does not include key schema")
             }
@@ -76,7 +79,7 @@ struct ProduceRequest {
                 throw RestError(400, "Bad Request: \(what)=\(JSONWriter.string(data)) is not a base64 string.")
             }
             return bytes
-        case .avro:
+        case .avro, .jsonschema:
             return try codec!.encode(data, what: what)
         default:
             // JSON keys and values are sent as compact JSON text: a string key keeps its quotes.
@@ -85,15 +88,16 @@ struct ProduceRequest {
     }
 }
 
-/// A key or value schema resolved against the registry, encoding JSON data in Confluent's wire format.
+/// A key or value schema resolved against the registry, encoding JSON data in Confluent's wire format:
+/// `0x00`, the schema id big-endian, then the Avro binary datum or the JSON text (JSON Schema).
 struct SchemaCodec {
     let id: Int
-    let datum: AvroDatum
+    let schema: ParsedSchema
 
-    /// The schema named by `*_schema_id` (which wins) or `*_schema` text (registered under the
-    /// TopicNameStrategy subject if new); nil when the request names neither.
+    /// The schema named by `*_schema_id` (which wins) or `*_schema` text of `type` (AVRO or JSON,
+    /// registered under the TopicNameStrategy subject if new); nil when the request names neither.
     static func resolve(
-        topic: String, isKey: Bool, text: JSONValue?, id: JSONValue?, registry: SchemaRegistry?
+        topic: String, isKey: Bool, type: String, text: JSONValue?, id: JSONValue?, registry: SchemaRegistry?
     ) async throws(RestError) -> SchemaCodec? {
         let field = isKey ? "key_schema" : "value_schema"
         let idGiven = id.flatMap { $0.isNull ? nil : $0 }
@@ -110,13 +114,19 @@ struct SchemaCodec {
             guard let n = idGiven.int64Value ?? idGiven.stringValue.flatMap({ Int64($0) }) else {
                 throw RestError(400, "Bad Request: \(field)_id must be an integer, got \(JSONWriter.string(idGiven))")
             }
-            guard let schemaText = registry.state.schemaText(id: Int(n)) else {
+            let state = registry.state
+            guard let schemaText = state.schemaText(id: Int(n)) else {
                 throw RestError(422, code: 42207, "Error serializing message. Schema \(n) not found")
             }
-            guard let schema = try? AvroSchemaParser.parse(schemaText) else {
+            let storedType = state.schemaType(id: Int(n)) ?? "AVRO"
+            guard storedType == type else {
+                throw RestError(
+                    422, code: 42207, "Error serializing message. Schema \(n) is a \(storedType) schema, not \(type)")
+            }
+            guard let schema = ParsedSchema.parse(schemaText, type: state.schemaType(id: Int(n))) else {
                 throw RestError(422, code: 42207, "Error serializing message. Schema \(n) cannot be parsed")
             }
-            return SchemaCodec(id: Int(n), datum: AvroDatum(schema))
+            return SchemaCodec(id: Int(n), schema: schema)
         }
         // Schema text is a JSON string; some emitters send the schema object itself, which we take too.
         let schemaText: String
@@ -125,31 +135,39 @@ struct SchemaCodec {
         case .object, .array: schemaText = JSONWriter.string(textGiven!)
         default: throw RestError(400, "Bad Request: \(field) must be a string holding the schema")
         }
-        let schema: AvroSchema
-        do { schema = try AvroSchemaParser.parse(schemaText) } catch {
+        let schema: ParsedSchema
+        do throws(RestError) { schema = try registry.parse(schemaText, type: type) } catch {
             throw RestError(422, code: 42205, "Invalid schema: \(field): \(error.message)")
         }
         let subject = topic + (isKey ? "-key" : "-value")
-        do {
+        do throws(RestError) {
             let id = try await registry.register(subject: subject, schema: schema)
-            return SchemaCodec(id: id, datum: AvroDatum(schema))
+            return SchemaCodec(id: id, schema: schema)
         } catch {
             throw RestError(422, code: 42207, "Error serializing message. Subject \(subject): \(error.message)")
         }
     }
 
-    /// `0x00`, the schema id big-endian, then the Avro binary datum.
     func encode(_ json: JSONValue, what: String) throws(RestError) -> [UInt8] {
-        let value: AvroValue
-        do { value = try datum.value(fromJSON: json, lenient: true) } catch {
-            throw RestError(422, code: 42203, "Conversion of JSON to Avro failed: \(what): \(error.message)")
-        }
         var e = AvroEncoder()
         e.bytes.append(0)
         let u = UInt32(bitPattern: Int32(truncatingIfNeeded: id))
         e.bytes += [UInt8(u >> 24), UInt8(u >> 16 & 0xFF), UInt8(u >> 8 & 0xFF), UInt8(u & 0xFF)]
-        do { try datum.encode(value, into: &e) } catch {
-            throw RestError(422, code: 42203, "Conversion of JSON to Avro failed: \(what): \(error.message)")
+        switch schema {
+        case .avro(let a):
+            let datum = AvroDatum(a)
+            do {
+                let value = try datum.value(fromJSON: json, lenient: true)
+                try datum.encode(value, into: &e)
+            } catch {
+                throw RestError(422, code: 42203, "Conversion of JSON to Avro failed: \(what): \(error.message)")
+            }
+        case .json(let validator):
+            do throws(JSONSchemaValidator.Invalid) { try validator.validate(json) } catch {
+                throw RestError(
+                    422, code: 42203, "Conversion of JSON to JSON Schema failed: \(what): \(error.description)")
+            }
+            e.bytes += JSONWriter.bytes(json)
         }
         return e.bytes
     }

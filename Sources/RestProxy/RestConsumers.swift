@@ -53,7 +53,8 @@ actor RestConsumers {
         expire()
         let name = body["name"]?.stringValue ?? body["id"]?.stringValue ?? "rest-consumer-\(Self.randomId())"
         let formatName = (body["format"]?.stringValue ?? "binary").lowercased()
-        guard let format = EmbeddedFormat(rawValue: formatName), [.binary, .json, .avro].contains(format) else {
+        guard let format = EmbeddedFormat(rawValue: formatName), [.binary, .json, .avro, .jsonschema].contains(format)
+        else {
             throw RestError(422, code: 42204, "Invalid format type.")
         }
         if instances[Self.key(group, name)] != nil {

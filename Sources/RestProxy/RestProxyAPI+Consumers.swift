@@ -199,6 +199,13 @@ extension RestProxyAPI {
                     throw RestError(
                         500, code: 50002, "Kafka error: the record at offset \(m.offset) is not JSON: \(error)")
                 }
+            case .jsonschema:
+                guard b.count >= 5, b[0] == 0, let v = try? JSONParser.parse(Array(b[5...])) else {
+                    throw RestError(
+                        500, code: 50002,
+                        "Kafka error: the record at offset \(m.offset) is not JSON in Confluent's wire format")
+                }
+                return v
             default:
                 return try avroJSON(b, offset: m.offset)
             }

@@ -94,15 +94,22 @@ struct V3Record {
             } else {
                 bytes = JSONWriter.bytes(data)
             }
-        case "AVRO":
+        case "AVRO", "JSONSCHEMA":
             let subject = d["subject"]?.stringValue ?? topic + (isKey ? "-key" : "-value")
+            let explicit = d["type"] != nil
+            // Without a "type", a schema found by id or version decides between Avro and JSON Schema.
+            func schemaType(ofId id: Int) -> String {
+                explicit ? (type == "AVRO" ? "AVRO" : "JSON") : registry?.state.schemaType(id: id) ?? "AVRO"
+            }
             let codec: SchemaCodec
             if let text = d["schema"] {
                 codec = try await SchemaCodec.resolve(
-                    topic: topic, isKey: isKey, text: text, id: nil, registry: registry)!
+                    topic: topic, isKey: isKey, type: type == "AVRO" ? "AVRO" : "JSON", text: text, id: nil,
+                    registry: registry)!
             } else if let id = d["schema_id"] {
                 codec = try await SchemaCodec.resolve(
-                    topic: topic, isKey: isKey, text: nil, id: id, registry: registry)!
+                    topic: topic, isKey: isKey, type: schemaType(ofId: Int(id.int64Value ?? -1)), text: nil, id: id,
+                    registry: registry)!
             } else {
                 guard let registry else {
                     throw RestError(408, code: 40801, "Schema lookup failed: no Schema Registry")
@@ -115,14 +122,17 @@ struct V3Record {
                         404, code: 40401, "Subject '\(subject)' has no schema\(wanted.map { " version \($0)" } ?? "").")
                 }
                 codec = try await SchemaCodec.resolve(
-                    topic: topic, isKey: isKey, text: nil, id: .int(Int64(v.id)), registry: registry)!
+                    topic: topic, isKey: isKey, type: schemaType(ofId: v.id), text: nil, id: .int(Int64(v.id)),
+                    registry: registry)!
             }
             if data.isNull { return (nil, .object(JSONObject(report))) }
             bytes = try codec.encode(data, what: isKey ? "key" : "value")
+            report[0] = ("type", .string(codec.schema.type == nil ? "AVRO" : "JSONSCHEMA"))
             report += [("subject", .string(subject)), ("schema_id", .int(Int64(codec.id)))]
         default:
             throw RestError(
-                400, "Bad Request: unsupported data type \(type) (BINARY, JSON, STRING and AVRO are supported)")
+                400,
+                "Bad Request: unsupported data type \(type) (BINARY, JSON, STRING, AVRO and JSONSCHEMA are supported)")
         }
         report.append(("size", .int(Int64(bytes?.count ?? 0))))
         return (bytes, .object(JSONObject(report)))

@@ -73,45 +73,46 @@ public actor SchemaRegistry {
     // MARK: Registration
 
     /// Parses a schema as a *new* schema would be: 42201 with the parser's reason otherwise.
-    public nonisolated func parse(_ text: String, type: String?) throws(RestError) -> AvroSchema {
-        if let type, type.uppercased() != "AVRO" {
+    public nonisolated func parse(_ text: String, type: String?) throws(RestError) -> ParsedSchema {
+        switch type?.uppercased() {
+        case nil, "AVRO":
+            do { return .avro(try AvroSchemaParser.parse(text)) } catch {
+                throw RestError(422, code: 42201, "Invalid schema \(text), details: \(error.message)")
+            }
+        case "JSON":
+            do { return .json(try JSONSchemaValidator(text)) } catch {
+                throw RestError(422, code: 42201, "Invalid schema \(text), details: \(error.description)")
+            }
+        default:
             throw RestError(
                 422, code: 42201,
-                "Invalid schemaType \(type): this registry stores AVRO schemas only (JSON and PROTOBUF are not supported)"
-            )
-        }
-        do { return try AvroSchemaParser.parse(text) } catch {
-            throw RestError(422, code: 42201, "Invalid schema \(text), details: \(error.message)")
+                "Invalid schemaType \(type!): this registry stores AVRO and JSON schemas (not PROTOBUF)")
         }
     }
 
     /// `POST /subjects/{s}/versions`: the id of `schema` under `subject`, registering it if needed.
-    public func register(subject: String, schema: AvroSchema) async throws(RestError) -> Int {
+    public func register(subject: String, schema: ParsedSchema) async throws(RestError) -> Int {
         try Self.checkSubject(subject)
-        let text = schema.json
+        let text = schema.text
+        let identity = SchemaRegistryState.identity(text, schema.type)
         for _ in 0..<10 {
             let s = state
             let live = s.versions(subject, includeDeleted: false)
-            if let same = live.first(where: { $0.schema == text }) { return same.id }
+            if let same = live.first(where: { $0.schema == text && $0.schemaType == schema.type }) { return same.id }
             if (s.subjectMode[subject] ?? s.globalMode) == "READONLY" {
                 throw RestError(422, code: 42205, "Subject \(subject) is in read-only mode")
             }
-            let level = compatibility(subject, in: s)
-            var existing: [AvroSchema] = []
-            for v in live {
-                // Stored texts were parsed when registered; one that no longer parses cannot constrain.
-                if let parsed = try? AvroSchemaParser.parse(v.schema) { existing.append(parsed) }
-            }
-            let problems = AvroCompatibility.check(level, new: schema, existing: existing)
+            let problems = schema.incompatibilities(compatibility(subject, in: s), existing: Self.parsed(live))
             if !problems.isEmpty {
                 throw RestError(
                     409, code: 409,
-                    "Schema being registered is incompatible with an earlier schema for subject \"\(subject)\", details: [\(problems.map { $0.description }.joined(separator: ", "))]"
+                    "Schema being registered is incompatible with an earlier schema for subject \"\(subject)\", details: [\(problems.joined(separator: ", "))]"
                 )
             }
-            let id = s.ids[text] ?? s.maxId + 1
+            let id = s.ids[identity] ?? s.maxId + 1
             let version = (s.subjects[subject]?.keys.max() ?? 0) + 1
-            let entry = SubjectVersion(subject: subject, version: version, id: id, schema: text, deleted: false)
+            let entry = SubjectVersion(
+                subject: subject, version: version, id: id, schema: text, schemaType: schema.type, deleted: false)
             let key = SchemaRecords.schemaKey(subject, version)
             try await write(key, SchemaRecords.schemaValue(entry))
             let after = state
@@ -126,14 +127,19 @@ public actor SchemaRegistry {
             500, code: 50001, "Could not register the schema under \(subject): too many concurrent registrations")
     }
 
+    /// Stored versions parsed again; a text that no longer parses cannot constrain.
+    static func parsed(_ versions: [SubjectVersion]) -> [ParsedSchema] {
+        versions.compactMap { ParsedSchema.parse($0.schema, type: $0.schemaType) }
+    }
+
     /// `POST /subjects/{s}`: the version of `subject` holding `schema`.
-    public nonisolated func lookup(subject: String, schema: AvroSchema, includeDeleted: Bool) throws(RestError)
+    public nonisolated func lookup(subject: String, schema: ParsedSchema, includeDeleted: Bool) throws(RestError)
         -> SubjectVersion
     {
         let all = state.versions(subject, includeDeleted: includeDeleted)
         if all.isEmpty { throw Self.subjectNotFound(subject) }
-        let text = schema.json
-        guard let v = all.last(where: { $0.schema == text }) else {
+        let text = schema.text
+        guard let v = all.last(where: { $0.schema == text && $0.schemaType == schema.type }) else {
             throw RestError(404, code: 40403, "Schema not found")
         }
         return v

@@ -58,7 +58,7 @@ public struct SchemaRegistryAPI: RestHandler {
             return .json(200, .object([]))
         case ("schemas", 2) where s[1] == "types":
             try method("GET")
-            return .json(200, ["AVRO"])
+            return .json(200, ["JSON", "AVRO"])
         case ("schemas", 3...4) where s[1] == "ids":
             try method("GET")
             return try schemaById(s, req)
@@ -99,13 +99,17 @@ public struct SchemaRegistryAPI: RestHandler {
     private func schemaById(_ s: [String], _ req: RestRequest) throws(RestError) -> RestResponse {
         guard let id = Int(s[2]) else { throw RestError(404, "HTTP 404 Not Found") }
         let state = registry.state
-        guard let text = state.schemas[id] else { throw SchemaRegistry.schemaNotFound(id) }
+        guard let text = state.schemaText(id: id) else { throw SchemaRegistry.schemaNotFound(id) }
+        let type = state.schemaType(id: id)
         let uses = state.subjects.values.flatMap(\.values).filter {
             $0.id == id && (!$0.deleted || req.flag("deleted"))
         }
         .sorted { ($0.subject, $0.version) < ($1.subject, $1.version) }
         switch s.count == 4 ? s[3] : "" {
-        case "": return .json(200, .object([("schema", .string(text))]))
+        case "":
+            return .json(
+                200,
+                .object(JSONObject([("schema", .string(text))] + (type.map { [("schemaType", .string($0))] } ?? []))))
         case "schema": return RestResponse(status: 200, body: Array(text.utf8))
         case "subjects": return .json(200, .array(Array(Set(uses.map(\.subject))).sorted().map { .string($0) }))
         case "versions":
@@ -266,12 +270,10 @@ public struct SchemaRegistryAPI: RestHandler {
         } else {
             against = live
         }
-        var parsed: [AvroSchema] = []
-        for v in against { if let p = try? AvroSchemaParser.parse(v.schema) { parsed.append(p) } }
-        let problems = AvroCompatibility.check(level, new: schema, existing: parsed)
+        let problems = schema.incompatibilities(level, existing: SchemaRegistry.parsed(against))
         var body: [(String, JSONValue)] = [("is_compatible", .bool(problems.isEmpty))]
         if req.flag("verbose") || !problems.isEmpty {
-            body.append(("messages", .array(problems.map { .string($0.description) })))
+            body.append(("messages", .array(problems.map { .string($0) })))
         }
         return .json(200, .object(JSONObject(body)))
     }
@@ -286,7 +288,7 @@ public struct SchemaRegistryAPI: RestHandler {
     }
 
     /// `{"schema": "<text>", "schemaType"?: …, "references"?: […]}`.
-    private func parseBody(_ req: RestRequest) throws(RestError) -> (String, AvroSchema) {
+    private func parseBody(_ req: RestRequest) throws(RestError) -> (String, ParsedSchema) {
         let body = try parseJSON(req)
         guard body.objectValue != nil else {
             throw RestError(422, code: 42201, "Invalid schema: the body must be a JSON object")
@@ -300,10 +302,13 @@ public struct SchemaRegistryAPI: RestHandler {
         return (text, try registry.parse(text, type: body["schemaType"]?.stringValue))
     }
 
+    /// `schemaType` only for non-Avro schemas, as Confluent's registry answered for years.
     static func versionJSON(_ v: SubjectVersion) -> JSONValue {
-        .object([
+        var members: [(String, JSONValue)] = [
             ("subject", .string(v.subject)), ("version", .int(Int64(v.version))), ("id", .int(Int64(v.id))),
-            ("schema", .string(v.schema)),
-        ])
+        ]
+        if let t = v.schemaType { members.append(("schemaType", .string(t))) }
+        members.append(("schema", .string(v.schema)))
+        return .object(JSONObject(members))
     }
 }

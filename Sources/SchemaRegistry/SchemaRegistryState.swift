@@ -7,7 +7,18 @@ public struct SubjectVersion: Sendable, Equatable {
     public let id: Int
     /// The schema as registered (our rendering of the parsed schema: whitespace never makes a new id).
     public let schema: String
+    /// nil for Avro (Confluent omits `schemaType` for Avro), else `JSON`.
+    public let schemaType: String?
     public var deleted: Bool
+
+    public init(subject: String, version: Int, id: Int, schema: String, schemaType: String? = nil, deleted: Bool) {
+        self.subject = subject
+        self.version = version
+        self.id = id
+        self.schema = schema
+        self.schemaType = schemaType
+        self.deleted = deleted
+    }
 }
 
 /// The registry's state, rebuilt by replaying `_schemas` (reference rest-proxy.md §3.7) in log order.
@@ -18,9 +29,9 @@ public struct SubjectVersion: Sendable, Equatable {
 public struct SchemaRegistryState: Sendable {
     /// subject → version → entry (soft-deleted ones included).
     var subjects: [String: [Int: SubjectVersion]] = [:]
-    /// id → schema text.
-    var schemas: [Int: String] = [:]
-    /// schema text → id.
+    /// id → schema text and type (nil = AVRO).
+    var schemas: [Int: (text: String, type: String?)] = [:]
+    /// `identity(text, type)` → id.
     var ids: [String: Int] = [:]
     var globalCompatibility: String?
     var subjectCompatibility: [String: String] = [:]
@@ -30,7 +41,12 @@ public struct SchemaRegistryState: Sendable {
     var maxId: Int { schemas.keys.max() ?? 0 }
 
     /// The schema registered with `id`, also while every version using it is soft-deleted.
-    public func schemaText(id: Int) -> String? { schemas[id] }
+    public func schemaText(id: Int) -> String? { schemas[id]?.text }
+    /// Its type: nil for Avro, else `JSON`.
+    public func schemaType(id: Int) -> String? { schemas[id]?.type }
+
+    /// What makes two registrations the same schema: the type and the rendered text.
+    static func identity(_ text: String, _ type: String?) -> String { (type ?? "AVRO") + "\u{0}" + text }
 
     /// Versions of `subject`, oldest first.
     public func versions(_ subject: String, includeDeleted: Bool) -> [SubjectVersion] {
@@ -52,13 +68,16 @@ public struct SchemaRegistryState: Sendable {
                 return
             }
             guard let id = v["id"]?.int64Value.map(Int.init), let text = v["schema"]?.stringValue else { return }
+            let type = v["schemaType"]?.stringValue.flatMap { $0 == "AVRO" ? nil : $0 }
+            let identity = Self.identity(text, type)
             if let existing = subjects[subject]?[version], existing.id != id { return }  // lost the race
-            if let known = schemas[id], known != text { return }  // id taken by another schema
-            if let otherId = ids[text], otherId != id { return }  // schema already has another id
-            schemas[id] = text
-            ids[text] = id
+            if let known = schemas[id], Self.identity(known.text, known.type) != identity { return }  // id taken
+            if let otherId = ids[identity], otherId != id { return }  // schema already has another id
+            schemas[id] = (text, type)
+            ids[identity] = id
             subjects[subject, default: [:]][version] = SubjectVersion(
-                subject: subject, version: version, id: id, schema: text, deleted: v["deleted"]?.boolValue ?? false)
+                subject: subject, version: version, id: id, schema: text, schemaType: type,
+                deleted: v["deleted"]?.boolValue ?? false)
         case "CONFIG":
             let subject = k["subject"]?.stringValue
             let level = v?["compatibilityLevel"]?.stringValue ?? v?["compatibility"]?.stringValue
@@ -70,10 +89,7 @@ public struct SchemaRegistryState: Sendable {
         case "DELETE_SUBJECT":
             guard let subject = k["subject"]?.stringValue, let upTo = v?["version"]?.int64Value.map(Int.init)
             else { return }
-            for (n, e) in subjects[subject] ?? [:] where n <= upTo {
-                subjects[subject]?[n] = SubjectVersion(
-                    subject: e.subject, version: n, id: e.id, schema: e.schema, deleted: true)
-            }
+            for n in (subjects[subject] ?? [:]).keys where n <= upTo { subjects[subject]?[n]?.deleted = true }
         default:
             return  // NOOP and key types of newer servers
         }
@@ -91,11 +107,12 @@ enum SchemaRecords {
     }
 
     static func schemaValue(_ e: SubjectVersion) -> [UInt8] {
-        JSONWriter.bytes(
-            .object([
-                ("subject", .string(e.subject)), ("version", .int(Int64(e.version))), ("id", .int(Int64(e.id))),
-                ("schema", .string(e.schema)), ("deleted", .bool(e.deleted)),
-            ]))
+        var members: [(String, JSONValue)] = [
+            ("subject", .string(e.subject)), ("version", .int(Int64(e.version))), ("id", .int(Int64(e.id))),
+        ]
+        if let t = e.schemaType { members.append(("schemaType", .string(t))) }
+        members += [("schema", .string(e.schema)), ("deleted", .bool(e.deleted))]
+        return JSONWriter.bytes(.object(JSONObject(members)))
     }
 
     static func configKey(_ subject: String?) -> [UInt8] {

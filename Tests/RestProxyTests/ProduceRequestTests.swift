@@ -52,5 +52,6 @@ import Testing
         #expect(await code(#"{"records":[{"value":"aGk=","partition":-1}]}"#) == 400)
         #expect(await code(#"{"records":[{"value":{"a":1}}]}"#, .avro) == 42202)
         #expect(await code(#"{"value_schema":"\"int\"","records":[{"value":1}]}"#, .avro) == 40801)
+        #expect(await code(#"{"records":[{"value":{"a":1}}]}"#, .jsonschema) == 42202)
     }
 }

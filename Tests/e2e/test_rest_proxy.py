@@ -366,3 +366,31 @@ def test_idle_consumer_instances_expire(tmp_path):
         assert (r.status_code, r.json()["error_code"]) == (404, 40403)
     finally:
         w.stop()
+
+
+def test_jsonschema_produce_validates_frames_and_reads_back(proxy):
+    topic = new_topic()
+    JS = "application/vnd.kafka.jsonschema.v2+json"
+    schema = {"type": "object", "properties": {"temperature": {"type": "number"}, "status": {"type": "string"}},
+              "required": ["status"], "additionalProperties": False}
+    r = produce(proxy, topic, {"value_schema": json.dumps(schema),
+                               "records": [{"value": {"temperature": 20.5, "status": "sunny"}}]}, JS)
+    assert r.status_code == 200, r.text
+    sid = r.json()["value_schema_id"]
+    assert requests.get(f"{proxy.sr_url}/subjects/{topic}-value/versions/1").json()["schemaType"] == "JSON"
+    bad = produce(proxy, topic, {"value_schema_id": sid, "records": [{"value": {"status": "ok"}},
+                                                                     {"value": {"status": 3}}]}, JS)
+    assert (bad.status_code, bad.json()["error_code"]) == (422, 42203)
+    assert "$.status" in bad.json()["message"] and "records[1].value" in bad.json()["message"]
+    raw = read_topic(topic, expect_min=1)
+    assert len(raw) == 1 and raw[0][1] == b"\x00" + sid.to_bytes(4, "big") + b'{"temperature":20.5,"status":"sunny"}'
+    # An Avro id used with the jsonschema format is refused.
+    avro_id = requests.post(f"{proxy.sr_url}/subjects/other-{topic}/versions", json={"schema": json.dumps("long")}).json()
+    wrong = produce(proxy, topic, {"value_schema_id": avro_id["id"], "records": [{"value": {}}]}, JS)
+    assert (wrong.status_code, wrong.json()["error_code"]) == (422, 42207)
+    group = "g-" + uuid.uuid4().hex[:8]
+    base = consumer_call("POST", f"{proxy.proxy_url}/consumers/{group}",
+                         {"name": "j", "format": "jsonschema", "auto.offset.reset": "earliest"}).json()["base_uri"]
+    consumer_call("POST", f"{base}/subscription", {"topics": [topic]})
+    assert read_records(base, JS, 1)[0]["value"] == {"temperature": 20.5, "status": "sunny"}
+    consumer_call("DELETE", base)

@@ -55,7 +55,7 @@ def test_registration_ids_versions_and_lookup(tmp_path):
         assert requests.get(u + "/subjects?subjectPrefix=b").json() == ["b-value"]
         found = post(u, "/subjects/b-value", {"schema": STRING}).json()
         assert found == {"subject": "b-value", "version": 1, "id": 1, "schema": '"string"'}
-        assert requests.get(u + "/schemas/types").json() == ["AVRO"]
+        assert requests.get(u + "/schemas/types").json() == ["JSON", "AVRO"]
 
         # The real Python client, with the Accept list the legacy client sends too.
         client = SchemaRegistryClient({"url": u})
@@ -238,3 +238,30 @@ def test_two_workers_register_concurrently_without_duplicate_ids(tmp_path):
     finally:
         a.stop()
         b.stop()
+
+
+def test_json_schemas(tmp_path):
+    w = registry(tmp_path)
+    try:
+        u = w.sr_url
+        js = json.dumps({"type": "object", "properties": {"n": {"type": "integer"}}, "required": ["n"]})
+        r = post(u, "/subjects/j-value/versions", {"schema": js, "schemaType": "JSON"})
+        assert r.json() == {"id": 1}
+        # The same text as Avro would be another schema: types are part of the identity.
+        got = requests.get(u + "/schemas/ids/1").json()
+        assert got == {"schema": '{"type":"object","properties":{"n":{"type":"integer"}},"required":["n"]}',
+                       "schemaType": "JSON"}
+        assert requests.get(u + "/subjects/j-value/versions/1").json()["schemaType"] == "JSON"
+        assert post(u, "/subjects/j-value", {"schema": js, "schemaType": "JSON"}).json()["id"] == 1
+        # JSON Schema evolution is not analysed: a changed schema is refused unless the level is NONE.
+        changed = json.dumps({"type": "object"})
+        r = post(u, "/subjects/j-value/versions", {"schema": changed, "schemaType": "JSON"})
+        assert r.status_code == 409 and "JSON_SCHEMA_CHANGED" in r.json()["message"]
+        r = post(u, "/subjects/j-value/versions", {"schema": STRING})
+        assert r.status_code == 409 and "TYPE_MISMATCH" in r.json()["message"]
+        requests.put(u + "/config/j-value", json={"compatibility": "NONE"})
+        assert post(u, "/subjects/j-value/versions", {"schema": changed, "schemaType": "JSON"}).json() == {"id": 2}
+        r = post(u, "/subjects/j-value/versions", {"schema": "[1]", "schemaType": "JSON"})
+        assert (r.status_code, r.json()["error_code"]) == (422, 42201)
+    finally:
+        w.stop()
