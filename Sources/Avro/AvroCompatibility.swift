@@ -1,3 +1,5 @@
+import ConnectAPI
+
 /// Avro schema resolution as a compatibility check (reference rest-proxy.md §4.7, after Java's
 /// `SchemaCompatibility`): can data written with `writer` be read with `reader`? And the Schema
 /// Registry's levels built on it.
@@ -133,13 +135,22 @@ public enum AvroCompatibility {
                 if !missing.isEmpty {
                     add("MISSING_ENUM_SYMBOLS", path + "/symbols", "[\(missing.joined(separator: ", "))]")
                 }
-            case (.record(let rn, let rns, _, let rf, _), .record(let wn, let wns, _, let wf, _)):
-                if rn != wn { add("NAME_MISMATCH", path + "/name", "expected: \(wn)") }
+            case (.record(let rn, let rns, _, let rf, let rprops), .record(let wn, let wns, _, let wf, _)):
+                // The reader's aliases name writer records it reads (Java's schemaNameEquals).
+                let aliases =
+                    rprops.first { $0.0 == "aliases" }.flatMap { try? JSONParser.parse($0.1.text) }?
+                    .arrayValue?.compactMap(\.stringValue) ?? []
+                let writerFull = AvroSchemaParser.fullname(wn, wns)
+                if rn != wn && !aliases.contains(wn) && !aliases.contains(writerFull) {
+                    add("NAME_MISMATCH", path + "/name", "expected: \(wn)")
+                }
                 let key = AvroSchemaParser.fullname(rn, rns) + "|" + AvroSchemaParser.fullname(wn, wns)
                 guard inProgress.insert(key).inserted else { return }
                 defer { inProgress.remove(key) }
                 for (i, f) in rf.enumerated() {
-                    if let w = wf.first(where: { $0.name == f.name }) {
+                    if let w = wf.first(where: { $0.name == f.name })
+                        ?? wf.first(where: { f.aliases.contains($0.name) })
+                    {
                         compare(f.type, w.type, path: path + "/fields/\(i)/type")
                     } else if f.defaultValue == nil {
                         add("READER_FIELD_MISSING_DEFAULT_VALUE", path + "/fields/\(i)", f.name)

@@ -42,6 +42,9 @@ public indirect enum AvroSchema: Sendable, Equatable {
                 out += "{\"name\":" + AvroJSON.quoted(f.name) + ",\"type\":"
                 f.type.write(to: &out)
                 if let d = f.defaultValue { out += ",\"default\":" + d.text }
+                if !f.aliases.isEmpty {
+                    out += ",\"aliases\":[" + f.aliases.map(AvroJSON.quoted).joined(separator: ",") + "]"
+                }
                 out += "}"
             }
             out += "]"
@@ -151,11 +154,14 @@ public struct AvroField: Sendable {
     public let name: String
     public let type: AvroSchema
     public let defaultValue: AvroJSON?
+    /// Former names: a reader field matches a writer field of its name or of one of these.
+    public let aliases: [String]
 
-    public init(name: String, type: AvroSchema, defaultValue: AvroJSON? = nil) {
+    public init(name: String, type: AvroSchema, defaultValue: AvroJSON? = nil, aliases: [String] = []) {
         self.name = name
         self.type = type
         self.defaultValue = defaultValue
+        self.aliases = aliases
     }
 }
 

@@ -53,8 +53,8 @@ public enum AvroSchemaParser {
                 return try parse(type, namespace: namespace, names: &names)
             }
             let props = o.members.filter {
-                !["type", "name", "namespace", "fields", "symbols", "items", "values", "size", "doc", "aliases"]
-                    .contains($0.key)
+                // A record's `aliases` stay among its attributes (rendered, and read by the compatibility check).
+                !["type", "name", "namespace", "fields", "symbols", "items", "values", "size", "doc"].contains($0.key)
             }
             .map { ($0.key, AvroJSON(raw: JSONWriter.string($0.value))) }
             switch t {
@@ -77,7 +77,8 @@ public enum AvroSchemaParser {
                     fields.append(
                         AvroField(
                             name: fname, type: ft,
-                            defaultValue: fo["default"].map { AvroJSON(raw: JSONWriter.string($0)) }))
+                            defaultValue: fo["default"].map { AvroJSON(raw: JSONWriter.string($0)) },
+                            aliases: (fo["aliases"]?.arrayValue ?? []).compactMap(\.stringValue)))
                 }
                 return .record(name: name, namespace: ns, doc: o["doc"]?.stringValue, fields: fields, props: props)
             case "enum":

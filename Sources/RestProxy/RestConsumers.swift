@@ -63,9 +63,9 @@ actor RestConsumers {
         }
         var c = consumerConfig
         c["group.id"] = group
-        c["client.id"] = "rest-proxy-\(group)-\(name)"
+        // The deprecated `id` is also Kafka's consumer id (the client id librdkafka sends).
+        c["client.id"] = body["id"]?.stringValue ?? "rest-proxy-\(group)-\(name)"
         c["enable.auto.commit"] = "false"
-        if let id = body["id"]?.stringValue { c["group.instance.id"] = id }
         if let reset = body["auto.offset.reset"]?.stringValue {
             // Kafka's v1 names.
             c["auto.offset.reset"] = ["smallest": "earliest", "largest": "latest"][reset] ?? reset

@@ -166,22 +166,25 @@ extension RestProxyAPI {
         var bytes = 0
         var consumed: [KafkaPartition: Int64] = [:]
         // Return as soon as something arrived (no client waits a full second for records already here).
+        // Records polled past the byte cap are sought back to, per partition, for the next read.
+        var skipped: [KafkaPartition: Int64] = [:]
         while out.isEmpty {
             let left = deadline - SystemClock.nowMs()
             if left <= 0 { break }
             for e in await i.consumer.poll(maxEvents: 500, timeoutMs: Int32(min(left, 200))) {
                 guard case .message(let m) = e else { continue }
+                let tp = KafkaPartition(m.topic, m.partition)
                 let size = (m.key?.count ?? 0) + (m.value?.count ?? 0)
-                if !out.isEmpty && bytes + size > maxBytes {
-                    // Over the cap: read this one again next time.
-                    try? i.consumer.seek([KafkaPartition(m.topic, m.partition): m.offset])
-                    break
+                if skipped[tp] != nil || (!out.isEmpty && bytes + size > maxBytes) {
+                    skipped[tp] = min(skipped[tp] ?? m.offset, m.offset)
+                    continue
                 }
                 bytes += size
                 out.append(try render(m, format: i.format))
-                consumed[KafkaPartition(m.topic, m.partition)] = m.offset + 1
+                consumed[tp] = m.offset + 1
             }
         }
+        if !skipped.isEmpty { try? i.consumer.seek(skipped) }
         i.state.mutex.withLock { s in s.consumed.merge(consumed) { _, new in new } }
         var r = RestResponse.json(200, .array(out))
         r.contentType = wanted

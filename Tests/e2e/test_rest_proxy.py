@@ -341,6 +341,14 @@ def test_v2_consumer_assignment_seek_binary_and_avro(proxy):
     assert [base64.b64decode(r["value"]) for r in again][0] == b"v3"
     assert consumer_call("POST", f"{base}/positions/beginning", {"partitions": [tp]}).status_code == 204
     assert base64.b64decode(read_records(base, V2, 1)[0]["value"]) == b"v0"
+    # max_bytes caps a read (at least one record is returned); what did not fit comes next, in order.
+    consumer_call("POST", f"{base}/positions", {"offsets": [dict(tp, offset=0)]})
+    seen = []
+    while len(seen) < 5:
+        batch = consumer_call("GET", f"{base}/records?timeout=1000&max_bytes=3", accept=BINARY).json()
+        assert len(batch) <= 1
+        seen += [base64.b64decode(r["value"]) for r in batch]
+    assert seen == [b"v0", b"v1", b"v2", b"v3", b"v4"]
     consumer_call("DELETE", base)
 
     # Avro: records come back in Avro JSON (tagged unions), decoded with the registry's schema.
