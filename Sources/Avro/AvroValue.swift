@@ -45,7 +45,7 @@ public struct AvroDataError: Error, CustomStringConvertible, Sendable {
 }
 
 /// Encodes, decodes and converts datums of one schema (its named types resolved once).
-public struct AvroDatum {
+public struct AvroDatum: Sendable {
     public let schema: AvroSchema
     private let names: [String: AvroSchema]
 

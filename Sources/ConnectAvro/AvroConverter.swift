@@ -35,7 +35,12 @@ public final class AvroConverter: Converter {
     private let register: Bool
     /// Avro forms of the Connect schemas seen (a task sees the same few schema objects).
     private let avroSchemas = Mutex<[ObjectIdentifier: (Schema, AvroSchema)]>([:])
-    private let readers = Mutex<[Int: AvroToConnect]>([:])
+    /// Per writer schema id: its datum reader and its Connect form.
+    private struct Reader: Sendable {
+        let datum: AvroDatum
+        let connect: AvroToConnect
+    }
+    private let readers = Mutex<[Int: Reader]>([:])
 
     public init(config: [String: String]) throws {
         guard let url = config["schema.registry.url"]?.trimmingWhitespace(), !url.isEmpty else {
@@ -75,8 +80,7 @@ public final class AvroConverter: Converter {
                 }
             }
             let id = try client.id(subject: subject, schema: avro, register: register)
-            let u = UInt32(bitPattern: Int32(truncatingIfNeeded: id))
-            e.bytes = [0, UInt8(u >> 24), UInt8(u >> 16 & 0xFF), UInt8(u >> 8 & 0xFF), UInt8(u & 0xFF)]
+            e.bytes = ConfluentWireFormat.header(id: id)
             try data.encode(value, schema: schema, into: &e)
             return e.bytes
         } catch {
@@ -87,25 +91,23 @@ public final class AvroConverter: Converter {
 
     public func toConnectData(topic: String, bytes: [UInt8]?) throws -> SchemaAndValue {
         guard let bytes else { return SchemaAndValue(schema: nil, value: .null) }
-        guard bytes.count >= 5, bytes[0] == 0 else {
+        guard let (id, payload) = ConfluentWireFormat.split(bytes) else {
             throw ConnectError(
                 .data,
                 "Failed to deserialize data for topic \(topic) to Avro: Unknown magic byte! (not Confluent's wire format)"
             )
         }
-        let id = Int(
-            Int32(
-                bitPattern: UInt32(bytes[1]) << 24 | UInt32(bytes[2]) << 16 | UInt32(bytes[3]) << 8 | UInt32(bytes[4])))
         do {
-            let reader: AvroToConnect
+            let reader: Reader
             if let r = readers.withLock({ $0[id] }) {
                 reader = r
             } else {
-                reader = try AvroToConnect(try client.schema(id: id))
+                let schema = try client.schema(id: id)
+                reader = Reader(datum: AvroDatum(schema), connect: try AvroToConnect(schema))
                 readers.withLock { $0[id] = reader }
             }
-            let v = try AvroDatum(try client.schema(id: id)).decode(Array(bytes[5...]))
-            return SchemaAndValue(schema: reader.connectSchema, value: try reader.value(v))
+            let v = try reader.datum.decode(payload)
+            return SchemaAndValue(schema: reader.connect.connectSchema, value: try reader.connect.value(v))
         } catch {
             throw ConnectError(
                 .data, "Failed to deserialize data for topic \(topic) to Avro (schema id \(id)): \(error)")

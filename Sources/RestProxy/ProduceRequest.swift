@@ -114,17 +114,13 @@ struct SchemaCodec {
             guard let n = idGiven.int64Value ?? idGiven.stringValue.flatMap({ Int64($0) }) else {
                 throw RestError(400, "Bad Request: \(field)_id must be an integer, got \(JSONWriter.string(idGiven))")
             }
-            let state = registry.state
-            guard let schemaText = state.schemaText(id: Int(n)) else {
+            guard let schema = registry.parsedSchema(id: Int(n)) else {
                 throw RestError(422, code: 42207, "Error serializing message. Schema \(n) not found")
             }
-            let storedType = state.schemaType(id: Int(n)) ?? "AVRO"
+            let storedType = schema.type ?? "AVRO"
             guard storedType == type else {
                 throw RestError(
                     422, code: 42207, "Error serializing message. Schema \(n) is a \(storedType) schema, not \(type)")
-            }
-            guard let schema = ParsedSchema.parse(schemaText, type: state.schemaType(id: Int(n))) else {
-                throw RestError(422, code: 42207, "Error serializing message. Schema \(n) cannot be parsed")
             }
             return SchemaCodec(id: Int(n), schema: schema)
         }
@@ -150,9 +146,7 @@ struct SchemaCodec {
 
     func encode(_ json: JSONValue, what: String) throws(RestError) -> [UInt8] {
         var e = AvroEncoder()
-        e.bytes.append(0)
-        let u = UInt32(bitPattern: Int32(truncatingIfNeeded: id))
-        e.bytes += [UInt8(u >> 24), UInt8(u >> 16 & 0xFF), UInt8(u >> 8 & 0xFF), UInt8(u & 0xFF)]
+        e.bytes = ConfluentWireFormat.header(id: id)
         switch schema {
         case .avro(let a):
             let datum = AvroDatum(a)

@@ -203,7 +203,7 @@ extension RestProxyAPI {
                         500, code: 50002, "Kafka error: the record at offset \(m.offset) is not JSON: \(error)")
                 }
             case .jsonschema:
-                guard b.count >= 5, b[0] == 0, let v = try? JSONParser.parse(Array(b[5...])) else {
+                guard let (_, payload) = ConfluentWireFormat.split(b), let v = try? JSONParser.parse(payload) else {
                     throw RestError(
                         500, code: 50002,
                         "Kafka error: the record at offset \(m.offset) is not JSON in Confluent's wire format")
@@ -221,16 +221,15 @@ extension RestProxyAPI {
 
     /// Confluent-framed Avro → Avro JSON (tagged unions), with the writer's schema from the registry.
     private func avroJSON(_ b: [UInt8], offset: Int64) throws(RestError) -> JSONValue {
-        guard b.count >= 5, b[0] == 0 else {
+        guard let (id, payload) = ConfluentWireFormat.split(b) else {
             throw RestError(
                 500, code: 50002, "Kafka error: the record at offset \(offset) is not in Confluent's Avro wire format")
         }
-        let id = Int(Int32(bitPattern: UInt32(b[1]) << 24 | UInt32(b[2]) << 16 | UInt32(b[3]) << 8 | UInt32(b[4])))
-        guard let text = registry?.state.schemaText(id: id), let schema = try? AvroSchemaParser.parse(text) else {
+        guard case .avro(let schema)? = registry?.parsedSchema(id: id) else {
             throw RestError(500, code: 50002, "Kafka error: schema \(id) of the record at offset \(offset) not found")
         }
         let datum = AvroDatum(schema)
-        do { return try datum.json(datum.decode(Array(b[5...]))) } catch {
+        do { return try datum.json(datum.decode(payload)) } catch {
             throw RestError(
                 500, code: 50002, "Kafka error: cannot decode the record at offset \(offset): \(error.message)")
         }

@@ -14,6 +14,8 @@ public actor SchemaRegistry {
     let config: SchemaRegistryConfig
     let logger: Logger
     private let box = LockedBox(SchemaRegistryState())
+    /// Schemas parsed once per id (an id never changes meaning) for the proxy's encode and decode paths.
+    private let parsedById = LockedBox<[Int: ParsedSchema]>([:])
     private var log: KafkaBasedLog?
 
     public init(config: SchemaRegistryConfig, logger: Logger) {
@@ -68,6 +70,17 @@ public actor SchemaRegistry {
         do { try await log.send(key: key, value: value, partition: 0) } catch {
             throw RestError(500, code: 50001, "Error while writing to the Kafka store: \(error)")
         }
+    }
+
+    /// The schema registered with `id`, parsed (cached); nil when unknown.
+    public nonisolated func parsedSchema(id: Int) -> ParsedSchema? {
+        if let p = parsedById.mutex.withLock({ $0[id] }) { return p }
+        let s = state
+        guard let text = s.schemaText(id: id), let p = ParsedSchema.parse(text, type: s.schemaType(id: id)) else {
+            return nil
+        }
+        parsedById.mutex.withLock { $0[id] = p }
+        return p
     }
 
     // MARK: Registration
