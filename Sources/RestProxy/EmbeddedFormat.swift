@@ -10,7 +10,7 @@ enum EmbeddedFormat: String, Sendable {
     /// `application/vnd.kafka[.v1|.v2]+json`, no Content-Type), all meaning binary.
     static func ofRequest(contentType: String?) throws(RestError) -> EmbeddedFormat {
         guard let contentType else { return .binary }
-        let base = String(contentType.split(separator: ";").first ?? "").trimmingWhitespace().lowercased()
+        let base = RestRequest.mediaTypes(in: contentType).first ?? ""
         if base == "application/json" || base == "application/octet-stream" { return .binary }
         guard let f = parse(base) else { throw RestError(415, "HTTP 415 Unsupported Media Type") }
         return f
@@ -33,9 +33,8 @@ enum EmbeddedFormat: String, Sendable {
     /// `application/json` or any `vnd.kafka…+json` type; a missing header allows everything.
     static func acceptable(_ accept: String?) -> Bool {
         guard let accept else { return true }
-        return accept.split(separator: ",").contains { item in
-            let t = String(item.split(separator: ";").first ?? "").trimmingWhitespace().lowercased()
-            return ["*/*", "application/*", "*/json", "application/json", ""].contains(t) || parse(t) != nil
+        return RestRequest.mediaTypes(in: accept).contains { t in
+            ["*/*", "application/*", "*/json", "application/json", ""].contains(t) || parse(t) != nil
         }
     }
 }

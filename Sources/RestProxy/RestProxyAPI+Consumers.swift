@@ -145,10 +145,7 @@ extension RestProxyAPI {
     /// `GET …/records?timeout=&max_bytes=`: what arrives within the wait, in the instance's format.
     private func records(_ i: RestConsumers.Instance, _ req: RestRequest) async throws(RestError) -> RestResponse {
         let wanted = "application/vnd.kafka.\(i.format.rawValue).v2+json"
-        if let accept = req.header("accept") {
-            let types = accept.split(separator: ",").map {
-                String($0.split(separator: ";").first ?? "").trimmingWhitespace().lowercased()
-            }
+        if let types = req.mediaTypes("accept") {
             let generic = types.contains { ["*/*", "application/*", "application/json", "*/json"].contains($0) }
             let bareV2 = i.format == .binary && types.contains(Self.v2)
             if !generic && !bareV2 && !types.contains(wanted) {

@@ -30,6 +30,17 @@ public struct RestRequest: Sendable {
         return headers.last { $0.0 == n }?.1
     }
 
+    /// The media types of a header value (`Accept: a/b, c/d;q=0.5`, or one Content-Type): parameters
+    /// dropped, lower case.
+    public static func mediaTypes(in value: String) -> [String] {
+        value.split(separator: ",").map {
+            String($0.split(separator: ";").first ?? "").trimmingWhitespace().lowercased()
+        }
+    }
+
+    /// The media types of header `name`; nil when the request has no such header.
+    public func mediaTypes(_ name: String) -> [String]? { header(name).map(Self.mediaTypes(in:)) }
+
     /// Path segments, percent-decoded.
     public var segments: [String] {
         path.split(separator: "/", omittingEmptySubsequences: true).map { Self.percentDecode(String($0)) }

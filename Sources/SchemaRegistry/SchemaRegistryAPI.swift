@@ -19,10 +19,7 @@ public struct SchemaRegistryAPI: RestHandler {
         // Accept: a comma-separated list (the legacy Python client sends three types); answer v1
         // unless the client only takes plain JSON.
         var contentType = Self.v1
-        if let accept = req.header("accept") {
-            let types = accept.split(separator: ",").map {
-                String($0.split(separator: ";").first ?? "").trimmingWhitespace().lowercased()
-            }
+        if let types = req.mediaTypes("accept") {
             let ok = types.contains {
                 ["*/*", "application/*", Self.v1, "application/vnd.schemaregistry+json", "application/json"].contains(
                     $0)
@@ -34,9 +31,10 @@ public struct SchemaRegistryAPI: RestHandler {
         }
         var response: RestResponse
         do throws(RestError) {
-            if req.method == "POST" || req.method == "PUT", let ct = req.header("content-type") {
-                let base = String(ct.split(separator: ";").first ?? "").trimmingWhitespace().lowercased()
-                if !Self.requestTypes.contains(base) { throw RestError(415, "HTTP 415 Unsupported Media Type") }
+            if req.method == "POST" || req.method == "PUT", let ct = req.mediaTypes("content-type") {
+                if !Self.requestTypes.contains(ct.first ?? "") {
+                    throw RestError(415, "HTTP 415 Unsupported Media Type")
+                }
             }
             response = try await route(req)
         } catch {
