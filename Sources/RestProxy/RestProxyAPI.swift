@@ -101,11 +101,15 @@ public struct RestProxyAPI: RestHandler {
             return .json(200, .array(try await topic(s[1]).partitions.map(Self.partitionJSON)))
         case ("topics", 4...5) where s[2] == "partitions":
             try Self.method(req, "GET", "POST")
+            if req.method == "POST" && s.count == 4 {
+                // Produce checks topic and partition against its cache: no metadata request per call.
+                guard let n = Int32(s[3]), n >= 0 else { throw RestError(404, code: 40402, "Partition not found.") }
+                return try await produce(topic: s[1], partition: n, req)
+            }
             let t = try await topic(s[1])
             guard let n = Int32(s[3]), let p = t.partitions.first(where: { $0.id == n }) else {
                 throw RestError(404, code: 40402, "Partition not found.")
             }
-            if req.method == "POST" { return try await produce(topic: s[1], partition: n, req) }
             if s.count == 4 { return .json(200, Self.partitionJSON(p)) }
             guard s[4] == "offsets", req.method == "GET" else { throw RestError(404, "HTTP 404 Not Found") }
             let w: (low: Int64, high: Int64)
@@ -152,6 +156,9 @@ public struct RestProxyAPI: RestHandler {
             }
             partitions = t.partitions.count
             knownTopics.mutex.withLock { $0[topic] = t.partitions.count }
+        }
+        if let partition, partition >= partitions! {
+            throw RestError(404, code: 40402, "Partition \(partition) of topic \(topic) not found.")
         }
         let request = try await ProduceRequest(
             topic: topic, partition: partition, format: format, body: req.body, registry: registry)
