@@ -49,7 +49,7 @@ public final class SchemaRegistryClient: Sendable {
         let text = schema.json
         let key = subject + "\u{0}" + text
         if let id = idBySubjectSchema.withLock({ $0[key] }) { return id }
-        let path = "/subjects/\(Self.encode(subject))" + (register ? "/versions" : "")
+        let path = "/subjects/\(AWSSigner.uriEncode(subject, encodeSlash: true))" + (register ? "/versions" : "")
         let answer = try call("POST", path, body: .object([("schema", .string(text))]))
         guard let id = answer["id"]?.int64Value.map(Int.init) else {
             throw Failure(description: "Schema Registry answered \(JSONWriter.string(answer)) without an id")
@@ -73,19 +73,5 @@ public final class SchemaRegistryClient: Sendable {
         do { s = try AvroSchemaParser.parse(text) } catch { throw Failure(description: "schema \(id): \(error)") }
         byId.withLock { $0[id] = s }
         return s
-    }
-
-    static func encode(_ s: String) -> String {
-        let hex = Array("0123456789ABCDEF")
-        var out = ""
-        for b in s.utf8 {
-            let c = Character(Unicode.Scalar(b))
-            if (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || "-._~".contains(c) {
-                out.append(c)
-            } else {
-                out += "%" + String(hex[Int(b >> 4)]) + String(hex[Int(b & 0xF)])
-            }
-        }
-        return out
     }
 }

@@ -86,29 +86,31 @@ public final class KafkaConsumer: @unchecked Sendable {
     public func offsetsForTimes(_ times: [KafkaPartition: Int64], timeoutMs: Int32 = 10_000) async throws(KafkaError)
         -> [KafkaPartition: Int64]
     {
-        let r: Result<[KafkaPartition: Int64], KafkaError> = await withCheckedContinuation { cont in
-            queue.async { [self] in
-                let list = makeList(times.map { ($0.key, $0.value) })
-                defer { rd_kafka_topic_partition_list_destroy(list) }
-                let err = rd_kafka_offsets_for_times(handle, list, timeoutMs)
-                guard err == RD_KAFKA_RESP_ERR_NO_ERROR else {
-                    return cont.resume(returning: .failure(KafkaError(err)))
-                }
-                cont.resume(returning: .success(Dictionary(readList(list), uniquingKeysWith: { a, _ in a })))
-            }
-        }
-        return try r.get()
+        try await listRequest(times.map { ($0.key, $0.value) }) { rd_kafka_offsets_for_times($0, $1, timeoutMs) }
     }
 
     /// The group's committed offsets of `partitions` (-1001 when none).
     public func committed(_ partitions: [KafkaPartition], timeoutMs: Int32 = 10_000) async throws(KafkaError)
         -> [KafkaPartition: Int64]
     {
+        try await listRequest(partitions.map { ($0, Int64(RD_KAFKA_OFFSET_INVALID)) }) {
+            rd_kafka_committed($0, $1, timeoutMs)
+        }
+    }
+
+    /// Runs a librdkafka call that fills in a partition list's offsets, on this consumer's queue (it
+    /// waits for the broker), and returns the offsets it wrote.
+    private func listRequest(
+        _ entries: [(KafkaPartition, Int64)],
+        _ call:
+            @escaping @Sendable (OpaquePointer, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) ->
+            rd_kafka_resp_err_t
+    ) async throws(KafkaError) -> [KafkaPartition: Int64] {
         let r: Result<[KafkaPartition: Int64], KafkaError> = await withCheckedContinuation { cont in
             queue.async { [self] in
-                let list = makeList(partitions.map { ($0, Int64(RD_KAFKA_OFFSET_INVALID)) })
+                let list = makeList(entries)
                 defer { rd_kafka_topic_partition_list_destroy(list) }
-                let err = rd_kafka_committed(handle, list, timeoutMs)
+                let err = call(handle, list)
                 guard err == RD_KAFKA_RESP_ERR_NO_ERROR else {
                     return cont.resume(returning: .failure(KafkaError(err)))
                 }

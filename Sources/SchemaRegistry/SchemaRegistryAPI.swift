@@ -143,12 +143,12 @@ public struct SchemaRegistryAPI: RestHandler {
         let subject = s[1]
         let deleted = req.flag("deleted")
         if req.method == "DELETE" && s.count == 4 {
-            let v = try resolve(subject, s[3], includeDeleted: true, forDelete: true)
+            let v = try resolve(subject, s[3], includeDeleted: true)
             try await registry.deleteVersion(subject: subject, version: v.version, permanent: req.flag("permanent"))
             return .json(200, .int(Int64(v.version)))
         }
         guard req.method == "GET" else { throw RestError(405, "HTTP 405 Method Not Allowed") }
-        let v = try resolve(subject, s[3], includeDeleted: deleted, forDelete: false)
+        let v = try resolve(subject, s[3], includeDeleted: deleted)
         switch s.count == 5 ? s[4] : "" {
         case "": return .json(200, Self.versionJSON(v))
         case "schema": return RestResponse(status: 200, body: Array(v.schema.utf8))
@@ -158,10 +158,7 @@ public struct SchemaRegistryAPI: RestHandler {
     }
 
     /// A version id: 1…2^31-1, `latest` or -1 (reference §3.2).
-    private func resolve(_ subject: String, _ id: String, includeDeleted: Bool, forDelete: Bool) throws(RestError)
-        -> SubjectVersion
-    {
-        let state = registry.state
+    private func resolve(_ subject: String, _ id: String, includeDeleted: Bool) throws(RestError) -> SubjectVersion {
         let latest = id.lowercased() == "latest" || id == "-1"
         let n = Int32(id)
         guard latest || (n != nil && n! >= 1) else {
@@ -170,16 +167,9 @@ public struct SchemaRegistryAPI: RestHandler {
                 "The specified version '\(id)' is not a valid version id. Allowed values are between [1, 2^31-1] and the string \"latest\""
             )
         }
-        let versions = state.versions(subject, includeDeleted: includeDeleted || forDelete)
-        if state.versions(subject, includeDeleted: includeDeleted).isEmpty && !(forDelete && !versions.isEmpty) {
-            throw SchemaRegistry.subjectNotFound(subject)
-        }
-        if latest {
-            guard let v = state.versions(subject, includeDeleted: includeDeleted).last else {
-                throw SchemaRegistry.subjectNotFound(subject)
-            }
-            return v
-        }
+        let versions = registry.state.versions(subject, includeDeleted: includeDeleted)
+        guard let last = versions.last else { throw SchemaRegistry.subjectNotFound(subject) }
+        if latest { return last }
         guard let v = versions.first(where: { $0.version == Int(n!) }) else {
             throw SchemaRegistry.versionNotFound(Int(n!))
         }
@@ -262,7 +252,7 @@ public struct SchemaRegistryAPI: RestHandler {
             if live.isEmpty && version.lowercased() == "latest" {
                 return .json(200, .object([("is_compatible", true)]))
             }
-            against = [try resolve(subject, version, includeDeleted: false, forDelete: false)]
+            against = [try resolve(subject, version, includeDeleted: false)]
             // Against one given version, the transitive levels mean the same as their plain forms.
             level = AvroCompatibility.Level(rawValue: level.rawValue.replacing("_TRANSITIVE", with: "")) ?? level
         } else {

@@ -48,8 +48,7 @@ extension Herder {
                 continue
             }
             // The converter's own keys (`value.converter.schema.registry.url`, …) are checked by making it.
-            var sub: [String: String] = ["converter.type": key == "key.converter" ? "key" : "value"]
-            for (k, v) in resolved where k.hasPrefix(key + ".") { sub[String(k.dropFirst(key.count + 1))] = v }
+            let sub = ConnectorConverters.converterConfig(key, in: resolved)
             do { _ = try registry.converter(named: c, config: sub) } catch let e as ConfigException {
                 extra[key, default: []].append("Invalid \(key) \(c): \(e.message)")
             } catch {

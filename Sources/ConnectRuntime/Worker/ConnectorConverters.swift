@@ -20,11 +20,7 @@ struct ConnectorConverters: Sendable {
         func make<T>(_ prefix: String, _ build: (String, [String: String]) throws -> T) throws -> T {
             let source = connectorConfig[prefix].map { _ in connectorConfig } ?? workerConfig
             let cls = className(prefix)
-            var sub: [String: String] = [:]
-            for (k, v) in source where k.hasPrefix(prefix + ".") { sub[String(k.dropFirst(prefix.count + 1))] = v }
-            // As Kafka Connect's Plugins.newConverter: a converter learns whether it serves keys or values.
-            if prefix != "header.converter" { sub["converter.type"] = prefix == "key.converter" ? "key" : "value" }
-            do { return try build(cls, sub) } catch let e as ConfigException {
+            do { return try build(cls, Self.converterConfig(prefix, in: source)) } catch let e as ConfigException {
                 throw ConfigException("Invalid \(prefix) \(cls): \(e.message)")
             }
         }
@@ -34,5 +30,15 @@ struct ConnectorConverters: Sendable {
         keyClass = className("key.converter")
         valueClass = className("value.converter")
         headerClass = className("header.converter")
+    }
+
+    /// The keys under `prefix.` (`value.converter.schemas.enable` → `schemas.enable`) and, as Kafka
+    /// Connect's Plugins.newConverter does, `converter.type` telling a converter whether it serves keys
+    /// or values.
+    static func converterConfig(_ prefix: String, in source: [String: String]) -> [String: String] {
+        var sub: [String: String] = [:]
+        for (k, v) in source where k.hasPrefix(prefix + ".") { sub[String(k.dropFirst(prefix.count + 1))] = v }
+        if prefix != "header.converter" { sub["converter.type"] = prefix == "key.converter" ? "key" : "value" }
+        return sub
     }
 }
