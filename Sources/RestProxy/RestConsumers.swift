@@ -50,7 +50,6 @@ actor RestConsumers {
 
     /// `POST /consumers/{group}`.
     func create(group: String, body: JSONValue) throws(RestError) -> Instance {
-        expire()
         let name = body["name"]?.stringValue ?? body["id"]?.stringValue ?? "rest-consumer-\(Self.randomId())"
         let formatName = (body["format"]?.stringValue ?? "binary").lowercased()
         guard let format = EmbeddedFormat(rawValue: formatName), [.binary, .json, .avro, .jsonschema].contains(format)
@@ -91,7 +90,6 @@ actor RestConsumers {
     }
 
     func get(group: String, name: String) throws(RestError) -> Instance {
-        expire()
         guard let i = instances[Self.key(group, name)] else {
             throw RestError(404, code: 40403, "Consumer instance not found.")
         }
@@ -106,7 +104,8 @@ actor RestConsumers {
         Task.detached { i.consumer.close() }
     }
 
-    /// Closes instances idle longer than `consumer.instance.timeout.ms`.
+    /// Closes instances idle longer than `consumer.instance.timeout.ms`; the proxy's service calls it
+    /// every second, so requests need not scan every instance.
     func expire() {
         let now = SystemClock.nowMs()
         for (k, i) in instances where now - i.state.mutex.withLock({ $0.lastUsedMs }) > instanceTimeoutMs {
