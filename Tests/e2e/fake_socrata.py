@@ -63,6 +63,8 @@ class FakeSocrata:
             self.add(r)
         self.requests = []
         self.throttles = self.failures = self.garbles = 0
+        # When set, only the first `visible` rows in (:updated_at, :id) order exist (the rest come later).
+        self.visible = None
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
@@ -135,7 +137,7 @@ class FakeSocrata:
         if where and not keyset and not start:
             return 400, {"code": "query.compiler.malformed", "error": True, "message": f"Could not parse SoQL: {where}"}
         with self.lock:
-            rows = sorted(self.rows, key=lambda r: (r[":updated_at"], r[":id"]))
+            rows = sorted(self.rows, key=lambda r: (r[":updated_at"], r[":id"]))[:self.visible]
             if user:
                 rows = [r for r in rows if r.get(user.group(1)) == user.group(2)]
             if keyset:

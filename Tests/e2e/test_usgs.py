@@ -72,6 +72,48 @@ def test_query_mode_splits_windows_and_emits_each_update_once(tmp_path, usgs):
         w2.stop()
 
 
+def json_source_config(fake, topic):
+    return {"connector.class": "JsonHttpSource", "kafka.topic": topic,
+            "http.request.url": f"{fake.url}/earthquakes/feed/v1.0/summary/all_hour.geojson",
+            "http.request.headers": "Accept: application/json, X-Client: tributary-test",
+            "http.response.list.pointer": "/features", "http.response.record.key.pointer": "/id",
+            "http.response.record.timestamp.pointer": "/properties/updated", "http.timer.interval.millis": "300",
+            "key.converter": "org.apache.kafka.connect.storage.StringConverter",
+            "value.converter": "org.apache.kafka.connect.json.JsonConverter", "value.converter.schemas.enable": "false"}
+
+
+@pytest.mark.parametrize("source", ["USGSEarthquakeSource", "JsonHttpSource"])
+def test_a_kill_before_the_first_offset_commit_repeats_no_event(tmp_path, usgs, source):
+    """The worker writes every event and is killed before it ever commits an offset: its successor, with
+    no stored offset, reads the topic back and writes none of them again, only a later update."""
+    topic = f"quakes-{uuid.uuid4().hex[:6]}"
+    if source == "USGSEarthquakeSource":
+        cfg, n, updated = source_config(usgs, topic), 233, "nc73138176"
+    else:
+        cfg, n = json_source_config(usgs, topic), 8
+        updated = fixture("all_hour.geojson")["features"][2]["id"]
+    slow_commits = {"offset.flush.interval.ms": "600000"}
+    w = Worker(tmp_path, extra=slow_commits).start()
+    assert w.post("/connectors", {"name": "quakes", "config": cfg}).status_code == 201
+    events(topic, n)
+    w.kill()
+    w2 = Worker(tmp_path, name=w.id, extra=slow_commits).start()
+    try:
+        w2.wait_running("quakes")
+        wait_until(lambda: f"{n} records in {topic} were delivered after the stored offset" in w2.log.read_text(),
+                   what=f"the read-back of the {n} events")
+        usgs.update(updated, mag=3.1)
+        events(topic, n + 1)
+        polls = len(usgs.requests)
+        wait_until(lambda: len(usgs.requests) >= polls + 3, what="three more polls")
+        got = [(k.decode(), json.loads(v)) for k, v in read_topic(topic)]
+        versions = Counter((k, v["properties"]["updated"]) for k, v in got)
+        assert len(got) == n + 1 and max(versions.values()) == 1
+        assert [v["properties"]["mag"] for k, v in got if k == updated][-1] == 3.1
+    finally:
+        w2.stop()
+
+
 def test_summary_feed_flattened_and_filtered_by_updates(worker, usgs):
     topic = f"feed-{uuid.uuid4().hex[:6]}"
     cfg = source_config(usgs, topic, **{"usgs.feed": "all_hour", "usgs.flatten": "true"})
@@ -105,13 +147,7 @@ def test_the_generic_json_http_source_reads_the_same_feed(worker, usgs):
     """JsonHttpSource with castorm's key names, pointed at the summary feed: items at /features, keyed
     by /id, ordered and deduplicated by /properties/updated."""
     topic = f"generic-{uuid.uuid4().hex[:6]}"
-    cfg = {"connector.class": "JsonHttpSource", "kafka.topic": topic,
-           "http.request.url": f"{usgs.url}/earthquakes/feed/v1.0/summary/all_hour.geojson",
-           "http.request.headers": "Accept: application/json, X-Client: tributary-test",
-           "http.response.list.pointer": "/features", "http.response.record.key.pointer": "/id",
-           "http.response.record.timestamp.pointer": "/properties/updated", "http.timer.interval.millis": "300",
-           "key.converter": "org.apache.kafka.connect.storage.StringConverter",
-           "value.converter": "org.apache.kafka.connect.json.JsonConverter", "value.converter.schemas.enable": "false"}
+    cfg = json_source_config(usgs, topic)
     assert worker.post("/connectors", {"name": "generic", "config": cfg}).status_code == 201
     got = events(topic, 8)
     assert sorted(k for k, _ in got) == sorted(f["id"] for f in fixture("all_hour.geojson")["features"])

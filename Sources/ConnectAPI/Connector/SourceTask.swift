@@ -28,8 +28,15 @@ public protocol SourceTaskContext: Sendable {
     /// garbage) while the task keeps running: shown as the task status's trace; nil clears it.
     /// (A Tributary addition to Kafka Connect's API.)
     func reportProblem(_ message: String?) async
+    /// Reads back what `topic` already holds, newest records first: every partition in chunks going back
+    /// from its end until `place` puts a record of a chunk `.atOrBefore` the task's stored offset, or the
+    /// partition's beginning. A task that resumes calls it to find the records Kafka acknowledged after
+    /// the last offset commit (a crash in between) and not write them again. Records the converters cannot
+    /// read are not shown. (A Tributary addition to Kafka Connect's API.)
+    func scanDelivered(topic: String, place: (DeliveredRecord) -> DeliveredRecord.Place) async throws
 }
 
 extension SourceTaskContext {
     public func reportProblem(_ message: String?) async {}
+    public func scanDelivered(topic: String, place: (DeliveredRecord) -> DeliveredRecord.Place) async throws {}
 }

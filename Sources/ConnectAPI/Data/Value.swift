@@ -38,6 +38,15 @@ public enum Value: Sendable, Hashable {
         }
     }
 
+    /// The value of a struct's field or of a map's string key `name`.
+    public func member(_ name: String) -> Value? {
+        switch self {
+        case .struct(let s): return s[name]
+        case .map(let entries): return entries.first { $0.key == .string(name) }?.value
+        default: return nil
+        }
+    }
+
     public var structValue: Struct? {
         if case .struct(let s) = self { return s }
         return nil

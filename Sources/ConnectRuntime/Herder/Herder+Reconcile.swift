@@ -219,7 +219,8 @@ extension Herder {
                 producer[String(k.dropFirst(18))] = v
             }
             let runner = WorkerSourceTask(
-                setup: setup, producerConfig: producer, offsets: offsetStore!,
+                setup: setup, producerConfig: producer, adminConfig: workerConfig.clientConfig("admin"),
+                consumerConfig: workerConfig.clientConfig("consumer"), offsets: offsetStore!,
                 flushIntervalMs: workerConfig.offsetFlushIntervalMs, flushTimeoutMs: workerConfig.offsetFlushTimeoutMs,
                 errorConfig: ErrorHandler.Config(connectorConfig))
             run = Task { await runner.run() }

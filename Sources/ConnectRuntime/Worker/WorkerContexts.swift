@@ -17,7 +17,12 @@ struct WorkerSourceTaskContext: SourceTaskContext {
     let offsetStorageReader: any OffsetStorageReader
     let control: TaskControl
     let report: StatusReporter
+    let delivered: DeliveredRecordsReader
     var isStopping: Bool { control.isStopping }
+
+    func scanDelivered(topic: String, place: (DeliveredRecord) -> DeliveredRecord.Place) async throws {
+        try await delivered.scan(topic: topic, place: place)
+    }
 
     /// A RUNNING status with the problem as its trace (or without, to clear it).
     func reportProblem(_ message: String?) async {

@@ -7,6 +7,9 @@ import Logging
 struct WorkerSourceTask: Sendable {
     let setup: WorkerTaskSetup
     let producerConfig: KafkaConfig
+    /// Clients that read the task's topic back (`SourceTaskContext.scanDelivered`).
+    let adminConfig: KafkaConfig
+    let consumerConfig: KafkaConfig
     let offsets: OffsetBackingStore
     let flushIntervalMs: Int64
     let flushTimeoutMs: Int64
@@ -38,7 +41,10 @@ struct WorkerSourceTask: Sendable {
         let context = WorkerSourceTaskContext(
             logger: setup.logger,
             offsetStorageReader: ConnectorOffsetReader(connector: setup.id.connector, store: offsets),
-            control: setup.control, report: setup.report)
+            control: setup.control, report: setup.report,
+            delivered: DeliveredRecordsReader(
+                adminConfig: adminConfig, consumerConfig: consumerConfig, converters: setup.converters,
+                control: setup.control, logger: setup.logger))
         do {
             try await task.start(setup.taskConfig, context: context)
         } catch {

@@ -117,7 +117,8 @@ final class HttpPoller {
 }
 
 extension ConfigDef {
-    /// The request keys every HTTP source has: one request's timeout, and the retries of 429/5xx answers.
+    /// The keys every HTTP source has: one request's timeout, the retries of 429/5xx answers, failing after
+    /// polls without data, and skipping what the topic already holds on resume.
     func definingHttpRequestKeys(timeoutKey: String = "http.request.timeout.ms") -> ConfigDef {
         define(
             timeoutKey, .int, defaultValue: "60000", validator: .range(atLeast: 1), importance: .low,
@@ -135,7 +136,13 @@ extension ConfigDef {
             importance: .low,
             documentation:
                 "Fail the task after this many polls in a row got no data (throttled, failed or garbled answers, each after its retries); 0 = never: the task keeps trying and its status shows the API's last answer.",
-            group: "HTTP", orderInGroup: 3, width: .short, displayName: "Failures before failing")
+            group: "HTTP", orderInGroup: 3, width: .short, displayName: "Failures before failing"
+        )
+        .define(
+            "resume.skip.delivered", .boolean, defaultValue: "true", importance: .low,
+            documentation:
+                "On start, read back the records the topic got after the stored offset (Kafka acknowledged them but the worker stopped before committing their offsets, e.g. it was killed) and do not write them again, so each row version is in the topic once. false: such records come twice after a crash (at-least-once).",
+            group: "HTTP", orderInGroup: 4, width: .short, displayName: "Skip delivered records on resume")
     }
 }
 

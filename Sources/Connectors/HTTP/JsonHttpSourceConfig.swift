@@ -15,6 +15,8 @@ struct JsonHttpSourceConfig: Sendable, CrossKeyRules {
     let requestTimeoutMs: Int
     let maxRetries: Int
     let maxConsecutiveFailures: Int
+    /// resume.skip.delivered
+    let skipDelivered: Bool
 
     static let configDef = ConfigDef()
         .define(
@@ -83,6 +85,7 @@ struct JsonHttpSourceConfig: Sendable, CrossKeyRules {
         requestTimeoutMs = c.int("http.client.read.timeout.millis") ?? 60_000
         maxRetries = c.int("http.max.retries") ?? 5
         maxConsecutiveFailures = c.int("http.max.consecutive.failures") ?? 0
+        skipDelivered = c.bool("resume.skip.delivered") ?? true
     }
 
     static func rules(value: (String) -> String?, add: (String, String) -> Void) {
@@ -144,6 +147,21 @@ struct JSONPointer: Sendable, Equatable {
                 guard let i = Int(t), a.indices.contains(i) else { return nil }
                 v = a[i]
             default: return nil
+            }
+        }
+        return v
+    }
+
+    /// The same over a record read back through a converter (maps and structs for objects).
+    func resolve(_ value: Value) -> Value? {
+        var v = value
+        for t in tokens {
+            if case .array(let a) = v {
+                guard let i = Int(t), a.indices.contains(i) else { return nil }
+                v = a[i]
+            } else {
+                guard let next = v.member(t) else { return nil }
+                v = next
             }
         }
         return v

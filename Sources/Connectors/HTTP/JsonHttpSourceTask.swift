@@ -12,6 +12,8 @@ public final class JsonHttpSourceTask: SourceTask {
     private var poller: HttpPoller?
     private var partition = JSONObject()
     private var last: (timestamp: Int64?, key: String)?
+    /// Items the topic got after the stored offset, not written again.
+    private var delivered = DeliveredTail()
 
     public init() {}
 
@@ -28,6 +30,20 @@ public final class JsonHttpSourceTask: SourceTask {
             last = (o["timestamp"]?.stringValue.flatMap(IsoTime.parse), o["key"]?.stringValue ?? "")
         } else if !config.initialOffset.isEmpty {
             last = (config.initialOffset["timestamp"].flatMap(IsoTime.parse), config.initialOffset["key"] ?? "")
+        }
+        // Items are told apart and ordered by key and timestamp: without both pointers there is nothing
+        // to recognise a delivered item by.
+        if config.skipDelivered, let tsPointer = config.timestampPointer, !config.keyPointers.isEmpty {
+            let from = last
+            delivered = try await DeliveredTail.read(
+                topic: config.topic, context: context, label: "HTTP source \(CurlSession.redacted(config.url))"
+            ) { r in
+                guard let key = r.key.stringValue, let ts = tsPointer.resolve(r.value).flatMap(Self.millis) else {
+                    return nil
+                }
+                let after = from.map { f in f.timestamp.map { (ts, key) > ($0, f.key) } ?? true } ?? true
+                return ("\(ts)\u{0}\(key)", after)
+            }
         }
     }
 
@@ -56,6 +72,10 @@ public final class JsonHttpSourceTask: SourceTask {
         var out: [SourceRecord] = []
         for (ts, key, item) in keyed {
             if let last, let lt = last.timestamp, let t = ts, (t, key) <= (lt, last.key) { continue }
+            if let t = ts, delivered.alreadyDelivered("\(t)\u{0}\(key)") {
+                last = (t, key)
+                continue
+            }
             var offset: JSONObject = ["key": .string(key)]
             if let ts { offset["timestamp"] = .string(IsoTime.instant(ms: ts)) }
             out.append(
@@ -90,6 +110,16 @@ public final class JsonHttpSourceTask: SourceTask {
         case .int(let i): return String(i)
         case .number(let n): return n
         default: return JSONWriter.string(v)
+        }
+    }
+
+    static func millis(_ v: Value) -> Int64? {
+        switch v {
+        case .string(let s): return Int64(s) ?? IsoTime.parse(s)
+        case .float64(let d): return Int64(d)
+        case .float32(let f): return Int64(f)
+        case .decimal: return nil
+        default: return v.int64Value
         }
     }
 

@@ -20,6 +20,8 @@ struct SocrataSourceConfig: Sendable, CrossKeyRules {
     let requestTimeoutMs: Int
     let maxRetries: Int
     let maxConsecutiveFailures: Int
+    /// resume.skip.delivered
+    let skipDelivered: Bool
 
     static let configDef = ConfigDef()
         .define(
@@ -104,6 +106,7 @@ struct SocrataSourceConfig: Sendable, CrossKeyRules {
         requestTimeoutMs = c.int("http.request.timeout.ms") ?? 60_000
         maxRetries = c.int("http.max.retries") ?? 5
         maxConsecutiveFailures = c.int("http.max.consecutive.failures") ?? 0
+        skipDelivered = c.bool("resume.skip.delivered") ?? true
     }
 
     static func rules(value: (String) -> String?, add: (String, String) -> Void) {

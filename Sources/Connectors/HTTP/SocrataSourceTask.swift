@@ -13,6 +13,8 @@ public final class SocrataSourceTask: SourceTask {
     private var poller: HttpPoller?
     private var position: SocrataQuery.Position?
     private var partition = JSONObject()
+    /// Rows the topic got after the stored offset, not written again.
+    private var delivered = DeliveredTail()
 
     public init() {}
 
@@ -33,6 +35,24 @@ public final class SocrataSourceTask: SourceTask {
         } else if let start = config.start {
             position = .init(updatedAt: start, id: nil)
         }
+        if config.skipDelivered {
+            let from = position
+            delivered = try await DeliveredTail.read(
+                topic: config.topic, context: context, label: "Socrata \(config.domain)/\(config.dataset)"
+            ) { r in
+                guard let id = r.value.member(":id")?.stringValue, let t = r.value.member(":updated_at")?.stringValue
+                else { return nil }
+                return (Self.identity(t, id), from.map { Self.isAfter(t, id, $0) } ?? true)
+            }
+        }
+    }
+
+    static func identity(_ updatedAt: String, _ id: String) -> String { updatedAt + "\u{0}" + id }
+
+    /// The order of the keyset paging (SocrataQuery): `:updated_at`, then `:id`.
+    static func isAfter(_ updatedAt: String, _ id: String, _ p: SocrataQuery.Position) -> Bool {
+        guard let pid = p.id else { return updatedAt > p.updatedAt }
+        return updatedAt > p.updatedAt || (updatedAt == p.updatedAt && id > pid)
     }
 
     /// The page being turned into records, a slice per poll, and how many rows it held so far.
@@ -79,6 +99,7 @@ public final class SocrataSourceTask: SourceTask {
         out.reserveCapacity(Self.sliceRows)
         let savedPosition = position
         while out.count < Self.sliceRows, let range = page!.next() {
+            pageRows += 1
             let row: JSONValue
             do {
                 row = try page!.bytes.withUnsafeBytes {
@@ -95,6 +116,7 @@ public final class SocrataSourceTask: SourceTask {
                 )
             }
             position = .init(updatedAt: t, id: id)
+            if delivered.alreadyDelivered(Self.identity(t, id)) { continue }
             let key: Value = o[config.keyField].map { JsonConverter.inferValue($0) } ?? .null
             out.append(
                 SourceRecord(
@@ -103,7 +125,6 @@ public final class SocrataSourceTask: SourceTask {
                     topic: config.topic, keySchema: nil, key: key, valueSchema: schema?.schema,
                     value: schema?.value(of: o) ?? JsonConverter.inferValue(row)))
         }
-        pageRows += out.count
         if page!.failed { return garbled("malformed JSON (truncated array)", restoring: savedPosition, poller) }
         if out.count < Self.sliceRows {
             // The page is done. A full one: more may follow at once; a short one: read to the end.

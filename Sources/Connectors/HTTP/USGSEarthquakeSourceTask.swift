@@ -15,6 +15,8 @@ public final class USGSEarthquakeSourceTask: SourceTask {
     private var partition = JSONObject()
     private var last: (updated: Int64, id: String)?
     private var floor: Int64 = 0
+    /// Events the topic got after the stored offset, not written again.
+    private var delivered = DeliveredTail()
 
     public init() {}
 
@@ -37,6 +39,19 @@ public final class USGSEarthquakeSourceTask: SourceTask {
             case .int(let u)? = stored["updated"], let id = stored["id"]?.stringValue
         {
             last = (u, id)
+        }
+        if config.skipDelivered {
+            let from = last
+            delivered = try await DeliveredTail.read(
+                topic: config.topic, context: context, label: "USGS \(config.feed ?? "query")"
+            ) { r in
+                // Flattened or nested properties; the key is the event id.
+                guard let id = r.key.stringValue ?? r.value.member("id")?.stringValue,
+                    let updated = (r.value.member("updated") ?? r.value.member("properties")?.member("updated"))?
+                        .int64Value
+                else { return nil }
+                return ("\(updated)@\(id)", from.map { (updated, id) > $0 } ?? true)
+            }
         }
     }
 
@@ -62,6 +77,7 @@ public final class USGSEarthquakeSourceTask: SourceTask {
                 case .int(let updated)? = p["updated"], seen.insert("\(id)@\(updated)").inserted
             else { continue }
             if let last, (updated, id) <= (last.updated, last.id) { continue }
+            if delivered.alreadyDelivered("\(updated)@\(id)") { continue }
             keyed.append((updated, id, f))
         }
         keyed.sort { ($0.0, $0.1) < ($1.0, $1.1) }

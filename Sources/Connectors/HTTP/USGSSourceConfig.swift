@@ -16,6 +16,8 @@ struct USGSSourceConfig: Sendable, CrossKeyRules {
     let requestTimeoutMs: Int
     let maxRetries: Int
     let maxConsecutiveFailures: Int
+    /// resume.skip.delivered
+    let skipDelivered: Bool
 
     static let feedSizes = ["all", "1.0", "2.5", "4.5", "significant"]
     static let feedAges = ["hour", "day", "week", "month"]
@@ -98,6 +100,7 @@ struct USGSSourceConfig: Sendable, CrossKeyRules {
         requestTimeoutMs = c.int("http.request.timeout.ms") ?? 60_000
         maxRetries = c.int("http.max.retries") ?? 5
         maxConsecutiveFailures = c.int("http.max.consecutive.failures") ?? 0
+        skipDelivered = c.bool("resume.skip.delivered") ?? true
     }
 
     static func rules(value: (String) -> String?, add: (String, String) -> Void) {
