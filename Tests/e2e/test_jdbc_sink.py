@@ -179,3 +179,26 @@ def test_restart_loses_nothing_and_upserts_stay_idempotent(tmp_path, schema):
                [(n, n, 0, n - 1)], timeout=60, what=f"{n} distinct rows")
     assert rows(f"SELECT count(*) FROM {schema}.big WHERE v <> 'v' || id") == [(0,)]
     w.stop()
+
+
+def test_a_lost_connection_rewrites_the_batch_and_loses_nothing(worker, schema):
+    """The server ends the sink's session between batches: the next transaction fails, is retried on a new
+    connection (max.retries), and every record arrives once."""
+    topic = f"lost-{worker.id}"
+    app = f"sink-{worker.id}"
+    sql(f"CREATE TABLE {schema}.lost (id int PRIMARY KEY, v text)")
+    url = f"{PG_JDBC_URL}{'&' if '?' in PG_JDBC_URL else '?'}ApplicationName={app}"
+    produce(topic, [(None, {"id": i, "v": f"v{i}"}) for i in range(5000)])
+    assert worker.post("/connectors", {"name": "lost", "config": sink_config(topic, **{
+        "connection.url": url, "value.converter.schemas.enable": "false", "table.name.format": f"{schema}.lost",
+        "insert.mode": "upsert", "pk.mode": "record_value", "pk.fields": "id", "retry.backoff.ms": "100"})}).status_code == 201
+    wait_until(lambda: rows(f"SELECT count(*) FROM {schema}.lost") == [(5000,)], what="the first 5000 rows")
+    ended = sql("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = %s", app,
+                fetch=True)
+    assert ended == [(1,)]
+    produce(topic, [(None, {"id": i, "v": f"v{i}"}) for i in range(5000, 20000)])
+    wait_until(lambda: rows(f"SELECT count(*), count(DISTINCT id), min(id), max(id) FROM {schema}.lost") ==
+               [(20000, 20000, 0, 19999)], timeout=60, what="all 20000 rows after the reconnect")
+    assert rows(f"SELECT count(*) FROM {schema}.lost WHERE v <> 'v' || id") == [(0,)]
+    assert worker.get("/connectors/lost/status").json()["tasks"][0]["state"] == "RUNNING"
+    assert "Write to PostgreSQL failed (1 of max.retries=10)" in worker.log.read_text()

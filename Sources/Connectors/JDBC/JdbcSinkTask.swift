@@ -5,13 +5,28 @@ import PostgresClient
 /// Writes each `put` to PostgreSQL in one transaction: records grouped by destination table, each table's
 /// records in runs of one shape (schema, or tombstones), each run in as few statements as the batch
 /// size and the protocol allow (reference connectors.md §2.3).
-public final class JdbcSinkTask: SinkTask {
+///
+/// A put's transaction runs while the worker consumes and converts the next batch (one write in flight):
+/// the next `put`, `flush` (so before any offset commit) and `stop` wait for it first, and a failure
+/// shows there: a transient one rewrites that batch before the next (`max.retries`), any other fails
+/// the task. Under `errors.tolerance=all` puts are written synchronously, so a refused record goes to the
+/// dead-letter queue next to the batch it came with.
+///
+/// Unchecked Sendable: the in-flight write uses the connection and the table caches while the worker
+/// is elsewhere; every entry point awaits that write before touching them, so one runs at a time.
+public final class JdbcSinkTask: SinkTask, @unchecked Sendable {
     private var config: JdbcSinkConfig?
     private var context: (any SinkTaskContext)?
     private var connection: PostgresConnection?
     private var structure: SinkTableStructure?
     private let staging = SinkTableWriter.Staging()
     private var remainingRetries = 0
+    /// The previous put's transaction, still running, and its records.
+    private var inFlight: (records: [SinkRecord], write: Task<Void, any Error>)?
+    /// A batch whose transaction failed transiently: written again before anything else.
+    private var redo: [SinkRecord]?
+    /// A failure seen by `flush` that the next `put` reports (the worker only logs commit failures).
+    private var failure: ConnectError?
     /// `current_schema()`: tables named without a schema live there (pgjdbc's `getSchema()`).
     private var defaultSchema = "public"
 
@@ -40,34 +55,68 @@ public final class JdbcSinkTask: SinkTask {
     }
 
     public func put(_ records: [SinkRecord]) async throws {
-        guard let config, let context, let structure, !records.isEmpty else { return }
-        // Per table, in order of first appearance; each table keeps its records' order. Usually every
-        // record of a batch comes from one topic: then the batch is the one group, as it is.
-        var order: [TableId] = []
-        var byTable: [TableId: [SinkRecord]] = [:]
-        let firstTopic = records[0].topic
-        if records.allSatisfy({ $0.topic == firstTopic }) {
-            let id = tableId(for: firstTopic, config)
-            order = [id]
-            byTable[id] = records
-        } else {
-            for r in records {
-                let id = tableId(for: r.topic, config)
-                if byTable[id] == nil { order.append(id) }
-                byTable[id, default: []].append(r)
-            }
+        guard let config, let context, let structure else { return }
+        try await finishInFlight(config, context)
+        if let failure { throw failure }
+        if let batch = redo {
+            try await writeNow(batch, config, context, structure)
+            redo = nil
         }
+        guard !records.isEmpty else { return }
+        if context.errantRecordReporter != nil { return try await writeNow(records, config, context, structure) }
+        let c: PostgresConnection
+        do { c = try await connectionForPut(config, context) } catch { throw retryOrFail(error, config, context) }
+        let (order, byTable) = group(records, config)
+        inFlight = (
+            records,
+            Task {
+                do {
+                    try await self.transaction(order, byTable, c, config, structure)
+                } catch {
+                    try? await self.rollBack(c, structure)
+                    throw error
+                }
+            }
+        )
+    }
+
+    /// Waits for the write in flight before offsets are committed; its failure stops the commit.
+    public func flush(_ offsets: [TopicPartition: Int64]) async throws {
+        guard let config, let context else { return }
+        do { try await finishInFlight(config, context) } catch let e as ConnectError where !e.isRetriable {
+            failure = e
+            throw e
+        }
+    }
+
+    /// Waits for the previous put's transaction; a transient failure keeps its records for rewriting.
+    private func finishInFlight(_ config: JdbcSinkConfig, _ context: any SinkTaskContext) async throws {
+        guard let (records, write) = inFlight else { return }
+        inFlight = nil
+        do {
+            try await write.value
+            remainingRetries = config.maxRetries
+        } catch {
+            let e = retryOrFail(error, config, context)
+            if e.isRetriable { redo = records }
+            throw e
+        }
+    }
+
+    /// One put's transaction, waited for (the first write after a failure, and every write under
+    /// errors.tolerance=all).
+    private func writeNow(
+        _ records: [SinkRecord], _ config: JdbcSinkConfig, _ context: any SinkTaskContext,
+        _ structure: SinkTableStructure
+    ) async throws {
+        let (order, byTable) = group(records, config)
         let c: PostgresConnection
         do { c = try await connectionForPut(config, context) } catch { throw retryOrFail(error, config, context) }
         do {
-            try await c.execute("BEGIN")
-            for id in order { try await write(byTable[id]!, to: id, c, config, structure) }
-            try await c.execute("COMMIT")
+            try await transaction(order, byTable, c, config, structure)
             remainingRetries = config.maxRetries
         } catch {
-            structure.forget()  // DDL of this transaction is rolled back with it
-            staging.forget()
-            try? await c.execute("ROLLBACK")
+            try? await rollBack(c, structure)
             let pg = (error as? PostgresError) ?? ((error as? ConnectError)?.cause as? PostgresError)
             if let reporter = context.errantRecordReporter, pg?.isTransient != true {
                 // errors.tolerance=all: write the records one by one, as Confluent's connector does, so
@@ -78,6 +127,39 @@ public final class JdbcSinkTask: SinkTask {
         }
     }
 
+    private func transaction(
+        _ order: [TableId], _ byTable: [TableId: [SinkRecord]], _ c: PostgresConnection, _ config: JdbcSinkConfig,
+        _ structure: SinkTableStructure
+    ) async throws {
+        try await c.execute("BEGIN")
+        for id in order { try await write(byTable[id]!, to: id, c, config, structure) }
+        try await c.execute("COMMIT")
+    }
+
+    private func rollBack(_ c: PostgresConnection, _ structure: SinkTableStructure) async throws {
+        structure.forget()  // DDL of this transaction is rolled back with it
+        staging.forget()
+        try await c.execute("ROLLBACK")
+    }
+
+    /// Per table, in order of first appearance; each table keeps its records' order. Usually every
+    /// record of a batch comes from one topic: then the batch is the one group, as it is.
+    private func group(_ records: [SinkRecord], _ config: JdbcSinkConfig) -> ([TableId], [TableId: [SinkRecord]]) {
+        let firstTopic = records[0].topic
+        if records.indices.allSatisfy({ records[$0].topic == firstTopic }) {
+            let id = tableId(for: firstTopic, config)
+            return ([id], [id: records])
+        }
+        var order: [TableId] = []
+        var byTable: [TableId: [SinkRecord]] = [:]
+        for r in records {
+            let id = tableId(for: r.topic, config)
+            if byTable[id] == nil { order.append(id) }
+            byTable[id, default: []].append(r)
+        }
+        return (order, byTable)
+    }
+
     private func unrollAndRetry(
         _ order: [TableId], _ byTable: [TableId: [SinkRecord]], _ c: PostgresConnection, _ config: JdbcSinkConfig,
         _ structure: SinkTableStructure, _ reporter: any ErrantRecordReporter
@@ -85,13 +167,9 @@ public final class JdbcSinkTask: SinkTask {
         for id in order {
             for r in byTable[id]! {
                 do {
-                    try await c.execute("BEGIN")
-                    try await write([r], to: id, c, config, structure)
-                    try await c.execute("COMMIT")
+                    try await transaction([id], [id: [r]], c, config, structure)
                 } catch {
-                    structure.forget()
-                    staging.forget()
-                    try? await c.execute("ROLLBACK")
+                    try? await rollBack(c, structure)
                     let pg = (error as? PostgresError) ?? ((error as? ConnectError)?.cause as? PostgresError)
                     if pg?.isTransient == true { throw retryOrFail(error, config, context!) }
                     try await reporter.report(
@@ -146,7 +224,7 @@ public final class JdbcSinkTask: SinkTask {
             // A run: consecutive records of one shape.
             let first = records[start]
             var end = start + 1
-            while end < records.count && Self.sameShape(records[end], first) { end += 1 }
+            while end < records.count && Self.sameShape(records, end, as: first) { end += 1 }
             let run = records[start..<end]
             try await writeRun(run, to: id, c, config, structure)
             start = end
@@ -216,14 +294,20 @@ public final class JdbcSinkTask: SinkTask {
     }
 
     /// Same table shape: both tombstones, or both values with the same schemas (or both schemaless).
-    private static func sameShape(_ a: SinkRecord, _ b: SinkRecord) -> Bool {
-        if a.value.isNull != b.value.isNull { return false }
-        if a.value.isNull { return a.keySchema === b.keySchema || a.keySchema == b.keySchema }
-        return (a.valueSchema === b.valueSchema || a.valueSchema == b.valueSchema)
-            && (a.keySchema === b.keySchema || a.keySchema == b.keySchema)
+    /// (Record `i` is read in place: copying a SinkRecord per comparison showed in profiles.)
+    private static func sameShape(_ records: [SinkRecord], _ i: Int, as b: SinkRecord) -> Bool {
+        let null = records[i].value.isNull
+        if null != b.value.isNull { return false }
+        let keySchema = records[i].keySchema
+        if null { return keySchema === b.keySchema || keySchema == b.keySchema }
+        let valueSchema = records[i].valueSchema
+        return (valueSchema === b.valueSchema || valueSchema == b.valueSchema)
+            && (keySchema === b.keySchema || keySchema == b.keySchema)
     }
 
     public func stop() async {
+        if let (_, write) = inFlight { _ = try? await write.value }
+        inFlight = nil
         connection?.close()
         connection = nil
     }
