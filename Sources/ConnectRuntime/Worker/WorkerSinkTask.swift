@@ -224,9 +224,11 @@ struct WorkerSinkTask: Sendable {
         errors: ErrorHandler, state: inout LoopState
     ) async -> ConnectError? {
         var out: [SinkRecord] = []
-        out.reserveCapacity(batch.count)
         do {
-            if errors.toleratesErrors && !setup.transformations.isEmpty {
+            if setup.transformations.isEmpty {
+                out = batch  // shared, not copied record by record
+            } else if errors.toleratesErrors {
+                out.reserveCapacity(batch.count)
                 for (i, r) in batch.enumerated() {
                     let t = try await errors.execute(
                         .transformation, className: setup.transformations.className,
@@ -235,6 +237,7 @@ struct WorkerSinkTask: Sendable {
                     if let t, let t { out.append(t) }
                 }
             } else {
+                out.reserveCapacity(batch.count)
                 for r in batch { if let t = try setup.transformations.apply(r) { out.append(t) } }
             }
         } catch {

@@ -118,8 +118,14 @@ struct SinkFields: Sendable {
     ) throws(ConnectError) -> SinkFields {
         // Field names seen in the run; records usually share them, so a short list beats hashing each.
         var present: [String] = []
-        for r in records {
-            guard case .map(let entries) = r.value else { continue }
+        for r in records.indices {
+            guard case .map(let entries) = records[r].value else { continue }
+            // Usually the names of the record before, in its order: nothing new to look up.
+            if entries.count == present.count
+                && entries.indices.allSatisfy({ entries[$0].key.stringValue == present[$0] })
+            {
+                continue
+            }
             for e in entries {
                 if let k = e.key.stringValue, !present.contains(k) { present.append(k) }
             }

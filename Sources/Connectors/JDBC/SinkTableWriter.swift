@@ -71,10 +71,23 @@ struct SinkTableWriter {
     static let copyThreshold = 64
 
     /// A temporary table per target and column list, created on first use in a session (and again after
-    /// a rolled-back transaction took it away).
+    /// a rolled-back transaction took it away), and per target whether upserts may try COPY straight
+    /// into it (see `copy`).
     final class Staging {
         private var names: [String: String] = [:]
         private var next = 0
+        private var direct: [String: DirectCopy] = [:]
+
+        /// Whether a batch is first copied straight into the target: only once an upsert through the
+        /// staging table succeeded (so a unique index matches the keys: without one ON CONFLICT fails,
+        /// and a plain COPY would add duplicates silently), and after a batch that met existing keys the
+        /// next 1, 2, 4 … 64 batches go through staging at once.
+        struct DirectCopy {
+            var verified = false
+            var skip = 0
+            var backoff = 1
+        }
+
         func forget() { names.removeAll() }
         func name(for key: String, create: (String) async throws -> Void) async throws -> String {
             if let n = names[key] { return n }
@@ -83,6 +96,29 @@ struct SinkTableWriter {
             try await create(n)
             names[key] = n
             return n
+        }
+
+        func tryDirect(_ key: String) -> Bool {
+            guard var d = direct[key], d.verified else { return false }
+            if d.skip > 0 {
+                d.skip -= 1
+                direct[key] = d
+                return false
+            }
+            return true
+        }
+
+        func upserted(_ key: String) { direct[key, default: DirectCopy()].verified = true }
+
+        func direct(_ key: String, succeeded: Bool) {
+            var d = direct[key, default: DirectCopy()]
+            if succeeded {
+                d.backoff = 1
+            } else {
+                d.skip = d.backoff
+                d.backoff = min(d.backoff * 2, 64)
+            }
+            direct[key] = d
         }
     }
 
@@ -93,9 +129,9 @@ struct SinkTableWriter {
         let columns = fields.all
         var data: [UInt8] = []
         data.reserveCapacity(records.count * 64 * columns.count / 4)
-        for r in records {
+        for r in records.indices {
             for (i, col) in columns.enumerated() {
-                let (text, found) = try value(col, r)
+                let (text, found) = try value(col, records[r])
                 guard found else { return false }
                 if i > 0 { data.append(UInt8(ascii: "\t")) }
                 Self.appendCopyText(text, to: &data)
@@ -104,7 +140,26 @@ struct SinkTableWriter {
         }
         let list = columns.map { q($0.name) }.joined(separator: ",")
         let target = table.quoted(config.quoteIdentifiers)
-        let stage = try await staging.name(for: "\(table)|\(list)") { name in
+        let key = "\(table)|\(list)"
+        // Upserts of new keys (the usual case for event streams) cost one COPY, not COPY + INSERT … SELECT
+        // + an index probe per row: the batch goes straight into the target inside a savepoint. A key that
+        // exists (or twice in the batch) makes it fail on the unique index; it is then rolled back to the
+        // savepoint and upserted through the staging table. Any other error takes the same way, so the
+        // error reported is the upsert's.
+        if config.insertMode == .upsert, staging.tryDirect(key) {
+            try await c.execute("SAVEPOINT tributary_direct")
+            do throws(PostgresError) {
+                try await c.copyIn("COPY \(target) (\(list)) FROM STDIN", data)
+                try await c.execute("RELEASE SAVEPOINT tributary_direct")
+                staging.direct(key, succeeded: true)
+                return true
+            } catch {
+                if error.isTransient { throw error }
+                try await c.execute("ROLLBACK TO SAVEPOINT tributary_direct")
+                staging.direct(key, succeeded: false)
+            }
+        }
+        let stage = try await staging.name(for: key) { name in
             // The target's column types without its constraints: a NOT NULL violation is then reported
             // by the INSERT, naming the target table.
             try await c.execute(
@@ -128,32 +183,35 @@ struct SinkTableWriter {
         }
         try await c.execute(sql)
         try await c.execute("TRUNCATE \(stage)")
+        if config.insertMode == .upsert { staging.upserted(key) }
         return true
     }
 
     /// A value in COPY's text format: `\N` for NULL; backslash, tab, newline and carriage return escaped.
     static func appendCopyText(_ text: String?, to out: inout [UInt8]) {
-        guard let text else {
+        guard var text else {
             out.append(UInt8(ascii: "\\"))
             out.append(UInt8(ascii: "N"))
             return
         }
-        for b in text.utf8 {
-            switch b {
-            case UInt8(ascii: "\\"):
-                out.append(b)
-                out.append(b)
-            case UInt8(ascii: "\t"):
+        // Runs without a byte to escape (usually the whole value) are appended at once.
+        text.withUTF8 { bytes in
+            var run = 0
+            for i in 0..<bytes.count {
+                let escaped: UInt8
+                switch bytes[i] {
+                case UInt8(ascii: "\\"): escaped = UInt8(ascii: "\\")
+                case UInt8(ascii: "\t"): escaped = UInt8(ascii: "t")
+                case UInt8(ascii: "\n"): escaped = UInt8(ascii: "n")
+                case UInt8(ascii: "\r"): escaped = UInt8(ascii: "r")
+                default: continue
+                }
+                out.append(contentsOf: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[run..<i]))
                 out.append(UInt8(ascii: "\\"))
-                out.append(UInt8(ascii: "t"))
-            case UInt8(ascii: "\n"):
-                out.append(UInt8(ascii: "\\"))
-                out.append(UInt8(ascii: "n"))
-            case UInt8(ascii: "\r"):
-                out.append(UInt8(ascii: "\\"))
-                out.append(UInt8(ascii: "r"))
-            default: out.append(b)
+                out.append(escaped)
+                run = i + 1
             }
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[run...]))
         }
     }
 
