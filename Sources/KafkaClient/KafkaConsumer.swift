@@ -17,6 +17,8 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// Rebalance events collected by the C callback between two polls. Touched only on `queue`.
     final class RebalanceState: @unchecked Sendable {
         var events: [ConsumerEvent] = []
+        /// Topic names by librdkafka topic handle (also touched only on `queue`).
+        var topicNames: [OpaquePointer: String] = [:]
         let beforeRevoke: (@Sendable ([KafkaPartition]) -> Void)?
         init(beforeRevoke: (@Sendable ([KafkaPartition]) -> Void)?) { self.beforeRevoke = beforeRevoke }
     }
@@ -139,7 +141,7 @@ public final class KafkaConsumer: @unchecked Sendable {
                 events.append(contentsOf: rebalance.events)
                 rebalance.events.removeAll()
             }
-            events.append(Self.event(from: m))
+            events.append(Self.event(from: m, topics: &rebalance.topicNames))
             rd_kafka_message_destroy(m)
             wait = 0
         }
@@ -204,9 +206,23 @@ public final class KafkaConsumer: @unchecked Sendable {
 
     /// `m` must be librdkafka's own pointer: the header and timestamp accessors reach the internal
     /// message that encloses it, so a copy of the struct would make them read garbage.
-    private static func event(from m: UnsafeMutablePointer<rd_kafka_message_t>) -> ConsumerEvent {
+    private static func event(
+        from m: UnsafeMutablePointer<rd_kafka_message_t>, topics: inout [OpaquePointer: String]
+    ) -> ConsumerEvent {
         let msg = m.pointee
-        let topic = msg.rkt.map { String(cString: rd_kafka_topic_name($0)) } ?? ""
+        // One String per topic handle, not one allocation per message (librdkafka keeps the handle while
+        // the consumer lives).
+        let topic: String
+        if let rkt = msg.rkt {
+            if let t = topics[rkt] {
+                topic = t
+            } else {
+                topic = String(cString: rd_kafka_topic_name(rkt))
+                topics[rkt] = topic
+            }
+        } else {
+            topic = ""
+        }
         switch msg.err {
         case RD_KAFKA_RESP_ERR_NO_ERROR:
             break
