@@ -139,16 +139,28 @@ public final class PostgresConnection: @unchecked Sendable {
     /// by tabs, `\N` for NULL, backslash escapes (PostgreSQL's COPY text format). One round trip for any
     /// number of rows; errors (bad values, constraint violations) carry the line and column.
     public func copyIn(_ sql: String, _ data: [UInt8]) async throws(PostgresError) {
-        try await run { [self] () throws(PostgresError) in
+        let copy = try await beginCopyIn(sql)
+        copy.send(data)
+        try await copy.finish()
+    }
+
+    /// Starts `COPY … FROM STDIN`; the rows follow with `send` (as they are built, so the server parses
+    /// one part while the caller builds the next) and `finish`.
+    public func beginCopyIn(_ sql: String) async throws(PostgresError) -> PostgresCopyIn {
+        try await run { [self] () throws(PostgresError) -> PostgresCopyIn in
             guard let start = tpq_exec(conn, sql) else {
                 throw PostgresError(message: Self.trimmed(tpq_errorMessage(conn)))
             }
-            guard tpq_resultStatus(start) == Int32(TPQ_PGRES_COPY_IN) else {
-                let error = Self.error(from: start, conn: conn)
-                tpq_clear(start)
-                throw error
-            }
-            tpq_clear(start)
+            defer { tpq_clear(start) }
+            guard tpq_resultStatus(start) == Int32(TPQ_PGRES_COPY_IN) else { throw Self.error(from: start, conn: conn) }
+            return PostgresCopyIn(connection: self)
+        }
+    }
+
+    /// Sends COPY data on the connection's queue, after anything queued before; false once sending failed.
+    func putCopyData(_ data: [UInt8], for copy: PostgresCopyIn) {
+        queue.async { [self] in
+            guard !copy.failed.withLock({ $0 }), !closed.withLock({ $0 }) else { return }
             let sent: Bool = data.withUnsafeBytes { buf in
                 var offset = 0
                 while offset < buf.count {
@@ -159,7 +171,16 @@ public final class PostgresConnection: @unchecked Sendable {
                 }
                 return true
             }
-            _ = tpq_putCopyEnd(conn, sent ? nil : "client failed to send the data")
+            if !sent { copy.failed.withLock { $0 = true } }
+        }
+    }
+
+    /// Ends the COPY (after every queued `putCopyData`) and returns its outcome; `abort` makes it fail
+    /// with that message (nothing of it is kept).
+    func endCopy(_ copy: PostgresCopyIn, abort: String? = nil) async throws(PostgresError) {
+        try await run { [self] () throws(PostgresError) in
+            let sendFailed = copy.failed.withLock { $0 }
+            _ = tpq_putCopyEnd(conn, abort ?? (sendFailed ? "client failed to send the data" : nil))
             // The COPY's own result, then NULL.
             var failure: PostgresError?
             while let r = tpq_getResult(conn) {
@@ -169,7 +190,7 @@ public final class PostgresConnection: @unchecked Sendable {
                 tpq_clear(r)
             }
             if let failure { throw failure }
-            if !sent { throw PostgresError(message: Self.trimmed(tpq_errorMessage(conn))) }
+            if sendFailed { throw PostgresError(message: Self.trimmed(tpq_errorMessage(conn))) }
         }
     }
 

@@ -245,7 +245,7 @@ public final class JdbcSinkTask: SinkTask, @unchecked Sendable {
         }
         // Schemaless: JSON without schemas (a tombstone then has no key schema either).
         let schemaless = first.valueSchema == nil && (!tombstone || first.keySchema == nil)
-        let fields: SinkFields
+        var fields: SinkFields
         let table: SinkTableStructure.Table
         if schemaless {
             guard tombstone || { if case .map = first.value { true } else { false } }() else {
@@ -269,6 +269,8 @@ public final class JdbcSinkTask: SinkTask, @unchecked Sendable {
             fields = try SinkFields.forSchemas(
                 keySchema: first.keySchema ?? Self.keySchema(first.key), valueSchema: tombstone ? nil : valueSchema,
                 config: config, table: id.description)
+            // Key fields read from a Struct key whose schema only the first record's key gave.
+            if first.keySchema == nil { fields.complete = false }
             table =
                 tombstone
                 ? try await requireTable(id, c, structure) : try await structure.ensure(id, fields: fields, c)

@@ -20,6 +20,8 @@ struct SinkFields: Sendable {
     let valueColumns: [Column]
     /// The order CREATE TABLE lists them in: Kafka coordinates, value fields, then the rest sorted.
     let createOrder: [Column]
+    /// Every record of the run has every column (false when a schemaless record may lack one).
+    var complete = true
 
     var all: [Column] { keyColumns + valueColumns }
 
@@ -118,14 +120,20 @@ struct SinkFields: Sendable {
     ) throws(ConnectError) -> SinkFields {
         // Field names seen in the run; records usually share them, so a short list beats hashing each.
         var present: [String] = []
+        // Every record has the names of the first, in its order.
+        var uniform = true
         for r in records.indices {
-            guard case .map(let entries) = records[r].value else { continue }
+            guard case .map(let entries) = records[r].value else {
+                uniform = false
+                continue
+            }
             // Usually the names of the record before, in its order: nothing new to look up.
             if entries.count == present.count
                 && entries.indices.allSatisfy({ entries[$0].key.stringValue == present[$0] })
             {
                 continue
             }
+            if r != records.startIndex { uniform = false }
             for e in entries {
                 if let k = e.key.stringValue, !present.contains(k) { present.append(k) }
             }
@@ -158,6 +166,9 @@ struct SinkFields: Sendable {
             present.contains($0.name) && !keySet.contains($0.name)
                 && (config.fieldsWhitelist.isEmpty || config.fieldsWhitelist.contains($0.name))
         }.map { Column(name: $0.name, schema: nil, source: .valueField($0.name)) }
-        return SinkFields(keyColumns: keys, valueColumns: values, createOrder: keys + values)
+        // Key fields come from map keys, which may lack one.
+        let fromKeyMaps = keys.contains { if case .keyField = $0.source { true } else { false } }
+        return SinkFields(
+            keyColumns: keys, valueColumns: values, createOrder: keys + values, complete: uniform && !fromKeyMaps)
     }
 }

@@ -127,17 +127,9 @@ struct SinkTableWriter {
     private func copy(_ records: ArraySlice<SinkRecord>, _ c: PostgresConnection, staging: Staging) async throws -> Bool
     {
         let columns = fields.all
-        var data: [UInt8] = []
-        data.reserveCapacity(records.count * 64 * columns.count / 4)
-        for r in records.indices {
-            for (i, col) in columns.enumerated() {
-                let (text, found) = try value(col, records[r])
-                guard found else { return false }
-                if i > 0 { data.append(UInt8(ascii: "\t")) }
-                Self.appendCopyText(text, to: &data)
-            }
-            data.append(UInt8(ascii: "\n"))
-        }
+        var text = CopyText(records: records)
+        // A schemaless record may lack a column: then the whole text is built before any COPY starts.
+        if !fields.complete, try !text.buildAll(self) { return false }
         let list = columns.map { q($0.name) }.joined(separator: ",")
         let target = table.quoted(config.quoteIdentifiers)
         let key = "\(table)|\(list)"
@@ -148,13 +140,14 @@ struct SinkTableWriter {
         // error reported is the upsert's.
         if config.insertMode == .upsert, staging.tryDirect(key) {
             try await c.execute("SAVEPOINT tributary_direct")
-            do throws(PostgresError) {
-                try await c.copyIn("COPY \(target) (\(list)) FROM STDIN", data)
+            do {
+                try await copyIn("COPY \(target) (\(list)) FROM STDIN", &text, c)
                 try await c.execute("RELEASE SAVEPOINT tributary_direct")
                 staging.direct(key, succeeded: true)
                 return true
             } catch {
-                if error.isTransient { throw error }
+                // A value that cannot be written (ConnectError) fails the batch either way.
+                guard let pg = error as? PostgresError, !pg.isTransient else { throw error }
                 try await c.execute("ROLLBACK TO SAVEPOINT tributary_direct")
                 staging.direct(key, succeeded: false)
             }
@@ -165,7 +158,7 @@ struct SinkTableWriter {
             try await c.execute(
                 "CREATE TEMP TABLE \(name) ON COMMIT DELETE ROWS AS SELECT \(list) FROM \(target) WITH NO DATA")
         }
-        try await c.copyIn("COPY \(stage) (\(list)) FROM STDIN", data)
+        try await copyIn("COPY \(stage) (\(list)) FROM STDIN", &text, c)
         var sql = "INSERT INTO \(target) (\(list)) SELECT "
         if config.insertMode == .upsert {
             // The last record of each key wins: rows of a fresh COPY lie in ctid order.
@@ -185,6 +178,79 @@ struct SinkTableWriter {
         try await c.execute("TRUNCATE \(stage)")
         if config.insertMode == .upsert { staging.upserted(key) }
         return true
+    }
+
+    /// Streams the batch's COPY text: chunks are sent as they are built, so PostgreSQL parses one while
+    /// the next is built; a second COPY of the batch (after the direct one failed) resends them.
+    private func copyIn(_ sql: String, _ text: inout CopyText, _ c: PostgresConnection) async throws {
+        let copy = try await c.beginCopyIn(sql)
+        do {
+            var i = 0
+            while let chunk = try text.chunk(i, self) {
+                copy.send(chunk)
+                i += 1
+            }
+        } catch {
+            await copy.abort("tributary could not build the rows: \(error)")
+            throw error
+        }
+        try await copy.finish()
+    }
+
+    /// A batch's rows in COPY text, in chunks built on demand and kept for a second COPY.
+    struct CopyText {
+        let records: ArraySlice<SinkRecord>
+        private(set) var chunks: [[UInt8]] = []
+        private var built: Int
+        /// Rows per chunk: large enough for few hand-overs, small enough to start the server early.
+        static let chunkRows = 1000
+
+        init(records: ArraySlice<SinkRecord>) {
+            self.records = records
+            built = records.startIndex
+        }
+
+        /// Chunk `i`, built now if it is the next one; nil after the last.
+        mutating func chunk(_ i: Int, _ writer: SinkTableWriter) throws -> [UInt8]? {
+            if i < chunks.count { return chunks[i] }
+            guard built < records.endIndex else { return nil }
+            let end = min(records.endIndex, built + Self.chunkRows)
+            guard let data = try writer.rows(records[built..<end]) else {
+                throw ConnectError(.connect, "A record of \(writer.table) lacks a column of its run")
+            }
+            chunks.append(data)
+            built = end
+            return data
+        }
+
+        /// Builds every chunk; false when a record lacks a column.
+        mutating func buildAll(_ writer: SinkTableWriter) throws -> Bool {
+            while built < records.endIndex {
+                let end = min(records.endIndex, built + Self.chunkRows)
+                guard let data = try writer.rows(records[built..<end]) else { return false }
+                chunks.append(data)
+                built = end
+            }
+            return true
+        }
+    }
+
+    /// The COPY text of some records; nil when one lacks a column.
+    func rows(_ records: ArraySlice<SinkRecord>) throws -> [UInt8]? {
+        let columns = fields.all
+        var data: [UInt8] = []
+        data.reserveCapacity(records.count * 16 * columns.count)
+        for r in records {
+            // One binding per record: indexing the slice per column copied the whole SinkRecord each time.
+            for (i, col) in columns.enumerated() {
+                let (text, found) = try value(col, r)
+                guard found else { return nil }
+                if i > 0 { data.append(UInt8(ascii: "\t")) }
+                Self.appendCopyText(text, to: &data)
+            }
+            data.append(UInt8(ascii: "\n"))
+        }
+        return data
     }
 
     /// A value in COPY's text format: `\N` for NULL; backslash, tab, newline and carriage return escaped.
@@ -297,7 +363,7 @@ struct SinkTableWriter {
     }
 
     /// The text of one column for `r`, and whether the record has it at all (schemaless maps may not).
-    func value(_ col: SinkFields.Column, _ r: SinkRecord) throws -> (text: String?, found: Bool) {
+    func value(_ col: SinkFields.Column, _ r: borrowing SinkRecord) throws -> (text: String?, found: Bool) {
         var v: Value = .null
         var found = true
         switch col.source {
