@@ -96,6 +96,16 @@ def test_validation_names_the_key(worker):
     assert set(errors) == {"socrata.domain", "socrata.dataset", "socrata.page.size"}, errors
 
 
+def assert_every_row_once(topic, n):
+    """Waits until the topic holds rows row-0000000 … row-<n-1>, then checks none came twice."""
+    def all_rows():
+        ids = Counter(k.decode() for k, _ in read_topic(topic))
+        return ids if len(ids) >= n else None
+    ids = wait_until(all_rows, timeout=120, what="every row after the restart")
+    assert set(ids) == {f"row-{i:07d}" for i in range(n)}
+    assert [k for k, c in ids.items() if c > 1] == []
+
+
 def test_sigkill_during_a_backfill_loses_no_row_and_repeats_none(tmp_path):
     """100k rows, pages of 5000; the worker is killed mid-backfill and restarted: every row arrives, and
     each (:id, :updated_at) once although Kafka had acknowledged rows after the last offset commit."""
@@ -110,12 +120,7 @@ def test_sigkill_during_a_backfill_loses_no_row_and_repeats_none(tmp_path):
         w.kill()
         w2 = Worker(tmp_path, name=w.id, extra={"offset.flush.interval.ms": "1000"}).start()
         try:
-            def all_rows():
-                ids = Counter(k.decode() for k, _ in read_topic(topic))
-                return ids if len(ids) >= 100_000 else None
-            ids = wait_until(all_rows, timeout=120, what="every row after the restart")
-            assert set(ids) == {f"row-{i:07d}" for i in range(100_000)}
-            assert [k for k, c in ids.items() if c > 1] == []
+            assert_every_row_once(topic, 100_000)
         finally:
             w2.stop()
     finally:
@@ -146,12 +151,7 @@ def test_rows_delivered_after_the_last_offset_commit_are_not_written_again(tmp_p
         fake.visible = None
         w = Worker(tmp_path, name=name, extra=slow_commits).start()
         try:
-            def all_rows():
-                ids = Counter(k.decode() for k, _ in read_topic(topic))
-                return ids if len(ids) >= 100_000 else None
-            ids = wait_until(all_rows, timeout=120, what="every row after the restart")
-            assert set(ids) == {f"row-{i:07d}" for i in range(100_000)}
-            assert [k for k, c in ids.items() if c > 1] == []
+            assert_every_row_once(topic, 100_000)
             assert f"25000 records in {topic} were delivered after the stored offset" in w.log.read_text()
         finally:
             w.stop()
