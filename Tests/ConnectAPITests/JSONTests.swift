@@ -9,6 +9,19 @@ import Testing
         #expect(JSONWriter.string(v) == #"{"b":1,"a":[true,null,"x\"y/z\n"],"c":{"z":-5,"y":12.50}}"#)
     }
 
+    @Test func aRepeatedNameKeepsItsPlaceAndTheLastValueInSmallAndWideObjects() throws {
+        let small = try JSONParser.parse(#"{"a":1,"b":2,"a":3}"#)
+        #expect(JSONWriter.string(small) == #"{"a":3,"b":2}"#)
+        // Wide enough for the parser's name index, with repeats before and after it is built.
+        let names = (0..<20).map { "f\($0)" }
+        let text =
+            "{" + names.map { "\"\($0)\":0" }.joined(separator: ",") + #","f2":"x","f15":"y","new":1,"f0":null}"#
+        let wide = try JSONParser.parse(text)
+        #expect(wide.objectValue?.keys == names + ["new"])
+        #expect(wide["f2"] == .string("x") && wide["f15"] == .string("y") && wide["f0"] == .null)
+        #expect(wide["f3"] == .int(0) && wide["new"] == .int(1))
+    }
+
     @Test func offsetKeyIsByteExact() {
         let key: JSONValue = .array([.string("files"), .object([("filename", .string("/tmp/in.txt"))])])
         #expect(JSONWriter.string(key) == #"["files",{"filename":"/tmp/in.txt"}]"#)

@@ -57,6 +57,8 @@ public struct JSONObject: Sendable, Hashable, Sequence, ExpressibleByDictionaryL
     public private(set) var members: [Member] = []
 
     public init() {}
+    /// Members as parsed (keys already unique).
+    init(members: [Member]) { self.members = members }
     public init(_ pairs: [(String, JSONValue)]) {
         for (k, v) in pairs { self[k] = v }
     }
