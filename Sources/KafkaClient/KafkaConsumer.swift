@@ -13,12 +13,13 @@ public final class KafkaConsumer: @unchecked Sendable {
     private let queue: DispatchQueue
     private let rebalance: RebalanceState  // outlives `handle`: released after rd_kafka_destroy
     private let closed = Mutex(false)
+    /// Topic names by librdkafka topic handle, so a message costs no String allocation. Touched only by
+    /// `pollBlocking`, that is on `queue`.
+    private var topicNames: [OpaquePointer: String] = [:]
 
     /// Rebalance events collected by the C callback between two polls. Touched only on `queue`.
     final class RebalanceState: @unchecked Sendable {
         var events: [ConsumerEvent] = []
-        /// Topic names by librdkafka topic handle (also touched only on `queue`).
-        var topicNames: [OpaquePointer: String] = [:]
         let beforeRevoke: (@Sendable ([KafkaPartition]) -> Void)?
         init(beforeRevoke: (@Sendable ([KafkaPartition]) -> Void)?) { self.beforeRevoke = beforeRevoke }
     }
@@ -141,7 +142,7 @@ public final class KafkaConsumer: @unchecked Sendable {
                 events.append(contentsOf: rebalance.events)
                 rebalance.events.removeAll()
             }
-            events.append(Self.event(from: m, topics: &rebalance.topicNames))
+            events.append(Self.event(from: m, topics: &topicNames))
             rd_kafka_message_destroy(m)
             wait = 0
         }

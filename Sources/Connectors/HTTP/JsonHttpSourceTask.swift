@@ -113,21 +113,21 @@ public final class JsonHttpSourceTask: SourceTask {
         }
     }
 
+    /// Epoch milliseconds from a number or a numeric or ISO-8601 string (a read-back record's Value).
     static func millis(_ v: Value) -> Int64? {
         switch v {
         case .string(let s): return Int64(s) ?? IsoTime.parse(s)
-        case .float64(let d): return Int64(d)
-        case .float32(let f): return Int64(f)
+        case .float64(let d): return Int64(exactly: d.rounded(.towardZero))
+        case .float32(let f): return Int64(exactly: Double(f).rounded(.towardZero))
         case .decimal: return nil
         default: return v.int64Value
         }
     }
 
+    /// The same for an item of the answer.
     static func millis(_ v: JSONValue) -> Int64? {
         switch v {
-        case .int(let i): return i
-        case .number(let n): return Double(n).map { Int64($0) }
-        case .string(let s): return Int64(s) ?? IsoTime.parse(s)
+        case .int, .number, .string: return millis(JsonConverter.inferValue(v))
         default: return nil
         }
     }

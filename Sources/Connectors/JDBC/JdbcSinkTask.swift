@@ -117,8 +117,7 @@ public final class JdbcSinkTask: SinkTask, @unchecked Sendable {
             remainingRetries = config.maxRetries
         } catch {
             try? await rollBack(c, structure)
-            let pg = (error as? PostgresError) ?? ((error as? ConnectError)?.cause as? PostgresError)
-            if let reporter = context.errantRecordReporter, pg?.isTransient != true {
+            if let reporter = context.errantRecordReporter, Self.postgresError(error)?.isTransient != true {
                 // errors.tolerance=all: write the records one by one, as Confluent's connector does, so
                 // only the ones the database refuses go to the dead-letter queue.
                 return try await unrollAndRetry(order, byTable, c, config, structure, reporter)
@@ -170,7 +169,7 @@ public final class JdbcSinkTask: SinkTask, @unchecked Sendable {
                     try await transaction([id], [id: [r]], c, config, structure)
                 } catch {
                     try? await rollBack(c, structure)
-                    let pg = (error as? PostgresError) ?? ((error as? ConnectError)?.cause as? PostgresError)
+                    let pg = Self.postgresError(error)
                     if pg?.isTransient == true { throw retryOrFail(error, config, context!) }
                     try await reporter.report(
                         r, pg.map { ConnectError(.connect, "Write to PostgreSQL failed: \($0)", cause: $0) } ?? error)
@@ -180,13 +179,18 @@ public final class JdbcSinkTask: SinkTask, @unchecked Sendable {
         remainingRetries = config.maxRetries
     }
 
+    /// The database's error behind `error`, if any (raised directly or wrapped by the writer).
+    private static func postgresError(_ error: any Error) -> PostgresError? {
+        (error as? PostgresError) ?? ((error as? ConnectError)?.cause as? PostgresError)
+    }
+
     /// Transient database failures (lost connection, deadlock, serialization failure) are retried up to
     /// `max.retries` times, `retry.backoff.ms` apart, by having the worker redeliver the batch; anything
     /// else fails the task with the database's message.
     private func retryOrFail(_ error: any Error, _ config: JdbcSinkConfig, _ context: any SinkTaskContext)
         -> ConnectError
     {
-        let pg = (error as? PostgresError) ?? ((error as? ConnectError)?.cause as? PostgresError)
+        let pg = Self.postgresError(error)
         if let pg, pg.isTransient, remainingRetries > 0 {
             remainingRetries -= 1
             connection?.close()

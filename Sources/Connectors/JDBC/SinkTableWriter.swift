@@ -212,25 +212,26 @@ struct SinkTableWriter {
 
         /// Chunk `i`, built now if it is the next one; nil after the last.
         mutating func chunk(_ i: Int, _ writer: SinkTableWriter) throws -> [UInt8]? {
-            if i < chunks.count { return chunks[i] }
-            guard built < records.endIndex else { return nil }
-            let end = min(records.endIndex, built + Self.chunkRows)
-            guard let data = try writer.rows(records[built..<end]) else {
+            if i == chunks.count, try buildNext(writer) == nil {
                 throw ConnectError(.connect, "A record of \(writer.table) lacks a column of its run")
             }
-            chunks.append(data)
-            built = end
-            return data
+            return i < chunks.count ? chunks[i] : nil
         }
 
         /// Builds every chunk; false when a record lacks a column.
         mutating func buildAll(_ writer: SinkTableWriter) throws -> Bool {
-            while built < records.endIndex {
-                let end = min(records.endIndex, built + Self.chunkRows)
-                guard let data = try writer.rows(records[built..<end]) else { return false }
-                chunks.append(data)
-                built = end
-            }
+            while let more = try buildNext(writer) { if !more { return true } }
+            return false
+        }
+
+        /// Builds the next chunk: true when one was built, false when none is left, nil when a record
+        /// lacks a column.
+        private mutating func buildNext(_ writer: SinkTableWriter) throws -> Bool? {
+            guard built < records.endIndex else { return false }
+            let end = min(records.endIndex, built + Self.chunkRows)
+            guard let data = try writer.rows(records[built..<end]) else { return nil }
+            chunks.append(data)
+            built = end
             return true
         }
     }
@@ -400,12 +401,6 @@ struct SinkTableWriter {
 
     /// A struct field or a map entry by name.
     static func member(_ container: Value, _ name: String) -> (Value, Bool) {
-        switch container {
-        case .struct(let s): return s[name].map { ($0, true) } ?? (.null, false)
-        case .map(let entries):
-            for e in entries where e.key.stringValue == name { return (e.value, true) }
-            return (.null, false)
-        default: return (.null, false)
-        }
+        container.member(name).map { ($0, true) } ?? (.null, false)
     }
 }
