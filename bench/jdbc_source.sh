@@ -7,6 +7,7 @@
 #   3. the ceiling: psql \copy (select row_to_json(t) …) to stdout | kcat -P
 #   Records/s, ratios, CPU seconds and peak RSS of each.
 # Usage: bench/jdbc_source.sh [N]     (default 1000000)
+# Env: PERF_OUT=file records the worker with perf.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd); cd "$root"
 N=${1:-1000000}
@@ -29,6 +30,7 @@ write_worker_properties "$work/w.properties" "benchjdbc-$id" "$port"
 "$BIN" worker "$work/w.properties" >"$work/worker.log" 2>&1 & pid=$!
 until curl -sf -o /dev/null "http://127.0.0.1:$port/health"; do sleep 0.05; done
 cpu0=$(cpu_s $pid); t0=$(now_ms)
+[ -n "${PERF_OUT:-}" ] && { perf record -F 499 -g -p $pid -o "$PERF_OUT" >/dev/null 2>&1 & }
 curl -sf -o /dev/null -X POST -H 'Content-Type: application/json' "http://127.0.0.1:$port/connectors" -d "{
   \"name\":\"bench\",\"config\":{\"connector.class\":\"io.confluent.connect.jdbc.JdbcSourceConnector\",
   \"connection.url\":\"$PG_JDBC_URL\",\"connection.user\":\"$PG_USER\",\"connection.password\":\"$PG_PASSWORD\",

@@ -7,6 +7,9 @@
 static inline void tributary_vu_topic(rd_kafka_vu_t *vu, const char *topic) {
     vu->vtype = RD_KAFKA_VTYPE_TOPIC; vu->u.cstr = topic;
 }
+static inline void tributary_vu_rkt(rd_kafka_vu_t *vu, rd_kafka_topic_t *rkt) {
+    vu->vtype = RD_KAFKA_VTYPE_RKT; vu->u.rkt = rkt;
+}
 static inline void tributary_vu_partition(rd_kafka_vu_t *vu, int32_t partition) {
     vu->vtype = RD_KAFKA_VTYPE_PARTITION; vu->u.i32 = partition;
 }

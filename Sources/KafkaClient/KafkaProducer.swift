@@ -21,6 +21,15 @@ public final class KafkaProducer: @unchecked Sendable {
     private struct State {
         var closed = false
         var fatal: KafkaError?
+        /// rd_kafka_topic_t handles given out by `topic(_:)`, destroyed in `close()`.
+        var topics: [String: Topic] = [:]
+    }
+
+    /// A topic handle of this producer. Producing through it spares librdkafka the lookup of the topic by
+    /// name (a list scan under a lock) for every record. Valid until the producer is closed.
+    public struct Topic: @unchecked Sendable {
+        public let name: String
+        fileprivate let rkt: OpaquePointer  // rd_kafka_topic_t, owned by the producer
     }
 
     /// - Parameters:
@@ -56,6 +65,33 @@ public final class KafkaProducer: @unchecked Sendable {
     /// The first fatal error the client reported, if any; a producer with a fatal error must be recreated.
     public var fatalError: KafkaError? { state.withLock { $0.fatal } }
 
+    /// The handle for `name`, made on first use. The first call for a topic also asks the broker for the
+    /// topic's metadata (a broker with auto-creation on creates it) and returns once it has answered:
+    /// librdkafka on its own learns about a topic first produced after its start-up metadata only at its
+    /// next periodic scan, up to a second later, while the records wait and the buffer fills.
+    public func topic(_ name: String, timeoutMs: Int32 = 5000) async -> Topic {
+        let (topic, isNew) = state.withLock { s -> (Topic, Bool) in
+            if let t = s.topics[name] { return (t, false) }
+            let t = Topic(name: name, rkt: rd_kafka_topic_new(handle, name, nil))
+            s.topics[name] = t
+            return (t, true)
+        }
+        guard isNew else { return topic }
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global().async { [self] in
+                // The answer updates librdkafka's cache; errors (no such topic) surface when producing.
+                var md: UnsafePointer<rd_kafka_metadata>? = nil
+                if rd_kafka_metadata(handle, 0, topic.rkt, &md, timeoutMs) == RD_KAFKA_RESP_ERR_NO_ERROR,
+                    let md
+                {
+                    rd_kafka_metadata_destroy(md)
+                }
+                done.resume()
+            }
+        }
+        return topic
+    }
+
     /// Enqueues one record. Throws `_QUEUE_FULL` (retriable) when librdkafka's buffer is full.
     public func produce(_ message: ProducerMessage, token: UInt) throws(KafkaError) {
         try withOptionalBytes(message.key) { key throws(KafkaError) in
@@ -73,6 +109,31 @@ public final class KafkaProducer: @unchecked Sendable {
         topic: String, partition: Int32?, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?,
         headers kafkaHeaders: [KafkaHeader] = [], timestamp: Int64?, token: UInt
     ) throws(KafkaError) {
+        // String.withCString rethrows untyped errors: carry the typed one out in a Result.
+        try topic.withCString { topic in
+            Result { () throws(KafkaError) in
+                try produce(
+                    { tributary_vu_topic($0, topic) }, partition: partition, key: key, value: value,
+                    headers: kafkaHeaders, timestamp: timestamp, token: token)
+            }
+        }.get()
+    }
+
+    /// `produce(topic:…)` through a handle from `topic(_:)`.
+    public func produce(
+        topic: Topic, partition: Int32?, key: UnsafeRawBufferPointer?, value: UnsafeRawBufferPointer?,
+        headers kafkaHeaders: [KafkaHeader] = [], timestamp: Int64?, token: UInt
+    ) throws(KafkaError) {
+        try produce(
+            { tributary_vu_rkt($0, topic.rkt) }, partition: partition, key: key, value: value,
+            headers: kafkaHeaders, timestamp: timestamp, token: token)
+    }
+
+    @inline(__always)
+    private func produce(
+        _ setTopic: (UnsafeMutablePointer<rd_kafka_vu_t>) -> Void, partition: Int32?, key: UnsafeRawBufferPointer?,
+        value: UnsafeRawBufferPointer?, headers kafkaHeaders: [KafkaHeader], timestamp: Int64?, token: UInt
+    ) throws(KafkaError) {
         var headers: OpaquePointer? = nil
         if !kafkaHeaders.isEmpty {
             headers = rd_kafka_headers_new(kafkaHeaders.count)
@@ -84,11 +145,11 @@ public final class KafkaProducer: @unchecked Sendable {
                 }
             }
         }
-        let err: rd_kafka_resp_err_t = topic.withCString { topic in
+        let err: rd_kafka_resp_err_t =
             // On the stack: this runs once per record.
             withUnsafeTemporaryAllocation(of: rd_kafka_vu_t.self, capacity: 8) { vus in
                 var n = 0
-                tributary_vu_topic(vus.baseAddress! + n, topic)
+                setTopic(vus.baseAddress! + n)
                 n += 1
                 if let p = partition {
                     tributary_vu_partition(vus.baseAddress! + n, p)
@@ -122,7 +183,6 @@ public final class KafkaProducer: @unchecked Sendable {
                 rd_kafka_error_destroy(error)
                 return code
             }
-        }
         if err != RD_KAFKA_RESP_ERR_NO_ERROR {
             // On failure librdkafka did not take the headers.
             if let headers { rd_kafka_headers_destroy(headers) }
@@ -148,6 +208,7 @@ public final class KafkaProducer: @unchecked Sendable {
         guard first else { return }
         if flushTimeoutMs > 0 { rd_kafka_flush(handle, flushTimeoutMs) }
         pollerDone.wait()
+        for t in state.withLock({ $0.topics.values }) { rd_kafka_topic_destroy(t.rkt) }
         rd_kafka_queue_destroy(mainQueue)
         rd_kafka_destroy(handle)
     }

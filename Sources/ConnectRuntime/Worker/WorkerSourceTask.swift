@@ -124,8 +124,9 @@ private struct RecordSender {
     let errors: ErrorHandler
     private var keyBuffer: [UInt8] = []
     private var valueBuffer: [UInt8] = []
-    private var topicsSeen = Set<String>()
-    private var lastTopic = ""
+    /// The producer's handle of every topic produced to so far, and the latest one used.
+    private var topics: [String: KafkaProducer.Topic] = [:]
+    private var lastTopic: KafkaProducer.Topic?
 
     init(setup: WorkerTaskSetup, errors: ErrorHandler) {
         self.setup = setup
@@ -136,6 +137,7 @@ private struct RecordSender {
 
     private enum Pause {
         case queueFull
+        /// The first record for a topic: the producer learns its partitions before it is produced.
         case newTopic(String)
     }
 
@@ -153,8 +155,7 @@ private struct RecordSender {
                     let token = first + UInt(next)
                     if let p = try sendOne(buf.baseAddress! + next, token: token, producer: producer, tracker: tracker)
                     {
-                        if case .newTopic = p { next += 1 }
-                        return p
+                        return p  // the record was not produced: it is sent again after the pause
                     }
                     next += 1
                 }
@@ -163,7 +164,9 @@ private struct RecordSender {
             switch pause {
             case nil: return
             case .queueFull: try await Task.sleep(for: .milliseconds(2))
-            case .newTopic(let topic): await setup.onTopic(topic)
+            case .newTopic(let topic):
+                await setup.onTopic(topic)
+                topics[topic] = await producer.topic(topic)
             }
         }
     }
@@ -202,6 +205,16 @@ private struct RecordSender {
     private mutating func produce(
         _ record: UnsafePointer<SourceRecord>, token: UInt, producer: KafkaProducer, stage: inout ErrorHandler.Stage
     ) throws -> Pause? {
+        // A string comparison per record (the same storage compares in constant time), a hash on a change.
+        let topic: KafkaProducer.Topic
+        if let t = lastTopic, t.name == record.pointee.topic {
+            topic = t
+        } else if let t = topics[record.pointee.topic] {
+            topic = t
+            lastTopic = t
+        } else {
+            return .newTopic(record.pointee.topic)
+        }
         stage = .keyConverter
         keyBuffer.removeAll(keepingCapacity: true)
         valueBuffer.removeAll(keepingCapacity: true)
@@ -223,7 +236,7 @@ private struct RecordSender {
             try keyBuffer.withUnsafeBytes { key in
                 try valueBuffer.withUnsafeBytes { value in
                     try producer.produce(
-                        topic: record.pointee.topic, partition: record.pointee.kafkaPartition,
+                        topic: topic, partition: record.pointee.kafkaPartition,
                         key: hasKey ? key : nil, value: hasValue ? value : nil, headers: headers,
                         timestamp: record.pointee.timestamp, token: token)
                 }
@@ -231,11 +244,6 @@ private struct RecordSender {
         } catch {
             if (error as? KafkaError)?.isRetriable == true { return .queueFull }
             throw error
-        }
-        // A string comparison per record (the same storage compares in constant time), a hash per new one.
-        if record.pointee.topic != lastTopic {
-            lastTopic = record.pointee.topic
-            if topicsSeen.insert(lastTopic).inserted { return .newTopic(lastTopic) }
         }
         return nil
     }
