@@ -34,7 +34,8 @@
     X(char *, PQcmdTuples, (PGresult *))                                                                  \
     X(int, PQputCopyData, (PGconn *, const char *, int))                                                  \
     X(int, PQputCopyEnd, (PGconn *, const char *))                                                        \
-    X(PGresult *, PQgetResult, (PGconn *))
+    X(PGresult *, PQgetResult, (PGconn *))                                                                \
+    X(int, PQsendQuery, (PGconn *, const char *))
 
 #define DECLARE(ret, name, args) static ret(*p_##name) args;
 TPQ_FUNCTIONS(DECLARE)
@@ -96,3 +97,4 @@ char *tpq_cmdTuples(PGresult *r) { return p_PQcmdTuples(r); }
 int tpq_putCopyData(PGconn *c, const char *buf, int n) { return p_PQputCopyData(c, buf, n); }
 int tpq_putCopyEnd(PGconn *c, const char *msg) { return p_PQputCopyEnd(c, msg); }
 PGresult *tpq_getResult(PGconn *c) { return p_PQgetResult(c); }
+int tpq_sendQuery(PGconn *c, const char *q) { return p_PQsendQuery(c, q); }

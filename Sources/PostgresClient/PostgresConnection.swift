@@ -21,6 +21,8 @@ public final class PostgresConnection: @unchecked Sendable {
     private let cancelHandle: OpaquePointer?  // PGcancel, owned
     private let queue = DispatchQueue(label: "libpq")
     private let closed = Mutex(false)
+    /// A cursor FETCH sent ahead whose result has not been read yet (touched on `queue` only).
+    private var fetchAhead = false
     /// The server's version, e.g. 150004 for 15.4.
     public let serverVersion: Int
 
@@ -195,14 +197,18 @@ public final class PostgresConnection: @unchecked Sendable {
     }
 
     /// Fetches up to `count` rows of the open cursor and hands them to `read` on the connection's thread;
-    /// the batch is valid only inside `read`.
+    /// the batch is valid only inside `read`. After a full batch the next FETCH is sent before `read`
+    /// runs, so the server produces the next rows while the caller turns these into records.
     func fetch<T: Sendable>(_ count: Int, _ read: @escaping @Sendable (PostgresRowBatch) throws -> T) async throws -> T
     {
+        let sql = "FETCH FORWARD \(max(count, 1)) FROM tributary_cursor"
         let r: Result<T, any Error> = await withCheckedContinuation { cont in
             queue.async { [self] in
                 do {
-                    let res = try execParams("FETCH FORWARD \(max(count, 1)) FROM tributary_cursor", [])
+                    let res = try fetchAhead ? takeSentResult() : execParams(sql, [])
                     defer { tpq_clear(res) }
+                    // A batch of `count` rows may have more behind it (a short one is the end): ask now.
+                    if tpq_ntuples(res) == Int32(clamping: count) { fetchAhead = tpq_sendQuery(conn, sql) == 1 }
                     cont.resume(returning: .success(try read(PostgresRowBatch(res))))
                 } catch {
                     cont.resume(returning: .failure(error))
@@ -215,6 +221,7 @@ public final class PostgresConnection: @unchecked Sendable {
     /// Closes the cursor and ends its transaction.
     func closeCursor() async throws(PostgresError) {
         try await run { [self] () throws(PostgresError) in
+            if fetchAhead { tpq_clear(try takeSentResult()) }
             tpq_clear(try execParams("CLOSE tributary_cursor", []))
             tpq_clear(try execParams("COMMIT", []))
         }
@@ -241,8 +248,21 @@ public final class PostgresConnection: @unchecked Sendable {
         }
     }
 
+    /// The result of the FETCH sent ahead (then libpq's end-of-results NULL). Must run on `queue`; the
+    /// caller clears the result.
+    private func takeSentResult() throws(PostgresError) -> OpaquePointer {
+        fetchAhead = false
+        guard let res = tpq_getResult(conn) else {
+            throw PostgresError(message: Self.trimmed(tpq_errorMessage(conn)))
+        }
+        while let extra = tpq_getResult(conn) { tpq_clear(extra) }
+        return try Self.checked(res, conn: conn)
+    }
+
     /// Must run on `queue`. Returns a result the caller clears.
     private func execParams(_ sql: String, _ params: [String?]) throws(PostgresError) -> OpaquePointer {
+        // A cursor given up without close (after a failed poll): its FETCH sent ahead must be read first.
+        if fetchAhead, let r = try? takeSentResult() { tpq_clear(r) }
         let res: OpaquePointer? =
             if params.isEmpty {
                 tpq_execParams(conn, sql, 0, nil, nil, nil, nil, 0)
@@ -252,11 +272,16 @@ public final class PostgresConnection: @unchecked Sendable {
                 }
             }
         guard let res else { throw PostgresError(message: Self.trimmed(tpq_errorMessage(conn))) }
+        return try Self.checked(res, conn: conn)
+    }
+
+    /// `res` if it succeeded; otherwise clears it and throws its error.
+    private static func checked(_ res: OpaquePointer, conn: OpaquePointer) throws(PostgresError) -> OpaquePointer {
         switch tpq_resultStatus(res) {
         case Int32(TPQ_PGRES_COMMAND_OK), Int32(TPQ_PGRES_TUPLES_OK), Int32(TPQ_PGRES_EMPTY_QUERY):
             return res
         default:
-            let error = Self.error(from: res, conn: conn)
+            let error = error(from: res, conn: conn)
             tpq_clear(res)
             throw error
         }

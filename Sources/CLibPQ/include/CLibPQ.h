@@ -46,5 +46,6 @@ char *tpq_cmdTuples(PGresult *res);
 int tpq_putCopyData(PGconn *conn, const char *buffer, int nbytes);
 int tpq_putCopyEnd(PGconn *conn, const char *errormsg);
 PGresult *tpq_getResult(PGconn *conn);
+int tpq_sendQuery(PGconn *conn, const char *query);
 
 #endif
