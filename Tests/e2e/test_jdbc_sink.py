@@ -1,5 +1,6 @@
 """The JDBC sink against the local PostgreSQL: records produced with confluent-kafka (JSON with and
 without schemas), written by the built binary, checked with psycopg2."""
+import datetime
 import json
 import os
 import uuid
@@ -159,6 +160,48 @@ def test_auto_evolve_and_readable_failures(worker, schema):
     # Config mistakes answer 400 naming the key.
     r = worker.post("/connectors", {"name": "bad", "config": sink_config(topic, **{"delete.enabled": "true"})})
     assert r.status_code == 400 and "Primary key mode must be 'record_key' when delete support is enabled" in r.text
+
+
+def test_timestamp_fields_and_string_values(worker, schema):
+    # timestamp.fields.list: epoch nanoseconds in an INT64 and a STRING field become TIMESTAMP columns.
+    topic = f"seen-{worker.id}"
+    fields = [("id", "int32", False), ("seen", "int64", False), ("seen_text", "string", True)]
+    produce(topic, [(None, envelope(fields, {"id": 1, "seen": 1719835200123456789,
+                                             "seen_text": "-1500"}))])
+    r = worker.post("/connectors", {"name": "seen", "config": sink_config(topic, **{
+        "table.name.format": f"{schema}.seen", "auto.create": "true",
+        "timestamp.fields.list": "seen,seen_text", "timestamp.precision.mode": "nanoseconds"})})
+    assert r.status_code == 201, r.text
+    wait_until(lambda: rows(f"SELECT id, seen, seen_text FROM {schema}.seen") == [
+        (1, datetime.datetime(2024, 7, 1, 12, 0, 0, 123457), datetime.datetime(1969, 12, 31, 23, 59, 59, 999999))],
+        what="timestamps rounded to microseconds")
+    cols = rows(f"""SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = '{schema}'
+                    AND table_name = 'seen' ORDER BY ordinal_position""")
+    assert cols == [("id", "integer"), ("seen", "timestamp without time zone"),
+                    ("seen_text", "timestamp without time zone")]
+
+    # A value that is no number fails the task naming the field and the value; nothing is written.
+    bad = f"seen-bad-{worker.id}"
+    produce(bad, [(None, envelope(fields, {"id": 2, "seen": 0, "seen_text": "soon"}))])
+    worker.post("/connectors", {"name": "seen-bad", "config": sink_config(bad, **{
+        "table.name.format": f"{schema}.seen", "timestamp.fields.list": "seen,seen_text"})})
+    first = failed_trace(worker, "seen-bad").splitlines()[0]
+    assert "seen_text" in first and '"soon" is not a whole number of microseconds' in first, first
+    assert rows(f"SELECT count(*) FROM {schema}.seen WHERE id = 2") == [(0,)]
+
+    # StringConverter values go to one column, string.output.value.column.name.
+    lines = f"lines-{worker.id}"
+    produce(lines, [(None, b"hello"), (None, b"tab\there")])
+    r = worker.post("/connectors", {"name": "lines", "config": sink_config(lines, **{
+        "value.converter": "org.apache.kafka.connect.storage.StringConverter",
+        "table.name.format": f"{schema}.lines", "auto.create": "true", "pk.mode": "kafka",
+        "string.output.value.column.name": "line"})})
+    assert r.status_code == 201, r.text
+    wait_until(lambda: rows(f"SELECT line FROM {schema}.lines ORDER BY __connect_offset") ==
+               [("hello",), ("tab\there",)], what="two lines")
+    cols = rows(f"""SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = '{schema}'
+                    AND table_name = 'lines' ORDER BY ordinal_position""")
+    assert cols[-1] == ("line", "text"), cols
 
 
 def test_restart_loses_nothing_and_upserts_stay_idempotent(tmp_path, schema):

@@ -1,7 +1,16 @@
 /// Calendar arithmetic on the proleptic Gregorian calendar, without Foundation.
 public enum CivilDate {
     /// Division rounding toward minus infinity (days of an instant before 1970, floors of local times).
-    public static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 { a >= 0 ? a / b : (a - b + 1) / b }
+    /// Safe for every `a` (Int64.min included) and positive `b`.
+    public static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
+        let q = a / b
+        return a % b != 0 && (a < 0) != (b < 0) ? q - 1 : q
+    }
+    /// The remainder of `floorDiv`: in 0..<b for positive `b`.
+    public static func floorMod(_ a: Int64, _ b: Int64) -> Int64 {
+        let r = a % b
+        return r < 0 ? r + b : r
+    }
 
     /// `v` in decimal with leading zeros up to `width` digits (longer numbers are not cut).
     public static func zeroPadded(_ v: Int64, _ width: Int) -> String {

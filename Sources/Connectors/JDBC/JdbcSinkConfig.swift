@@ -31,6 +31,12 @@ struct JdbcSinkConfig: Sendable {
     let retryBackoffMs: Int64
     let replaceNullWithDefault: Bool
     let tableTypes: [String]
+    /// `timestamp.fields.list`: INT64 or STRING fields holding epoch micro- or nanoseconds
+    /// (`timestamp.precision.mode`), written and created as TIMESTAMP.
+    let timestampFields: Set<String>
+    let timestampNanos: Bool
+    /// `string.output.value.column.name`: the column of values with a STRING schema.
+    let stringValueColumn: String
 
     static let configDef = JdbcConnectionConfig.define(ConfigDef(), group: "Connection")
         .define(
@@ -108,6 +114,34 @@ struct JdbcSinkConfig: Sendable {
             group: "Data Mapping", orderInGroup: 6, width: .medium, displayName: "Date Time Zone"
         )
         .define(
+            "timestamp.fields.list", .list, defaultValue: "", importance: .medium,
+            documentation:
+                "List of comma-separated record value timestamp field names that should be converted to timestamps: INT64 values, or STRING values of digits, counting micro- or nanoseconds since the epoch (timestamp.precision.mode). Such fields are written, and created by auto.create, as TIMESTAMP.",
+            group: "Data Mapping", orderInGroup: 7, width: .medium, displayName: "Timestamp Fields List"
+        )
+        .define(
+            "timestamp.precision.mode", .string, defaultValue: "MICROSECONDS",
+            validator: .oneOf(["MICROSECONDS", "NANOSECONDS"], ignoringCase: true), importance: .low,
+            documentation:
+                "The unit of the fields in timestamp.fields.list: MICROSECONDS or NANOSECONDS since the epoch (PostgreSQL keeps microseconds and rounds the rest).",
+            group: "Data Mapping", orderInGroup: 8, width: .medium, displayName: "Sink Timestamp Precision mode"
+        )
+        .define(
+            "date.calendar.system", .string, defaultValue: "LEGACY",
+            validator: .oneOf(["LEGACY", "PROLEPTIC_GREGORIAN"]),
+            importance: .low,
+            documentation:
+                "Accepted for compatibility. Tributary always counts days in the proleptic Gregorian calendar, as PostgreSQL does (PROLEPTIC_GREGORIAN); LEGACY differs only for dates before 1582-10-15, which Confluent's connector shifts into the Julian calendar.",
+            group: "Data Mapping", orderInGroup: 9, width: .medium, displayName: "Date Calendar System"
+        )
+        .define(
+            "string.output.value.column.name", .string, defaultValue: "record_value", validator: .nonEmptyString,
+            importance: .low,
+            documentation:
+                "When the Kafka record value uses the String schema (e.g. records produced with StringConverter), the connector writes the value into a single column with this name. If the destination table is being auto-created, the column is created with this name; if the table exists without it, auto.evolve adds it or the write fails.",
+            group: "Data Mapping", orderInGroup: 10, width: .medium, displayName: "String Value Column Name"
+        )
+        .define(
             "auto.create", .boolean, defaultValue: "false", importance: .medium,
             documentation:
                 "Whether to automatically create the destination table based on record schema if it is found to be missing by issuing CREATE.",
@@ -160,6 +194,9 @@ struct JdbcSinkConfig: Sendable {
         retryBackoffMs = Int64(c.int("retry.backoff.ms") ?? 3000)
         replaceNullWithDefault = c.bool("replace.null.with.default") ?? true
         tableTypes = c.list("table.types").map { $0.uppercased() }
+        timestampFields = Set(c.list("timestamp.fields.list"))
+        timestampNanos = (c.string("timestamp.precision.mode") ?? "MICROSECONDS").uppercased() == "NANOSECONDS"
+        stringValueColumn = c.string("string.output.value.column.name") ?? "record_value"
         // URL and zone were read above; the rules across keys remain.
         var problem: String?
         Self.crossKeyRules(c) { _, message in problem = problem ?? message }

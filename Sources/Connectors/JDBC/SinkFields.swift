@@ -9,6 +9,8 @@ struct SinkFields: Sendable {
         case key
         case keyField(String)
         case valueField(String)
+        /// The whole (STRING) value: `string.output.value.column.name`.
+        case value
     }
     struct Column: Sendable {
         let name: String
@@ -31,7 +33,7 @@ struct SinkFields: Sendable {
     static func forSchemas(
         keySchema: Schema?, valueSchema: Schema?, config: JdbcSinkConfig, table: String
     ) throws(ConnectError) -> SinkFields {
-        if let valueSchema, valueSchema.type != .struct {
+        if let valueSchema, valueSchema.type != .struct, valueSchema.type != .string {
             throw ConnectError(
                 .data,
                 "Sink connector requires records with a Struct value schema; table \(table) got a value schema of type \(valueSchema.type.rawValue.uppercased())"
@@ -91,9 +93,13 @@ struct SinkFields: Sendable {
             }
         }
         let keyNames = Set(keys.map(\.name))
-        let values = valueFields.filter {
+        var values = valueFields.filter {
             !keyNames.contains($0.name) && (config.fieldsWhitelist.isEmpty || config.fieldsWhitelist.contains($0.name))
         }.map { Column(name: $0.name, schema: $0.schema, source: .valueField($0.name)) }
+        if let valueSchema, valueSchema.type == .string {
+            // Confluent writes STRING values (StringConverter) into one column of this name.
+            values = [Column(name: config.stringValueColumn, schema: valueSchema, source: .value)]
+        }
         if (config.insertMode == .upsert || config.insertMode == .update) && keys.isEmpty {
             throw ConnectError(
                 .data,
@@ -103,8 +109,8 @@ struct SinkFields: Sendable {
         // CREATE TABLE order: coordinates first, then value-schema order, then the remaining keys sorted.
         var order = keys.filter { [.topic, .partition, .offset].contains($0.source) }
         let byName = Dictionary((keys + values).map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-        for f in valueFields {
-            if let c = byName[f.name], !order.contains(where: { $0.name == c.name }) { order.append(c) }
+        for name in valueFields.map(\.name) + values.filter({ $0.source == .value }).map(\.name) {
+            if let c = byName[name], !order.contains(where: { $0.name == c.name }) { order.append(c) }
         }
         for c in (keys + values).sorted(by: { $0.name < $1.name }) where !order.contains(where: { $0.name == c.name }) {
             order.append(c)

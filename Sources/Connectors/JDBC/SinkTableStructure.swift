@@ -105,10 +105,16 @@ final class SinkTableStructure {
     }
 
     private func columnDefinition(_ col: SinkFields.Column, schema: Schema) throws -> String {
-        var def = "\(q(col.name)) \(try Self.sqlType(schema, column: col.name))"
+        // timestamp.fields.list turns INT64 and STRING fields into TIMESTAMP columns (Confluent's dialect).
+        let epochTimestamp =
+            config.timestampFields.contains(col.name) && (schema.type == .int64 || schema.type == .string)
+        var def = "\(q(col.name)) \(epochTimestamp ? "TIMESTAMP" : try Self.sqlType(schema, column: col.name))"
         if let d = schema.defaultValue, !d.isNull {
-            let text = try? SinkValueText.text(
-                d, schema: schema, zone: config.dbTimeZone, dateInZone: config.dateInDbTimeZone)
+            let text =
+                epochTimestamp
+                ? try? SinkValueText.epochTimestampText(d, nanos: config.timestampNanos, zone: config.dbTimeZone)
+                : try? SinkValueText.text(
+                    d, schema: schema, zone: config.dbTimeZone, dateInZone: config.dateInDbTimeZone)
             if let text {
                 def += " DEFAULT '" + text.replacing("'", with: "''") + "'"
             }

@@ -384,9 +384,16 @@ struct SinkTableWriter {
             }
         case .keyField(let name): (v, found) = Self.member(r.key, name)
         case .valueField(let name): (v, found) = Self.member(r.value, name)
+        case .value: v = r.value
         }
         if v.isNull, config.replaceNullWithDefault, let d = col.schema?.defaultValue { v = d }
         do {
+            if config.timestampFields.contains(col.name) {
+                return (
+                    try SinkValueText.epochTimestampText(v, nanos: config.timestampNanos, zone: config.dbTimeZone),
+                    found
+                )
+            }
             return (
                 try SinkValueText.text(
                     v, schema: col.schema, zone: config.dbTimeZone, dateInZone: config.dateInDbTimeZone), found

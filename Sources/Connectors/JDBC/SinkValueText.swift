@@ -74,6 +74,30 @@ enum SinkValueText {
         )
     }
 
+    /// A `timestamp.fields.list` value: an INT64, or a STRING of digits, counting micro- or nanoseconds
+    /// since the epoch, as a timestamp in `zone` (Confluent binds it with setTimestamp in db.timezone).
+    /// Nanoseconds are rounded (half up) to the microseconds PostgreSQL keeps. Other values are written
+    /// as they are.
+    static func epochTimestampText(_ value: Value, nanos: Bool, zone: DbTimeZone) throws(Failure) -> String? {
+        var count: Int64
+        switch value {
+        case .int64(let v): count = v
+        case .string(let s):
+            guard let v = Int64(s.trimmingWhitespace()) else {
+                throw Failure(
+                    reason:
+                        "\"\(s)\" is not a whole number of \(nanos ? "nanoseconds" : "microseconds") since the epoch (timestamp.fields.list)"
+                )
+            }
+            count = v
+        default:
+            return try text(value, schema: nil, zone: zone, dateInZone: true)
+        }
+        if nanos { count = CivilDate.floorDiv(count, 1000) + (CivilDate.floorMod(count, 1000) >= 500 ? 1 : 0) }
+        let fraction = Int32(CivilDate.floorMod(count, 1_000_000) * 1000)
+        return zoneText(CivilDate.floorDiv(count, 1000), fraction, zone).timestamp
+    }
+
     static func floatText(_ v: Double) -> String {
         if v.isNaN { return "NaN" }
         if v.isInfinite { return v < 0 ? "-Infinity" : "Infinity" }

@@ -1,0 +1,47 @@
+import ConnectAPI
+import Testing
+
+@testable import JdbcConnectors
+
+/// `timestamp.fields.list` values as the timestamp text the sink sends (Confluent's
+/// DateTimeUtils.formatSinkMicrosTimestamp / formatSinkNanosTimestamp, bound in db.timezone).
+struct SinkValueTextTests {
+    func text(_ v: Value, nanos: Bool = false, zone: DbTimeZone = .utc) throws -> String? {
+        try SinkValueText.epochTimestampText(v, nanos: nanos, zone: zone)
+    }
+
+    @Test func epochMicrosAndNanosBecomeTimestamps() throws {
+        // 2024-07-01T12:00:00.123456789Z
+        #expect(try text(.int64(1_719_835_200_123_456)) == "2024-07-01 12:00:00.123456+00:00")
+        #expect(try text(.string("1719835200123456")) == "2024-07-01 12:00:00.123456+00:00")
+        // Nanoseconds round half up to PostgreSQL's microseconds.
+        #expect(try text(.int64(1_719_835_200_123_456_789), nanos: true) == "2024-07-01 12:00:00.123457+00:00")
+        #expect(try text(.string("1719835200123456499"), nanos: true) == "2024-07-01 12:00:00.123456+00:00")
+        // In db.timezone, with its offset.
+        let chicago = try #require(DbTimeZone("America/Chicago"))
+        #expect(try text(.int64(1_719_835_200_123_456), zone: chicago) == "2024-07-01 07:00:00.123456-05:00")
+        // Before 1970: floor, not truncation toward zero.
+        #expect(try text(.int64(-1)) == "1969-12-31 23:59:59.999999+00:00")
+        #expect(try text(.string("-1500"), nanos: true) == "1969-12-31 23:59:59.999999+00:00")
+        // Nulls stay NULL; other kinds are written as they are.
+        #expect(try text(.null) == nil)
+        #expect(try text(.int32(7)) == "7")
+    }
+
+    @Test func aStringThatIsNoNumberIsNamed() {
+        #expect {
+            try text(.string("soon"))
+        } throws: { error in
+            "\((error as? SinkValueText.Failure)?.reason ?? "")".contains(
+                "\"soon\" is not a whole number of microseconds")
+        }
+    }
+
+    @Test func floorDivisionCoversTheWholeRange() throws {
+        #expect(CivilDate.floorDiv(Int64.min, 1000) == -9_223_372_036_854_776)
+        #expect(CivilDate.floorMod(Int64.min, 1000) == 192)
+        #expect(CivilDate.floorDiv(-1, 1000) == -1 && CivilDate.floorMod(-1, 1000) == 999)
+        #expect(CivilDate.floorDiv(1999, 1000) == 1 && CivilDate.floorMod(1999, 1000) == 999)
+        #expect(try text(.int64(Int64.min)) != nil)
+    }
+}
