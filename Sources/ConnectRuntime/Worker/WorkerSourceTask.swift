@@ -145,7 +145,14 @@ private struct RecordSender {
         _ records: [SourceRecord], producer: KafkaProducer, tracker: SourceOffsetTracker<JSONObject, JSONObject>
     ) async throws {
         guard !records.isEmpty else { return }
-        let first = tracker.submit(count: records.count) { (records[$0].sourcePartition, records[$0].sourceOffset) }
+        // Fields read through a pointer: `records[i]` copied whole records (retaining every field) to
+        // read two of them.
+        let first = records.withUnsafeBufferPointer { buf in
+            tracker.submit(count: buf.count) { (buf[$0].sourcePartition, buf[$0].sourceOffset) }
+        }
+        // Bound once per poll and passed down: read from `self` in the per-record calls, the converters
+        // were retained and released for every record.
+        let converters = setup.converters
         var next = 0
         while next < records.count {
             // Synchronous runs between the awaits a full buffer or a new topic needs. Records are read
@@ -153,7 +160,9 @@ private struct RecordSender {
             let pause = try records.withUnsafeBufferPointer { buf -> Pause? in
                 while next < buf.count {
                     let token = first + UInt(next)
-                    if let p = try sendOne(buf.baseAddress! + next, token: token, producer: producer, tracker: tracker)
+                    if let p = try sendOne(
+                        buf.baseAddress! + next, token: token, producer: producer, converters: converters,
+                        tracker: tracker)
                     {
                         return p  // the record was not produced: it is sent again after the pause
                     }
@@ -173,18 +182,18 @@ private struct RecordSender {
 
     private mutating func sendOne(
         _ record: UnsafePointer<SourceRecord>, token: UInt, producer: KafkaProducer,
-        tracker: SourceOffsetTracker<JSONObject, JSONObject>
+        converters: ConnectorConverters, tracker: SourceOffsetTracker<JSONObject, JSONObject>
     ) throws -> Pause? {
         var stage = ErrorHandler.Stage.transformation
         do {
             if setup.transformations.isEmpty {
-                return try produce(record, token: token, producer: producer, stage: &stage)
+                return try produce(record, token: token, producer: producer, converters: converters, stage: &stage)
             }
             guard var r = try setup.transformations.apply(record.pointee) else {
                 tracker.ack(token: token, error: nil)  // dropped by a transformation: its offset is done with
                 return nil
             }
-            return try produce(&r, token: token, producer: producer, stage: &stage)
+            return try produce(&r, token: token, producer: producer, converters: converters, stage: &stage)
         } catch {
             // errors.tolerance=all: a record that cannot be transformed or converted is logged and skipped,
             // and its offset counts as done (Kafka's RetryWithToleranceOperator for sources).
@@ -203,7 +212,8 @@ private struct RecordSender {
     }
 
     private mutating func produce(
-        _ record: UnsafePointer<SourceRecord>, token: UInt, producer: KafkaProducer, stage: inout ErrorHandler.Stage
+        _ record: UnsafePointer<SourceRecord>, token: UInt, producer: KafkaProducer, converters: ConnectorConverters,
+        stage: inout ErrorHandler.Stage
     ) throws -> Pause? {
         // A string comparison per record (the same storage compares in constant time), a hash on a change.
         let topic: KafkaProducer.Topic
@@ -218,16 +228,16 @@ private struct RecordSender {
         stage = .keyConverter
         keyBuffer.removeAll(keepingCapacity: true)
         valueBuffer.removeAll(keepingCapacity: true)
-        let hasKey = try setup.converters.key.fromConnectData(
+        let hasKey = try converters.key.fromConnectData(
             topic: record.pointee.topic, schema: record.pointee.keySchema, value: record.pointee.key, into: &keyBuffer)
         stage = .valueConverter
-        let hasValue = try setup.converters.value.fromConnectData(
+        let hasValue = try converters.value.fromConnectData(
             topic: record.pointee.topic, schema: record.pointee.valueSchema, value: record.pointee.value,
             into: &valueBuffer)
         stage = .headerConverter
         var headers: [KafkaHeader] = []
         for h in record.pointee.headers {
-            let v = try setup.converters.header.fromConnectHeader(
+            let v = try converters.header.fromConnectHeader(
                 topic: record.pointee.topic, key: h.key, schema: h.schema, value: h.value)
             headers.append(KafkaHeader(key: h.key, value: v))
         }
