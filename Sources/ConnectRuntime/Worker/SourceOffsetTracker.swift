@@ -10,14 +10,30 @@ import Synchronization
 /// time, so the per-record cost is an append.
 final class SourceOffsetTracker<Partition: Equatable & Sendable, Offset: Sendable>: Sendable {
     fileprivate struct Pending {
-        var partition: Partition
+        /// Index into `State.partitions`: records share a handful of partitions, so each pending entry
+        /// holds a plain number instead of a reference to count up and down.
+        var partition: Int
         var offset: Offset
         var acked: Bool
     }
     fileprivate struct State {
         var base: UInt = 1  // token of pending.first
         var pending = Deque<Pending>()
+        /// Every partition seen, in order of first appearance.
+        var partitions: [Partition] = []
+        var lastPartition = -1
         var failure: (any Error & Sendable)?
+
+        mutating func index(of partition: Partition) -> Int {
+            if lastPartition >= 0 && partitions[lastPartition] == partition { return lastPartition }
+            if let i = partitions.firstIndex(of: partition) {
+                lastPartition = i
+            } else {
+                partitions.append(partition)
+                lastPartition = partitions.count - 1
+            }
+            return lastPartition
+        }
     }
     private let state = Mutex(State())
 
@@ -37,7 +53,7 @@ final class SourceOffsetTracker<Partition: Equatable & Sendable, Offset: Sendabl
             s.pending.reserveCapacity(s.pending.count + count)
             for i in 0..<count {
                 let (partition, offset) = entry(i)
-                s.pending.append(Pending(partition: partition, offset: offset, acked: false))
+                s.pending.append(Pending(partition: s.index(of: partition), offset: offset, acked: false))
             }
             return first
         }
@@ -63,18 +79,14 @@ final class SourceOffsetTracker<Partition: Equatable & Sendable, Offset: Sendabl
             var acked = 0
             while acked < s.pending.count && s.pending[acked].acked { acked += 1 }
             // Indices first, values at the end: nothing is copied for the records in between.
-            var last: [(key: Partition, index: Int)] = []
+            var order: [Int] = []  // partitions in order of first appearance in the prefix
+            var last = [Int](repeating: -1, count: s.partitions.count)
             for i in 0..<acked {
-                // Consecutive records nearly always share a partition: check the latest one first.
-                if let j = last.indices.last, last[j].key == s.pending[i].partition {
-                    last[j].index = i
-                } else if let j = last.firstIndex(where: { $0.key == s.pending[i].partition }) {
-                    last[j].index = i
-                } else {
-                    last.append((s.pending[i].partition, i))
-                }
+                let p = s.pending[i].partition
+                if last[p] < 0 { order.append(p) }
+                last[p] = i
             }
-            let out = last.map { (key: $0.key, value: s.pending[$0.index].offset) }
+            let out = order.map { (key: s.partitions[$0], value: s.pending[last[$0]].offset) }
             s.pending.removeFirst(acked)
             s.base += UInt(acked)
             return out

@@ -278,26 +278,30 @@ final class TableQuerier {
                 offset.timestampMillis = t.millis
                 offset.timestampNanos = t.nanos
             }
-            var record = SourceRecord(
-                sourcePartition: partition, sourceOffset: mode == .bulk ? [:] : offset.json, topic: topic,
+            let key: Value =
+                keySchema.map { .struct(Struct(schema: $0, values: keyIndexes.map { values[$0] })) } ?? .null
+            // Built where it is kept: a record made first and then appended was copied and destroyed,
+            // retaining and releasing each of its fields once more per row.
+            guard mode == .timestamp, let ts = rowTs else {
+                out.append(
+                    SourceRecord(
+                        sourcePartition: partition, sourceOffset: mode == .bulk ? [:] : offset.json, topic: topic,
+                        keySchema: keySchema, key: key, valueSchema: valueSchema,
+                        value: .struct(Struct(schema: valueSchema, values: values))))
+                continue
+            }
+            let record = SourceRecord(
+                sourcePartition: partition, sourceOffset: offset.json, topic: topic, keySchema: keySchema, key: key,
                 valueSchema: valueSchema, value: .struct(Struct(schema: valueSchema, values: values)))
-            if let keySchema {
-                record.keySchema = keySchema
-                record.key = .struct(Struct(schema: keySchema, values: keyIndexes.map { values[$0] }))
+            // A row's timestamp is committable only once a later row has a greater one: the next
+            // query asks for "> timestamp" and would skip rows still to come with the same value.
+            if let h = held {
+                var r = h.record
+                if Offset.tsLess(h.ts, ts) { safeOffset = Offset(timestampMillis: h.ts.0, timestampNanos: h.ts.1) }
+                r.sourceOffset = safeOffset.json
+                out.append(r)
             }
-            if mode == .timestamp, let ts = rowTs {
-                // A row's timestamp is committable only once a later row has a greater one: the next
-                // query asks for "> timestamp" and would skip rows still to come with the same value.
-                if let h = held {
-                    var r = h.record
-                    if Offset.tsLess(h.ts, ts) { safeOffset = Offset(timestampMillis: h.ts.0, timestampNanos: h.ts.1) }
-                    r.sourceOffset = safeOffset.json
-                    out.append(r)
-                }
-                held = (record, ts)
-            } else {
-                out.append(record)
-            }
+            held = (record, ts)
         }
         return out
     }
