@@ -69,12 +69,17 @@ public final class KafkaProducer: @unchecked Sendable {
     /// topic's metadata (a broker with auto-creation on creates it) and returns once it has answered:
     /// librdkafka on its own learns about a topic first produced after its start-up metadata only at its
     /// next periodic scan, up to a second later, while the records wait and the buffer fills.
-    public func topic(_ name: String, timeoutMs: Int32 = 5000) async -> Topic {
-        let (topic, isNew) = state.withLock { s -> (Topic, Bool) in
+    /// Throws when librdkafka refuses the name (longer than 512 bytes).
+    public func topic(_ name: String, timeoutMs: Int32 = 5000) async throws(KafkaError) -> Topic {
+        let made = state.withLock { s -> (topic: Topic, isNew: Bool)? in
             if let t = s.topics[name] { return (t, false) }
-            let t = Topic(name: name, rkt: rd_kafka_topic_new(handle, name, nil))
+            guard let rkt = rd_kafka_topic_new(handle, name, nil) else { return nil }
+            let t = Topic(name: name, rkt: rkt)
             s.topics[name] = t
             return (t, true)
+        }
+        guard let (topic, isNew) = made else {
+            throw KafkaError(rd_kafka_last_error(), message: "Invalid topic name \(name)")
         }
         guard isNew else { return topic }
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in

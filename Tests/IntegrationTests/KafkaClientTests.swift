@@ -71,6 +71,29 @@ import Testing
         // librdkafka 2.8's metadata cache (strcmp on a freed name). Topic names are unique per run instead.
     }
 
+    @Test func aTopicHandleAsksForTheTopicBeforeItsFirstRecord() async throws {
+        let bootstrap = try Self.bootstrap
+        let name = "it-new-\(UUID().uuidString.prefix(8))"
+        let admin = try KafkaAdmin(config: KafkaConfig([("bootstrap.servers", bootstrap)]))
+        defer { admin.close() }
+        let acks = AckCollector()
+        let producer = try KafkaProducer(
+            config: KafkaConfig([("bootstrap.servers", bootstrap)]), onDelivery: { for r in $0 { acks.add(r) } })
+        let topic = try await producer.topic(name)
+        // Only a metadata request naming the topic makes the broker auto-create it: it exists before any
+        // record was produced, so librdkafka has its partitions too.
+        #expect(try await admin.topics()[name] != nil)
+        #expect(try await producer.topic(name).name == name)
+        try Array("v".utf8).withUnsafeBytes { v in
+            try producer.produce(topic: topic, partition: nil, key: nil, value: v, timestamp: nil, token: 7)
+        }
+        #expect(producer.flush(timeoutMs: 10_000))
+        #expect(acks.tokens == [7] && acks.errors.isEmpty)
+        // A name librdkafka refuses is an error, not a crash.
+        await #expect(throws: KafkaError.self) { try await producer.topic(String(repeating: "x", count: 600)) }
+        producer.close()
+    }
+
     @Test func invalidClientPropertyNamesTheKey() {
         #expect(throws: KafkaError.self) {
             _ = try KafkaProducer(config: KafkaConfig([("no.such.property", "1")]))

@@ -175,7 +175,7 @@ private struct RecordSender {
             case .queueFull: try await Task.sleep(for: .milliseconds(2))
             case .newTopic(let topic):
                 await setup.onTopic(topic)
-                topics[topic] = await producer.topic(topic)
+                topics[topic] = try await producer.topic(topic)
             }
         }
     }
