@@ -221,7 +221,6 @@ public final class PostgresConnection: @unchecked Sendable {
     /// Closes the cursor and ends its transaction.
     func closeCursor() async throws(PostgresError) {
         try await run { [self] () throws(PostgresError) in
-            if fetchAhead { tpq_clear(try takeSentResult()) }
             tpq_clear(try execParams("CLOSE tributary_cursor", []))
             tpq_clear(try execParams("COMMIT", []))
         }
@@ -261,7 +260,7 @@ public final class PostgresConnection: @unchecked Sendable {
 
     /// Must run on `queue`. Returns a result the caller clears.
     private func execParams(_ sql: String, _ params: [String?]) throws(PostgresError) -> OpaquePointer {
-        // A cursor given up without close (after a failed poll): its FETCH sent ahead must be read first.
+        // A FETCH sent ahead (a cursor closed or given up after a full batch) must be read first.
         if fetchAhead, let r = try? takeSentResult() { tpq_clear(r) }
         let res: OpaquePointer? =
             if params.isEmpty {

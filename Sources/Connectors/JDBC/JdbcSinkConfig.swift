@@ -35,6 +35,14 @@ struct JdbcSinkConfig: Sendable {
     /// (`timestamp.precision.mode`), written and created as TIMESTAMP.
     let timestampFields: Set<String>
     let timestampNanos: Bool
+    /// Whether column `name` holds epoch micro/nanoseconds to write as TIMESTAMP: listed in
+    /// `timestamp.fields.list` and an INT64 or STRING without a logical type (Confluent binds logical
+    /// types first), or schemaless.
+    func isEpochTimestamp(_ name: String, _ schema: Schema?) -> Bool {
+        guard timestampFields.contains(name) else { return false }
+        guard let schema else { return true }
+        return schema.name == nil && (schema.type == .int64 || schema.type == .string)
+    }
     /// `string.output.value.column.name`: the column of values with a STRING schema.
     let stringValueColumn: String
 

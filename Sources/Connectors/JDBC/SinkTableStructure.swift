@@ -106,8 +106,7 @@ final class SinkTableStructure {
 
     private func columnDefinition(_ col: SinkFields.Column, schema: Schema) throws -> String {
         // timestamp.fields.list turns INT64 and STRING fields into TIMESTAMP columns (Confluent's dialect).
-        let epochTimestamp =
-            config.timestampFields.contains(col.name) && (schema.type == .int64 || schema.type == .string)
+        let epochTimestamp = config.isEpochTimestamp(col.name, schema)
         var def = "\(q(col.name)) \(epochTimestamp ? "TIMESTAMP" : try Self.sqlType(schema, column: col.name))"
         if let d = schema.defaultValue, !d.isNull {
             let text =

@@ -388,7 +388,7 @@ struct SinkTableWriter {
         }
         if v.isNull, config.replaceNullWithDefault, let d = col.schema?.defaultValue { v = d }
         do {
-            if config.timestampFields.contains(col.name) {
+            if config.isEpochTimestamp(col.name, col.schema) {
                 return (
                     try SinkValueText.epochTimestampText(v, nanos: config.timestampNanos, zone: config.dbTimeZone),
                     found

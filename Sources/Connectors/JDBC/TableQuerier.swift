@@ -282,17 +282,16 @@ final class TableQuerier {
                 keySchema.map { .struct(Struct(schema: $0, values: keyIndexes.map { values[$0] })) } ?? .null
             // Built where it is kept: a record made first and then appended was copied and destroyed,
             // retaining and releasing each of its fields once more per row.
+            func record() -> SourceRecord {
+                SourceRecord(
+                    sourcePartition: partition, sourceOffset: mode == .bulk ? [:] : offset.json, topic: topic,
+                    keySchema: keySchema, key: key, valueSchema: valueSchema,
+                    value: .struct(Struct(schema: valueSchema, values: values)))
+            }
             guard mode == .timestamp, let ts = rowTs else {
-                out.append(
-                    SourceRecord(
-                        sourcePartition: partition, sourceOffset: mode == .bulk ? [:] : offset.json, topic: topic,
-                        keySchema: keySchema, key: key, valueSchema: valueSchema,
-                        value: .struct(Struct(schema: valueSchema, values: values))))
+                out.append(record())
                 continue
             }
-            let record = SourceRecord(
-                sourcePartition: partition, sourceOffset: offset.json, topic: topic, keySchema: keySchema, key: key,
-                valueSchema: valueSchema, value: .struct(Struct(schema: valueSchema, values: values)))
             // A row's timestamp is committable only once a later row has a greater one: the next
             // query asks for "> timestamp" and would skip rows still to come with the same value.
             if let h = held {
@@ -301,7 +300,7 @@ final class TableQuerier {
                 r.sourceOffset = safeOffset.json
                 out.append(r)
             }
-            held = (record, ts)
+            held = (record(), ts)
         }
         return out
     }
