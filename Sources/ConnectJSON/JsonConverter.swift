@@ -273,12 +273,13 @@ public final class JsonConverter: Converter, HeaderConverter, @unchecked Sendabl
         guard let bytes else { return .null }
         let json: JSONValue
         do {
+            // Without schemas the value is inferred while parsing (no JSONValue tree in between).
+            if !schemasEnabled { return SchemaAndValue(schema: nil, value: try JSONParser.parseConnectValue(bytes)) }
             json = try JSONParser.parse(bytes)
         } catch {
             throw ConnectError(
                 .data, "Converting byte[] to Kafka Connect data failed due to serialization error: \(error)")
         }
-        if !schemasEnabled { return SchemaAndValue(schema: nil, value: try connectValue(schema: nil, json: json)) }
         guard let o = json.objectValue, o.count == 2, let schemaJSON = o["schema"], let payload = o["payload"] else {
             throw ConnectError(
                 .data,
@@ -394,17 +395,7 @@ public final class JsonConverter: Converter, HeaderConverter, @unchecked Sendabl
     }
 
     /// Schemaless JSON → Connect value: integers → int64, other numbers → float64, objects → string-keyed maps.
-    public static func inferValue(_ json: JSONValue) -> Value {
-        switch json {
-        case .null: return .null
-        case .bool(let b): return .boolean(b)
-        case .int(let i): return .int64(i)
-        case .number(let t): return .float64(Double(t) ?? .nan)
-        case .string(let s): return .string(s)
-        case .array(let a): return .array(a.map(inferValue))
-        case .object(let o): return .map(o.members.map { MapEntry(key: .string($0.key), value: inferValue($0.value)) })
-        }
-    }
+    public static func inferValue(_ json: JSONValue) -> Value { Value.inferred(from: json) }
 
     static func rescale(_ d: ConnectDecimal, to scale: Int32) -> ConnectDecimal {
         if d.scale == scale { return d }

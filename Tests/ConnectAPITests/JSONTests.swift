@@ -22,6 +22,29 @@ import Testing
         #expect(wide["f3"] == .int(0) && wide["new"] == .int(1))
     }
 
+    /// The one-pass parse the sinks use must give exactly what inferring from the parsed tree gives.
+    @Test(arguments: [
+        #"{"id":7,"name":"a\"b\u00e9\ud83d\ude00","amount":12.50,"big":123456789012345678901,"max":9223372036854775807}"#,
+        #"{"neg":-0,"exp":1E+3,"frac":-0.125,"t":true,"f":false,"n":null,"a":[1,[2.5,{"x":"y"}],[]],"o":{}}"#,
+        #"{"a":1,"b":2,"a":3}"#, #"[{"k":1},"s",null]"#, "42", #""plain""#, "-1.5e-7",
+        "{" + (0..<20).map { "\"f\($0)\":\($0)" }.joined(separator: ",") + #","f3":"again"}"#,
+    ])
+    func parsesConnectValuesInOnePassAsInferringFromTheTreeDoes(_ text: String) throws {
+        let direct = try JSONParser.parseConnectValue(Array(text.utf8))
+        #expect(direct == Value.inferred(from: try JSONParser.parse(text)))
+    }
+
+    @Test func inferredConnectValuesFollowJsonConverterWithoutSchemas() throws {
+        let v = try JSONParser.parseConnectValue(Array(#"{"i":3,"d":2.0,"s":"x","b":true,"a":[1],"n":null}"#.utf8))
+        let expected: Value = .map([
+            MapEntry(key: .string("i"), value: .int64(3)), MapEntry(key: .string("d"), value: .float64(2)),
+            MapEntry(key: .string("s"), value: .string("x")), MapEntry(key: .string("b"), value: .boolean(true)),
+            MapEntry(key: .string("a"), value: .array([.int64(1)])), MapEntry(key: .string("n"), value: .null),
+        ])
+        #expect(v == expected)
+        #expect(throws: JSONParseError.self) { try JSONParser.parseConnectValue(Array(#"{"a":1"#.utf8)) }
+    }
+
     @Test func offsetKeyIsByteExact() {
         let key: JSONValue = .array([.string("files"), .object([("filename", .string("/tmp/in.txt"))])])
         #expect(JSONWriter.string(key) == #"["files",{"filename":"/tmp/in.txt"}]"#)

@@ -17,10 +17,7 @@ public struct JSONParser: ~Copyable {
     private init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 
     public static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
-        let result: Result<JSONValue, JSONParseError> = bytes.withUnsafeBytes { raw in
-            do throws(JSONParseError) { return .success(try parse(raw)) } catch { return .failure(error) }
-        }
-        return try result.get()
+        try parse(bytes, as: JSONValue.self)
     }
 
     public static func parse(_ string: String) throws(JSONParseError) -> JSONValue {
@@ -28,9 +25,28 @@ public struct JSONParser: ~Copyable {
     }
 
     public static func parse(_ raw: UnsafeRawBufferPointer) throws(JSONParseError) -> JSONValue {
+        try parse(raw, as: JSONValue.self)
+    }
+
+    /// Schemaless JSON straight to a Connect value, inferred as `Value.inferred(from:)` does, without
+    /// building a `JSONValue` tree first: the sinks' JsonConverter parses every record this way.
+    public static func parseConnectValue(_ bytes: [UInt8]) throws(JSONParseError) -> Value {
+        try parse(bytes, as: Value.self)
+    }
+
+    private static func parse<T: JSONParseOutput>(_ bytes: [UInt8], as: T.Type) throws(JSONParseError) -> T {
+        let result: Result<T, JSONParseError> = bytes.withUnsafeBytes { raw in
+            do throws(JSONParseError) { return .success(try parse(raw, as: T.self)) } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+
+    private static func parse<T: JSONParseOutput>(_ raw: UnsafeRawBufferPointer, as: T.Type) throws(JSONParseError)
+        -> T
+    {
         var p = JSONParser(raw)
         p.skipWhitespace()
-        let v = try p.parseValue()
+        let v: T = try p.parseValue()
         p.skipWhitespace()
         if p.pos != raw.count { throw p.error("Unexpected trailing content") }
         return v
@@ -44,7 +60,7 @@ public struct JSONParser: ~Copyable {
             var out: [JSONValue] = []
             p.skipWhitespace()
             while p.pos < raw.count {
-                do throws(JSONParseError) { out.append(try p.parseValue()) } catch { return (out, error) }
+                do throws(JSONParseError) { out.append(try p.parseValue() as JSONValue) } catch { return (out, error) }
                 p.skipWhitespace()
             }
             return (out, nil)
@@ -60,21 +76,21 @@ public struct JSONParser: ~Copyable {
         }
     }
 
-    private mutating func parseValue() throws(JSONParseError) -> JSONValue {
+    private mutating func parseValue<T: JSONParseOutput>() throws(JSONParseError) -> T {
         guard pos < bytes.count else { throw error("Unexpected end of input") }
         switch bytes[pos] {
         case UInt8(ascii: "{"): return try parseObject()
         case UInt8(ascii: "["): return try parseArray()
-        case UInt8(ascii: "\""): return .string(try parseString())
+        case UInt8(ascii: "\""): return .parsed(string: try parseString())
         case UInt8(ascii: "t"):
             try expect("true")
-            return .bool(true)
+            return .parsed(bool: true)
         case UInt8(ascii: "f"):
             try expect("false")
-            return .bool(false)
+            return .parsed(bool: false)
         case UInt8(ascii: "n"):
             try expect("null")
-            return .null
+            return .parsedNull
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
         default: throw error("Unexpected character '\(Character(Unicode.Scalar(bytes[pos])))'")
         }
@@ -92,20 +108,22 @@ public struct JSONParser: ~Copyable {
         if depth > Self.maxDepth { throw error("Nesting deeper than \(Self.maxDepth) levels") }
     }
 
-    private mutating func parseObject() throws(JSONParseError) -> JSONValue {
+    private mutating func parseObject<T: JSONParseOutput>() throws(JSONParseError) -> T {
         try enter()
         defer { depth -= 1 }
         pos += 1
         // A repeated name replaces the earlier value in its place (Jackson's last one wins). Finding it
         // by scanning the names so far made wide rows quadratic (Socrata rows have 40 fields): past a
         // few members the names go into a dictionary.
-        var members: [JSONObject.Member] = []
+        var members: [T.Member] = []
         var index: [String: Int] = [:]
         skipWhitespace()
         if pos < bytes.count && bytes[pos] == UInt8(ascii: "}") {
             pos += 1
-            return .object(JSONObject())
+            return .parsed(object: members)
         }
+        // One allocation for a record's usual width instead of growing through 1, 2, 4 and 8.
+        members.reserveCapacity(Self.linearMembers)
         while true {
             skipWhitespace()
             guard pos < bytes.count, bytes[pos] == UInt8(ascii: "\"") else { throw error("Expected a member name") }
@@ -114,19 +132,19 @@ public struct JSONParser: ~Copyable {
             guard pos < bytes.count, bytes[pos] == UInt8(ascii: ":") else { throw error("Expected ':'") }
             pos += 1
             skipWhitespace()
-            let value = try parseValue()
+            let value: T = try parseValue()
             let existing: Int?
             if members.count < Self.linearMembers {
-                existing = members.firstIndex { $0.key == key }
+                existing = members.firstIndex { T.key(of: $0) == key }
             } else {
-                if index.isEmpty { for (i, m) in members.enumerated() { index[m.key] = i } }
+                if index.isEmpty { for (i, m) in members.enumerated() { index[T.key(of: m)] = i } }
                 existing = index[key]
             }
             if let existing {
-                members[existing].value = value
+                T.setValue(value, of: &members[existing])
             } else {
                 if !index.isEmpty { index[key] = members.count }
-                members.append(JSONObject.Member(key: key, value: value))
+                members.append(T.member(key, value))
             }
             skipWhitespace()
             guard pos < bytes.count else { throw error("Unexpected end of input") }
@@ -136,21 +154,21 @@ public struct JSONParser: ~Copyable {
             }
             if bytes[pos] == UInt8(ascii: "}") {
                 pos += 1
-                return .object(JSONObject(members: members))
+                return .parsed(object: members)
             }
             throw error("Expected ',' or '}'")
         }
     }
 
-    private mutating func parseArray() throws(JSONParseError) -> JSONValue {
+    private mutating func parseArray<T: JSONParseOutput>() throws(JSONParseError) -> T {
         try enter()
         defer { depth -= 1 }
         pos += 1
-        var arr: [JSONValue] = []
+        var arr: [T] = []
         skipWhitespace()
         if pos < bytes.count && bytes[pos] == UInt8(ascii: "]") {
             pos += 1
-            return .array(arr)
+            return .parsed(array: arr)
         }
         while true {
             skipWhitespace()
@@ -163,13 +181,13 @@ public struct JSONParser: ~Copyable {
             }
             if bytes[pos] == UInt8(ascii: "]") {
                 pos += 1
-                return .array(arr)
+                return .parsed(array: arr)
             }
             throw error("Expected ',' or ']'")
         }
     }
 
-    private mutating func parseNumber() throws(JSONParseError) -> JSONValue {
+    private mutating func parseNumber<T: JSONParseOutput>() throws(JSONParseError) -> T {
         let start = pos
         var integral = true
         if bytes[pos] == UInt8(ascii: "-") { pos += 1 }
@@ -195,11 +213,11 @@ public struct JSONParser: ~Copyable {
         if integral && pos - digitsStart <= 18 {
             var v: Int64 = 0
             for i in digitsStart..<pos { v = v * 10 + Int64(bytes[i] - 0x30) }
-            return .int(bytes[start] == UInt8(ascii: "-") ? -v : v)
+            return .parsed(int: bytes[start] == UInt8(ascii: "-") ? -v : v)
         }
-        let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<pos]), as: UTF8.self)
-        if integral, let v = Int64(text) { return .int(v) }
-        return .number(text)
+        return .parsed(
+            number: String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<pos]), as: UTF8.self),
+            integral: integral)
     }
 
     private mutating func parseString() throws(JSONParseError) -> String {

@@ -78,6 +78,8 @@ struct WorkerSinkTask: Sendable {
         var committed: [TopicPartition: Int64] = [:]
         var pausedForUser = false
         var topicsSeen = Set<String>()
+        /// The topic of the previous record: consecutive records of one topic skip hashing its name.
+        var lastTopic = ""
     }
 
     private func loop(
@@ -87,6 +89,8 @@ struct WorkerSinkTask: Sendable {
         -> ConnectError?
     {
         var nextCommit = monotonicMs() + flushIntervalMs
+        // Without error tolerance or retries, records convert without per-stage bookkeeping.
+        let direct = !errors.toleratesErrors && errors.config.retryTimeoutMs == 0
         while !setup.control.isStopping {
             // Paused connectors keep polling (so the group sees us alive) with every partition paused.
             if setup.control.isPaused != state.pausedForUser {
@@ -99,6 +103,7 @@ struct WorkerSinkTask: Sendable {
             var batch: [SinkRecord] = []
             // The consumed records behind `batch`, kept only when a dead-letter queue may need their bytes.
             var originals: [KafkaMessage] = []
+            let converters = setup.converters  // bound once per poll, not retained per record
             for e in events {
                 switch e {
                 case .assigned(let tps):
@@ -127,7 +132,10 @@ struct WorkerSinkTask: Sendable {
                     context.setAssignment(state.assignment)
                 case .message(let m):
                     do {
-                        if let r = try await convert(m, errors) {
+                        let converted =
+                            direct
+                            ? try Self.convertDirectly(m, converters) : try await convert(m, errors, converters)
+                        if let r = converted {
                             batch.append(r)
                             if errors.keepsOriginals { originals.append(m) }
                         } else {
@@ -143,7 +151,10 @@ struct WorkerSinkTask: Sendable {
                             "\(e.message) (record at \(m.topic)-\(m.partition) offset \(m.offset), task \(setup.id))",
                             cause: e.cause)
                     }
-                    if state.topicsSeen.insert(m.topic).inserted { await setup.onTopic(m.topic) }
+                    if m.topic != state.lastTopic {
+                        state.lastTopic = m.topic
+                        if state.topicsSeen.insert(m.topic).inserted { await setup.onTopic(m.topic) }
+                    }
                 case .error(let err):
                     if err.isFatal { return ConnectError(.connect, "Consumer of task \(setup.id) failed: \(err)") }
                     setup.logger.warning("Consumer of task \(setup.id): \(err)")
@@ -172,9 +183,10 @@ struct WorkerSinkTask: Sendable {
         return nil
     }
 
-    private func convert(_ m: KafkaMessage, _ errors: ErrorHandler) async throws -> SinkRecord? {
-        let c = setup.converters
-        guard errors.toleratesErrors || errors.config.retryTimeoutMs != 0 else { return try convertDirectly(m) }
+    /// Each stage through the error handler: retried, tolerated, logged and sent to the dead-letter queue.
+    private func convert(_ m: KafkaMessage, _ errors: ErrorHandler, _ c: ConnectorConverters) async throws
+        -> SinkRecord?
+    {
         guard
             let k = try await errors.execute(
                 .keyConverter, className: c.keyClass, consumed: m,
@@ -196,12 +208,12 @@ struct WorkerSinkTask: Sendable {
     }
 
     /// Without error tolerance or retries: the hot path, no per-stage bookkeeping.
-    private func convertDirectly(_ m: KafkaMessage) throws -> SinkRecord {
-        let k = try setup.converters.key.toConnectData(topic: m.topic, bytes: m.key)
-        let v = try setup.converters.value.toConnectData(topic: m.topic, bytes: m.value)
+    private static func convertDirectly(_ m: KafkaMessage, _ c: ConnectorConverters) throws -> SinkRecord {
+        let k = try c.key.toConnectData(topic: m.topic, bytes: m.key)
+        let v = try c.value.toConnectData(topic: m.topic, bytes: m.value)
         var headers: [ConnectHeader] = []
         for h in m.headers {
-            let sv = try setup.converters.header.toConnectHeader(topic: m.topic, key: h.key, bytes: h.value)
+            let sv = try c.header.toConnectHeader(topic: m.topic, key: h.key, bytes: h.value)
             headers.append(ConnectHeader(key: h.key, schema: sv.schema, value: sv.value))
         }
         return Self.record(m, key: k, value: v, headers: headers)
