@@ -129,6 +129,25 @@ def test_tombstones_delete_by_record_key_and_kafka_coordinates(worker, schema):
     assert cols == [("__connect_topic",), ("__connect_partition",), ("__connect_offset",), ("name",)]
 
 
+def test_schemaless_fields_are_matched_by_name_in_any_order(worker, schema):
+    sql(f"CREATE TABLE {schema}.ordered (id int PRIMARY KEY, name text, temp float8)")
+    topic = f"ordered-{worker.id}"
+    # A run whose records share one order, unlike the table's (the writer reads them by position) ...
+    produce(topic, [(None, {"temp": 1.5, "name": "a", "id": 1}), (None, {"temp": 2.5, "name": "b", "id": 2})])
+    r = worker.post("/connectors", {"name": "ordered", "config": sink_config(topic, **{
+        "value.converter.schemas.enable": "false", "table.name.format": f"{schema}.ordered",
+        "insert.mode": "upsert", "pk.mode": "record_value", "pk.fields": "id"})})
+    assert r.status_code == 201, r.text
+    wait_until(lambda: rows(f"SELECT id, name, temp FROM {schema}.ordered ORDER BY id") == [(1, "a", 1.5), (2, "b", 2.5)],
+               what="a run in one order")
+    # ... and records in mixed orders, one without a column, in one run (read by name).
+    produce(topic, [(None, {"id": 3, "name": "c", "temp": 3.5}), (None, {"name": "d", "id": 4, "temp": 4.5}),
+                    (None, {"temp": 1.0, "id": 1, "name": "a2"}), (None, {"id": 5, "name": "e"})])
+    want = [(1, "a2", 1.0), (2, "b", 2.5), (3, "c", 3.5), (4, "d", 4.5), (5, "e", None)]
+    wait_until(lambda: rows(f"SELECT id, name, temp FROM {schema}.ordered ORDER BY id") == want,
+               what="mixed orders")
+
+
 def test_auto_evolve_and_readable_failures(worker, schema):
     topic = f"evolve-{worker.id}"
     produce(topic, [(None, envelope(STATION[:2], {"id": 1, "name": "a"}))])

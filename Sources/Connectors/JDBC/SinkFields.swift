@@ -11,12 +11,20 @@ struct SinkFields: Sendable {
         case valueField(String)
         /// The whole (STRING) value: `string.output.value.column.name`.
         case value
+
+        var isValueField: Bool {
+            if case .valueField = self { return true }
+            return false
+        }
     }
     struct Column: Sendable {
         let name: String
         /// Connect schema (nil for schemaless values: the table's column type decides).
         let schema: Schema?
         let source: Source
+        /// Where a `.valueField` is in every record's map, when all records of the run have the same
+        /// names in the same order (schemaless JSON from one producer): read by index, not by name.
+        var position: Int? = nil
     }
     let keyColumns: [Column]
     let valueColumns: [Column]
@@ -128,6 +136,7 @@ struct SinkFields: Sendable {
         var present: [String] = []
         // Every record has the names of the first, in its order.
         var uniform = true
+        var firstNames: [String?] = []
         for r in records.indices {
             guard case .map(let entries) = records[r].value else {
                 uniform = false
@@ -139,7 +148,7 @@ struct SinkFields: Sendable {
             {
                 continue
             }
-            if r != records.startIndex { uniform = false }
+            if r == records.startIndex { firstNames = entries.map(\.key.stringValue) } else { uniform = false }
             for e in entries {
                 if let k = e.key.stringValue, !present.contains(k) { present.append(k) }
             }
@@ -168,10 +177,16 @@ struct SinkFields: Sendable {
             keys.append(Column(name: name, schema: nil, source: source))
         }
         let keySet = Set(keyNames)
-        let values = tableColumns.filter {
+        var values = tableColumns.filter {
             present.contains($0.name) && !keySet.contains($0.name)
                 && (config.fieldsWhitelist.isEmpty || config.fieldsWhitelist.contains($0.name))
         }.map { Column(name: $0.name, schema: nil, source: .valueField($0.name)) }
+        if uniform {
+            for i in keys.indices where keys[i].source.isValueField {
+                keys[i].position = firstNames.firstIndex(of: keys[i].name)
+            }
+            for i in values.indices { values[i].position = firstNames.firstIndex(of: values[i].name) }
+        }
         // Key fields come from map keys, which may lack one.
         let fromKeyMaps = keys.contains { if case .keyField = $0.source { true } else { false } }
         return SinkFields(

@@ -383,7 +383,12 @@ struct SinkTableWriter {
                 )
             }
         case .keyField(let name): (v, found) = Self.member(r.key, name)
-        case .valueField(let name): (v, found) = Self.member(r.value, name)
+        case .valueField(let name):
+            if let p = col.position, case .map(let entries) = r.value {
+                v = entries[p].value
+            } else {
+                (v, found) = Self.member(r.value, name)
+            }
         case .value: v = r.value
         }
         if v.isNull, config.replaceNullWithDefault, let d = col.schema?.defaultValue { v = d }
