@@ -45,3 +45,28 @@ struct SinkValueTextTests {
         #expect(try text(.int64(Int64.min)) != nil)
     }
 }
+
+/// The COPY writer's shortcut for schemaless nulls, integers and booleans writes what the general way
+/// (`SinkValueText.text`, then COPY escaping) writes.
+extension SinkCopyTextTests {
+    @Test(arguments: [
+        Value.null, .boolean(true), .boolean(false), .int64(0), .int64(7), .int64(-42), .int64(1_700_000_000_000),
+        .int64(Int64.max), .int64(Int64.min),
+    ])
+    func plainValuesMatchTheGeneralWay(_ v: Value) throws {
+        var fast: [UInt8] = []
+        #expect(SinkTableWriter.appendPlain(v, to: &fast))
+        var general: [UInt8] = []
+        SinkTableWriter.appendCopyText(
+            try SinkValueText.text(v, schema: nil, zone: .utc, dateInZone: false), to: &general)
+        #expect(fast == general)
+    }
+
+    @Test func otherValuesTakeTheGeneralWay() {
+        var out: [UInt8] = []
+        for v: Value in [.string("a\tb"), .float64(1.5), .int32(1), .map([])] {
+            #expect(!SinkTableWriter.appendPlain(v, to: &out))
+        }
+        #expect(out.isEmpty)
+    }
+}

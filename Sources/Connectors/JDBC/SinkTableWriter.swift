@@ -239,19 +239,57 @@ struct SinkTableWriter {
     /// The COPY text of some records; nil when one lacks a column.
     func rows(_ records: ArraySlice<SinkRecord>) throws -> [UInt8]? {
         let columns = fields.all
+        // Schemaless fields read by position that need no conversion rule (-1: the general way).
+        let plain = columns.map { col in
+            col.position.flatMap { col.schema == nil && !config.isEpochTimestamp(col.name, nil) ? $0 : nil } ?? -1
+        }
         var data: [UInt8] = []
         data.reserveCapacity(records.count * 16 * columns.count)
         for r in records {
             // One binding per record: indexing the slice per column copied the whole SinkRecord each time.
-            for (i, col) in columns.enumerated() {
-                let (text, found) = try value(col, r)
-                guard found else { return nil }
+            let entries: [MapEntry]
+            if case .map(let e) = r.value { entries = e } else { entries = [] }
+            for i in columns.indices {
                 if i > 0 { data.append(UInt8(ascii: "\t")) }
+                // Integers, booleans and nulls go straight into the text, without a String in between.
+                if plain[i] >= 0, plain[i] < entries.count, Self.appendPlain(entries[plain[i]].value, to: &data) {
+                    continue
+                }
+                let (text, found) = try value(columns[i], r)
+                guard found else { return nil }
                 Self.appendCopyText(text, to: &data)
             }
             data.append(UInt8(ascii: "\n"))
         }
         return data
+    }
+
+    /// A schemaless null, integer or boolean in COPY text, as `SinkValueText.text` writes it; false for
+    /// any other value.
+    static func appendPlain(_ v: Value, to out: inout [UInt8]) -> Bool {
+        switch v {
+        case .null:
+            out.append(UInt8(ascii: "\\"))
+            out.append(UInt8(ascii: "N"))
+        case .boolean(let b): out.append(b ? UInt8(ascii: "t") : UInt8(ascii: "f"))
+        case .int64(let i): appendDecimal(i, to: &out)
+        default: return false
+        }
+        return true
+    }
+
+    static func appendDecimal(_ v: Int64, to out: inout [UInt8]) {
+        if v < 0 { out.append(UInt8(ascii: "-")) }
+        var m = v.magnitude
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var i = 20
+            repeat {
+                i -= 1
+                digits[i] = UInt8(ascii: "0") + UInt8(m % 10)
+                m /= 10
+            } while m > 0
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[i...]))
+        }
     }
 
     /// A value in COPY's text format: `\N` for NULL; backslash, tab, newline and carriage return escaped.
