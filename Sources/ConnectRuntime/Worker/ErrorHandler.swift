@@ -193,6 +193,10 @@ final class DeadLetterQueue: Sendable {
         }
         let q = DeadLetterQueue(producer: producer)
         box.withLock { $0 = q }
+        // The topic's metadata now: librdkafka would otherwise learn of it only at its next one-second
+        // scan, after the first dead-lettered record (as the source tasks' producers do for new topics).
+        // Best effort: without it the first record only waits for that scan.
+        _ = try? await producer.topic(topic)
         return q
     }
 
