@@ -38,9 +38,9 @@ kcat -P -b "$KAFKA_BOOTSTRAP" -t "$topic" -X linger.ms=5 -l "$work/records.json"
 
 # 1. Tributary
 write_worker_properties "$work/w.properties" "benchsink-$id" "$port"
-# Both consumers use a 3 s session: Tansu delays a new group's first join by session.timeout.ms / 2
-# (librdkafka's default of 45 s would add 22 s to either side).
-printf 'consumer.session.timeout.ms=3000\nconsumer.heartbeat.interval.ms=1000\nconsumer.max.poll.records=10000\n' >>"$work/w.properties"
+# Both consumers use the same short session (SINK_SESSION_MS, bench/lib.sh: Tansu's first-join delay).
+printf 'consumer.session.timeout.ms=%s\nconsumer.heartbeat.interval.ms=%s\nconsumer.max.poll.records=10000\n' \
+  "$SINK_SESSION_MS" "$SINK_HEARTBEAT_MS" >>"$work/w.properties"
 "$BIN" worker "$work/w.properties" >"$work/worker.log" 2>&1 & pid=$!
 until curl -sf -o /dev/null "http://127.0.0.1:$port/health"; do sleep 0.05; done
 cpu0=$(cpu_s $pid); t0=$(now_ms)
@@ -52,7 +52,7 @@ curl -sf -o /dev/null -X POST -H 'Content-Type: application/json' "http://127.0.
   \"insert.mode\":\"upsert\",\"pk.mode\":\"record_value\",\"pk.fields\":\"id\",\"batch.size\":\"3000\",
   \"value.converter\":\"org.apache.kafka.connect.json.JsonConverter\",\"value.converter.schemas.enable\":\"false\"}}"
 # Done when the committed consumer offsets add up to N (the worker commits after each put, every 200 ms).
-committed() { curl -sf "http://127.0.0.1:$port/connectors/bench-$id/offsets" | "$py" -c 'import json,sys; print(sum((o["offset"] or {}).get("kafka_offset", 0) for o in json.load(sys.stdin)["offsets"]))' 2>/dev/null || echo 0; }
+committed() { committed_offsets "$port" "bench-$id"; }
 until c=$(committed); [ -n "${DEBUG_SINK:-}" ] && echo "$(date +%T.%N | cut -c1-12) $c" >&2; [ "$c" -ge "$N" ]; do sleep 0.1; done
 t1=$(now_ms); cpu1=$(cpu_s $pid); peak=$(awk '/VmHWM/{print $2}' /proc/$pid/status)
 kill $pid; wait $pid 2>/dev/null || true; pid=
@@ -62,7 +62,7 @@ rows=$(psql "$PG_URL" -tAc "SELECT count(*) FROM sink_ours_$id")
 [ "$rows" = "$N" ] || { echo "Tributary wrote $rows rows, expected $N" >&2; exit 1; }
 
 # 2. Python peer
-read -r py_s py_cpu py_mb <<<"$(timed "$py" bench/peers/kafka_to_pg_upsert.py "$KAFKA_BOOTSTRAP" "$topic" "$PG_URL" "sink_py_$id" "$N")"
+read -r py_s py_cpu py_mb <<<"$(timed env SESSION_MS=$SINK_SESSION_MS HEARTBEAT_MS=$SINK_HEARTBEAT_MS "$py" bench/peers/kafka_to_pg_upsert.py "$KAFKA_BOOTSTRAP" "$topic" "$PG_URL" "sink_py_$id" "$N")"
 py_rate=$(python3 -c "print(int($N / $py_s))")
 
 # 3. Ceiling: COPY of the same rows

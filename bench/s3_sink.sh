@@ -37,7 +37,8 @@ kcat -P -b "$KAFKA_BOOTSTRAP" -t "$topic" -X linger.ms=5 -l "$work/records.json"
 
 # 1. Tributary
 write_worker_properties "$work/w.properties" "benchs3-$id" "$port"
-printf 'consumer.session.timeout.ms=3000\nconsumer.heartbeat.interval.ms=1000\nconsumer.max.poll.records=10000\n' >>"$work/w.properties"
+printf 'consumer.session.timeout.ms=%s\nconsumer.heartbeat.interval.ms=%s\nconsumer.max.poll.records=10000\n' \
+  "$SINK_SESSION_MS" "$SINK_HEARTBEAT_MS" >>"$work/w.properties"
 "$BIN" worker "$work/w.properties" >"$work/worker.log" 2>&1 & pid=$!
 until curl -sf -o /dev/null "http://127.0.0.1:$port/health"; do sleep 0.05; done
 cpu0=$(cpu_s $pid); t0=$(now_ms)
@@ -49,7 +50,7 @@ curl -sf -o /dev/null -X POST -H 'Content-Type: application/json' "http://127.0.
   \"format.class\":\"io.confluent.connect.s3.format.json.JsonFormat\",\"flush.size\":\"$FLUSH\",
   \"s3.compression.type\":\"gzip\",\"value.converter\":\"org.apache.kafka.connect.json.JsonConverter\",
   \"value.converter.schemas.enable\":\"false\"}}"
-committed() { curl -sf "http://127.0.0.1:$port/connectors/bench-$id/offsets" | "$py" -c 'import json,sys; print(sum((o["offset"] or {}).get("kafka_offset", 0) for o in json.load(sys.stdin)["offsets"]))' 2>/dev/null || echo 0; }
+committed() { committed_offsets "$port" "bench-$id"; }
 until c=$(committed); [ -n "${DEBUG_SINK:-}" ] && echo "$(date +%T.%N | cut -c1-12) $c" >&2; [ "$c" -ge "$N" ]; do sleep 0.1; done
 t1=$(now_ms); cpu1=$(cpu_s $pid); peak=$(awk '/VmHWM/{print $2}' /proc/$pid/status)
 kill $pid; wait $pid 2>/dev/null || true; pid=
@@ -58,7 +59,7 @@ objs=$(count_objects topics/)
 [ "$objs" = "$((N / FLUSH))" ] || { echo "Tributary wrote $objs objects, expected $((N / FLUSH))" >&2; exit 1; }
 
 # 2. Python peer
-read -r py_s py_cpu py_mb <<<"$(timed "$py" bench/peers/kafka_to_s3.py "$KAFKA_BOOTSTRAP" "$topic" "$S3_ENDPOINT" "$bucket" "$N" "$FLUSH")"
+read -r py_s py_cpu py_mb <<<"$(timed env SESSION_MS=$SINK_SESSION_MS HEARTBEAT_MS=$SINK_HEARTBEAT_MS "$py" bench/peers/kafka_to_s3.py "$KAFKA_BOOTSTRAP" "$topic" "$S3_ENDPOINT" "$bucket" "$N" "$FLUSH")"
 py_rate=$(python3 -c "print(int($N / $py_s))")
 
 # 3. Ceiling: kcat → 50 000-line batches → gzip → one signed PUT each.
