@@ -5,7 +5,8 @@ public struct JSONParseError: Error, CustomStringConvertible, Sendable {
     public var description: String { "\(message) at byte \(offset)" }
 }
 
-/// Parses JSON from UTF-8 bytes into `JSONValue`, keeping object member order and exact number text.
+/// Parses JSON from UTF-8 bytes into `JSONValue`, keeping object member order and exact number text, or
+/// (`parseConnectValue`) straight into the Connect value JsonConverter infers without schemas.
 public struct JSONParser: ~Copyable {
     private let bytes: UnsafeRawBufferPointer
     private var pos = 0
