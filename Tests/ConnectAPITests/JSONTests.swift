@@ -1,5 +1,6 @@
-import ConnectAPI
 import Testing
+
+@testable import ConnectAPI
 
 @Suite struct JSONTests {
     @Test func keepsMemberOrderAndWritesCompactJacksonStyle() throws {
@@ -32,6 +33,44 @@ import Testing
     func parsesConnectValuesInOnePassAsInferringFromTheTreeDoes(_ text: String) throws {
         let direct = try JSONParser.parseConnectValue(Array(text.utf8))
         #expect(direct == Value.inferred(from: try JSONParser.parse(text)))
+    }
+
+    /// Decimals read without their text (the exact fast path) are the Doubles the text parses to.
+    @Test func decimalsReadFromBytesAreTheDoublesOfTheirText() throws {
+        var generator = SystemRandomNumberGenerator()
+        var texts = [
+            "0.1", "-0.0", "0.30000000000000004", "999999999999999.9", "12.50", "-7.000", "1.5e3", "123456789.123456",
+        ]
+        for _ in 0..<20_000 {
+            let digits = Int.random(in: 1...17, using: &generator)
+            var t = String((0..<digits).map { _ in Character(String(Int.random(in: 0...9, using: &generator))) })
+            t.insert(".", at: t.index(t.startIndex, offsetBy: Int.random(in: 0..<digits, using: &generator)))
+            if t.hasPrefix(".") { t = "0" + t }
+            while t.count > 1 && t.hasPrefix("0") && !t.hasPrefix("0.") { t.removeFirst() }
+            texts.append(Bool.random(using: &generator) ? "-" + t : t)
+        }
+        // The fast path is taken where it applies, and not for exponents or more than 15 digits.
+        #expect(Array("12.50".utf8).withUnsafeBytes { Value.exactDouble($0) } == 12.5)
+        #expect(Array("1.5e3".utf8).withUnsafeBytes { Value.exactDouble($0) } == nil)
+        #expect(Array("0.30000000000000004".utf8).withUnsafeBytes { Value.exactDouble($0) } == nil)
+        for t in texts {
+            let v = try JSONParser.parseConnectValue(Array(t.utf8))
+            guard case .float64(let d) = v, let expected = Double(t) else {
+                Issue.record("\(t) parsed to \(v)")
+                continue
+            }
+            #expect(d.bitPattern == expected.bitPattern, "\(t)")
+        }
+    }
+
+    /// Strings are scanned eight bytes at a time: a quote, backslash or control character at any offset.
+    @Test func stringsEndAndEscapeAtEveryOffset() throws {
+        for n in 0..<20 {
+            let plain = String(repeating: "a", count: n)
+            #expect(try JSONParser.parse("\"\(plain)\"") == .string(plain))
+            #expect(try JSONParser.parse("\"\(plain)\\n\(plain)é\"") == .string(plain + "\n" + plain + "é"))
+            #expect(throws: JSONParseError.self) { try JSONParser.parse("\"\(plain)\u{01}\(plain)\"") }
+        }
     }
 
     @Test func inferredConnectValuesFollowJsonConverterWithoutSchemas() throws {

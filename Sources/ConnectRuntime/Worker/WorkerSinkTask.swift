@@ -136,7 +136,7 @@ struct WorkerSinkTask: Sendable {
                             direct
                             ? try Self.convertDirectly(m, converters) : try await convert(m, errors, converters)
                         if let r = converted {
-                            batch.append(r)
+                            batch.append(consume r)
                             if errors.keepsOriginals { originals.append(m) }
                         } else {
                             // Skipped under errors.tolerance=all: its offset is done with.
