@@ -24,6 +24,20 @@ def pytest_configure(config):
         raise pytest.UsageError("TRIBUTARY_BIN and KAFKA_BOOTSTRAP must be set (run dev/test.sh)")
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed test's report ends with the last lines of its workers' logs: in CI they are the only
+    trace of what the worker was doing (the temporary directories do not outlive the run)."""
+    outcome = yield
+    report = outcome.get_result()
+    tmp = item.funcargs.get("tmp_path") if hasattr(item, "funcargs") else None
+    if report.when != "call" or not report.failed or tmp is None:
+        return
+    for log in sorted(tmp.glob("worker-*.log")):
+        lines = log.read_text(errors="replace").splitlines()[-80:]
+        report.sections.append((f"{log.name}, last {len(lines)} lines", "\n".join(lines)))
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
