@@ -5,6 +5,7 @@
 #      the rate is about half of that, for the latency there (wrk is closed-loop: the rate follows the
 #      connection count; there is no open-loop rate limiter in Debian's wrk)
 #   3. the ceiling: kcat producing the same records from a file
+#   4. before the rest: the latency of the first request to a topic the proxy has not produced to yet
 #   Records/s, requests/s, p50/p99 latency, the worker's CPU seconds and peak RSS.
 # Usage: bench/rest_proxy.sh [SECONDS]     (default 10 per wrk run)
 set -euo pipefail
@@ -58,6 +59,9 @@ LUA
 # run_wrk BODY CONNECTIONS → "requests seconds p50-ms p99-ms errors"
 run_wrk() { BODY=$1 wrk -t$(( $2 < 2 ? 1 : 2 )) -c"$2" -d"${D}s" -s "$work/post.lua" "http://127.0.0.1:$proxy/topics/$topic" | awk '/^RESULT/ {print $2, $3, $4, $5, $6}'; }
 
+# The first request to a topic the proxy's producer has not met yet (created just above).
+first_ms=$(curl -s -o /dev/null -w '%{time_total}' -X POST -H 'Content-Type: application/vnd.kafka.json.v2+json' \
+  "http://127.0.0.1:$proxy/topics/$topic" --data-binary "@$work/single.json" | awk '{printf "%.1f", $1 * 1000}')
 BODY="$work/single.json" wrk -t1 -c4 -d2s -s "$work/post.lua" "http://127.0.0.1:$proxy/topics/$topic" >/dev/null  # warm up
 cpu0=$(cpu_s $pid)
 read -r b_req b_s b_p50 b_p99 b_err < <(run_wrk "$work/batch.json" 8)
@@ -91,7 +95,8 @@ printf '  %-44s %s\n' \
   "batched (100 records/request, 8 conns)" "$b_rate records/s, $b_reqs req/s, p50 $b_p50 ms, p99 $b_p99 ms, errors $b_err" \
   "single record (64 conns, max)" "$s_rate req/s, p50 $s_p50 ms, p99 $s_p99 ms, errors $s_err" \
   "single record at about half the max" "$half_line" \
+  "first request to a new topic (1 record)" "$first_ms ms" \
   "kcat -P, same records from a file (ceiling)" "$k_rate records/s, CPU $k_cpu s, peak RSS $k_mb MB" \
   "Tributary worker (both wrk runs)" "CPU $(awk -v a=$cpu0 -v b=$cpu1 'BEGIN {printf "%.1f", b - a}') s, peak RSS $rss MB"
-echo "  records in the topic: $in_topic (requests answered: batched $b_req x 100, single runs $((s_req + half_total)) + warm-up)"
+echo "  records in the topic: $in_topic (requests answered: batched $b_req x 100, single runs $((s_req + half_total)) + first request + warm-up)"
 echo "  batched / kcat: $(awk -v a=$b_rate -v b=$k_rate 'BEGIN {printf "%.2f", a / b}')x"

@@ -52,6 +52,10 @@ final class RestProxyProducer: Sendable {
     /// at once (queue full, unknown partition) gets its error without waiting.
     func send(_ messages: [ProducerMessage]) async -> [Outcome] {
         if messages.isEmpty { return [] }
+        // The first record for a topic the producer has not met would wait for librdkafka to learn of
+        // the topic (0.3–0.5 s on the local broker); asking for its metadata first takes one round trip.
+        // Later calls find the handle cached. An invalid name fails below, per record.
+        for topic in Set(messages.map(\.topic)) { _ = try? await producer.topic(topic) }
         return await withCheckedContinuation { cont in
             let batch = Batch(count: messages.count, cont: cont)
             for (i, m) in messages.enumerated() {

@@ -268,9 +268,7 @@ struct SinkTableWriter {
     /// any other value.
     static func appendPlain(_ v: Value, to out: inout [UInt8]) -> Bool {
         switch v {
-        case .null:
-            out.append(UInt8(ascii: "\\"))
-            out.append(UInt8(ascii: "N"))
+        case .null: appendCopyText(nil, to: &out)
         case .boolean(let b): out.append(b ? UInt8(ascii: "t") : UInt8(ascii: "f"))
         case .int64(let i): appendDecimal(i, to: &out)
         default: return false
@@ -422,7 +420,8 @@ struct SinkTableWriter {
             }
         case .keyField(let name): (v, found) = Self.member(r.key, name)
         case .valueField(let name):
-            if let p = col.position, case .map(let entries) = r.value {
+            // By position within a same-shaped run (bounds checked as in `rows`), else by name.
+            if let p = col.position, case .map(let entries) = r.value, p < entries.count {
                 v = entries[p].value
             } else {
                 (v, found) = Self.member(r.value, name)
