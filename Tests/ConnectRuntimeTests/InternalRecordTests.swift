@@ -66,6 +66,24 @@ import Testing
         #expect(t.drainCommittable().map(\.value) == [Array("9".utf8)])
     }
 
+    @Test func offsetTrackerKeepsOneOffsetPerPartitionForAcknowledgedRecordsUntilTheCommit() {
+        let t = SourceOffsetTracker<[UInt8], [UInt8]>()
+        // Even records in partition [0], odd ones in [1]; all but the last acknowledged.
+        let first = t.submit(count: 1000) { i in ([UInt8(i % 2)], Array(String(i).utf8)) }
+        t.ack((0..<999).map { (token: first + UInt($0), error: nil) })
+        // The next submit folds the acknowledged prefix: what waits for the commit is one offset per
+        // partition, not 999 entries.
+        let next = t.submit(offsetKey: [2], offsetValue: [7])
+        #expect(next == first + 1000)
+        #expect(t.pendingCount == 2)  // record 999, not acknowledged, and the new one
+        t.ack([(token: first + 999, error: nil), (token: next, error: nil)])
+        let drained = t.drainCommittable()
+        #expect(drained.map(\.key) == [[0], [1], [2]])
+        #expect(drained.map(\.value) == [Array("998".utf8), Array("999".utf8), [7]])
+        #expect(t.pendingCount == 0)
+        #expect(t.drainCommittable().isEmpty)
+    }
+
     @Test func offsetTrackerBatchesKeepTheirOrderAcrossPartitions() {
         let t = SourceOffsetTracker<[UInt8], [UInt8]>()
         // One poll: partitions 1, 2, 1 interleaved; tokens follow the first one.

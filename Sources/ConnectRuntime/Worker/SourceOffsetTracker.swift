@@ -7,7 +7,10 @@ import Synchronization
 /// submitted before it were acknowledged (so a crash replays from there: at-least-once, no gaps).
 ///
 /// Partitions and offsets are kept as given; only the committed ones are ever serialized, at commit
-/// time, so the per-record cost is an append.
+/// time, so the per-record cost is an append. Each submit first folds the acknowledged prefix into one
+/// offset per partition: records wait for the next commit (every `offset.flush.interval.ms`, a minute
+/// by default) as that one offset, not one entry each, so memory follows the records in flight, not
+/// the rate times the interval (1M rows with a 10-s interval held 100 MB more before).
 final class SourceOffsetTracker<Partition: Equatable & Sendable, Offset: Sendable>: Sendable {
     fileprivate struct Pending {
         /// Index into `State.partitions`: records share a handful of partitions, so each pending entry
@@ -23,6 +26,9 @@ final class SourceOffsetTracker<Partition: Equatable & Sendable, Offset: Sendabl
         var partitions: [Partition] = []
         var lastPartition = -1
         var failure: (any Error & Sendable)?
+        /// The acknowledged prefix already taken off `pending`: per partition (index) its last offset,
+        /// partitions in order of first appearance since the last drain.
+        var done: [(partition: Int, offset: Offset)] = []
 
         mutating func index(of partition: Partition) -> Int {
             if lastPartition >= 0 && partitions[lastPartition] == partition { return lastPartition }
@@ -33,6 +39,28 @@ final class SourceOffsetTracker<Partition: Equatable & Sendable, Offset: Sendabl
                 lastPartition = partitions.count - 1
             }
             return lastPartition
+        }
+
+        /// Moves the acknowledged prefix of `pending` into `done`.
+        mutating func foldAcknowledged() {
+            var acked = 0
+            while acked < pending.count && pending[acked].acked { acked += 1 }
+            guard acked > 0 else { return }
+            // Indices first, offsets at the end: nothing is copied for the records in between.
+            var last = [Int](repeating: -1, count: partitions.count)
+            var slot = [Int](repeating: -1, count: partitions.count)  // position in `done`
+            for (j, d) in done.enumerated() { slot[d.partition] = j }
+            for i in 0..<acked {
+                let p = pending[i].partition
+                if slot[p] < 0 {
+                    slot[p] = done.count
+                    done.append((p, pending[i].offset))
+                }
+                last[p] = i
+            }
+            for p in last.indices where last[p] >= 0 { done[slot[p]].offset = pending[last[p]].offset }
+            pending.removeFirst(acked)
+            base += UInt(acked)
         }
     }
     private let state = Mutex(State())
@@ -49,6 +77,7 @@ final class SourceOffsetTracker<Partition: Equatable & Sendable, Offset: Sendabl
     /// partition and offset.
     func submit(count: Int, _ entry: (Int) -> (Partition, Offset)) -> UInt {
         state.withLock { s in
+            s.foldAcknowledged()
             let first = s.base + UInt(s.pending.count)
             s.pending.reserveCapacity(s.pending.count + count)
             for i in 0..<count {
@@ -72,23 +101,16 @@ final class SourceOffsetTracker<Partition: Equatable & Sendable, Offset: Sendabl
 
     var failure: (any Error & Sendable)? { state.withLock { $0.failure } }
 
-    /// Removes the acknowledged prefix and returns the last offset per partition within it, in the order
-    /// partitions first appeared.
+    /// Records submitted and not yet folded into the committable offsets (for tests).
+    var pendingCount: Int { state.withLock { $0.pending.count } }
+
+    /// Removes the acknowledged prefix and returns the last offset per partition within it (and within
+    /// the prefixes folded since the last call), in the order partitions first appeared.
     func drainCommittable() -> [(key: Partition, value: Offset)] {
         state.withLock { s in
-            var acked = 0
-            while acked < s.pending.count && s.pending[acked].acked { acked += 1 }
-            // Indices first, values at the end: nothing is copied for the records in between.
-            var order: [Int] = []  // partitions in order of first appearance in the prefix
-            var last = [Int](repeating: -1, count: s.partitions.count)
-            for i in 0..<acked {
-                let p = s.pending[i].partition
-                if last[p] < 0 { order.append(p) }
-                last[p] = i
-            }
-            let out = order.map { (key: s.partitions[$0], value: s.pending[last[$0]].offset) }
-            s.pending.removeFirst(acked)
-            s.base += UInt(acked)
+            s.foldAcknowledged()
+            let out = s.done.map { (key: s.partitions[$0.partition], value: $0.offset) }
+            s.done.removeAll()
             return out
         }
     }
