@@ -53,9 +53,13 @@ final class RestProxyProducer: Sendable {
     func send(_ messages: [ProducerMessage]) async -> [Outcome] {
         if messages.isEmpty { return [] }
         // The first record for a topic the producer has not met would wait for librdkafka to learn of
-        // the topic (0.3–0.5 s on the local broker); asking for its metadata first takes one round trip.
-        // Later calls find the handle cached. An invalid name fails below, per record.
-        for topic in Set(messages.map(\.topic)) { _ = try? await producer.topic(topic) }
+        // the topic (about half a second on the local broker); asking for its metadata first takes one
+        // round trip. Later calls find the handle cached. An invalid name fails below, per record.
+        var asked = ""  // a request's records share their topic
+        for m in messages where m.topic != asked {
+            asked = m.topic
+            _ = try? await producer.topic(m.topic)
+        }
         return await withCheckedContinuation { cont in
             let batch = Batch(count: messages.count, cont: cont)
             for (i, m) in messages.enumerated() {
