@@ -62,6 +62,7 @@ public final class KafkaBasedLog: Sendable {
     /// Assigns every partition from the beginning and returns once all have been read to EOF; then
     /// keeps tailing in the background until `stop()`.
     public func start(partitions: Int) async throws {
+        await consumer.learnTopics([topic])
         do {
             try consumer.assign((0..<Int32(partitions)).map { (KafkaPartition(topic, $0), nil) })
         } catch {

@@ -58,6 +58,26 @@ public final class KafkaConsumer: @unchecked Sendable {
     }
 
     /// Assigns partitions with explicit start offsets (`nil` offset = beginning).
+    /// Fetches the metadata of `topics` into librdkafka's cache. An `assign` right after a consumer's
+    /// creation otherwise finds no leader for its partitions, and librdkafka retries the offset query
+    /// of each after a fixed 500 ms: every internal topic took that long to read at start-up. Failures
+    /// are left to the fetches that follow.
+    public func learnTopics(_ topics: [String], timeoutMs: Int32 = 5000) async {
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            queue.async { [self] in
+                for name in Set(topics) {
+                    guard let rkt = rd_kafka_topic_new(handle, name, nil) else { continue }
+                    var md: UnsafePointer<rd_kafka_metadata>? = nil
+                    if rd_kafka_metadata(handle, 0, rkt, &md, timeoutMs) == RD_KAFKA_RESP_ERR_NO_ERROR, let md {
+                        rd_kafka_metadata_destroy(md)
+                    }
+                    rd_kafka_topic_destroy(rkt)
+                }
+                done.resume()
+            }
+        }
+    }
+
     public func assign(_ partitions: [(KafkaPartition, Int64?)]) throws(KafkaError) {
         let list = makeList(partitions.map { ($0.0, $0.1 ?? Int64(RD_KAFKA_OFFSET_BEGINNING)) })
         defer { rd_kafka_topic_partition_list_destroy(list) }
