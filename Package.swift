@@ -125,12 +125,14 @@ let package = Package(
             name: "DataGenConnector", dependencies: ["ConnectAPI"], path: "Sources/Connectors/DataGen",
             swiftSettings: swiftSettings
         ),
+        // Kafka's single message transformations (connect-transforms).
+        .target(name: "Transforms", dependencies: ["ConnectAPI"], swiftSettings: swiftSettings),
         .executableTarget(
             name: "tributary",
             dependencies: [
                 "ConnectAPI", "ConnectRuntime", "KafkaClient", "FileStreamConnectors", "DataGenConnector",
                 "JdbcConnectors", "S3SinkConnector", "HttpSourceConnectors", "SchemaRegistry", "RestProxy",
-                "ConnectAvro",
+                "ConnectAvro", "Transforms",
                 "RestServing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -141,6 +143,7 @@ let package = Package(
         ),
 
         .testTarget(name: "ConnectAPITests", dependencies: ["ConnectAPI"], swiftSettings: swiftSettings),
+        .testTarget(name: "TransformsTests", dependencies: ["Transforms", "ConnectAPI"], swiftSettings: swiftSettings),
         .testTarget(
             name: "JdbcConnectorsTests", dependencies: ["JdbcConnectors", "ConnectAPI"], swiftSettings: swiftSettings),
         .testTarget(

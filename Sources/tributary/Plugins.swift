@@ -6,6 +6,7 @@ import FileStreamConnectors
 import HttpSourceConnectors
 import JdbcConnectors
 import S3SinkConnector
+import Transforms
 
 /// Every plugin of this binary, registered explicitly (class name + aliases → factory).
 enum Plugins {
@@ -20,6 +21,19 @@ enum Plugins {
         r.register(SocrataSourceConnector.plugin)
         r.register(USGSEarthquakeSourceConnector.plugin)
         r.register(JsonHttpSourceConnector.plugin)
+        // Kafka's SMTs, by their class names.
+        r.register(
+            TransformationPlugin(
+                className: "org.apache.kafka.connect.transforms.ValueToKey", configDef: ValueToKey.configDef,
+                make: { try ValueToKey(config: $0) }))
+        r.register(
+            TransformationPlugin(
+                className: "org.apache.kafka.connect.transforms.ExtractField$Key", configDef: ExtractField.configDef,
+                make: { try ExtractField(.key, config: $0) }))
+        r.register(
+            TransformationPlugin(
+                className: "org.apache.kafka.connect.transforms.ExtractField$Value", configDef: ExtractField.configDef,
+                make: { try ExtractField(.value, config: $0) }))
         r.registerConverter(
             ComponentPlugin(
                 className: "io.confluent.connect.avro.AvroConverter", kind: .converter, version: "7.9.0",

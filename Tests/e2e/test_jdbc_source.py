@@ -302,6 +302,33 @@ def test_key_from_primary_key_is_opt_in(worker, schema):
     assert json.loads(keyed[0][1]) == {"a": 1, "b": "x", "v": "one"}
 
 
+def test_transforms_key_records_by_a_column(worker, schema):
+    """Confluent's documented way to key JDBC source records: ValueToKey, then ExtractField$Key."""
+    sql(f"CREATE TABLE {schema}.users (id int PRIMARY KEY, name text)")
+    sql(f"INSERT INTO {schema}.users VALUES (1, 'ada'), (2, 'bob')")
+    prefix = f"smt-{worker.id}-"
+    transforms = {
+        "transforms": "createKey,extractInt",
+        "transforms.createKey.type": "org.apache.kafka.connect.transforms.ValueToKey",
+        "transforms.createKey.fields": "id",
+        "transforms.extractInt.type": "org.apache.kafka.connect.transforms.ExtractField$Key",
+        "transforms.extractInt.field": "id",
+    }
+    r = worker.post("/connectors", {"name": "keyed", "config": jdbc_config(**{
+        "mode": "incrementing", "incrementing.column.name": "id", "table.whitelist": f"{schema}.users",
+        "topic.prefix": prefix, **transforms})})
+    assert r.status_code == 201, r.text
+    records = wait_until(lambda: read_topic(prefix + "users", expect_min=2), what="keyed rows")
+    assert sorted((json.loads(k), json.loads(v)) for k, v in records) == [
+        (1, {"id": 1, "name": "ada"}), (2, {"id": 2, "name": "bob"})]
+    # A transformation's missing setting is refused at creation, naming the key.
+    r = worker.post("/connectors", {"name": "nofields", "config": jdbc_config(**{
+        "mode": "bulk", "table.whitelist": f"{schema}.users", "topic.prefix": prefix,
+        "transforms": "createKey", "transforms.createKey.type": "org.apache.kafka.connect.transforms.ValueToKey"})})
+    assert r.status_code == 400, r.text
+    assert "fields" in r.json()["message"], r.text
+
+
 def test_discovery_options_and_new_tables(worker, schema):
     for t in ("keep_a", "keep_b", "skip_c"):
         sql(f"CREATE TABLE {schema}.{t} (id serial PRIMARY KEY)")

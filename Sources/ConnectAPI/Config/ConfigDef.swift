@@ -183,6 +183,12 @@ public struct ConfigValidator: Sendable {
         }
     }
 
+    /// A list with at least one entry (Kafka's NonEmptyListValidator).
+    public static let nonEmptyList = ConfigValidator("non-empty list") { name, value in
+        value.split(separator: ",").contains { !String($0).trimmingWhitespace().isEmpty }
+            ? nil : "Invalid value \(value) for configuration \(name): Empty list"
+    }
+
     /// A non-empty string.
     public static let nonEmptyString = ConfigValidator("non-empty string") { name, value in
         value.isEmpty ? "Invalid value \(value) for configuration \(name): String must be non-empty" : nil
