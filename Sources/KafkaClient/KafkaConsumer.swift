@@ -67,10 +67,7 @@ public final class KafkaConsumer: @unchecked Sendable {
             queue.async { [self] in
                 for name in Set(topics) {
                     guard let rkt = rd_kafka_topic_new(handle, name, nil) else { continue }
-                    var md: UnsafePointer<rd_kafka_metadata>? = nil
-                    if rd_kafka_metadata(handle, 0, rkt, &md, timeoutMs) == RD_KAFKA_RESP_ERR_NO_ERROR, let md {
-                        rd_kafka_metadata_destroy(md)
-                    }
+                    fetchTopicMetadata(handle, rkt, timeoutMs: timeoutMs)
                     rd_kafka_topic_destroy(rkt)
                 }
                 done.resume()

@@ -84,13 +84,8 @@ public final class KafkaProducer: @unchecked Sendable {
         guard isNew else { return topic }
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             DispatchQueue.global().async { [self] in
-                // The answer updates librdkafka's cache; errors (no such topic) surface when producing.
-                var md: UnsafePointer<rd_kafka_metadata>? = nil
-                if rd_kafka_metadata(handle, 0, topic.rkt, &md, timeoutMs) == RD_KAFKA_RESP_ERR_NO_ERROR,
-                    let md
-                {
-                    rd_kafka_metadata_destroy(md)
-                }
+                // Errors (no such topic) surface when producing.
+                fetchTopicMetadata(handle, topic.rkt, timeoutMs: timeoutMs)
                 done.resume()
             }
         }

@@ -47,9 +47,9 @@ public struct ExtractField: Transformation {
             newValue = s.map { Requirements.fieldValue($0, f, replaceNullWithDefault: replaceNullWithDefault) } ?? .null
         } else {
             // Without a schema a missing field (or a null operand) extracts as null.
-            let entries = try Requirements.mapOrNull(operandValue, Self.purpose)
+            try Requirements.map(operandValue, Self.purpose, orNull: true)
             newSchema = nil
-            newValue = entries?.first { $0.key == .string(field) }?.value ?? .null
+            newValue = operandValue.member(field) ?? .null
         }
         var r = record
         switch operand {

@@ -3,15 +3,11 @@ import Synchronization
 
 /// The operand checks of Kafka's SMTs (`Requirements`), with their messages.
 enum Requirements {
-    static func map(_ v: Value, _ purpose: String) throws -> [MapEntry] {
-        guard let m = try mapOrNull(v, purpose) else { throw notMap(v, purpose) }
-        return m
-    }
-
-    static func mapOrNull(_ v: Value, _ purpose: String) throws -> [MapEntry]? {
+    /// Throws unless `v` is a map (a null too when `orNull` is false).
+    static func map(_ v: Value, _ purpose: String, orNull: Bool = false) throws {
         switch v {
-        case .null: return nil
-        case .map(let entries): return entries
+        case .map: return
+        case .null where orNull: return
         default: throw notMap(v, purpose)
         }
     }
@@ -45,11 +41,13 @@ enum Requirements {
     }
 }
 
-/// One derived schema per source schema, kept for the last source schema seen.
+/// The key schema derived from a value schema and the value fields it takes, kept for the last value
+/// schema seen.
 final class SchemaCache: Sendable {
-    private let last = Mutex<(source: Schema, derived: Schema)?>(nil)
+    typealias Derived = (schema: Schema, fields: [Field])
+    private let last = Mutex<(source: Schema, derived: Derived)?>(nil)
 
-    func derived(from source: Schema, _ make: (Schema) throws -> Schema) throws -> Schema {
+    func derived(from source: Schema, _ make: (Schema) throws -> Derived) throws -> Derived {
         if let hit = last.withLock({ $0 }), hit.source === source || hit.source == source { return hit.derived }
         let d = try make(source)
         last.withLock { $0 = (source, d) }

@@ -15,7 +15,8 @@ public struct ValueToKey: Transformation {
 
     let fields: [String]
     let replaceNullWithDefault: Bool
-    /// The key schema of the last value schema seen (records of one table share their schema).
+    /// The key schema and the value's fields it takes, for the last value schema seen (records of one
+    /// table share their schema).
     private let cache = SchemaCache()
 
     public init(config: [String: String]) throws {
@@ -29,31 +30,27 @@ public struct ValueToKey: Transformation {
     public func apply<R: ConnectRecord>(_ record: R) throws -> R? {
         var r = record
         guard let schema = record.valueSchema else {
-            let entries = try Requirements.map(record.value, Self.purpose)
+            try Requirements.map(record.value, Self.purpose)
             r.keySchema = nil
-            r.key = .map(
-                fields.map { name in
-                    MapEntry(key: .string(name), value: entries.first { $0.key == .string(name) }?.value ?? .null)
-                })
+            r.key = .map(fields.map { MapEntry(key: .string($0), value: record.value.member($0) ?? .null) })
             return r
         }
         let value = try Requirements.struct(record.value, Self.purpose)
-        let keySchema = try cache.derived(from: schema) { schema in
-            try Schema.struct(
-                fields.map { name in
-                    guard let f = schema.field(named: name) else {
-                        throw ConnectError(.data, "Field does not exist: \(name)")
-                    }
-                    return (name, f.schema)
-                })
+        let key = try cache.derived(from: schema) { schema in
+            let found = try fields.map { name in
+                guard let f = schema.field(named: name) else {
+                    throw ConnectError(.data, "Field does not exist: \(name)")
+                }
+                return f
+            }
+            return (Schema.struct(found.map { ($0.name, $0.schema) }), found)
         }
-        r.keySchema = keySchema
+        r.keySchema = key.schema
         r.key = .struct(
             Struct(
-                schema: keySchema,
-                values: fields.map { name in
-                    let f = schema.field(named: name)!  // checked when the key schema was made
-                    return Requirements.fieldValue(value, f, replaceNullWithDefault: replaceNullWithDefault)
+                schema: key.schema,
+                values: key.fields.map {
+                    Requirements.fieldValue(value, $0, replaceNullWithDefault: replaceNullWithDefault)
                 }))
         return r
     }

@@ -93,6 +93,11 @@ public struct ConfigDef: Sendable {
     }
 
     /// Parses `props`, throwing the first error.
+    /// A LIST value's entries: comma-separated, trimmed, empty entries dropped.
+    public static func listEntries(_ value: String) -> [String] {
+        value.split(separator: ",").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }
+    }
+
     public func parse(_ props: [String: String]) throws(ConfigException) -> ParsedConfig {
         var values: [String: String] = [:]
         for key in keys {
@@ -185,8 +190,7 @@ public struct ConfigValidator: Sendable {
 
     /// A list with at least one entry (Kafka's NonEmptyListValidator).
     public static let nonEmptyList = ConfigValidator("non-empty list") { name, value in
-        value.split(separator: ",").contains { !String($0).trimmingWhitespace().isEmpty }
-            ? nil : "Invalid value \(value) for configuration \(name): Empty list"
+        ConfigDef.listEntries(value).isEmpty ? "Invalid value \(value) for configuration \(name): Empty list" : nil
     }
 
     /// A non-empty string.
@@ -207,8 +211,7 @@ public struct ParsedConfig: Sendable {
     public func bool(_ key: String) -> Bool? { values[key].map { $0.trimmingWhitespace().lowercased() == "true" } }
     /// Comma-separated list, trimmed, empty entries dropped.
     public func list(_ key: String) -> [String] {
-        guard let v = values[key] else { return [] }
-        return v.split(separator: ",").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }
+        values[key].map(ConfigDef.listEntries) ?? []
     }
 }
 

@@ -18,7 +18,7 @@ struct TransformationChain: Sendable {
     static func build(config: [String: String], registry: PluginRegistry) throws(ConfigException) -> TransformationChain
     {
         func list(_ key: String) -> [String] {
-            (config[key] ?? "").split(separator: ",").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }
+            ConfigDef.listEntries(config[key] ?? "")
         }
         func sub(_ prefix: String) -> [String: String] {
             var out: [String: String] = [:]
