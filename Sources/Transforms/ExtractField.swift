@@ -3,8 +3,6 @@ import ConnectAPI
 /// Kafka's `org.apache.kafka.connect.transforms.ExtractField$Key` / `$Value`: the key or value becomes
 /// one of its fields (`field.syntax.version=V1`: a top-level field name).
 public struct ExtractField: Transformation {
-    public enum Operand: Sendable { case key, value }
-
     public static let configDef = ConfigDef()
         .define(
             "field", .string, validator: .nonEmptyString, importance: .medium,
@@ -15,10 +13,7 @@ public struct ExtractField: Transformation {
             importance: .high,
             documentation: "Field syntax: V1, a top-level field name (V2's nested paths are not supported)."
         )
-        .define(
-            "replace.null.with.default", .boolean, defaultValue: "true", importance: .medium,
-            documentation: "Whether to replace fields that have a default value and that are null to the default value."
-        )
+        .definingReplaceNullWithDefault()
 
     let operand: Operand
     let field: String
@@ -34,8 +29,8 @@ public struct ExtractField: Transformation {
     private static let purpose = "field extraction"
 
     public func apply<R: ConnectRecord>(_ record: R) throws -> R? {
-        let schema = operand == .key ? record.keySchema : record.valueSchema
-        let operandValue = operand == .key ? record.key : record.value
+        let schema = operand.schema(of: record)
+        let operandValue = operand.value(of: record)
         let newSchema: Schema?
         let newValue: Value
         if let schema {
@@ -51,15 +46,6 @@ public struct ExtractField: Transformation {
             newSchema = nil
             newValue = operandValue.member(field) ?? .null
         }
-        var r = record
-        switch operand {
-        case .key:
-            r.keySchema = newSchema
-            r.key = newValue
-        case .value:
-            r.valueSchema = newSchema
-            r.value = newValue
-        }
-        return r
+        return operand.updating(record, schema: newSchema, value: newValue)
     }
 }

@@ -8,16 +8,13 @@ public struct ValueToKey: Transformation {
             "fields", .list, validator: .nonEmptyList, importance: .high,
             documentation: "Field names on the record value to extract as the record key."
         )
-        .define(
-            "replace.null.with.default", .boolean, defaultValue: "true", importance: .medium,
-            documentation: "Whether to replace fields that have a default value and that are null to the default value."
-        )
+        .definingReplaceNullWithDefault()
 
     let fields: [String]
     let replaceNullWithDefault: Bool
     /// The key schema and the value's fields it takes, for the last value schema seen (records of one
     /// table share their schema).
-    private let cache = SchemaCache()
+    private let cache = SchemaCache<(schema: Schema, fields: [Field])>()
 
     public init(config: [String: String]) throws {
         let c = try Self.configDef.parse(config)

@@ -192,6 +192,9 @@ def test_validation_names_the_key(worker, bucket):
         ({"partitioner.class": "io.confluent.connect.storage.partitioner.DailyPartitioner", "locale": "en-US",
           "timezone": "Mars/Olympus"}, "timezone"),
         ({"flush.size": "0"}, "flush.size"),
+        # As Confluent's: a renamed topic would break the per-partition exactly-once commits.
+        ({"transforms": "route", "transforms.route.type": "org.apache.kafka.connect.transforms.RegexRouter",
+          "transforms.route.regex": "t", "transforms.route.replacement": "u"}, "transforms"),
     ]
     for extra, key in cases:
         cfg = dict(base, **extra)

@@ -136,83 +136,19 @@ enum S3Partitioner: Sendable {
     }
 }
 
-/// The Joda-Time pattern subset storage-common users write in `path.format`: `YYYY`/`yyyy` (year), `YY`,
-/// `MM`/`M`, `dd`/`d`, `HH`/`H`, `mm`, `ss`, `SSS`, `DDD` (day of year), `'quoted literals'`; anything
-/// else that is not a letter is literal. A trailing directory delimiter is dropped.
+/// A `path.format` (Joda-Time letters, see `DateTimePattern`); a trailing directory delimiter is dropped.
 struct PathFormat: Sendable {
-    enum Piece: Sendable {
-        case literal(String)
-        case field(Character, Int)
-    }
-    struct Invalid: Error { let reason: String }
-
-    let pieces: [Piece]
+    typealias Invalid = DateTimePattern.Invalid
+    let pattern: DateTimePattern
 
     init(_ pattern: String, delim: String) throws {
         var p = pattern
         if !delim.isEmpty && p.hasSuffix(delim) { p.removeLast(delim.count) }
-        var pieces: [Piece] = []
-        var chars = Array(p)[...]
-        while let c = chars.first {
-            if c == "'" {
-                chars = chars.dropFirst()
-                var lit = ""
-                while let d = chars.first {
-                    chars = chars.dropFirst()
-                    if d == "'" {
-                        if chars.first == "'" {  // '' inside quotes is a quote
-                            lit.append("'")
-                            chars = chars.dropFirst()
-                            continue
-                        }
-                        break
-                    }
-                    lit.append(d)
-                }
-                pieces.append(.literal(lit.isEmpty ? "'" : lit))
-            } else if c.isLetter && c.isASCII {
-                var n = 0
-                while chars.first == c {
-                    n += 1
-                    chars = chars.dropFirst()
-                }
-                guard "YyMdHmsSD".contains(c) else {
-                    throw Invalid(
-                        reason: "pattern letter \(c) is not supported (use YYYY, MM, dd, HH, mm, ss, quoted text)")
-                }
-                pieces.append(.field(c, n))
-            } else {
-                pieces.append(.literal(String(c)))
-                chars = chars.dropFirst()
-            }
-        }
-        self.pieces = pieces
+        self.pattern = try DateTimePattern(p)
     }
 
     /// Formats wall-clock milliseconds (already in the zone).
-    func format(localMillis: Int64) -> String {
-        let days = CivilDate.floorDiv(localMillis, 86_400_000)
-        let msOfDay = localMillis - days * 86_400_000
-        let (y, m, d) = CivilDate.civil(fromDays: days)
-        var out = ""
-        for piece in pieces {
-            switch piece {
-            case .literal(let s): out += s
-            case .field(let c, let n):
-                switch c {
-                case "Y", "y": out += n == 2 ? Self.pad(((y % 100) + 100) % 100, 2) : Self.pad(y, n)
-                case "M": out += Self.pad(m, n)
-                case "d": out += Self.pad(d, n)
-                case "D": out += Self.pad(days - CivilDate.days(Int(y), 1, 1) + 1, n)
-                case "H": out += Self.pad(msOfDay / 3_600_000, n)
-                case "m": out += Self.pad(msOfDay / 60_000 % 60, n)
-                case "s": out += Self.pad(msOfDay / 1000 % 60, n)
-                default: out += Self.pad(msOfDay % 1000, n)  // S
-                }
-            }
-        }
-        return out
-    }
+    func format(localMillis: Int64) -> String { pattern.format(localMillis: localMillis) }
 
-    static func pad(_ v: Int64, _ width: Int) -> String { CivilDate.zeroPadded(v, width) }
+    static func pad(_ v: Int64, _ width: Int) -> String { DateTimePattern.pad(v, width) }
 }

@@ -308,6 +308,12 @@ struct S3SinkConfig: Sendable {
     }
 
     /// Checks across keys, as errors per key (the ConfigInfos shape).
+    static let topicRenamingTransforms: Set<String> = [
+        "org.apache.kafka.connect.transforms.RegexRouter", "org.apache.kafka.connect.transforms.TimestampRouter",
+        "io.confluent.connect.transforms.MessageTimestampRouter", "io.confluent.connect.transforms.ExtractTopic$Key",
+        "io.confluent.connect.transforms.ExtractTopic$Value", "io.debezium.transforms.ByLogicalTableRouter",
+    ]
+
     static func validate(_ raw: [String: String], env: [String: String]) -> [String: [String]] {
         var errors: [String: [String]] = [:]
         guard let c = try? configDef.parse(raw) else { return [:] }  // per-key errors come from the ConfigDef
@@ -327,6 +333,18 @@ struct S3SinkConfig: Sendable {
     }
 
     private static func crossKeyRules(_ c: ParsedConfig, env: [String: String], add: (String, String) -> Void) {
+        // As Confluent's S3 sink: a record whose topic a transformation renamed would land in objects of
+        // the new topic while its offset belongs to the consumed partition (TimestampRouter even spreads
+        // one partition over many topics), so exactly-once commits could not hold.
+        for alias in ConfigDef.listEntries(c.string("transforms") ?? "") {
+            let type = (c.string("transforms.\(alias).type") ?? "").trimmingWhitespace()
+            if topicRenamingTransforms.contains(type) {
+                add(
+                    "transforms",
+                    "Invalid value \(type) for configuration transforms.\(alias).type: the S3 sink does not support transformations that change the topic name (objects are named, and offsets committed, per consumed topic partition)"
+                )
+            }
+        }
         if (c.string("s3.bucket.name") ?? "").trimmingWhitespace().isEmpty {
             add("s3.bucket.name", "Invalid value for configuration s3.bucket.name: the bucket name must not be empty")
         }
