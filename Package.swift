@@ -50,6 +50,8 @@ let package = Package(
         ),
         .target(name: "Zlib", dependencies: ["CZlib"], swiftSettings: swiftSettings),
         .target(name: "Avro", dependencies: ["Zlib", "ConnectAPI"], swiftSettings: swiftSettings),
+        // Parquet files of flat records (S3 ParquetFormat): Thrift compact footer, PLAIN pages, snappy/gzip.
+        .target(name: "Parquet", dependencies: ["Zlib"], swiftSettings: swiftSettings),
         // Confluent's AvroData: Connect schemas and values as Avro (S3 AvroFormat, the AvroConverter).
         .target(name: "ConnectAvro", dependencies: ["Avro", "ConnectAPI", "CurlClient"], swiftSettings: swiftSettings),
         .target(
@@ -109,7 +111,7 @@ let package = Package(
         .target(
             name: "S3SinkConnector",
             dependencies: [
-                "ConnectAPI", "ConnectJSON", "ConnectAvro", "Avro", "CurlClient", "Zlib",
+                "ConnectAPI", "ConnectJSON", "ConnectAvro", "Avro", "CurlClient", "Zlib", "Parquet",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/Connectors/S3Sink", swiftSettings: swiftSettings
@@ -143,6 +145,7 @@ let package = Package(
         ),
 
         .testTarget(name: "ConnectAPITests", dependencies: ["ConnectAPI"], swiftSettings: swiftSettings),
+        .testTarget(name: "ParquetTests", dependencies: ["Parquet"], swiftSettings: swiftSettings),
         .testTarget(name: "TransformsTests", dependencies: ["Transforms", "ConnectAPI"], swiftSettings: swiftSettings),
         .testTarget(
             name: "JdbcConnectorsTests", dependencies: ["JdbcConnectors", "ConnectAPI"], swiftSettings: swiftSettings),

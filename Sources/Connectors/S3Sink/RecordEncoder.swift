@@ -17,6 +17,7 @@ struct RecordEncoder {
         case .json: return ".json"
         case .byteArray(let ext, _): return ext
         case .avro: return ".avro"
+        case .parquet(let codec): return codec.fileExtension + ".parquet"
         }
     }
 
@@ -45,8 +46,8 @@ struct RecordEncoder {
                 )
             }
             out.append(contentsOf: separator)
-        case .avro:
-            preconditionFailure("Avro records are written by AvroFileEncoder")
+        case .avro, .parquet:
+            preconditionFailure("Avro and Parquet records are written by AvroFileEncoder and ParquetFileEncoder")
         }
     }
 }

@@ -1,5 +1,6 @@
 import ConnectAPI
 import CurlClient
+import Parquet
 
 /// The S3 sink's keys, defaults and checks, as Confluent's `S3SinkConnectorConfig` with the storage-common
 /// partitioner keys (reference connectors.md §3.1), read into one value.
@@ -9,6 +10,8 @@ struct S3SinkConfig: Sendable {
         case byteArray(extension: String, separator: [UInt8])
         /// Avro object container files; `deflate` or none.
         case avro(deflate: Bool)
+        /// Parquet files of flat records (one row group per object).
+        case parquet(ParquetCodec)
     }
     enum NullBehavior: String, Sendable { case ignore, fail }
     enum TimestampSource: Sendable, Equatable {
@@ -92,7 +95,7 @@ struct S3SinkConfig: Sendable {
         .define(
             "format.class", .class, importance: .high,
             documentation:
-                "The format class to use when writing data to the store: io.confluent.connect.s3.format.json.JsonFormat, io.confluent.connect.s3.format.bytearray.ByteArrayFormat or io.confluent.connect.s3.format.avro.AvroFormat.",
+                "The format class to use when writing data to the store: io.confluent.connect.s3.format.json.JsonFormat, io.confluent.connect.s3.format.bytearray.ByteArrayFormat, io.confluent.connect.s3.format.avro.AvroFormat or io.confluent.connect.s3.format.parquet.ParquetFormat.",
             group: "Connector", orderInGroup: 1, width: .long, displayName: "Format class"
         )
         .define(
@@ -224,6 +227,12 @@ struct S3SinkConfig: Sendable {
             group: "Connector", orderInGroup: 11, width: .short, displayName: "Avro Compression Codec"
         )
         .define(
+            "parquet.codec", .string, defaultValue: "snappy", importance: .low,
+            documentation:
+                "The Parquet compression codec to be used for output files: snappy, gzip or none (lz4, brotli and zstd are not available).",
+            group: "Connector", orderInGroup: 12, width: .short, displayName: "Parquet Compression Codec"
+        )
+        .define(
             "json.decimal.format", .string, defaultValue: "BASE64",
             validator: .oneOf(["BASE64", "NUMERIC"], ignoringCase: true),
             importance: .low,
@@ -271,6 +280,8 @@ struct S3SinkConfig: Sendable {
         let formatClass = Self.shortName(c.string("format.class") ?? "")
         if formatClass == "AvroFormat" {
             format = .avro(deflate: (c.string("avro.codec") ?? "null") == "deflate")
+        } else if formatClass == "ParquetFormat" {
+            format = .parquet(Self.parquetCodecs[(c.string("parquet.codec") ?? "snappy").lowercased()] ?? .snappy)
         } else if formatClass == "ByteArrayFormat" {
             let sep = c.string("format.bytearray.separator") ?? "\n"
             format = .byteArray(
@@ -278,8 +289,12 @@ struct S3SinkConfig: Sendable {
         } else {
             format = .json
         }
-        // Avro files compress their blocks themselves (avro.codec); s3.compression.type is for JSON and bytes.
-        if case .avro = format { gzip = false } else { gzip = c.string("s3.compression.type") == "gzip" }
+        // Avro and Parquet files compress their blocks or pages themselves (avro.codec, parquet.codec);
+        // s3.compression.type is for JSON and bytes.
+        switch format {
+        case .avro, .parquet: gzip = false
+        default: gzip = c.string("s3.compression.type") == "gzip"
+        }
         compressionLevel = c.int("s3.compression.level") ?? -1
         flushSize = c.int("flush.size")!
         rotateIntervalMs = c.int64("rotate.interval.ms") ?? -1
@@ -312,6 +327,10 @@ struct S3SinkConfig: Sendable {
         "org.apache.kafka.connect.transforms.RegexRouter", "org.apache.kafka.connect.transforms.TimestampRouter",
         "io.confluent.connect.transforms.MessageTimestampRouter", "io.confluent.connect.transforms.ExtractTopic$Key",
         "io.confluent.connect.transforms.ExtractTopic$Value", "io.debezium.transforms.ByLogicalTableRouter",
+    ]
+
+    static let parquetCodecs: [String: ParquetCodec] = [
+        "snappy": .snappy, "gzip": .gzip, "none": .uncompressed, "uncompressed": .uncompressed,
     ]
 
     static func validate(_ raw: [String: String], env: [String: String]) -> [String: [String]] {
@@ -358,14 +377,17 @@ struct S3SinkConfig: Sendable {
         switch shortName(format) {
         case "JsonFormat", "ByteArrayFormat", "AvroFormat": break
         case "ParquetFormat":
-            add(
-                "format.class",
-                "Invalid value \(format) for configuration format.class: Tributary's S3 sink writes JsonFormat, ByteArrayFormat and AvroFormat; ParquetFormat is not available yet"
-            )
+            let codec = (c.string("parquet.codec") ?? "snappy").trimmingWhitespace()
+            if parquetCodecs[codec.lowercased()] == nil {
+                add(
+                    "parquet.codec",
+                    "Invalid value \(codec) for configuration parquet.codec: Tributary writes Parquet pages with snappy, gzip or none (uncompressed)"
+                )
+            }
         default:
             add(
                 "format.class",
-                "Invalid value \(format) for configuration format.class: Class \(format) could not be found; use \(jsonFormat), \(byteArrayFormat) or \(avroFormat)"
+                "Invalid value \(format) for configuration format.class: Class \(format) could not be found; use \(jsonFormat), \(byteArrayFormat), \(avroFormat) or \(parquetFormat)"
             )
         }
         if credentials(c, env: env) == nil {

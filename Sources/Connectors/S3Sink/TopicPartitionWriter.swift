@@ -1,6 +1,7 @@
 import Avro
 import ConnectAPI
 import ConnectAvro
+import Parquet
 
 /// The files of one Kafka partition (storage-cloud's `TopicPartitionWriter`, reference connectors.md
 /// §3.4): one open file per encoded partition; all of them are committed together when `flush.size`
@@ -34,6 +35,10 @@ final class TopicPartitionWriter {
     private var line: [UInt8] = []
     /// AvroFormat: the container-file state of each open file, and the Connect → Avro conversion.
     private var avroFiles: [String: AvroFileEncoder] = [:]
+    /// ParquetFormat: the rows of each open file, written out whole when the file commits.
+    private var parquetFiles: [String: ParquetFileEncoder] = [:]
+    /// Parquet files whose bytes are complete but whose commit failed: nothing may be added to them.
+    private var sealedParquet: Set<String> = []
     private let avroData = AvroData()
 
     init(
@@ -70,6 +75,8 @@ final class TopicPartitionWriter {
         if shouldRotateOnTime(encoded: encoded, timestamp: timestamp) { try await commitFiles() }
         if case .avro(let deflate) = config.format {
             try await writeAvro(record, encoded: encoded, deflate: deflate, timestamp: timestamp)
+        } else if case .parquet(let codec) = config.format {
+            try await writeParquet(record, encoded: encoded, codec: codec, timestamp: timestamp)
         } else {
             line.removeAll(keepingCapacity: true)
             try encoder.append(record, to: &line)
@@ -121,6 +128,35 @@ final class TopicPartitionWriter {
         noteWritten(record, encoded: encoded, timestamp: timestamp)
         if isNew { try await file.append(state.header(), records: 0) }
         if let block { try await file.append(block, records: 0) }
+    }
+
+    /// One record into its file's Parquet rows, checked before it is added (a data error leaves the file
+    /// as it was). The object's bytes are made at commit, since Parquet stores each column together.
+    private func writeParquet(_ record: SinkRecord, encoded: String, codec: ParquetCodec, timestamp: Int64) async throws
+    {
+        let recordAt = "the record at \(record.topic)-\(record.kafkaPartition ?? 0) offset \(record.kafkaOffset)"
+        guard let schema = record.valueSchema else {
+            throw ConnectError(
+                .data,
+                "ParquetFormat needs values with a schema (e.g. JsonConverter with schemas.enable=true, or Avro); \(recordAt) has none"
+            )
+        }
+        if sealedParquet.contains(encoded) {
+            try await commitFiles()  // its commit failed before: finish that first
+        }
+        if let current = parquetFiles[encoded], current.connectSchema !== schema, current.connectSchema != schema {
+            try await commitFiles()  // a new schema starts new files
+        }
+        var state: ParquetFileEncoder
+        do { state = try parquetFiles[encoded] ?? ParquetFileEncoder(schema: schema, codec: codec) } catch {
+            throw ConnectError(.data, "Cannot write \(recordAt) as Parquet: \(error)")
+        }
+        do { try state.append(record.value) } catch {
+            throw ConnectError(.data, "Cannot write \(recordAt) as Parquet: \(error)")
+        }
+        _ = fileFor(encoded, startOffset: record.kafkaOffset)
+        parquetFiles[encoded] = state
+        noteWritten(record, encoded: encoded, timestamp: timestamp)
     }
 
     /// Called on every put, records or not: scheduled rotation closes the files of idle partitions.
@@ -176,9 +212,18 @@ final class TopicPartitionWriter {
                 avroFiles[encoded] = avro
                 if !last.isEmpty { try await f.append(last, records: 0) }
             }
+            if let parquet = parquetFiles[encoded] {
+                // The bytes are the file's from here on, even if an upload below fails: the retry commits
+                // them as they are.
+                parquetFiles[encoded] = nil
+                sealedParquet.insert(encoded)
+                try await f.append(parquet.finish(), records: 0)
+            }
             try await f.commit()
             files[encoded] = nil
             avroFiles[encoded] = nil
+            parquetFiles[encoded] = nil
+            sealedParquet.remove(encoded)
         }
         order.removeAll()
         recordCount = 0
@@ -194,6 +239,8 @@ final class TopicPartitionWriter {
         for f in files.values { await f.abort() }
         files.removeAll()
         avroFiles.removeAll()
+        parquetFiles.removeAll()
+        sealedParquet.removeAll()
         order.removeAll()
     }
 

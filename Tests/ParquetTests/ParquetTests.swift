@@ -1,0 +1,101 @@
+import Testing
+
+@testable import Parquet
+
+@Suite struct ParquetTests {
+    /// Snappy's decoder, for the round trips (readers of the files use their own).
+    static func unsnappy(_ input: [UInt8]) throws -> [UInt8] {
+        struct Corrupt: Error {}
+        var i = 0
+        var length = 0
+        var shift = 0
+        while true {
+            let b = input[i]
+            i += 1
+            length |= Int(b & 0x7F) << shift
+            if b < 0x80 { break }
+            shift += 7
+        }
+        var out: [UInt8] = []
+        while i < input.count {
+            let tag = input[i]
+            i += 1
+            switch tag & 3 {
+            case 0:
+                var n = Int(tag >> 2)
+                if n >= 60 {
+                    let extra = n - 59
+                    n = 0
+                    for k in 0..<extra { n |= Int(input[i + k]) << (8 * k) }
+                    i += extra
+                }
+                n += 1
+                out += input[i..<i + n]
+                i += n
+            case 1:
+                let len = Int((tag >> 2) & 7) + 4
+                let offset = Int(tag >> 5) << 8 | Int(input[i])
+                i += 1
+                guard offset > 0, offset <= out.count else { throw Corrupt() }
+                for _ in 0..<len { out.append(out[out.count - offset]) }
+            case 2:
+                let len = Int(tag >> 2) + 1
+                let offset = Int(input[i]) | Int(input[i + 1]) << 8
+                i += 2
+                guard offset > 0, offset <= out.count else { throw Corrupt() }
+                for _ in 0..<len { out.append(out[out.count - offset]) }
+            default: throw Corrupt()
+            }
+        }
+        guard out.count == length else { throw Corrupt() }
+        return out
+    }
+
+    @Test func snappyRoundTripsAndCompressesRepetitiveData() throws {
+        var rows: [UInt8] = []
+        for i in 0..<20_000 { rows += Array("{\"id\":\(i),\"name\":\"station \(i % 97)\"}".utf8) }
+        let compressed = Snappy.compress(rows)
+        #expect(try Self.unsnappy(compressed) == rows)
+        #expect(compressed.count < rows.count / 3)
+        var random = SystemRandomNumberGenerator()
+        let noise = (0..<100_000).map { _ in UInt8.random(in: 0...255, using: &random) }
+        #expect(try Self.unsnappy(Snappy.compress(noise)) == noise)
+        #expect(try Self.unsnappy(Snappy.compress([])) == [])
+        #expect(
+            try Self.unsnappy(Snappy.compress(Array(repeating: 7, count: 1000))) == Array(repeating: 7, count: 1000))
+    }
+
+    @Test func thriftCompactEncodesFieldDeltasZigzagAndLists() {
+        var w = ThriftCompactWriter()
+        w.i32(1, -1)
+        w.i64(20, 300)  // a jump of more than 15: long form
+        w.list(21, strings: ["a"])
+        w.bool(22, true)
+        #expect(
+            w.finish() == [0x15, 0x01, 0x06, 0x28, 0xD8, 0x04, 0x19, 0x18, 0x01, 0x61, 0x11, 0x00])
+    }
+
+    @Test func fileHasMagicFooterAndOneRowPerAppend() throws {
+        var f = ParquetFileWriter(
+            columns: [
+                ParquetColumn(name: "id", type: .int64, optional: false),
+                ParquetColumn(name: "name", type: .byteArray, optional: true, annotation: .utf8),
+                ParquetColumn(name: "ok", type: .boolean, optional: false),
+            ], codec: .snappy, messageName: "row")
+        try f.append([.int64(1), .string("a"), .boolean(true)])
+        try f.append([.int64(2), .null, .boolean(false)])
+        #expect(throws: ParquetFileWriter.WrongValue.self) { try f.append([.null, .null, .boolean(true)]) }
+        #expect(throws: ParquetFileWriter.WrongValue.self) { try f.append([.string("x"), .null, .boolean(true)]) }
+        #expect(f.rowCount == 2)
+        let bytes = f.finish(createdBy: "test")
+        #expect(Array(bytes.prefix(4)) == Array("PAR1".utf8) && Array(bytes.suffix(4)) == Array("PAR1".utf8))
+        let footerLength = bytes[bytes.count - 8..<bytes.count - 4].enumerated().reduce(0) {
+            $0 | Int($1.element) << (8 * $1.offset)
+        }
+        #expect(footerLength > 0 && footerLength < bytes.count - 12)
+        // Definition levels of [1, 0]: two RLE runs of one.
+        let body = ParquetFileWriter.pageBody(
+            f.columns[1], .init(definitionLevels: [1, 0], values: [], bits: [], count: 2))
+        #expect(body == [4, 0, 0, 0, 2, 1, 2, 0])
+    }
+}
