@@ -1,6 +1,10 @@
 import ConnectAPI
 import Synchronization
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Kafka Connect's `org.apache.kafka.connect.json.JsonConverter`, byte-compatible.
 ///
 /// Values are written straight into a byte buffer (no intermediate dictionaries); schemas are turned
@@ -16,7 +20,10 @@ public final class JsonConverter: Converter, HeaderConverter, @unchecked Sendabl
     public let replaceNullWithDefault: Bool
     // Schema → its JSON bytes; schemas are long-lived, so caching by identity is cheap and effective.
     private let schemaCache = Mutex<[ObjectIdentifier: (Schema, [UInt8])]>([:])
-    private let parsedSchemaCache = Mutex<[[UInt8]: Schema]>([:])
+    private let parsedSchemaCache = Mutex<[SchemaBytes: Schema]>([:])
+    /// Schemas by the bytes they arrive as in envelopes, and the latest one (a topic's messages repeat
+    /// their schema byte for byte, so most lookups are one comparison).
+    private let rawSchemas = Mutex<(last: (bytes: [UInt8], schema: Schema)?, all: [SchemaBytes: Schema])>((nil, [:]))
     private let cacheSize: Int
 
     public static let configDef = ConfigDef()
@@ -271,15 +278,16 @@ public final class JsonConverter: Converter, HeaderConverter, @unchecked Sendabl
 
     public func toConnectData(topic: String, bytes: [UInt8]?) throws -> SchemaAndValue {
         guard let bytes else { return .null }
-        let json: JSONValue
-        do {
-            // Without schemas the value is inferred while parsing (no JSONValue tree in between).
-            if !schemasEnabled { return SchemaAndValue(schema: nil, value: try JSONParser.parseConnectValue(bytes)) }
-            json = try JSONParser.parse(bytes)
-        } catch {
-            throw ConnectError(
-                .data, "Converting byte[] to Kafka Connect data failed due to serialization error: \(error)")
+        // Without schemas the value is inferred while parsing (no JSONValue tree in between).
+        if !schemasEnabled {
+            do { return SchemaAndValue(schema: nil, value: try JSONParser.parseConnectValue(bytes)) } catch {
+                throw Self.serializationError(error)
+            }
         }
+        // The envelope as JsonConverter writes it: the schema found by its bytes, only the payload parsed.
+        if let fast = try bytes.withUnsafeBytes({ raw in try envelope(raw) }) { return fast }
+        let json: JSONValue
+        do { json = try JSONParser.parse(bytes) } catch { throw Self.serializationError(error) }
         guard let o = json.objectValue, o.count == 2, let schemaJSON = o["schema"], let payload = o["payload"] else {
             throw ConnectError(
                 .data,
@@ -289,7 +297,7 @@ public final class JsonConverter: Converter, HeaderConverter, @unchecked Sendabl
         if schemaJSON == .null {
             return SchemaAndValue(schema: nil, value: try connectValue(schema: nil, json: payload))
         }
-        let key = JSONWriter.bytes(schemaJSON)
+        let key = SchemaBytes(JSONWriter.bytes(schemaJSON))
         let schema: Schema
         if let cached = parsedSchemaCache.withLock({ $0[key] }) {
             schema = cached
@@ -299,6 +307,50 @@ public final class JsonConverter: Converter, HeaderConverter, @unchecked Sendabl
                 if $0.count >= cacheSize { $0.removeAll(keepingCapacity: true) }
                 $0[key] = schema
             }
+        }
+        return SchemaAndValue(schema: schema, value: try connectValue(schema: schema, json: payload))
+    }
+
+    private static func serializationError(_ error: any Error) -> ConnectError {
+        ConnectError(.data, "Converting byte[] to Kafka Connect data failed due to serialization error: \(error)")
+    }
+
+    /// `{"schema":…,"payload":…}` read with the schema looked up by its bytes; nil for any other shape.
+    private func envelope(_ raw: UnsafeRawBufferPointer) throws -> SchemaAndValue? {
+        let last = rawSchemas.withLock { $0.last }
+        // The latest schema is tried at the schema's place first: no scan over it when it is the same.
+        let found = last.map { l in l.bytes.withUnsafeBytes { JSONEnvelope.ranges(raw, expectedSchema: $0) } }
+        guard let ranges = found ?? JSONEnvelope.ranges(raw) else { return nil }
+        let schemaRaw = UnsafeRawBufferPointer(rebasing: raw[ranges.schema])
+        let schema: Schema?
+        if let last, last.bytes.count == schemaRaw.count,
+            last.bytes.withUnsafeBytes({ memcmp($0.baseAddress!, schemaRaw.baseAddress!, schemaRaw.count) == 0 })
+        {
+            schema = last.schema
+        } else if schemaRaw.elementsEqual("null".utf8) {
+            schema = nil
+        } else {
+            let bytes = Array(schemaRaw)
+            let key = SchemaBytes(bytes)
+            let known: Schema
+            if let cached = rawSchemas.withLock({ $0.all[key] }) {
+                known = cached
+            } else {
+                let json: JSONValue
+                do { json = try JSONParser.parse(schemaRaw) } catch { throw Self.serializationError(error) }
+                known = try JsonSchema.fromJSON(json, converter: self)
+                rawSchemas.withLock {
+                    if $0.all.count >= cacheSize { $0.all.removeAll(keepingCapacity: true) }
+                    $0.all[key] = known
+                }
+            }
+            rawSchemas.withLock { $0.last = (bytes, known) }
+            schema = known
+        }
+        // A payload that does not parse alone (broken JSON, or more members after it) is left to the
+        // general path, which names what is wrong as Kafka does.
+        guard let payload = try? JSONParser.parse(UnsafeRawBufferPointer(rebasing: raw[ranges.payload])) else {
+            return nil
         }
         return SchemaAndValue(schema: schema, value: try connectValue(schema: schema, json: payload))
     }
@@ -410,4 +462,12 @@ public final class JsonConverter: Converter, HeaderConverter, @unchecked Sendabl
         let s = (negative ? "-" : "") + String(parts[0]) + (frac.isEmpty ? "" : "." + frac)
         return ConnectDecimal(s) ?? d
     }
+}
+
+/// Schema JSON bytes as a dictionary key, hashed in one pass (hashing an `[UInt8]` feeds the hasher one
+/// byte at a time, which was a tenth of a sink's time with schemas enabled).
+struct SchemaBytes: Hashable, Sendable {
+    let bytes: [UInt8]
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+    func hash(into h: inout Hasher) { bytes.withUnsafeBytes { h.combine(bytes: $0) } }
 }

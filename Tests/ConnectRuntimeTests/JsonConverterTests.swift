@@ -28,6 +28,68 @@ import Testing
         #expect(back.value == .struct(value))
     }
 
+    @Test func envelopeRangesFindSchemaAndPayloadOnlyInJsonConvertersShape() throws {
+        func ranges(_ text: String) -> (String, String)? {
+            let bytes = Array(text.utf8)
+            return bytes.withUnsafeBytes { raw in
+                JSONEnvelope.ranges(raw).map {
+                    (
+                        String(decoding: bytes[$0.schema], as: UTF8.self),
+                        String(decoding: bytes[$0.payload], as: UTF8.self)
+                    )
+                }
+            }
+        }
+        let tricky = #"{"type":"string","doc":"a \"}\" and [ ] { }"}"#
+        #expect(ranges(#" { "schema" : "# + tricky + #" , "payload" : "x}" } "#)! == (tricky, #""x}""#))
+        #expect(ranges(#"{"schema":null,"payload":[1,{"a":[2]}]}"#)! == ("null", #"[1,{"a":[2]}]"#))
+        #expect(ranges(#"{"schema":null,"payload":12.5e3}"#)! == ("null", "12.5e3"))
+        #expect(ranges(#"{"payload":1,"schema":null}"#) == nil)  // another order: the general path
+        // The payload is the rest up to the closing brace; the converter's parse of it refuses two values.
+        #expect(ranges(#"{"schema":null,"payload":1,"extra":2}"#)! == ("null", #"1,"extra":2"#))
+        #expect(ranges(#"{"schema":null,"payload":1} x"#) == nil)
+        #expect(ranges(#"{"schema":null,"payload": }"#) == nil)
+        #expect(ranges(#"{"schema":{"type":"string","payload":1}"#) == nil)  // runs off the end
+    }
+
+    /// The fast path (schema recognized by its bytes) gives what the general one gives, and its errors.
+    @Test func envelopesWithRepeatedSchemasConvertLikeTheGeneralPath() throws {
+        let c = try JsonConverter(config: [:])
+        let schema = #"{"type":"struct","fields":[{"type":"int64","optional":false,"field":"id"}],"optional":false}"#
+        let first = try c.toConnectData(topic: "t", bytes: Array(#"{"schema":\#(schema),"payload":{"id":1}}"#.utf8))
+        let second = try c.toConnectData(topic: "t", bytes: Array(#"{"schema":\#(schema),"payload":{"id":2}}"#.utf8))
+        #expect(first.schema === second.schema)  // found by its bytes, not parsed again
+        #expect(second.value.structValue?.values == [.int64(2)])
+        // The same schema with other whitespace, and members in another order (the general path).
+        let spaced = try c.toConnectData(
+            topic: "t", bytes: Array(#"{ "schema" : \#(schema) , "payload" : { "id" : 3 } }"#.utf8))
+        #expect(spaced.schema == first.schema && spaced.value.structValue?.values == [.int64(3)])
+        let reordered = try c.toConnectData(topic: "t", bytes: Array(#"{"payload":{"id":4},"schema":\#(schema)}"#.utf8))
+        #expect(reordered.value.structValue?.values == [.int64(4)])
+        // A broken payload or schema is a serialization error; a payload that does not fit the schema a
+        // data error naming the type.
+        for bad in [#"{"schema":\#(schema),"payload":{"id":}}"#, #"{"schema":{"type":},"payload":1}"#] {
+            do {
+                _ = try c.toConnectData(topic: "t", bytes: Array(bad.utf8))
+                Issue.record("accepted \(bad)")
+            } catch let e as ConnectError {
+                #expect(
+                    e.message.hasPrefix("Converting byte[] to Kafka Connect data failed due to serialization error"))
+            }
+        }
+        #expect(throws: ConnectError.self) {
+            try c.toConnectData(topic: "t", bytes: Array(#"{"schema":\#(schema),"payload":{"id":"x"}}"#.utf8))
+        }
+        do {
+            _ = try c.toConnectData(topic: "t", bytes: Array(#"{"schema":\#(schema),"payload":{"id":1},"x":2}"#.utf8))
+            Issue.record("an extra member was accepted")
+        } catch let e as ConnectError {
+            #expect(e.message.hasPrefix("JsonConverter with schemas.enable requires \"schema\" and \"payload\" fields"))
+        }
+        let null = try c.toConnectData(topic: "t", bytes: Array(#"{"schema":null,"payload":{"a":1}}"#.utf8))
+        #expect(null.schema == nil && null.value == .map([MapEntry(key: .string("a"), value: .int64(1))]))
+    }
+
     @Test func schemalessAndNumericDecimals() throws {
         let c = try JsonConverter(config: ["schemas.enable": "false", "decimal.format": "NUMERIC"])
         let s = Schema.struct([("p", LogicalType.decimal(scale: 2)), ("d", .float64), ("f", .float32)])

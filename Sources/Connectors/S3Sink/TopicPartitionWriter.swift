@@ -113,20 +113,21 @@ final class TopicPartitionWriter {
         {
             try await commitFiles()  // a new schema starts new files
         }
-        var state =
-            avroFiles[encoded]
-            ?? AvroFileEncoder(
+        let isNew = avroFiles[encoded] == nil
+        if isNew {
+            avroFiles[encoded] = AvroFileEncoder(
                 schema: schema, avro: avro, deflate: deflate,
                 key: objectKey(encoded: encoded, startOffset: record.kafkaOffset))
+        }
+        // In place: a copy taken out of the dictionary would copy the block being filled for each record.
         let block: [UInt8]?
-        do { block = try state.append(record.value, data: avroData) } catch {
+        do { block = try avroFiles[encoded]!.append(record.value, data: avroData) } catch {
+            if isNew { avroFiles[encoded] = nil }
             throw ConnectError(.data, "Cannot write \(recordAt) as Avro: \(error)")
         }
-        let isNew = avroFiles[encoded] == nil
         let file = fileFor(encoded, startOffset: record.kafkaOffset)
-        avroFiles[encoded] = state
         noteWritten(record, encoded: encoded, timestamp: timestamp)
-        if isNew { try await file.append(state.header(), records: 0) }
+        if isNew, let header = avroFiles[encoded]?.header() { try await file.append(header, records: 0) }
         if let block { try await file.append(block, records: 0) }
     }
 
@@ -147,15 +148,17 @@ final class TopicPartitionWriter {
         if let current = parquetFiles[encoded], current.connectSchema !== schema, current.connectSchema != schema {
             try await commitFiles()  // a new schema starts new files
         }
-        var state: ParquetFileEncoder
-        do { state = try parquetFiles[encoded] ?? ParquetFileEncoder(schema: schema, codec: codec) } catch {
-            throw ConnectError(.data, "Cannot write \(recordAt) as Parquet: \(error)")
+        if parquetFiles[encoded] == nil {
+            do { parquetFiles[encoded] = try ParquetFileEncoder(schema: schema, codec: codec) } catch {
+                throw ConnectError(.data, "Cannot write \(recordAt) as Parquet: \(error)")
+            }
         }
-        do { try state.append(record.value) } catch {
+        // In place: a copy of the encoder taken out of the dictionary would copy every column's buffer
+        // for each record.
+        do { try parquetFiles[encoded]!.append(record.value) } catch {
             throw ConnectError(.data, "Cannot write \(recordAt) as Parquet: \(error)")
         }
         _ = fileFor(encoded, startOffset: record.kafkaOffset)
-        parquetFiles[encoded] = state
         noteWritten(record, encoded: encoded, timestamp: timestamp)
     }
 

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# S3 sink ParquetFormat benchmark, side by side in one run (release build, local Tansu + moto S3):
+#   N JsonConverter envelopes ({"schema", "payload"}, payload about 200 bytes: id, name, amount,
+#   created_at as a Timestamp, active, quantity) in a one-partition topic, written to S3 as snappy
+#   Parquet files, flush.size=50000:
+#   1. Tributary's S3 sink (ParquetFormat, parquet.codec=snappy, value.converter.schemas.enable=true)
+#   2. the peer: a Python consumer (confluent-kafka + json + pyarrow write_table + boto3 put_object)
+#   There is no command-line ceiling that writes Parquet; bench/s3_sink.sh has the JSON one.
+#   Records/s, the ratio, CPU seconds and peak RSS of each.
+# Usage: bench/s3_parquet.sh [N]     (default 1000000; a multiple of 50000)
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd); cd "$root"
+N=${1:-1000000}
+FLUSH=50000
+source bench/prepare.sh
+port=18088; topic=bench-pq-$id; bucket=bench-pq-$id
+trap 'kill $pid 2>/dev/null || true; rm -rf "$work"' EXIT
+pid=
+curl -sf --aws-sigv4 "aws:amz:us-east-1:s3" --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" \
+  -H 'x-amz-content-sha256: UNSIGNED-PAYLOAD' -X PUT "$S3_ENDPOINT/$bucket" >/dev/null
+count_objects() {  # objects under a prefix
+  "$py" -c "import boto3,sys; c=boto3.client('s3',endpoint_url='$S3_ENDPOINT',region_name='us-east-1'); print(sum(p.get('KeyCount',0) for p in c.get_paginator('list_objects_v2').paginate(Bucket='$bucket',Prefix=sys.argv[1])))" "$1"
+}
+
+"$py" - "$N" "$work/records.json" <<'PY'
+import json, sys
+n = int(sys.argv[1])
+schema = {"type": "struct", "name": "bench.Row", "optional": False, "fields": [
+    {"field": "id", "type": "int64", "optional": False}, {"field": "name", "type": "string", "optional": True},
+    {"field": "amount", "type": "double", "optional": True},
+    {"field": "created_at", "type": "int64", "optional": False, "name": "org.apache.kafka.connect.data.Timestamp"},
+    {"field": "active", "type": "boolean", "optional": False}, {"field": "quantity", "type": "int32", "optional": False}]}
+with open(sys.argv[2], "w") as j:
+    for i in range(n):
+        r = {"id": i, "name": ("%032x" % (i * 2654435761 % (1 << 128))) * 3 + f" row {i}",
+             "amount": round(i % 100000 / 100, 2), "created_at": 1700000000000 + i, "active": i % 2 == 0,
+             "quantity": i % 1000}
+        j.write(json.dumps({"schema": schema, "payload": r}, separators=(",", ":")) + "\n")
+PY
+"$py" -c "from confluent_kafka.admin import AdminClient, NewTopic; a = AdminClient({'bootstrap.servers': '$KAFKA_BOOTSTRAP'}); [f.result() for f in a.create_topics([NewTopic('$topic', 1, 1)]).values()]"
+kcat -P -b "$KAFKA_BOOTSTRAP" -t "$topic" -X linger.ms=5 -l "$work/records.json"
+
+# 1. Tributary
+write_worker_properties "$work/w.properties" "benchpq-$id" "$port"
+printf 'consumer.session.timeout.ms=%s\nconsumer.heartbeat.interval.ms=%s\nconsumer.max.poll.records=10000\n' \
+  "$SINK_SESSION_MS" "$SINK_HEARTBEAT_MS" >>"$work/w.properties"
+"$BIN" worker "$work/w.properties" >"$work/worker.log" 2>&1 & pid=$!
+until curl -sf -o /dev/null "http://127.0.0.1:$port/health"; do sleep 0.05; done
+cpu0=$(cpu_s $pid); t0=$(now_ms)
+[ -n "${PERF_OUT:-}" ] && { perf record -F 499 -g -p $pid -o "$PERF_OUT" >/dev/null 2>&1 & }
+curl -sf -o /dev/null -X POST -H 'Content-Type: application/json' "http://127.0.0.1:$port/connectors" -d "{
+  \"name\":\"bench-$id\",\"config\":{\"connector.class\":\"io.confluent.connect.s3.S3SinkConnector\",
+  \"topics\":\"$topic\",\"s3.bucket.name\":\"$bucket\",\"s3.region\":\"us-east-1\",\"store.url\":\"$S3_ENDPOINT\",
+  \"storage.class\":\"io.confluent.connect.s3.storage.S3Storage\",
+  \"format.class\":\"io.confluent.connect.s3.format.parquet.ParquetFormat\",\"flush.size\":\"$FLUSH\",
+  \"value.converter\":\"org.apache.kafka.connect.json.JsonConverter\",\"value.converter.schemas.enable\":\"true\"}}"
+committed() { committed_offsets "$port" "bench-$id"; }
+until c=$(committed); [ "$c" -ge "$N" ]; do sleep 0.1; done
+t1=$(now_ms); cpu1=$(cpu_s $pid); peak=$(awk '/VmHWM/{print $2}' /proc/$pid/status)
+kill $pid; wait $pid 2>/dev/null || true; pid=
+ours=$(( N * 1000 / (t1 - t0) ))
+objs=$(count_objects topics/)
+[ "$objs" = "$((N / FLUSH))" ] || { echo "Tributary wrote $objs objects, expected $((N / FLUSH))" >&2; exit 1; }
+
+[ -n "${TRIBUTARY_ONLY:-}" ] && { echo "Tributary $ours records/s CPU $(python3 -c "print(f'{$cpu1-$cpu0:.2f}')") s RSS $((peak / 1024)) MB"; exit 0; }
+# 2. Python peer
+read -r py_s py_cpu py_mb <<<"$(timed env SESSION_MS=$SINK_SESSION_MS HEARTBEAT_MS=$SINK_HEARTBEAT_MS "$py" bench/peers/kafka_to_s3_parquet.py "$KAFKA_BOOTSTRAP" "$topic" "$S3_ENDPOINT" "$bucket" "$N" "$FLUSH")"
+py_rate=$(python3 -c "print(int($N / $py_s))")
+[ "$(count_objects peer/)" = "$((N / FLUSH))" ] || { echo "the peer did not write every batch" >&2; exit 1; }
+
+printf '%-46s %s\n' \
+  "Tributary S3 sink, Parquet snappy ($N records)" "$ours records/s, CPU $(python3 -c "print(f'{$cpu1-$cpu0:.2f}')") s, peak RSS $((peak / 1024)) MB" \
+  "Python confluent-kafka + pyarrow + boto3 (peer)" "$py_rate records/s, CPU $py_cpu s, peak RSS $py_mb MB" \
+  "ratio Tributary / peer" "$(python3 -c "print(f'{$ours/$py_rate:.2f}')")"
