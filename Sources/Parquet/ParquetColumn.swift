@@ -1,4 +1,4 @@
-/// One column of a flat Parquet schema: a required or optional primitive with its annotation.
+/// One primitive column of a Parquet schema: required or optional, with its annotation.
 public struct ParquetColumn: Sendable, Equatable {
     /// Parquet's physical types (the ones written here).
     public enum PhysicalType: Int32, Sendable {
@@ -64,4 +64,17 @@ public enum ParquetCodec: Int32, Sendable {
         case .gzip: return ".gz"
         }
     }
+}
+
+/// A node of a Parquet schema: a primitive column, or a group of nodes (a nested struct).
+public indirect enum ParquetNode: Sendable, Equatable {
+    case column(ParquetColumn)
+    case group(name: String, optional: Bool, children: [ParquetNode])
+}
+
+/// A row's value for a node: a primitive for a column, the children's values for a group (nil: the
+/// group is null).
+public enum ParquetField: Sendable {
+    case value(ParquetValue)
+    case group([ParquetField]?)
 }

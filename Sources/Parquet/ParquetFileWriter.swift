@@ -1,15 +1,24 @@
 import Zlib
 
-/// Writes a Parquet file of flat records: one row group, one PLAIN data page (v1) per column, definition
-/// levels RLE-encoded for optional columns, pages compressed with the codec. Rows are kept column by
-/// column in memory until `finish()` (an S3 object of `flush.size` records).
+/// Writes a Parquet file of records without repeated fields (primitives and nested groups): one row
+/// group, one PLAIN data page (v1) per leaf column, definition levels RLE-encoded where the column or
+/// a group above it is optional, pages compressed with the codec. Rows are kept column by column in
+/// memory until `finish()` (an S3 object of `flush.size` records).
 public struct ParquetFileWriter: Sendable {
-    public let columns: [ParquetColumn]
+    public let nodes: [ParquetNode]
     public let codec: ParquetCodec
     /// The root group's name (parquet-avro uses the Avro record's name).
     public let messageName: String
     public private(set) var rowCount = 0
-    private var buffers: [ColumnBuffer]
+    let leaves: [Leaf]
+    private(set) var buffers: [ColumnBuffer]
+
+    struct Leaf: Sendable {
+        let column: ParquetColumn
+        let path: [String]
+        /// Optional nodes from the root to the column, the column included.
+        let maxDefinitionLevel: Int
+    }
 
     struct ColumnBuffer: Sendable {
         var definitionLevels: [UInt8] = []
@@ -23,22 +32,88 @@ public struct ParquetFileWriter: Sendable {
         public let description: String
     }
 
-    public init(columns: [ParquetColumn], codec: ParquetCodec, messageName: String) {
-        self.columns = columns
+    public init(nodes: [ParquetNode], codec: ParquetCodec, messageName: String) {
+        self.nodes = nodes
         self.codec = codec
         self.messageName = messageName
-        buffers = Array(repeating: ColumnBuffer(), count: columns.count)
+        var leaves: [Leaf] = []
+        func collect(_ nodes: [ParquetNode], _ path: [String], _ level: Int) {
+            for n in nodes {
+                switch n {
+                case .column(let c):
+                    leaves.append(
+                        Leaf(column: c, path: path + [c.name], maxDefinitionLevel: level + (c.optional ? 1 : 0)))
+                case .group(let name, let optional, let children):
+                    collect(children, path + [name], level + (optional ? 1 : 0))
+                }
+            }
+        }
+        collect(nodes, [], 0)
+        self.leaves = leaves
+        buffers = Array(repeating: ColumnBuffer(), count: leaves.count)
     }
 
-    /// Appends one row, a value per column. Checked first, so a row that does not fit leaves the file as
-    /// it was.
+    /// A flat schema: one column per field.
+    public init(columns: [ParquetColumn], codec: ParquetCodec, messageName: String) {
+        self.init(nodes: columns.map { .column($0) }, codec: codec, messageName: messageName)
+    }
+
+    /// Appends one flat row, a value per column.
     public mutating func append(_ row: [ParquetValue]) throws(WrongValue) {
-        guard row.count == columns.count else {
-            throw WrongValue(column: "", description: "expected \(columns.count) values, got \(row.count)")
-        }
-        for (c, v) in zip(columns, row) { try Self.check(v, c) }
-        for i in row.indices { Self.append(row[i], columns[i], to: &buffers[i]) }
+        try append(fields: row.map { .value($0) })
+    }
+
+    /// Appends one row, a field per top-level node. Checked first, so a row that does not fit leaves the
+    /// file as it was.
+    public mutating func append(fields row: [ParquetField]) throws(WrongValue) {
+        var leafIndex = 0
+        try walk(nodes, row, 0, &leafIndex, write: false)
+        leafIndex = 0
+        try walk(nodes, row, 0, &leafIndex, write: true)
         rowCount += 1
+    }
+
+    /// Visits the leaves under `nodes` with their definition levels; `write` appends them.
+    private mutating func walk(
+        _ nodes: [ParquetNode], _ fields: [ParquetField]?, _ level: Int, _ leaf: inout Int, write: Bool
+    ) throws(WrongValue) {
+        if let fields, fields.count != nodes.count {
+            throw WrongValue(column: "", description: "expected \(nodes.count) values, got \(fields.count)")
+        }
+        for (i, node) in nodes.enumerated() {
+            switch node {
+            case .column(let c):
+                // Under a null group every column is null at the group's level.
+                var value = ParquetValue.null
+                if let fields {
+                    guard case .value(let v) = fields[i] else {
+                        throw WrongValue(column: c.name, description: "a group where the column \(c.name) is")
+                    }
+                    value = v
+                    try Self.check(v, c)
+                }
+                if write {
+                    let present = !value.isNull
+                    Self.append(
+                        value, definitionLevel: level + (present && c.optional ? 1 : 0), leaves[leaf],
+                        to: &buffers[leaf])
+                }
+                leaf += 1
+            case .group(let name, let optional, let children):
+                var childFields: [ParquetField]? = nil
+                if let fields {
+                    guard case .group(let fs) = fields[i] else {
+                        throw WrongValue(column: name, description: "a value where the group \(name) is")
+                    }
+                    if fs == nil && !optional {
+                        throw WrongValue(column: name, description: "null in the required group \(name)")
+                    }
+                    childFields = fs
+                }
+                let present = childFields != nil
+                try walk(children, childFields, level + (present && optional ? 1 : 0), &leaf, write: write)
+            }
+        }
     }
 
     private static func check(_ v: ParquetValue, _ c: ParquetColumn) throws(WrongValue) {
@@ -58,9 +133,9 @@ public struct ParquetFileWriter: Sendable {
         }
     }
 
-    private static func append(_ v: ParquetValue, _ c: ParquetColumn, to b: inout ColumnBuffer) {
+    private static func append(_ v: ParquetValue, definitionLevel: Int, _ leaf: Leaf, to b: inout ColumnBuffer) {
         b.count += 1
-        if c.optional { b.definitionLevels.append(v.isNull ? 0 : 1) }
+        if leaf.maxDefinitionLevel > 0 { b.definitionLevels.append(UInt8(definitionLevel)) }
         switch v {
         case .null: return
         case .boolean(let x): b.bits.append(x)
@@ -81,8 +156,8 @@ public struct ParquetFileWriter: Sendable {
     public func finish(createdBy: String) -> [UInt8] {
         var out: [UInt8] = Array("PAR1".utf8)
         var chunks: [(offset: Int64, uncompressed: Int64, compressed: Int64, values: Int)] = []
-        for (c, b) in zip(columns, buffers) {
-            let body = Self.pageBody(c, b)
+        for (leaf, b) in zip(leaves, buffers) {
+            let body = Self.pageBody(leaf, b)
             let data = compress(body)
             var header = ThriftCompactWriter()
             header.i32(1, 0)  // DATA_PAGE
@@ -92,7 +167,7 @@ public struct ParquetFileWriter: Sendable {
                 h.i32(1, Int32(b.count))
                 h.i32(2, 0)  // PLAIN
                 h.i32(3, 3)  // RLE definition levels
-                h.i32(4, 3)  // RLE repetition levels (none in a flat schema)
+                h.i32(4, 3)  // RLE repetition levels (none: nothing repeats)
             }
             let headerBytes = header.finish()
             chunks.append(
@@ -105,32 +180,34 @@ public struct ParquetFileWriter: Sendable {
         }
         var footer = ThriftCompactWriter()
         footer.i32(1, 1)  // version
-        footer.list(2, structs: [nil] + columns.map { Optional($0) }) { w, column in
-            guard let column else {
-                w.string(4, messageName)
-                w.i32(5, Int32(columns.count))
-                return
-            }
-            w.i32(1, column.type.rawValue)
-            w.i32(3, column.optional ? 1 : 0)
-            w.string(4, column.name)
-            if let a = column.annotation {
-                w.i32(6, a.convertedType)
-                if case .decimal(let precision, let scale) = a {
-                    w.i32(7, scale)
-                    w.i32(8, precision)
+        footer.list(2, structs: Self.schemaElements(nodes, root: messageName)) { w, e in
+            switch e {
+            case .group(let name, let optional, let children):
+                if let optional { w.i32(3, optional ? 1 : 0) }
+                w.string(4, name)
+                w.i32(5, Int32(children))
+            case .column(let column):
+                w.i32(1, column.type.rawValue)
+                w.i32(3, column.optional ? 1 : 0)
+                w.string(4, column.name)
+                if let a = column.annotation {
+                    w.i32(6, a.convertedType)
+                    if case .decimal(let precision, let scale) = a {
+                        w.i32(7, scale)
+                        w.i32(8, precision)
+                    }
                 }
             }
         }
         footer.i64(3, Int64(rowCount))
         footer.list(4, structs: [()]) { w, _ in
-            w.list(1, structs: Array(zip(columns, chunks))) { w, pair in
-                let (column, chunk) = pair
+            w.list(1, structs: Array(zip(leaves, chunks))) { w, pair in
+                let (leaf, chunk) = pair
                 w.i64(2, chunk.offset)
                 w.struct(3) { m in
-                    m.i32(1, column.type.rawValue)
+                    m.i32(1, leaf.column.type.rawValue)
                     m.list(2, i32: [0, 3])  // PLAIN, RLE
-                    m.list(3, strings: [column.name])
+                    m.list(3, strings: leaf.path)
                     m.i32(4, codec.rawValue)
                     m.i64(5, Int64(chunk.values))
                     m.i64(6, chunk.uncompressed)
@@ -149,10 +226,34 @@ public struct ParquetFileWriter: Sendable {
         return out
     }
 
-    /// Definition levels (optional columns: 4-byte length, then RLE runs of bit width 1), then the values.
-    static func pageBody(_ c: ParquetColumn, _ b: ColumnBuffer) -> [UInt8] {
+    private enum SchemaElement {
+        /// `optional` nil for the root.
+        case group(name: String, optional: Bool?, children: Int)
+        case column(ParquetColumn)
+    }
+
+    /// The schema tree in depth-first order, the root first.
+    private static func schemaElements(_ nodes: [ParquetNode], root: String) -> [SchemaElement] {
+        var out: [SchemaElement] = [.group(name: root, optional: nil, children: nodes.count)]
+        func visit(_ nodes: [ParquetNode]) {
+            for n in nodes {
+                switch n {
+                case .column(let c): out.append(.column(c))
+                case .group(let name, let optional, let children):
+                    out.append(.group(name: name, optional: optional, children: children.count))
+                    visit(children)
+                }
+            }
+        }
+        visit(nodes)
+        return out
+    }
+
+    /// Definition levels (where any are possible: 4-byte length, then RLE runs, one byte per value),
+    /// then the values.
+    static func pageBody(_ leaf: Leaf, _ b: ColumnBuffer) -> [UInt8] {
         var body: [UInt8] = []
-        if c.optional {
+        if leaf.maxDefinitionLevel > 0 {
             var levels: [UInt8] = []
             var i = 0
             while i < b.definitionLevels.count {
@@ -170,7 +271,7 @@ public struct ParquetFileWriter: Sendable {
             withUnsafeBytes(of: UInt32(levels.count).littleEndian) { body.append(contentsOf: $0) }
             body += levels
         }
-        if c.type == .boolean {
+        if leaf.column.type == .boolean {
             var byte: UInt8 = 0
             for (i, bit) in b.bits.enumerated() {
                 if bit { byte |= 1 << UInt8(i % 8) }

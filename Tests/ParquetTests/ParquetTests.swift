@@ -95,7 +95,35 @@ import Testing
         #expect(footerLength > 0 && footerLength < bytes.count - 12)
         // Definition levels of [1, 0]: two RLE runs of one.
         let body = ParquetFileWriter.pageBody(
-            f.columns[1], .init(definitionLevels: [1, 0], values: [], bits: [], count: 2))
+            f.leaves[1], .init(definitionLevels: [1, 0], values: [], bits: [], count: 2))
         #expect(body == [4, 0, 0, 0, 2, 1, 2, 0])
+    }
+
+    @Test func nestedGroupsGiveDefinitionLevelsCountingPresentOptionalNodes() throws {
+        let inner = ParquetNode.group(
+            name: "after", optional: true,
+            children: [
+                .column(ParquetColumn(name: "id", type: .int32, optional: false)),
+                .column(ParquetColumn(name: "city", type: .byteArray, optional: true, annotation: .utf8)),
+            ])
+        var f = ParquetFileWriter(
+            nodes: [inner, .column(ParquetColumn(name: "op", type: .byteArray, optional: false))], codec: .uncompressed,
+            messageName: "Envelope")
+        #expect(f.leaves.map(\.path) == [["after", "id"], ["after", "city"], ["op"]])
+        #expect(f.leaves.map(\.maxDefinitionLevel) == [1, 2, 0])
+        try f.append(fields: [.group([.value(.int32(1)), .value(.string("Oakland"))]), .value(.string("c"))])
+        try f.append(fields: [.group([.value(.int32(1)), .value(.null)]), .value(.string("u"))])
+        try f.append(fields: [.group(nil), .value(.string("d"))])
+        // A required column inside a present group must have a value; a required group cannot be null.
+        #expect(throws: ParquetFileWriter.WrongValue.self) {
+            try f.append(fields: [.group([.value(.null), .value(.null)]), .value(.string("x"))])
+        }
+        #expect(f.rowCount == 3)
+        // city: present (2), null in a present group (1), under a null group (0); id: 1, 1, 0; op: none.
+        #expect(f.buffers.map(\.definitionLevels) == [[1, 1, 0], [2, 1, 0], []])
+        #expect(f.buffers.map(\.count) == [3, 3, 3])
+        let city = ParquetFileWriter.pageBody(f.leaves[1], f.buffers[1])
+        #expect(Array(city.prefix(10)) == [6, 0, 0, 0, 2, 2, 2, 1, 2, 0])
+        #expect(!f.finish(createdBy: "test").isEmpty)
     }
 }

@@ -311,9 +311,9 @@ def test_avro_refuses_schemaless_values_naming_the_record(worker, bucket):
 
 
 def test_parquet_files_read_back_with_pyarrow(worker, bucket):
-    """ParquetFormat (snappy, the default codec, and gzip): struct values with logical types written as
-    Parquet files that pyarrow reads, named `.snappy.parquet`; values without a schema and nested
-    fields fail naming the record."""
+    """ParquetFormat (snappy, the default codec, gzip and none): struct values with logical types and
+    nested structs written as Parquet files that pyarrow reads, named `.snappy.parquet`; arrays fail
+    naming the record and the field."""
     import base64
     import datetime
     import decimal
@@ -376,16 +376,43 @@ def test_parquet_files_read_back_with_pyarrow(worker, bucket):
     t2 = pq.read_table(io.BytesIO(got2[key2]))
     assert t2.to_pylist() == [{"n": i, "s": f"station {i % 7}"} for i in range(3000)]
 
-    # Schemaless values and nested fields are data errors naming the record.
+    # Nested structs are groups (Debezium's before/after envelopes); a null optional group reads back as
+    # None and its required columns with it.
     topic3 = "s3-" + uuid.uuid4().hex[:8]
     create_topic(topic3)
-    nested = {"type": "struct", "optional": False, "fields": [
-        {"field": "loc", "type": "struct", "optional": False,
-         "fields": [{"field": "lat", "type": "double", "optional": False}]}]}
-    produce(topic3, [(None, {"schema": nested, "payload": {"loc": {"lat": 1.5}}})], partition=0)
+    row = {"type": "struct", "name": "cdc.Row", "optional": True, "fields": [
+        {"field": "id", "type": "int32", "optional": False}, {"field": "city", "type": "string", "optional": True}]}
+    envelope = {"type": "struct", "name": "cdc.Envelope", "optional": False, "fields": [
+        {"field": "before", **row}, {"field": "after", **row}, {"field": "op", "type": "string", "optional": False},
+        {"field": "source", "type": "struct", "optional": False, "fields": [
+            {"field": "table", "type": "string", "optional": False},
+            {"field": "pos", "type": "struct", "optional": True, "fields": [
+                {"field": "lsn", "type": "int64", "optional": False}]}]}]}
+    changes = [
+        {"before": None, "after": {"id": 1, "city": "Oakland"}, "op": "c",
+         "source": {"table": "stations", "pos": {"lsn": 10}}},
+        {"before": {"id": 1, "city": "Oakland"}, "after": {"id": 1, "city": None}, "op": "u",
+         "source": {"table": "stations", "pos": None}},
+        {"before": {"id": 1, "city": None}, "after": None, "op": "d", "source": {"table": "stations", "pos": {"lsn": 12}}}]
+    produce(topic3, [(None, {"schema": envelope, "payload": c}) for c in changes], partition=0)
     cfg3 = sink_config(topic3, bucket, **{
+        "format.class": "io.confluent.connect.s3.format.parquet.ParquetFormat", "parquet.codec": "none",
+        "value.converter.schemas.enable": "true", "flush.size": "3"})
+    assert worker.post("/connectors", {"name": "s3parquet3", "config": cfg3}).status_code == 201
+    key3 = f"topics/{topic3}/partition=0/{topic3}+0+0000000000.parquet"
+    got3 = wait_objects(bucket, 1, prefix=f"topics/{topic3}/")
+    assert list(got3) == [key3]
+    assert pq.read_table(io.BytesIO(got3[key3])).to_pylist() == changes
+
+    # Values without a schema and arrays are data errors naming the record and the field.
+    topic4 = "s3-" + uuid.uuid4().hex[:8]
+    create_topic(topic4)
+    listed = {"type": "struct", "optional": False, "fields": [
+        {"field": "tags", "type": "array", "items": {"type": "string", "optional": False}, "optional": False}]}
+    produce(topic4, [(None, {"schema": listed, "payload": {"tags": ["a"]}})], partition=0)
+    cfg4 = sink_config(topic4, bucket, **{
         "format.class": "io.confluent.connect.s3.format.parquet.ParquetFormat",
         "value.converter.schemas.enable": "true"})
-    assert worker.post("/connectors", {"name": "s3parquet3", "config": cfg3}).status_code == 201
-    first = failed_trace(worker, "s3parquet3").splitlines()[0]
-    assert "Cannot write the record at" in first and "offset 0 as Parquet" in first and "field loc" in first, first
+    assert worker.post("/connectors", {"name": "s3parquet4", "config": cfg4}).status_code == 201
+    first = failed_trace(worker, "s3parquet4").splitlines()[0]
+    assert "Cannot write the record at" in first and "offset 0 as Parquet" in first and "field tags" in first, first

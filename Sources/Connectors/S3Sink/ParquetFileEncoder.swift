@@ -4,8 +4,8 @@ import Parquet
 /// The Parquet side of one S3 object in ParquetFormat: Connect struct values as rows of a flat Parquet
 /// schema, mapped the way Confluent's ParquetFormat (through parquet-avro) maps them: integers to INT32
 /// or INT64, strings to UTF8 byte arrays, Decimal/Date/Time/Timestamp to their Parquet annotations,
-/// optional fields to optional columns. Nested structs, arrays and maps are refused: the file would
-/// need Parquet's nested levels, which this writer does not produce.
+/// optional fields to optional columns, nested structs to (optional) groups. Arrays and maps are
+/// refused: they need Parquet's repetition levels, which this writer does not produce.
 struct ParquetFileEncoder {
     let connectSchema: Schema
     private var writer: ParquetFileWriter
@@ -19,14 +19,17 @@ struct ParquetFileEncoder {
             throw Unsupported(description: "ParquetFormat writes struct values; this value's schema is \(schema.type)")
         }
         connectSchema = schema
-        let columns = try schema.fields.map { try Self.column($0) }
+        let nodes = try schema.fields.map { try Self.node($0) }
         // parquet-avro names the root after the Avro record: the schema name's last part.
         let name = schema.name.flatMap { $0.split(separator: ".").last.map(String.init) } ?? "ConnectDefault"
-        writer = ParquetFileWriter(columns: columns, codec: codec, messageName: name)
+        writer = ParquetFileWriter(nodes: nodes, codec: codec, messageName: name)
     }
 
-    static func column(_ f: Field) throws -> ParquetColumn {
+    static func node(_ f: Field) throws -> ParquetNode {
         let s = f.schema
+        if s.type == .struct {
+            return .group(name: f.name, optional: s.isOptional, children: try s.fields.map { try node($0) })
+        }
         let annotation: ParquetColumn.Annotation?
         let type: ParquetColumn.PhysicalType
         switch (s.name, s.type) {
@@ -48,10 +51,10 @@ struct ParquetFileEncoder {
         case (_, .struct), (_, .array), (_, .map):
             throw Unsupported(
                 description:
-                    "field \(f.name) is a \(s.type.rawValue.uppercased()); Tributary's ParquetFormat writes flat records (primitive and logical fields) only"
+                    "field \(f.name) is a \(s.type.rawValue.uppercased()); Tributary's ParquetFormat writes primitive, logical and struct fields, not arrays or maps"
             )
         }
-        return ParquetColumn(name: f.name, type: type, optional: s.isOptional, annotation: annotation)
+        return .column(ParquetColumn(name: f.name, type: type, optional: s.isOptional, annotation: annotation))
     }
 
     var rowCount: Int { writer.rowCount }
@@ -61,14 +64,24 @@ struct ParquetFileEncoder {
         guard case .struct(let s) = value else {
             throw Unsupported(description: "ParquetFormat writes struct values; this value is a \(value.kindName)")
         }
-        var row: [ParquetValue] = []
-        row.reserveCapacity(connectSchema.fields.count)
-        for f in connectSchema.fields {
+        let row = try Self.fields(of: s, connectSchema)
+        do { try writer.append(fields: row) } catch { throw Unsupported(description: error.description) }
+    }
+
+    /// A struct's fields as Parquet fields (defaults for null fields that have one, as Struct.get).
+    private static func fields(of s: Struct, _ schema: Schema) throws -> [ParquetField] {
+        try schema.fields.map { f in
             var v = f.index < s.values.count ? s.values[f.index] : .null
             if v.isNull, let d = f.schema.defaultValue { v = d }
-            row.append(try Self.parquetValue(v, f))
+            if f.schema.type == .struct {
+                switch v {
+                case .null: return .group(nil)
+                case .struct(let inner): return .group(try fields(of: inner, f.schema))
+                default: throw Unsupported(description: "field \(f.name) holds a \(v.kindName), not a Struct")
+                }
+            }
+            return .value(try parquetValue(v, f))
         }
-        do { try writer.append(row) } catch { throw Unsupported(description: error.description) }
     }
 
     private static func parquetValue(_ v: Value, _ f: Field) throws -> ParquetValue {
