@@ -37,14 +37,8 @@ PY
 kcat -P -b "$KAFKA_BOOTSTRAP" -t "$topic" -X linger.ms=5 -l "$work/records.json"
 
 # 1. Tributary
-write_worker_properties "$work/w.properties" "benchsink-$id" "$port"
 # Both consumers use the same short session (SINK_SESSION_MS, bench/lib.sh: Tansu's first-join delay).
-printf 'consumer.session.timeout.ms=%s\nconsumer.heartbeat.interval.ms=%s\nconsumer.max.poll.records=10000\n' \
-  "$SINK_SESSION_MS" "$SINK_HEARTBEAT_MS" >>"$work/w.properties"
-"$BIN" worker "$work/w.properties" >"$work/worker.log" 2>&1 & pid=$!
-until curl -sf -o /dev/null "http://127.0.0.1:$port/health"; do sleep 0.05; done
-cpu0=$(cpu_s $pid); t0=$(now_ms)
-[ -n "${PERF_OUT:-}" ] && { perf record -F 499 -g -p $pid -o "$PERF_OUT" >/dev/null 2>&1 & }
+start_sink_worker "benchsink-$id" "$port"
 curl -sf -o /dev/null -X POST -H 'Content-Type: application/json' "http://127.0.0.1:$port/connectors" -d "{
   \"name\":\"bench-$id\",\"config\":{\"connector.class\":\"io.confluent.connect.jdbc.JdbcSinkConnector\",
   \"topics\":\"$topic\",\"connection.url\":\"$PG_JDBC_URL\",\"connection.user\":\"$PG_USER\",

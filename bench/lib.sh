@@ -44,3 +44,27 @@ committed_offsets() {
   curl -sf "http://127.0.0.1:$1/connectors/$2/offsets" | grep -o '"kafka_offset":[0-9]*' \
     | awk -F: '{s += $2} END {print s + 0}'
 }
+
+# Starts a worker for a sink benchmark (the short consumer session above, polls of up to 10 000
+# records), waits until it is healthy, and starts the clock: sets pid, cpu0 and t0; PERF_OUT=file
+# records it with perf.
+#   start_sink_worker GROUP PORT
+start_sink_worker() {
+  write_worker_properties "$work/w.properties" "$1" "$2"
+  printf 'consumer.session.timeout.ms=%s\nconsumer.heartbeat.interval.ms=%s\nconsumer.max.poll.records=10000\n' \
+    "$SINK_SESSION_MS" "$SINK_HEARTBEAT_MS" >>"$work/w.properties"
+  "$BIN" worker "$work/w.properties" >"$work/worker.log" 2>&1 & pid=$!
+  until curl -sf -o /dev/null "http://127.0.0.1:$2/health"; do sleep 0.05; done
+  cpu0=$(cpu_s $pid); t0=$(now_ms)
+  if [ -n "${PERF_OUT:-}" ]; then perf record -F 499 -g -p $pid -o "$PERF_OUT" >/dev/null 2>&1 & fi
+}
+
+# S3 (moto) helpers for the S3 benchmarks: a bucket, and the number of objects under a prefix.
+make_bucket() {
+  curl -sf --aws-sigv4 "aws:amz:us-east-1:s3" --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" \
+    -H 'x-amz-content-sha256: UNSIGNED-PAYLOAD' -X PUT "$S3_ENDPOINT/$1" >/dev/null
+}
+#   count_objects BUCKET PREFIX
+count_objects() {
+  "$py" -c "import boto3,sys; c=boto3.client('s3',endpoint_url='$S3_ENDPOINT',region_name='us-east-1'); print(sum(p.get('KeyCount',0) for p in c.get_paginator('list_objects_v2').paginate(Bucket=sys.argv[1],Prefix=sys.argv[2])))" "$1" "$2"
+}

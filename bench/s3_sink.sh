@@ -15,12 +15,7 @@ source bench/prepare.sh
 port=18087; topic=bench-s3-$id; bucket=bench-s3-$id
 trap 'kill $pid 2>/dev/null || true; rm -rf "$work"' EXIT
 pid=
-sign=(--aws-sigv4 "aws:amz:us-east-1:s3" --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY"
-      -H 'x-amz-content-sha256: UNSIGNED-PAYLOAD')
-curl -sf "${sign[@]}" -X PUT "$S3_ENDPOINT/$bucket" >/dev/null
-count_objects() {  # objects under a prefix
-  "$py" -c "import boto3,sys; c=boto3.client('s3',endpoint_url='$S3_ENDPOINT',region_name='us-east-1'); print(sum(p.get('KeyCount',0) for p in c.get_paginator('list_objects_v2').paginate(Bucket='$bucket',Prefix=sys.argv[1])))" "$1"
-}
+make_bucket "$bucket"
 
 "$py" - "$N" "$work/records.json" <<'PY'
 import json, sys
@@ -36,13 +31,8 @@ PY
 kcat -P -b "$KAFKA_BOOTSTRAP" -t "$topic" -X linger.ms=5 -l "$work/records.json"
 
 # 1. Tributary
-write_worker_properties "$work/w.properties" "benchs3-$id" "$port"
-printf 'consumer.session.timeout.ms=%s\nconsumer.heartbeat.interval.ms=%s\nconsumer.max.poll.records=10000\n' \
-  "$SINK_SESSION_MS" "$SINK_HEARTBEAT_MS" >>"$work/w.properties"
-"$BIN" worker "$work/w.properties" >"$work/worker.log" 2>&1 & pid=$!
-until curl -sf -o /dev/null "http://127.0.0.1:$port/health"; do sleep 0.05; done
-cpu0=$(cpu_s $pid); t0=$(now_ms)
-[ -n "${PERF_OUT:-}" ] && { perf record -F 499 -g -p $pid -o "$PERF_OUT" >/dev/null 2>&1 & }
+# Both consumers use the same short session (SINK_SESSION_MS, bench/lib.sh: Tansu's first-join delay).
+start_sink_worker "benchs3-$id" "$port"
 curl -sf -o /dev/null -X POST -H 'Content-Type: application/json' "http://127.0.0.1:$port/connectors" -d "{
   \"name\":\"bench-$id\",\"config\":{\"connector.class\":\"io.confluent.connect.s3.S3SinkConnector\",
   \"topics\":\"$topic\",\"s3.bucket.name\":\"$bucket\",\"s3.region\":\"us-east-1\",\"store.url\":\"$S3_ENDPOINT\",
@@ -55,7 +45,7 @@ until c=$(committed); [ -n "${DEBUG_SINK:-}" ] && echo "$(date +%T.%N | cut -c1-
 t1=$(now_ms); cpu1=$(cpu_s $pid); peak=$(awk '/VmHWM/{print $2}' /proc/$pid/status)
 kill $pid; wait $pid 2>/dev/null || true; pid=
 ours=$(( N * 1000 / (t1 - t0) ))
-objs=$(count_objects topics/)
+objs=$(count_objects "$bucket" topics/)
 [ "$objs" = "$((N / FLUSH))" ] || { echo "Tributary wrote $objs objects, expected $((N / FLUSH))" >&2; exit 1; }
 
 # 2. Python peer
@@ -72,7 +62,7 @@ mkdir -p "$work/ceil"
 export -f ceiling; export KAFKA_BOOTSTRAP topic N FLUSH work
 read -r c_s c_cpu c_mb <<<"$(timed bash -c ceiling)"
 c_rate=$(python3 -c "print(int($N / $c_s))")
-[ "$(count_objects ceiling/)" = "$((N / FLUSH))" ] || { echo "the ceiling did not write every batch" >&2; exit 1; }
+[ "$(count_objects "$bucket" ceiling/)" = "$((N / FLUSH))" ] || { echo "the ceiling did not write every batch" >&2; exit 1; }
 
 printf '%-46s %s\n' \
   "Tributary S3 sink, JSON gzip ($N records)" "$ours records/s, CPU $(python3 -c "print(f'{$cpu1-$cpu0:.2f}')") s, peak RSS $((peak / 1024)) MB" \

@@ -2,7 +2,6 @@
 
 Every worker gets its own internal topics and group, so tests never see each other's state.
 """
-import json
 import os
 import signal
 import socket
@@ -17,6 +16,25 @@ from confluent_kafka.admin import AdminClient
 
 BIN = os.environ.get("TRIBUTARY_BIN")
 BOOTSTRAP = os.environ.get("KAFKA_BOOTSTRAP")
+PG_URL = os.environ.get("PG_URL")
+
+
+def sql(statement, *args, fetch=False):
+    """One statement in its own transaction on the local PostgreSQL; `fetch` returns the rows. Without
+    args, '%' in the SQL is not a placeholder."""
+    import psycopg2
+    with psycopg2.connect(PG_URL) as conn, conn.cursor() as cur:
+        cur.execute(statement, args or None)
+        return cur.fetchall() if fetch else None
+
+
+@pytest.fixture
+def schema():
+    """A PostgreSQL schema of its own for a test, dropped with what is in it afterwards."""
+    name = "e2e_" + uuid.uuid4().hex[:8]
+    sql(f"CREATE SCHEMA {name}")
+    yield name
+    sql(f"DROP SCHEMA {name} CASCADE")
 
 
 def pytest_configure(config):

@@ -3,32 +3,14 @@ Registry (read back with confluent-kafka's AvroDeserializer), and the JDBC sink 
 another table."""
 import decimal
 import os
-import uuid
 
 import psycopg2
-import pytest
 import requests
 from confluent_kafka.schema_registry import SchemaRegistryClient
 from confluent_kafka.schema_registry.avro import AvroDeserializer
 from confluent_kafka.serialization import MessageField, SerializationContext
 
-from conftest import Worker, read_topic, wait_until
-
-PG_URL = os.environ.get("PG_URL")
-
-
-def sql(statement, fetch=False):
-    with psycopg2.connect(PG_URL) as conn, conn.cursor() as cur:
-        cur.execute(statement)
-        return cur.fetchall() if fetch else None
-
-
-@pytest.fixture
-def schema():
-    name = "a_" + uuid.uuid4().hex[:8]
-    sql(f"CREATE SCHEMA {name}")
-    yield name
-    sql(f"DROP SCHEMA {name} CASCADE")
+from conftest import Worker, read_topic, wait_until, sql
 
 
 def test_jdbc_source_to_avro_to_jdbc_sink(tmp_path, schema):

@@ -1,7 +1,6 @@
 """Kafka Connect's error handling (errors.tolerance, errors.log.*, the dead-letter queue and its context
 headers) on the built binary: poison records against the JDBC sink, a source whose converter refuses
 every record."""
-import json
 import os
 import uuid
 

@@ -3,30 +3,14 @@ without schemas), written by the built binary, checked with psycopg2."""
 import datetime
 import json
 import os
-import uuid
 
 import psycopg2
-import pytest
 from confluent_kafka import Producer
 
-from conftest import BOOTSTRAP, Worker, wait_until
+from conftest import BOOTSTRAP, Worker, wait_until, sql
 
 PG_URL = os.environ.get("PG_URL")
 PG_JDBC_URL = os.environ.get("PG_JDBC_URL")
-
-
-def sql(statement, *args, fetch=False):
-    with psycopg2.connect(PG_URL) as conn, conn.cursor() as cur:
-        cur.execute(statement, args or None)
-        return cur.fetchall() if fetch else None
-
-
-@pytest.fixture
-def schema():
-    name = "k_" + uuid.uuid4().hex[:8]
-    sql(f"CREATE SCHEMA {name}")
-    yield name
-    sql(f"DROP SCHEMA {name} CASCADE")
 
 
 def produce(topic, records):

@@ -2,28 +2,13 @@
 Connect's format, new rows while polling, restart from stored offsets."""
 import json
 import os
-import uuid
 
 import psycopg2
-import pytest
 
-from conftest import Worker, read_topic, wait_until
+from conftest import Worker, read_topic, wait_until, sql
 
 PG_URL = os.environ.get("PG_URL")
 PG_JDBC_URL = os.environ.get("PG_JDBC_URL")
-
-
-def sql(statement, *args):
-    with psycopg2.connect(PG_URL) as conn, conn.cursor() as cur:
-        cur.execute(statement, args or None)  # no args: '%' in the SQL is not a placeholder
-
-
-@pytest.fixture
-def schema():
-    name = "s_" + uuid.uuid4().hex[:8]
-    sql(f"CREATE SCHEMA {name}")
-    yield name
-    sql(f"DROP SCHEMA {name} CASCADE")
 
 
 def jdbc_config(**extra):

@@ -310,6 +310,19 @@ def test_avro_refuses_schemaless_values_naming_the_record(worker, bucket):
     assert "AvroFormat needs values with a schema" in first and "offset 0" in first, first
 
 
+def parquet_export(worker, bucket, name, schema, payloads, **extra):
+    """A topic holding `payloads` as JsonConverter envelopes of `schema`, exported by a ParquetFormat sink
+    named `name`; returns the topic."""
+    topic = "s3-" + uuid.uuid4().hex[:8]
+    create_topic(topic)
+    produce(topic, [(None, {"schema": schema, "payload": p}) for p in payloads], partition=0)
+    cfg = sink_config(topic, bucket, **{
+        "format.class": "io.confluent.connect.s3.format.parquet.ParquetFormat",
+        "value.converter.schemas.enable": "true", **extra})
+    assert worker.post("/connectors", {"name": name, "config": cfg}).status_code == 201
+    return topic
+
+
 def test_parquet_files_read_back_with_pyarrow(worker, bucket):
     """ParquetFormat (snappy, the default codec, gzip and none): struct values with logical types and
     nested structs written as Parquet files that pyarrow reads, named `.snappy.parquet`; arrays fail
@@ -319,8 +332,6 @@ def test_parquet_files_read_back_with_pyarrow(worker, bucket):
     import decimal
     import io
     import pyarrow.parquet as pq
-    topic = "s3-" + uuid.uuid4().hex[:8]
-    create_topic(topic)
     schema = {"type": "struct", "name": "gov.usgs.Quake", "optional": False, "fields": [
         {"field": "id", "type": "int64", "optional": False},
         {"field": "place", "type": "string", "optional": True},
@@ -337,11 +348,7 @@ def test_parquet_files_read_back_with_pyarrow(worker, bucket):
     rows = [{"id": i, "place": None if i == 1 else f"{i} km N of Petrolia", "mag": None if i == 2 else 2.5 + i,
              "depth": None if i == 3 else dec(-1234 + i), "time": 1_700_000_000_000 + i, "day": 19_675,
              "tsunami": i % 2 == 0, "sig": 100 + i} for i in range(5)]
-    produce(topic, [(None, {"schema": schema, "payload": r}) for r in rows], partition=0)
-    cfg = sink_config(topic, bucket, **{
-        "format.class": "io.confluent.connect.s3.format.parquet.ParquetFormat",
-        "value.converter.schemas.enable": "true", "flush.size": "5"})
-    assert worker.post("/connectors", {"name": "s3parquet", "config": cfg}).status_code == 201
+    topic = parquet_export(worker, bucket, "s3parquet", schema, rows, **{"flush.size": "5"})
     key = f"topics/{topic}/partition=0/{topic}+0+0000000000.snappy.parquet"
     got = wait_objects(bucket, 1)
     assert list(got) == [key]
@@ -360,16 +367,11 @@ def test_parquet_files_read_back_with_pyarrow(worker, bucket):
          "day": datetime.date(2023, 11, 14), "tsunami": i % 2 == 0, "sig": 100 + i} for i in range(5)]
 
     # gzip pages, and 3 000 rows so that pages are long and compress.
-    topic2 = "s3-" + uuid.uuid4().hex[:8]
-    create_topic(topic2)
     flat = {"type": "struct", "optional": False, "fields": [
         {"field": "n", "type": "int32", "optional": False}, {"field": "s", "type": "string", "optional": False}]}
-    produce(topic2, [(None, {"schema": flat, "payload": {"n": i, "s": f"station {i % 7}"}}) for i in range(3000)],
-            partition=0)
-    cfg2 = sink_config(topic2, bucket, **{
-        "format.class": "io.confluent.connect.s3.format.parquet.ParquetFormat", "parquet.codec": "gzip",
-        "value.converter.schemas.enable": "true", "flush.size": "3000"})
-    assert worker.post("/connectors", {"name": "s3parquet2", "config": cfg2}).status_code == 201
+    topic2 = parquet_export(worker, bucket, "s3parquet2", flat,
+                            [{"n": i, "s": f"station {i % 7}"} for i in range(3000)],
+                            **{"parquet.codec": "gzip", "flush.size": "3000"})
     key2 = f"topics/{topic2}/partition=0/{topic2}+0+0000000000.gz.parquet"
     got2 = wait_objects(bucket, 1, prefix=f"topics/{topic2}/")
     assert list(got2) == [key2]
@@ -378,8 +380,6 @@ def test_parquet_files_read_back_with_pyarrow(worker, bucket):
 
     # Nested structs are groups (Debezium's before/after envelopes); a null optional group reads back as
     # None and its required columns with it.
-    topic3 = "s3-" + uuid.uuid4().hex[:8]
-    create_topic(topic3)
     row = {"type": "struct", "name": "cdc.Row", "optional": True, "fields": [
         {"field": "id", "type": "int32", "optional": False}, {"field": "city", "type": "string", "optional": True}]}
     envelope = {"type": "struct", "name": "cdc.Envelope", "optional": False, "fields": [
@@ -394,25 +394,16 @@ def test_parquet_files_read_back_with_pyarrow(worker, bucket):
         {"before": {"id": 1, "city": "Oakland"}, "after": {"id": 1, "city": None}, "op": "u",
          "source": {"table": "stations", "pos": None}},
         {"before": {"id": 1, "city": None}, "after": None, "op": "d", "source": {"table": "stations", "pos": {"lsn": 12}}}]
-    produce(topic3, [(None, {"schema": envelope, "payload": c}) for c in changes], partition=0)
-    cfg3 = sink_config(topic3, bucket, **{
-        "format.class": "io.confluent.connect.s3.format.parquet.ParquetFormat", "parquet.codec": "none",
-        "value.converter.schemas.enable": "true", "flush.size": "3"})
-    assert worker.post("/connectors", {"name": "s3parquet3", "config": cfg3}).status_code == 201
+    topic3 = parquet_export(worker, bucket, "s3parquet3", envelope, changes,
+                            **{"parquet.codec": "none", "flush.size": "3"})
     key3 = f"topics/{topic3}/partition=0/{topic3}+0+0000000000.parquet"
     got3 = wait_objects(bucket, 1, prefix=f"topics/{topic3}/")
     assert list(got3) == [key3]
     assert pq.read_table(io.BytesIO(got3[key3])).to_pylist() == changes
 
     # Values without a schema and arrays are data errors naming the record and the field.
-    topic4 = "s3-" + uuid.uuid4().hex[:8]
-    create_topic(topic4)
     listed = {"type": "struct", "optional": False, "fields": [
         {"field": "tags", "type": "array", "items": {"type": "string", "optional": False}, "optional": False}]}
-    produce(topic4, [(None, {"schema": listed, "payload": {"tags": ["a"]}})], partition=0)
-    cfg4 = sink_config(topic4, bucket, **{
-        "format.class": "io.confluent.connect.s3.format.parquet.ParquetFormat",
-        "value.converter.schemas.enable": "true"})
-    assert worker.post("/connectors", {"name": "s3parquet4", "config": cfg4}).status_code == 201
+    parquet_export(worker, bucket, "s3parquet4", listed, [{"tags": ["a"]}])
     first = failed_trace(worker, "s3parquet4").splitlines()[0]
     assert "Cannot write the record at" in first and "offset 0 as Parquet" in first and "field tags" in first, first

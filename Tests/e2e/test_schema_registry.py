@@ -5,7 +5,6 @@ import threading
 
 import requests
 from confluent_kafka.schema_registry import Schema, SchemaRegistryClient
-from confluent_kafka.schema_registry.error import SchemaRegistryError
 
 from conftest import Worker, read_topic
 

@@ -5,30 +5,13 @@ import json
 import os
 import uuid
 
-import psycopg2
-import pytest
 from confluent_kafka import Producer
 from confluent_kafka.admin import AdminClient, NewTopic
 
-from conftest import BOOTSTRAP, read_topic, wait_until
+from conftest import BOOTSTRAP, read_topic, wait_until, sql
 
-PG_URL = os.environ.get("PG_URL")
 PG_JDBC_URL = os.environ.get("PG_JDBC_URL")
 SMT = "org.apache.kafka.connect.transforms."
-
-
-def sql(statement, fetch=False):
-    with psycopg2.connect(PG_URL) as conn, conn.cursor() as cur:
-        cur.execute(statement)
-        return cur.fetchall() if fetch else None
-
-
-@pytest.fixture
-def schema():
-    name = "t_" + uuid.uuid4().hex[:8]
-    sql(f"CREATE SCHEMA {name}")
-    yield name
-    sql(f"DROP SCHEMA {name} CASCADE")
 
 
 def connection():
