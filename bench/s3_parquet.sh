@@ -6,6 +6,8 @@
 #   1. Tributary's S3 sink (ParquetFormat, parquet.codec=snappy, value.converter.schemas.enable=true)
 #   2. the peer: a Python consumer (confluent-kafka + json + pyarrow write_table + boto3 put_object)
 #   There is no command-line ceiling that writes Parquet; bench/s3_sink.sh has the JSON one.
+#   FORMAT=avro runs Tributary's AvroFormat (deflate) on the same records instead (with TRIBUTARY_ONLY=1:
+#   the peer writes Parquet).
 #   Records/s, the ratio, CPU seconds and peak RSS of each.
 # Usage: bench/s3_parquet.sh [N]     (default 1000000; a multiple of 50000)
 set -euo pipefail
@@ -38,12 +40,17 @@ kcat -P -b "$KAFKA_BOOTSTRAP" -t "$topic" -X linger.ms=5 -l "$work/records.json"
 
 # 1. Tributary
 # Both consumers use the same short session (SINK_SESSION_MS, bench/lib.sh: Tansu's first-join delay).
+if [ "${FORMAT:-parquet}" = avro ]; then
+  format_keys='"format.class":"io.confluent.connect.s3.format.avro.AvroFormat","avro.codec":"deflate"'
+else
+  format_keys='"format.class":"io.confluent.connect.s3.format.parquet.ParquetFormat"'
+fi
 start_sink_worker "benchpq-$id" "$port"
 curl -sf -o /dev/null -X POST -H 'Content-Type: application/json' "http://127.0.0.1:$port/connectors" -d "{
   \"name\":\"bench-$id\",\"config\":{\"connector.class\":\"io.confluent.connect.s3.S3SinkConnector\",
   \"topics\":\"$topic\",\"s3.bucket.name\":\"$bucket\",\"s3.region\":\"us-east-1\",\"store.url\":\"$S3_ENDPOINT\",
   \"storage.class\":\"io.confluent.connect.s3.storage.S3Storage\",
-  \"format.class\":\"io.confluent.connect.s3.format.parquet.ParquetFormat\",\"flush.size\":\"$FLUSH\",
+  $format_keys,\"flush.size\":\"$FLUSH\",
   \"value.converter\":\"org.apache.kafka.connect.json.JsonConverter\",\"value.converter.schemas.enable\":\"true\"}}"
 committed() { committed_offsets "$port" "bench-$id"; }
 until c=$(committed); [ "$c" -ge "$N" ]; do sleep 0.1; done
