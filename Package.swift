@@ -50,7 +50,7 @@ let package = Package(
         ),
         .target(name: "Zlib", dependencies: ["CZlib"], swiftSettings: swiftSettings),
         .target(name: "Avro", dependencies: ["Zlib", "ConnectAPI"], swiftSettings: swiftSettings),
-        // Parquet files without repeated fields (S3 ParquetFormat): Thrift compact footer, PLAIN pages, snappy/gzip.
+        // Parquet files (S3 ParquetFormat): Thrift compact footer, Dremel levels, PLAIN pages, snappy/gzip.
         .target(name: "Parquet", dependencies: ["Zlib"], swiftSettings: swiftSettings),
         // Confluent's AvroData: Connect schemas and values as Avro (S3 AvroFormat, the AvroConverter).
         .target(name: "ConnectAvro", dependencies: ["Avro", "ConnectAPI", "CurlClient"], swiftSettings: swiftSettings),

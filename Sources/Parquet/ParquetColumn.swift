@@ -66,15 +66,30 @@ public enum ParquetCodec: Int32, Sendable {
     }
 }
 
-/// A node of a Parquet schema: a primitive column, or a group of nodes (a nested struct).
+/// A node of a Parquet schema: a primitive column, a group of nodes (a nested struct), or a list or map,
+/// written in Parquet's standard three-level layout (`<name> (LIST) { repeated group list { element } }`,
+/// `<name> (MAP) { repeated group key_value { key; value } }`).
 public indirect enum ParquetNode: Sendable, Equatable {
     case column(ParquetColumn)
     case group(name: String, optional: Bool, children: [ParquetNode])
+    /// `element` is the node named `element` (its optionality says whether elements may be null).
+    case list(name: String, optional: Bool, element: ParquetNode)
+    /// `key` is the required column named `key`, `value` the node named `value`.
+    case map(name: String, optional: Bool, key: ParquetColumn, value: ParquetNode)
+
+    var name: String {
+        switch self {
+        case .column(let c): return c.name
+        case .group(let name, _, _), .list(let name, _, _), .map(let name, _, _, _): return name
+        }
+    }
 }
 
-/// A row's value for a node: a primitive for a column, the children's values for a group (nil: the
-/// group is null).
+/// A row's value for a node: a primitive for a column, the children's values for a group, the elements
+/// of a list, the entries of a map (nil: the group, list or map is null).
 public enum ParquetField: Sendable {
     case value(ParquetValue)
     case group([ParquetField]?)
+    case list([ParquetField]?)
+    case map([(key: ParquetValue, value: ParquetField)]?)
 }

@@ -1,8 +1,8 @@
 import Zlib
 
-/// Writes a Parquet file of records without repeated fields (primitives and nested groups): one row
-/// group, one PLAIN data page (v1) per leaf column, definition levels RLE-encoded where the column or
-/// a group above it is optional, pages compressed with the codec. Rows are kept column by column in
+/// Writes a Parquet file (primitives, nested groups, lists and maps): one row group, one PLAIN data page
+/// (v1) per leaf column with its repetition and definition levels RLE-encoded (Dremel's striping),
+/// pages compressed with the codec. Rows are kept column by column in
 /// memory until `finish()` (an S3 object of `flush.size` records).
 public struct ParquetFileWriter: Sendable {
     public let nodes: [ParquetNode]
@@ -16,11 +16,14 @@ public struct ParquetFileWriter: Sendable {
     struct Leaf: Sendable {
         let column: ParquetColumn
         let path: [String]
-        /// Optional nodes from the root to the column, the column included.
+        /// Optional and repeated nodes from the root to the column, the column included.
         let maxDefinitionLevel: Int
+        /// Repeated nodes (lists, maps) from the root to the column.
+        let maxRepetitionLevel: Int
     }
 
     struct ColumnBuffer: Sendable {
+        var repetitionLevels: [UInt8] = []
         var definitionLevels: [UInt8] = []
         var values: [UInt8] = []
         var bits: [Bool] = []  // booleans, packed when the page is written
@@ -37,18 +40,25 @@ public struct ParquetFileWriter: Sendable {
         self.codec = codec
         self.messageName = messageName
         var leaves: [Leaf] = []
-        func collect(_ nodes: [ParquetNode], _ path: [String], _ level: Int) {
-            for n in nodes {
-                switch n {
-                case .column(let c):
-                    leaves.append(
-                        Leaf(column: c, path: path + [c.name], maxDefinitionLevel: level + (c.optional ? 1 : 0)))
-                case .group(let name, let optional, let children):
-                    collect(children, path + [name], level + (optional ? 1 : 0))
-                }
+        func collect(_ node: ParquetNode, _ path: [String], _ def: Int, _ rep: Int) {
+            switch node {
+            case .column(let c):
+                leaves.append(
+                    Leaf(
+                        column: c, path: path + [c.name], maxDefinitionLevel: def + (c.optional ? 1 : 0),
+                        maxRepetitionLevel: rep))
+            case .group(let name, let optional, let children):
+                for child in children { collect(child, path + [name], def + (optional ? 1 : 0), rep) }
+            case .list(let name, let optional, let element):
+                collect(element, path + [name, "list"], def + (optional ? 1 : 0) + 1, rep + 1)
+            case .map(let name, let optional, let key, let value):
+                let inner = path + [name, "key_value"]
+                let d = def + (optional ? 1 : 0) + 1
+                collect(.column(key), inner, d, rep + 1)
+                collect(value, inner, d, rep + 1)
             }
         }
-        collect(nodes, [], 0)
+        for n in nodes { collect(n, [], 0, 0) }
         self.leaves = leaves
         buffers = Array(repeating: ColumnBuffer(), count: leaves.count)
     }
@@ -66,54 +76,119 @@ public struct ParquetFileWriter: Sendable {
     /// Appends one row, a field per top-level node. Checked first, so a row that does not fit leaves the
     /// file as it was.
     public mutating func append(fields row: [ParquetField]) throws(WrongValue) {
-        var leafIndex = 0
-        try walk(nodes, row, 0, &leafIndex, write: false)
-        leafIndex = 0
-        try walk(nodes, row, 0, &leafIndex, write: true)
+        guard row.count == nodes.count else {
+            throw WrongValue(column: "", description: "expected \(nodes.count) values, got \(row.count)")
+        }
+        for write in [false, true] {
+            var leaf = 0
+            for (node, field) in zip(nodes, row) {
+                try stripe(node, field, repetition: 0, definition: 0, depth: 0, &leaf, write: write)
+            }
+        }
         rowCount += 1
     }
 
-    /// Visits the leaves under `nodes` with their definition levels; `write` appends them.
-    private mutating func walk(
-        _ nodes: [ParquetNode], _ fields: [ParquetField]?, _ level: Int, _ leaf: inout Int, write: Bool
+    /// Dremel's striping of one node's value: each leaf under it gets an entry (repetition level,
+    /// definition level, value if present); `repetition` is the level of the node's first entry, `depth`
+    /// the number of repeated nodes above it. Without `write` only the checks run.
+    private mutating func stripe(
+        _ node: ParquetNode, _ field: ParquetField?, repetition r: Int, definition d: Int, depth: Int,
+        _ leaf: inout Int, write: Bool
     ) throws(WrongValue) {
-        if let fields, fields.count != nodes.count {
-            throw WrongValue(column: "", description: "expected \(nodes.count) values, got \(fields.count)")
+        /// Every leaf under `node` gets a null entry at (r, d): the node, or one above it, is null.
+        func nulls(_ node: ParquetNode, _ leaf: inout Int) {
+            let n = Self.leafCount(node)
+            if write { for i in leaf..<leaf + n { Self.entry(r, d, .null, leaves[i], &buffers[i]) } }
+            leaf += n
         }
-        for (i, node) in nodes.enumerated() {
-            switch node {
-            case .column(let c):
-                // Under a null group every column is null at the group's level.
-                var value = ParquetValue.null
-                if let fields {
-                    guard case .value(let v) = fields[i] else {
-                        throw WrongValue(column: c.name, description: "a group where the column \(c.name) is")
-                    }
-                    value = v
-                    try Self.check(v, c)
+        func mismatch(_ what: String) -> WrongValue {
+            WrongValue(column: node.name, description: "\(what) where \(node.name) is")
+        }
+        switch node {
+        case .column(let c):
+            guard case .value(let v)? = field else {
+                if field == nil {
+                    nulls(node, &leaf)
+                    return
                 }
-                if write {
-                    let present = !value.isNull
-                    Self.append(
-                        value, definitionLevel: level + (present && c.optional ? 1 : 0), leaves[leaf],
-                        to: &buffers[leaf])
-                }
-                leaf += 1
-            case .group(let name, let optional, let children):
-                var childFields: [ParquetField]? = nil
-                if let fields {
-                    guard case .group(let fs) = fields[i] else {
-                        throw WrongValue(column: name, description: "a value where the group \(name) is")
-                    }
-                    if fs == nil && !optional {
-                        throw WrongValue(column: name, description: "null in the required group \(name)")
-                    }
-                    childFields = fs
-                }
-                let present = childFields != nil
-                try walk(children, childFields, level + (present && optional ? 1 : 0), &leaf, write: write)
+                throw mismatch("a group, list or map")
+            }
+            try Self.check(v, c)
+            if write { Self.entry(r, d + (v.isNull || !c.optional ? 0 : 1), v, leaves[leaf], &buffers[leaf]) }
+            leaf += 1
+        case .group(_, let optional, let children):
+            guard let field else { return nulls(node, &leaf) }
+            guard case .group(let fields) = field else { throw mismatch("a value, list or map") }
+            guard let fields else {
+                if !optional { throw WrongValue(column: node.name, description: "null in the required \(node.name)") }
+                return nulls(node, &leaf)
+            }
+            guard fields.count == children.count else { throw mismatch("\(fields.count) fields for \(children.count)") }
+            for (child, f) in zip(children, fields) {
+                try stripe(
+                    child, f, repetition: r, definition: d + (optional ? 1 : 0), depth: depth, &leaf, write: write)
+            }
+        case .list(_, let optional, let element):
+            guard let field else { return nulls(node, &leaf) }
+            guard case .list(let items) = field else { throw mismatch("a value, group or map") }
+            guard let items else {
+                if !optional { throw WrongValue(column: node.name, description: "null in the required \(node.name)") }
+                return nulls(node, &leaf)
+            }
+            let present = d + (optional ? 1 : 0)
+            if items.isEmpty {
+                // An empty list: one entry per leaf, defined up to the list itself.
+                let n = Self.leafCount(element)
+                if write { for i in leaf..<leaf + n { Self.entry(r, present, .null, leaves[i], &buffers[i]) } }
+                leaf += n
+                return
+            }
+            let start = leaf
+            for (i, item) in items.enumerated() {
+                leaf = start
+                try stripe(
+                    element, item, repetition: i == 0 ? r : depth + 1, definition: present + 1, depth: depth + 1, &leaf,
+                    write: write)
+            }
+        case .map(_, let optional, let key, let value):
+            guard let field else { return nulls(node, &leaf) }
+            guard case .map(let entries) = field else { throw mismatch("a value, group or list") }
+            guard let entries else {
+                if !optional { throw WrongValue(column: node.name, description: "null in the required \(node.name)") }
+                return nulls(node, &leaf)
+            }
+            let present = d + (optional ? 1 : 0)
+            let n = 1 + Self.leafCount(value)
+            if entries.isEmpty {
+                if write { for i in leaf..<leaf + n { Self.entry(r, present, .null, leaves[i], &buffers[i]) } }
+                leaf += n
+                return
+            }
+            let start = leaf
+            for (i, e) in entries.enumerated() {
+                leaf = start
+                let ri = i == 0 ? r : depth + 1
+                try stripe(
+                    .column(key), .value(e.key), repetition: ri, definition: present + 1, depth: depth + 1, &leaf,
+                    write: write)
+                try stripe(
+                    value, e.value, repetition: ri, definition: present + 1, depth: depth + 1, &leaf, write: write)
             }
         }
+    }
+
+    static func leafCount(_ node: ParquetNode) -> Int {
+        switch node {
+        case .column: return 1
+        case .group(_, _, let children): return children.reduce(0) { $0 + leafCount($1) }
+        case .list(_, _, let element): return leafCount(element)
+        case .map(_, _, _, let value): return 1 + leafCount(value)
+        }
+    }
+
+    private static func entry(_ r: Int, _ d: Int, _ v: ParquetValue, _ leaf: Leaf, _ b: inout ColumnBuffer) {
+        if leaf.maxRepetitionLevel > 0 { b.repetitionLevels.append(UInt8(r)) }
+        append(v, definitionLevel: d, leaf, to: &b)
     }
 
     private static func check(_ v: ParquetValue, _ c: ParquetColumn) throws(WrongValue) {
@@ -182,10 +257,11 @@ public struct ParquetFileWriter: Sendable {
         footer.i32(1, 1)  // version
         footer.list(2, structs: Self.schemaElements(nodes, root: messageName)) { w, e in
             switch e {
-            case .group(let name, let optional, let children):
-                if let optional { w.i32(3, optional ? 1 : 0) }
+            case .group(let name, let repetition, let children, let convertedType):
+                if let repetition { w.i32(3, repetition) }
                 w.string(4, name)
                 w.i32(5, Int32(children))
+                if let convertedType { w.i32(6, convertedType) }
             case .column(let column):
                 w.i32(1, column.type.rawValue)
                 w.i32(3, column.optional ? 1 : 0)
@@ -227,50 +303,60 @@ public struct ParquetFileWriter: Sendable {
     }
 
     private enum SchemaElement {
-        /// `optional` nil for the root.
-        case group(name: String, optional: Bool?, children: Int)
+        /// `optional` nil for the root (no repetition), `repeated` for the middle of a list or map.
+        case group(name: String, repetition: Int32?, children: Int, convertedType: Int32?)
         case column(ParquetColumn)
     }
 
     /// The schema tree in depth-first order, the root first.
     private static func schemaElements(_ nodes: [ParquetNode], root: String) -> [SchemaElement] {
-        var out: [SchemaElement] = [.group(name: root, optional: nil, children: nodes.count)]
-        func visit(_ nodes: [ParquetNode]) {
-            for n in nodes {
-                switch n {
-                case .column(let c): out.append(.column(c))
-                case .group(let name, let optional, let children):
-                    out.append(.group(name: name, optional: optional, children: children.count))
-                    visit(children)
-                }
+        var out: [SchemaElement] = [.group(name: root, repetition: nil, children: nodes.count, convertedType: nil)]
+        func visit(_ n: ParquetNode) {
+            switch n {
+            case .column(let c): out.append(.column(c))
+            case .group(let name, let optional, let children):
+                out.append(
+                    .group(name: name, repetition: optional ? 1 : 0, children: children.count, convertedType: nil))
+                children.forEach(visit)
+            case .list(let name, let optional, let element):
+                out.append(.group(name: name, repetition: optional ? 1 : 0, children: 1, convertedType: 3))  // LIST
+                out.append(.group(name: "list", repetition: 2, children: 1, convertedType: nil))
+                visit(element)
+            case .map(let name, let optional, let key, let value):
+                out.append(.group(name: name, repetition: optional ? 1 : 0, children: 1, convertedType: 1))  // MAP
+                out.append(.group(name: "key_value", repetition: 2, children: 2, convertedType: nil))
+                visit(.column(key))
+                visit(value)
             }
         }
-        visit(nodes)
+        nodes.forEach(visit)
         return out
     }
 
-    /// Definition levels (where any are possible: 4-byte length, then RLE runs, one byte per value),
-    /// then the values.
+    /// Repetition levels, then definition levels (each where any are possible: 4-byte length, then RLE
+    /// runs, one byte per value), then the values.
     static func pageBody(_ leaf: Leaf, _ b: ColumnBuffer) -> [UInt8] {
         var body: [UInt8] = []
-        if leaf.maxDefinitionLevel > 0 {
-            var levels: [UInt8] = []
+        func levels(_ values: [UInt8]) {
+            var out: [UInt8] = []
             var i = 0
-            while i < b.definitionLevels.count {
+            while i < values.count {
                 var j = i
-                while j < b.definitionLevels.count && b.definitionLevels[j] == b.definitionLevels[i] { j += 1 }
+                while j < values.count && values[j] == values[i] { j += 1 }
                 var header = UInt64(j - i) << 1  // an RLE run: count, then the value in one byte
                 while header >= 0x80 {
-                    levels.append(UInt8(header & 0x7F) | 0x80)
+                    out.append(UInt8(header & 0x7F) | 0x80)
                     header >>= 7
                 }
-                levels.append(UInt8(header))
-                levels.append(b.definitionLevels[i])
+                out.append(UInt8(header))
+                out.append(values[i])
                 i = j
             }
-            withUnsafeBytes(of: UInt32(levels.count).littleEndian) { body.append(contentsOf: $0) }
-            body += levels
+            withUnsafeBytes(of: UInt32(out.count).littleEndian) { body.append(contentsOf: $0) }
+            body += out
         }
+        if leaf.maxRepetitionLevel > 0 { levels(b.repetitionLevels) }
+        if leaf.maxDefinitionLevel > 0 { levels(b.definitionLevels) }
         if leaf.column.type == .boolean {
             var byte: UInt8 = 0
             for (i, bit) in b.bits.enumerated() {

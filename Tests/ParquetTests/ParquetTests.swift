@@ -126,4 +126,35 @@ import Testing
         #expect(Array(city.prefix(10)) == [6, 0, 0, 0, 2, 2, 2, 1, 2, 0])
         #expect(!f.finish(createdBy: "test").isEmpty)
     }
+
+    /// Dremel's example shape: a list of lists; each entry's repetition level says which list it starts.
+    @Test func listsOfListsGetRepetitionLevels() throws {
+        let grid = ParquetNode.list(
+            name: "grid", optional: false,
+            element: .list(
+                name: "element", optional: false,
+                element: .column(ParquetColumn(name: "element", type: .int32, optional: false))))
+        var f = ParquetFileWriter(nodes: [grid], codec: .uncompressed, messageName: "row")
+        #expect(f.leaves[0].path == ["grid", "list", "element", "list", "element"])
+        #expect(f.leaves[0].maxRepetitionLevel == 2 && f.leaves[0].maxDefinitionLevel == 2)
+        try f.append(fields: [
+            .list([.list([.value(.int32(1)), .value(.int32(2))]), .list([]), .list([.value(.int32(3))])])
+        ])
+        try f.append(fields: [.list([])])
+        #expect(throws: ParquetFileWriter.WrongValue.self) { try f.append(fields: [.list(nil)]) }  // required
+        #expect(f.buffers[0].repetitionLevels == [0, 2, 1, 1, 0])
+        #expect(f.buffers[0].definitionLevels == [2, 2, 1, 2, 0])
+        #expect(f.buffers[0].values.count == 3 * 4)
+
+        let attrs = ParquetNode.map(
+            name: "attrs", optional: true,
+            key: ParquetColumn(name: "key", type: .byteArray, optional: false, annotation: .utf8),
+            value: .column(ParquetColumn(name: "value", type: .int32, optional: true)))
+        var m = ParquetFileWriter(nodes: [attrs], codec: .uncompressed, messageName: "row")
+        try m.append(fields: [.map([(.string("a"), .value(.int32(1))), (.string("b"), .value(.null))])])
+        try m.append(fields: [.map(nil)])
+        try m.append(fields: [.map([])])
+        #expect(m.buffers.map(\.repetitionLevels) == [[0, 1, 0, 0], [0, 1, 0, 0]])
+        #expect(m.buffers.map(\.definitionLevels) == [[2, 2, 0, 1], [3, 2, 0, 1]])
+    }
 }

@@ -324,9 +324,9 @@ def parquet_export(worker, bucket, name, schema, payloads, **extra):
 
 
 def test_parquet_files_read_back_with_pyarrow(worker, bucket):
-    """ParquetFormat (snappy, the default codec, gzip and none): struct values with logical types and
-    nested structs written as Parquet files that pyarrow reads, named `.snappy.parquet`; arrays fail
-    naming the record and the field."""
+    """ParquetFormat (snappy, the default codec, gzip and none): struct values with logical types, nested
+    structs, arrays and maps written as Parquet files that pyarrow reads, named `.snappy.parquet`; maps
+    with non-primitive keys fail naming the record and the field."""
     import base64
     import datetime
     import decimal
@@ -401,9 +401,35 @@ def test_parquet_files_read_back_with_pyarrow(worker, bucket):
     assert list(got3) == [key3]
     assert pq.read_table(io.BytesIO(got3[key3])).to_pylist() == changes
 
-    # Values without a schema and arrays are data errors naming the record and the field.
-    listed = {"type": "struct", "optional": False, "fields": [
-        {"field": "tags", "type": "array", "items": {"type": "string", "optional": False}, "optional": False}]}
-    parquet_export(worker, bucket, "s3parquet4", listed, [{"tags": ["a"]}])
-    first = failed_trace(worker, "s3parquet4").splitlines()[0]
-    assert "Cannot write the record at" in first and "offset 0 as Parquet" in first and "field tags" in first, first
+    # Arrays and maps are Parquet's LIST and MAP groups: empty, null, null elements, lists of structs and
+    # of lists.
+    reading = {"type": "struct", "optional": False, "fields": [
+        {"field": "t", "type": "int64", "optional": False}, {"field": "v", "type": "double", "optional": True}]}
+    repeated = {"type": "struct", "name": "iot.Sensor", "optional": False, "fields": [
+        {"field": "id", "type": "string", "optional": False},
+        {"field": "tags", "type": "array", "items": {"type": "string", "optional": True}, "optional": True},
+        {"field": "readings", "type": "array", "items": reading, "optional": False},
+        {"field": "attrs", "type": "map", "keys": {"type": "string", "optional": False},
+         "values": {"type": "int32", "optional": True}, "optional": True},
+        {"field": "grid", "type": "array", "optional": False,
+         "items": {"type": "array", "items": {"type": "int32", "optional": False}, "optional": False}}]}
+    sensors = [
+        {"id": "a", "tags": ["x", None, "y"], "readings": [{"t": 1, "v": 0.5}, {"t": 2, "v": None}],
+         "attrs": {"floor": 3, "room": None}, "grid": [[1, 2], [], [3]]},
+        {"id": "b", "tags": None, "readings": [], "attrs": {}, "grid": []},
+        {"id": "c", "tags": [], "readings": [{"t": 3, "v": 1.5}], "attrs": None, "grid": [[4]]}]
+    topic4 = parquet_export(worker, bucket, "s3parquet4", repeated, sensors, **{"flush.size": "3"})
+    key4 = f"topics/{topic4}/partition=0/{topic4}+0+0000000000.snappy.parquet"
+    got4 = wait_objects(bucket, 1, prefix=f"topics/{topic4}/")
+    assert list(got4) == [key4]
+    as_read = [dict(r, attrs=None if r["attrs"] is None else dict(r["attrs"]))
+               for r in pq.read_table(io.BytesIO(got4[key4])).to_pylist()]
+    assert as_read == sensors
+
+    # Values without a schema and maps with non-primitive keys are data errors naming the record and field.
+    odd = {"type": "struct", "optional": False, "fields": [
+        {"field": "m", "type": "map", "optional": False, "keys": {"type": "array", "items": {"type": "int32"}},
+         "values": {"type": "int32"}}]}
+    parquet_export(worker, bucket, "s3parquet5", odd, [{"m": [[[1], 2]]}])
+    first = failed_trace(worker, "s3parquet5").splitlines()[0]
+    assert "Cannot write the record at" in first and "offset 0 as Parquet" in first and "field m" in first, first

@@ -4,8 +4,8 @@ import Parquet
 /// The Parquet side of one S3 object in ParquetFormat: Connect struct values as rows of a flat Parquet
 /// schema, mapped the way Confluent's ParquetFormat (through parquet-avro) maps them: integers to INT32
 /// or INT64, strings to UTF8 byte arrays, Decimal/Date/Time/Timestamp to their Parquet annotations,
-/// optional fields to optional columns, nested structs to (optional) groups. Arrays and maps are
-/// refused: they need Parquet's repetition levels, which this writer does not produce.
+/// optional fields to optional columns, nested structs to (optional) groups, arrays and maps to
+/// Parquet's standard LIST and MAP groups (map keys must be primitive).
 struct ParquetFileEncoder {
     let connectSchema: Schema
     private var writer: ParquetFileWriter
@@ -25,11 +25,28 @@ struct ParquetFileEncoder {
         writer = ParquetFileWriter(nodes: nodes, codec: codec, messageName: name)
     }
 
-    static func node(_ f: Field) throws -> ParquetNode {
-        let s = f.schema
-        if s.type == .struct {
-            return .group(name: f.name, optional: s.isOptional, children: try s.fields.map { try node($0) })
+    static func node(_ f: Field) throws -> ParquetNode { try node(f.name, f.schema) }
+
+    static func node(_ name: String, _ s: Schema) throws -> ParquetNode {
+        switch s.type {
+        case .struct:
+            return .group(name: name, optional: s.isOptional, children: try s.fields.map { try node($0) })
+        case .array:
+            guard let items = s.valueSchema else { throw Unsupported(description: "field \(name) has no item schema") }
+            return .list(name: name, optional: s.isOptional, element: try node("element", items))
+        case .map:
+            guard let keys = s.keySchema, let values = s.valueSchema,
+                case .column(let key) = try node("key", keys.with(optional: false))
+            else {
+                throw Unsupported(description: "field \(name) is a map whose keys are not a primitive type")
+            }
+            return .map(name: name, optional: s.isOptional, key: key, value: try node("value", values))
+        default:
+            return .column(try column(name, s))
         }
+    }
+
+    private static func column(_ name: String, _ s: Schema) throws -> ParquetColumn {
         let annotation: ParquetColumn.Annotation?
         let type: ParquetColumn.PhysicalType
         switch (s.name, s.type) {
@@ -50,11 +67,9 @@ struct ParquetFileEncoder {
         case (_, .bytes): (type, annotation) = (.byteArray, nil)
         case (_, .struct), (_, .array), (_, .map):
             throw Unsupported(
-                description:
-                    "field \(f.name) is a \(s.type.rawValue.uppercased()); Tributary's ParquetFormat writes primitive, logical and struct fields, not arrays or maps"
-            )
+                description: "field \(name) is a \(s.type.rawValue.uppercased()) where a primitive is needed")
         }
-        return .column(ParquetColumn(name: f.name, type: type, optional: s.isOptional, annotation: annotation))
+        return ParquetColumn(name: name, type: type, optional: s.isOptional, annotation: annotation)
     }
 
     var rowCount: Int { writer.rowCount }
@@ -73,18 +88,48 @@ struct ParquetFileEncoder {
         try schema.fields.map { f in
             var v = f.index < s.values.count ? s.values[f.index] : .null
             if v.isNull, let d = f.schema.defaultValue { v = d }
-            if f.schema.type == .struct {
-                switch v {
-                case .null: return .group(nil)
-                case .struct(let inner): return .group(try fields(of: inner, f.schema))
-                default: throw Unsupported(description: "field \(f.name) holds a \(v.kindName), not a Struct")
-                }
-            }
-            return .value(try parquetValue(v, f))
+            return try field(v, f.schema, f.name)
         }
     }
 
-    private static func parquetValue(_ v: Value, _ f: Field) throws -> ParquetValue {
+    /// A value as the Parquet field of its schema.
+    private static func field(_ v: Value, _ schema: Schema, _ name: String) throws -> ParquetField {
+        func wrong() -> Unsupported {
+            Unsupported(
+                description: "field \(name) holds a \(v.kindName) where its schema says \(schema.type.rawValue)")
+        }
+        switch schema.type {
+        case .struct:
+            switch v {
+            case .null: return .group(nil)
+            case .struct(let inner): return .group(try fields(of: inner, schema))
+            default: throw wrong()
+            }
+        case .array:
+            switch v {
+            case .null: return .list(nil)
+            case .array(let items):
+                guard let itemSchema = schema.valueSchema else { throw wrong() }
+                return .list(try items.map { try field($0, itemSchema, name) })
+            default: throw wrong()
+            }
+        case .map:
+            switch v {
+            case .null: return .map(nil)
+            case .map(let entries):
+                guard let keySchema = schema.keySchema, let valueSchema = schema.valueSchema else { throw wrong() }
+                return .map(
+                    try entries.map { e in
+                        (try parquetValue(e.key, keySchema, name), try field(e.value, valueSchema, name))
+                    })
+            default: throw wrong()
+            }
+        default:
+            return .value(try parquetValue(v, schema, name))
+        }
+    }
+
+    private static func parquetValue(_ v: Value, _ schema: Schema, _ name: String) throws -> ParquetValue {
         switch v {
         case .null: return .null
         case .boolean(let b): return .boolean(b)
@@ -98,7 +143,8 @@ struct ParquetFileEncoder {
         case .bytes(let b): return .bytes(b)
         case .decimal(let d): return .bytes(d.unscaled)  // big-endian two's complement, as Parquet's DECIMAL
         case .array, .map, .struct:
-            throw Unsupported(description: "field \(f.name) holds a \(v.kindName), which ParquetFormat does not write")
+            throw Unsupported(
+                description: "field \(name) holds a \(v.kindName) where its schema says \(schema.type.rawValue)")
         }
     }
 

@@ -10,7 +10,7 @@ struct S3SinkConfig: Sendable {
         case byteArray(extension: String, separator: [UInt8])
         /// Avro object container files; `deflate` or none.
         case avro(deflate: Bool)
-        /// Parquet files (one row group per object; structs as groups, no arrays or maps).
+        /// Parquet files (one row group per object).
         case parquet(ParquetCodec)
     }
     enum NullBehavior: String, Sendable { case ignore, fail }
