@@ -1,5 +1,9 @@
 import Zlib
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Writes a Parquet file (primitives, nested groups, lists and maps): one row group, one PLAIN data page
 /// (v1) per leaf column with its repetition and definition levels RLE-encoded (Dremel's striping),
 /// pages compressed with the codec. Rows are kept column by column in
@@ -28,6 +32,88 @@ public struct ParquetFileWriter: Sendable {
         var values: [UInt8] = []
         var bits: [Bool] = []  // booleans, packed when the page is written
         var count = 0
+        var statistics = Statistics()
+    }
+
+    /// What readers use to skip files (Athena, Spark, pyarrow filters): nulls, and the least and greatest
+    /// value of integer (also Date, Time, Timestamp), floating-point and UTF-8 columns in Parquet's
+    /// sort order for the type (signed; IEEE without NaN; unsigned bytes).
+    struct Statistics: Sendable {
+        var nulls = 0
+        var minInt = Int64.max, maxInt = Int64.min
+        var minDouble = Double.infinity, maxDouble = -Double.infinity
+        var minBytes: [UInt8]?, maxBytes: [UInt8]?
+        var sawNumber = false
+
+        mutating func note(_ v: ParquetValue, _ c: ParquetColumn) {
+            switch v {
+            case .null: nulls += 1
+            case .int32(let x): note(Int64(x))
+            case .int64(let x): note(x)
+            case .float(let x): note(Double(x))
+            case .double(let x): note(x)
+            case .string(let s) where c.annotation == .utf8:
+                var s = s
+                s.withUTF8 { note($0) }
+            default: break
+            }
+        }
+
+        private mutating func note(_ x: Int64) {
+            minInt = Swift.min(minInt, x)
+            maxInt = Swift.max(maxInt, x)
+            sawNumber = true
+        }
+
+        private mutating func note(_ x: Double) {
+            guard !x.isNaN else { return }
+            minDouble = Swift.min(minDouble, x)
+            maxDouble = Swift.max(maxDouble, x)
+            sawNumber = true
+        }
+
+        private mutating func note(_ bytes: UnsafeBufferPointer<UInt8>) {
+            if minBytes.map({ Self.less(bytes, $0) }) ?? true { minBytes = Array(bytes) }
+            if maxBytes.map({ Self.less($0, bytes) }) ?? true { maxBytes = Array(bytes) }
+        }
+
+        private static func less(_ a: UnsafeBufferPointer<UInt8>, _ b: [UInt8]) -> Bool {
+            b.withUnsafeBufferPointer { b in
+                let n = Swift.min(a.count, b.count)
+                let c = n == 0 ? 0 : memcmp(a.baseAddress!, b.baseAddress!, n)
+                return c < 0 || (c == 0 && a.count < b.count)
+            }
+        }
+
+        private static func less(_ a: [UInt8], _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+            a.withUnsafeBufferPointer { a in
+                let n = Swift.min(a.count, b.count)
+                let c = n == 0 ? 0 : memcmp(a.baseAddress!, b.baseAddress!, n)
+                return c < 0 || (c == 0 && a.count < b.count)
+            }
+        }
+
+        /// The min and max as PLAIN-encoded bytes (no length prefix), if the column has them.
+        func bounds(_ type: ParquetColumn.PhysicalType) -> (min: [UInt8], max: [UInt8])? {
+            func le<T: FixedWidthInteger>(_ v: T) -> [UInt8] { withUnsafeBytes(of: v.littleEndian) { Array($0) } }
+            switch type {
+            case .int32 where sawNumber: return (le(Int32(minInt)), le(Int32(maxInt)))
+            case .int64 where sawNumber: return (le(minInt), le(maxInt))
+            // Zeros as the specification asks: -0.0 as a minimum, +0.0 as a maximum.
+            case .float where sawNumber:
+                let lo = minDouble == 0 ? -0.0 : Float(minDouble)
+                let hi = maxDouble == 0 ? 0.0 : Float(maxDouble)
+                return (le(lo.bitPattern), le(hi.bitPattern))
+            case .double where sawNumber:
+                let lo = minDouble == 0 ? -0.0 : minDouble
+                let hi = maxDouble == 0 ? 0.0 : maxDouble
+                return (le(lo.bitPattern), le(hi.bitPattern))
+            case .byteArray:
+                guard let minBytes, let maxBytes else { return nil }
+                return (minBytes, maxBytes)
+            default: return nil
+            }
+        }
     }
 
     public struct WrongValue: Error, CustomStringConvertible {
@@ -210,6 +296,7 @@ public struct ParquetFileWriter: Sendable {
 
     private static func append(_ v: ParquetValue, definitionLevel: Int, _ leaf: Leaf, to b: inout ColumnBuffer) {
         b.count += 1
+        b.statistics.note(v, leaf.column)
         if leaf.maxDefinitionLevel > 0 { b.definitionLevels.append(UInt8(definitionLevel)) }
         switch v {
         case .null: return
@@ -230,7 +317,7 @@ public struct ParquetFileWriter: Sendable {
     /// The whole file: `PAR1`, the column chunks, the footer, its length, `PAR1`.
     public func finish(createdBy: String) -> [UInt8] {
         var out: [UInt8] = Array("PAR1".utf8)
-        var chunks: [(offset: Int64, uncompressed: Int64, compressed: Int64, values: Int)] = []
+        var chunks: [(offset: Int64, uncompressed: Int64, compressed: Int64, values: Int, statistics: Statistics)] = []
         for (leaf, b) in zip(leaves, buffers) {
             let body = Self.pageBody(leaf, b)
             let data = compress(body)
@@ -245,11 +332,9 @@ public struct ParquetFileWriter: Sendable {
                 h.i32(4, 3)  // RLE repetition levels (none: nothing repeats)
             }
             let headerBytes = header.finish()
-            chunks.append(
-                (
-                    Int64(out.count), Int64(headerBytes.count + body.count), Int64(headerBytes.count + data.count),
-                    b.count
-                ))
+            let uncompressed = Int64(headerBytes.count + body.count)
+            let compressed = Int64(headerBytes.count + data.count)
+            chunks.append((Int64(out.count), uncompressed, compressed, b.count, b.statistics))
             out += headerBytes
             out += data
         }
@@ -289,12 +374,21 @@ public struct ParquetFileWriter: Sendable {
                     m.i64(6, chunk.uncompressed)
                     m.i64(7, chunk.compressed)
                     m.i64(9, chunk.offset)
+                    m.struct(12) { st in
+                        st.i64(3, Int64(chunk.statistics.nulls))
+                        if let bounds = chunk.statistics.bounds(leaf.column.type) {
+                            st.binary(5, bounds.max)
+                            st.binary(6, bounds.min)
+                        }
+                    }
                 }
             }
             w.i64(2, chunks.reduce(0) { $0 + $1.uncompressed })
             w.i64(3, Int64(rowCount))
         }
         footer.string(6, createdBy)
+        // Every column sorts by its type's order, which makes min_value/max_value meaningful to readers.
+        footer.list(7, structs: leaves) { w, _ in w.struct(1) { _ in } }
         let footerBytes = footer.finish()
         out += footerBytes
         withUnsafeBytes(of: UInt32(footerBytes.count).littleEndian) { out.append(contentsOf: $0) }

@@ -49,6 +49,12 @@ struct ThriftCompactWriter {
 
     mutating func bool(_ id: Int16, _ v: Bool) { fieldHeader(id, v ? .boolTrue : .boolFalse) }
 
+    mutating func binary(_ id: Int16, _ b: [UInt8]) {
+        fieldHeader(id, .binary)
+        varint(UInt64(b.count))
+        bytes.append(contentsOf: b)
+    }
+
     mutating func string(_ id: Int16, _ s: String) {
         fieldHeader(id, .binary)
         varint(UInt64(s.utf8.count))

@@ -157,4 +157,26 @@ import Testing
         #expect(m.buffers.map(\.repetitionLevels) == [[0, 1, 0, 0], [0, 1, 0, 0]])
         #expect(m.buffers.map(\.definitionLevels) == [[2, 2, 0, 1], [3, 2, 0, 1]])
     }
+
+    @Test func statisticsFollowEachTypesSortOrder() {
+        let int = ParquetColumn(name: "i", type: .int32, optional: true)
+        let dbl = ParquetColumn(name: "d", type: .double, optional: true)
+        let text = ParquetColumn(name: "s", type: .byteArray, optional: true, annotation: .utf8)
+        var i = ParquetFileWriter.Statistics()
+        for v: ParquetValue in [.int32(5), .null, .int32(-7), .int32(3)] { i.note(v, int) }
+        #expect(i.nulls == 1)
+        #expect(i.bounds(.int32)! == ([0xF9, 0xFF, 0xFF, 0xFF], [5, 0, 0, 0]))
+        var d = ParquetFileWriter.Statistics()
+        for v: ParquetValue in [.double(.nan), .double(0), .double(2)] { d.note(v, dbl) }
+        let lo = d.bounds(.double)!.min
+        // NaN is left out, and -0.0 is the minimum.
+        #expect(lo == withUnsafeBytes(of: (-0.0).bitPattern.littleEndian) { Array($0) })
+        var t = ParquetFileWriter.Statistics()
+        for v: ParquetValue in [.string("b"), .string("é"), .string("ab"), .string("a")] { t.note(v, text) }
+        // Unsigned bytes: "é" (0xC3 0xA9) sorts after every ASCII string.
+        #expect(t.bounds(.byteArray)! == (Array("a".utf8), Array("é".utf8)))
+        var none = ParquetFileWriter.Statistics()
+        none.note(.null, int)
+        #expect(none.bounds(.int32) == nil)
+    }
 }

@@ -355,6 +355,14 @@ def test_parquet_files_read_back_with_pyarrow(worker, bucket):
     table = pq.read_table(io.BytesIO(got[key]))
     meta = pq.ParquetFile(io.BytesIO(got[key])).metadata
     assert meta.row_group(0).column(0).compression == "SNAPPY"
+    # Statistics that let readers skip files: nulls, and min/max in each type's order.
+    stats = {meta.row_group(0).column(i).path_in_schema: meta.row_group(0).column(i).statistics
+             for i in range(meta.num_columns)}
+    assert (stats["id"].min, stats["id"].max, stats["id"].null_count) == (0, 4, 0)
+    assert (stats["place"].min, stats["place"].max) == ("0 km N of Petrolia", "4 km N of Petrolia")
+    assert stats["place"].null_count == 1 and stats["depth"].null_count == 1
+    assert (stats["mag"].min, stats["mag"].max) == (2.5, 6.5)
+    assert stats["time"].has_min_max and not stats["depth"].has_min_max
     assert str(table.schema.field("time").type) == "timestamp[ms, tz=UTC]"
     assert str(table.schema.field("day").type) == "date32[day]"
     assert str(table.schema.field("depth").type) == "decimal128(8, 2)"
