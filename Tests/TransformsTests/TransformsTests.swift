@@ -95,12 +95,41 @@ import Testing
         } catch let e as ConnectError {
             #expect(e.message == "Unknown field: nope")
         }
-        do {
-            _ = try ExtractField(.value, config: ["field": "a.b", "field.syntax.version": "V2"])
-            Issue.record("field.syntax.version=V2 was accepted")
-        } catch let e as ConfigException {
-            #expect(e.message.contains("field.syntax.version"))
+        #expect(throws: ConfigException.self) {
+            try ExtractField(.value, config: ["field": "a", "field.syntax.version": "V3"])
         }
+    }
+
+    /// KIP-821's nested paths: dots between names, backticks around a name that has dots.
+    @Test func extractFieldV2FollowsNestedPaths() throws {
+        #expect(try FieldPath("after.id", v2: true).names == ["after", "id"])
+        #expect(try FieldPath("`a.b`.c", v2: true).names == ["a.b", "c"])
+        #expect(try FieldPath(#"`x\`y`"#, v2: true).names == ["x`y"])
+        #expect(try FieldPath("after.id", v2: false).names == ["after.id"])
+        #expect(throws: ConfigException.self) { try FieldPath("a..b", v2: true) }
+        #expect(throws: ConfigException.self) { try FieldPath("`a.b", v2: true) }
+
+        let row = Schema.struct([("id", .int64), ("city", .optionalString)], optional: true)
+        let envelope = Schema.struct([("before", row), ("after", row), ("op", .string)])
+        let value = Value.struct(
+            Struct(
+                schema: envelope,
+                values: [.null, .struct(Struct(schema: row, values: [.int64(7), .string("Oakland")])), .string("c")]))
+        let after = try ExtractField(.value, config: ["field": "after.id", "field.syntax.version": "V2"])
+        let r = try #require(try after.apply(Self.record(schema: envelope, value: value)))
+        #expect(r.valueSchema?.type == .int64 && r.value == .int64(7))
+        // Through a null struct: null, with the field's schema.
+        let before = try ExtractField(.value, config: ["field": "before.city", "field.syntax.version": "v2"])
+        let b = try #require(try before.apply(Self.record(schema: envelope, value: value)))
+        #expect(b.value == .null && b.valueSchema?.type == .string)
+        let unknown = try ExtractField(.value, config: ["field": "after.zip", "field.syntax.version": "V2"])
+        #expect(throws: ConnectError.self) { try unknown.apply(Self.record(schema: envelope, value: value)) }
+        // Without a schema, maps all the way; a missing step gives null.
+        let nested = Value.map([
+            MapEntry(key: .string("after"), value: .map([MapEntry(key: .string("id"), value: .int64(3))]))
+        ])
+        #expect(try after.apply(Self.record(schema: nil, value: nested))?.value == .int64(3))
+        #expect(try before.apply(Self.record(schema: nil, value: nested))?.value == .null)
     }
 
     /// Confluent's JDBC source examples key records by a column this way.
