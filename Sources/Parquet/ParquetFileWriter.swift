@@ -165,6 +165,15 @@ public struct ParquetFileWriter: Sendable {
         guard row.count == nodes.count else {
             throw WrongValue(column: "", description: "expected \(nodes.count) values, got \(row.count)")
         }
+        // A page's sizes are 32-bit in Parquet's headers: a file stops taking rows well before that (the
+        // S3 sink commits it once `largestColumnBytes` passes `columnBytesToCommit`).
+        if let i = buffers.firstIndex(where: { $0.values.count > Self.maxColumnBytes }) {
+            throw WrongValue(
+                column: leaves[i].column.name,
+                description:
+                    "the column \(leaves[i].path.joined(separator: ".")) holds more than \(Self.maxColumnBytes >> 20) MiB in one file"
+            )
+        }
         for write in [false, true] {
             var leaf = 0
             for (node, field) in zip(nodes, row) {
@@ -173,6 +182,14 @@ public struct ParquetFileWriter: Sendable {
         }
         rowCount += 1
     }
+
+    /// The bytes of values in the largest column so far.
+    public var largestColumnBytes: Int { buffers.reduce(0) { Swift.max($0, $1.values.count) } }
+    /// Where a writer of many rows should finish the file (a quarter of the largest page Parquet allows).
+    public static let columnBytesToCommit = 512 << 20
+
+    /// Below Parquet's 2 GiB page limit, with room for the levels and the header.
+    static let maxColumnBytes = 1 << 30
 
     /// Dremel's striping of one node's value: each leaf under it gets an entry (repetition level,
     /// definition level, value if present); `repetition` is the level of the node's first entry, `depth`

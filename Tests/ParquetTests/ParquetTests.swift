@@ -87,6 +87,7 @@ import Testing
         #expect(throws: ParquetFileWriter.WrongValue.self) { try f.append([.null, .null, .boolean(true)]) }
         #expect(throws: ParquetFileWriter.WrongValue.self) { try f.append([.string("x"), .null, .boolean(true)]) }
         #expect(f.rowCount == 2)
+        #expect(f.largestColumnBytes == 2 * 8)  // id: two INT64s; name: 4 + 1 bytes
         let bytes = f.finish(createdBy: "test")
         #expect(Array(bytes.prefix(4)) == Array("PAR1".utf8) && Array(bytes.suffix(4)) == Array("PAR1".utf8))
         let footerLength = bytes[bytes.count - 8..<bytes.count - 4].enumerated().reduce(0) {

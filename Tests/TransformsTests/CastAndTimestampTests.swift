@@ -106,6 +106,8 @@ import Testing
         #expect(compact.parse("2024-02-29") == nil)
         // Stricter than SimpleDateFormat's lenient default, which would roll month 13 into the next year.
         #expect(compact.parse("20241301") == nil)
+        // Years far out are refused rather than overflowing the arithmetic.
+        #expect(try DateTimePattern("yyyy-MM-dd").parse("999999999999-01-01") == nil)
         #expect(throws: DateTimePattern.Invalid.self) { try DateTimePattern("yyyy Z") }  // zones only where allowed
     }
 }

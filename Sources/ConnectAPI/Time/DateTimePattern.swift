@@ -140,8 +140,9 @@ public struct DateTimePattern: Sendable {
                 }
             }
         }
+        // Years within ±100 million keep the millisecond arithmetic below in range.
         guard rest.isEmpty, (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60,
-            millis < 1000
+            millis < 1000, year <= 100_000_000, (dayOfYear ?? 1) <= 366
         else { return nil }
         let days =
             dayOfYear.map { CivilDate.days(Int(year), 1, 1) + $0 - 1 }

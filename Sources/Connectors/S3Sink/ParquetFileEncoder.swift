@@ -73,6 +73,8 @@ struct ParquetFileEncoder {
     }
 
     var rowCount: Int { writer.rowCount }
+    /// Whether the file should be committed now: its largest column nears Parquet's page size limit.
+    var isFull: Bool { writer.largestColumnBytes >= ParquetFileWriter.columnBytesToCommit }
 
     /// Appends one struct value as a row; a value that does not fit leaves the file as it was.
     mutating func append(_ value: Value) throws {

@@ -160,6 +160,9 @@ final class TopicPartitionWriter {
         }
         _ = fileFor(encoded, startOffset: record.kafkaOffset)
         noteWritten(record, encoded: encoded, timestamp: timestamp)
+        // Before flush.size when the records are large: a column's page must stay under 2 GiB. The cut
+        // depends only on the records, so a rewrite after a crash cuts at the same place.
+        if parquetFiles[encoded]?.isFull == true { try await commitFiles() }
     }
 
     /// Called on every put, records or not: scheduled rotation closes the files of idle partitions.
