@@ -281,7 +281,8 @@ struct S3SinkConfig: Sendable {
         if formatClass == "AvroFormat" {
             format = .avro(deflate: (c.string("avro.codec") ?? "null") == "deflate")
         } else if formatClass == "ParquetFormat" {
-            format = .parquet(Self.parquetCodecs[(c.string("parquet.codec") ?? "snappy").lowercased()] ?? .snappy)
+            let codec = (c.string("parquet.codec") ?? "snappy").trimmingWhitespace().lowercased()
+            format = .parquet(Self.parquetCodecs[codec] ?? .snappy)
         } else if formatClass == "ByteArrayFormat" {
             let sep = c.string("format.bytearray.separator") ?? "\n"
             format = .byteArray(
@@ -322,7 +323,7 @@ struct S3SinkConfig: Sendable {
         decimalFormat = (c.string("json.decimal.format") ?? "BASE64").uppercased()
     }
 
-    /// Checks across keys, as errors per key (the ConfigInfos shape).
+    /// Transformations that rename the topic, which the sink refuses (as Confluent's).
     static let topicRenamingTransforms: Set<String> = [
         "org.apache.kafka.connect.transforms.RegexRouter", "org.apache.kafka.connect.transforms.TimestampRouter",
         "io.confluent.connect.transforms.MessageTimestampRouter", "io.confluent.connect.transforms.ExtractTopic$Key",
@@ -333,6 +334,7 @@ struct S3SinkConfig: Sendable {
         "snappy": .snappy, "gzip": .gzip, "none": .uncompressed, "uncompressed": .uncompressed,
     ]
 
+    /// Checks across keys, as errors per key (the ConfigInfos shape).
     static func validate(_ raw: [String: String], env: [String: String]) -> [String: [String]] {
         var errors: [String: [String]] = [:]
         guard let c = try? configDef.parse(raw) else { return [:] }  // per-key errors come from the ConfigDef
