@@ -20,10 +20,10 @@ public final class JsonConverter: Converter, HeaderConverter, @unchecked Sendabl
     public let replaceNullWithDefault: Bool
     // Schema → its JSON bytes; schemas are long-lived, so caching by identity is cheap and effective.
     private let schemaCache = Mutex<[ObjectIdentifier: (Schema, [UInt8])]>([:])
-    private let parsedSchemaCache = Mutex<[SchemaBytes: Schema]>([:])
-    /// Schemas by the bytes they arrive as in envelopes, and the latest one (a topic's messages repeat
-    /// their schema byte for byte, so most lookups are one comparison).
-    private let rawSchemas = Mutex<(last: (bytes: [UInt8], schema: Schema)?, all: [SchemaBytes: Schema])>((nil, [:]))
+    /// Parsed schemas by their JSON bytes (as they arrive, or re-written when the envelope had another
+    /// shape), and the latest one (a topic's messages repeat their schema byte for byte, so most lookups
+    /// are one comparison).
+    private let schemas = Mutex<(last: (bytes: [UInt8], schema: Schema)?, all: [SchemaBytes: Schema])>((nil, [:]))
     private let cacheSize: Int
 
     public static let configDef = ConfigDef()
@@ -297,17 +297,7 @@ public final class JsonConverter: Converter, HeaderConverter, @unchecked Sendabl
         if schemaJSON == .null {
             return SchemaAndValue(schema: nil, value: try connectValue(schema: nil, json: payload))
         }
-        let key = SchemaBytes(JSONWriter.bytes(schemaJSON))
-        let schema: Schema
-        if let cached = parsedSchemaCache.withLock({ $0[key] }) {
-            schema = cached
-        } else {
-            schema = try JsonSchema.fromJSON(schemaJSON, converter: self)
-            parsedSchemaCache.withLock {
-                if $0.count >= cacheSize { $0.removeAll(keepingCapacity: true) }
-                $0[key] = schema
-            }
-        }
+        let schema = try knownSchema(JSONWriter.bytes(schemaJSON)) { schemaJSON }
         return SchemaAndValue(schema: schema, value: try connectValue(schema: schema, json: payload))
     }
 
@@ -317,7 +307,7 @@ public final class JsonConverter: Converter, HeaderConverter, @unchecked Sendabl
 
     /// `{"schema":…,"payload":…}` read with the schema looked up by its bytes; nil for any other shape.
     private func envelope(_ raw: UnsafeRawBufferPointer) throws -> SchemaAndValue? {
-        let last = rawSchemas.withLock { $0.last }
+        let last = schemas.withLock { $0.last }
         // The latest schema is tried at the schema's place first: no scan over it when it is the same.
         let found = last.map { l in l.bytes.withUnsafeBytes { JSONEnvelope.ranges(raw, expectedSchema: $0) } }
         guard let ranges = found ?? JSONEnvelope.ranges(raw) else { return nil }
@@ -330,22 +320,9 @@ public final class JsonConverter: Converter, HeaderConverter, @unchecked Sendabl
         } else if schemaRaw.elementsEqual("null".utf8) {
             schema = nil
         } else {
-            let bytes = Array(schemaRaw)
-            let key = SchemaBytes(bytes)
-            let known: Schema
-            if let cached = rawSchemas.withLock({ $0.all[key] }) {
-                known = cached
-            } else {
-                let json: JSONValue
-                do { json = try JSONParser.parse(schemaRaw) } catch { throw Self.serializationError(error) }
-                known = try JsonSchema.fromJSON(json, converter: self)
-                rawSchemas.withLock {
-                    if $0.all.count >= cacheSize { $0.all.removeAll(keepingCapacity: true) }
-                    $0.all[key] = known
-                }
+            schema = try knownSchema(Array(schemaRaw)) {
+                do { return try JSONParser.parse(schemaRaw) } catch { throw Self.serializationError(error) }
             }
-            rawSchemas.withLock { $0.last = (bytes, known) }
-            schema = known
         }
         // A payload that does not parse alone (broken JSON, or more members after it) is left to the
         // general path, which names what is wrong as Kafka does.
@@ -353,6 +330,24 @@ public final class JsonConverter: Converter, HeaderConverter, @unchecked Sendabl
             return nil
         }
         return SchemaAndValue(schema: schema, value: try connectValue(schema: schema, json: payload))
+    }
+
+    /// The schema whose JSON is `bytes`, from the cache or parsed (`json`) and cached; it becomes the
+    /// latest one.
+    private func knownSchema(_ bytes: [UInt8], json: () throws -> JSONValue) throws -> Schema {
+        let key = SchemaBytes(bytes)
+        let schema: Schema
+        if let cached = schemas.withLock({ $0.all[key] }) {
+            schema = cached
+        } else {
+            schema = try JsonSchema.fromJSON(try json(), converter: self)
+            schemas.withLock {
+                if $0.all.count >= cacheSize { $0.all.removeAll(keepingCapacity: true) }
+                $0.all[key] = schema
+            }
+        }
+        schemas.withLock { $0.last = (bytes, schema) }
+        return schema
     }
 
     public func toConnectHeader(topic: String, key: String, bytes: [UInt8]?) throws -> SchemaAndValue {

@@ -73,24 +73,19 @@ public struct ParquetFileWriter: Sendable {
         }
 
         private mutating func note(_ bytes: UnsafeBufferPointer<UInt8>) {
-            if minBytes.map({ Self.less(bytes, $0) }) ?? true { minBytes = Array(bytes) }
-            if maxBytes.map({ Self.less($0, bytes) }) ?? true { maxBytes = Array(bytes) }
-        }
-
-        private static func less(_ a: UnsafeBufferPointer<UInt8>, _ b: [UInt8]) -> Bool {
-            b.withUnsafeBufferPointer { b in
-                let n = Swift.min(a.count, b.count)
-                let c = n == 0 ? 0 : memcmp(a.baseAddress!, b.baseAddress!, n)
-                return c < 0 || (c == 0 && a.count < b.count)
+            if minBytes.map({ m in m.withUnsafeBufferPointer { Self.less(bytes, $0) } }) ?? true {
+                minBytes = Array(bytes)
+            }
+            if maxBytes.map({ m in m.withUnsafeBufferPointer { Self.less($0, bytes) } }) ?? true {
+                maxBytes = Array(bytes)
             }
         }
 
-        private static func less(_ a: [UInt8], _ b: UnsafeBufferPointer<UInt8>) -> Bool {
-            a.withUnsafeBufferPointer { a in
-                let n = Swift.min(a.count, b.count)
-                let c = n == 0 ? 0 : memcmp(a.baseAddress!, b.baseAddress!, n)
-                return c < 0 || (c == 0 && a.count < b.count)
-            }
+        /// Unsigned byte-wise order, a prefix first.
+        private static func less(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+            let n = Swift.min(a.count, b.count)
+            let c = n == 0 ? 0 : memcmp(a.baseAddress!, b.baseAddress!, n)
+            return c < 0 || (c == 0 && a.count < b.count)
         }
 
         /// The min and max as PLAIN-encoded bytes (no length prefix), if the column has them.
@@ -198,11 +193,15 @@ public struct ParquetFileWriter: Sendable {
         _ node: ParquetNode, _ field: ParquetField?, repetition r: Int, definition d: Int, depth: Int,
         _ leaf: inout Int, write: Bool
     ) throws(WrongValue) {
-        /// Every leaf under `node` gets a null entry at (r, d): the node, or one above it, is null.
-        func nulls(_ node: ParquetNode, _ leaf: inout Int) {
+        /// Every leaf under `node` gets a null entry at (r, definition): the node, or one above it, is
+        /// null (definition `d`), or it is an empty list or map (defined up to itself).
+        func nulls(_ node: ParquetNode, _ leaf: inout Int, definition: Int? = nil) {
             let n = Self.leafCount(node)
-            if write { for i in leaf..<leaf + n { Self.entry(r, d, .null, leaves[i], &buffers[i]) } }
+            if write { for i in leaf..<leaf + n { Self.entry(r, definition ?? d, .null, leaves[i], &buffers[i]) } }
             leaf += n
+        }
+        func requiredNull() -> WrongValue {
+            WrongValue(column: node.name, description: "null in the required \(node.name)")
         }
         func mismatch(_ what: String) -> WrongValue {
             WrongValue(column: node.name, description: "\(what) where \(node.name) is")
@@ -223,7 +222,7 @@ public struct ParquetFileWriter: Sendable {
             guard let field else { return nulls(node, &leaf) }
             guard case .group(let fields) = field else { throw mismatch("a value, list or map") }
             guard let fields else {
-                if !optional { throw WrongValue(column: node.name, description: "null in the required \(node.name)") }
+                if !optional { throw requiredNull() }
                 return nulls(node, &leaf)
             }
             guard fields.count == children.count else { throw mismatch("\(fields.count) fields for \(children.count)") }
@@ -235,17 +234,11 @@ public struct ParquetFileWriter: Sendable {
             guard let field else { return nulls(node, &leaf) }
             guard case .list(let items) = field else { throw mismatch("a value, group or map") }
             guard let items else {
-                if !optional { throw WrongValue(column: node.name, description: "null in the required \(node.name)") }
+                if !optional { throw requiredNull() }
                 return nulls(node, &leaf)
             }
             let present = d + (optional ? 1 : 0)
-            if items.isEmpty {
-                // An empty list: one entry per leaf, defined up to the list itself.
-                let n = Self.leafCount(element)
-                if write { for i in leaf..<leaf + n { Self.entry(r, present, .null, leaves[i], &buffers[i]) } }
-                leaf += n
-                return
-            }
+            if items.isEmpty { return nulls(node, &leaf, definition: present) }
             let start = leaf
             for (i, item) in items.enumerated() {
                 leaf = start
@@ -257,16 +250,11 @@ public struct ParquetFileWriter: Sendable {
             guard let field else { return nulls(node, &leaf) }
             guard case .map(let entries) = field else { throw mismatch("a value, group or list") }
             guard let entries else {
-                if !optional { throw WrongValue(column: node.name, description: "null in the required \(node.name)") }
+                if !optional { throw requiredNull() }
                 return nulls(node, &leaf)
             }
             let present = d + (optional ? 1 : 0)
-            let n = 1 + Self.leafCount(value)
-            if entries.isEmpty {
-                if write { for i in leaf..<leaf + n { Self.entry(r, present, .null, leaves[i], &buffers[i]) } }
-                leaf += n
-                return
-            }
+            if entries.isEmpty { return nulls(node, &leaf, definition: present) }
             let start = leaf
             for (i, e) in entries.enumerated() {
                 leaf = start
@@ -289,11 +277,6 @@ public struct ParquetFileWriter: Sendable {
         }
     }
 
-    private static func entry(_ r: Int, _ d: Int, _ v: ParquetValue, _ leaf: Leaf, _ b: inout ColumnBuffer) {
-        if leaf.maxRepetitionLevel > 0 { b.repetitionLevels.append(UInt8(r)) }
-        append(v, definitionLevel: d, leaf, to: &b)
-    }
-
     private static func check(_ v: ParquetValue, _ c: ParquetColumn) throws(WrongValue) {
         let ok: Bool
         switch (v, c.type) {
@@ -311,10 +294,12 @@ public struct ParquetFileWriter: Sendable {
         }
     }
 
-    private static func append(_ v: ParquetValue, definitionLevel: Int, _ leaf: Leaf, to b: inout ColumnBuffer) {
+    /// One entry of a leaf column: its levels (where the column has any), and the value if present.
+    private static func entry(_ r: Int, _ d: Int, _ v: ParquetValue, _ leaf: Leaf, _ b: inout ColumnBuffer) {
         b.count += 1
         b.statistics.note(v, leaf.column)
-        if leaf.maxDefinitionLevel > 0 { b.definitionLevels.append(UInt8(definitionLevel)) }
+        if leaf.maxRepetitionLevel > 0 { b.repetitionLevels.append(UInt8(r)) }
+        if leaf.maxDefinitionLevel > 0 { b.definitionLevels.append(UInt8(d)) }
         switch v {
         case .null: return
         case .boolean(let x): b.bits.append(x)
@@ -454,12 +439,7 @@ public struct ParquetFileWriter: Sendable {
             while i < values.count {
                 var j = i
                 while j < values.count && values[j] == values[i] { j += 1 }
-                var header = UInt64(j - i) << 1  // an RLE run: count, then the value in one byte
-                while header >= 0x80 {
-                    out.append(UInt8(header & 0x7F) | 0x80)
-                    header >>= 7
-                }
-                out.append(UInt8(header))
+                out.appendVarint(UInt64(j - i) << 1)  // an RLE run: count, then the value in one byte
                 out.append(values[i])
                 i = j
             }

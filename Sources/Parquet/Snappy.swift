@@ -4,12 +4,7 @@ public enum Snappy {
     public static func compress(_ input: [UInt8]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(input.count / 2 + 16)
-        var n = UInt64(input.count)
-        while n >= 0x80 {
-            out.append(UInt8(n & 0x7F) | 0x80)
-            n >>= 7
-        }
-        out.append(UInt8(n))
+        out.appendVarint(UInt64(input.count))
         var table = [Int](repeating: -1, count: 1 << 14)
         input.withUnsafeBufferPointer { src in
             var start = 0

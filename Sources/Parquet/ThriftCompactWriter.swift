@@ -28,14 +28,7 @@ struct ThriftCompactWriter {
 
     private func zigzag(_ v: Int64) -> UInt64 { UInt64(bitPattern: (v << 1) ^ (v >> 63)) }
 
-    private mutating func varint(_ v: UInt64) {
-        var v = v
-        while v >= 0x80 {
-            bytes.append(UInt8(v & 0x7F) | 0x80)
-            v >>= 7
-        }
-        bytes.append(UInt8(v))
-    }
+    private mutating func varint(_ v: UInt64) { bytes.appendVarint(v) }
 
     mutating func i32(_ id: Int16, _ v: Int32) {
         fieldHeader(id, .i32)
@@ -106,5 +99,17 @@ struct ThriftCompactWriter {
     mutating func finish() -> [UInt8] {
         bytes.append(0)
         return bytes
+    }
+}
+
+extension [UInt8] {
+    /// An unsigned LEB128 varint: Thrift's compact integers, RLE run headers, Snappy's length.
+    mutating func appendVarint(_ v: UInt64) {
+        var v = v
+        while v >= 0x80 {
+            append(UInt8(v & 0x7F) | 0x80)
+            v >>= 7
+        }
+        append(UInt8(v))
     }
 }

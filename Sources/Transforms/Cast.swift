@@ -236,17 +236,10 @@ public struct Cast: Transformation {
     /// Connect's `Values.dateFormatFor`: a time of day before the first day's end, a date at midnight, a
     /// timestamp otherwise.
     static func isoText(_ ms: Int64) -> String {
-        let pattern: DateTimePattern
-        if ms < 86_400_000 {
-            pattern = timeText
-        } else if ms % 86_400_000 == 0 {
-            pattern = dateText
-        } else {
-            pattern = timestampText
-        }
-        return pattern.format(localMillis: ms)
+        let instant = IsoTime.instant(ms: ms)  // yyyy-MM-dd'T'HH:mm:ss.SSS'Z'
+        let parts = instant.split(separator: "T", maxSplits: 1)
+        if ms < 86_400_000 { return String(parts[1]) }
+        if ms % 86_400_000 == 0 { return String(parts[0]) }
+        return instant
     }
-    private static let timeText = try! DateTimePattern("HH:mm:ss.SSS'Z'")
-    private static let dateText = try! DateTimePattern("yyyy-MM-dd")
-    private static let timestampText = try! DateTimePattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
 }

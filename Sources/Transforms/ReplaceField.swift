@@ -39,7 +39,6 @@ public struct ReplaceField: Transformation {
     let exclude: Set<String>
     let include: Set<String>
     let renames: [String: String]
-    let reverseRenames: [String: String]
     let replaceNullWithDefault: Bool
     /// The updated schema and, per field of it, the field of the operand it comes from.
     private let cache = SchemaCache<(schema: Schema, sources: [Field])>()
@@ -53,14 +52,11 @@ public struct ReplaceField: Transformation {
         self.exclude = Set(exclude)
         self.include = Set(include)
         var renames: [String: String] = [:]
-        var reverse: [String: String] = [:]
         for entry in c.list("renames") {
             let parts = entry.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
             renames[parts[0]] = parts[1]
-            reverse[parts[1]] = parts[0]
         }
         self.renames = renames
-        self.reverseRenames = reverse
         replaceNullWithDefault = c.bool("replace.null.with.default") ?? true
     }
 

@@ -19,11 +19,7 @@ public enum JSONEnvelope {
         schema: Range<Int>, payload: Range<Int>
     )? {
         var pos = 0
-        func ws() {
-            while pos < raw.count, raw[pos] == 0x20 || raw[pos] == 0x0A || raw[pos] == 0x0D || raw[pos] == 0x09 {
-                pos += 1
-            }
-        }
+        func ws() { while pos < raw.count, isSpace(raw[pos]) { pos += 1 } }
         func take(_ byte: UInt8) -> Bool {
             ws()
             guard pos < raw.count, raw[pos] == byte else { return false }
@@ -59,13 +55,15 @@ public enum JSONEnvelope {
         // parses it anyway (and something that is not one JSON value then fails that parse).
         ws()
         var end = raw.count
-        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }
         while end > pos, isSpace(raw[end - 1]) { end -= 1 }
         guard end > pos, raw[end - 1] == UInt8(ascii: "}") else { return nil }
         end -= 1
         while end > pos, isSpace(raw[end - 1]) { end -= 1 }
         return end > pos ? (schema, pos..<end) : nil
     }
+
+    /// JSON's whitespace.
+    static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }
 
     /// The end of the JSON value starting at `start` (for well-formed input; nil when it runs off).
     static func skipValue(_ raw: UnsafeRawBufferPointer, from start: Int) -> Int? {
@@ -104,12 +102,10 @@ public enum JSONEnvelope {
             }
             return nil
         default:  // a number or a literal: up to the next delimiter
-            while pos < raw.count {
-                switch raw[pos] {
-                case UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"), 0x20, 0x0A, 0x0D, 0x09:
-                    return pos > start ? pos : nil
-                default: pos += 1
-                }
+            while pos < raw.count, !isSpace(raw[pos]),
+                raw[pos] != UInt8(ascii: ","), raw[pos] != UInt8(ascii: "}"), raw[pos] != UInt8(ascii: "]")
+            {
+                pos += 1
             }
             return pos > start ? pos : nil
         }
