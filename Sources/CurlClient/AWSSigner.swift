@@ -100,6 +100,12 @@ public struct AWSSigner: Sendable {
         hex(Array(SHA256.hash(data: buffer)))
     }
 
+    /// MD5 digest: S3 wants it (base64) next to a customer-provided encryption key (SSE-C), so that a
+    /// key mangled on the way is refused rather than used.
+    public static func md5(_ bytes: [UInt8]) -> [UInt8] {
+        Array(Insecure.MD5.hash(data: bytes))
+    }
+
     /// `yyyyMMdd'T'HHmmss'Z'` in UTC.
     public static func amzDate(epochSeconds t: Int64) -> String {
         let days = t >= 0 ? t / 86_400 : (t - 86_399) / 86_400

@@ -1,5 +1,6 @@
 """The S3 sink against the local S3 server (moto with SigV4 checking on): records produced with
 confluent-kafka, written by the built binary, read back with boto3."""
+import base64
 import gzip
 import json
 import os
@@ -194,6 +195,11 @@ def test_validation_names_the_key(worker, bucket):
         ({"partitioner.class": "io.confluent.connect.storage.partitioner.DailyPartitioner", "locale": "en-US",
           "timezone": "Mars/Olympus"}, "timezone"),
         ({"flush.size": "0"}, "flush.size"),
+        ({"s3.ssea.name": "KMS"}, "s3.ssea.name"),
+        ({"s3.acl.canned": "bucket-owner"}, "s3.acl.canned"),
+        # Keys that would leave objects unencrypted without the algorithm they need are refused.
+        ({"s3.sse.kms.key.id": "alias/k"}, "s3.sse.kms.key.id"),
+        ({"s3.ssea.name": "AES256", "s3.sse.customer.key": "dG9vIHNob3J0"}, "s3.sse.customer.key"),
         # As Confluent's: a renamed topic would break the per-partition exactly-once commits.
         ({"transforms": "route", "transforms.route.type": "org.apache.kafka.connect.transforms.RegexRouter",
           "transforms.route.regex": "t", "transforms.route.replacement": "u"}, "transforms"),
@@ -246,7 +252,8 @@ def test_large_objects_are_multipart_uploads(worker, bucket):
     create_topic(topic)
     n = 12_000
     produce(topic, [(None, {"id": i, "pad": "y" * 500}) for i in range(n)], partition=0)
-    cfg = sink_config(topic, bucket, **{"flush.size": str(n), "s3.part.size": str(5 * 1024 * 1024)})
+    cfg = sink_config(topic, bucket, **{"flush.size": str(n), "s3.part.size": str(5 * 1024 * 1024),
+                                         "s3.ssea.name": "AES256", "s3.acl.canned": "public-read"})
     assert worker.post("/connectors", {"name": "s3multi", "config": cfg}).status_code == 201
     got = wait_objects(bucket, 1)
     key = f"topics/{topic}/partition=0/{topic}+0+0000000000.json"
@@ -254,7 +261,43 @@ def test_large_objects_are_multipart_uploads(worker, bucket):
     assert len(body) > 5 * 1024 * 1024
     assert [json.loads(l)["id"] for l in body.splitlines()] == list(range(n))
     # S3 marks multipart objects with an ETag of "<md5 of part md5s>-<parts>".
-    assert s3().head_object(Bucket=bucket, Key=key)["ETag"].endswith('-2"')
+    head = s3().head_object(Bucket=bucket, Key=key)
+    assert head["ETag"].endswith('-2"')
+    # The upload was created with the encryption and the canned ACL asked for.
+    assert head["ServerSideEncryption"] == "AES256"
+    assert public_read(bucket, key)
+
+
+def public_read(bucket, key):
+    grants = s3().get_object_acl(Bucket=bucket, Key=key)["Grants"]
+    return any(g["Grantee"].get("URI", "").endswith("/global/AllUsers") and g["Permission"] == "READ"
+               for g in grants)
+
+
+def test_server_side_encryption_and_canned_acl(worker, bucket):
+    """s3.ssea.name=aws:kms with s3.sse.kms.key.id, and s3.acl.canned, on objects written with PutObject;
+    a customer-provided key (SSE-C) goes with every request and stays hidden in the REST API."""
+    topic = "s3-" + uuid.uuid4().hex[:8]
+    create_topic(topic)
+    produce(topic, [(None, {"id": i}) for i in range(3)], partition=0)
+    cfg = sink_config(topic, bucket, **{"s3.ssea.name": "aws:kms", "s3.sse.kms.key.id": "alias/tributary-test",
+                                         "s3.acl.canned": "public-read"})
+    assert worker.post("/connectors", {"name": "s3kms", "config": cfg}).status_code == 201
+    key = f"topics/{topic}/partition=0/{topic}+0+0000000000.json"
+    assert list(wait_objects(bucket, 1)) == [key]
+    head = s3().head_object(Bucket=bucket, Key=key)
+    assert head["ServerSideEncryption"] == "aws:kms" and head["SSEKMSKeyId"] == "alias/tributary-test"
+    assert public_read(bucket, key)
+    # Without s3.acl.canned the bucket's default (owner only) applies.
+    customer_key = base64.b64encode(b"k" * 32).decode()
+    cfg = sink_config(topic, bucket, **{"s3.ssea.name": "AES256", "s3.sse.customer.key": customer_key,
+                                         "topics.dir": "ssec"})
+    assert worker.post("/connectors", {"name": "s3ssec", "config": cfg}).status_code == 201
+    assert list(wait_objects(bucket, 1, prefix="ssec/")) == [f"ssec/{topic}/partition=0/{topic}+0+0000000000.json"]
+    assert not public_read(bucket, f"ssec/{topic}/partition=0/{topic}+0+0000000000.json")
+    shown = worker.get("/connectors/s3ssec/config").json()
+    assert shown["s3.sse.customer.key"] == "[hidden]"
+    assert customer_key not in worker.log.read_text()
 
 
 def test_scheduled_rotation_closes_idle_files(worker, bucket):

@@ -52,6 +52,8 @@ struct S3SinkConfig: Sendable {
     let s3RetryBackoffMs: Int
     let retryBackoffMs: Int64
     let decimalFormat: String
+    /// Encryption and ACL headers of the objects.
+    let objectOptions: S3ObjectOptions
 
     static let configDef = ConfigDef()
         .define(
@@ -264,7 +266,32 @@ struct S3SinkConfig: Sendable {
             "retry.backoff.ms", .long, defaultValue: "5000", validator: .range(atLeast: 0), importance: .low,
             documentation:
                 "The retry backoff in milliseconds before the worker redelivers records after S3 failed every retry.",
-            group: "Connector", orderInGroup: 10, width: .short, displayName: "Retry Backoff (ms)")
+            group: "Connector", orderInGroup: 10, width: .short, displayName: "Retry Backoff (ms)"
+        )
+        .define(
+            "s3.ssea.name", .string, defaultValue: "", validator: .oneOf(S3ObjectOptions.algorithms),
+            importance: .low,
+            documentation:
+                "The S3 Server Side Encryption Algorithm: AES256 (SSE-S3, or SSE-C with s3.sse.customer.key), aws:kms or aws:kms:dsse (SSE-KMS, with s3.sse.kms.key.id or the account's default key).",
+            group: "S3", orderInGroup: 11, width: .long, displayName: "S3 Server Side Encryption Algorithm"
+        )
+        .define(
+            "s3.sse.customer.key", .password, defaultValue: .some(nil), importance: .low,
+            documentation:
+                "The S3 Server Side Encryption Customer-Provided Key (SSE-C): a 256-bit AES key in base64; needs s3.ssea.name=AES256.",
+            group: "S3", orderInGroup: 12, width: .long,
+            displayName: "S3 Server Side Encryption Customer-Provided Key (SSE-C)"
+        )
+        .define(
+            "s3.sse.kms.key.id", .string, defaultValue: "", importance: .low,
+            documentation:
+                "The name of the AWS Key Management Service (AWS-KMS) key to be used for server side encryption of the S3 objects (with s3.ssea.name=aws:kms).",
+            group: "S3", orderInGroup: 13, width: .long, displayName: "S3 Server Side Encryption Key"
+        )
+        .define(
+            "s3.acl.canned", .string, defaultValue: .some(nil), validator: S3ObjectOptions.cannedACLValidator,
+            importance: .low, documentation: "An S3 canned ACL header value to apply when writing objects.",
+            group: "S3", orderInGroup: 14, width: .long, displayName: "S3 Canned ACL")
 
     /// Reads and checks everything; `env` supplies AWS_* when the keys are empty.
     init(_ raw: [String: String], env: [String: String]) throws {
@@ -321,6 +348,7 @@ struct S3SinkConfig: Sendable {
         s3RetryBackoffMs = c.int("s3.retry.backoff.ms") ?? 200
         retryBackoffMs = c.int64("retry.backoff.ms") ?? 5000
         decimalFormat = (c.string("json.decimal.format") ?? "BASE64").uppercased()
+        objectOptions = S3ObjectOptions(c) { _, _ in }  // its problems were thrown above
     }
 
     /// Transformations that rename the topic, which the sink refuses (as Confluent's).
@@ -392,6 +420,7 @@ struct S3SinkConfig: Sendable {
                 "Invalid value \(format) for configuration format.class: Class \(format) could not be found; use \(jsonFormat), \(byteArrayFormat), \(avroFormat) or \(parquetFormat)"
             )
         }
+        _ = S3ObjectOptions(c, problem: add)
         if credentials(c, env: env) == nil {
             add(
                 "aws.access.key.id",

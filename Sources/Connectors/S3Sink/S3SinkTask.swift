@@ -29,6 +29,7 @@ public final class S3SinkTask: SinkTask {
             bucket: config.bucket, endpoint: config.endpoint, pathStyle: config.pathStyle, region: config.region,
             credentials: config.credentials,
             retry: RetryPolicy(attempts: config.partRetries + 1, baseDelayMs: max(1, config.s3RetryBackoffMs)),
+            options: config.objectOptions,
             log: { logger.warning("\($0)") })
         try await storage.checkBucket()
         self.storage = storage

@@ -11,12 +11,13 @@ final class S3Storage: Sendable {
     private let signer: AWSSigner
     private let session: CurlSession
     private let retry: RetryPolicy
+    private let options: S3ObjectOptions
     private let clock: @Sendable () -> Int64
     private let log: @Sendable (String) -> Void
 
     init(
         bucket: String, endpoint: String, pathStyle: Bool, region: String, credentials: AWSCredentials,
-        retry: RetryPolicy, log: @escaping @Sendable (String) -> Void,
+        retry: RetryPolicy, options: S3ObjectOptions = S3ObjectOptions(), log: @escaping @Sendable (String) -> Void,
         clock: @escaping @Sendable () -> Int64 = { SystemClock.nowMs() / 1000 }
     ) throws {
         self.bucket = bucket
@@ -25,12 +26,13 @@ final class S3Storage: Sendable {
         self.endpoint = e
         self.pathStyle = pathStyle
         self.signer = AWSSigner(credentials: credentials, region: region, service: "s3")
-        var options = CurlSession.Options()
-        options.timeoutMs = 300_000  // a 25 MiB part on a slow link
-        do { self.session = try CurlSession(options: options) } catch {
+        var curlOptions = CurlSession.Options()
+        curlOptions.timeoutMs = 300_000  // a 25 MiB part on a slow link
+        do { self.session = try CurlSession(options: curlOptions) } catch {
             throw ConnectError(.connect, "Cannot use libcurl for S3: \(error.message)")
         }
         self.retry = retry
+        self.options = options
         self.clock = clock
         self.log = log
     }
@@ -72,13 +74,17 @@ final class S3Storage: Sendable {
     }
 
     func putObject(key: String, body: [UInt8]) async throws {
-        let r = try await send(HTTPRequest(method: "PUT", url: url(key: key), body: body), what: "PutObject \(key)")
+        let r = try await send(
+            HTTPRequest(method: "PUT", url: url(key: key), headers: options.objectHeaders, body: body),
+            what: "PutObject \(key)")
         try check(r, what: "PutObject \(key)")
     }
 
     func createMultipartUpload(key: String) async throws -> String {
         let what = "CreateMultipartUpload \(key)"
-        let r = try await send(HTTPRequest(method: "POST", url: url(key: key, query: "uploads=")), what: what)
+        let r = try await send(
+            HTTPRequest(method: "POST", url: url(key: key, query: "uploads="), headers: options.objectHeaders),
+            what: what)
         try check(r, what: what)
         guard let id = S3XML.element("UploadId", in: r.bodyText) else {
             throw ConnectError(.retriable, "\(what): no UploadId in S3's answer: \(r.bodyText.prefix(200))")
@@ -90,7 +96,9 @@ final class S3Storage: Sendable {
     func uploadPart(key: String, uploadId: String, partNumber: Int, body: [UInt8]) async throws -> String {
         let what = "UploadPart \(key) part \(partNumber)"
         let q = "partNumber=\(partNumber)&uploadId=\(AWSSigner.uriEncode(uploadId, encodeSlash: true))"
-        let r = try await send(HTTPRequest(method: "PUT", url: url(key: key, query: q), body: body), what: what)
+        let r = try await send(
+            HTTPRequest(method: "PUT", url: url(key: key, query: q), headers: options.partHeaders, body: body),
+            what: what)
         try check(r, what: what)
         guard let etag = r.header("ETag") else {
             throw ConnectError(.retriable, "\(what): S3 answered without an ETag")
