@@ -50,9 +50,17 @@ import Testing
             texts.append(Bool.random(using: &generator) ? "-" + t : t)
         }
         // The fast path is taken where it applies, and not for exponents or more than 15 digits.
-        #expect(Array("12.50".utf8).withUnsafeBytes { Value.exactDouble($0) } == 12.5)
-        #expect(Array("1.5e3".utf8).withUnsafeBytes { Value.exactDouble($0) } == nil)
-        #expect(Array("0.30000000000000004".utf8).withUnsafeBytes { Value.exactDouble($0) } == nil)
+        func exact(_ t: String) -> Double? { Array(t.utf8).withUnsafeBytes { Double(exactDecimal: $0) } }
+        #expect(exact("12.50") == 12.5)
+        #expect(exact("-42") == -42)
+        #expect(exact("1.5e3") == nil)
+        #expect(exact("0.30000000000000004") == nil)
+        #expect(exact("1.2.3") == nil && exact("-") == nil && exact(".") == nil && exact("NaN") == nil)
+        // Far past Int64's digits: refused (the fast path stopped at 15 digits only after reading them
+        // all, and 19 digits overflowed the mantissa: a trap on a long JSON decimal).
+        #expect(exact("0.12345678901234567890123") == nil)
+        #expect(
+            try JSONParser.parseConnectValue(Array("0.12345678901234567890123".utf8)) == .float64(0.12345678901234568))
         for t in texts {
             let v = try JSONParser.parseConnectValue(Array(t.utf8))
             guard case .float64(let d) = v, let expected = Double(t) else {

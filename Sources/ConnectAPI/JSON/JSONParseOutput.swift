@@ -53,37 +53,9 @@ extension Value: JSONParseOutput {
         return .float64(Double(number) ?? .nan)
     }
     static func parsed(numberBytes: UnsafeRawBufferPointer, integral: Bool) -> Value {
-        if !integral, let d = exactDouble(numberBytes) { return .float64(d) }
+        if !integral, let d = Double(exactDecimal: numberBytes) { return .float64(d) }
         return parsed(number: String(decoding: numberBytes, as: UTF8.self), integral: integral)
     }
-    /// `-?digits.digits` with at most 15 digits in all: the digits are an integer below 2^53 and the
-    /// power of ten is exact, so one IEEE division is the correctly rounded value (Clinger's fast path),
-    /// the same Double that parsing the text gives. Nil for anything else (exponents, longer numbers).
-    static func exactDouble(_ b: UnsafeRawBufferPointer) -> Double? {
-        var i = 0
-        let negative = b.first == UInt8(ascii: "-")
-        if negative { i = 1 }
-        var mantissa: Int64 = 0
-        var digits = 0
-        var fraction = -1
-        while i < b.count {
-            let c = b[i]
-            if c == UInt8(ascii: ".") {
-                fraction = 0
-            } else if c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") {
-                mantissa = mantissa * 10 + Int64(c - UInt8(ascii: "0"))
-                digits += 1
-                if fraction >= 0 { fraction += 1 }
-            } else {
-                return nil
-            }
-            i += 1
-        }
-        guard digits <= 15, fraction > 0 else { return nil }
-        let d = Double(mantissa) / powersOfTen[fraction]
-        return negative ? -d : d
-    }
-    private static let powersOfTen: [Double] = (0...15).map { p in (0..<p).reduce(1.0) { r, _ in r * 10 } }
     static func parsed(string: String) -> Value { .string(string) }
     static func parsed(array: [Value]) -> Value { .array(array) }
     static func parsed(object: [MapEntry]) -> Value { .map(object) }

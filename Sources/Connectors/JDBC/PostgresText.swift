@@ -84,7 +84,7 @@ enum PostgresText {
     }
 
     static func double(_ b: UnsafeRawBufferPointer) -> Double? {
-        Double(String(decoding: b, as: UTF8.self))
+        Double(exactDecimal: b) ?? Double(String(decoding: b, as: UTF8.self))
     }
 
     // MARK: pieces
