@@ -154,6 +154,10 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "AvroTests", dependencies: ["Avro", "ConnectAvro", "ConnectAPI"], swiftSettings: swiftSettings),
+        // Parsers of untrusted bytes (JSON, converters, Avro) fed mutated inputs: they must throw, not trap.
+        .testTarget(
+            name: "MalformedInputTests", dependencies: ["ConnectAPI", "ConnectJSON", "Avro", "ConnectAvro"],
+            swiftSettings: swiftSettings),
         .testTarget(name: "CurlClientTests", dependencies: ["CurlClient", "Zlib"], swiftSettings: swiftSettings),
         .testTarget(
             name: "S3SinkConnectorTests", dependencies: ["S3SinkConnector", "ConnectAPI"], swiftSettings: swiftSettings),

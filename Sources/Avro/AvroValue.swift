@@ -124,6 +124,10 @@ public struct AvroDatum: Sendable {
     private struct Reader {
         let bytes: [UInt8]
         var at = 0
+        /// Nesting of the datum being read: a recursive schema (a linked list through a union) with a
+        /// long run of bytes would otherwise recurse until the stack runs out.
+        var depth = 0
+        var remaining: Int { bytes.count - at }
         mutating func byte() throws(AvroDataError) -> UInt8 {
             guard at < bytes.count else { throw AvroDataError(message: "truncated datum at byte \(at)") }
             defer { at += 1 }
@@ -142,7 +146,8 @@ public struct AvroDatum: Sendable {
             return Int64(bitPattern: z >> 1) ^ -Int64(bitPattern: z & 1)
         }
         mutating func take(_ n: Int) throws(AvroDataError) -> [UInt8] {
-            guard n >= 0, at + n <= bytes.count else { throw AvroDataError(message: "truncated datum at byte \(at)") }
+            // `n <= remaining`, not `at + n <= count`: a corrupt length near Int.max must not overflow.
+            guard n >= 0, n <= remaining else { throw AvroDataError(message: "truncated datum at byte \(at)") }
             defer { at += n }
             return Array(bytes[at..<(at + n)])
         }
@@ -152,7 +157,15 @@ public struct AvroDatum: Sendable {
         }
     }
 
+    /// Datums nested deeper than this are refused (as JSON documents are).
+    static let maxDepth = 1000
+    /// Items of a schema that takes no bytes (null) need no input, so their count is capped instead.
+    static let maxEmptyItems = 1_000_000
+
     private func decode(_ s0: AvroSchema, _ r: inout Reader) throws(AvroDataError) -> AvroValue {
+        r.depth += 1
+        defer { r.depth -= 1 }
+        if r.depth > Self.maxDepth { throw AvroDataError(message: "datum nested deeper than \(Self.maxDepth) levels") }
         let s = resolve(s0)
         switch s {
         case .null: return .null
@@ -174,24 +187,16 @@ public struct AvroDatum: Sendable {
         case .array(let items):
             var out: [AvroValue] = []
             while true {
-                var n = try r.long()
+                let n = try blockCount(&r, itemsTakeBytes: takesBytes(items), sofar: out.count)
                 if n == 0 { break }
-                if n < 0 {
-                    n = -n
-                    _ = try r.long()  // the block's byte size
-                }
                 for _ in 0..<n { out.append(try decode(items, &r)) }
             }
             return .array(out)
         case .map(let values):
             var out: [(String, AvroValue)] = []
             while true {
-                var n = try r.long()
+                let n = try blockCount(&r, itemsTakeBytes: true, sofar: out.count)  // a key takes a byte
                 if n == 0 { break }
-                if n < 0 {
-                    n = -n
-                    _ = try r.long()
-                }
                 for _ in 0..<n {
                     let k = String(decoding: try r.take(Int(try r.long())), as: UTF8.self)
                     out.append((k, try decode(values, &r)))
@@ -208,6 +213,34 @@ public struct AvroDatum: Sendable {
             return .union(i, try decode(branches[i], &r))
         default:
             throw AvroDataError(message: "unresolved schema \(s.json)")
+        }
+    }
+
+    /// The item count of the next array or map block (a negative count is followed by the block's byte
+    /// size). A count the remaining bytes cannot hold is refused before anything is allocated for it.
+    private func blockCount(_ r: inout Reader, itemsTakeBytes: Bool, sofar: Int) throws(AvroDataError) -> Int {
+        var n = try r.long()
+        if n < 0 {
+            guard n != .min else { throw AvroDataError(message: "invalid block count at byte \(r.at)") }
+            n = -n
+            _ = try r.long()  // the block's byte size
+        }
+        let limit = itemsTakeBytes ? r.remaining : Self.maxEmptyItems - sofar
+        guard n <= limit else {
+            throw AvroDataError(message: "block of \(n) items at byte \(r.at) exceeds the datum")
+        }
+        return Int(n)
+    }
+
+    /// False for schemas whose values are written as no bytes at all (null, empty fixed, records of
+    /// those); a reference cycle is assumed to take bytes (a union or array must end it).
+    private func takesBytes(_ s0: AvroSchema, depth: Int = 0) -> Bool {
+        guard depth < 16 else { return true }
+        switch resolve(s0) {
+        case .null: return false
+        case .fixed(_, _, let size): return size > 0
+        case .record(_, _, _, let fields, _): return fields.contains { takesBytes($0.type, depth: depth + 1) }
+        default: return true
         }
     }
 
