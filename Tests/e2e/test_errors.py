@@ -149,3 +149,30 @@ def test_source_records_a_converter_refuses_are_skipped_under_tolerance(worker, 
         t = worker.get("/connectors/intolerant/status").json()["tasks"]
         return t and t[0]["state"] == "FAILED" and t[0]["trace"]
     assert "Invalid schema type for ByteArrayConverter: STRING" in wait_until(failed, what="intolerant FAILED")
+
+
+def test_source_records_the_producer_refuses_are_skipped_under_tolerance(worker, tmp_path):
+    """A line of 1.5 MB is larger than the producer's message.max.bytes (1 000 000): with
+    errors.tolerance=all it is logged (stage KAFKA_PRODUCE) and skipped, the lines around it arrive
+    and the offset moves past it, as Kafka Connect does since KIP-779; without it the task fails."""
+    src = tmp_path / "big.txt"
+    write_lines(src, ["before", "x" * 1_500_000, "after"])
+    topic = f"big-{worker.id}"
+    base = {"connector.class": "FileStreamSource", "file": str(src), "topic": topic}
+    tolerant = dict(base, **{"errors.tolerance": "all", "errors.log.enable": "true"})
+    assert worker.post("/connectors", {"name": "bigtolerant", "config": tolerant}).status_code == 201
+    def offset_moved():
+        o = worker.get("/connectors/bigtolerant/offsets").json()["offsets"]
+        return o and o[0]["offset"].get("position") == src.stat().st_size
+    wait_until(offset_moved, what="source offset past the refused record")
+    assert worker.get("/connectors/bigtolerant/status").json()["tasks"][0]["state"] == "RUNNING"
+    values = [v for _, v in read_topic(topic, expect_min=2)]
+    assert len(values) == 2 and b"before" in values[0] and b"after" in values[1], values
+    assert "Executing stage 'KAFKA_PRODUCE' with class 'org.apache.kafka.connect.runtime.WorkerSourceTask'" \
+        in worker.log.read_text()
+    assert worker.post("/connectors", {"name": "bigintolerant",
+                                       "config": dict(base, topic=topic + "-2")}).status_code == 201
+    def failed():
+        t = worker.get("/connectors/bigintolerant/status").json()["tasks"]
+        return t and t[0]["state"] == "FAILED" and t[0]["trace"]
+    assert "too large" in wait_until(failed, what="bigintolerant FAILED").lower()

@@ -104,6 +104,19 @@ final class ErrorHandler: Sendable {
         }
     }
 
+    /// The class Kafka Connect names for a source record's KAFKA_PRODUCE stage.
+    static let sourceTaskClass = "org.apache.kafka.connect.runtime.WorkerSourceTask"
+
+    /// A produced source record the broker refused, under errors.tolerance=all (called from the
+    /// producer's delivery thread, which knows the record only by its partition).
+    func tolerateDelivery(_ error: any Error, partition: Int32) {
+        skipped.add(1, ordering: .relaxed)
+        guard config.logEnable else { return }
+        var line = logPrefix(.kafkaProduce, Self.sourceTaskClass)
+        if config.logIncludeMessages { line += ", where source record was sent to partition \(partition)" }
+        logger.error("\(line). \(ConnectError.from(error).description)")
+    }
+
     /// Logs a tolerated failure and writes the consumed record to the dead-letter queue, waiting for
     /// the broker's acknowledgement.
     func report(

@@ -25,11 +25,23 @@ struct WorkerSourceTask: Sendable {
             return
         }
         let tracker = SourceOffsetTracker<JSONObject, JSONObject>()
+        let errors = ErrorHandler(config: errorConfig, id: setup.id, logger: setup.logger, dlq: nil)
         let producer: KafkaProducer
         do {
             producer = try KafkaProducer(
                 config: producerConfig,
-                onDelivery: { reports in tracker.ack(reports.lazy.map { (token: $0.token, error: $0.error) }) },
+                onDelivery: { reports in
+                    // errors.tolerance=all: a record the broker refused is logged and skipped, and its
+                    // offset counts as done (Kafka Connect since KIP-779); otherwise the task fails.
+                    guard errors.toleratesErrors else {
+                        return tracker.ack(reports.lazy.map { (token: $0.token, error: $0.error) })
+                    }
+                    tracker.ack(
+                        reports.lazy.map { r in
+                            if let e = r.error { errors.tolerateDelivery(e, partition: r.partition) }
+                            return (token: r.token, error: nil)
+                        })
+                },
                 onError: { [logger = setup.logger] e in logger.warning("Producer error: \(e)") })
         } catch {
             await setup.report(
@@ -52,8 +64,7 @@ struct WorkerSourceTask: Sendable {
             return
         }
         await setup.report(setup.control.isPaused ? .paused : .running, nil)
-        var sender = RecordSender(
-            setup: setup, errors: ErrorHandler(config: errorConfig, id: setup.id, logger: setup.logger, dlq: nil))
+        var sender = RecordSender(setup: setup, errors: errors)
         var nextFlush = monotonicMs() + flushIntervalMs
         var failure: ConnectError?
         while !setup.control.isStopping {
@@ -195,14 +206,16 @@ private struct RecordSender {
             }
             return try produce(&r, token: token, producer: producer, converters: converters, stage: &stage)
         } catch {
-            // errors.tolerance=all: a record that cannot be transformed or converted is logged and skipped,
-            // and its offset counts as done (Kafka's RetryWithToleranceOperator for sources).
-            if stage == .kafkaProduce || !errors.toleratesErrors { throw error }
+            // errors.tolerance=all: a record that cannot be transformed, converted or produced (one the
+            // producer refuses, e.g. larger than message.max.bytes) is logged and skipped, and its
+            // offset counts as done (Kafka's RetryWithToleranceOperator for sources).
+            if !errors.toleratesErrors { throw error }
             let className: String
             switch stage {
             case .keyConverter: className = setup.converters.keyClass
             case .valueConverter: className = setup.converters.valueClass
             case .headerConverter: className = setup.converters.headerClass
+            case .kafkaProduce: className = ErrorHandler.sourceTaskClass
             default: className = setup.transformations.className
             }
             try errors.tolerate(stage, className: className, record: record.pointee, error)
