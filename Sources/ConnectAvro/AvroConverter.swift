@@ -40,7 +40,8 @@ public final class AvroConverter: Converter {
         let datum: AvroDatum
         let connect: AvroToConnect
     }
-    private let readers = Mutex<[Int: Reader]>([:])
+    /// Per writer schema id and subject (the version depends on both).
+    private let readers = Mutex<[String: Reader]>([:])
 
     public init(config: [String: String]) throws {
         guard let url = config["schema.registry.url"]?.trimmingWhitespace(), !url.isEmpty else {
@@ -99,12 +100,19 @@ public final class AvroConverter: Converter {
         }
         do {
             let reader: Reader
-            if let r = readers.withLock({ $0[id] }) {
+            let subject = topic + (isKey ? "-key" : "-value")
+            let key = "\(id) \(subject)"
+            if let r = readers.withLock({ $0[key] }) {
                 reader = r
             } else {
                 let schema = try client.schema(id: id)
-                reader = Reader(datum: AvroDatum(schema), connect: try AvroToConnect(schema))
-                readers.withLock { $0[id] = reader }
+                // Confluent's deserializer looks the version up too; storage sinks compare versions.
+                let version = client.version(subject: subject, schema: schema)
+                reader = Reader(datum: AvroDatum(schema), connect: try AvroToConnect(schema, version: version))
+                readers.withLock {
+                    if $0.count >= 1000 { $0.removeAll() }
+                    $0[key] = reader
+                }
             }
             let v = try reader.datum.decode(payload)
             return SchemaAndValue(schema: reader.connect.connectSchema, value: try reader.connect.value(v))

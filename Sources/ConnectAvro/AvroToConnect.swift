@@ -14,12 +14,16 @@ public struct AvroToConnect: Sendable {
     private let avro: AvroSchema
     private let names: [String: AvroSchema]
 
-    public init(_ avro: AvroSchema) throws(Unsupported) {
+    /// `version`: the schema's version in the registry, given to the top-level Connect schema unless the
+    /// Avro schema names one itself (`connect.version`), as Confluent's AvroData does. Storage sinks
+    /// compare these versions under `schema.compatibility`.
+    public init(_ avro: AvroSchema, version: Int32? = nil) throws(Unsupported) {
         var names: [String: AvroSchema] = [:]
         Self.collect(avro, into: &names)
         self.avro = avro
         self.names = names
-        connectSchema = try Self.schema(avro, names: names, optional: false)
+        let schema = try Self.schema(avro, names: names, optional: false)
+        connectSchema = schema.version == nil && version != nil ? schema.with(version: version) : schema
     }
 
     static func collect(_ s: AvroSchema, into names: inout [String: AvroSchema]) {
@@ -58,7 +62,9 @@ public struct AvroToConnect: Sendable {
             var out: [(String, Schema)] = []
             for f in fields { out.append((f.name, try schema(f.type, names: names, optional: false))) }
             let name = prop(props, "connect.name") ?? AvroSchemaParser.fullname(n, ns)
-            return .struct(out, name: name, optional: optional, doc: doc)
+            return .struct(
+                out, name: name, optional: optional, version: prop(props, "connect.version").flatMap { Int32($0) },
+                doc: doc)
         case .union(let branches):
             let nonNull = branches.filter { if case .null = $0 { return false } else { return true } }
             guard nonNull.count == 1, branches.count == 2 else {

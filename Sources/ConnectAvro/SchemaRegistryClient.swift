@@ -15,6 +15,7 @@ public final class SchemaRegistryClient: Sendable {
     private let session: CurlSession
     private let byId = Mutex<[Int: AvroSchema]>([:])
     private let idBySubjectSchema = Mutex<[String: Int]>([:])
+    private let versionBySubjectSchema = Mutex<[String: Int32]>([:])
 
     public init(url: String) throws {
         var u = url.split(separator: ",").first.map(String.init) ?? url
@@ -57,6 +58,19 @@ public final class SchemaRegistryClient: Sendable {
         idBySubjectSchema.withLock { $0[key] = id }
         byId.withLock { $0[id] = schema }
         return id
+    }
+
+    /// The version of `schema` under `subject` (a lookup, Confluent's `getVersion`), nil when the
+    /// subject does not hold it.
+    public func version(subject: String, schema: AvroSchema) -> Int32? {
+        let key = subject + "\u{0}" + schema.json
+        if let v = versionBySubjectSchema.withLock({ $0[key] }) { return v }
+        let path = "/subjects/\(AWSSigner.uriEncode(subject, encodeSlash: true))"
+        guard let answer = try? call("POST", path, body: .object([("schema", .string(schema.json))])),
+            let v = answer["version"]?.int64Value.flatMap({ Int32(exactly: $0) })
+        else { return nil }
+        versionBySubjectSchema.withLock { $0[key] = v }
+        return v
     }
 
     /// The schema registered with `id`.

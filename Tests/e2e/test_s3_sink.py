@@ -484,3 +484,58 @@ def test_parquet_files_read_back_with_pyarrow(worker, bucket):
     parquet_export(worker, bucket, "s3parquet5", odd, [{"m": [[[1], 2]]}])
     first = failed_trace(worker, "s3parquet5").splitlines()[0]
     assert "Cannot write the record at" in first and "offset 0 as Parquet" in first and "field m" in first, first
+
+
+def test_schema_compatibility_backward_projects_older_records(tmp_path, bucket):
+    """The weather emitter's schema gains a field (v2) while old producers still write v1: with
+    schema.compatibility=BACKWARD (versions from the registry through the AvroConverter) a v1 record
+    after the switch is projected into v2 instead of starting another file; without versions the
+    task fails naming the setting."""
+    import io
+    import fastavro
+    from confluent_kafka.schema_registry import SchemaRegistryClient
+    from confluent_kafka.schema_registry.avro import AvroSerializer
+    from confluent_kafka.serialization import MessageField, SerializationContext
+    w = Worker(tmp_path).with_registry(proxy=False).start()
+    try:
+        topic = "s3-" + uuid.uuid4().hex[:8]
+        create_topic(topic)
+        v1 = {"type": "record", "name": "weather", "namespace": "com.udacity", "fields": [
+            {"name": "temperature", "type": "float"}, {"name": "status", "type": "string"}]}
+        v2 = dict(v1, fields=v1["fields"] + [{"name": "station", "type": ["null", "int"], "default": None}])
+        sr = SchemaRegistryClient({"url": w.sr_url})
+        ser = {1: AvroSerializer(sr, json.dumps(v1)), 2: AvroSerializer(sr, json.dumps(v2))}
+        ctx = SerializationContext(topic, MessageField.VALUE)
+        rows = [(1, {"temperature": 20.5, "status": "sunny"}), (1, {"temperature": 18.0, "status": "cloudy"}),
+                (2, {"temperature": 17.5, "status": "windy", "station": 40380}),
+                (1, {"temperature": 16.0, "status": "windy"}),
+                (2, {"temperature": 15.5, "status": "precipitation", "station": 40390})]
+        produce(topic, [(None, ser[v](r, ctx)) for v, r in rows], partition=0)
+        avro = {"value.converter": "io.confluent.connect.avro.AvroConverter",
+                "value.converter.schema.registry.url": w.sr_url,
+                "format.class": "io.confluent.connect.s3.format.avro.AvroFormat"}
+        cfg = sink_config(topic, bucket, **avro, **{"schema.compatibility": "BACKWARD"})
+        assert w.post("/connectors", {"name": "s3backward", "config": cfg}).status_code == 201
+        got = wait_objects(bucket, 2)
+        base = f"topics/{topic}/partition=0/{topic}+0+"
+        assert sorted(got) == [base + "0000000000.avro", base + "0000000002.avro"]
+        first = list(fastavro.reader(io.BytesIO(got[base + "0000000000.avro"])))
+        assert first == [rows[0][1], rows[1][1]]
+        second = fastavro.reader(io.BytesIO(got[base + "0000000002.avro"]))
+        assert [f["name"] for f in second.writer_schema["fields"]] == ["temperature", "status", "station"]
+        assert list(second) == [rows[2][1], dict(rows[3][1], station=None), rows[4][1]]
+
+        # JSON schemas without versions cannot be compared under BACKWARD.
+        topic2 = "s3-" + uuid.uuid4().hex[:8]
+        create_topic(topic2)
+        s = {"type": "struct", "name": "w", "optional": False, "fields": [
+            {"field": "t", "type": "float", "optional": False}]}
+        s2 = dict(s, fields=s["fields"] + [{"field": "u", "type": "int32", "optional": True}])
+        produce(topic2, [(None, {"schema": s, "payload": {"t": 1.0}}),
+                         (None, {"schema": s2, "payload": {"t": 2.0, "u": 1}})], partition=0)
+        cfg = sink_config(topic2, bucket, **{"value.converter.schemas.enable": "true",
+                                             "schema.compatibility": "BACKWARD"})
+        assert w.post("/connectors", {"name": "s3noversion", "config": cfg}).status_code == 201
+        assert "Schema version required for BACKWARD compatibility" in failed_trace(w, "s3noversion")
+    finally:
+        w.stop()

@@ -64,6 +64,13 @@ public final class Schema: Sendable, Hashable, CustomStringConvertible {
             parameters: parameters, fields: fields, keySchema: keySchema, valueSchema: valueSchema)
     }
 
+    /// A copy with a version (the AvroConverter gives a value schema its registry version).
+    public func with(version: Int32?) -> Schema {
+        Schema(
+            type: type, optional: isOptional, defaultValue: defaultValue, name: name, version: version, doc: doc,
+            parameters: parameters, fields: fields, keySchema: keySchema, valueSchema: valueSchema)
+    }
+
     public static func == (a: Schema, b: Schema) -> Bool {
         if a === b { return true }
         return a.type == b.type && a.isOptional == b.isOptional && a.defaultValue == b.defaultValue

@@ -14,6 +14,15 @@ struct S3SinkConfig: Sendable {
         case parquet(ParquetCodec)
     }
     enum NullBehavior: String, Sendable { case ignore, fail }
+    /// `schema.compatibility`: when a record's value schema differs from its encoded partition's current
+    /// one, NONE starts new files; the others compare schema versions, start new files for a newer (or,
+    /// FORWARD, older) version and project the other records into the current schema.
+    enum SchemaCompatibility: String, Sendable {
+        case none = "NONE"
+        case backward = "BACKWARD"
+        case forward = "FORWARD"
+        case full = "FULL"
+    }
     enum TimestampSource: Sendable, Equatable {
         case wallclock, record
         case recordField(String)
@@ -54,6 +63,7 @@ struct S3SinkConfig: Sendable {
     let decimalFormat: String
     /// Encryption and ACL headers of the objects.
     let objectOptions: S3ObjectOptions
+    let schemaCompatibility: SchemaCompatibility
 
     static let configDef = ConfigDef()
         .define(
@@ -269,6 +279,13 @@ struct S3SinkConfig: Sendable {
             group: "Connector", orderInGroup: 10, width: .short, displayName: "Retry Backoff (ms)"
         )
         .define(
+            "schema.compatibility", .string, defaultValue: "NONE",
+            validator: .oneOf(["NONE", "BACKWARD", "FORWARD", "FULL"], ignoringCase: true), importance: .high,
+            documentation:
+                "The schema compatibility rule to use when the connector is observing schema changes: NONE (a changed value schema starts new files), BACKWARD or FULL (a newer schema version starts new files, records of older versions are projected to the current one), FORWARD (an older version starts new files, newer ones are projected). The last three need schema versions (AvroConverter).",
+            group: "Schema", orderInGroup: 1, width: .short, displayName: "Schema Compatibility"
+        )
+        .define(
             "s3.ssea.name", .string, defaultValue: "", validator: .oneOf(S3ObjectOptions.algorithms),
             importance: .low,
             documentation:
@@ -349,6 +366,10 @@ struct S3SinkConfig: Sendable {
         retryBackoffMs = c.int64("retry.backoff.ms") ?? 5000
         decimalFormat = (c.string("json.decimal.format") ?? "BASE64").uppercased()
         objectOptions = S3ObjectOptions(c) { _, _ in }  // its problems were thrown above
+        schemaCompatibility =
+            SchemaCompatibility(
+                rawValue: (c.string("schema.compatibility") ?? "NONE").trimmingWhitespace().uppercased())
+            ?? .none
     }
 
     /// Transformations that rename the topic, which the sink refuses (as Confluent's).

@@ -40,6 +40,9 @@ final class TopicPartitionWriter {
     /// Parquet files whose bytes are complete but whose commit failed: nothing may be added to them.
     private var sealedParquet: Set<String> = []
     private let avroData = AvroData()
+    /// The value schema of each encoded partition's files since the last commit (nil: schemaless). Not
+    /// kept across commits, so a restart from the committed offset cuts files where this run did.
+    private var currentSchemas: [String: Schema?] = [:]
 
     init(
         partition: TopicPartition, config: S3SinkConfig, storage: S3Storage, encoder: RecordEncoder,
@@ -73,6 +76,7 @@ final class TopicPartitionWriter {
         let timestamp = needsTimestamps ? try self.timestamp(of: record) : 0
         let encoded = try config.partitioner.encode(record, timestamp: timestamp, delim: config.directoryDelim)
         if shouldRotateOnTime(encoded: encoded, timestamp: timestamp) { try await commitFiles() }
+        let record = try await conformed(record, encoded: encoded)
         if case .avro(let deflate) = config.format {
             try await writeAvro(record, encoded: encoded, deflate: deflate, timestamp: timestamp)
         } else if case .parquet(let codec) = config.format {
@@ -85,6 +89,56 @@ final class TopicPartitionWriter {
             try await file.append(line)
         }
         if recordCount >= config.flushSize { try await commitFiles() }
+    }
+
+    /// `schema.compatibility` (storage-common's StorageSchemaCompatibility): commits the files when the
+    /// record's value schema replaces its encoded partition's current one, and returns the record as it is
+    /// to be written, projected into the current schema when that one stays.
+    private func conformed(_ record: SinkRecord, encoded: String) async throws -> SinkRecord {
+        let schema = record.valueSchema
+        guard let entry = currentSchemas[encoded] else {
+            currentSchemas[encoded] = .some(schema)
+            return record
+        }
+        if entry === schema { return record }  // the usual case: the converter's cached schema
+        let compatibility = config.schemaCompatibility
+        let recordAt = "record at \(record.topic)-\(record.kafkaPartition ?? 0) offset \(record.kafkaOffset)"
+        switch (entry, schema) {
+        case (let current?, let schema?):
+            if compatibility == .none {
+                if current == schema { return record }
+                break
+            }
+            guard let version = schema.version, let currentVersion = current.version else {
+                throw ConnectError(
+                    .connect,
+                    "Schema version required for \(compatibility.rawValue) compatibility (schema.compatibility): the \(recordAt) or the current schema has none; use NONE, or a converter that gives versions (AvroConverter)"
+                )
+            }
+            let replaces = compatibility == .forward ? version < currentVersion : version > currentVersion
+            if !replaces {
+                if current == schema { return record }
+                var projected = record
+                do { projected.value = try SchemaProjector.project(schema, record.value, to: current) } catch {
+                    throw ConnectError(
+                        .connect,
+                        "Cannot project the \(recordAt) (schema version \(version)) into the current schema version \(currentVersion) under schema.compatibility=\(compatibility.rawValue): \(error)"
+                    )
+                }
+                projected.valueSchema = current
+                return projected
+            }
+        default:
+            if compatibility != .none {
+                throw ConnectError(
+                    .connect,
+                    "Switch between schema-based and schema-less data is not supported (the \(recordAt), schema.compatibility=\(compatibility.rawValue))"
+                )
+            }
+        }
+        if recordCount > 0 { try await commitFiles() }
+        currentSchemas[encoded] = .some(schema)
+        return record
     }
 
     private func noteWritten(_ record: SinkRecord, encoded: String, timestamp: Int64) {
@@ -232,6 +286,7 @@ final class TopicPartitionWriter {
             sealedParquet.remove(encoded)
         }
         order.removeAll()
+        currentSchemas.removeAll()
         recordCount = 0
         baseRecordTimestamp = nil
         currentEncodedPartition = nil
