@@ -303,6 +303,7 @@ final class TopicPartitionWriter {
         parquetFiles.removeAll()
         sealedParquet.removeAll()
         order.removeAll()
+        currentSchemas.removeAll()
     }
 
     /// Bytes held in memory for open files.
