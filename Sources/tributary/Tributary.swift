@@ -1,7 +1,9 @@
 import ArgumentParser
 import ConnectAPI
 import ConnectRuntime
+import CoreMetrics
 import Logging
+import Prometheus
 import RestServing
 import SchemaRegistry
 import ServiceLifecycle
@@ -58,8 +60,11 @@ struct Worker: AsyncParsableCommand {
         } catch {
             throw ValidationError("\(properties): \(error.message)")
         }
+        // Task and worker metrics go to one Prometheus registry, served at GET /metrics on the REST port.
+        let prometheus = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: prometheus))
         let herder = Herder(workerConfig: config, registry: Plugins.registry(), logger: logger)
-        let api = ConnectRestAPI(herder: herder)
+        let api = ConnectRestAPI(herder: herder, metrics: { prometheus.emitToBuffer() })
         var services: [any Service] = [
             WorkerService(
                 herder: herder, connectorsFile: connectors, logger: logger,

@@ -199,6 +199,7 @@ extension Herder {
         } catch {
             await statusStore?.putTask(id.connector, id.task, status(.failed, ConnectError.from(error)))
             tasks[id] = RunningTask(control: control, config: rawTask, task: Task {}, runId: runId)
+            metrics.taskState(id, .failed)
             return
         }
         let setup = WorkerTaskSetup(
@@ -264,6 +265,7 @@ extension Herder {
     /// Stops a task and waits up to `task.shutdown.graceful.timeout.ms` for it (then abandons it).
     func stopTask(_ id: ConnectorTaskId, unassign: Bool) async {
         guard let t = tasks.removeValue(forKey: id) else { return }
+        metrics.taskStopped(id)
         t.control.stop()
         let finished = await Self.wait(t.task, timeoutMs: workerConfig.taskShutdownTimeoutMs)
         if !finished {
@@ -296,6 +298,7 @@ extension Herder {
 
     func taskStatusChanged(_ id: ConnectorTaskId, runId: Int, _ state: ConnectorState, _ error: ConnectError?) async {
         guard tasks[id]?.runId == runId else { return }  // a report from a task we already replaced
+        metrics.taskState(id, state)
         if state == .failed { logger.error("Task \(id) failed: \(error?.message ?? "")") }
         await statusStore?.putTask(id.connector, id.task, status(state, error))
     }

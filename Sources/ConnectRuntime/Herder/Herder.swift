@@ -41,8 +41,13 @@ public actor Herder {
         var task: Task<Void, Never>
         var runId: Int
     }
-    var connectors: [String: RunningConnector] = [:]
-    var tasks: [ConnectorTaskId: RunningTask] = [:]
+    var connectors: [String: RunningConnector] = [:] {
+        didSet { metrics.connectorCount.record(connectors.count) }
+    }
+    var tasks: [ConnectorTaskId: RunningTask] = [:] {
+        didSet { metrics.taskCount.record(tasks.count) }
+    }
+    let metrics = WorkerMetrics()
     var nextRunId = 1
 
     enum Job: Sendable {

@@ -8,10 +8,13 @@ public struct ConnectRestAPI: RestHandler {
     let herder: Herder
     let logLevels: LogLevels
     let forwarder = RestForwarder()
+    /// The Prometheus text of the worker's metrics (`GET /metrics`), when the process exports them.
+    let metrics: (@Sendable () -> [UInt8])?
 
-    public init(herder: Herder, logLevels: LogLevels = .shared) {
+    public init(herder: Herder, logLevels: LogLevels = .shared, metrics: (@Sendable () -> [UInt8])? = nil) {
         self.herder = herder
         self.logLevels = logLevels
+        self.metrics = metrics
     }
 
     public func handle(_ req: RestRequest) async -> RestResponse {
@@ -47,6 +50,11 @@ public struct ConnectRestAPI: RestHandler {
                     ]))
             }
             return .json(503, .object([("status", "starting"), ("message", "Worker is still starting up.")]))
+        case "metrics" where segs.count == 1 && metrics != nil:
+            // Not part of Kafka Connect's API (it has JMX): Prometheus scrapes the REST port.
+            guard m == "GET" else { throw notAllowed() }
+            return RestResponse(
+                status: 200, body: metrics?(), contentType: "text/plain; version=0.0.4; charset=utf-8")
         case "connectors":
             return try await connectors(req, Array(segs.dropFirst()))
         case "connector-plugins":

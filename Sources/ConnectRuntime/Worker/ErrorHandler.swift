@@ -50,14 +50,24 @@ final class ErrorHandler: Sendable {
     private let id: ConnectorTaskId
     private let logger: Logger
     private let dlq: DeadLetterQueue?
+    private let metrics: TaskMetrics?
     /// Records skipped so far (for the log and tests of this class).
     let skipped = Atomic<Int>(0)
 
-    init(config: Config, id: ConnectorTaskId, logger: Logger, dlq: DeadLetterQueue?) {
+    init(config: Config, id: ConnectorTaskId, logger: Logger, dlq: DeadLetterQueue?, metrics: TaskMetrics? = nil) {
         self.config = config
         self.id = id
         self.logger = logger
         self.dlq = dlq
+        self.metrics = metrics
+    }
+
+    /// A failed record counted (task-error-metrics), before it is skipped.
+    private func counted() {
+        skipped.add(1, ordering: .relaxed)
+        metrics?.recordErrors.increment()
+        metrics?.recordsSkipped.increment()
+        if config.logEnable { metrics?.errorsLogged.increment() }
     }
 
     static let none = ErrorHandler(
@@ -93,7 +103,7 @@ final class ErrorHandler: Sendable {
     /// not wait on anything), logging only (there is no dead-letter queue for sources).
     func tolerate(_ stage: Stage, className: String, record: SourceRecord, _ error: any Error) throws {
         guard config.tolerateAll else { throw error }
-        skipped.add(1, ordering: .relaxed)
+        counted()
         if config.logEnable {
             var line = logPrefix(stage, className)
             if config.logIncludeMessages {
@@ -110,7 +120,7 @@ final class ErrorHandler: Sendable {
     /// A produced source record the broker refused, under errors.tolerance=all (called from the
     /// producer's delivery thread, which knows the record only by its partition).
     func tolerateDelivery(_ error: any Error, partition: Int32) {
-        skipped.add(1, ordering: .relaxed)
+        counted()
         guard config.logEnable else { return }
         var line = logPrefix(.kafkaProduce, Self.sourceTaskClass)
         if config.logIncludeMessages { line += ", where source record was sent to partition \(partition)" }
@@ -122,7 +132,7 @@ final class ErrorHandler: Sendable {
     func report(
         _ stage: Stage, className: String, consumed: KafkaMessage?, record: (any ConnectRecord)?, _ error: any Error
     ) async throws {
-        skipped.add(1, ordering: .relaxed)
+        counted()
         let ce = ConnectError.from(error)
         if config.logEnable {
             var line = logPrefix(stage, className)
@@ -152,11 +162,13 @@ final class ErrorHandler: Sendable {
             h("exception.message", ce.message)
             h("exception.stacktrace", ce.trace)
         }
+        metrics?.deadLetterRequests.increment()
         do {
             try await dlq.send(
                 ProducerMessage(
                     topic: config.dlqTopic, key: m.key, value: m.value, headers: headers, timestamp: m.timestamp))
         } catch {
+            metrics?.deadLetterFailures.increment()
             throw ConnectError(
                 .connect, "Could not write to the dead letter queue \(config.dlqTopic) for task \(id): \(error)",
                 cause: ce)

@@ -51,7 +51,9 @@ struct WorkerSinkTask: Sendable {
             }
         }
         defer { dlq?.close() }
-        let errors = ErrorHandler(config: errorConfig, id: setup.id, logger: setup.logger, dlq: dlq)
+        let metrics = TaskMetrics(setup.id, kind: .sink)
+        defer { metrics.destroy() }
+        let errors = ErrorHandler(config: errorConfig, id: setup.id, logger: setup.logger, dlq: dlq, metrics: metrics)
         let reporter =
             errors.toleratesErrors ? SinkErrantReporter(errors: errors, taskClass: setup.plugin.taskClass) : nil
         let context = WorkerSinkTaskContext(logger: setup.logger, errantRecordReporter: reporter)
@@ -62,7 +64,7 @@ struct WorkerSinkTask: Sendable {
             return
         }
         await setup.report(setup.control.isPaused ? .paused : .running, nil)
-        var state = LoopState()
+        var state = LoopState(metrics: metrics)
         let failure = await loop(task: task, consumer: consumer, context: context, errors: errors, state: &state)
         if failure == nil {
             await commit(task: task, consumer: consumer, state: &state)
@@ -73,7 +75,10 @@ struct WorkerSinkTask: Sendable {
     }
 
     struct LoopState {
-        var assignment = Set<TopicPartition>()
+        let metrics: TaskMetrics
+        var assignment = Set<TopicPartition>() {
+            didSet { metrics.partitionCount?.record(assignment.count) }
+        }
         var current: [TopicPartition: Int64] = [:]
         var committed: [TopicPartition: Int64] = [:]
         var pausedForUser = false
@@ -104,6 +109,8 @@ struct WorkerSinkTask: Sendable {
             // The consumed records behind `batch`, kept only when a dead-letter queue may need their bytes.
             var originals: [KafkaMessage] = []
             let converters = setup.converters  // bound once per poll, not retained per record
+            var read = 0
+            defer { if read > 0 { state.metrics.sinkRecordRead?.increment(by: read) } }
             for e in events {
                 switch e {
                 case .assigned(let tps):
@@ -131,6 +138,7 @@ struct WorkerSinkTask: Sendable {
                     for tp in gone { state.current[tp] = nil }
                     context.setAssignment(state.assignment)
                 case .message(let m):
+                    read += 1
                     do {
                         let converted =
                             direct
@@ -260,6 +268,7 @@ struct WorkerSinkTask: Sendable {
         while !setup.control.isStopping {
             do {
                 try await task.put(out)
+                if !out.isEmpty { state.metrics.sinkRecordSend?.increment(by: out.count) }
                 break
             } catch let e as ConnectError where e.isRetriable {
                 // The task's SinkTaskContext.timeout, as Kafka Connect pauses before redelivering.
@@ -297,7 +306,9 @@ struct WorkerSinkTask: Sendable {
                 Dictionary(
                     uniqueKeysWithValues: toCommit.map { (KafkaPartition($0.key.topic, $0.key.partition), $0.value) }))
             for (k, v) in toCommit { state.committed[k] = v }
+            state.metrics.offsetCommitSuccess.increment()
         } catch {
+            state.metrics.offsetCommitFailure.increment()
             setup.logger.warning("Offset commit of task \(setup.id) failed (will retry): \(error)")
         }
     }

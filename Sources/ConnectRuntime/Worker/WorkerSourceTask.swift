@@ -25,12 +25,15 @@ struct WorkerSourceTask: Sendable {
             return
         }
         let tracker = SourceOffsetTracker<JSONObject, JSONObject>()
-        let errors = ErrorHandler(config: errorConfig, id: setup.id, logger: setup.logger, dlq: nil)
+        let metrics = TaskMetrics(setup.id, kind: .source)
+        defer { metrics.destroy() }
+        let errors = ErrorHandler(config: errorConfig, id: setup.id, logger: setup.logger, dlq: nil, metrics: metrics)
         let producer: KafkaProducer
         do {
             producer = try KafkaProducer(
                 config: producerConfig,
                 onDelivery: { reports in
+                    metrics.sourceRecordWrite?.increment(by: reports.reduce(0) { $0 + ($1.error == nil ? 1 : 0) })
                     // errors.tolerance=all: a record the broker refused is logged and skipped, and its
                     // offset counts as done (Kafka Connect since KIP-779); otherwise the task fails.
                     guard errors.toleratesErrors else {
@@ -84,6 +87,7 @@ struct WorkerSourceTask: Sendable {
                 failure = WorkerTaskSetup.wrap(error, "Task \(setup.id) threw an uncaught and unrecoverable exception")
                 break
             }
+            if !records.isEmpty { metrics.sourceRecordPoll?.increment(by: records.count) }
             do {
                 try await sender.send(records, producer: producer, tracker: tracker)
             } catch {
@@ -95,20 +99,22 @@ struct WorkerSourceTask: Sendable {
                 break
             }
             if monotonicMs() >= nextFlush {
-                await commitOffsets(tracker, task: task)
+                await commitOffsets(tracker, task: task, metrics: metrics)
                 nextFlush = monotonicMs() + flushIntervalMs
             }
         }
         // Stop: deliver what was produced, then commit the offsets of everything acknowledged.
         producer.flush(timeoutMs: Int32(clamping: flushTimeoutMs))
-        await commitOffsets(tracker, task: task)
+        await commitOffsets(tracker, task: task, metrics: metrics)
         await task.stop()
         if let failure {
             await setup.report(.failed, failure)
         }
     }
 
-    private func commitOffsets(_ tracker: SourceOffsetTracker<JSONObject, JSONObject>, task: any SourceTask) async {
+    private func commitOffsets(
+        _ tracker: SourceOffsetTracker<JSONObject, JSONObject>, task: any SourceTask, metrics: TaskMetrics
+    ) async {
         let entries = tracker.drainCommittable()
         guard !entries.isEmpty else { return }
         do {
@@ -121,7 +127,9 @@ struct WorkerSourceTask: Sendable {
                     )
                 })
             try? await task.commit()
+            metrics.offsetCommitSuccess.increment()
         } catch {
+            metrics.offsetCommitFailure.increment()
             setup.logger.error("Failed to commit offsets of task \(setup.id): \(error)")
         }
     }
