@@ -40,8 +40,9 @@ final class TopicPartitionWriter {
     /// Parquet files whose bytes are complete but whose commit failed: nothing may be added to them.
     private var sealedParquet: Set<String> = []
     private let avroData = AvroData()
-    /// The value schema of each encoded partition's files since the last commit (nil: schemaless). Not
-    /// kept across commits, so a restart from the committed offset cuts files where this run did.
+    /// The value schema of each encoded partition's files since the last commit (nil: schemaless).
+    /// Forgotten at each commit, as storage-cloud does: a restart from the committed offset then cuts
+    /// files where this run did.
     private var currentSchemas: [String: Schema?] = [:]
 
     init(
