@@ -197,6 +197,8 @@ def test_validation_names_the_key(worker, bucket):
         ({"flush.size": "0"}, "flush.size"),
         ({"s3.ssea.name": "KMS"}, "s3.ssea.name"),
         ({"s3.acl.canned": "bucket-owner"}, "s3.acl.canned"),
+        ({"s3.object.tagging": "true", "s3.object.tagging.key.value.pairs": "team"},
+         "s3.object.tagging.key.value.pairs"),
         # Keys that would leave objects unencrypted without the algorithm they need are refused.
         ({"s3.sse.kms.key.id": "alias/k"}, "s3.sse.kms.key.id"),
         ({"s3.ssea.name": "AES256", "s3.sse.customer.key": "dG9vIHNob3J0"}, "s3.sse.customer.key"),
@@ -539,3 +541,24 @@ def test_schema_compatibility_backward_projects_older_records(tmp_path, bucket):
         assert "Schema version required for BACKWARD compatibility" in failed_trace(w, "s3noversion")
     finally:
         w.stop()
+
+
+def test_object_tagging_with_offsets_count_and_extra_pairs(worker, bucket):
+    """s3.object.tagging: each object tagged after it is written with its first and last offset and its
+    record count, plus s3.object.tagging.key.value.pairs (Confluent's tag names)."""
+    topic = "s3-" + uuid.uuid4().hex[:8]
+    create_topic(topic)
+    produce(topic, [(None, {"id": i}) for i in range(5)], partition=0)
+    cfg = sink_config(topic, bucket, **{"flush.size": "2", "s3.object.tagging": "true",
+                                         "s3.object.tagging.key.value.pairs": "team:iot, retention:30d",
+                                         "s3.object.behavior.on.tagging.error": "fail"})
+    assert worker.post("/connectors", {"name": "s3tags", "config": cfg}).status_code == 201
+    base = f"topics/{topic}/partition=0/{topic}+0+"
+
+    def tags(key):
+        return {t["Key"]: t["Value"] for t in s3().get_object_tagging(Bucket=bucket, Key=key)["TagSet"]}
+    # Objects become visible before their tags are put: wait for the second one's tags.
+    wait_until(lambda: len(objects(bucket)) == 2 and tags(base + "0000000002.json"), what="2 tagged objects")
+    assert tags(base + "0000000000.json") == {"startOffset": "0", "endOffset": "1", "recordCount": "2",
+                                              "team": "iot", "retention": "30d"}
+    assert tags(base + "0000000002.json")["endOffset"] == "3"

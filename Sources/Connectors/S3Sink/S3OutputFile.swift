@@ -11,7 +11,9 @@ import Zlib
 final class S3OutputFile {
     let key: String
     let startOffset: Int64
+    /// Records in the file and the offset of the last one (the object's tags).
     private(set) var recordCount = 0
+    private(set) var endOffset: Int64
     private let storage: S3Storage
     private let partSize: Int
     private let gzip: BackgroundGzip?
@@ -28,16 +30,21 @@ final class S3OutputFile {
     init(key: String, startOffset: Int64, storage: S3Storage, partSize: Int, gzipLevel: Int?) {
         self.key = key
         self.startOffset = startOffset
+        self.endOffset = startOffset
         self.storage = storage
         self.partSize = partSize
         self.gzip = gzipLevel.map { BackgroundGzip(level: $0) }
         if gzip == nil { pending.reserveCapacity(min(partSize, 1 << 20)) }
     }
 
-    /// Adds one record's bytes; uploads a part when a part's worth is buffered. The bytes are kept when
-    /// the upload fails, so the record counts as written either way.
-    func append(_ bytes: [UInt8], records: Int = 1) async throws {
-        recordCount += records
+    func noteRecord(offset: Int64) {
+        recordCount += 1
+        endOffset = offset
+    }
+
+    /// Adds bytes (a record's, or a container's header or block); uploads a part when a part's worth is
+    /// buffered. The bytes are kept when the upload fails, so they count as written either way.
+    func append(_ bytes: [UInt8]) async throws {
         if let gzip {
             chunk.append(contentsOf: bytes)
             if chunk.count >= Self.chunkSize {

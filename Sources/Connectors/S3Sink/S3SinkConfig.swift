@@ -64,6 +64,13 @@ struct S3SinkConfig: Sendable {
     /// Encryption and ACL headers of the objects.
     let objectOptions: S3ObjectOptions
     let schemaCompatibility: SchemaCompatibility
+    /// `s3.object.tagging`: tag each object after it is written.
+    struct ObjectTagging: Sendable {
+        var enabled = false
+        var extra: [(String, String)] = []
+        var failOnError = false
+    }
+    let objectTagging: ObjectTagging
 
     static let configDef = ConfigDef()
         .define(
@@ -286,6 +293,22 @@ struct S3SinkConfig: Sendable {
             group: "Schema", orderInGroup: 1, width: .short, displayName: "Schema Compatibility"
         )
         .define(
+            "s3.object.tagging", .boolean, defaultValue: "false", importance: .low,
+            documentation: "Tag S3 objects with start and end offsets, as well as record count.", group: "S3",
+            orderInGroup: 15, width: .long, displayName: "S3 Object Tagging"
+        )
+        .define(
+            "s3.object.tagging.key.value.pairs", .list, defaultValue: "", importance: .low,
+            documentation: "Additional S3 tag key value pairs, key1:value1,key2:value2 (at most 7: S3 allows 10 tags).",
+            group: "S3", orderInGroup: 16, width: .long, displayName: "S3 Object Tagging Extra Key Value pairs"
+        )
+        .define(
+            "s3.object.behavior.on.tagging.error", .string, defaultValue: "ignore",
+            validator: .oneOf(["ignore", "fail"], ignoringCase: true), importance: .low,
+            documentation: "How to handle S3 object tagging error. Valid options are 'ignore' and 'fail'.",
+            group: "S3", orderInGroup: 17, width: .short, displayName: "Behavior for S3 object tagging error"
+        )
+        .define(
             "s3.ssea.name", .string, defaultValue: "", validator: .oneOf(S3ObjectOptions.algorithms),
             importance: .low,
             documentation:
@@ -366,6 +389,10 @@ struct S3SinkConfig: Sendable {
         retryBackoffMs = c.int64("retry.backoff.ms") ?? 5000
         decimalFormat = (c.string("json.decimal.format") ?? "BASE64").uppercased()
         objectOptions = S3ObjectOptions(c) { _, _ in }  // its problems were thrown above
+        objectTagging = ObjectTagging(
+            enabled: c.bool("s3.object.tagging") ?? false, extra: Self.extraTags(c) { _ in },
+            failOnError: (c.string("s3.object.behavior.on.tagging.error") ?? "ignore").trimmingWhitespace().lowercased()
+                == "fail")
         schemaCompatibility =
             SchemaCompatibility(
                 rawValue: (c.string("schema.compatibility") ?? "NONE").trimmingWhitespace().uppercased())
@@ -442,6 +469,7 @@ struct S3SinkConfig: Sendable {
             )
         }
         _ = S3ObjectOptions(c, problem: add)
+        _ = extraTags(c) { add("s3.object.tagging.key.value.pairs", $0) }
         if credentials(c, env: env) == nil {
             add(
                 "aws.access.key.id",
@@ -476,6 +504,38 @@ struct S3SinkConfig: Sendable {
         let secret = c.string("aws.secret.access.key") ?? ""
         if !id.isEmpty && !secret.isEmpty { return AWSCredentials(accessKeyId: id, secretAccessKey: secret) }
         return AWSCredentials.fromEnvironment(env)
+    }
+
+    /// `key1:value1,key2:value2` as tags; `problem` for an entry without a key or past S3's limits.
+    static func extraTags(_ c: ParsedConfig, problem: (String) -> Void) -> [(String, String)] {
+        let raw = c.string("s3.object.tagging.key.value.pairs") ?? ""
+        var out: [(String, String)] = []
+        for entry in ConfigDef.listEntries(raw) {
+            guard let colon = entry.firstIndex(of: ":"), colon != entry.startIndex else {
+                problem(
+                    "Invalid value \(raw) for configuration s3.object.tagging.key.value.pairs: '\(entry)' is not key:value"
+                )
+                return []
+            }
+            let key = String(entry[..<colon]).trimmingWhitespace()
+            let value = String(entry[entry.index(after: colon)...]).trimmingWhitespace()
+            if ["startOffset", "endOffset", "recordCount"].contains(key) || key.utf8.count > 128
+                || value.utf8.count > 256
+            {
+                problem(
+                    "Invalid value \(raw) for configuration s3.object.tagging.key.value.pairs: tag '\(key)' is reserved or longer than S3 allows (keys 128, values 256 bytes)"
+                )
+                return []
+            }
+            out.append((key, value))
+        }
+        if out.count > 7 {
+            problem(
+                "Invalid value \(raw) for configuration s3.object.tagging.key.value.pairs: at most 7 pairs (S3 allows 10 tags per object, 3 are the connector's)"
+            )
+            return []
+        }
+        return out
     }
 
     /// `io.confluent.….JsonFormat` → `JsonFormat`.

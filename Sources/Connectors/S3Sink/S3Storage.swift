@@ -125,6 +125,29 @@ final class S3Storage: Sendable {
         }
     }
 
+    /// PutObjectTagging (`s3.object.tagging`): a failure fails the commit when `failOnError`, else it is
+    /// logged and the object stays untagged (`s3.object.behavior.on.tagging.error=ignore`).
+    func tag(key: String, _ tags: [(String, String)], failOnError: Bool) async throws {
+        let what = "PutObjectTagging \(key)"
+        var xml = "<Tagging><TagSet>"
+        for (k, v) in tags { xml += "<Tag><Key>\(S3XML.escaped(k))</Key><Value>\(S3XML.escaped(v))</Value></Tag>" }
+        xml += "</TagSet></Tagging>"
+        let body = Array(xml.utf8)
+        do {
+            let r = try await send(
+                HTTPRequest(
+                    method: "PUT", url: url(key: key, query: "tagging="),
+                    headers: [
+                        ("Content-Type", "application/xml"), ("Content-MD5", Base64.encode(AWSSigner.md5(body))),
+                    ],
+                    body: body), what: what)
+            try check(r, what: what)
+        } catch {
+            if failOnError { throw error }
+            log("Unable to tag S3 object \(key); ignored (s3.object.behavior.on.tagging.error=ignore): \(error)")
+        }
+    }
+
     func abortMultipartUpload(key: String, uploadId: String) async {
         let q = "uploadId=\(AWSSigner.uriEncode(uploadId, encodeSlash: true))"
         _ = try? await send(

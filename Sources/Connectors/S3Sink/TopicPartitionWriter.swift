@@ -147,6 +147,7 @@ final class TopicPartitionWriter {
         currentEncodedPartition = encoded
         recordCount += 1
         nextOffset = record.kafkaOffset + 1
+        files[encoded]?.noteRecord(offset: record.kafkaOffset)
     }
 
     /// One record into its file's Avro container: encoded before anything is appended, so a record that
@@ -182,8 +183,8 @@ final class TopicPartitionWriter {
         }
         let file = fileFor(encoded, startOffset: record.kafkaOffset)
         noteWritten(record, encoded: encoded, timestamp: timestamp)
-        if isNew, let header = avroFiles[encoded]?.header() { try await file.append(header, records: 0) }
-        if let block { try await file.append(block, records: 0) }
+        if isNew, let header = avroFiles[encoded]?.header() { try await file.append(header) }
+        if let block { try await file.append(block) }
     }
 
     /// One record into its file's Parquet rows, checked before it is added (a data error leaves the file
@@ -271,16 +272,25 @@ final class TopicPartitionWriter {
             if var avro = avroFiles[encoded] {
                 let last = avro.finish()
                 avroFiles[encoded] = avro
-                if !last.isEmpty { try await f.append(last, records: 0) }
+                if !last.isEmpty { try await f.append(last) }
             }
             if let parquet = parquetFiles[encoded] {
                 // The bytes are the file's from here on, even if an upload below fails: the retry commits
                 // them as they are.
                 parquetFiles[encoded] = nil
                 sealedParquet.insert(encoded)
-                try await f.append(parquet.finish(), records: 0)
+                try await f.append(parquet.finish())
             }
             try await f.commit()
+            if config.objectTagging.enabled {
+                // Confluent's tags: the offsets and count of the records in the object, then the extra pairs.
+                try await storage.tag(
+                    key: f.key,
+                    [
+                        ("startOffset", String(f.startOffset)), ("endOffset", String(f.endOffset)),
+                        ("recordCount", String(f.recordCount)),
+                    ] + config.objectTagging.extra, failOnError: config.objectTagging.failOnError)
+            }
             files[encoded] = nil
             avroFiles[encoded] = nil
             parquetFiles[encoded] = nil
