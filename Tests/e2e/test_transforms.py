@@ -100,3 +100,12 @@ def test_sink_records_are_filtered_cast_and_annotated(worker, schema):
     wait_until(lambda: worker.get("/connectors/payments/offsets").json().get("offsets") == [
         {"partition": {"kafka_topic": topic, "kafka_partition": 0}, "offset": {"kafka_offset": 3}}],
         what="committed offsets past the filtered record")
+    # A record a transformation refuses fails the task; the trace's first line names it.
+    p.produce(topic, value=json.dumps({"id": 4, "amount": "lots"}).encode())
+    p.flush()
+
+    def failed():
+        t = worker.get("/connectors/payments/status").json()["tasks"]
+        return t and t[0]["state"] == "FAILED" and t[0]["trace"]
+    first_line = wait_until(failed, what="payments FAILED").splitlines()[0]
+    assert f"(record at {topic}-0 offset 3, task payments-0)" in first_line, first_line

@@ -151,13 +151,7 @@ struct WorkerSinkTask: Sendable {
                             state.current[TopicPartition(m.topic, m.partition)] = m.offset + 1
                         }
                     } catch {
-                        // The converter's own message, then the record it was about (Kafka Connect puts
-                        // neither in the first line: "Tolerance exceeded in error handler").
-                        let e = ConnectError.from(error)
-                        return ConnectError(
-                            e.kind,
-                            "\(e.message) (record at \(m.topic)-\(m.partition) offset \(m.offset), task \(setup.id))",
-                            cause: e.cause)
+                        return Self.located(error, m.topic, m.partition, m.offset, setup.id)
                     }
                     if m.topic != state.lastTopic {
                         state.lastTopic = m.topic
@@ -189,6 +183,16 @@ struct WorkerSinkTask: Sendable {
             }
         }
         return nil
+    }
+
+    /// A converter's or transformation's own message, then the record it was about (Kafka Connect puts
+    /// neither in the first line: "Tolerance exceeded in error handler").
+    static func located(_ error: any Error, _ topic: String, _ partition: Int32, _ offset: Int64, _ id: ConnectorTaskId)
+        -> ConnectError
+    {
+        let e = ConnectError.from(error)
+        return ConnectError(
+            e.kind, "\(e.message) (record at \(topic)-\(partition) offset \(offset), task \(id))", cause: e.cause)
     }
 
     /// Each stage through the error handler: retried, tolerated, logged and sent to the dead-letter queue.
@@ -258,7 +262,11 @@ struct WorkerSinkTask: Sendable {
                 }
             } else {
                 out.reserveCapacity(batch.count)
-                for r in batch { if let t = try setup.transformations.apply(r) { out.append(t) } }
+                for r in batch {
+                    do { if let t = try setup.transformations.apply(r) { out.append(t) } } catch {
+                        return Self.located(error, r.topic, r.kafkaPartition ?? 0, r.kafkaOffset, setup.id)
+                    }
+                }
             }
         } catch {
             return WorkerTaskSetup.wrap(error, "Transformation failed in task \(setup.id)")

@@ -217,7 +217,15 @@ private struct RecordSender {
             // errors.tolerance=all: a record that cannot be transformed, converted or produced (one the
             // producer refuses, e.g. larger than message.max.bytes) is logged and skipped, and its
             // offset counts as done (Kafka's RetryWithToleranceOperator for sources).
-            if !errors.toleratesErrors { throw error }
+            if !errors.toleratesErrors {
+                // The stage's own message, then which record (its source partition and offset).
+                let e = ConnectError.from(error)
+                let r = record.pointee
+                throw ConnectError(
+                    e.kind,
+                    "\(e.message) (source record for topic \(r.topic) at \(JSONWriter.string(.object(r.sourcePartition))) offset \(JSONWriter.string(.object(r.sourceOffset))), task \(setup.id))",
+                    cause: e.cause)
+            }
             let className: String
             switch stage {
             case .keyConverter: className = setup.converters.keyClass
