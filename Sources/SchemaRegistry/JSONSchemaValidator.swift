@@ -10,6 +10,17 @@ import ConnectAPI
 public struct JSONSchemaValidator: Sendable {
     public struct Invalid: Error, CustomStringConvertible, Sendable {
         public let description: String
+        /// The schema, not the data, is at fault (a `$ref` loop, too much work): anyOf, oneOf and not
+        /// must not treat this as a branch that does not match and go on trying others.
+        var aborts = false
+    }
+
+    /// Schema checks one validation may make: `anyOf` of `$ref`s to definitions that branch again
+    /// would otherwise take exponential time on one record (a request that never ends).
+    static let maxChecks = 200_000
+
+    private final class Budget {
+        var left = JSONSchemaValidator.maxChecks
     }
 
     let root: JSONValue
@@ -28,7 +39,7 @@ public struct JSONSchemaValidator: Sendable {
     public var canonicalText: String { JSONWriter.string(root) }
 
     public func validate(_ data: JSONValue) throws(Invalid) {
-        try check(data, root, path: "$", depth: 0)
+        try check(data, root, path: "$", depth: 0, Budget())
     }
 
     private func resolve(_ ref: String) throws(Invalid) -> JSONValue {
@@ -55,14 +66,22 @@ public struct JSONSchemaValidator: Sendable {
         }
     }
 
-    private func check(_ v: JSONValue, _ s: JSONValue, path: String, depth: Int) throws(Invalid) {
-        if depth > 64 { throw Invalid(description: "\(path): schema nesting deeper than 64 ($ref loop?)") }
+    private func check(_ v: JSONValue, _ s: JSONValue, path: String, depth: Int, _ budget: Budget) throws(Invalid) {
+        if depth > 64 {
+            throw Invalid(description: "\(path): schema nesting deeper than 64 ($ref loop?)", aborts: true)
+        }
+        budget.left -= 1
+        if budget.left < 0 {
+            throw Invalid(
+                description: "\(path): the schema needs more than \(Self.maxChecks) checks for this value", aborts: true
+            )
+        }
         if let b = s.boolValue {
             if !b { throw Invalid(description: "\(path): the schema allows no value here") }
             return
         }
         guard let o = s.objectValue else { return }
-        if let ref = o["$ref"]?.stringValue { try check(v, try resolve(ref), path: path, depth: depth + 1) }
+        if let ref = o["$ref"]?.stringValue { try check(v, try resolve(ref), path: path, depth: depth + 1, budget) }
         let actual = Self.typeName(v)
         if let t = o["type"] {
             let allowed = t.stringValue.map { [$0] } ?? (t.arrayValue ?? []).compactMap(\.stringValue)
@@ -89,12 +108,12 @@ public struct JSONSchemaValidator: Sendable {
             let props = o["properties"]?.objectValue
             for m in obj {
                 if let ps = props?[m.key] {
-                    try check(m.value, ps, path: "\(path).\(m.key)", depth: depth + 1)
+                    try check(m.value, ps, path: "\(path).\(m.key)", depth: depth + 1, budget)
                 } else if let extra = o["additionalProperties"] {
                     if extra.boolValue == false {
                         throw Invalid(description: "\(path): property \"\(m.key)\" is not allowed")
                     }
-                    try check(m.value, extra, path: "\(path).\(m.key)", depth: depth + 1)
+                    try check(m.value, extra, path: "\(path).\(m.key)", depth: depth + 1, budget)
                 }
             }
         case .array(let items):
@@ -105,7 +124,7 @@ public struct JSONSchemaValidator: Sendable {
                 throw Invalid(description: "\(path): \(items.count) items, more than \(n)")
             }
             if let item = o["items"], item.arrayValue == nil {
-                for (i, x) in items.enumerated() { try check(x, item, path: "\(path)[\(i)]", depth: depth + 1) }
+                for (i, x) in items.enumerated() { try check(x, item, path: "\(path)[\(i)]", depth: depth + 1, budget) }
             }
         case .string(let str):
             let n = str.count
@@ -132,26 +151,38 @@ public struct JSONSchemaValidator: Sendable {
         default:
             break
         }
-        for sub in o["allOf"]?.arrayValue ?? [] { try check(v, sub, path: path, depth: depth + 1) }
-        if let any = o["anyOf"]?.arrayValue, !any.contains(where: { passes(v, $0, path, depth) }) {
-            throw Invalid(description: "\(path): \(JSONWriter.string(v)) matches none of anyOf")
+        for sub in o["allOf"]?.arrayValue ?? [] { try check(v, sub, path: path, depth: depth + 1, budget) }
+        if let any = o["anyOf"]?.arrayValue {
+            var matched = false
+            for sub in any where try passes(v, sub, path, depth, budget) {
+                matched = true
+                break
+            }
+            if !matched { throw Invalid(description: "\(path): \(JSONWriter.string(v)) matches none of anyOf") }
         }
         if let one = o["oneOf"]?.arrayValue {
-            let n = one.filter { passes(v, $0, path, depth) }.count
+            var n = 0
+            for sub in one where try passes(v, sub, path, depth, budget) { n += 1 }
             if n != 1 {
                 throw Invalid(description: "\(path): \(JSONWriter.string(v)) matches \(n) of oneOf, not exactly 1")
             }
         }
-        if let not = o["not"], passes(v, not, path, depth) {
+        if let not = o["not"], try passes(v, not, path, depth, budget) {
             throw Invalid(description: "\(path): \(JSONWriter.string(v)) matches a schema it must not")
         }
     }
 
-    private func passes(_ v: JSONValue, _ s: JSONValue, _ path: String, _ depth: Int) -> Bool {
+    /// Whether `v` matches `s`; a failure of the schema itself (`aborts`) is thrown, not a mismatch.
+    private func passes(_ v: JSONValue, _ s: JSONValue, _ path: String, _ depth: Int, _ budget: Budget) throws(Invalid)
+        -> Bool
+    {
         do throws(Invalid) {
-            try check(v, s, path: path, depth: depth + 1)
+            try check(v, s, path: path, depth: depth + 1, budget)
             return true
-        } catch { return false }
+        } catch {
+            if error.aborts { throw error }
+            return false
+        }
     }
 
     /// JSON equality with numbers compared by value (1 == 1.0).

@@ -34,4 +34,23 @@ import Testing
         #expect(try errors("true", "[1]") == nil)
         #expect(throws: JSONSchemaValidator.Invalid.self) { try JSONSchemaValidator("[1]") }
     }
+
+    /// Schemas whose anyOf branches loop or fan out: refused in bounded time instead of taking
+    /// exponential time on one value (each branch used to swallow the depth limit and try the next).
+    @Test func branchingReferencesAreBounded() throws {
+        let loop = ##"{"anyOf":[{"$ref":"#"},{"$ref":"#"}]}"##
+        #expect(try errors(loop, "1")?.contains("deeper than 64") == true)
+        // A DAG of definitions, each anyOf two references to the next: 2^25 paths, no loop.
+        var defs: [String] = []
+        for i in 0..<25 {
+            defs.append(
+                ##""d\##(i)":{"anyOf":[{"$ref":"#/definitions/d\##(i + 1)"},{"$ref":"#/definitions/d\##(i + 1)"}]}"##)
+        }
+        defs.append(#""d25":false"#)
+        let fan = ##"{"$ref":"#/definitions/d0","definitions":{\##(defs.joined(separator: ","))}}"##
+        #expect(try errors(fan, "1")?.contains("more than \(JSONSchemaValidator.maxChecks) checks") == true)
+        // Ordinary anyOf and oneOf still match branch by branch.
+        #expect(try errors(#"{"oneOf":[{"type":"string"},{"type":"integer"}]}"#, "1") == nil)
+        #expect(try errors(#"{"not":{"type":"string"}}"#, "1") == nil)
+    }
 }
