@@ -34,4 +34,27 @@ import Testing
         // The mutations keep some inputs valid, so the write path was exercised too.
         #expect(accepted > 1000)
     }
+
+    /// Nesting up to the parser's limit goes through the converters and back without exhausting a
+    /// task's stack; one level more is refused.
+    @Test func deepNestingIsConvertedOrRefused() async throws {
+        // On a detached task: the cooperative pool's threads (and stacks) the worker's tasks run on.
+        try await Task.detached { try Self.convertDeepNesting() }.value
+    }
+
+    static func convertDeepNesting() throws {
+        let schemaless = try JsonConverter(config: ["schemas.enable": "false"])
+        let withSchemas = try JsonConverter(config: ["schemas.enable": "true"])
+        let depth = 512
+        let deep = Array((String(repeating: "[", count: depth) + String(repeating: "]", count: depth)).utf8)
+        let data = try schemaless.toConnectData(topic: "t", bytes: deep)
+        #expect(try schemaless.fromConnectData(topic: "t", schema: data.schema, value: data.value) == deep)
+        var schema = #"{"type":"int32"}"#
+        for _ in 0..<(depth - 3) { schema = #"{"type":"array","items":"# + schema + "}" }
+        let envelope = Array((#"{"schema":"# + schema + #","payload":[]}"#).utf8)
+        let typed = try withSchemas.toConnectData(topic: "t", bytes: envelope)
+        #expect(try withSchemas.fromConnectData(topic: "t", schema: typed.schema, value: typed.value) != nil)
+        let tooDeep = Array((String(repeating: "[", count: depth + 1) + String(repeating: "]", count: depth + 1)).utf8)
+        #expect(throws: (any Error).self) { try schemaless.toConnectData(topic: "t", bytes: tooDeep) }
+    }
 }
