@@ -158,7 +158,7 @@ public struct AvroDatum: Sendable {
     }
 
     /// Datums nested deeper than this are refused (as JSON documents are).
-    static let maxDepth = 1000
+    public static let maxDepth = 1000
     /// Items of a schema that takes no bytes (null) need no input, so their count is capped instead.
     static let maxEmptyItems = 1_000_000
 

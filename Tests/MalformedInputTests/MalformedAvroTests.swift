@@ -78,6 +78,17 @@ import Testing
         #expect(try nulls.decode([0x0A, 0x00]) == .array(Array(repeating: .null, count: 5)))
     }
 
+    /// A datum nested to the decoder's limit decodes on a task's stack (the AvroConverter runs there).
+    @Test func deepDatumDecodesOnATaskStack() async throws {
+        let list = AvroDatum(
+            try AvroSchemaParser.parse(
+                #"{"type":"record","name":"node","fields":[{"name":"next","type":["null","node"]}]}"#))
+        // Each node is a record and a union: two levels of the decoder per 0x02.
+        let bytes = Array(repeating: UInt8(0x02), count: AvroDatum.maxDepth / 2 - 2) + [0x00]
+        let decoded = try await Task.detached { try list.decode(bytes) }.value
+        #expect(decoded != AvroValue.null)
+    }
+
     @Test func mutatedSchemasAreParsedOrRefused() {
         let seed = Array(Self.schemaText.utf8)
         let other = Array(#"{"type":"map","values":{"type":"fixed","name":"f","size":2147483647}}"#.utf8)
