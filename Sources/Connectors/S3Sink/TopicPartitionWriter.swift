@@ -107,7 +107,10 @@ final class TopicPartitionWriter {
         switch (entry, schema) {
         case (let current?, let schema?):
             if compatibility == .none {
-                if current == schema { return record }
+                if current == schema {
+                    currentSchemas[encoded] = .some(schema)  // the next records compare by identity
+                    return record
+                }
                 break
             }
             guard let version = schema.version, let currentVersion = current.version else {
