@@ -81,6 +81,8 @@ def test_errors_answer_as_kafka_connect_does(worker, tmp_path):
 
     # Nothing half-created by the rejected requests.
     assert worker.get("/connectors").json() == ["dup"]
+    # An expand naming nothing known still answers the map, each connector with nothing expanded.
+    assert worker.get("/connectors?expand=everything").json() == {"dup": {}}
     r = worker.put("/connectors/dup", {})
     assert r.status_code == 405
 

@@ -102,7 +102,9 @@ public struct ConnectRestAPI: RestHandler {
             case "GET":
                 let names = await herder.connectorNames()
                 let expand = req.queryValues("expand")
-                if expand.contains("status") || expand.contains("info") {
+                // Any expand parameter, even one naming nothing known, answers the map (as Kafka Connect:
+                // unknown expansions are ignored, leaving `{}` per connector).
+                if !expand.isEmpty {
                     var o = JSONObject()
                     // As Kafka Connect: a connector whose status or info cannot be had (just created, not yet
                     // started anywhere; or just deleted) is left out rather than shown half.
