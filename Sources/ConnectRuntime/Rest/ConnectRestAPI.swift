@@ -225,7 +225,8 @@ public struct ConnectRestAPI: RestHandler {
         let registry = herder.registry
         if s.isEmpty {
             guard req.method == "GET" else { throw RestError(405, "HTTP 405 Method Not Allowed") }
-            let connectorsOnly = req.queryValues("connectorsOnly").last.map { $0.lowercased() == "true" } ?? true  // Boolean.valueOf: only "true" is true
+            // Jersey reads the boolean with Boolean.valueOf: only "true" (any case) is true.
+            let connectorsOnly = req.queryValues("connectorsOnly").last.map { $0.lowercased() == "true" } ?? true
             var list: [JSONValue] = registry.connectors.sorted { $0.className < $1.className }.map {
                 .object([
                     ("class", .string($0.className)), ("type", .string($0.type.rawValue)),
