@@ -104,6 +104,11 @@ import Testing
         #expect(!classes.contains("org.apache.kafka.connect.json.JsonConverter"))
         let (_, all) = await call("GET", "/connector-plugins", query: [("connectorsOnly", "false")])
         #expect(all?.arrayValue?.contains { $0["class"] == "org.apache.kafka.connect.json.JsonConverter" } == true)
+        // Boolean.valueOf, as Jersey reads it: anything but "true" is false.
+        let (_, one) = await call("GET", "/connector-plugins", query: [("connectorsOnly", "1")])
+        #expect(one?.arrayValue?.count == all?.arrayValue?.count)
+        let (_, upper) = await call("GET", "/connector-plugins", query: [("connectorsOnly", "TRUE")])
+        #expect(upper?.arrayValue?.count == body?.arrayValue?.count)
     }
 
     @Test func loggersSetAndRead() async {
