@@ -58,7 +58,7 @@ public struct RestProxyAPI: RestHandler {
     }
 
     static func method(_ req: RestRequest, _ allowed: String...) throws(RestError) {
-        if !allowed.contains(req.method) { throw RestError(405, "HTTP 405 Method Not Allowed") }
+        if !allowed.contains(req.method) { throw .methodNotAllowed(allowed) }
     }
 
     static func kafkaError(_ e: KafkaError) -> RestError {

@@ -4,6 +4,8 @@ public struct RestError: Error, Sendable, CustomStringConvertible {
     public let status: Int
     public let code: Int
     public let message: String
+    /// 405 answers list the methods the resource takes (RFC 9110 `Allow`, as Jersey sends it).
+    public var allow: [String] = []
     public init(_ status: Int, _ message: String) {
         self.status = status
         self.code = status
@@ -15,4 +17,15 @@ public struct RestError: Error, Sendable, CustomStringConvertible {
         self.message = message
     }
     public var description: String { "\(status): \(message)" }
+}
+
+extension RestError {
+    /// 405 Method Not Allowed with Kafka Connect's body and an `Allow` header of `methods`.
+    public static func methodNotAllowed(_ methods: String...) -> RestError { methodNotAllowed(methods) }
+
+    public static func methodNotAllowed(_ methods: [String]) -> RestError {
+        var e = RestError(405, "HTTP 405 Method Not Allowed")
+        e.allow = methods
+        return e
+    }
 }

@@ -83,7 +83,9 @@ public struct RestResponse: Sendable {
     }
     /// `{"error_code": N, "message": "…"}`, the body all three APIs use for errors.
     public static func error(_ e: RestError) -> RestResponse {
-        json(e.status, .object([("error_code", .int(Int64(e.code))), ("message", .string(e.message))]))
+        json(
+            e.status, .object([("error_code", .int(Int64(e.code))), ("message", .string(e.message))]),
+            headers: e.allow.isEmpty ? [] : [("Allow", e.allow.joined(separator: ", "))])
     }
     public static let noContent = RestResponse(status: 204, body: nil)
 }

@@ -48,7 +48,7 @@ public struct SchemaRegistryAPI: RestHandler {
         let s = req.segments
         let m = req.method
         func method(_ allowed: String...) throws(RestError) {
-            if !allowed.contains(m) { throw RestError(405, "HTTP 405 Method Not Allowed") }
+            if !allowed.contains(m) { throw .methodNotAllowed(allowed) }
         }
         switch (s.first, s.count) {
         case (nil, _):
@@ -147,7 +147,7 @@ public struct SchemaRegistryAPI: RestHandler {
             try await registry.deleteVersion(subject: subject, version: v.version, permanent: req.flag("permanent"))
             return .json(200, .int(Int64(v.version)))
         }
-        guard req.method == "GET" else { throw RestError(405, "HTTP 405 Method Not Allowed") }
+        guard req.method == "GET" else { throw .methodNotAllowed("GET", "DELETE") }
         let v = try resolve(subject, s[3], includeDeleted: deleted)
         switch s.count == 5 ? s[4] : "" {
         case "": return .json(200, Self.versionJSON(v))
@@ -216,7 +216,7 @@ public struct SchemaRegistryAPI: RestHandler {
             try await registry.setCompatibility(nil, subject: subject)
             return .json(200, .object([("compatibilityLevel", .string(previous))]))
         default:
-            throw RestError(405, "HTTP 405 Method Not Allowed")
+            throw .methodNotAllowed("GET", "PUT", "DELETE")
         }
     }
 
@@ -236,7 +236,7 @@ public struct SchemaRegistryAPI: RestHandler {
             try await registry.setMode(mode, subject: subject)
             return .json(200, .object([("mode", .string(mode))]))
         default:
-            throw RestError(405, "HTTP 405 Method Not Allowed")
+            throw .methodNotAllowed("GET", "PUT")
         }
     }
 

@@ -39,6 +39,15 @@ import Testing
 
     func message(_ v: JSONValue?) -> String? { v?["message"]?.stringValue }
 
+    @Test func methodNotAllowedListsTheResourcesMethods() async {
+        let r = await api.handle(RestRequest(method: "PUT", path: "/connectors/x", query: [], body: []))
+        #expect(r.status == 405)
+        #expect(r.headers.first { $0.0 == "Allow" }?.1 == "GET, DELETE")
+        #expect(r.body.flatMap { try? JSONParser.parse($0) }?["message"] == "HTTP 405 Method Not Allowed")
+        let config = await api.handle(RestRequest(method: "POST", path: "/connectors/x/config", query: [], body: []))
+        #expect(config.headers.first { $0.0 == "Allow" }?.1 == "GET, PUT, PATCH")
+    }
+
     @Test func healthIsUnavailableUntilStarted() async {
         let (status, body) = await call("GET", "/health")
         #expect(status == 503)

@@ -85,6 +85,7 @@ def test_errors_answer_as_kafka_connect_does(worker, tmp_path):
     assert worker.get("/connectors?expand=everything").json() == {"dup": {}}
     r = worker.put("/connectors/dup", {})
     assert r.status_code == 405
+    assert r.headers["Allow"] == "GET, DELETE"  # RFC 9110, as Jersey answers
 
 
 def test_validate_endpoint_shapes_config_infos(worker):

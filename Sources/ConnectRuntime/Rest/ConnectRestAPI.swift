@@ -28,9 +28,8 @@ public struct ConnectRestAPI: RestHandler {
     private func route(_ req: RestRequest) async throws(RestError) -> RestResponse {
         let segs = req.segments
         let m = req.method
-        func notAllowed() -> RestError { RestError(405, "HTTP 405 Method Not Allowed") }
         if segs.isEmpty {
-            guard m == "GET" else { throw notAllowed() }
+            guard m == "GET" else { throw .methodNotAllowed("GET") }
             return .json(
                 200,
                 .object([
@@ -40,7 +39,7 @@ public struct ConnectRestAPI: RestHandler {
         }
         switch segs[0] {
         case "health" where segs.count == 1:
-            guard m == "GET" else { throw notAllowed() }
+            guard m == "GET" else { throw .methodNotAllowed("GET") }
             if await herder.isReady {
                 return .json(
                     200,
@@ -52,7 +51,7 @@ public struct ConnectRestAPI: RestHandler {
             return .json(503, .object([("status", "starting"), ("message", "Worker is still starting up.")]))
         case "metrics" where segs.count == 1 && metrics != nil:
             // Not part of Kafka Connect's API (it has JMX): Prometheus scrapes the REST port.
-            guard m == "GET" else { throw notAllowed() }
+            guard m == "GET" else { throw .methodNotAllowed("GET") }
             return RestResponse(
                 status: 200, body: metrics?(), contentType: "text/plain; version=0.0.4; charset=utf-8")
         case "connectors":
@@ -96,7 +95,6 @@ public struct ConnectRestAPI: RestHandler {
 
     private func connectors(_ req: RestRequest, _ s: [String]) async throws(RestError) -> RestResponse {
         let m = req.method
-        func notAllowed() -> RestError { RestError(405, "HTTP 405 Method Not Allowed") }
         if s.isEmpty {
             switch m {
             case "GET":
@@ -138,7 +136,7 @@ public struct ConnectRestAPI: RestHandler {
                     name: name, config: config, initialState: initial, allowReplace: false, nullKeys: nulls)
                 let encoded = name.trimmingWhitespace().addingPercentEncodingForPath()
                 return .json(201, info, headers: [("Location", "/connectors/\(encoded)")])
-            default: throw notAllowed()
+            default: throw .methodNotAllowed("GET", "POST")
             }
         }
         let name = s[0]
@@ -149,7 +147,7 @@ public struct ConnectRestAPI: RestHandler {
             case "DELETE":
                 try await herder.deleteConnector(name)
                 return .noContent
-            default: throw notAllowed()
+            default: throw .methodNotAllowed("GET", "DELETE")
             }
         case (2, "config"):
             switch m {
@@ -166,16 +164,16 @@ public struct ConnectRestAPI: RestHandler {
                     throw RestError(400, "The patch must be a JSON object")
                 }
                 return .json(200, try await herder.patchConnector(name: name, patch: patch))
-            default: throw notAllowed()
+            default: throw .methodNotAllowed("GET", "PUT", "PATCH")
             }
         case (2, "status"):
-            guard m == "GET" else { throw notAllowed() }
+            guard m == "GET" else { throw .methodNotAllowed("GET") }
             return .json(200, try await herder.connectorStatus(name))
         case (2, "tasks"):
-            guard m == "GET" else { throw notAllowed() }
+            guard m == "GET" else { throw .methodNotAllowed("GET") }
             return .json(200, try await herder.taskConfigs(name))
         case (2, "restart"):
-            guard m == "POST" else { throw notAllowed() }
+            guard m == "POST" else { throw .methodNotAllowed("POST") }
             let includeTasks = req.flag("includeTasks")
             let onlyFailed = req.flag("onlyFailed")
             if !includeTasks && !onlyFailed {
@@ -187,7 +185,7 @@ public struct ConnectRestAPI: RestHandler {
             return .json(
                 202, try await herder.restartConnector(name, includeTasks: includeTasks, onlyFailed: onlyFailed))
         case (2, "pause"), (2, "resume"), (2, "stop"):
-            guard m == "PUT" else { throw notAllowed() }
+            guard m == "PUT" else { throw .methodNotAllowed("PUT") }
             let state: TargetState = s[1] == "pause" ? .paused : s[1] == "stop" ? .stopped : .started
             try await herder.setTargetState(name, state)
             return state == .stopped ? .noContent : RestResponse(status: 202, body: nil)
@@ -196,21 +194,21 @@ public struct ConnectRestAPI: RestHandler {
             case "GET": return .json(200, try await herder.offsets(name))
             case "PATCH": return .json(200, try await herder.alterOffsets(name, body: try body(req)))
             case "DELETE": return .json(200, try await herder.resetOffsets(name))
-            default: throw notAllowed()
+            default: throw .methodNotAllowed("GET", "PATCH", "DELETE")
             }
         case (2, "topics"):
-            guard m == "GET" else { throw notAllowed() }
+            guard m == "GET" else { throw .methodNotAllowed("GET") }
             return .json(200, try await herder.activeTopics(name))
         case (3, "topics") where s[2] == "reset":
-            guard m == "PUT" else { throw notAllowed() }
+            guard m == "PUT" else { throw .methodNotAllowed("PUT") }
             try await herder.resetActiveTopics(name)
             return RestResponse(status: 202, body: nil)
         case (4, "tasks") where s[3] == "status":
-            guard m == "GET" else { throw notAllowed() }
+            guard m == "GET" else { throw .methodNotAllowed("GET") }
             guard let n = Int(s[2]) else { throw RestError(404, "HTTP 404 Not Found") }
             return .json(200, try await herder.taskStatus(name, n))
         case (4, "tasks") where s[3] == "restart":
-            guard m == "POST" else { throw notAllowed() }
+            guard m == "POST" else { throw .methodNotAllowed("POST") }
             guard let n = Int(s[2]) else { throw RestError(404, "HTTP 404 Not Found") }
             if let owner = try await herder.restartTask(name, n, forwarded: req.isForwarded) {
                 return try await forwarder.forward(req, to: owner)
@@ -224,7 +222,7 @@ public struct ConnectRestAPI: RestHandler {
     private func plugins(_ req: RestRequest, _ s: [String]) async throws(RestError) -> RestResponse {
         let registry = herder.registry
         if s.isEmpty {
-            guard req.method == "GET" else { throw RestError(405, "HTTP 405 Method Not Allowed") }
+            guard req.method == "GET" else { throw .methodNotAllowed("GET") }
             // Jersey reads the boolean with Boolean.valueOf: only "true" (any case) is true.
             let connectorsOnly = req.queryValues("connectorsOnly").last.map { $0.lowercased() == "true" } ?? true
             var list: [JSONValue] = registry.connectors.sorted { $0.className < $1.className }.map {
@@ -247,7 +245,7 @@ public struct ConnectRestAPI: RestHandler {
         }
         let pluginName = s[0]
         if s.count == 2 && s[1] == "config" {
-            guard req.method == "GET" else { throw RestError(405, "HTTP 405 Method Not Allowed") }
+            guard req.method == "GET" else { throw .methodNotAllowed("GET") }
             if let p = registry.connector(named: pluginName) {
                 return .json(
                     200,
@@ -267,7 +265,7 @@ public struct ConnectRestAPI: RestHandler {
             throw RestError(404, "Unknown plugin \(pluginName).")
         }
         if s.count == 3 && s[1] == "config" && s[2] == "validate" {
-            guard req.method == "PUT" else { throw RestError(405, "HTTP 405 Method Not Allowed") }
+            guard req.method == "PUT" else { throw .methodNotAllowed("PUT") }
             let (config, nulls) = try configMap(try body(req), field: "The connector configuration")
             var map = Herder.stringMap(config)
             if let cls = map["connector.class"] {
@@ -291,7 +289,7 @@ public struct ConnectRestAPI: RestHandler {
             .object([("level", .string(e.level)), ("last_modified", e.lastModified.map { .int($0) } ?? .null)])
         }
         if s.isEmpty {
-            guard req.method == "GET" else { throw RestError(405, "HTTP 405 Method Not Allowed") }
+            guard req.method == "GET" else { throw .methodNotAllowed("GET") }
             return .json(
                 200, .object(JSONObject(logLevels.all.sorted { $0.key < $1.key }.map { ($0.key, entryJSON($0.value)) }))
             )
@@ -314,7 +312,7 @@ public struct ConnectRestAPI: RestHandler {
             let changed = logLevels.set(name, level.uppercased(), at: wallClockMs())
             return .json(200, .array(changed.map { .string($0) }))
         default:
-            throw RestError(405, "HTTP 405 Method Not Allowed")
+            throw .methodNotAllowed("GET", "PUT")
         }
     }
 }
