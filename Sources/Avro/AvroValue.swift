@@ -187,7 +187,7 @@ public struct AvroDatum: Sendable {
         case .array(let items):
             var out: [AvroValue] = []
             while true {
-                let n = try blockCount(&r, itemsTakeBytes: takesBytes(items), sofar: out.count)
+                let n = try blockCount(&r, items: items, sofar: out.count)
                 if n == 0 { break }
                 for _ in 0..<n { out.append(try decode(items, &r)) }
             }
@@ -195,7 +195,7 @@ public struct AvroDatum: Sendable {
         case .map(let values):
             var out: [(String, AvroValue)] = []
             while true {
-                let n = try blockCount(&r, itemsTakeBytes: true, sofar: out.count)  // a key takes a byte
+                let n = try blockCount(&r, items: nil, sofar: out.count)  // nil: a map entry's key takes a byte
                 if n == 0 { break }
                 for _ in 0..<n {
                     let k = String(decoding: try r.take(Int(try r.long())), as: UTF8.self)
@@ -218,13 +218,16 @@ public struct AvroDatum: Sendable {
 
     /// The item count of the next array or map block (a negative count is followed by the block's byte
     /// size). A count the remaining bytes cannot hold is refused before anything is allocated for it.
-    private func blockCount(_ r: inout Reader, itemsTakeBytes: Bool, sofar: Int) throws(AvroDataError) -> Int {
+    private func blockCount(_ r: inout Reader, items: AvroSchema?, sofar: Int) throws(AvroDataError) -> Int {
         var n = try r.long()
         if n < 0 {
             guard n != .min else { throw AvroDataError(message: "invalid block count at byte \(r.at)") }
             n = -n
             _ = try r.long()  // the block's byte size
         }
+        // Within both limits (the usual case) the item schema need not be walked.
+        if n <= r.remaining && n <= Self.maxEmptyItems - sofar { return Int(n) }
+        let itemsTakeBytes = items.map { takesBytes($0) } ?? true
         let limit = itemsTakeBytes ? r.remaining : Self.maxEmptyItems - sofar
         guard n <= limit else {
             throw AvroDataError(message: "block of \(n) items at byte \(r.at) exceeds the datum")

@@ -40,8 +40,13 @@ public final class AvroConverter: Converter {
         let datum: AvroDatum
         let connect: AvroToConnect
     }
-    /// Per writer schema id and subject (the version depends on both).
-    private let readers = Mutex<[String: Reader]>([:])
+    /// Per writer schema id and topic (the version depends on the subject too). A key of two fields:
+    /// a string built per record would allocate on every conversion.
+    private struct ReaderKey: Hashable {
+        let id: Int
+        let topic: String
+    }
+    private let readers = Mutex<[ReaderKey: Reader]>([:])
 
     public init(config: [String: String]) throws {
         guard let url = config["schema.registry.url"]?.trimmingWhitespace(), !url.isEmpty else {
@@ -100,11 +105,11 @@ public final class AvroConverter: Converter {
         }
         do {
             let reader: Reader
-            let subject = topic + (isKey ? "-key" : "-value")
-            let key = "\(id) \(subject)"
+            let key = ReaderKey(id: id, topic: topic)
             if let r = readers.withLock({ $0[key] }) {
                 reader = r
             } else {
+                let subject = topic + (isKey ? "-key" : "-value")
                 let schema = try client.schema(id: id)
                 // Confluent's deserializer looks the version up too; storage sinks compare versions.
                 let version = client.version(subject: subject, schema: schema)

@@ -50,8 +50,9 @@ public final class SchemaRegistryClient: Sendable {
         let text = schema.json
         let key = subject + "\u{0}" + text
         if let id = idBySubjectSchema.withLock({ $0[key] }) { return id }
-        let path = "/subjects/\(AWSSigner.uriEncode(subject, encodeSlash: true))" + (register ? "/versions" : "")
-        let answer = try call("POST", path, body: .object([("schema", .string(text))]))
+        let answer = try call(
+            "POST", Self.subjectPath(subject) + (register ? "/versions" : ""),
+            body: .object([("schema", .string(text))]))
         guard let id = answer["id"]?.int64Value.map(Int.init) else {
             throw Failure(description: "Schema Registry answered \(JSONWriter.string(answer)) without an id")
         }
@@ -63,14 +64,18 @@ public final class SchemaRegistryClient: Sendable {
     /// The version of `schema` under `subject` (a lookup, Confluent's `getVersion`), nil when the
     /// subject does not hold it.
     public func version(subject: String, schema: AvroSchema) -> Int32? {
-        let key = subject + "\u{0}" + schema.json
+        let text = schema.json
+        let key = subject + "\u{0}" + text
         if let v = versionBySubjectSchema.withLock({ $0[key] }) { return v }
-        let path = "/subjects/\(AWSSigner.uriEncode(subject, encodeSlash: true))"
-        guard let answer = try? call("POST", path, body: .object([("schema", .string(schema.json))])),
+        guard let answer = try? call("POST", Self.subjectPath(subject), body: .object([("schema", .string(text))])),
             let v = answer["version"]?.int64Value.flatMap({ Int32(exactly: $0) })
         else { return nil }
         versionBySubjectSchema.withLock { $0[key] = v }
         return v
+    }
+
+    private static func subjectPath(_ subject: String) -> String {
+        "/subjects/\(AWSSigner.uriEncode(subject, encodeSlash: true))"
     }
 
     /// The schema registered with `id`.

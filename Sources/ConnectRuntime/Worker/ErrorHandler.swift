@@ -51,8 +51,6 @@ final class ErrorHandler: Sendable {
     private let logger: Logger
     private let dlq: DeadLetterQueue?
     private let metrics: TaskMetrics?
-    /// Records skipped so far (for the log and tests of this class).
-    let skipped = Atomic<Int>(0)
 
     init(config: Config, id: ConnectorTaskId, logger: Logger, dlq: DeadLetterQueue?, metrics: TaskMetrics? = nil) {
         self.config = config
@@ -64,7 +62,6 @@ final class ErrorHandler: Sendable {
 
     /// A failed record counted (task-error-metrics), before it is skipped.
     private func counted() {
-        skipped.add(1, ordering: .relaxed)
         metrics?.recordErrors.increment()
         metrics?.recordsSkipped.increment()
         if config.logEnable { metrics?.errorsLogged.increment() }
