@@ -21,8 +21,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
         // Already under NIO; Deque keeps records awaiting acknowledgement without moving them around.
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
-        // SHA-256 and HMAC for AWS Signature Version 4.
+        // SHA-256 and HMAC for AWS Signature Version 4; PBKDF2 and AES-CBC (CryptoExtras) for key stores.
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        // Already under swift-crypto: the DER reader for PKCS#12 and PKCS#8.
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
         // Task and worker metrics (swift-metrics API), exported for Prometheus at GET /metrics.
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
@@ -52,6 +54,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "Zlib", dependencies: ["CZlib"], swiftSettings: swiftSettings),
+        // Java key and trust stores (JKS, PKCS12) and PEM, read into PEM for OpenSSL-based TLS users.
+        .target(
+            name: "KeyStores",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "Avro", dependencies: ["Zlib", "ConnectAPI"], swiftSettings: swiftSettings),
         // Parquet files (S3 ParquetFormat): Thrift compact footer, Dremel levels, PLAIN pages, snappy/gzip.
         .target(name: "Parquet", dependencies: ["Zlib"], swiftSettings: swiftSettings),
@@ -152,6 +164,7 @@ let package = Package(
 
         .testTarget(name: "ConnectAPITests", dependencies: ["ConnectAPI"], swiftSettings: swiftSettings),
         .testTarget(name: "ParquetTests", dependencies: ["Parquet"], swiftSettings: swiftSettings),
+        .testTarget(name: "KeyStoresTests", dependencies: ["KeyStores"], swiftSettings: swiftSettings),
         .testTarget(name: "TransformsTests", dependencies: ["Transforms", "ConnectAPI"], swiftSettings: swiftSettings),
         .testTarget(
             name: "JdbcConnectorsTests", dependencies: ["JdbcConnectors", "ConnectAPI"], swiftSettings: swiftSettings),
