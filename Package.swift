@@ -54,6 +54,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "Zlib", dependencies: ["CZlib"], swiftSettings: swiftSettings),
+        // AWS credentials as the AWS SDKs find them (environment, web identity, profiles, container, IMDSv2, STS).
+        .target(
+            name: "AWSAuth", dependencies: ["CurlClient", "ConnectAPI", "KeyStores"], swiftSettings: swiftSettings),
+        // Kafka's Java client configuration (SASL/JAAS, key stores, renamed keys) translated for librdkafka.
+        .target(
+            name: "KafkaClientConfigs",
+            dependencies: ["KafkaClient", "KeyStores", "AWSAuth", "CurlClient", "ConnectAPI"],
+            swiftSettings: swiftSettings
+        ),
         // Java key and trust stores (JKS, PKCS12) and PEM, read into PEM for OpenSSL-based TLS users.
         .target(
             name: "KeyStores",
@@ -103,7 +112,7 @@ let package = Package(
         .target(
             name: "ConnectRuntime",
             dependencies: [
-                "ConnectAPI", "ConnectJSON", "KafkaClient", "RestServing",
+                "ConnectAPI", "ConnectJSON", "KafkaClient", "KafkaClientConfigs", "KeyStores", "RestServing",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -165,6 +174,10 @@ let package = Package(
         .testTarget(name: "ConnectAPITests", dependencies: ["ConnectAPI"], swiftSettings: swiftSettings),
         .testTarget(name: "ParquetTests", dependencies: ["Parquet"], swiftSettings: swiftSettings),
         .testTarget(name: "KeyStoresTests", dependencies: ["KeyStores"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "KafkaClientConfigsTests",
+            dependencies: ["KafkaClientConfigs", "KafkaClient", "AWSAuth", "CurlClient", "KeyStores"],
+            swiftSettings: swiftSettings),
         .testTarget(name: "TransformsTests", dependencies: ["Transforms", "ConnectAPI"], swiftSettings: swiftSettings),
         .testTarget(
             name: "JdbcConnectorsTests", dependencies: ["JdbcConnectors", "ConnectAPI"], swiftSettings: swiftSettings),

@@ -5,19 +5,24 @@ public struct AWSCredentials: Sendable, CustomStringConvertible {
     public let accessKeyId: String
     public let secretAccessKey: String
     public let sessionToken: String?
+    /// When temporary credentials stop working, in seconds since the epoch; nil for long-term keys.
+    public let expiration: Int64?
 
-    public init(accessKeyId: String, secretAccessKey: String, sessionToken: String? = nil) {
+    public init(accessKeyId: String, secretAccessKey: String, sessionToken: String? = nil, expiration: Int64? = nil) {
         self.accessKeyId = accessKeyId
         self.secretAccessKey = secretAccessKey
-        self.sessionToken = sessionToken
+        self.sessionToken = sessionToken.flatMap { $0.isEmpty ? nil : $0 }
+        self.expiration = expiration
     }
 
-    /// AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN, as every AWS SDK reads them.
+    /// AWS_ACCESS_KEY_ID (or AWS_ACCESS_KEY) / AWS_SECRET_ACCESS_KEY (or AWS_SECRET_KEY) /
+    /// AWS_SESSION_TOKEN, as the AWS SDKs for Java read them.
     public static func fromEnvironment(_ env: [String: String]) -> AWSCredentials? {
-        guard let id = env["AWS_ACCESS_KEY_ID"], !id.isEmpty, let secret = env["AWS_SECRET_ACCESS_KEY"], !secret.isEmpty
+        func nonEmpty(_ k: String) -> String? { env[k].flatMap { $0.isEmpty ? nil : $0 } }
+        guard let id = nonEmpty("AWS_ACCESS_KEY_ID") ?? nonEmpty("AWS_ACCESS_KEY"),
+            let secret = nonEmpty("AWS_SECRET_ACCESS_KEY") ?? nonEmpty("AWS_SECRET_KEY")
         else { return nil }
-        let token = env["AWS_SESSION_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
-        return AWSCredentials(accessKeyId: id, secretAccessKey: secret, sessionToken: token)
+        return AWSCredentials(accessKeyId: id, secretAccessKey: secret, sessionToken: nonEmpty("AWS_SESSION_TOKEN"))
     }
 
     public var description: String { "AWSCredentials(\(accessKeyId), [hidden])" }
@@ -81,13 +86,48 @@ public struct AWSSigner: Sendable {
         let day = String(amzDate.prefix(8))
         let scope = "\(day)/\(region)/\(service)/aws4_request"
         let stringToSign = "AWS4-HMAC-SHA256\n\(amzDate)\n\(scope)\n\(Self.sha256Hex(Array(canonicalRequest.utf8)))"
+        let signature = Self.hex(signature(stringToSign, day: day))
+        return
+            "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyId)/\(scope), SignedHeaders=\(signedHeaders), Signature=\(signature)"
+    }
+
+    /// A presigned URL (SigV4 in the query string, `host` the only signed header, the empty payload's
+    /// hash), as AWS SDKs presign: the query parameters of `url` first, then the `X-Amz-*` ones, in that
+    /// order in the result; the signature covers them sorted.
+    public func presignedURL(method: String = "GET", url: String, expiresSeconds: Int, epochSeconds: Int64) -> String {
+        let amzDate = Self.amzDate(epochSeconds: epochSeconds)
+        let day = String(amzDate.prefix(8))
+        let scope = "\(day)/\(region)/\(service)/aws4_request"
+        let parts = URLParts(url)
+        var query: [(String, String)] = parts.query.split(separator: "&").map { item in
+            let kv = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            return (Self.percentDecoded(kv[0]), kv.count > 1 ? Self.percentDecoded(kv[1]) : "")
+        }
+        query += [
+            ("X-Amz-Algorithm", "AWS4-HMAC-SHA256"), ("X-Amz-Credential", "\(credentials.accessKeyId)/\(scope)"),
+            ("X-Amz-Date", amzDate), ("X-Amz-Expires", String(expiresSeconds)), ("X-Amz-SignedHeaders", "host"),
+        ]
+        if let token = credentials.sessionToken { query.append(("X-Amz-Security-Token", token)) }
+        let encoded = query.map {
+            "\(Self.uriEncode($0.0, encodeSlash: true))=\(Self.uriEncode($0.1, encodeSlash: true))"
+        }
+        let canonicalRequest = [
+            method, Self.uriEncode(parts.path.isEmpty ? "/" : parts.path, encodeSlash: false),
+            Self.canonicalQuery(encoded.joined(separator: "&")), "host:\(parts.hostHeader)\n", "host",
+            Self.emptyPayloadHash,
+        ].joined(separator: "\n")
+        let stringToSign = "AWS4-HMAC-SHA256\n\(amzDate)\n\(scope)\n\(Self.sha256Hex(Array(canonicalRequest.utf8)))"
+        let signature = Self.hex(signature(stringToSign, day: day))
+        let base = url.firstIndex(of: "?").map { String(url[..<$0]) } ?? url
+        return base + "?" + encoded.joined(separator: "&") + "&X-Amz-Signature=" + signature
+    }
+
+    private func signature(_ stringToSign: String, day: String) -> [UInt8] {
         var key = SymmetricKey(data: Array(("AWS4" + credentials.secretAccessKey).utf8))
         for part in [day, region, service, "aws4_request"] {
             key = SymmetricKey(data: Array(HMAC<SHA256>.authenticationCode(for: Array(part.utf8), using: key)))
         }
-        let signature = Self.hex(Array(HMAC<SHA256>.authenticationCode(for: Array(stringToSign.utf8), using: key)))
-        return
-            "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyId)/\(scope), SignedHeaders=\(signedHeaders), Signature=\(signature)"
+        return Array(HMAC<SHA256>.authenticationCode(for: Array(stringToSign.utf8), using: key))
     }
 
     public static func sha256Hex(_ bytes: some Sequence<UInt8>) -> String {

@@ -9,6 +9,8 @@ public final class KafkaAdmin: @unchecked Sendable {
     let handle: OpaquePointer  // rd_kafka_t, owned; destroyed in close()
     private let queue = DispatchQueue(label: "rdkafka-admin", attributes: .concurrent)
     private let isClosed = Mutex(false)
+    /// The opaque of librdkafka's callbacks (logs, token refresh), kept until after rd_kafka_destroy.
+    private let context: ClientContext
 
     public struct TopicDescription: Sendable {
         public let name: String
@@ -29,12 +31,9 @@ public final class KafkaAdmin: @unchecked Sendable {
     }
 
     public init(config: KafkaConfig) throws(KafkaError) {
-        let conf = try config.makeConf()
-        var errstr = [CChar](repeating: 0, count: 512)
-        guard let rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, &errstr, errstr.count) else {
-            rd_kafka_conf_destroy(conf)
-            throw KafkaError.local("Could not create Kafka admin client: \(cString(errstr))")
-        }
+        let context = ClientContext(config: config)
+        let rk = try ClientContext.makeHandle(RD_KAFKA_PRODUCER, config: config, context: context, what: "admin client")
+        self.context = context
         handle = rk
     }
 
@@ -60,14 +59,28 @@ public final class KafkaAdmin: @unchecked Sendable {
         return try r.get()
     }
 
-    /// The cluster id the brokers report.
+    /// The cluster id the brokers report. The first contact with a cluster: a certificate or credential
+    /// the broker refuses ends the wait at once, with librdkafka's reason and the key at fault; other
+    /// failures are retried until the timeout, which reports the last one.
     public func clusterId(timeoutMs: Int32 = 10_000) async throws(KafkaError) -> String {
         try await run { [self] () throws(KafkaError) -> String in
-            guard let p = rd_kafka_clusterid(handle, timeoutMs) else {
-                throw KafkaError(RD_KAFKA_RESP_ERR__TIMED_OUT, message: "Timed out asking the Kafka cluster for its id")
+            var waited: Int32 = 0
+            while true {
+                let step = min(250, timeoutMs - waited)
+                if let p = rd_kafka_clusterid(handle, step) {
+                    defer { rd_kafka_mem_free(handle, p) }
+                    return String(cString: p)
+                }
+                waited += step
+                if context.lastFailureIsPermanent, let f = context.lastFailure {
+                    throw KafkaError(RD_KAFKA_RESP_ERR__AUTHENTICATION, message: f)
+                }
+                if waited >= timeoutMs {
+                    let last = context.lastFailure.map { " (last error: \($0))" } ?? ""
+                    throw KafkaError(
+                        RD_KAFKA_RESP_ERR__TIMED_OUT, message: "Timed out asking the Kafka cluster for its id\(last)")
+                }
             }
-            defer { rd_kafka_mem_free(handle, p) }
-            return String(cString: p)
         }
     }
 

@@ -12,6 +12,8 @@ public final class KafkaConsumer: @unchecked Sendable {
     private let handle: OpaquePointer  // rd_kafka_t, owned; destroyed in close()
     private let queue: DispatchQueue
     private let rebalance: RebalanceState  // outlives `handle`: released after rd_kafka_destroy
+    /// The opaque of librdkafka's callbacks; likewise kept until after rd_kafka_destroy.
+    private let context: ClientContext
     private let closed = Mutex(false)
     /// Topic names by librdkafka topic handle, so a message costs no String allocation. Touched only by
     /// `pollBlocking`, that is on `queue`.
@@ -29,22 +31,17 @@ public final class KafkaConsumer: @unchecked Sendable {
     ///   work the partitions stand for) is finished before any other member can be given them. It runs
     ///   on the poll thread and may block it; it is also called on `close()`.
     public init(config: KafkaConfig, beforeRevoke: (@Sendable ([KafkaPartition]) -> Void)? = nil) throws(KafkaError) {
-        let conf = try config.makeConf()
         let rebalance = RebalanceState(beforeRevoke: beforeRevoke)
-        // The opaque is unretained: `self.rebalance` keeps the box alive until after rd_kafka_destroy.
-        rd_kafka_conf_set_opaque(conf, Unmanaged.passUnretained(rebalance).toOpaque())
-        if config["group.id"] != nil {
-            rd_kafka_conf_set_rebalance_cb(conf, rebalanceCallback)
-        }
-        var errstr = [CChar](repeating: 0, count: 512)
-        guard let rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, &errstr, errstr.count) else {
-            rd_kafka_conf_destroy(conf)
-            throw KafkaError.local("Could not create Kafka consumer: \(cString(errstr))")
+        let context = ClientContext(config: config)
+        context.rebalance = rebalance
+        let rk = try ClientContext.makeHandle(RD_KAFKA_CONSUMER, config: config, context: context, what: "consumer") {
+            if config["group.id"] != nil { rd_kafka_conf_set_rebalance_cb($0, rebalanceCallback) }
         }
         // Route everything (messages, errors, rebalances) through rd_kafka_consumer_poll.
         rd_kafka_poll_set_consumer(rk)
         self.handle = rk
         self.rebalance = rebalance
+        self.context = context
         self.queue = DispatchQueue(label: "rdkafka-consumer")
     }
 
@@ -292,7 +289,7 @@ private func rebalanceCallback(
     opaque: UnsafeMutableRawPointer?
 ) {
     guard let rk, let opaque else { return }
-    let state = Unmanaged<KafkaConsumer.RebalanceState>.fromOpaque(opaque).takeUnretainedValue()
+    guard let state = Unmanaged<ClientContext>.fromOpaque(opaque).takeUnretainedValue().rebalance else { return }
     let tps = partitions.map { readList($0).map(\.0) } ?? []
     // NULL when the consumer never joined a group (assign-only clients still get a revoke on close).
     let cooperative = rd_kafka_rebalance_protocol(rk).map { String(cString: $0) } == "COOPERATIVE"

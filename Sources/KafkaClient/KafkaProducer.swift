@@ -17,6 +17,8 @@ public final class KafkaProducer: @unchecked Sendable {
     private let onError: @Sendable (KafkaError) -> Void
     private let state = Mutex(State())
     private let pollerDone = DispatchSemaphore(value: 0)
+    /// Kept until after rd_kafka_destroy: librdkafka's callbacks reach it through the opaque.
+    private let context: ClientContext
 
     private struct State {
         var closed = false
@@ -41,16 +43,11 @@ public final class KafkaProducer: @unchecked Sendable {
         onDelivery: @escaping @Sendable ([DeliveryReport]) -> Void = { _ in },
         onError: @escaping @Sendable (KafkaError) -> Void = { _ in }
     ) throws(KafkaError) {
-        let conf = try config.makeConf()
-        rd_kafka_conf_set_events(conf, Int32(RD_KAFKA_EVENT_DR | RD_KAFKA_EVENT_ERROR))
-        var errstr = [CChar](repeating: 0, count: 512)
-        guard let rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, &errstr, errstr.count) else {
-            // rd_kafka_new only takes ownership of conf on success.
-            rd_kafka_conf_destroy(conf)
-            throw KafkaError.local(
-                "Could not create Kafka producer: "
-                    + String(decoding: errstr.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        let context = ClientContext(config: config)
+        let rk = try ClientContext.makeHandle(RD_KAFKA_PRODUCER, config: config, context: context, what: "producer") {
+            rd_kafka_conf_set_events($0, Int32(RD_KAFKA_EVENT_DR | RD_KAFKA_EVENT_ERROR))
         }
+        self.context = context
         self.handle = rk
         self.mainQueue = rd_kafka_queue_get_main(rk)
         self.onDelivery = onDelivery
@@ -230,13 +227,12 @@ public final class KafkaProducer: @unchecked Sendable {
                 onDelivery(reports)
             case Int32(RD_KAFKA_EVENT_ERROR):
                 var error = KafkaError(
-                    rd_kafka_event_error(ev), message: String(cString: rd_kafka_event_error_string(ev)))
+                    rd_kafka_event_error(ev), message: context.explain(String(cString: rd_kafka_event_error_string(ev)))
+                )
                 if rd_kafka_event_error_is_fatal(ev) != 0 {
                     var buf = [CChar](repeating: 0, count: 512)
                     let code = rd_kafka_fatal_error(handle, &buf, buf.count)
-                    error = KafkaError(
-                        code,
-                        message: String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+                    error = KafkaError(code, message: context.explain(cString(buf)))
                     let e = error
                     state.withLock { if $0.fatal == nil { $0.fatal = e } }
                 }

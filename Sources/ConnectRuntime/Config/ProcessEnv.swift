@@ -1,4 +1,5 @@
 import ConnectAPI
+import KeyStores
 
 #if canImport(Glibc)
     import Glibc
@@ -28,20 +29,7 @@ public enum ProcessEnv {
 
     /// The whole content of the file at `path`.
     public static func readFile(_ path: String) throws(FileError) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw FileError(path: path, reason: String(cString: strerror(errno))) }
-        defer { close(fd) }
-        var out: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw FileError(path: path, reason: String(cString: strerror(errno)))
-            }
-            if n == 0 { return out }
-            out.append(contentsOf: chunk[..<n])
-        }
+        do { return try LocalFile.read(path) } catch { throw FileError(path: error.path, reason: error.reason) }
     }
 
     /// The file at `path` as UTF-8 text (invalid sequences replaced).

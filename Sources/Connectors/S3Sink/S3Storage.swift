@@ -86,7 +86,7 @@ final class S3Storage: Sendable {
             HTTPRequest(method: "POST", url: url(key: key, query: "uploads="), headers: options.objectHeaders),
             what: what)
         try check(r, what: what)
-        guard let id = S3XML.element("UploadId", in: r.bodyText) else {
+        guard let id = AWSXML.element("UploadId", in: r.bodyText) else {
             throw ConnectError(.retriable, "\(what): no UploadId in S3's answer: \(r.bodyText.prefix(200))")
         }
         return id
@@ -110,7 +110,7 @@ final class S3Storage: Sendable {
         let what = "CompleteMultipartUpload \(key)"
         var xml = "<CompleteMultipartUpload>"
         for (n, etag) in parts {
-            xml += "<Part><PartNumber>\(n)</PartNumber><ETag>\(S3XML.escaped(etag))</ETag></Part>"
+            xml += "<Part><PartNumber>\(n)</PartNumber><ETag>\(AWSXML.escaped(etag))</ETag></Part>"
         }
         xml += "</CompleteMultipartUpload>"
         let q = "uploadId=\(AWSSigner.uriEncode(uploadId, encodeSlash: true))"
@@ -120,7 +120,7 @@ final class S3Storage: Sendable {
                 body: Array(xml.utf8)), what: what)
         try check(r, what: what)
         // S3 may answer 200 and still report an error in the body.
-        if S3XML.element("Code", in: r.bodyText) != nil, r.bodyText.contains("<Error>") {
+        if AWSXML.element("Code", in: r.bodyText) != nil, r.bodyText.contains("<Error>") {
             try check(HTTPResponse(status: 500, body: r.body), what: what)
         }
     }
@@ -130,7 +130,7 @@ final class S3Storage: Sendable {
     func tag(key: String, _ tags: [(String, String)], failOnError: Bool) async throws {
         let what = "PutObjectTagging \(key)"
         var xml = "<Tagging><TagSet>"
-        for (k, v) in tags { xml += "<Tag><Key>\(S3XML.escaped(k))</Key><Value>\(S3XML.escaped(v))</Value></Tag>" }
+        for (k, v) in tags { xml += "<Tag><Key>\(AWSXML.escaped(k))</Key><Value>\(AWSXML.escaped(v))</Value></Tag>" }
         xml += "</TagSet></Tagging>"
         let body = Array(xml.utf8)
         do {
@@ -171,42 +171,12 @@ final class S3Storage: Sendable {
     private func check(_ r: HTTPResponse, what: String) throws {
         guard !(200..<300).contains(r.status) else { return }
         let text = r.bodyText
-        let code = S3XML.element("Code", in: text) ?? "HTTP\(r.status)"
-        let message = S3XML.element("Message", in: text) ?? text.prefix(200).description
+        let code = AWSXML.element("Code", in: text) ?? "HTTP\(r.status)"
+        let message = AWSXML.element("Message", in: text) ?? text.prefix(200).description
         let retriable = CurlError.isRetriableStatus(r.status) || code == "SlowDown" || code == "RequestTimeout"
         throw ConnectError(
             retriable ? .retriable : .connect,
             "S3 error \(code) (HTTP \(r.status)) on \(what) in bucket \(bucket): \(message)")
     }
 
-}
-
-/// The few bits of S3's XML answers the sink reads.
-enum S3XML {
-    static func element(_ name: String, in xml: String) -> String? {
-        guard let open = xml.firstRange(of: "<\(name)>"),
-            let close = xml[open.upperBound...].firstRange(of: "</\(name)>")
-        else { return nil }
-        return unescaped(String(xml[open.upperBound..<close.lowerBound]))
-    }
-
-    static func escaped(_ s: String) -> String {
-        var out = ""
-        for c in s {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
-
-    static func unescaped(_ s: String) -> String {
-        guard s.contains("&") else { return s }
-        return s.replacing("&quot;", with: "\"").replacing("&lt;", with: "<").replacing("&gt;", with: ">")
-            .replacing("&amp;", with: "&")
-    }
 }
