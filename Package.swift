@@ -197,7 +197,7 @@ let package = Package(
             name: "ConnectRuntimeTests",
             dependencies: [
                 "ConnectRuntime", "ConnectAPI", "ConnectJSON", "FileStreamConnectors", "DataGenConnector",
-                "RestServing",
+                "RestServing", "KafkaClientConfigs", "KafkaClient",
             ],
             swiftSettings: swiftSettings
         ),

@@ -73,7 +73,8 @@ public final class KafkaAdmin: @unchecked Sendable {
                 }
                 waited += step
                 if context.lastFailureIsPermanent, let f = context.lastFailure {
-                    throw KafkaError(RD_KAFKA_RESP_ERR__AUTHENTICATION, message: f)
+                    let sasl = f.contains("SASL")
+                    throw KafkaError(sasl ? RD_KAFKA_RESP_ERR__AUTHENTICATION : RD_KAFKA_RESP_ERR__SSL, message: f)
                 }
                 if waited >= timeoutMs {
                     let last = context.lastFailure.map { " (last error: \($0))" } ?? ""

@@ -30,6 +30,9 @@ enum ClientConfigKeys {
         }
         // Producer-only in librdkafka: on a consumer or admin client they would draw a warning.
         if type != .producer && (key == "retries" || key == "acks") { return .ignoreSilently }
+        // Java's request.timeout.ms bounds every request of a client; librdkafka's is the producer's ack
+        // timeout only, and socket.timeout.ms is the rest.
+        if type != .producer && key == "request.timeout.ms" { return .rename("socket.timeout.ms", convert: number) }
         return nil
     }
 
@@ -115,7 +118,7 @@ enum ClientConfigKeys {
         "compression.gzip.level": .ignore, "compression.lz4.level": .ignore, "compression.zstd.level": .ignore,
     ]
 
-    private static func number(_ v: String) -> Result<String, Refusal> {
+    fileprivate static func number(_ v: String) -> Result<String, Refusal> {
         guard let n = int(v) else { return .failure(Refusal(reason: "expected a number")) }
         return .success(String(n))
     }

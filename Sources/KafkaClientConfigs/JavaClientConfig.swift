@@ -123,3 +123,18 @@ public struct LocalFiles: FileReading {
     public init() {}
     public func read(_ path: String) throws -> [UInt8] { try LocalFile.read(path) }
 }
+
+extension JavaClientConfig {
+    /// Keys whose values are secrets (Kafka's PASSWORD-typed client and Schema Registry client keys, and
+    /// librdkafka's own), under any prefix (`producer.override.`, `value.converter.`): REST answers
+    /// show them as "[hidden]".
+    public static func isSecret(_ key: String) -> Bool {
+        secretSuffixes.contains { key == $0 || key.hasSuffix("." + $0) }
+    }
+
+    private static let secretSuffixes = [
+        "sasl.jaas.config", "ssl.keystore.password", "ssl.truststore.password", "ssl.key.password",
+        "ssl.keystore.key", "sasl.password", "sasl.oauthbearer.client.secret", "basic.auth.user.info",
+        "bearer.auth.token", "bearer.auth.client.secret",
+    ]
+}

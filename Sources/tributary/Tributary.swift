@@ -44,7 +44,7 @@ struct Worker: AsyncParsableCommand {
         let logger = Logger(label: "tributary")
         let text: String
         do { text = try ProcessEnv.readText(properties) } catch {
-            throw ValidationError("Cannot read worker properties \(error)")
+            throw WorkerConfigError("Cannot read worker properties \(error)")
         }
         let overrides = try override.map { o -> (String, String) in
             guard let eq = o.firstIndex(of: "=") else {
@@ -58,7 +58,16 @@ struct Worker: AsyncParsableCommand {
                 properties: PropertiesFile.parse(text), environment: ProcessEnv.all,
                 overrides: overrides)
         } catch {
-            throw ValidationError("\(properties): \(error.message)")
+            throw WorkerConfigError("\(properties): \(error.message)")
+        }
+        let refusals = config.clientRefusals()
+        if !refusals.isEmpty {
+            throw WorkerConfigError("\(properties): " + refusals.map(\.message).joined(separator: "; "))
+        }
+        if !config.ignoredClientKeys.isEmpty {
+            logger.warning(
+                "These Kafka client properties of \(properties) have no meaning for librdkafka and are ignored: \(config.ignoredClientKeys.joined(separator: ", "))"
+            )
         }
         // Task and worker metrics go to one Prometheus registry, served at GET /metrics on the REST port.
         let prometheus = PrometheusCollectorRegistry()
@@ -80,7 +89,7 @@ struct Worker: AsyncParsableCommand {
                 compatibility: (config.raw["schema.compatibility.level"] ?? "backward").uppercased())
             proxyListeners = try config.serviceListeners("rest.proxy.listeners", default: "http://:8082")
         } catch {
-            throw ValidationError("\(properties): \(error.message)")
+            throw WorkerConfigError("\(properties): \(error.message)")
         }
         if !registryConfig.listeners.isEmpty || !proxyListeners.isEmpty {
             services.append(
@@ -141,6 +150,13 @@ struct Version: ParsableCommand {
             "tributary \(ConnectVersion.tributary) (Kafka Connect REST API \(ConnectVersion.kafka), commit \(ConnectVersion.commit))"
         )
     }
+}
+
+/// Worker properties the worker cannot run with: printed as `Error: <message>` (not with the usage text
+/// that argument errors get), exit code 1.
+struct WorkerConfigError: Error, CustomStringConvertible {
+    let description: String
+    init(_ message: String) { description = message }
 }
 
 /// `M_ARENA_MAX` in glibc's malloc.h.

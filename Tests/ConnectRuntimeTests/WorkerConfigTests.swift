@@ -1,5 +1,6 @@
 import ConnectAPI
 import ConnectJSON
+import KafkaClientConfigs
 import Testing
 
 @testable import ConnectRuntime
@@ -52,7 +53,9 @@ import Testing
         #expect(c.groupId == "from-env")
         #expect(c.offsetFlushIntervalMs == 10)
         #expect(c.workerId == "127.0.0.1:9999")
-        #expect(c.clientConfig("producer")["linger.ms"] == "7")
+        // producer.* keys are for tasks' producers; the worker's own producer takes top-level keys only.
+        #expect(c.clientConfig("producer")["linger.ms"] == nil)
+        #expect(try c.clients.translate(.producer, connector: [:]).config["linger.ms"] == "7")
         #expect(c.offsetPartitions == 25 && c.statusPartitions == 5)
         #expect(throws: ConfigException.self) { try WorkerConfig(properties: Array(base.dropFirst())) }
     }

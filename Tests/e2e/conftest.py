@@ -147,6 +147,13 @@ class Worker:
             wait_until(lambda: _answers(self.proxy_url), what=f"REST Proxy (log {self.log})")
         return self
 
+    def run_until_exit(self, timeout=30):
+        """Starts the worker expecting it to refuse to run; returns its exit code and its output."""
+        args = [BIN, "worker", str(self.props_file)]
+        done = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout)
+        self.log.write_bytes(done.stdout)
+        return done.returncode, done.stdout.decode(errors="replace")
+
     def kill(self):
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait()
@@ -202,26 +209,27 @@ def worker(tmp_path):
     w.stop()
 
 
-def read_topic(topic, expect_min=0, timeout=30.0):
+def read_topic(topic, expect_min=0, timeout=30.0, client=None):
     """Every record of `topic` (all partitions, from the beginning, until EOF), as (key, value) bytes.
 
     Reads to partition EOF rather than trusting watermarks; retries until at least `expect_min` records.
+    `client` replaces the client configuration (another broker, TLS).
     """
     deadline = time.monotonic() + timeout
     while True:
-        records = _read_once(topic)
+        records = _read_once(topic, client or {"bootstrap.servers": BOOTSTRAP})
         if len(records) >= expect_min or time.monotonic() > deadline:
             return records
         time.sleep(0.1)
 
 
-def _read_once(topic):
-    admin = AdminClient({"bootstrap.servers": BOOTSTRAP})
+def _read_once(topic, client):
+    admin = AdminClient(dict(client))
     md = admin.list_topics(topic, timeout=10)
     t = md.topics.get(topic)
     if t is None or t.error is not None or not t.partitions:
         return []
-    c = Consumer({"bootstrap.servers": BOOTSTRAP, "group.id": "e2e-reader-" + uuid.uuid4().hex,
+    c = Consumer({**client, "group.id": "e2e-reader-" + uuid.uuid4().hex,
                   "enable.partition.eof": True, "enable.auto.commit": False})
     parts = list(t.partitions)
     c.assign([TopicPartition(topic, p, 0) for p in parts])

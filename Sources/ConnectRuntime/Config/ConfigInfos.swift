@@ -1,4 +1,5 @@
 import ConnectAPI
+import KafkaClientConfigs
 
 /// The `/config/validate` result (Kafka Connect's `ConfigInfos`) and the 400 message built from it.
 public struct ConfigInfos: Sendable {
@@ -38,7 +39,8 @@ public struct ConfigInfos: Sendable {
             }
         }
         for (k, errs) in extraErrors.sorted(by: { $0.key < $1.key }) where !seen.contains(k) {
-            entries.append(Entry(key: nil, name: k, value: config[k], errors: errs))
+            let shown = JavaClientConfig.isSecret(k) && config[k] != nil ? "[hidden]" : config[k]
+            entries.append(Entry(key: nil, name: k, value: shown, errors: errs))
         }
         return ConfigInfos(name: className, groups: groups, entries: entries)
     }

@@ -1,5 +1,6 @@
 import ConnectAPI
 import KafkaClient
+import KafkaClientConfigs
 
 /// The worker's configuration, with Kafka Connect's distributed-mode property names.
 public struct WorkerConfig: Sendable {
@@ -26,6 +27,14 @@ public struct WorkerConfig: Sendable {
     public let advertisedPort: Int
     public let topicTrackingEnabled: Bool
     public let topicTrackingAllowReset: Bool
+    /// How the worker's and its tasks' Kafka clients are configured (Java keys, translated).
+    public let clients: ClientConfigs
+    /// The worker's own clients (internal topics, the group, the registry and proxy), translated at start.
+    private let internalClients: [ClientType: KafkaConfig]
+    /// Tasks' clients before any connector's overrides (checked at start).
+    private let taskClientBase: [KafkaConfig]
+    /// Java-only client keys of the worker properties that librdkafka has no use for (one warning).
+    public let ignoredClientKeys: [String]
 
     public static let configDef = ConfigDef()
         .define(
@@ -170,6 +179,36 @@ public struct WorkerConfig: Sendable {
             c.string("rest.advertised.host.name")
             ?? (first.0.isEmpty || first.0 == "0.0.0.0" ? Self.hostname() : first.0)
         advertisedPort = c.int("rest.advertised.port") ?? first.1
+        clients = ClientConfigs(worker: merged, bootstrapServers: bootstrapServers, environment: environment)
+        // The worker's own clients, and its base for tasks' clients (its producer./consumer./admin. keys):
+        // a key that cannot be translated stops the worker here, naming it.
+        var internalClients: [ClientType: KafkaConfig] = [:]
+        var taskBase: [KafkaConfig] = []
+        var ignored: [String] = []
+        for type in ClientType.allCases {
+            do {
+                let own = try clients.translateInternal(type)
+                let task = try clients.translate(type, connector: [:])
+                internalClients[type] = own.config
+                taskBase.append(task.config)
+                for k in own.ignored + task.ignored where !ignored.contains(k) { ignored.append(k) }
+            } catch {
+                throw ConfigException(error.message)
+            }
+        }
+        self.internalClients = internalClients
+        self.taskClientBase = taskBase
+        ignoredClientKeys = ignored
+    }
+
+    /// Client properties librdkafka refuses, by the worker key at fault: checked at start, so a typo is
+    /// an error there and not a client that fails later.
+    public func clientRefusals() -> [(key: String, message: String)] {
+        var out: [(key: String, message: String)] = []
+        for config in Array(internalClients.values) + taskClientBase {
+            for r in config.refusals() where !out.contains(where: { $0.message == r.message }) { out.append(r) }
+        }
+        return out
     }
 
     /// `http://host:port` URIs as (host, port); an empty host means every interface.
@@ -204,32 +243,11 @@ public struct WorkerConfig: Sendable {
     /// `<advertised host>:<advertised port>`, as Kafka Connect names workers in statuses.
     public var workerId: String { "\(advertisedHost):\(advertisedPort)" }
 
-    /// Client properties that librdkafka understands at the top level of the worker config.
-    private static let sharedClientKeys = [
-        "security.protocol", "sasl.mechanism", "sasl.mechanisms", "sasl.username", "sasl.password",
-        "ssl.ca.location", "ssl.certificate.location", "ssl.key.location", "ssl.key.password", "client.rack",
-    ]
-
-    /// Base librdkafka properties for a client of kind `prefix` ("producer", "consumer" or "admin"):
-    /// bootstrap servers and security settings, then the worker's `<prefix>.*` keys.
+    /// The librdkafka configuration of one of the worker's own clients: `prefix` is "producer",
+    /// "consumer" or "admin". Only the worker's top-level client keys apply (see `ClientConfigs`).
     public func clientConfig(_ prefix: String) -> KafkaConfig {
-        var c = KafkaConfig([("bootstrap.servers", bootstrapServers)])
-        for k in Self.sharedClientKeys { if let v = raw[k] { c[k] = v } }
-        for (k, v) in raw.sorted(by: { $0.key < $1.key }) where k.hasPrefix(prefix + ".") {
-            let key = String(k.dropFirst(prefix.count + 1))
-            // Java-client keys librdkafka does not have; the runtime reads them itself.
-            if Self.javaOnlyClientKeys.contains(key) { continue }
-            c[key] = v
-        }
-        return c
+        internalClients[ClientType(rawValue: prefix) ?? .admin]!
     }
-
-    /// Keys of Kafka's Java clients that Connect users set (`consumer.max.poll.records`) but librdkafka
-    /// would refuse; `clientConfig` leaves them out.
-    public static let javaOnlyClientKeys: Set<String> = ["max.poll.records"]
-
-    /// `consumer.max.poll.records`: records per sink `put` at most.
-    public var sinkMaxPollRecords: Int? { raw["consumer.max.poll.records"].flatMap { Int($0.trimmingWhitespace()) } }
 
     /// Converter-related keys of the worker config (`key.converter*`, `value.converter*`, `header.converter*`).
     public func converterConfig() -> [String: String] {

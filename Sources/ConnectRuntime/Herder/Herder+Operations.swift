@@ -1,5 +1,6 @@
 import ConnectAPI
 import KafkaClient
+import KafkaClientConfigs
 import RestServing
 
 /// What the REST API and config-file deployment ask of the herder.
@@ -15,13 +16,17 @@ extension Herder {
         config["connector.class"]?.stringValue.flatMap { registry.connector(named: $0) }
     }
 
-    /// Replaces PASSWORD-typed values with "[hidden]".
+    /// Replaces PASSWORD-typed values with "[hidden]": the connector's own, and the secrets of client
+    /// overrides and converters (`producer.override.sasl.jaas.config`, `value.converter.basic.auth.user.info`).
     func redact(_ config: JSONObject, plugin: ConnectorPlugin?) -> JSONObject {
-        guard let plugin else { return config }
         var out = config
-        for m in config {
-            let type = plugin.configDef.key(m.key)?.type ?? ConnectorConfig.framework(for: plugin.type).key(m.key)?.type
-            if type == .password, m.value.stringValue?.hasPrefix("${") != true { out[m.key] = .string("[hidden]") }
+        for m in config where m.value.stringValue?.hasPrefix("${") != true {
+            let type = plugin.flatMap {
+                $0.configDef.key(m.key)?.type ?? ConnectorConfig.framework(for: $0.type).key(m.key)?.type
+            }
+            if type == .password || (m.key.contains(".") && JavaClientConfig.isSecret(m.key)) {
+                out[m.key] = .string("[hidden]")
+            }
         }
         return out
     }

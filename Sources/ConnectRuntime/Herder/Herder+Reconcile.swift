@@ -1,5 +1,6 @@
 import ConnectAPI
 import KafkaClient
+import KafkaClientConfigs
 import Logging
 
 extension Herder {
@@ -206,22 +207,42 @@ extension Herder {
             id: id, taskConfig: taskConfig, plugin: plugin, converters: converters, transformations: chain,
             control: control,
             logger: taskLogger, report: report, onTopic: topicTracker)
+        // Kafka clients: the worker's client keys, then the connector's overrides (ClientConfigs).
+        let clients = workerConfig.clients
+        var translated: [ClientType: KafkaConfig] = [:]
+        do {
+            var ignored: [String] = []
+            for type in ClientConfigs.taskClients(plugin.type) {
+                let t = try clients.translate(type, connector: connectorConfig)
+                translated[type] = t.config
+                // The worker's own keys were named at start; a task names its connector's.
+                for k in t.ignored where k.contains(".override.") && !ignored.contains(k) { ignored.append(k) }
+            }
+            if !ignored.isEmpty {
+                taskLogger.warning(
+                    "These Kafka client properties have no meaning for librdkafka and are ignored: \(ignored.joined(separator: ", "))"
+                )
+            }
+        } catch {
+            await statusStore?.putTask(
+                id.connector, id.task, status(.failed, ConnectError(.config, error.message)))
+            tasks[id] = RunningTask(control: control, config: rawTask, task: Task {}, runId: runId)
+            metrics.taskState(id, .failed)
+            return
+        }
         let run: Task<Void, Never>
         switch plugin.type {
         case .source:
             // 25 000 buffered records (~100 ms at full speed) keep the broker busy; more only raised the
             // peak RSS of the JDBC benchmark (bench/README.md). producer.* and producer.override.* win.
-            var producer = workerConfig.clientConfig("producer").withDefaults([
+            var producer = translated[.producer]!.withDefaults([
                 ("acks", "all"), ("enable.idempotence", "false"), ("partitioner", "murmur2_random"),
                 ("linger.ms", "5"), ("compression.type", "none"), ("queue.buffering.max.messages", "25000"),
             ])
             producer["client.id"] = "connector-producer-\(id.connector)-\(id.task)"
-            for (k, v) in connectorConfig where k.hasPrefix("producer.override.") {
-                producer[String(k.dropFirst(18))] = v
-            }
             let runner = WorkerSourceTask(
-                setup: setup, producerConfig: producer, adminConfig: workerConfig.clientConfig("admin"),
-                consumerConfig: workerConfig.clientConfig("consumer"), offsets: offsetStore!,
+                setup: setup, producerConfig: producer, adminConfig: translated[.admin]!,
+                consumerConfig: translated[.consumer]!, offsets: offsetStore!,
                 flushIntervalMs: workerConfig.offsetFlushIntervalMs, flushTimeoutMs: workerConfig.offsetFlushTimeoutMs,
                 errorConfig: ErrorHandler.Config(connectorConfig))
             run = Task { await runner.run() }
@@ -230,33 +251,27 @@ extension Herder {
             // again once its prefetch queue has been full; a sink that drains the queue faster than that
             // then sits idle. Measured on bench/s3_sink.sh: 96k → 170k records/s. The prefetch queue is
             // held to 16 MB (librdkafka's default is 64 MB per consumer): it only needs to cover one put.
-            var consumer = workerConfig.clientConfig("consumer").withDefaults([
+            var consumer = translated[.consumer]!.withDefaults([
                 ("enable.auto.commit", "false"), ("auto.offset.reset", "earliest"), ("fetch.queue.backoff.ms", "20"),
                 ("queued.max.messages.kbytes", "16384"),
             ])
             consumer["group.id"] = Self.sinkGroup(id.connector)
             consumer["client.id"] = "connector-consumer-\(id.connector)-\(id.task)"
-            for (k, v) in connectorConfig where k.hasPrefix("consumer.override.") {
-                consumer[String(k.dropFirst(18))] = v
-            }
             var topics = (taskConfig["topics"] ?? "").split(separator: ",").map { String($0).trimmingWhitespace() }
                 .filter { !$0.isEmpty }
             if let regex = taskConfig["topics.regex"], !regex.isEmpty { topics = ["^" + regex] }
             // max.poll.records is the Java consumer's, not librdkafka's: it bounds the records of one put.
             let maxPollRecords =
-                consumer["max.poll.records"].flatMap { Int($0.trimmingWhitespace()) } ?? workerConfig.sinkMaxPollRecords
-                ?? 1000
-            consumer["max.poll.records"] = nil
-            var dlqProducer = workerConfig.clientConfig("producer").withDefaults([("acks", "all")])
+                clients.taskClient(.consumer, connector: connectorConfig)["max.poll.records"].flatMap {
+                    Int($0.trimmingWhitespace())
+                } ?? 1000
+            var dlqProducer = translated[.producer]!.withDefaults([("acks", "all")])
             dlqProducer["client.id"] = "connector-dlq-producer-\(id.connector)-\(id.task)"
-            for (k, v) in connectorConfig where k.hasPrefix("producer.override.") {
-                dlqProducer[String(k.dropFirst(18))] = v
-            }
             let runner = WorkerSinkTask(
                 setup: setup, consumerConfig: consumer, topics: topics,
                 flushIntervalMs: workerConfig.offsetFlushIntervalMs, maxPollRecords: max(1, maxPollRecords),
                 errorConfig: ErrorHandler.Config(connectorConfig), dlqProducerConfig: dlqProducer,
-                adminConfig: workerConfig.clientConfig("admin"))
+                adminConfig: translated[.admin]!)
             run = Task { await runner.run() }
         }
         tasks[id] = RunningTask(control: control, config: rawTask, task: run, runId: runId)

@@ -63,6 +63,10 @@ extension Herder {
             extra["transforms", default: []].append(error.message)
         }
         for (k, errs) in plugin.makeConnector().validate(resolved) { extra[k, default: []] += errs }
+        // The tasks' Kafka clients: overrides librdkafka refuses or that cannot be translated.
+        for (k, errs) in workerConfig.clients.problems(for: plugin.type, connector: resolved) {
+            extra[k, default: []] += errs
+        }
         return ConfigInfos.validate(
             className: cls, framework: ConnectorConfig.framework(for: plugin.type), plugin: plugin.configDef,
             extraErrors: extra, config: resolved, nullKeys: nullKeys)
