@@ -225,7 +225,9 @@ def read_topic(topic, expect_min=0, timeout=30.0, client=None):
 
 def _read_once(topic, client):
     admin = AdminClient(dict(client))
-    md = admin.list_topics(topic, timeout=10)
+    # All topics, not this one by name: a metadata request naming a missing topic makes the broker
+    # create it (auto-creation, with its defaults) before the worker does.
+    md = admin.list_topics(timeout=10)
     t = md.topics.get(topic)
     if t is None or t.error is not None or not t.partitions:
         return []

@@ -122,6 +122,17 @@ public enum ConnectorConfig {
     public static let source =
         base
         .define(
+            "topic.creation.groups", .list, defaultValue: "",
+            validator: ConfigValidator("unique topic creation groups") { name, value in
+                do throws(TopicCreation.Problem) {
+                    _ = try TopicCreation.groupNames([name: value])
+                    return nil
+                } catch { return error.message }
+            },
+            importance: .low, documentation: "Groups of configurations for topics created by source connectors",
+            group: "Topic Creation", orderInGroup: 1, width: .long, displayName: "Topic Creation Groups"
+        )
+        .define(
             "exactly.once.support", .string, defaultValue: "requested",
             validator: .oneOf(["requested", "required"], ignoringCase: true),
             importance: .medium,

@@ -26,6 +26,8 @@ public struct WorkerConfig: Sendable {
     public let rebalanceTimeoutMs: Int
     public let advertisedPort: Int
     public let topicTrackingEnabled: Bool
+    /// `topic.creation.enable`: source tasks create their topics (KIP-158) when the connector asks.
+    public let topicCreationEnabled: Bool
     public let topicTrackingAllowReset: Bool
     /// How the worker's and its tasks' Kafka clients are configured (Java keys, translated).
     public let clients: ClientConfigs
@@ -135,6 +137,11 @@ public struct WorkerConfig: Sendable {
                 "The maximum allowed time for each worker to join the group once a rebalance has begun. This is basically a limit on the amount of time needed for all tasks to flush any pending data and commit offsets."
         )
         .define(
+            "topic.creation.enable", .boolean, defaultValue: "true", importance: .low,
+            documentation:
+                "Whether to allow automatic creation of topics used by source connectors, when source connectors are configured with `topic.creation.` properties. Each task will use an admin client to create its topics and will not depend on the Kafka brokers to create topics automatically."
+        )
+        .define(
             "topic.tracking.enable", .boolean, defaultValue: "true", importance: .low,
             documentation: "Enable tracking the set of active topics per connector during runtime."
         )
@@ -169,6 +176,7 @@ public struct WorkerConfig: Sendable {
         heartbeatIntervalMs = c.int("heartbeat.interval.ms") ?? 3000
         rebalanceTimeoutMs = c.int("rebalance.timeout.ms") ?? 60000
         topicTrackingEnabled = c.bool("topic.tracking.enable") ?? true
+        topicCreationEnabled = c.bool("topic.creation.enable") ?? true
         topicTrackingAllowReset = c.bool("topic.tracking.allow.reset") ?? true
         let ls = try Self.parseListeners(c.list("listeners"), key: "listeners")
         guard let first = ls.first else {

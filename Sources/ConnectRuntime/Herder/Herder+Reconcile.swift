@@ -240,11 +240,24 @@ extension Herder {
                 ("linger.ms", "5"), ("compression.type", "none"), ("queue.buffering.max.messages", "25000"),
             ])
             producer["client.id"] = "connector-producer-\(id.connector)-\(id.task)"
+            var admin = translated[.admin]!
+            admin["client.id"] = admin["client.id"] ?? "connector-adminclient-\(id.connector)-\(id.task)"
+            // KIP-158: validation refused configs this cannot read; a config stored before is a failure.
+            var topicCreation: TopicCreation? = nil
+            if workerConfig.topicCreationEnabled && TopicCreation.isUsed(by: connectorConfig) {
+                do { topicCreation = try TopicCreation.parse(connectorConfig) } catch {
+                    await statusStore?.putTask(
+                        id.connector, id.task, status(.failed, ConnectError(.config, error.message)))
+                    tasks[id] = RunningTask(control: control, config: rawTask, task: Task {}, runId: runId)
+                    metrics.taskState(id, .failed)
+                    return
+                }
+            }
             let runner = WorkerSourceTask(
-                setup: setup, producerConfig: producer, adminConfig: translated[.admin]!,
+                setup: setup, producerConfig: producer, adminConfig: admin,
                 consumerConfig: translated[.consumer]!, offsets: offsetStore!,
                 flushIntervalMs: workerConfig.offsetFlushIntervalMs, flushTimeoutMs: workerConfig.offsetFlushTimeoutMs,
-                errorConfig: ErrorHandler.Config(connectorConfig))
+                errorConfig: ErrorHandler.Config(connectorConfig), topicCreation: topicCreation)
             run = Task { await runner.run() }
         case .sink:
             // fetch.queue.backoff.ms: librdkafka (≥ 2.4) waits a full second, by default, before fetching

@@ -63,6 +63,13 @@ extension Herder {
             extra["transforms", default: []].append(error.message)
         }
         for (k, errs) in plugin.makeConnector().validate(resolved) { extra[k, default: []] += errs }
+        // KIP-158: the sizes and patterns of the topics a source creates (Kafka Connect finds these
+        // problems only when the connector starts).
+        if plugin.type == .source && workerConfig.topicCreationEnabled && TopicCreation.isUsed(by: resolved) {
+            do { _ = try TopicCreation.parse(resolved) } catch  where error.key != TopicCreation.groupsKey {
+                extra[error.key, default: []].append(error.message)
+            } catch {}
+        }
         // The tasks' Kafka clients: overrides librdkafka refuses or that cannot be translated.
         for (k, errs) in workerConfig.clients.problems(for: plugin.type, connector: resolved) {
             extra[k, default: []] += errs

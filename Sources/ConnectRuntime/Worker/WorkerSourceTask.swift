@@ -15,6 +15,8 @@ struct WorkerSourceTask: Sendable {
     let flushTimeoutMs: Int64
     /// `errors.tolerance` / `errors.log.*` of the connector (sources have no dead-letter queue).
     let errorConfig: ErrorHandler.Config
+    /// KIP-158 topic creation, when the worker allows it and the connector asks for it.
+    let topicCreation: TopicCreation?
 
     func run() async {
         let task: any SourceTask
@@ -67,7 +69,8 @@ struct WorkerSourceTask: Sendable {
             return
         }
         await setup.report(setup.control.isPaused ? .paused : .running, nil)
-        var sender = RecordSender(setup: setup, errors: errors)
+        let creator = topicCreation.map { TopicCreator(creation: $0, adminConfig: adminConfig, logger: setup.logger) }
+        var sender = RecordSender(setup: setup, errors: errors, creator: creator)
         var nextFlush = monotonicMs() + flushIntervalMs
         var failure: ConnectError?
         while !setup.control.isStopping {
@@ -107,6 +110,7 @@ struct WorkerSourceTask: Sendable {
         producer.flush(timeoutMs: Int32(clamping: flushTimeoutMs))
         await commitOffsets(tracker, task: task, metrics: metrics)
         await task.stop()
+        await creator?.close()
         if let failure {
             await setup.report(.failed, failure)
         }
@@ -141,15 +145,17 @@ struct WorkerSourceTask: Sendable {
 private struct RecordSender {
     let setup: WorkerTaskSetup
     let errors: ErrorHandler
+    let creator: TopicCreator?
     private var keyBuffer: [UInt8] = []
     private var valueBuffer: [UInt8] = []
     /// The producer's handle of every topic produced to so far, and the latest one used.
     private var topics: [String: KafkaProducer.Topic] = [:]
     private var lastTopic: KafkaProducer.Topic?
 
-    init(setup: WorkerTaskSetup, errors: ErrorHandler) {
+    init(setup: WorkerTaskSetup, errors: ErrorHandler, creator: TopicCreator?) {
         self.setup = setup
         self.errors = errors
+        self.creator = creator
         keyBuffer.reserveCapacity(256)
         valueBuffer.reserveCapacity(1024)
     }
@@ -193,6 +199,9 @@ private struct RecordSender {
             case nil: return
             case .queueFull: try await Task.sleep(for: .milliseconds(2))
             case .newTopic(let topic):
+                // Created first (KIP-158): the producer's metadata request for the topic would make a
+                // broker with auto-creation create it with its defaults.
+                try await creator?.ensure(topic) { [control = setup.control] in control.isStopping }
                 await setup.onTopic(topic)
                 topics[topic] = try await producer.topic(topic)
             }
