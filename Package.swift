@@ -77,7 +77,9 @@ let package = Package(
         // Parquet files (S3 ParquetFormat): Thrift compact footer, Dremel levels, PLAIN pages, snappy/gzip.
         .target(name: "Parquet", dependencies: ["Zlib"], swiftSettings: swiftSettings),
         // Confluent's AvroData: Connect schemas and values as Avro (S3 AvroFormat, the AvroConverter).
-        .target(name: "ConnectAvro", dependencies: ["Avro", "ConnectAPI", "CurlClient"], swiftSettings: swiftSettings),
+        .target(
+            name: "ConnectAvro", dependencies: ["Avro", "ConnectAPI", "CurlClient", "KeyStores"],
+            swiftSettings: swiftSettings),
         .target(
             name: "ConnectAPI",
             dependencies: [.product(name: "Logging", package: "swift-log")],

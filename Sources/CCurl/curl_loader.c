@@ -68,6 +68,10 @@ CURLcode tcurl_setopt_off(CURL *h, CURLoption o, curl_off_t v) { return p_easy_s
 CURLcode tcurl_setopt_string(CURL *h, CURLoption o, const char *v) { return p_easy_setopt(h, o, v); }
 CURLcode tcurl_setopt_pointer(CURL *h, CURLoption o, const void *v) { return p_easy_setopt(h, o, v); }
 CURLcode tcurl_getinfo_long(CURL *h, CURLINFO i, long *out) { return p_easy_getinfo(h, i, out); }
+CURLcode tcurl_setopt_blob(CURL *h, CURLoption o, const void *data, size_t len) {
+    struct curl_blob b = {(void *)data, len, CURL_BLOB_COPY};
+    return p_easy_setopt(h, o, &b);
+}
 struct curl_slist *tcurl_slist_append(struct curl_slist *l, const char *s) { return p_slist_append(l, s); }
 void tcurl_slist_free_all(struct curl_slist *l) { p_slist_free_all(l); }
 

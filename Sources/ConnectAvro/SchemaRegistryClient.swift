@@ -6,43 +6,94 @@ import Synchronization
 /// A small client of a Confluent-compatible Schema Registry (ours or another): register or look up a
 /// schema under a subject, fetch a schema by id; both cached for the life of the converter, since ids
 /// never change meaning.
+///
+/// Several URLs fail over as Confluent's `RestService` does: the current URL is used until a request
+/// to it fails on the network or with 408, 429 or 5xx; then the next one becomes current (other answers,
+/// such as 401, are final). Credentials, extra headers and TLS stores come from
+/// `SchemaRegistryClientConfig`.
 public final class SchemaRegistryClient: Sendable {
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
     }
 
-    private let baseURL: String
+    private let config: SchemaRegistryClientConfig
+    private let current = Mutex(0)
     private let session: CurlSession
     private let byId = Mutex<[Int: AvroSchema]>([:])
     private let idBySubjectSchema = Mutex<[String: Int]>([:])
     private let versionBySubjectSchema = Mutex<[String: Int32]>([:])
 
-    public init(url: String) throws {
-        var u = url.split(separator: ",").first.map(String.init) ?? url
-        while u.hasSuffix("/") { u.removeLast() }  // a trailing slash made Confluent's clients fail (kafka-rest #100)
-        baseURL = u
-        session = try CurlSession()
+    public convenience init(url: String) throws {
+        try self.init(config: SchemaRegistryClientConfig(["schema.registry.url": url]))
     }
 
+    public init(config: SchemaRegistryClientConfig) throws {
+        self.config = config
+        var options = CurlSession.Options()
+        options.tls = config.tls
+        session = try CurlSession(options: options)
+    }
+
+    /// Whether an answer lets the client try the next URL (Confluent's RestService: 408, 429, 5xx).
+    static func failsOver(status: Int) -> Bool { [408, 429, 500, 502, 503, 504].contains(status) }
+
     private func call(_ method: String, _ path: String, body: JSONValue? = nil) throws(Failure) -> JSONValue {
-        let req = HTTPRequest(
-            method: method, url: baseURL + path,
-            headers: [
-                ("Content-Type", "application/vnd.schemaregistry.v1+json"),
-                ("Accept", "application/vnd.schemaregistry.v1+json"),
-            ],
-            body: body.map { JSONWriter.bytes($0) } ?? [])
-        let r: HTTPResponse
-        do { r = try session.sendBlocking(req) } catch {
-            throw Failure(description: "Schema Registry \(baseURL) unreachable: \(error)")
-        }
-        let json = try? JSONParser.parse(r.body)
-        guard r.status == 200, let json else {
+        let urls = config.urls
+        var lastError = ""
+        for _ in 0..<urls.count {
+            let index = current.withLock { $0 }
+            let base = urls[index % urls.count]
+            let req = HTTPRequest(
+                method: method, url: base + path,
+                headers: [
+                    ("Content-Type", "application/vnd.schemaregistry.v1+json"),
+                    ("Accept", "application/vnd.schemaregistry.v1+json"),
+                ] + config.requestHeaders,
+                body: body.map { JSONWriter.bytes($0) } ?? [])
+            let r: HTTPResponse
+            do { r = try session.sendBlocking(req) } catch {
+                lastError = "Schema Registry \(CurlSession.redacted(base)) unreachable: \(error)"
+                current.withLock { if $0 == index { $0 = (index + 1) % urls.count } }
+                continue
+            }
+            let json = try? JSONParser.parse(r.body)
+            if r.status == 200, let json { return json }
             let message = json?["message"]?.stringValue ?? String(decoding: r.body.prefix(300), as: UTF8.self)
-            let code = json?["error_code"]?.int64Value.map { " (error code \($0))" } ?? ""
-            throw Failure(description: "Schema Registry \(method) \(path) answered HTTP \(r.status)\(code): \(message)")
+            let code = json?["error_code"]?.int64Value.map { "; error code: \($0)" } ?? ""
+            lastError = "Schema Registry \(method) \(path) answered HTTP \(r.status): \(message)\(code)"
+            if r.status == 401 || r.status == 403 {
+                lastError += r.status == 401 ? Self.unauthorizedHint(config.auth) : ""
+            }
+            guard Self.failsOver(status: r.status) else { break }
+            current.withLock { if $0 == index { $0 = (index + 1) % urls.count } }
         }
-        return json
+        throw Failure(description: lastError)
+    }
+
+    private static func unauthorizedHint(_ auth: SchemaRegistryClientConfig.Auth) -> String {
+        switch auth {
+        case .none:
+            return
+                " (no credentials were sent: set basic.auth.credentials.source=USER_INFO and basic.auth.user.info, or bearer.auth.credentials.source=STATIC_TOKEN and bearer.auth.token)"
+        case .basic: return " (the registry refused the credentials of basic.auth.user.info)"
+        case .bearer: return " (the registry refused bearer.auth.token)"
+        }
+    }
+
+    /// The latest schema registered under `subject`, with its id (`GET /subjects/{s}/versions/latest`).
+    public func latest(subject: String) throws(Failure) -> (id: Int, schema: AvroSchema) {
+        let answer = try call("GET", Self.subjectPath(subject) + "/versions/latest")
+        guard let id = answer["id"]?.int64Value.map(Int.init), let text = answer["schema"]?.stringValue else {
+            throw Failure(description: "Schema Registry answered \(JSONWriter.string(answer)) without an id and schema")
+        }
+        if let type = answer["schemaType"]?.stringValue, type != "AVRO" {
+            throw Failure(description: "the latest schema of \(subject) is a \(type) schema, not Avro")
+        }
+        do {
+            let s = try AvroSchemaParser.parse(text)
+            byId.withLock { $0[id] = s }
+            return (id, s)
+        } catch { throw Failure(description: "the latest schema of \(subject): \(error)") }
     }
 
     /// The id of `schema` under `subject`: registered if `register`, else looked up.

@@ -23,7 +23,29 @@ public final class CurlSession: @unchecked Sendable {
         public var maxResponseBytes: Int = 256 << 20
         public var followRedirects = false
         public var userAgent = "Tributary/0.1 (+https://github.com/tributary; libcurl)"
+        /// TLS material for https:// URLs; nil: the system's CA store, no client certificate.
+        public var tls: TLSOptions?
         public init() {}
+    }
+
+    /// TLS for a session, as PEM text (Java key stores are read into PEM by KeyStores).
+    public struct TLSOptions: Sendable {
+        /// CA certificates to trust instead of the system's.
+        public var caPEM: String?
+        /// The client certificate chain and its unencrypted key, for servers that require one.
+        public var certificatePEM: String?
+        public var keyPEM: String?
+        /// Whether the server's certificate must name the host connected to (Kafka's
+        /// `ssl.endpoint.identification.algorithm=https`).
+        public var verifyHost = true
+
+        public init(caPEM: String? = nil, certificatePEM: String? = nil, keyPEM: String? = nil, verifyHost: Bool = true)
+        {
+            self.caPEM = caPEM
+            self.certificatePEM = certificatePEM
+            self.keyPEM = keyPEM
+            self.verifyHost = verifyHost
+        }
     }
 
     private let handle: UnsafeMutableRawPointer  // CURL *, owned
@@ -135,6 +157,16 @@ public final class CurlSession: @unchecked Sendable {
         _ = tcurl_setopt_string(handle, CURLOPT_ACCEPT_ENCODING, "")  // every encoding libcurl can decode
         _ = tcurl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, options.followRedirects ? 1 : 0)
         // Proxies come from http_proxy / https_proxy / no_proxy, which libcurl reads itself.
+        if let tls = options.tls {
+            func blob(_ opt: CURLoption, _ text: String) {
+                var bytes = Array(text.utf8)
+                _ = bytes.withUnsafeMutableBytes { tcurl_setopt_blob(handle, opt, $0.baseAddress, $0.count) }
+            }
+            if let ca = tls.caPEM { blob(CURLOPT_CAINFO_BLOB, ca) }
+            if let cert = tls.certificatePEM { blob(CURLOPT_SSLCERT_BLOB, cert) }
+            if let key = tls.keyPEM { blob(CURLOPT_SSLKEY_BLOB, key) }
+            _ = tcurl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, tls.verifyHost ? 2 : 0)
+        }
 
         var body = tcurl_buffer(data: nil, length: 0, capacity: 0, limit: options.maxResponseBytes)
         var headers = tcurl_buffer(data: nil, length: 0, capacity: 0, limit: 1 << 20)
@@ -176,10 +208,17 @@ public final class CurlSession: @unchecked Sendable {
         return .success(HTTPResponse(status: status, headers: HTTPResponse.parseHeaders(headerBytes), body: bodyBytes))
     }
 
-    /// The URL without its query (which may hold tokens) for messages.
+    /// The URL without its query (which may hold tokens) and user info (`user:password@`), for messages.
     public static func redacted(_ url: String) -> String {
-        guard let q = url.firstIndex(of: "?") else { return url }
-        return String(url[..<q]) + "?…"
+        var u = url
+        if let scheme = u.firstRange(of: "://") {
+            let authorityEnd = u[scheme.upperBound...].firstIndex { $0 == "/" || $0 == "?" } ?? u.endIndex
+            if let at = u[scheme.upperBound..<authorityEnd].lastIndex(of: "@") {
+                u.replaceSubrange(scheme.upperBound...at, with: "")
+            }
+        }
+        guard let q = u.firstIndex(of: "?") else { return u }
+        return String(u[..<q]) + "?…"
     }
 }
 

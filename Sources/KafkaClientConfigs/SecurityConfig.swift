@@ -53,42 +53,6 @@ struct SecurityConfig {
 
     // MARK: TLS
 
-    private func storeType(_ key: String) throws(ClientConfigException) -> KeyStore.StoreType {
-        let name = value(key) ?? "JKS"
-        guard let t = KeyStore.StoreType(name: name) else {
-            throw ClientConfigException(
-                key: origin(key),
-                "Invalid value \(name) for configuration \(origin(key)): supported store types are JKS, PKCS12 and PEM")
-        }
-        return t
-    }
-
-    private func readStore(
-        location key: String, type typeKey: String, password passwordKey: String, keyPassword: String?,
-        files: any FileReading
-    ) throws(ClientConfigException) -> KeyStore {
-        let path = value(key)!
-        let type = try storeType(typeKey)
-        let bytes: [UInt8]
-        do { bytes = try files.read(path) } catch {
-            throw ClientConfigException(key: origin(key), "Cannot read \(origin(key))=\(path): \(error)")
-        }
-        let password = java[passwordKey]
-        if type == .pem && password != nil && password != "" {
-            throw ClientConfigException(
-                key: origin(passwordKey),
-                "\(origin(passwordKey)) must not be set for a PEM store (\(origin(key))=\(path)); a PEM key's password is ssl.key.password"
-            )
-        }
-        do {
-            return try KeyStore.read(
-                bytes, type: type, password: type == .pem ? nil : password, keyPassword: keyPassword,
-                what: "\(origin(key))=\(path)")
-        } catch {
-            throw ClientConfigException(key: origin(key), error.message)
-        }
-    }
-
     private func applyTLS(to out: inout KafkaConfig, files: any FileReading) throws(ClientConfigException) {
         if let protocols = value("ssl.enabled.protocols") {
             let list = protocols.split(separator: ",").map { String($0).trimmingCharacters() }
@@ -99,21 +63,19 @@ struct SecurityConfig {
                 )
             }
         }
-        let keyPassword = java["ssl.key.password"]
-        // Trust: inline PEM (KIP-651) or a store file. Without either, OpenSSL's system CA store.
-        if let inline = value("ssl.truststore.certificates") {
-            let store: KeyStore
-            do {
-                store = try KeyStore.read(
-                    Array(inline.utf8), type: .pem, password: nil, what: origin("ssl.truststore.certificates"))
-            } catch { throw ClientConfigException(key: origin("ssl.truststore.certificates"), error.message) }
-            try setTrust(store, key: "ssl.truststore.certificates", shown: origin("ssl.truststore.certificates"), &out)
-        } else if let path = value("ssl.truststore.location") {
-            let store = try readStore(
-                location: "ssl.truststore.location", type: "ssl.truststore.type", password: "ssl.truststore.password",
-                keyPassword: nil, files: files)
-            try setTrust(
-                store, key: "ssl.truststore.location", shown: "\(origin("ssl.truststore.location"))=\(path)", &out)
+        let tls: SSLConfig
+        do {
+            tls = try SSLConfig.read(
+                value: { k in k == "ssl.endpoint.identification.algorithm" ? nil : java[k] }, origin: origin,
+                readFile: files.read)
+        } catch { throw ClientConfigException(key: error.key, error.message) }
+        if let trust = tls.trustPEM, let shown = tls.trustSource {
+            out["ssl.ca.pem"] = trust
+            out.origins["ssl.ca.pem"] = shown.split(separator: "=").first.map(String.init)
+            out.hints.append(
+                KafkaErrorHint(
+                    patterns: ["certificate verify failed", "ssl.ca.location", "ssl.ca.pem"],
+                    hint: "check \(shown): the broker's certificate must be signed by a CA it holds"))
         } else {
             out.hints.append(
                 KafkaErrorHint(
@@ -122,42 +84,12 @@ struct SecurityConfig {
                         "no trust store is configured, so the system's CA certificates are used; set ssl.truststore.location (or ssl.truststore.certificates) to the CA that signed the broker's certificate"
                 ))
         }
-        // Identity: inline PEM key and chain, or a key store file.
-        var identity: KeyStore? = nil
-        var identityKey = ""
-        if let key = value("ssl.keystore.key") {
-            let chain = value("ssl.keystore.certificate.chain") ?? ""
-            guard !chain.isEmpty else {
-                throw ClientConfigException(
-                    key: origin("ssl.keystore.key"),
-                    "\(origin("ssl.keystore.key")) is set without ssl.keystore.certificate.chain")
+        if let cert = tls.certificatePEM, let key = tls.keyPEM, let shown = tls.identitySource {
+            out["ssl.certificate.pem"] = cert
+            out["ssl.key.pem"] = key
+            for k in ["ssl.certificate.pem", "ssl.key.pem"] {
+                out.origins[k] = shown.split(separator: "=").first.map(String.init)
             }
-            do {
-                identity = try KeyStore.read(
-                    Array((key + "\n" + chain).utf8), type: .pem, password: nil, keyPassword: keyPassword,
-                    what: origin("ssl.keystore.key"))
-            } catch { throw ClientConfigException(key: origin("ssl.keystore.key"), error.message) }
-            identityKey = "ssl.keystore.key"
-        } else if let path = value("ssl.keystore.location") {
-            identity = try readStore(
-                location: "ssl.keystore.location", type: "ssl.keystore.type", password: "ssl.keystore.password",
-                keyPassword: keyPassword ?? java["ssl.keystore.password"], files: files)
-            identityKey = "ssl.keystore.location"
-            _ = path
-        } else if keyPassword != nil && java["ssl.key.location"] != nil {
-            out["ssl.key.password"] = keyPassword  // librdkafka's own ssl.key.location
-        }
-        if let identity {
-            let shown =
-                identityKey == "ssl.keystore.location"
-                ? "\(origin(identityKey))=\(value(identityKey)!)" : origin(identityKey)
-            guard let entry = identity.privateKeys.first else {
-                throw ClientConfigException(key: origin(identityKey), "\(shown) holds no private key")
-            }
-            out["ssl.certificate.pem"] = entry.chain.map { PEM.encode($0, label: "CERTIFICATE") }.joined()
-            out["ssl.key.pem"] = entry.keyPEM
-            out.origins["ssl.certificate.pem"] = origin(identityKey)
-            out.origins["ssl.key.pem"] = origin(identityKey)
             out.hints.append(
                 KafkaErrorHint(
                     patterns: [
@@ -166,6 +98,9 @@ struct SecurityConfig {
                     ],
                     hint: "the broker refused the client certificate of \(shown)"))
         } else {
+            if let keyPassword = java["ssl.key.password"], java["ssl.key.location"] != nil {
+                out["ssl.key.password"] = keyPassword  // librdkafka's own ssl.key.location
+            }
             out.hints.append(
                 KafkaErrorHint(
                     patterns: ["alert certificate required", "alert handshake failure", "alert bad certificate"],
@@ -179,20 +114,6 @@ struct SecurityConfig {
                 hint:
                     "the broker's certificate does not name the host connected to; ssl.endpoint.identification.algorithm=https (the default) verifies it"
             ))
-    }
-
-    private func setTrust(_ store: KeyStore, key: String, shown: String, _ out: inout KafkaConfig)
-        throws(ClientConfigException)
-    {
-        guard !store.trustAnchors.isEmpty else {
-            throw ClientConfigException(key: origin(key), "\(shown) holds no certificate to trust")
-        }
-        out["ssl.ca.pem"] = store.trustAnchorsPEM
-        out.origins["ssl.ca.pem"] = origin(key)
-        out.hints.append(
-            KafkaErrorHint(
-                patterns: ["certificate verify failed", "ssl.ca.location", "ssl.ca.pem"],
-                hint: "check \(shown): the broker's certificate must be signed by a CA it holds"))
     }
 
     // MARK: SASL

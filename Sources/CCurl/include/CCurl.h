@@ -22,6 +22,8 @@ CURLcode tcurl_setopt_off(CURL *h, CURLoption opt, curl_off_t value);
 CURLcode tcurl_setopt_string(CURL *h, CURLoption opt, const char *value);  // libcurl copies the string
 CURLcode tcurl_setopt_pointer(CURL *h, CURLoption opt, const void *value);  // caller keeps it alive
 CURLcode tcurl_getinfo_long(CURL *h, CURLINFO info, long *out);
+/// A `struct curl_blob` option (CAINFO_BLOB, SSLCERT_BLOB, SSLKEY_BLOB): libcurl copies the bytes.
+CURLcode tcurl_setopt_blob(CURL *h, CURLoption opt, const void *data, size_t len);
 
 struct curl_slist *tcurl_slist_append(struct curl_slist *list, const char *line);
 void tcurl_slist_free_all(struct curl_slist *list);

@@ -216,7 +216,7 @@ public struct ParsedConfig: Sendable {
 }
 
 /// A configuration error; the message names the key and the value at fault.
-public struct ConfigException: Error, CustomStringConvertible, Sendable {
+public struct ConfigException: Error, CustomStringConvertible, Sendable, Equatable {
     public let message: String
     public init(_ message: String) { self.message = message }
     public init(name: String, value: String, reason: String) {

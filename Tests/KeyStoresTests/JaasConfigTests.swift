@@ -1,6 +1,6 @@
 import Testing
 
-@testable import KafkaClientConfigs
+@testable import KeyStores
 
 /// Kafka's `JaasConfig` parsing (cases from apache/kafka `JaasContextTest`, and the quoting rules of its
 /// `StreamTokenizer` set-up).
