@@ -43,8 +43,9 @@ public struct SchemaRegistryClientConfig: Sendable {
                 reason: "Missing required configuration \"schema.registry.url\" which has no default value.")
         }
         urls = ConfigDef.listEntries(list).map { u in
+            // A trailing slash made Confluent's clients fail (kafka-rest #100).
             var u = u
-            while u.hasSuffix("/") { u.removeLast() }  // a trailing slash made Confluent's clients fail (kafka-rest #100)
+            while u.hasSuffix("/") { u.removeLast() }
             return u
         }
 
