@@ -138,7 +138,7 @@ let package = Package(
         .target(
             name: "S3SinkConnector",
             dependencies: [
-                "ConnectAPI", "ConnectJSON", "ConnectAvro", "Avro", "CurlClient", "Zlib", "Parquet",
+                "ConnectAPI", "ConnectJSON", "ConnectAvro", "Avro", "CurlClient", "AWSAuth", "Zlib", "Parquet",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/Connectors/S3Sink", swiftSettings: swiftSettings
@@ -176,6 +176,7 @@ let package = Package(
         .testTarget(name: "ConnectAPITests", dependencies: ["ConnectAPI"], swiftSettings: swiftSettings),
         .testTarget(name: "ParquetTests", dependencies: ["Parquet"], swiftSettings: swiftSettings),
         .testTarget(name: "KeyStoresTests", dependencies: ["KeyStores"], swiftSettings: swiftSettings),
+        .testTarget(name: "AWSAuthTests", dependencies: ["AWSAuth", "CurlClient"], swiftSettings: swiftSettings),
         .testTarget(
             name: "KafkaClientConfigsTests",
             dependencies: ["KafkaClientConfigs", "KafkaClient", "AWSAuth", "CurlClient", "KeyStores"],

@@ -38,12 +38,13 @@ start() {
   PGPASSWORD=$PG_PASSWORD psql -h 127.0.0.1 -p $PG_PORT -U postgres -qc "CREATE DATABASE connect_test"
   wait_for moto 30 curl -sf http://127.0.0.1:$S3_PORT/moto-api/
   S3_ENDPOINT=http://127.0.0.1:$S3_PORT
-  # An IAM user with s3:*, then switch SigV4 checking on: from here a wrong secret gets 403.
+  # An IAM user with s3:* (and the IAM and STS calls the credential-provider tests make), then switch
+  # SigV4 checking on: from here a wrong secret gets 403.
   keys=$("$VENV/bin/python" - <<PY
 import boto3, json
 iam = boto3.client('iam', endpoint_url='$S3_ENDPOINT', region_name='us-east-1', aws_access_key_id='x', aws_secret_access_key='x')
 iam.create_user(UserName='tributary')
-iam.put_user_policy(UserName='tributary', PolicyName='s3', PolicyDocument=json.dumps({'Version':'2012-10-17','Statement':[{'Effect':'Allow','Action':'s3:*','Resource':'*'}]}))
+iam.put_user_policy(UserName='tributary', PolicyName='s3', PolicyDocument=json.dumps({'Version':'2012-10-17','Statement':[{'Effect':'Allow','Action':['s3:*','iam:*','sts:*'],'Resource':'*'}]}))
 k = iam.create_access_key(UserName='tributary')['AccessKey']
 print(k['AccessKeyId'], k['SecretAccessKey'])
 PY

@@ -98,9 +98,24 @@ import Testing
         let noTz = S3SinkConfig.validate(base.merging(["locale": "en-US"]) { $1 }, env: env)
         #expect(noTz["timezone"] != nil)
         #expect(S3SinkConfig.validate(base.merging(["locale": "en-US", "timezone": "UTC"]) { $1 }, env: env).isEmpty)
+        // Credentials are found when they are needed (the default chain may end at instance metadata);
+        // a provider class that does not exist, or an assumed role without its keys, is refused now.
+        let ok = base.merging(["locale": "en-US", "timezone": "UTC"]) { $1 }
+        #expect(S3SinkConfig.validate(ok, env: [:]).isEmpty)
         #expect(
-            S3SinkConfig.validate(base.merging(["locale": "en-US", "timezone": "UTC"]) { $1 }, env: [:])[
-                "aws.access.key.id"] != nil)
+            S3SinkConfig.validate(ok.merging(["s3.credentials.provider.class": "com.example.Mine"]) { $1 }, env: [:])[
+                "s3.credentials.provider.class"] == [
+                    "Invalid value com.example.Mine for configuration s3.credentials.provider.class: Class com.example.Mine could not be found."
+                ])
+        let assume = ok.merging([
+            "s3.credentials.provider.class": "io.confluent.connect.s3.auth.AwsAssumeRoleCredentialsProvider",
+            "s3.credentials.provider.sts.role.arn": "arn:aws:iam::123456789012:role/x",
+            "s3.credentials.provider.sts.role.session.name": "s",
+        ]) { $1 }
+        #expect(
+            S3SinkConfig.validate(assume, env: [:])["s3.credentials.provider.sts.role.external.id"] == [
+                "Missing required configuration \"sts.role.external.id\" which has no default value."
+            ])
     }
 
     @Test func jsonLinesAreKafkasJsonWithoutEnvelope() throws {

@@ -78,8 +78,10 @@ def wait_until(condition, timeout=30.0, what="condition"):
 
 
 class Worker:
-    def __init__(self, tmp_path, name=None, extra=None):
+    def __init__(self, tmp_path, name=None, extra=None, env=None):
         self.id = name or uuid.uuid4().hex[:8]
+        # The worker's environment: this process's, with `env` changes (None removes a variable).
+        self.env = {k: v for k, v in {**os.environ, **(env or {})}.items() if v is not None}
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.topics = {k: f"{k}-{self.id}" for k in ("configs", "offsets", "status")}
@@ -139,7 +141,7 @@ class Worker:
         args = [BIN, "worker", str(self.props_file)]
         if connectors_file:
             args += ["--connectors", str(connectors_file)]
-        self.proc = subprocess.Popen(args, stdout=open(self.log, "a"), stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(args, stdout=open(self.log, "a"), stderr=subprocess.STDOUT, env=self.env)
         wait_until(lambda: self.get("/health").status_code == 200, what=f"worker health (log {self.log})")
         if getattr(self, "sr_url", None):
             wait_until(lambda: _answers(self.sr_url), what=f"Schema Registry (log {self.log})")
@@ -150,7 +152,7 @@ class Worker:
     def run_until_exit(self, timeout=30):
         """Starts the worker expecting it to refuse to run; returns its exit code and its output."""
         args = [BIN, "worker", str(self.props_file)]
-        done = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout)
+        done = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout, env=self.env)
         self.log.write_bytes(done.stdout)
         return done.returncode, done.stdout.decode(errors="replace")
 

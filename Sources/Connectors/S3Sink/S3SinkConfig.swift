@@ -1,3 +1,4 @@
+import AWSAuth
 import ConnectAPI
 import CurlClient
 import Parquet
@@ -39,7 +40,8 @@ struct S3SinkConfig: Sendable {
     let region: String
     let endpoint: String
     let pathStyle: Bool
-    let credentials: AWSCredentials
+    /// Where the sink's AWS credentials come from (`s3.credentials.provider.class`, explicit keys).
+    let credentials: any AWSCredentialsProvider
     let format: Format
     let gzip: Bool
     let compressionLevel: Int
@@ -97,14 +99,22 @@ struct S3SinkConfig: Sendable {
         .define(
             "aws.access.key.id", .string, defaultValue: "", importance: .high,
             documentation:
-                "The AWS access key ID used to authenticate personal AWS credentials; empty = AWS_ACCESS_KEY_ID from the environment.",
+                "The AWS access key ID used to authenticate personal AWS credentials such as IAM credentials. Use only if you do not wish to authenticate by using a credentials provider class via `s3.credentials.provider.class`",
             group: "S3", orderInGroup: 4, width: .long, displayName: "AWS Access Key ID"
         )
         .define(
             "aws.secret.access.key", .password, defaultValue: .some(nil), importance: .high,
             documentation:
-                "The secret access key used to authenticate personal AWS credentials; empty = AWS_SECRET_ACCESS_KEY from the environment.",
+                "The secret access key used to authenticate personal AWS credentials such as IAM credentials. Use only if you do not wish to authenticate by using a credentials provider class via `s3.credentials.provider.class`",
             group: "S3", orderInGroup: 5, width: .long, displayName: "AWS Secret Access Key"
+        )
+        .define(
+            "s3.credentials.provider.class", .class,
+            defaultValue: "com.amazonaws.auth.DefaultAWSCredentialsProviderChain",
+            importance: .low,
+            documentation:
+                "Credentials provider or provider chain to use for authentication to AWS. By default the connector uses `DefaultAWSCredentialsProviderChain`.",
+            group: "S3", orderInGroup: 6, width: .long, displayName: "AWS Credentials Provider Class"
         )
         .define(
             "storage.class", .class, defaultValue: storageClass, importance: .high,
@@ -343,7 +353,7 @@ struct S3SinkConfig: Sendable {
         region = (c.string("s3.region") ?? "us-west-2").trimmingWhitespace()
         endpoint = S3Storage.endpoint(storeURL: c.string("store.url")?.trimmingWhitespace(), region: region)
         pathStyle = c.bool("s3.path.style.access.enabled") ?? true
-        credentials = Self.credentials(c, env: env)!
+        do { credentials = try Self.credentials(c, env: env) } catch { throw ConfigException(error.message) }
         let formatClass = Self.shortName(c.string("format.class") ?? "")
         if formatClass == "AvroFormat" {
             format = .avro(deflate: (c.string("avro.codec") ?? "null") == "deflate")
@@ -470,12 +480,7 @@ struct S3SinkConfig: Sendable {
         }
         _ = S3ObjectOptions(c, problem: add)
         _ = extraTags(c) { add("s3.object.tagging.key.value.pairs", $0) }
-        if credentials(c, env: env) == nil {
-            add(
-                "aws.access.key.id",
-                "No AWS credentials: set aws.access.key.id and aws.secret.access.key, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the worker's environment"
-            )
-        }
+        do { _ = try credentials(c, env: env) } catch { add(error.key, error.message) }
         let tz = (c.string("timezone") ?? "").trimmingWhitespace()
         if !tz.isEmpty && ZoneId(tz) == nil {
             add(
@@ -499,11 +504,55 @@ struct S3SinkConfig: Sendable {
         }
     }
 
-    static func credentials(_ c: ParsedConfig, env: [String: String]) -> AWSCredentials? {
+    static let credentialsPrefix = "s3.credentials.provider."
+    static let assumeRoleProvider = "io.confluent.connect.s3.auth.AwsAssumeRoleCredentialsProvider"
+
+    struct CredentialsConfigError: Error {
+        let key: String
+        let message: String
+    }
+
+    /// The provider, as Confluent's sink picks it: explicit `aws.access.key.id`/`aws.secret.access.key`
+    /// win over a plain provider class; `AwsAssumeRoleCredentialsProvider` assumes
+    /// `s3.credentials.provider.sts.role.arn` with them (or with the default chain's credentials); any other
+    /// known class is the AWS SDK provider of that name (AWSAuth). Nothing is fetched here.
+    static func credentials(_ c: ParsedConfig, env: [String: String]) throws(CredentialsConfigError)
+        -> any AWSCredentialsProvider
+    {
+        let raw = c.values
         let id = (c.string("aws.access.key.id") ?? "").trimmingWhitespace()
         let secret = c.string("aws.secret.access.key") ?? ""
-        if !id.isEmpty && !secret.isEmpty { return AWSCredentials(accessKeyId: id, secretAccessKey: secret) }
-        return AWSCredentials.fromEnvironment(env)
+        let explicit =
+            !id.isEmpty && !secret.isEmpty
+            ? StaticCredentialsProvider(AWSCredentials(accessKeyId: id, secretAccessKey: secret)) : nil
+        let className = (c.string("s3.credentials.provider.class") ?? "").trimmingWhitespace()
+        let chain = AWSCredentialsChain(environment: env)
+        if className == assumeRoleProvider || className.hasSuffix(".AwsAssumeRoleCredentialsProvider") {
+            func required(_ k: String) throws(CredentialsConfigError) -> String {
+                guard let v = raw[credentialsPrefix + k]?.trimmingWhitespace(), !v.isEmpty else {
+                    throw CredentialsConfigError(
+                        key: credentialsPrefix + k,
+                        message: "Missing required configuration \"\(k)\" which has no default value.")
+                }
+                return v
+            }
+            let role = try required("sts.role.arn")
+            let session = try required("sts.role.session.name")
+            let external = try required("sts.role.external.id")
+            let region = raw[credentialsPrefix + "sts.region"].flatMap { $0.isEmpty ? nil : $0 }
+            return chain.assumeRoleProvider(
+                base: explicit ?? chain.defaultProvider(), roleArn: role, sessionName: session, externalId: external,
+                region: explicit != nil ? region : nil)
+        }
+        if let explicit { return explicit }
+        guard let provider = chain.provider(className: className) else {
+            throw CredentialsConfigError(
+                key: "s3.credentials.provider.class",
+                message:
+                    "Invalid value \(className) for configuration s3.credentials.provider.class: Class \(className) could not be found."
+            )
+        }
+        return provider
     }
 
     /// `key1:value1,key2:value2` as tags; `problem` for an entry without a key or past S3's limits.

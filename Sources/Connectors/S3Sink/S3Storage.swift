@@ -1,3 +1,4 @@
+import AWSAuth
 import ConnectAPI
 import CurlClient
 
@@ -8,7 +9,8 @@ final class S3Storage: Sendable {
     let bucket: String
     private let endpoint: String  // scheme://host[:port], no trailing slash
     private let pathStyle: Bool
-    private let signer: AWSSigner
+    private let region: String
+    private let credentials: any AWSCredentialsProvider
     private let session: CurlSession
     private let retry: RetryPolicy
     private let options: S3ObjectOptions
@@ -16,7 +18,7 @@ final class S3Storage: Sendable {
     private let log: @Sendable (String) -> Void
 
     init(
-        bucket: String, endpoint: String, pathStyle: Bool, region: String, credentials: AWSCredentials,
+        bucket: String, endpoint: String, pathStyle: Bool, region: String, credentials: any AWSCredentialsProvider,
         retry: RetryPolicy, options: S3ObjectOptions = S3ObjectOptions(), log: @escaping @Sendable (String) -> Void,
         clock: @escaping @Sendable () -> Int64 = { SystemClock.nowMs() / 1000 }
     ) throws {
@@ -25,7 +27,8 @@ final class S3Storage: Sendable {
         while e.hasSuffix("/") { e.removeLast() }
         self.endpoint = e
         self.pathStyle = pathStyle
-        self.signer = AWSSigner(credentials: credentials, region: region, service: "s3")
+        self.region = region
+        self.credentials = credentials
         var curlOptions = CurlSession.Options()
         curlOptions.timeoutMs = 300_000  // a 25 MiB part on a slow link
         do { self.session = try CurlSession(options: curlOptions) } catch {
@@ -158,7 +161,13 @@ final class S3Storage: Sendable {
         var req = request
         let hash = req.body.withUnsafeBytes { AWSSigner.sha256Hex($0) }
         req.headers.append(("x-amz-content-sha256", hash))
-        signer.sign(&req, payloadHash: hash, epochSeconds: clock())
+        // Temporary credentials (STS, instance metadata) are refreshed by the provider before they expire.
+        let current: AWSCredentials
+        do { current = try await credentials.currentCredentials() } catch {
+            throw ConnectError(.retriable, "S3 \(what): no AWS credentials: \(error)")
+        }
+        AWSSigner(credentials: current, region: region, service: "s3").sign(
+            &req, payloadHash: hash, epochSeconds: clock())
         do {
             return try await session.send(req, retry: retry, onRetry: { [log] note in log("S3 \(what): \(note)") })
         } catch {
