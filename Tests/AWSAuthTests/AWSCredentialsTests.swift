@@ -74,7 +74,8 @@ import Testing
     @Test func temporaryCredentialsAreRefreshedBeforeTheyExpire() throws {
         let now = Mutex<Int64>(1000)
         let fetches = Mutex(0)
-        let provider = RefreshingCredentialsProvider(now: { now.withLock { $0 } }) {
+        let clock: @Sendable () -> Int64 = { now.withLock { $0 } }
+        let provider = RefreshingCredentialsProvider(now: clock) {
             let n = fetches.withLock { f -> Int in
                 f += 1
                 return f
@@ -93,7 +94,8 @@ import Testing
     @Test func aFailedRefreshKeepsCredentialsThatStillWork() throws {
         let now = Mutex<Int64>(0)
         let fail = Mutex(false)
-        let provider = RefreshingCredentialsProvider(now: { now.withLock { $0 } }) {
+        let clock: @Sendable () -> Int64 = { now.withLock { $0 } }
+        let provider = RefreshingCredentialsProvider(now: clock) {
             if fail.withLock({ $0 }) { throw AWSCredentialsError("STS is down") }
             return AWSCredentials(accessKeyId: "K", secretAccessKey: "s", expiration: 1000)
         }
