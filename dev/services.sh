@@ -55,6 +55,7 @@ PY
 export KAFKA_BOOTSTRAP=127.0.0.1:$KAFKA_PORT
 export PG_URL=postgresql://postgres:$PG_PASSWORD@127.0.0.1:$PG_PORT/connect_test
 export PG_JDBC_URL=jdbc:postgresql://127.0.0.1:$PG_PORT/connect_test PG_USER=postgres PG_PASSWORD=$PG_PASSWORD
+export PG_DIR=$pgdir PG_PORT=$PG_PORT
 export S3_ENDPOINT=$S3_ENDPOINT AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
 export AWS_ACCESS_KEY_ID=$ak AWS_SECRET_ACCESS_KEY=$sk
 export TANSU_BIN=$tansu

@@ -15,8 +15,10 @@ public struct PostgresConnectInfo: Sendable, Equatable {
 
     /// The keywords as `k=v` with the password hidden, for logs and error messages.
     public var redacted: String {
-        keywords.map { "\($0.name)=\($0.name == "password" ? "[hidden]" : $0.value)" }.joined(separator: " ")
+        keywords.map { "\($0.name)=\(Self.secret($0.name) ? "[hidden]" : $0.value)" }.joined(separator: " ")
     }
+
+    static func secret(_ name: String) -> Bool { name == "password" || name == "sslpassword" }
 
     /// Parses `jdbc:postgresql://host1[:port1][,host2[:port2]]/database?k=v&…` (also `jdbc:postgresql:db`,
     /// `jdbc:postgresql:/`). `properties` are driver properties (`connection.*` keys without the prefix);
@@ -151,11 +153,12 @@ public struct PostgresConnectInfo: Sendable, Equatable {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// The URL with any `password=` parameter value hidden.
+    /// The URL with any `password=` or `sslpassword=` parameter value hidden.
     public static func redactURL(_ url: String) -> String {
         guard let q = url.firstIndex(of: "?") else { return url }
         let params = url[url.index(after: q)...].split(separator: "&").map { p -> String in
-            p.lowercased().hasPrefix("password=") ? "password=[hidden]" : String(p)
+            let name = p.split(separator: "=", maxSplits: 1).first.map { String($0).lowercased() } ?? ""
+            return secret(name) ? "\(name)=[hidden]" : String(p)
         }
         return String(url[...q]) + params.joined(separator: "&")
     }

@@ -66,16 +66,37 @@ public final class PostgresConnection: @unchecked Sendable {
                     return
                 }
                 if tpq_status(c) != TPQ_CONNECTION_OK {
-                    let message = Self.trimmed(tpq_errorMessage(c))
+                    let libpq = Self.trimmed(tpq_errorMessage(c))
+                    let hint = Self.tlsHint(libpq, info)
                     tpq_finish(c)
                     cont.resume(
-                        returning: .failure(PostgresError(sqlState: Self.connectSQLState(message), message: message)))
+                        returning: .failure(
+                            PostgresError(
+                                sqlState: Self.connectSQLState(libpq), message: libpq + hint, permanent: !hint.isEmpty))
+                    )
                     return
                 }
                 cont.resume(returning: .success(PostgresConnection(conn: c)))
             }
         }
         return try result.get()
+    }
+
+    /// What to check when TLS refused the server: libpq's message names neither the URL parameter nor the fix.
+    static func tlsHint(_ message: String, _ info: PostgresConnectInfo) -> String {
+        let mode = info["sslmode"] ?? "prefer"
+        if message.contains("does not match host name") {
+            return
+                " (sslmode=\(mode) checks that the server's certificate names the host of connection.url: connect by a name the certificate holds, or use sslmode=verify-ca)"
+        }
+        if message.contains("certificate verify failed") || message.contains("root certificate file") {
+            let root = info["sslrootcert"].map { "sslrootcert=\($0)" } ?? "sslrootcert (default ~/.postgresql/root.crt)"
+            return " (sslmode=\(mode) verifies the server's certificate against \(root) in connection.url)"
+        }
+        if message.contains("server does not support SSL") {
+            return " (sslmode=\(mode) in connection.url requires TLS, which this server does not offer)"
+        }
+        return ""
     }
 
     /// libpq does not hand out the SQLSTATE of a failed connection; recognise the common ones so callers

@@ -6,12 +6,17 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
     public let message: String
     public let detail: String?
     public let hint: String?
+    /// A client-side failure that retrying cannot cure (a server certificate TLS refused).
+    let permanent: Bool
 
-    public init(sqlState: String? = nil, message: String, detail: String? = nil, hint: String? = nil) {
+    public init(
+        sqlState: String? = nil, message: String, detail: String? = nil, hint: String? = nil, permanent: Bool = false
+    ) {
         self.sqlState = sqlState
         self.message = message
         self.detail = detail
         self.hint = hint
+        self.permanent = permanent
     }
 
     /// `ERROR: relation "x" does not exist (SQLSTATE 42P01)`, then detail and hint: what a person needs.
@@ -25,7 +30,7 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
 
     /// Connection-level failures and "the statement cannot work as written" are not worth retrying.
     public var isTransient: Bool {
-        guard let sqlState else { return true }  // client-side: lost connection and the like
+        guard let sqlState else { return !permanent }  // client-side: lost connection and the like
         return sqlState.hasPrefix("08") || sqlState.hasPrefix("40") || sqlState.hasPrefix("53")
             || sqlState.hasPrefix("57P")
     }

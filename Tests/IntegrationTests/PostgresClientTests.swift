@@ -1,5 +1,6 @@
-import PostgresClient
 import Testing
+
+@testable import PostgresClient
 
 #if canImport(Glibc)
     import Glibc
@@ -40,6 +41,20 @@ import Testing
         #expect(
             PostgresConnectInfo.redactURL("jdbc:postgresql:cta?ssl=true&password=secret").hasSuffix("password=[hidden]")
         )
+
+        // TLS keys reach libpq; the key's password is a secret like the login's.
+        let tls = try PostgresConnectInfo.jdbc(
+            "jdbc:postgresql://db/x?sslmode=verify-full&sslrootcert=/ca.pem&sslcert=/c.pem&sslkey=/k.pem&sslpassword=kp"
+        )
+        #expect(tls["sslmode"] == "verify-full" && tls["sslrootcert"] == "/ca.pem" && tls["sslkey"] == "/k.pem")
+        #expect(tls.redacted.contains("sslpassword=[hidden]") && !tls.redacted.contains("kp"))
+        #expect(
+            PostgresConnectInfo.redactURL("jdbc:postgresql://db/x?sslpassword=kp&a=1").hasSuffix(
+                "sslpassword=[hidden]&a=1"))
+        let hint = PostgresConnection.tlsHint(
+            "server certificate for \"localhost\" does not match host name \"127.0.0.1\"", tls)
+        #expect(hint.contains("sslmode=verify-full checks that the server's certificate names the host"))
+        #expect(PostgresConnection.tlsHint("password authentication failed", tls).isEmpty)
 
         #expect(throws: PostgresError.self) { try PostgresConnectInfo.jdbc("jdbc:mysql://h/db") }
         #expect(throws: PostgresError.self) { try PostgresConnectInfo.jdbc("jdbc:postgresql://h:99999/db") }
