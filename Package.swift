@@ -177,6 +177,7 @@ let package = Package(
         .testTarget(name: "ParquetTests", dependencies: ["Parquet"], swiftSettings: swiftSettings),
         .testTarget(name: "KeyStoresTests", dependencies: ["KeyStores"], swiftSettings: swiftSettings),
         .testTarget(name: "AWSAuthTests", dependencies: ["AWSAuth", "CurlClient"], swiftSettings: swiftSettings),
+        .testTarget(name: "KafkaClientTests", dependencies: ["KafkaClient"], swiftSettings: swiftSettings),
         .testTarget(
             name: "KafkaClientConfigsTests",
             dependencies: ["KafkaClientConfigs", "KafkaClient", "AWSAuth", "CurlClient", "KeyStores"],

@@ -261,3 +261,56 @@ print(importlib.metadata.version("aws-msk-iam-sasl-signer-python"), token, expir
     version, token, expiry = out
     assert version == "1.0.2", "the golden token carries the signer's version in its User-Agent"
     assert token == golden and int(expiry) == 1714567796000
+
+
+def test_oauth_client_credentials_are_fetched_from_the_token_endpoint(tmp_path):
+    """OAUTHBEARER with OIDC client credentials (KIP-768 keys): the worker gets its token from the
+    endpoint itself (librdkafka is built without libcurl), as HTTP Basic client credentials. The local
+    broker has no OAUTHBEARER, so its refusal ends the start, naming the keys."""
+    import base64
+    import http.server
+    import threading
+    import time
+    from conftest import BOOTSTRAP, free_port
+
+    seen = []
+    exp = int(time.time()) + 3600
+    payload = base64.urlsafe_b64encode(json.dumps({"sub": "svc-tributary", "exp": exp}).encode()).decode().rstrip("=")
+    jwt = "eyJhbGciOiJub25lIn0." + payload + ".sig"
+
+    class IdP(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *a):
+            pass
+
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers["Content-Length"])).decode()
+            seen.append((self.path, self.headers.get("Authorization"), body))
+            data = json.dumps({"access_token": jwt, "token_type": "bearer", "expires_in": 3600}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), IdP)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        props = {
+            "security.protocol": "SASL_PLAINTEXT", "sasl.mechanism": "OAUTHBEARER",
+            "sasl.login.callback.handler.class":
+                "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginCallbackHandler",
+            "sasl.oauthbearer.token.endpoint.url": f"http://127.0.0.1:{server.server_address[1]}/oauth2/token",
+            "sasl.jaas.config": 'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required '
+                                'clientId="tributary" clientSecret="client-s3cret" scope="kafka" '
+                                'extension_logicalCluster="lkc-123";',
+            "key.converter": "org.apache.kafka.connect.json.JsonConverter",
+            "value.converter": "org.apache.kafka.connect.json.JsonConverter"}
+        code, out = secured_worker(tmp_path, props, BOOTSTRAP).run_until_exit()
+        assert code != 0
+        assert seen, out
+        path, authorization, body = seen[0]
+        assert path == "/oauth2/token" and body == "grant_type=client_credentials&scope=kafka"
+        assert authorization == "Basic " + base64.b64encode(b"tributary:client-s3cret").decode()
+        assert "sasl.jaas.config" in out and "client-s3cret" not in out
+    finally:
+        server.shutdown()
