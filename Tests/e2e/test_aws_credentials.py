@@ -52,15 +52,19 @@ NO_KEYS = {"AWS_ACCESS_KEY_ID": None, "AWS_SECRET_ACCESS_KEY": None, "AWS_SESSIO
 
 def run_sink(tmp_path, bucket, env, extra, records=6, worker_extra=None):
     w = Worker(tmp_path, env=env, extra=worker_extra).start()
-    topic = "creds-" + uuid.uuid4().hex[:8]
-    create_topic(topic)
-    # A connector name of its own: its sink group (connect-<name>) must not be one a previous test left.
-    w.connector = "s3-" + uuid.uuid4().hex[:8]
-    r = w.post("/connectors", {"name": w.connector, "config": sink_config(topic, bucket, **extra)})
-    assert r.status_code == 201, r.text
-    produce(topic, [(None, {"n": i}) for i in range(records)])
-    wait_objects(bucket, records // 3)
-    return w, topic
+    try:
+        topic = "creds-" + uuid.uuid4().hex[:8]
+        create_topic(topic)
+        # A connector name of its own: its sink group (connect-<name>) must not be one a previous test left.
+        w.connector = "s3-" + uuid.uuid4().hex[:8]
+        r = w.post("/connectors", {"name": w.connector, "config": sink_config(topic, bucket, **extra)})
+        assert r.status_code == 201, r.text
+        produce(topic, [(None, {"n": i}) for i in range(records)])
+        wait_objects(bucket, records // 3)
+        return w, topic
+    except BaseException:
+        w.stop()
+        raise
 
 
 def test_confluents_assume_role_provider(tmp_path, bucket, role_arn):
