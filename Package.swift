@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         // Already under Hummingbird; named for the small HTTP client that forwards REST calls between workers.
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        // Already under Hummingbird (HummingbirdTLS): TLS for the https listeners and forwarded requests.
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         // Already under NIO; Deque keeps records awaiting acknowledgement without moving them around.
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
         // SHA-256 and HMAC for AWS Signature Version 4; PBKDF2 and AES-CBC (CryptoExtras) for key stores.
@@ -37,6 +39,8 @@ let package = Package(
         // libcurl likewise (libcurl4 at run time; its headers at build time).
         .target(name: "CCurl"),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // libcrypt's crypt_r: the CRYPT: passwords of Jetty password files (Schema Registry, REST Proxy).
+        .systemLibrary(name: "CCrypt", providers: [.apt(["libcrypt-dev"])]),
 
         .target(
             name: "KafkaClient",
@@ -91,7 +95,10 @@ let package = Package(
         .target(
             name: "RestServing",
             dependencies: [
-                "ConnectAPI", .product(name: "Hummingbird", package: "hummingbird"),
+                "ConnectAPI", "KeyStores", "CCrypt", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
@@ -120,6 +127,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -178,6 +186,8 @@ let package = Package(
         .testTarget(name: "KeyStoresTests", dependencies: ["KeyStores"], swiftSettings: swiftSettings),
         .testTarget(name: "AWSAuthTests", dependencies: ["AWSAuth", "CurlClient"], swiftSettings: swiftSettings),
         .testTarget(name: "KafkaClientTests", dependencies: ["KafkaClient"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "RestServingTests", dependencies: ["RestServing", "ConnectAPI"], swiftSettings: swiftSettings),
         .testTarget(
             name: "KafkaClientConfigsTests",
             dependencies: ["KafkaClientConfigs", "KafkaClient", "AWSAuth", "CurlClient", "KeyStores"],

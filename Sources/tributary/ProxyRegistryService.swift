@@ -20,7 +20,8 @@ struct ListenerError: Error, CustomStringConvertible {
 struct ProxyRegistryService: Service {
     let config: WorkerConfig
     let registryConfig: SchemaRegistryConfig
-    let proxyListeners: [(host: String, port: Int)]
+    let registrySecurity: RestSecurity
+    let proxySecurity: RestSecurity
     let logger: Logger
 
     func run() async throws {
@@ -35,7 +36,7 @@ struct ProxyRegistryService: Service {
             registry = r
         }
         var proxy: RestProxyAPI?
-        if !proxyListeners.isEmpty {
+        if !proxySecurity.listeners.isEmpty {
             let clusterId = (try? await admin.clusterId()) ?? ""
             proxy = try RestProxyAPI(
                 producerConfig: config.clientConfig("producer"), consumerConfig: config.clientConfig("consumer"),
@@ -47,14 +48,17 @@ struct ProxyRegistryService: Service {
         try await withThrowingDiscardingTaskGroup { group in
             /// Serves `handler` on every listener of `key`; a listener that cannot bind names its key.
             func serve(
-                _ handler: some RestHandler, _ listeners: [(host: String, port: Int)], key: String, name: String,
-                label: String, maxBody: Int
-            ) {
-                for l in listeners {
-                    let url = "http://\(l.host.isEmpty ? "0.0.0.0" : l.host):\(l.port)/"
-                    let app = RestServer.application(
-                        handler: handler, host: l.host, port: l.port, maxBody: maxBody,
-                        logger: Logger(label: label)
+                _ api: any RestHandler, _ security: RestSecurity, key: String, name: String, label: String,
+                maxBody: Int
+            ) throws {
+                // Authentication and CORS in front of every route (SecuredHandler).
+                let handler = SecuredHandler(api, authentication: security.authentication, cors: security.cors)
+                for l in security.listeners {
+                    let url = "\(l.scheme.rawValue)://\(l.host.isEmpty ? "0.0.0.0" : l.host):\(l.port)/"
+                    let app = try RestServer.application(
+                        handler: handler, host: l.host, port: l.port,
+                        tls: l.scheme == .https ? security.tls?.server : nil,
+                        maxBody: maxBody, logger: Logger(label: label)
                     ) { _ in
                         print("\(name): \(url)")
                         fflush(nil)
@@ -67,14 +71,14 @@ struct ProxyRegistryService: Service {
                 }
             }
             if let registry {
-                serve(
-                    SchemaRegistryAPI(registry: registry), registryConfig.listeners, key: "schema.registry.listeners",
+                try serve(
+                    SchemaRegistryAPI(registry: registry), registrySecurity, key: "schema.registry.listeners",
                     name: "Schema Registry", label: "tributary.schema-registry", maxBody: 8 * 1024 * 1024)
             }
             if let proxy {
                 // Produce bodies of many records are the point of the proxy: allow 64 MB.
-                serve(
-                    proxy, proxyListeners, key: "rest.proxy.listeners", name: "REST Proxy",
+                try serve(
+                    proxy, proxySecurity, key: "rest.proxy.listeners", name: "REST Proxy",
                     label: "tributary.rest-proxy", maxBody: 64 * 1024 * 1024)
                 group.addTask {
                     // Idle consumer instances expire even when no request arrives to notice.

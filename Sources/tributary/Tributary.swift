@@ -60,6 +60,17 @@ struct Worker: AsyncParsableCommand {
         } catch {
             throw WorkerConfigError("\(properties): \(error.message)")
         }
+        do { try config.refuseUnimplementedSecurityKeys() } catch {
+            throw WorkerConfigError("\(properties): \(error.message)")
+        }
+        for key in config.unknownKeys {
+            logger.warning("The configuration '\(key)' was supplied but isn't a known config.")
+        }
+        for key in config.codeLoadingClientKeys {
+            logger.warning(
+                "\(properties): \(key) makes librdkafka load code or run a command; it is allowed in worker properties only (connector configs are refused it)"
+            )
+        }
         let refusals = config.clientRefusals()
         if !refusals.isEmpty {
             throw WorkerConfigError("\(properties): " + refusals.map(\.message).joined(separator: "; "))
@@ -72,34 +83,91 @@ struct Worker: AsyncParsableCommand {
         // Task and worker metrics go to one Prometheus registry, served at GET /metrics on the REST port.
         let prometheus = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: prometheus))
-        let herder = Herder(workerConfig: config, registry: Plugins.registry(), logger: logger)
-        let api = ConnectRestAPI(herder: herder, metrics: { prometheus.emitToBuffer() })
-        var services: [any Service] = [
-            WorkerService(
-                herder: herder, connectorsFile: connectors, logger: logger,
-                urls: config.listeners.map { "http://\($0.host.isEmpty ? "0.0.0.0" : $0.host):\($0.port)/" })
-        ]
+        let environment = ProcessEnv.all
+        let connectSecurity: RestSecurity
+        let adminSecurity: RestSecurity?
+        let registrySecurity: RestSecurity
+        let proxySecurity: RestSecurity
         let registryConfig: SchemaRegistryConfig
-        let proxyListeners: [(host: String, port: Int)]
         do {
+            connectSecurity = try RestSecurity.connect(config, environment: environment)
+            adminSecurity =
+                config.adminListeners?.isEmpty == false
+                ? try RestSecurity.connect(config, environment: environment, admin: true) : nil
             registryConfig = SchemaRegistryConfig(
                 listeners: try config.serviceListeners("schema.registry.listeners", default: "http://:8081"),
                 topic: config.raw["kafkastore.topic"] ?? "_schemas",
                 replicationFactor: Int(config.raw["kafkastore.topic.replication.factor"] ?? "3") ?? 3,
                 compatibility: (config.raw["schema.compatibility.level"] ?? "backward").uppercased())
-            proxyListeners = try config.serviceListeners("rest.proxy.listeners", default: "http://:8082")
+            registrySecurity = try RestSecurity.service(
+                config, prefix: "schema.registry.", listeners: registryConfig.listeners, environment: environment)
+            proxySecurity = try RestSecurity.service(
+                config, prefix: "rest.proxy.",
+                listeners: try config.serviceListeners("rest.proxy.listeners", default: "http://:8082"),
+                environment: environment)
         } catch {
             throw WorkerConfigError("\(properties): \(error.message)")
         }
-        if !registryConfig.listeners.isEmpty || !proxyListeners.isEmpty {
+        for (name, security) in [
+            ("Kafka Connect REST API", connectSecurity), ("Schema Registry", registrySecurity),
+            ("REST Proxy", proxySecurity),
+        ] {
+            for l in security.openListeners {
+                logger.warning(
+                    "The \(name) listens on \(l) without authentication: anyone who can reach it can use it (for Kafka Connect, run connectors with the worker's credentials). Configure authentication (docs/security.md) or listen on 127.0.0.1 only"
+                )
+            }
+        }
+        let herder = Herder(workerConfig: config, registry: Plugins.registry(), logger: logger)
+        // Restarts forwarded to the worker that runs the work: over HTTPS when workers advertise https.
+        let forwardTLS = config.advertisedScheme == .https ? connectSecurity.tls?.client : nil
+        let api = ConnectRestAPI(
+            herder: herder, metrics: { prometheus.emitToBuffer() }, forwarder: RestForwarder(tls: forwardTLS))
+        var services: [any Service] = [
+            WorkerService(
+                herder: herder, connectorsFile: connectors, logger: logger,
+                urls: config.listeners.map {
+                    "\($0.scheme.rawValue)://\($0.host.isEmpty ? "0.0.0.0" : $0.host):\($0.port)/"
+                })
+        ]
+        if !registryConfig.listeners.isEmpty || !proxySecurity.listeners.isEmpty {
             services.append(
                 ProxyRegistryService(
-                    config: config, registryConfig: registryConfig, proxyListeners: proxyListeners, logger: logger))
+                    config: config, registryConfig: registryConfig, registrySecurity: registrySecurity,
+                    proxySecurity: proxySecurity, logger: logger))
         }
-        for l in config.listeners {
-            services.append(
-                RestServer.application(
-                    handler: api, host: l.host, port: l.port, logger: Logger(label: "tributary.rest")))
+        // admin.listeners (KIP-495): unset, /admin/* on the listeners; empty, nowhere; else only there.
+        let isAdmin: @Sendable (String) -> Bool = { $0 == "/admin" || $0.hasPrefix("/admin/") }
+        let mainServes: @Sendable (String) -> Bool
+        if config.adminListeners == nil {
+            mainServes = { _ in true }
+        } else {
+            mainServes = { path in !isAdmin(path) }
+        }
+        let main = SecuredHandler(
+            api, authentication: connectSecurity.authentication, cors: connectSecurity.cors, serves: mainServes)
+        do {
+            for l in config.listeners {
+                services.append(
+                    try RestServer.application(
+                        handler: main, host: l.host, port: l.port,
+                        tls: l.scheme == .https ? connectSecurity.tls?.server : nil,
+                        logger: Logger(label: "tributary.rest")))
+            }
+            if let adminSecurity {
+                // Kafka Connect leaves its admin listeners without the REST extensions; Tributary applies the
+                // same authentication there.
+                let admin = SecuredHandler(api, authentication: connectSecurity.authentication, serves: isAdmin)
+                for l in adminSecurity.listeners {
+                    services.append(
+                        try RestServer.application(
+                            handler: admin, host: l.host, port: l.port,
+                            tls: l.scheme == .https ? adminSecurity.tls?.server : nil,
+                            logger: Logger(label: "tributary.rest")))
+                }
+            }
+        } catch {
+            throw WorkerConfigError("\(properties): \(error)")
         }
         let group = ServiceGroup(
             configuration: .init(

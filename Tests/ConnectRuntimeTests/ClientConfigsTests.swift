@@ -46,6 +46,16 @@ import Testing
         #expect(t.config["sasl.username"] == "worker")
     }
 
+    @Test func adminListenersAreTheRestAPIsNotTheAdminClients() throws {
+        var w = worker
+        w["admin.listeners"] = "https://127.0.0.1:8084"
+        w["admin.listeners.https.ssl.keystore.location"] = "/etc/admin.p12"
+        let c = ClientConfigs(worker: w, bootstrapServers: "b:9092", environment: [:]).taskClient(
+            .admin, connector: [:])
+        #expect(c["listeners"] == nil && c["listeners.https.ssl.keystore.location"] == nil)
+        #expect(c["client.id"] == "admin-test-id")
+    }
+
     @Test func aConnectorsCredentialsReplaceTheWorkers() throws {
         let t = try clients.translate(
             .producer,

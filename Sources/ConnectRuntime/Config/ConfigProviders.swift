@@ -1,15 +1,123 @@
 import ConnectAPI
+import Logging
 
-/// Resolves `${env:VAR}`, `${file:path:key}` (a properties file) and `${directory:path:file}` /
-/// `${dir:path:file}` placeholders. Stored and REST-visible configs keep the placeholders; only the
-/// values handed to connectors and tasks are resolved. Unresolvable references are left as they are.
-public enum ConfigProviders {
-    public static func resolve(_ config: [String: String]) -> [String: String] {
+/// Kafka's config providers, as Kafka Connect offers them: none unless the worker properties declare
+/// them (`config.providers=file,dir,env` with `config.providers.<name>.class`), so a REST caller cannot
+/// read files or environment variables the operator did not open up.
+///
+/// - `FileConfigProvider`: `${<name>:/path/file.properties:key}`, a key of a properties file;
+/// - `DirectoryConfigProvider`: `${<name>:/path/dir:file}`, the whole content of a file in a directory;
+/// - `EnvVarConfigProvider`: `${<name>:VAR}` (or `${<name>::VAR}`), an environment variable.
+///
+/// The file and directory providers take KIP-993's `param.allowed.paths` (absolute paths a request must
+/// lie under, compared component by component after `.` and `..` are resolved); the environment one
+/// takes KIP-887's `param.allowlist.pattern` (a regular expression the whole variable name must match).
+/// A placeholder of an undeclared provider, a missing key, a path outside the allowed ones or a
+/// variable outside the pattern stays literal, as Kafka leaves it. Stored and REST-visible configs keep
+/// their placeholders; only the values handed to connectors and tasks are resolved.
+public struct ConfigProviders: Sendable {
+    public enum Kind: String, Sendable {
+        case file = "org.apache.kafka.common.config.provider.FileConfigProvider"
+        case directory = "org.apache.kafka.common.config.provider.DirectoryConfigProvider"
+        case env = "org.apache.kafka.common.config.provider.EnvVarConfigProvider"
+
+        /// Kafka Connect's names: fully qualified, simple, or without the `ConfigProvider` suffix.
+        init?(className: String) {
+            guard let k = Self.match(className) else { return nil }
+            self = k
+        }
+
+        private static func match(_ className: String) -> Kind? {
+            for k in [Kind.file, .directory, .env] {
+                let simple = String(k.rawValue.split(separator: ".").last!)
+                let pruned = String(simple.dropLast("ConfigProvider".count))
+                if className == k.rawValue || className == simple || className == pruned { return k }
+            }
+            return nil
+        }
+    }
+
+    public struct Provider: Sendable {
+        public let name: String
+        public let kind: Kind
+        /// Normalised absolute paths; nil: every path.
+        public let allowedPaths: [String]?
+        /// The environment provider's `allowlist.pattern` (default `.*`).
+        public let allowlist: String
+    }
+
+    public let providers: [String: Provider]
+    private let environment: [String: String]
+    private let readFile: @Sendable (String) throws -> [UInt8]
+    private let log: @Sendable (String) -> Void
+
+    /// No providers: every placeholder stays literal.
+    public static let none = ConfigProviders(providers: [:], environment: [:])
+
+    init(
+        providers: [String: Provider], environment: [String: String],
+        readFile: @escaping @Sendable (String) throws -> [UInt8] = { try ProcessEnv.readFile($0) },
+        log: @escaping @Sendable (String) -> Void = { _ in }
+    ) {
+        self.providers = providers
+        self.environment = environment
+        self.readFile = readFile
+        self.log = log
+    }
+
+    /// The providers `config` declares (`config.providers`, `config.providers.<name>.class`,
+    /// `config.providers.<name>.param.*`), with Kafka's messages for what cannot be set up.
+    public init(
+        declaredIn config: [String: String], environment: [String: String],
+        readFile: @escaping @Sendable (String) throws -> [UInt8] = { try ProcessEnv.readFile($0) },
+        log: @escaping @Sendable (String) -> Void = { _ in }
+    ) throws(ConfigException) {
+        var providers: [String: Provider] = [:]
+        for name in ConfigDef.listEntries(config["config.providers"] ?? "") {
+            let prefix = "config.providers.\(name)."
+            guard let cls = config[prefix + "class"]?.trimmingWhitespace(), !cls.isEmpty else {
+                throw ConfigException(
+                    "Config provider '\(name)' is listed in config.providers but \(prefix)class is not set")
+            }
+            guard let kind = Kind(className: cls) else {
+                throw ConfigException(
+                    "Failed to find any class that implements ConfigProvider and which name matches \(cls), available ConfigProviders are: \(Kind.file.rawValue), \(Kind.directory.rawValue), \(Kind.env.rawValue)"
+                )
+            }
+            var allowed: [String]? = nil
+            if let list = config[prefix + "param.allowed.paths"], !list.trimmingWhitespace().isEmpty {
+                allowed = []
+                for entry in list.split(separator: ",").map({ String($0).trimmingWhitespace() }) {
+                    guard entry.hasPrefix("/") else {
+                        throw ConfigException(
+                            name: prefix + "param.allowed.paths", value: list, reason: "Path \(entry) is not absolute")
+                    }
+                    guard ProcessEnv.exists(entry) else {
+                        throw ConfigException(
+                            name: prefix + "param.allowed.paths", value: list, reason: "Path \(entry) does not exist")
+                    }
+                    allowed!.append(Self.normalized(entry))
+                }
+            }
+            let pattern = config[prefix + "param.allowlist.pattern"] ?? ".*"
+            if kind == .env {
+                do { _ = try Regex(pattern) } catch {
+                    throw ConfigException(
+                        name: prefix + "param.allowlist.pattern", value: pattern, reason: "not a regular expression")
+                }
+            }
+            providers[name] = Provider(name: name, kind: kind, allowedPaths: allowed, allowlist: pattern)
+        }
+        self.init(providers: providers, environment: environment, readFile: readFile, log: log)
+    }
+
+    public func resolve(_ config: [String: String]) -> [String: String] {
         config.mapValues(resolve)
     }
 
-    public static func resolve(_ value: String) -> String {
-        guard value.contains("${") else { return value }
+    /// Every `${provider:[path:]key}` of `value` that a declared provider can answer, replaced.
+    public func resolve(_ value: String) -> String {
+        guard value.contains("${"), !providers.isEmpty else { return value }
         var out = ""
         var rest = Substring(value)
         while let start = rest.firstRange(of: "${") {
@@ -19,33 +127,67 @@ public enum ConfigProviders {
                 return out
             }
             let body = rest[start.upperBound..<end]
-            let whole = rest[start.lowerBound...end]
-            out += lookup(body) ?? String(whole)
+            out += lookup(body) ?? String(rest[start.lowerBound...end])
             rest = rest[rest.index(after: end)...]
         }
         return out + rest
     }
 
-    static func lookup(_ body: Substring) -> String? {
-        let parts = body.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
-        guard parts.count == 2 else { return nil }
-        let provider = parts[0]
-        let ref = String(parts[1])
-        switch provider {
-        case "env":
-            return ProcessEnv.get(ref)
-        case "file":
-            guard let c = ref.lastIndex(of: ":") else { return nil }
-            let path = String(ref[..<c])
-            let key = String(ref[ref.index(after: c)...])
-            guard let text = try? ProcessEnv.readText(path) else { return nil }
-            return PropertiesFile.parse(text).last { $0.0 == key }?.1
-        case "directory", "dir":
-            guard let c = ref.lastIndex(of: ":") else { return nil }
-            let path = String(ref[..<c]) + "/" + String(ref[ref.index(after: c)...])
-            return try? ProcessEnv.readText(path)
-        default:
+    /// `provider:key` or `provider:path:key` (Kafka's pattern: the last colon ends the path).
+    func lookup(_ body: Substring) -> String? {
+        guard let colon = body.firstIndex(of: ":"), let provider = providers[String(body[..<colon])] else {
             return nil
         }
+        let ref = body[body.index(after: colon)...]
+        let path: String
+        let key: String
+        if let last = ref.lastIndex(of: ":") {
+            path = String(ref[..<last])
+            key = String(ref[ref.index(after: last)...])
+        } else {
+            path = ""
+            key = String(ref)
+        }
+        switch provider.kind {
+        case .env:
+            guard path.isEmpty, let v = environment[key], (try? Regex(provider.allowlist).wholeMatch(in: key)) != nil
+            else { return nil }
+            return v
+        case .file, .directory:
+            guard !path.isEmpty, allowed(path, provider) else { return nil }
+            if provider.kind == .directory {
+                // Only a file directly in the directory: a key with a slash (or "..") names nothing.
+                guard !key.contains("/"), key != "..", key != "." else { return nil }
+                return (try? readFile(Self.normalized(path) + "/" + key)).map { String(decoding: $0, as: UTF8.self) }
+            }
+            guard let bytes = try? readFile(path) else {
+                log("Could not read properties from file \(path)")
+                return nil
+            }
+            return PropertiesFile.parse(String(decoding: bytes, as: UTF8.self)).last { $0.0 == key }?.1
+        }
+    }
+
+    private func allowed(_ path: String, _ provider: Provider) -> Bool {
+        guard let roots = provider.allowedPaths else { return true }
+        let p = Self.normalized(path)
+        let ok =
+            path.hasPrefix("/") && roots.contains { root in p == root || p.hasPrefix(root == "/" ? "/" : root + "/") }
+        if !ok { log("The path \(path) is not allowed to be accessed") }
+        return ok
+    }
+
+    /// `/a/./b/../c/` → `/a/c` (lexically, as Java's `Path.normalize`; symbolic links are not followed).
+    static func normalized(_ path: String) -> String {
+        var parts: [Substring] = []
+        for c in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if c == "." { continue }
+            if c == ".." {
+                if !parts.isEmpty { parts.removeLast() }
+                continue
+            }
+            parts.append(c)
+        }
+        return (path.hasPrefix("/") ? "/" : "") + parts.joined(separator: "/")
     }
 }

@@ -27,6 +27,9 @@ public enum ProcessEnv {
         public var description: String { "\(path): \(reason)" }
     }
 
+    /// Whether something exists at `path`.
+    public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+
     /// The whole content of the file at `path`.
     public static func readFile(_ path: String) throws(FileError) -> [UInt8] {
         do { return try LocalFile.read(path) } catch { throw FileError(path: error.path, reason: error.reason) }

@@ -1,6 +1,8 @@
 import ConnectAPI
 import KafkaClient
 import KafkaClientConfigs
+import Logging
+import RestServing
 
 /// The worker's configuration, with Kafka Connect's distributed-mode property names.
 public struct WorkerConfig: Sendable {
@@ -18,7 +20,12 @@ public struct WorkerConfig: Sendable {
     public let offsetFlushIntervalMs: Int64
     public let offsetFlushTimeoutMs: Int64
     public let taskShutdownTimeoutMs: Int64
-    public let listeners: [(host: String, port: Int)]
+    public let listeners: [RestListener]
+    /// `admin.listeners` (KIP-495): nil serves `/admin/*` on `listeners`; empty serves it nowhere.
+    public let adminListeners: [RestListener]?
+    /// The scheme other workers reach this one with (`rest.advertised.listener`, else http if a
+    /// listener is http).
+    public let advertisedScheme: RestListener.Scheme
     public let advertisedHost: String
     /// Group membership timing (`session.timeout.ms`, `heartbeat.interval.ms`, `rebalance.timeout.ms`).
     public let sessionTimeoutMs: Int
@@ -29,6 +36,8 @@ public struct WorkerConfig: Sendable {
     /// `topic.creation.enable`: source tasks create their topics (KIP-158) when the connector asks.
     public let topicCreationEnabled: Bool
     public let topicTrackingAllowReset: Bool
+    /// The config providers the worker properties declare (none: placeholders stay literal).
+    public let configProviders: ConfigProviders
     /// How the worker's and its tasks' Kafka clients are configured (Java keys, translated).
     public let clients: ClientConfigs
     /// The worker's own clients (internal topics, the group, the registry and proxy), translated at start.
@@ -111,7 +120,43 @@ public struct WorkerConfig: Sendable {
         )
         .define(
             "listeners", .list, defaultValue: "http://:8083", importance: .low,
-            documentation: "List of comma-separated URIs the REST API will listen on."
+            documentation:
+                "List of comma-separated URIs the REST API will listen on. The supported protocols are HTTP and HTTPS.\n Specify hostname as 0.0.0.0 to bind to all interfaces.\n Leave hostname empty to bind to default interface.\n Examples of legal listener lists: HTTP://myhost:8083,HTTPS://myhost:8084"
+        )
+        .define(
+            "rest.advertised.listener", .string, defaultValue: .some(nil), importance: .low,
+            documentation: "Sets the advertised listener (HTTP or HTTPS) which will be given to other workers to use."
+        )
+        .define(
+            "admin.listeners", .list, defaultValue: .some(nil), importance: .low,
+            documentation:
+                "List of comma-separated URIs the Admin REST API will listen on. The supported protocols are HTTP and HTTPS. An empty or blank string will disable this feature. The default behavior is to use the regular listener (specified by the 'listeners' property)."
+        )
+        .define(
+            "rest.extension.classes", .list, defaultValue: "", importance: .low,
+            documentation:
+                "Comma-separated names of <code>ConnectRestExtension</code> classes, loaded and called in the order specified. Tributary has org.apache.kafka.connect.rest.basic.auth.extension.BasicAuthSecurityRestExtension (HTTP Basic authentication with a JAAS file)."
+        )
+        .define(
+            "rest.authentication.skip.paths", .list, defaultValue: "", importance: .low,
+            documentation:
+                "Paths of the REST API that need no authentication (e.g. /health for probes): exact paths, or prefixes written /path/*. Tributary's."
+        )
+        .define(
+            "access.control.allow.origin", .string, defaultValue: "", importance: .low,
+            documentation:
+                "Value to set the Access-Control-Allow-Origin header to for REST API requests.To enable cross origin access, set this to the domain of the application that should be permitted to access the API, or '*' to allow access from any domain. The default value only allows access from the domain of the REST API."
+        )
+        .define(
+            "access.control.allow.methods", .string, defaultValue: "", importance: .low,
+            documentation:
+                "Sets the methods supported for cross origin requests by setting the Access-Control-Allow-Methods header. The default value of the Access-Control-Allow-Methods header allows cross origin requests for GET, POST and HEAD."
+        )
+        .define(
+            "ssl.client.auth", .string, defaultValue: "none", validator: .oneOf(["required", "requested", "none"]),
+            importance: .low,
+            documentation:
+                "Configures kafka broker to request client authentication. The following settings are common:  <ul> <li><code>ssl.client.auth=required</code> If set to required client authentication is required. <li><code>ssl.client.auth=requested</code> This means client authentication is optional. unlike required, if this option is set client can choose not to provide authentication information about itself <li><code>ssl.client.auth=none</code> This means client authentication is not needed.</ul>"
         )
         .define(
             "rest.advertised.host.name", .string, defaultValue: .some(nil), importance: .low,
@@ -137,6 +182,11 @@ public struct WorkerConfig: Sendable {
                 "The maximum allowed time for each worker to join the group once a rebalance has begun. This is basically a limit on the amount of time needed for all tasks to flush any pending data and commit offsets."
         )
         .define(
+            "connector.client.config.override.policy", .string, defaultValue: "All", importance: .medium,
+            documentation:
+                "Class name or alias of implementation of <code>ConnectorClientConfigOverridePolicy</code>. Defines what client configurations can be overridden by the connector. The default implementation is `All`, meaning connector configurations can override all client properties. The other possible policies in the framework include `None` to disallow connectors from overriding client properties, and `Principal` to allow connectors to override only client principals."
+        )
+        .define(
             "topic.creation.enable", .boolean, defaultValue: "true", importance: .low,
             documentation:
                 "Whether to allow automatic creation of topics used by source connectors, when source connectors are configured with `topic.creation.` properties. Each task will use an admin client to create its topics and will not depend on the Kafka brokers to create topics automatically."
@@ -157,6 +207,12 @@ public struct WorkerConfig: Sendable {
         for (k, v) in properties { merged[k] = v }
         for (k, v) in PropertiesFile.environmentOverrides(environment) { merged[k] = v }
         for (k, v) in overrides { merged[k] = v }
+        // Config providers declared here resolve placeholders in the worker properties too (as Kafka's
+        // AbstractConfig does), and later in connector configs.
+        let providerLog = Logger(label: "tributary.config")
+        configProviders = try ConfigProviders(
+            declaredIn: merged, environment: environment, log: { providerLog.warning("\($0)") })
+        for (k, v) in merged where !k.hasPrefix("config.providers") { merged[k] = configProviders.resolve(v) }
         let c = try Self.configDef.parse(merged)
         raw = merged
         bootstrapServers = c.list("bootstrap.servers").joined(separator: ",")
@@ -178,16 +234,39 @@ public struct WorkerConfig: Sendable {
         topicTrackingEnabled = c.bool("topic.tracking.enable") ?? true
         topicCreationEnabled = c.bool("topic.creation.enable") ?? true
         topicTrackingAllowReset = c.bool("topic.tracking.allow.reset") ?? true
-        let ls = try Self.parseListeners(c.list("listeners"), key: "listeners")
-        guard let first = ls.first else {
-            throw ConfigException(name: "listeners", value: "", reason: "at least one listener is required")
+        let ls = try RestListener.parse(c.list("listeners"), key: "listeners")
+        guard !ls.isEmpty else {
+            throw ConfigException(
+                "Invalid value for listeners, at least one URL is expected, ex: http://localhost:8080,https://localhost:8443."
+            )
         }
         listeners = ls
+        adminListeners = try c.string("admin.listeners").map { v throws(ConfigException) in
+            try RestListener.parse(ConfigDef.listEntries(v), key: "admin.listeners")
+        }
+        // Kafka Connect: rest.advertised.listener, else http when any listener is http.
+        if let adv = c.string("rest.advertised.listener")?.trimmingWhitespace().lowercased(), !adv.isEmpty {
+            guard let scheme = RestListener.Scheme(rawValue: adv) else {
+                throw ConfigException(name: "rest.advertised.listener", value: adv, reason: "expected http or https")
+            }
+            advertisedScheme = scheme
+        } else {
+            advertisedScheme = ls.contains { $0.scheme == .http } ? .http : .https
+        }
+        let scheme = advertisedScheme
+        let first = ls.first { $0.scheme == scheme } ?? ls[0]
         advertisedHost =
             c.string("rest.advertised.host.name")
-            ?? (first.0.isEmpty || first.0 == "0.0.0.0" ? Self.hostname() : first.0)
-        advertisedPort = c.int("rest.advertised.port") ?? first.1
-        clients = ClientConfigs(worker: merged, bootstrapServers: bootstrapServers, environment: environment)
+            ?? (first.host.isEmpty || first.host == "0.0.0.0" ? Self.hostname() : first.host)
+        advertisedPort = c.int("rest.advertised.port") ?? first.port
+        let policyName = (c.string("connector.client.config.override.policy") ?? "All").trimmingWhitespace()
+        guard let policy = ClientOverridePolicy(className: policyName) else {
+            throw ConfigException(
+                "Failed to find any class that implements interface org.apache.kafka.connect.connector.policy.ConnectorClientConfigOverridePolicy and which name matches \(policyName)"
+            )
+        }
+        clients = ClientConfigs(
+            worker: merged, bootstrapServers: bootstrapServers, environment: environment, policy: policy)
         // The worker's own clients, and its base for tasks' clients (its producer./consumer./admin. keys):
         // a key that cannot be translated stops the worker here, naming it.
         var internalClients: [ClientType: KafkaConfig] = [:]
@@ -209,6 +288,72 @@ public struct WorkerConfig: Sendable {
         ignoredClientKeys = ignored
     }
 
+    /// Keys that switch protection on in Kafka Connect or Confluent's servers and that Tributary does not
+    /// implement: the worker refuses to start with them rather than run unprotected.
+    static let unimplementedSecurityKeys: [String: String] = [
+        "rest.servlet.initializor.classes":
+            "servlet initializers are Java code; put authentication in authentication.* or rest.extension.classes",
+        "response.http.headers.config":
+            "response headers (HSTS, X-Frame-Options...) are not implemented; set them in a reverse proxy in front of the worker",
+        "schema.registry.resource.extension.class": "resource extensions are Java code",
+        "rest.proxy.resource.extension.class": "resource extensions are Java code",
+        "kafka.rest.resource.extension.class": "resource extensions are Java code",
+        // A schema-registry.properties or kafka-rest.properties pasted whole: these would protect nothing here.
+        "authentication.method":
+            "the Schema Registry and the REST Proxy read it as schema.registry.authentication.method and rest.proxy.authentication.method",
+        "authentication.realm":
+            "the Schema Registry and the REST Proxy read it as schema.registry.authentication.realm and rest.proxy.authentication.realm",
+        "authentication.roles":
+            "the Schema Registry and the REST Proxy read it as schema.registry.authentication.roles and rest.proxy.authentication.roles",
+    ]
+
+    /// Refuses the unimplemented security keys (see `unimplementedSecurityKeys`), naming the key.
+    public func refuseUnimplementedSecurityKeys() throws(ConfigException) {
+        for (k, why) in Self.unimplementedSecurityKeys.sorted(by: { $0.key < $1.key })
+        where !(raw[k] ?? "").trimmingWhitespace().isEmpty {
+            throw ConfigException(
+                "\(k) is set, but Tributary does not implement it here: \(why). Remove (or rename) the key")
+        }
+    }
+
+    /// Worker keys nothing reads: each gets Kafka's warning at start ("supplied but isn't a known
+    /// config"), so a typo in a security key does not pass unnoticed.
+    public var unknownKeys: [String] {
+        raw.keys.sorted().filter { k in
+            if Self.configDef.key(k) != nil || Self.knownKeys.contains(k) || Self.unimplementedSecurityKeys[k] != nil {
+                return false
+            }
+            if JavaClientConfig.isCommonClientKey(k) { return false }
+            return !Self.knownPrefixes.contains { k.hasPrefix($0) }
+        }
+    }
+
+    static let knownKeys: Set<String> = [
+        "java.security.auth.login.config", "schema.registry.listeners", "rest.proxy.listeners", "kafkastore.topic",
+        "schema.compatibility.level", "plugin.path", "plugin.discovery", "client.id",
+        "scheduled.rebalance.max.delay.ms",
+        "connect.protocol", "worker.sync.timeout.ms", "worker.unsync.backoff.ms", "exactly.once.source.support",
+        "metric.reporters", "metrics.num.samples", "metrics.sample.window.ms", "metrics.recording.level",
+        "auto.include.jmx.reporter", "config.storage.partitions", "rest.proxy.consumer.instance.timeout.ms",
+    ]
+    static let knownPrefixes = [
+        "key.converter.", "value.converter.", "header.converter.", "producer.", "consumer.", "admin.",
+        "config.providers", "listeners.https.", "admin.listeners.https.", "schema.registry.", "rest.proxy.",
+        "kafkastore.", "config.storage.", "offset.storage.", "status.storage.", "inter.worker.", "metrics.context.",
+    ]
+
+    /// Worker client keys that make librdkafka load code or run commands: the operator may set them, and
+    /// is told so at start.
+    public var codeLoadingClientKeys: [String] {
+        raw.keys.sorted().filter { k in
+            let stripped =
+                ["producer.", "consumer.", "admin."].first { k.hasPrefix($0) }.map {
+                    String(k.dropFirst($0.count))
+                } ?? k
+            return ClientOverridePolicy.loadsCodeOrRunsCommands(stripped)
+        }
+    }
+
     /// Client properties librdkafka refuses, by the worker key at fault: checked at start, so a typo is
     /// an error there and not a client that fails later.
     public func clientRefusals() -> [(key: String, message: String)] {
@@ -219,33 +364,10 @@ public struct WorkerConfig: Sendable {
         return out
     }
 
-    /// `http://host:port` URIs as (host, port); an empty host means every interface.
-    public static func parseListeners(_ uris: [String], key: String) throws(ConfigException) -> [(
-        host: String, port: Int
-    )] {
-        var ls: [(String, Int)] = []
-        for l in uris {
-            guard l.hasPrefix("http://") else {
-                throw ConfigException(name: key, value: l, reason: "only http:// listeners are supported")
-            }
-            let hostPort = l.dropFirst("http://".count)
-            guard let colon = hostPort.lastIndex(of: ":"), let port = Int(hostPort[hostPort.index(after: colon)...])
-            else {
-                throw ConfigException(name: key, value: l, reason: "expected http://host:port")
-            }
-            ls.append((String(hostPort[..<colon]), port))
-        }
-        return ls
-    }
-
     /// The listeners of the REST Proxy (`rest.proxy.listeners`, default `http://:8082`) or the Schema
     /// Registry (`schema.registry.listeners`, default `http://:8081`); an empty value switches it off.
-    public func serviceListeners(_ key: String, default value: String) throws(ConfigException) -> [(
-        host: String, port: Int
-    )] {
-        let text = raw[key] ?? value
-        return try Self.parseListeners(
-            text.split(separator: ",").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }, key: key)
+    public func serviceListeners(_ key: String, default value: String) throws(ConfigException) -> [RestListener] {
+        try RestListener.parse(ConfigDef.listEntries(raw[key] ?? value), key: key)
     }
 
     /// `<advertised host>:<advertised port>`, as Kafka Connect names workers in statuses.

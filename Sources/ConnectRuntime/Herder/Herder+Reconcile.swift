@@ -56,7 +56,7 @@ extension Herder {
             return
         }
         let target = snap.targetState(name)
-        let config = ConfigProviders.resolve(Self.stringMap(raw))
+        let config = workerConfig.configProviders.resolve(Self.stringMap(raw))
         guard let plugin = registry.connector(named: config["connector.class"] ?? "") else {
             if ownsConnector {
                 await statusStore?.putConnector(
@@ -185,7 +185,7 @@ extension Herder {
         let runId = nextRunId
         nextRunId += 1
         let control = TaskControl(paused: paused)
-        let taskConfig = ConfigProviders.resolve(Self.stringMap(rawTask))
+        let taskConfig = workerConfig.configProviders.resolve(Self.stringMap(rawTask))
         let report: StatusReporter = { [weak self] state, error in
             await self?.taskStatusChanged(id, runId: runId, state, error)
         }

@@ -19,7 +19,7 @@ extension Herder {
                 "Failed to find any class that implements Connector and which name matches \(cls), available connectors are: \(available.joined(separator: ", "))"
             )
         }
-        let resolved = ConfigProviders.resolve(config)
+        let resolved = workerConfig.configProviders.resolve(config)
         var extra: [String: [String]] = [:]
         if plugin.type == .sink {
             let topics = (resolved["topics"] ?? "").trimmingWhitespace()

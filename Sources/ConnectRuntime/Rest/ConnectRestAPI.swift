@@ -7,14 +7,18 @@ import RestServing
 public struct ConnectRestAPI: RestHandler {
     let herder: Herder
     let logLevels: LogLevels
-    let forwarder = RestForwarder()
+    let forwarder: RestForwarder
     /// The Prometheus text of the worker's metrics (`GET /metrics`), when the process exports them.
     let metrics: (@Sendable () -> [UInt8])?
 
-    public init(herder: Herder, logLevels: LogLevels = .shared, metrics: (@Sendable () -> [UInt8])? = nil) {
+    public init(
+        herder: Herder, logLevels: LogLevels = .shared, metrics: (@Sendable () -> [UInt8])? = nil,
+        forwarder: RestForwarder = RestForwarder()
+    ) {
         self.herder = herder
         self.logLevels = logLevels
         self.metrics = metrics
+        self.forwarder = forwarder
     }
 
     public func handle(_ req: RestRequest) async -> RestResponse {

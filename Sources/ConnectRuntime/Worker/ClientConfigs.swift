@@ -20,11 +20,17 @@ public struct ClientConfigs: Sendable {
     public let worker: [String: String]
     public let bootstrapServers: String
     public let environment: [String: String]
+    /// `connector.client.config.override.policy`.
+    public let policy: ClientOverridePolicy
 
-    public init(worker: [String: String], bootstrapServers: String, environment: [String: String]) {
+    public init(
+        worker: [String: String], bootstrapServers: String, environment: [String: String],
+        policy: ClientOverridePolicy = .all
+    ) {
         self.worker = worker
         self.bootstrapServers = bootstrapServers
         self.environment = environment
+        self.policy = policy
     }
 
     /// The prefix of a connector's overrides for a client of `type`.
@@ -41,7 +47,10 @@ public struct ClientConfigs: Sendable {
     /// A task's client of `type` for a connector with config `connector` (all four steps).
     public func taskClient(_ type: ClientType, connector: [String: String]) -> JavaClientConfig {
         var j = internalClient(type)
-        j.merge(worker, prefix: type.rawValue + ".")
+        // `admin.listeners` and `admin.listeners.https.*` are the REST API's (KIP-495), not the admin client's.
+        j.merge(worker, prefix: type.rawValue + ".") {
+            type != .admin || !($0 == "listeners" || $0.hasPrefix("listeners."))
+        }
         j.merge(connector, prefix: Self.overridePrefix(type))
         return j
     }
@@ -66,6 +75,24 @@ public struct ClientConfigs: Sendable {
     /// reports them: a key that cannot be translated, or one librdkafka refuses.
     public func problems(for type: ConnectorType, connector: [String: String]) -> [String: [String]] {
         var out: [String: [String]] = [:]
+        // The policy and the deny-list first: a refused key is never handed to librdkafka, even to check it.
+        var refused = Set<String>()
+        for client in Self.taskClients(type) {
+            let prefix = Self.overridePrefix(client)
+            for (k, _) in connector where k.hasPrefix(prefix) {
+                let key = String(k.dropFirst(prefix.count))
+                if let why = ClientOverridePolicy.deniedReason(key) {
+                    out[k, default: []].append(
+                        "\(k) is not allowed in a connector configuration: \(why). Set it in the worker properties if the operator means it"
+                    )
+                    refused.insert(k)
+                } else if let message = policy.refusal(key) {
+                    out[k, default: []].append(message)
+                    refused.insert(k)
+                }
+            }
+        }
+        if !refused.isEmpty { return out }
         for client in Self.taskClients(type) {
             do {
                 for r in try translate(client, connector: connector).config.refusals()
