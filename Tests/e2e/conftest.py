@@ -116,6 +116,10 @@ class Worker:
         self.props_file.write_text("".join(f"{k}={v}\n" for k, v in props.items()))
         self.log = tmp_path / f"worker-{self.id}-{self.port}.log"
         self.proc = None
+        # Every request of this test to the worker's APIs: a secured worker's tests set `auth` and `verify`.
+        self.http = requests.Session()
+        # Not REQUESTS_CA_BUNDLE (set on these machines), which would replace a test's `verify`.
+        self.http.trust_env = False
 
     def with_registry(self, proxy=True):
         """Turns on this worker's Schema Registry (own `_schemas` topic) and, by default, its REST Proxy."""
@@ -142,11 +146,15 @@ class Worker:
         if connectors_file:
             args += ["--connectors", str(connectors_file)]
         self.proc = subprocess.Popen(args, stdout=open(self.log, "a"), stderr=subprocess.STDOUT, env=self.env)
-        wait_until(lambda: self.get("/health").status_code == 200, what=f"worker health (log {self.log})")
-        if getattr(self, "sr_url", None):
-            wait_until(lambda: _answers(self.sr_url), what=f"Schema Registry (log {self.log})")
-        if getattr(self, "proxy_url", None) and f"rest.proxy.listeners={self.proxy_url}" in self.props_file.read_text():
-            wait_until(lambda: _answers(self.proxy_url), what=f"REST Proxy (log {self.log})")
+        try:
+            wait_until(lambda: self.get("/health").status_code == 200, what=f"worker health (log {self.log})")
+            if getattr(self, "sr_url", None):
+                wait_until(lambda: _answers(self.sr_url, self.http), what=f"Schema Registry (log {self.log})")
+            if getattr(self, "proxy_url", None) and f"rest.proxy.listeners={self.proxy_url}" in self.props_file.read_text():
+                wait_until(lambda: _answers(self.proxy_url, self.http), what=f"REST Proxy (log {self.log})")
+        except BaseException:
+            self.kill()  # a worker that never became ready is not left running
+            raise
         return self
 
     def run_until_exit(self, timeout=30):
@@ -170,20 +178,20 @@ class Worker:
                 raise
 
     def get(self, path):
-        return requests.get(self.url + path, timeout=10)
+        return self.http.get(self.url + path, timeout=10)
 
     def post(self, path, body=None, data=None):
-        return requests.post(self.url + path, json=body, data=data, timeout=30,
+        return self.http.post(self.url + path, json=body, data=data, timeout=30,
                              headers={"Content-Type": "application/json"})
 
     def patch(self, path, body=None):
-        return requests.patch(self.url + path, json=body, timeout=30)
+        return self.http.patch(self.url + path, json=body, timeout=30)
 
     def put(self, path, body=None):
-        return requests.put(self.url + path, json=body, timeout=30)
+        return self.http.put(self.url + path, json=body, timeout=30)
 
     def delete(self, path):
-        return requests.delete(self.url + path, timeout=30)
+        return self.http.delete(self.url + path, timeout=30)
 
     def wait_running(self, name, tasks=1):
         def ok():
@@ -197,9 +205,10 @@ class Worker:
         return wait_until(ok, what=f"{name} RUNNING with {tasks} task(s) (log {self.log})")
 
 
-def _answers(url):
+def _answers(url, http=requests):
+    """Whether the listener serves (a 401 or 403 from a secured one counts)."""
     try:
-        return requests.get(url + "/", timeout=2).status_code == 200
+        return http.get(url + "/", timeout=2).status_code in (200, 401, 403)
     except requests.RequestException:
         return False
 
