@@ -146,25 +146,23 @@ struct Worker: AsyncParsableCommand {
         }
         let main = SecuredHandler(
             api, authentication: connectSecurity.authentication, cors: connectSecurity.cors, serves: mainServes)
-        do {
-            for l in config.listeners {
+        // One server per listener, each behind the SecuredHandler of its API.
+        func serve(_ handler: SecuredHandler, on security: RestSecurity) throws {
+            for l in security.listeners {
                 services.append(
                     try RestServer.application(
-                        handler: main, host: l.host, port: l.port,
-                        tls: l.scheme == .https ? connectSecurity.tls?.server : nil,
-                        logger: Logger(label: "tributary.rest")))
+                        handler: handler, host: l.host, port: l.port,
+                        tls: l.scheme == .https ? security.tls?.server : nil, logger: Logger(label: "tributary.rest")))
             }
+        }
+        do {
+            try serve(main, on: connectSecurity)
             if let adminSecurity {
                 // Kafka Connect leaves its admin listeners without the REST extensions; Tributary applies the
                 // same authentication there.
-                let admin = SecuredHandler(api, authentication: connectSecurity.authentication, serves: isAdmin)
-                for l in adminSecurity.listeners {
-                    services.append(
-                        try RestServer.application(
-                            handler: admin, host: l.host, port: l.port,
-                            tls: l.scheme == .https ? adminSecurity.tls?.server : nil,
-                            logger: Logger(label: "tributary.rest")))
-                }
+                try serve(
+                    SecuredHandler(api, authentication: connectSecurity.authentication, serves: isAdmin),
+                    on: adminSecurity)
             }
         } catch {
             throw WorkerConfigError("\(properties): \(error)")
