@@ -40,8 +40,10 @@ public struct RestAuthentication: Sendable {
         case refused(status: Int)
     }
 
-    public func check(_ request: RestRequest) -> Outcome {
-        if skipPaths.contains(where: { Self.matches($0, request.path) }) { return .allowed(user: nil) }
+    /// `path`: the request's path as the routes see it (percent-decoded, no empty segments).
+    public func check(_ request: RestRequest, path: String? = nil) -> Outcome {
+        let path = path ?? "/" + request.segments.joined(separator: "/")
+        if skipPaths.contains(where: { Self.matches($0, path) }) { return .allowed(user: nil) }
         guard let (user, password) = Self.basicCredentials(request.header("authorization")),
             let userRoles = users.verify(user: user, password: password)
         else { return .refused(status: 401) }

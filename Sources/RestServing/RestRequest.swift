@@ -93,4 +93,11 @@ public struct RestResponse: Sendable {
 /// One REST API: a function from request to response.
 public protocol RestHandler: Sendable {
     func handle(_ request: RestRequest) async -> RestResponse
+    /// An answer from the request's head alone (refused credentials, a path this listener does not
+    /// serve), given before the body is read; nil lets the request through to `handle`.
+    func admit(_ head: RestRequest) -> RestResponse?
+}
+
+extension RestHandler {
+    public func admit(_ head: RestRequest) -> RestResponse? { nil }
 }

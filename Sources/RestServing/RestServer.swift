@@ -13,17 +13,19 @@ struct RestResponder<Handler: RestHandler>: HTTPResponder {
 
     func respond(to request: Request, context: Context) async throws -> Response {
         var request = request
+        let query = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
+        var rr = RestRequest(
+            method: request.method.rawValue, path: request.uri.path, query: query,
+            // HTTPTypes moves the Host header into the authority pseudo-header.
+            headers: request.headers.map { ($0.name.canonicalName, $0.value) }
+                + (request.head.authority.map { [("host", $0)] } ?? []))
+        // Refused before the body is read: a caller without credentials cannot make the worker buffer it.
+        if let refused = handler.admit(rr) { return Self.response(refused) }
         let buffer: ByteBuffer
         do { buffer = try await request.collectBody(upTo: maxBody) } catch {
             return Self.response(.error(RestError(413, "Request body larger than \(maxBody) bytes")))
         }
-        let query = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
-        let rr = RestRequest(
-            method: request.method.rawValue, path: request.uri.path, query: query,
-            body: Array(buffer.readableBytesView),
-            // HTTPTypes moves the Host header into the authority pseudo-header.
-            headers: request.headers.map { ($0.name.canonicalName, $0.value) }
-                + (request.head.authority.map { [("host", $0)] } ?? []))
+        rr.body = Array(buffer.readableBytesView)
         return Self.response(await handler.handle(rr))
     }
 

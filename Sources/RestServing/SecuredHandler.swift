@@ -8,7 +8,8 @@ public struct SecuredHandler: RestHandler {
     let inner: any RestHandler
     let authentication: RestAuthentication?
     let cors: CORSPolicy?
-    /// Paths this listener serves; others get Kafka Connect's 404.
+    /// Paths this listener serves, given as the routes see them (percent-decoded, without empty
+    /// segments: `/admin/loggers` for `//%61dmin/loggers`); others get Kafka Connect's 404.
     let serves: @Sendable (String) -> Bool
 
     public init(
@@ -21,21 +22,26 @@ public struct SecuredHandler: RestHandler {
         self.serves = serves
     }
 
-    public func handle(_ request: RestRequest) async -> RestResponse {
-        guard serves(request.path) else { return .error(RestError(404, "HTTP 404 Not Found")) }
-        let origin = request.header("origin")
+    public func admit(_ request: RestRequest) -> RestResponse? {
+        let path = "/" + request.segments.joined(separator: "/")
+        guard serves(path) else { return .error(RestError(404, "HTTP 404 Not Found")) }
         // A CORS preflight carries no credentials (browsers never send them on one), and no data.
-        if let cors, let origin, request.method == "OPTIONS",
+        if let cors, let origin = request.header("origin"), request.method == "OPTIONS",
             let method = request.header("access-control-request-method")
         {
             return cors.preflight(
                 origin: origin, method: method, headers: request.header("access-control-request-headers"))
         }
-        if let authentication, case .refused(let status) = authentication.check(request) {
+        if let authentication, case .refused(let status) = authentication.check(request, path: path) {
             return authentication.response(status, method: request.method)
         }
+        return inner.admit(request)
+    }
+
+    public func handle(_ request: RestRequest) async -> RestResponse {
+        if let answer = admit(request) { return answer }
         var response = await inner.handle(request)
-        if let cors, let origin { response.headers += cors.headers(origin: origin) }
+        if let cors, let origin = request.header("origin") { response.headers += cors.headers(origin: origin) }
         return response
     }
 }

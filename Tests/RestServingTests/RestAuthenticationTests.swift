@@ -93,6 +93,14 @@ import Testing
         #expect(await h.handle(Self.request("/metrics", auth: Self.basic("user:password"))).status == 200)
         let admin = await h.handle(Self.request("/admin/loggers", auth: Self.basic("user:password")))
         #expect(admin.status == 404 && admin.body == Array(#"{"error_code":404,"message":"HTTP 404 Not Found"}"#.utf8))
+        // Paths as the routes see them: empty segments and percent-encoding do not get around the split.
+        for path in ["//admin/loggers", "/%61dmin/loggers", "/admin//loggers/"] {
+            #expect(await h.handle(Self.request(path, auth: Self.basic("user:password"))).status == 404, "\(path)")
+        }
+        #expect(await h.handle(Self.request("//metrics")).status == 401)
+        // The head alone decides: a refused request is answered before its body is read.
+        #expect(h.admit(Self.request("/connectors"))?.status == 401)
+        #expect(h.admit(Self.request("/connectors", auth: Self.basic("user:password"))) == nil)
     }
 
     @Test func listenersAsKafkaConnectParsesThem() throws {
