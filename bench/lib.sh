@@ -22,6 +22,7 @@ offset.flush.interval.ms=200
 session.timeout.ms=2000
 heartbeat.interval.ms=500
 listeners=http://127.0.0.1:$3
+filestream.allowed.paths=$work
 schema.registry.listeners=
 rest.proxy.listeners=
 P

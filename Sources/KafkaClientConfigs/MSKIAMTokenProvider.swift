@@ -27,6 +27,11 @@ public struct MSKIAMTokenProvider: OAuthBearerTokenProvider {
         let chain = AWSCredentialsChain(environment: environment, now: now)
         var base: any AWSCredentialsProvider = chain.defaultProvider()
         if let profile = options["awsProfileName"] { base = try chain.profileProvider(profile) }
+        // The STS host is built from the region: only a region's name may go there.
+        if let sts = options["awsStsRegion"], sts != "aws-global", !Self.isRegion(sts) {
+            throw ClientConfigException(
+                key: "sasl.jaas.config", "awsStsRegion=\(sts) is not an AWS region (like us-east-1)")
+        }
         if let role = options["awsRoleArn"] {
             if let id = options["awsRoleAccessKeyId"], let secret = options["awsRoleSecretAccessKey"] {
                 base = StaticCredentialsProvider(
@@ -89,6 +94,6 @@ public struct MSKIAMTokenProvider: OAuthBearerTokenProvider {
     static func isRegion(_ s: String) -> Bool {
         let parts = s.split(separator: "-")
         guard parts.count >= 3, let last = parts.last, Int(last) != nil else { return false }
-        return parts.dropLast().allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isLetter) }
+        return parts.dropLast().allSatisfy { !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isLowercase } }
     }
 }

@@ -10,10 +10,11 @@ import Transforms
 
 /// Every plugin of this binary, registered explicitly (class name + aliases → factory).
 enum Plugins {
-    static func registry() -> PluginRegistry {
+    /// `fileStreamPaths`: the worker's `filestream.allowed.paths`.
+    static func registry(fileStreamPaths: AllowedPaths) -> PluginRegistry {
         var r = PluginRegistry.withBuiltins()
-        r.register(FileStreamSourceConnector.plugin)
-        r.register(FileStreamSinkConnector.plugin)
+        r.register(FileStreamSourceConnector.plugin(allowedPaths: fileStreamPaths))
+        r.register(FileStreamSinkConnector.plugin(allowedPaths: fileStreamPaths))
         r.register(DataGenConnector.plugin)
         r.register(JdbcSourceConnector.plugin)
         r.register(JdbcSinkConnector.plugin)

@@ -43,7 +43,7 @@ struct Worker: AsyncParsableCommand {
         LoggingSystem.bootstrap { DynamicLogHandler(label: $0, levels: levels) }
         let logger = Logger(label: "tributary")
         let text: String
-        do { text = try ProcessEnv.readText(properties) } catch {
+        do { text = try ProcessEnv.readText(properties, streams: true) } catch {
             throw WorkerConfigError("Cannot read worker properties \(error)")
         }
         let overrides = try override.map { o -> (String, String) in
@@ -118,7 +118,9 @@ struct Worker: AsyncParsableCommand {
                 )
             }
         }
-        let herder = Herder(workerConfig: config, registry: Plugins.registry(), logger: logger)
+        let herder = Herder(
+            workerConfig: config, registry: Plugins.registry(fileStreamPaths: config.fileStreamAllowedPaths),
+            logger: logger)
         // Restarts forwarded to the worker that runs the work: over HTTPS when workers advertise https.
         let forwardTLS = config.advertisedScheme == .https ? connectSecurity.tls?.client : nil
         let api = ConnectRestAPI(
@@ -193,7 +195,9 @@ struct Validate: AsyncParsableCommand {
             ("value.converter", "org.apache.kafka.connect.json.JsonConverter"),
         ]
         let herder = Herder(
-            workerConfig: try WorkerConfig(properties: props), registry: Plugins.registry(),
+            // The worker's filestream.allowed.paths is not known here: any absolute path passes.
+            workerConfig: try WorkerConfig(properties: props),
+            registry: Plugins.registry(fileStreamPaths: AllowedPaths(roots: ["/"])),
             logger: Logger(label: "validate"))
         let parsed: ConnectorsFile
         do { parsed = try ConnectorsFile.load(path: file) } catch {

@@ -56,6 +56,18 @@ import Testing
         #expect(c["client.id"] == "admin-test-id")
     }
 
+    @Test func anotherClusterGetsNoneOfTheWorkersCredentials() throws {
+        var w = worker
+        w["ssl.keystore.location"] = "/etc/worker.p12"
+        w["producer.sasl.jaas.config"] = w["sasl.jaas.config"]
+        let c = ClientConfigs(worker: w, bootstrapServers: "b:9092", environment: [:])
+        let elsewhere = c.taskClient(.producer, connector: ["producer.override.bootstrap.servers": "evil:9092"])
+        #expect(elsewhere["bootstrap.servers"] == "evil:9092" && elsewhere["security.protocol"] == "SASL_PLAINTEXT")
+        #expect(elsewhere["sasl.jaas.config"] == nil && elsewhere["sasl.mechanism"] == nil)
+        #expect(elsewhere["ssl.keystore.location"] == nil && elsewhere["linger.ms"] == "1000")
+        #expect(c.taskClient(.producer, connector: [:])["sasl.jaas.config"] != nil)
+    }
+
     @Test func aConnectorsCredentialsReplaceTheWorkers() throws {
         let t = try clients.translate(
             .producer,

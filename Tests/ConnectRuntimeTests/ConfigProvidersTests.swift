@@ -65,8 +65,23 @@ import Testing
         #expect(p.resolve("${dir:\(base)/secrets:../other.properties}") == "${dir:\(base)/secrets:../other.properties}")
         #expect(p.resolve("${env:DB_PASSWORD}") == "pw")
         #expect(p.resolve("${env:AWS_SECRET_ACCESS_KEY}") == "${env:AWS_SECRET_ACCESS_KEY}")
+        #expect(AllowedPaths.normalized("/a/./b/../c/") == "/a/c")
+        // A NUL would cut the path C opens after the check passed on all of it: the allowed file's path
+        // with another file before the NUL names nothing.
+        let cut = "${file:\(base)/other.properties\u{0}/../secrets/app.properties:outside}"
+        #expect(p.resolve(cut) == cut)
         // A directory whose name starts like the allowed one is not under it.
-        #expect(ConfigProviders.normalized("/a/./b/../c/") == "/a/c")
+        let sibling = AllowedPaths(roots: ["\(base)/secrets"])
+        #expect(!sibling.allows("\(base)/secrets2/x") && sibling.allows("\(base)/secrets/x"))
+        #expect(!sibling.allows("secrets/x"))  // relative paths are never under an absolute root
+    }
+
+    @Test func filesThatAreNotRegularAreNotRead() throws {
+        let p = try providers([:])
+        #expect(p.resolve("${dir:/dev:zero}") == "${dir:/dev:zero}")
+        #expect(p.resolve("${file:/dev/zero:x}") == "${file:/dev/zero:x}")
+        #expect(throws: (any Error).self) { try LocalFile.read("/dev/zero") }
+        #expect(throws: (any Error).self) { try LocalFile.read(dir.path) }
     }
 
     @Test func kafkasMessagesForBadDeclarations() {
@@ -130,6 +145,15 @@ import Testing
                 "The 'None' policy does not allow 'linger.ms' to be overridden in the connector configuration."
             ])
         #expect(problems["producer.override.plugin.library.paths"]?.first?.contains("load code") == true)
+        // librdkafka reads a key up to a NUL: `debug\u{0}` would set debug.
+        let all = ClientConfigs(worker: [:], bootstrapServers: "b:9092", environment: [:])
+        #expect(all.problems(for: .sink, connector: ["consumer.override.debug\u{0}": "all"]).count == 1)
+        #expect(
+            all.problems(for: .source, connector: ["producer.override.metadata.broker.list": "evil:9092"]).count == 1)
+        // A converter's registry stores are files of the worker's host.
+        let converter = all.refusedOverrides(
+            for: .sink, connector: ["value.converter.schema.registry.ssl.truststore.location": "/dev/zero"])
+        #expect(converter["value.converter.schema.registry.ssl.truststore.location"]?.first?.contains("inline") == true)
     }
 
     @Test func jaasFilesAsJavaReadsThem() throws {

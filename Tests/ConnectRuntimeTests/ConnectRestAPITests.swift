@@ -22,8 +22,8 @@ import Testing
             ("value.converter", "org.apache.kafka.connect.json.JsonConverter"),
         ])
         var registry = PluginRegistry.withBuiltins()
-        registry.register(FileStreamSourceConnector.plugin)
-        registry.register(FileStreamSinkConnector.plugin)
+        registry.register(FileStreamSourceConnector.plugin(allowedPaths: AllowedPaths(roots: ["/tmp"])))
+        registry.register(FileStreamSinkConnector.plugin(allowedPaths: AllowedPaths(roots: ["/tmp"])))
         registry.register(DataGenConnector.plugin)
         api = ConnectRestAPI(
             herder: Herder(workerConfig: config, registry: registry, logger: Logger(label: "test")),
@@ -104,6 +104,26 @@ import Testing
         let errors = body?["configs"]?.arrayValue?.flatMap { $0["value"]?["errors"]?.arrayValue ?? [] } ?? []
         #expect(errors == [#"Missing required configuration "name" which has no default value."#])
         #expect(body?["groups"]?.arrayValue?.first == "Common")
+    }
+
+    @Test func fileStreamUsesOnlyTheAllowedPaths() async {
+        func fileErrors(_ file: String) async -> [JSONValue] {
+            let (_, body) = await call(
+                "PUT", "/connector-plugins/FileStreamSource/config/validate",
+                #"{"name":"f","connector.class":"FileStreamSource","topic":"t","file":"\#(file)"}"#)
+            let file = body?["configs"]?.arrayValue?.first { $0["value"]?["name"] == "file" }
+            return file?["value"]?["errors"]?.arrayValue ?? []
+        }
+        #expect(await fileErrors("/tmp/in.txt").isEmpty)
+        for outside in ["/etc/passwd", "/tmp/../etc/passwd", "in.txt"] {
+            let errors = await fileErrors(outside)
+            #expect(errors.first?.stringValue?.contains("filestream.allowed.paths (/tmp)") == true, "\(outside)")
+        }
+        // NUL cuts a path in C: refused with the request, before any validation.
+        let (status, body) = await call(
+            "PUT", "/connector-plugins/FileStreamSource/config/validate",
+            #"{"name":"f","connector.class":"FileStreamSource","topic":"t","file":"/etc/passwd\u0000/tmp/x"}"#)
+        #expect(status == 400 && message(body)?.contains("NUL") == true)
     }
 
     @Test func pluginsListConnectorsOnlyByDefault() async {

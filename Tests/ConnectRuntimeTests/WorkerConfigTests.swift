@@ -72,6 +72,17 @@ import Testing
         )
     }
 
+    @Test func validationShowsWhatTheCallerWroteNotWhatAProviderRead() {
+        let infos = ConfigInfos.validate(
+            className: "X", framework: ConnectorConfig.sink, plugin: ConfigDef(),
+            extraErrors: ["topics": ["Invalid topic s3cret-value"]],
+            config: ["name": "n", "connector.class": "X", "topics": "s3cret-value"],
+            written: ["name": "n", "connector.class": "X", "topics": "${file:/etc/app.properties:password}"])
+        let topics = infos.entries.first { $0.name == "topics" }
+        #expect(topics?.value == "${file:/etc/app.properties:password}")
+        #expect(topics?.errors == ["Invalid topic ${file:/etc/app.properties:password}"])
+    }
+
     @Test func noConfigProvidersUnlessDeclared() {
         #expect(ConfigProviders.none.resolve("${env:HOME}/x") == "${env:HOME}/x")
         #expect(ConfigProviders.none.resolve("${file:/etc/hostname:x}") == "${file:/etc/hostname:x}")

@@ -65,6 +65,28 @@ import Testing
         #expect(t.config.refusals().isEmpty)
     }
 
+    @Test func mskStsRegionMustBeARegion() {
+        // The STS host is built from it: a host of the caller's choosing must not get there.
+        let base: [String: String] = [
+            "bootstrap.servers": "b-1.x.kafka.us-west-2.amazonaws.com:9098", "security.protocol": "SASL_SSL",
+            "sasl.mechanism": "AWS_MSK_IAM",
+        ]
+        func jaas(_ region: String) -> [String: String] {
+            base.merging([
+                "sasl.jaas.config":
+                    #"software.amazon.msk.auth.iam.IAMLoginModule required awsRoleArn="arn:aws:iam::1:role/r" awsStsRegion="\#(region)";"#
+            ]) { $1 }
+        }
+        let env = ["AWS_ACCESS_KEY_ID": "AKID", "AWS_SECRET_ACCESS_KEY": "x"]
+        #expect(throws: ClientConfigException.self) {
+            try JavaClientConfig(jaas("x@internal-host/p#")).translate(for: .producer, environment: env)
+        }
+        #expect(throws: Never.self) {
+            try JavaClientConfig(jaas("eu-west-1")).translate(for: .producer, environment: env)
+        }
+        #expect(!MSKIAMTokenProvider.isRegion("US-east-1") && MSKIAMTokenProvider.isRegion("us-gov-west-1"))
+    }
+
     @Test func oidcRequestAndTokenParsing() throws {
         let t = try JavaClientConfig([
             "security.protocol": "SASL_SSL", "sasl.mechanism": "OAUTHBEARER",

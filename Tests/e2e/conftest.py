@@ -6,6 +6,7 @@ import os
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 import uuid
 
@@ -107,6 +108,8 @@ class Worker:
             # brokers refuse less than 6000 by default).
             "session.timeout.ms": "3000",
             "heartbeat.interval.ms": "1000",
+            # The tests' FileStream connectors read and write under the temporary directory.
+            "filestream.allowed.paths": os.path.realpath(tempfile.gettempdir()),
             # The Schema Registry and REST Proxy listen only where a test asks (see `with_registry`).
             "schema.registry.listeners": "",
             "rest.proxy.listeners": "",

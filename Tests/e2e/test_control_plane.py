@@ -6,9 +6,11 @@ to make the worker load code or read its files and environment."""
 import base64
 import hashlib
 import json
+import os
 import pathlib
 import subprocess
 import sys
+import tempfile
 import uuid
 
 import pytest
@@ -289,6 +291,7 @@ def test_two_secured_workers_forward_a_restart_with_the_callers_credentials(pki,
         status = a.wait_running("fwd")
         owner_port = status["tasks"][0]["worker_id"].rsplit(":", 1)[1]
         other = next(w for w in workers if w.url.rsplit(":", 1)[1] != owner_port)
+        other.wait_running("fwd")  # the other worker has read the task's config too
         # Without credentials the receiving worker refuses it before forwarding anything.
         assert requests.post(other.url + "/connectors/fwd/tasks/0/restart", verify=pki["ca.pem"],
                              timeout=30).status_code == 401
@@ -377,6 +380,29 @@ def test_deny_listed_overrides_are_refused_and_nothing_is_written(worker, tmp_pa
     assert config_records(worker, "hostile") == []
 
 
+def test_hostile_files_nul_characters_and_converter_stores(worker, tmp_path):
+    src = tmp_path / "in.txt"
+    write_lines(src, ["x"])
+    base = {"connector.class": "FileStreamSource", "file": str(src), "topic": "hostile"}
+    cases = {
+        # A FileStream connector on a file outside filestream.allowed.paths.
+        "file": {**base, "file": "/etc/hostname"},
+        "filestream.allowed.paths": {**base, "file": os.path.join(tempfile.gettempdir(), "..", "etc", "hostname")},
+        # librdkafka would read `debug<NUL>` as debug.
+        "NUL": {**base, "producer.override.debug\u0000": "all"},
+        # A converter's registry trust store is a file of the worker's host (/dev/zero would never end).
+        "value.converter.schema.registry.ssl.truststore.location": {
+            **base, "value.converter": "io.confluent.connect.avro.AvroConverter",
+            "value.converter.schema.registry.url": "https://registry.invalid",
+            "value.converter.schema.registry.ssl.truststore.location": "/dev/zero"},
+    }
+    for i, (needle, config) in enumerate(cases.items()):
+        r = worker.put(f"/connectors/hostile-file-{i}/config", config)
+        assert r.status_code == 400 and needle in r.json()["message"], (needle, r.text)
+    assert worker.get("/connectors").json() == []
+    assert config_records(worker, "hostile-file") == []
+
+
 VALUES = {"linger.ms": "5", "security.protocol": "PLAINTEXT",
           "sasl.jaas.config": 'org.apache.kafka.common.security.plain.PlainLoginModule required username="u" password="p";'}
 
@@ -440,10 +466,10 @@ def test_placeholders_stay_literal_without_declared_providers(tmp_path):
         assert b"file-secret-7" not in stored and b"env-secret-9" not in stored
         # The stock /etc/hostname case of the issue, at config/validate.
         v = w.put("/connector-plugins/FileStreamSource/config/validate",
-                  {"name": "hostname", "connector.class": "FileStreamSource", "file": "${file:/etc/hostname:x}",
-                   "topic": "t"}).json()
+                  {"name": "hostname", "connector.class": "FileStreamSource", "file": str(tmp_path / "in.txt"),
+                   "topic": "${file:/etc/hostname:x}"}).json()
         assert v["error_count"] == 0, v
-        assert next(c["value"]["value"] for c in v["configs"] if c["value"]["name"] == "file") == "${file:/etc/hostname:x}"
+        assert next(c["value"]["value"] for c in v["configs"] if c["value"]["name"] == "topic") == "${file:/etc/hostname:x}"
     finally:
         w.stop()
 
@@ -476,6 +502,12 @@ def test_declared_providers_resolve_only_inside_their_allowlists(tmp_path):
         leaked, written = leaked_placeholders(tmp_path, w, climbing, "climbing")
         assert leaked == written
         assert w.get("/connectors/inside/status").json()["connector"]["worker_id"].startswith("worker-a.example:")
+        # config/validate shows what the caller wrote, never what a provider read.
+        placeholder = f"${{file:{inside}:password}}"
+        v = w.put("/connector-plugins/FileStreamSource/config/validate",
+                  {"name": "v", "connector.class": "FileStreamSource", "topic": placeholder, "batch.size": placeholder,
+                   "file": str(tmp_path / "x.txt")}).text
+        assert "inside-secret" not in v and placeholder in v
     finally:
         w.stop()
 
@@ -492,6 +524,8 @@ def test_admin_listeners_and_cors(tmp_path):
         admin = f"http://127.0.0.1:{admin_port}"
         assert requests.get(admin + "/admin/loggers", timeout=10).status_code == 200
         assert requests.get(admin + "/connectors", timeout=10).status_code == 404
+        for path in ("//admin/loggers", "/%61dmin/loggers"):  # as the routes would read them
+            assert w.get(path).status_code == 404, path
         # CORS as Jetty's CrossOriginFilter: the allowed origin echoed, others get no header.
         r = w.http.get(w.url + "/connectors", headers={"Origin": "https://ui.example.com"}, timeout=10)
         assert r.headers["Access-Control-Allow-Origin"] == "https://ui.example.com"

@@ -18,9 +18,35 @@ public struct ConfigInfos: Sendable {
 
     /// Validates `config` against the framework keys, then the plugin's keys, then the connector's own
     /// cross-key checks; password values are reported as "[hidden]".
+    ///
+    /// `written`: the config as the caller wrote it, when `config` has its placeholders resolved: values
+    /// are shown as written, and a resolved value quoted in an error message is shown as its
+    /// placeholder, so validation never hands a caller what a config provider read.
     public static func validate(
         className: String, framework: ConfigDef, plugin: ConfigDef, extraErrors: [String: [String]],
-        config: [String: String], nullKeys: Set<String> = []
+        config: [String: String], written: [String: String]? = nil, nullKeys: Set<String> = []
+    ) -> ConfigInfos {
+        let infos = check(
+            className: className, framework: framework, plugin: plugin, extraErrors: extraErrors, config: config,
+            nullKeys: nullKeys)
+        guard let written else { return infos }
+        let resolved = written.compactMap { k, raw in
+            config[k].flatMap { $0 != raw && !$0.isEmpty ? ($0, raw) : nil }
+        }
+        func hide(_ message: String) -> String {
+            resolved.reduce(message) { m, pair in m.replacing(pair.0, with: pair.1) }
+        }
+        return ConfigInfos(
+            name: infos.name, groups: infos.groups,
+            entries: infos.entries.map { e in
+                let shown = written[e.name] != nil && e.value != "[hidden]" ? written[e.name] : e.value
+                return Entry(key: e.key, name: e.name, value: shown, errors: e.errors.map(hide))
+            })
+    }
+
+    private static func check(
+        className: String, framework: ConfigDef, plugin: ConfigDef, extraErrors: [String: [String]],
+        config: [String: String], nullKeys: Set<String>
     ) -> ConfigInfos {
         var entries: [Entry] = []
         var groups: [String] = []

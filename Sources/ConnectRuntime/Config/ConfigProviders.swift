@@ -41,7 +41,7 @@ public struct ConfigProviders: Sendable {
         public let name: String
         public let kind: Kind
         /// Normalised absolute paths; nil: every path.
-        public let allowedPaths: [String]?
+        public let allowedPaths: AllowedPaths?
         /// The environment provider's `allowlist.pattern` (default `.*`).
         public let allowlist: String
     }
@@ -84,20 +84,9 @@ public struct ConfigProviders: Sendable {
                     "Failed to find any class that implements ConfigProvider and which name matches \(cls), available ConfigProviders are: \(Kind.file.rawValue), \(Kind.directory.rawValue), \(Kind.env.rawValue)"
                 )
             }
-            var allowed: [String]? = nil
+            var allowed: AllowedPaths? = nil
             if let list = config[prefix + "param.allowed.paths"], !list.trimmingWhitespace().isEmpty {
-                allowed = []
-                for entry in list.split(separator: ",").map({ String($0).trimmingWhitespace() }) {
-                    guard entry.hasPrefix("/") else {
-                        throw ConfigException(
-                            name: prefix + "param.allowed.paths", value: list, reason: "Path \(entry) is not absolute")
-                    }
-                    guard ProcessEnv.exists(entry) else {
-                        throw ConfigException(
-                            name: prefix + "param.allowed.paths", value: list, reason: "Path \(entry) does not exist")
-                    }
-                    allowed!.append(Self.normalized(entry))
-                }
+                allowed = try AllowedPaths(list, key: prefix + "param.allowed.paths", exists: ProcessEnv.exists)
             }
             let pattern = config[prefix + "param.allowlist.pattern"] ?? ".*"
             if kind == .env {
@@ -154,11 +143,14 @@ public struct ConfigProviders: Sendable {
             else { return nil }
             return v
         case .file, .directory:
-            guard !path.isEmpty, allowed(path, provider) else { return nil }
+            // A NUL would end the path the C library opens early, after the check passed on all of it.
+            guard !path.isEmpty, !path.contains("\0"), !key.contains("\0"), allowed(path, provider) else { return nil }
+            // The path checked is the path read (Kafka reads the normalised path too).
+            let path = AllowedPaths.normalized(path)
             if provider.kind == .directory {
                 // Only a file directly in the directory: a key with a slash (or "..") names nothing.
                 guard !key.contains("/"), key != "..", key != "." else { return nil }
-                return (try? readFile(Self.normalized(path) + "/" + key)).map { String(decoding: $0, as: UTF8.self) }
+                return (try? readFile(path + "/" + key)).map { String(decoding: $0, as: UTF8.self) }
             }
             guard let bytes = try? readFile(path) else {
                 log("Could not read properties from file \(path)")
@@ -169,25 +161,9 @@ public struct ConfigProviders: Sendable {
     }
 
     private func allowed(_ path: String, _ provider: Provider) -> Bool {
-        guard let roots = provider.allowedPaths else { return true }
-        let p = Self.normalized(path)
-        let ok =
-            path.hasPrefix("/") && roots.contains { root in p == root || p.hasPrefix(root == "/" ? "/" : root + "/") }
+        guard let paths = provider.allowedPaths else { return true }
+        let ok = paths.allows(path)
         if !ok { log("The path \(path) is not allowed to be accessed") }
         return ok
-    }
-
-    /// `/a/./b/../c/` → `/a/c` (lexically, as Java's `Path.normalize`; symbolic links are not followed).
-    static func normalized(_ path: String) -> String {
-        var parts: [Substring] = []
-        for c in path.split(separator: "/", omittingEmptySubsequences: true) {
-            if c == "." { continue }
-            if c == ".." {
-                if !parts.isEmpty { parts.removeLast() }
-                continue
-            }
-            parts.append(c)
-        }
-        return (path.hasPrefix("/") ? "/" : "") + parts.joined(separator: "/")
     }
 }

@@ -31,12 +31,15 @@ public enum ProcessEnv {
     public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 
     /// The whole content of the file at `path`.
-    public static func readFile(_ path: String) throws(FileError) -> [UInt8] {
-        do { return try LocalFile.read(path) } catch { throw FileError(path: error.path, reason: error.reason) }
+    /// `streams`: the operator's own files may be pipes (see `LocalFile.read`).
+    public static func readFile(_ path: String, streams: Bool = false) throws(FileError) -> [UInt8] {
+        do { return try LocalFile.read(path, streams: streams) } catch {
+            throw FileError(path: error.path, reason: error.reason)
+        }
     }
 
     /// The file at `path` as UTF-8 text (invalid sequences replaced).
-    public static func readText(_ path: String) throws(FileError) -> String {
-        String(decoding: try readFile(path), as: UTF8.self)
+    public static func readText(_ path: String, streams: Bool = false) throws(FileError) -> String {
+        String(decoding: try readFile(path, streams: streams), as: UTF8.self)
     }
 }

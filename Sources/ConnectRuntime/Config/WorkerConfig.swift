@@ -36,6 +36,8 @@ public struct WorkerConfig: Sendable {
     /// `topic.creation.enable`: source tasks create their topics (KIP-158) when the connector asks.
     public let topicCreationEnabled: Bool
     public let topicTrackingAllowReset: Bool
+    /// `filestream.allowed.paths`: where the FileStream connectors may read and write.
+    public let fileStreamAllowedPaths: AllowedPaths
     /// The config providers the worker properties declare (none: placeholders stay literal).
     public let configProviders: ConfigProviders
     /// How the worker's and its tasks' Kafka clients are configured (Java keys, translated).
@@ -143,6 +145,11 @@ public struct WorkerConfig: Sendable {
                 "Paths of the REST API that need no authentication (e.g. /health for probes): exact paths, or prefixes written /path/*. Tributary's."
         )
         .define(
+            "filestream.allowed.paths", .list, defaultValue: "", importance: .medium,
+            documentation:
+                "Absolute paths (files or directories) the FileStream connectors may read and write; empty: none, only standard input and output. Tributary's: Kafka leaves these connectors off its default plugin path since 3.2, because they give REST callers the worker's files."
+        )
+        .define(
             "access.control.allow.origin", .string, defaultValue: "", importance: .low,
             documentation:
                 "Value to set the Access-Control-Allow-Origin header to for REST API requests.To enable cross origin access, set this to the domain of the application that should be permitted to access the API, or '*' to allow access from any domain. The default value only allows access from the domain of the REST API."
@@ -234,6 +241,9 @@ public struct WorkerConfig: Sendable {
         topicTrackingEnabled = c.bool("topic.tracking.enable") ?? true
         topicCreationEnabled = c.bool("topic.creation.enable") ?? true
         topicTrackingAllowReset = c.bool("topic.tracking.allow.reset") ?? true
+        fileStreamAllowedPaths = try AllowedPaths(
+            c.list("filestream.allowed.paths").joined(separator: ","), key: "filestream.allowed.paths",
+            exists: ProcessEnv.exists)
         let ls = try RestListener.parse(c.list("listeners"), key: "listeners")
         guard !ls.isEmpty else {
             throw ConfigException(

@@ -13,7 +13,9 @@ public struct ConnectorsFile: Sendable {
 
     public static func load(path: String) throws(RestError) -> ConnectorsFile {
         let bytes: [UInt8]
-        do { bytes = try ProcessEnv.readFile(path) } catch { throw RestError(400, "Cannot read \(error)") }
+        do { bytes = try ProcessEnv.readFile(path, streams: true) } catch {
+            throw RestError(400, "Cannot read \(error)")
+        }
         return try parse(bytes, source: path)
     }
 

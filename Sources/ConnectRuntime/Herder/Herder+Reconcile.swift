@@ -191,6 +191,16 @@ extension Herder {
         }
         let topicTracker: @Sendable (String) async -> Void = { [weak self] topic in await self?.topicUsed(id, topic) }
         let taskLogger = logger.with("connector", id.connector).with("task", String(id.task))
+        // As Kafka Connect re-checks the override policy when it builds a task's clients: a config stored
+        // before (by an older worker, under another policy) is not trusted. Before anything is made from it.
+        let refused = workerConfig.clients.refusedOverrides(for: plugin.type, connector: connectorConfig)
+        if !refused.isEmpty {
+            let message = refused.sorted { $0.key < $1.key }.flatMap(\.value).joined(separator: "; ")
+            await statusStore?.putTask(id.connector, id.task, status(.failed, ConnectError(.config, message)))
+            tasks[id] = RunningTask(control: control, config: rawTask, task: Task {}, runId: runId)
+            metrics.taskState(id, .failed)
+            return
+        }
         let converters: ConnectorConverters
         let chain: TransformationChain
         do {

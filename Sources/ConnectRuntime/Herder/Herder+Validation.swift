@@ -20,7 +20,10 @@ extension Herder {
             )
         }
         let resolved = workerConfig.configProviders.resolve(config)
-        var extra: [String: [String]] = [:]
+        // Keys a REST caller may not set (they load code, run commands, read files): reported first, and
+        // nothing they name is read or made below.
+        let refused = workerConfig.clients.refusedOverrides(for: plugin.type, connector: resolved)
+        var extra: [String: [String]] = refused
         if plugin.type == .sink {
             let topics = (resolved["topics"] ?? "").trimmingWhitespace()
             let regex = (resolved["topics.regex"] ?? "").trimmingWhitespace()
@@ -48,6 +51,7 @@ extension Herder {
                 continue
             }
             // The converter's own keys (`value.converter.schema.registry.url`, …) are checked by making it.
+            guard !refused.keys.contains(where: { $0.hasPrefix(key + ".") }) else { continue }
             let sub = ConnectorConverters.converterConfig(key, in: resolved)
             do { _ = try registry.converter(named: c, config: sub) } catch let e as ConfigException {
                 extra[key, default: []].append("Invalid \(key) \(c): \(e.message)")
@@ -71,11 +75,13 @@ extension Herder {
             } catch {}
         }
         // The tasks' Kafka clients: overrides librdkafka refuses or that cannot be translated.
-        for (k, errs) in workerConfig.clients.problems(for: plugin.type, connector: resolved) {
-            extra[k, default: []] += errs
+        if refused.isEmpty {
+            for (k, errs) in workerConfig.clients.problems(for: plugin.type, connector: resolved) {
+                extra[k, default: []] += errs
+            }
         }
         return ConfigInfos.validate(
             className: cls, framework: ConnectorConfig.framework(for: plugin.type), plugin: plugin.configDef,
-            extraErrors: extra, config: resolved, nullKeys: nullKeys)
+            extraErrors: extra, config: resolved, written: config, nullKeys: nullKeys)
     }
 }

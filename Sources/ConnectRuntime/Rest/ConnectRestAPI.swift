@@ -83,6 +83,10 @@ public struct ConnectRestAPI: RestHandler {
         var out = JSONObject()
         var nulls = Set<String>()
         for mem in o {
+            // The worker's C libraries (librdkafka, libpq, libc) would read a key or value up to a NUL only.
+            if mem.key.utf8.contains(0) || mem.value.stringValue?.utf8.contains(0) == true {
+                throw RestError(400, "Configuration \(mem.key.debugDescription) contains a NUL character")
+            }
             switch mem.value {
             case .string: out[mem.key] = mem.value
             case .int, .number, .bool: out[mem.key] = .string(JSONWriter.string(mem.value))

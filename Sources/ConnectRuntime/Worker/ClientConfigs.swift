@@ -45,14 +45,30 @@ public struct ClientConfigs: Sendable {
     }
 
     /// A task's client of `type` for a connector with config `connector` (all four steps).
+    ///
+    /// A connector that sends a client to another cluster (`<client>.override.bootstrap.servers`) brings
+    /// its own credentials: the worker's SASL settings and client certificate are not given to it, so a
+    /// REST caller cannot have them presented to a broker of its choosing.
     public func taskClient(_ type: ClientType, connector: [String: String]) -> JavaClientConfig {
-        var j = internalClient(type)
+        let prefix = Self.overridePrefix(type)
+        let otherCluster = connector[prefix + "bootstrap.servers"] != nil
+        var j = JavaClientConfig()
+        j.set("bootstrap.servers", bootstrapServers)
+        j.merge(worker, prefix: "") {
+            JavaClientConfig.isCommonClientKey($0) && !(otherCluster && Self.isCredential($0))
+        }
         // `admin.listeners` and `admin.listeners.https.*` are the REST API's (KIP-495), not the admin client's.
         j.merge(worker, prefix: type.rawValue + ".") {
-            type != .admin || !($0 == "listeners" || $0.hasPrefix("listeners."))
+            !(type == .admin && ($0 == "listeners" || $0.hasPrefix("listeners.")))
+                && !(otherCluster && Self.isCredential($0))
         }
-        j.merge(connector, prefix: Self.overridePrefix(type))
+        j.merge(connector, prefix: prefix)
         return j
+    }
+
+    /// Keys that identify the worker to a cluster: SASL settings and the client certificate's store.
+    static func isCredential(_ key: String) -> Bool {
+        key.hasPrefix("sasl.") || key.hasPrefix("ssl.keystore.") || key == "ssl.key.password"
     }
 
     public func translateInternal(_ type: ClientType) throws(ClientConfigException) -> JavaClientConfig.Translation {
@@ -71,32 +87,55 @@ public struct ClientConfigs: Sendable {
         type == .source ? [.producer, .consumer, .admin] : [.consumer, .producer, .admin]
     }
 
-    /// Problems with a connector's client configuration, by the key at fault, as `config/validate`
-    /// reports them: a key that cannot be translated, or one librdkafka refuses.
-    public func problems(for type: ConnectorType, connector: [String: String]) -> [String: [String]] {
+    /// Keys a connector may not set, by key, with the reason: converter keys that read files
+    /// (`ClientOverridePolicy.deniedConnectorKey`), and for overrides: keys with control characters
+    /// (librdkafka would read `debug\u{0}` as `debug`), the deny-list (`ClientOverridePolicy.deniedReason`),
+    /// then `connector.client.config.override.policy`. Checked at `config/validate`, at creation and
+    /// again when a task starts (a config stored earlier, under another policy, is not trusted).
+    public func refusedOverrides(for type: ConnectorType, connector: [String: String]) -> [String: [String]] {
         var out: [String: [String]] = [:]
-        // The policy and the deny-list first: a refused key is never handed to librdkafka, even to check it.
-        var refused = Set<String>()
+        for k in connector.keys {
+            if let why = ClientOverridePolicy.deniedConnectorKey(k) {
+                out[k, default: []].append("\(k) is not allowed in a connector configuration: \(why)")
+            }
+        }
         for client in Self.taskClients(type) {
             let prefix = Self.overridePrefix(client)
             for (k, _) in connector where k.hasPrefix(prefix) {
                 let key = String(k.dropFirst(prefix.count))
-                if let why = ClientOverridePolicy.deniedReason(key) {
+                if key.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+                    out[k, default: []].append("\(k.debugDescription) contains a control character")
+                } else if let why = ClientOverridePolicy.deniedReason(key) {
                     out[k, default: []].append(
                         "\(k) is not allowed in a connector configuration: \(why). Set it in the worker properties if the operator means it"
                     )
-                    refused.insert(k)
                 } else if let message = policy.refusal(key) {
                     out[k, default: []].append(message)
-                    refused.insert(k)
                 }
             }
         }
-        if !refused.isEmpty { return out }
+        return out
+    }
+
+    /// Problems with a connector's client configuration, by the key at fault, as `config/validate`
+    /// reports them: a refused override, a key that cannot be translated, one that translates into a
+    /// denied librdkafka property, or one librdkafka refuses.
+    public func problems(for type: ConnectorType, connector: [String: String]) -> [String: [String]] {
+        // The policy and the deny-list first: a refused key is never handed to librdkafka, even to check it.
+        var out = refusedOverrides(for: type, connector: connector)
+        if !out.isEmpty { return out }
         for client in Self.taskClients(type) {
             do {
-                for r in try translate(client, connector: connector).config.refusals()
-                where !(out[r.key]?.contains(r.message) ?? false) {
+                let config = try translate(client, connector: connector).config
+                // What a connector's key became in librdkafka's names is checked against the deny-list too.
+                for (k, _) in config.properties where ClientOverridePolicy.deniedReason(k) != nil {
+                    let origin = config.userKey(k)
+                    guard origin.hasPrefix(Self.overridePrefix(client)) else { continue }
+                    out[origin, default: []].append(
+                        "\(origin) sets librdkafka's \(k), which is not allowed in a connector configuration: \(ClientOverridePolicy.deniedReason(k)!)"
+                    )
+                }
+                for r in config.refusals() where !(out[r.key]?.contains(r.message) ?? false) {
                     out[r.key, default: []].append(r.message)
                 }
             } catch  where !(out[error.key]?.contains(error.message) ?? false) {

@@ -10,13 +10,21 @@ public final class FileStreamSinkConnector: Connector {
             "file", .string, defaultValue: .some(nil), importance: .high,
             documentation: "Destination filename. If not specified, the standard output will be used")
 
-    public static let plugin = ConnectorPlugin(
-        className: className, type: .sink, version: "3.9.0", configDef: configDef, taskClass: taskClass,
-        makeConnector: { FileStreamSinkConnector() }, makeTask: { .sink(FileStreamSinkTask()) })
+    /// The plugin, writing only files under `allowedPaths` (the worker's `filestream.allowed.paths`).
+    public static func plugin(allowedPaths: AllowedPaths) -> ConnectorPlugin {
+        ConnectorPlugin(
+            className: className, type: .sink, version: "3.9.0", configDef: configDef, taskClass: taskClass,
+            makeConnector: { FileStreamSinkConnector(allowedPaths: allowedPaths) },
+            makeTask: { .sink(FileStreamSinkTask(allowedPaths: allowedPaths)) })
+    }
 
     private var config: [String: String] = [:]
-    public init() {}
+    let allowedPaths: AllowedPaths
+    public init(allowedPaths: AllowedPaths) { self.allowedPaths = allowedPaths }
     public func start(_ config: [String: String], context: any ConnectorContext) async throws { self.config = config }
+    public func validate(_ config: [String: String]) -> [String: [String]] {
+        FileStreamPaths.refusal(config["file"], allowedPaths).map { ["file": [$0]] } ?? [:]
+    }
     public func taskConfigs(maxTasks: Int) async throws -> [[String: String]] {
         Array(repeating: config, count: max(maxTasks, 1))
     }
@@ -26,9 +34,11 @@ public final class FileStreamSinkConnector: Connector {
 public final class FileStreamSinkTask: SinkTask {
     private var file: PosixFile?
     private var pending: [UInt8] = []
-    public init() {}
+    let allowedPaths: AllowedPaths
+    public init(allowedPaths: AllowedPaths) { self.allowedPaths = allowedPaths }
 
     public func start(_ config: [String: String], context: any SinkTaskContext) async throws {
+        if let why = FileStreamPaths.refusal(config["file"], allowedPaths) { throw ConnectError(.config, why) }
         guard let path = config["file"], !path.isEmpty else {
             file = .standardOutput
             return

@@ -19,12 +19,17 @@ public final class FileStreamSourceConnector: Connector {
             documentation: "The maximum number of records the source task can read from the file each time it is polled"
         )
 
-    public static let plugin = ConnectorPlugin(
-        className: className, type: .source, version: "3.9.0", configDef: configDef, taskClass: taskClass,
-        makeConnector: { FileStreamSourceConnector() }, makeTask: { .source(FileStreamSourceTask()) })
+    /// The plugin, reading only files under `allowedPaths` (the worker's `filestream.allowed.paths`).
+    public static func plugin(allowedPaths: AllowedPaths) -> ConnectorPlugin {
+        ConnectorPlugin(
+            className: className, type: .source, version: "3.9.0", configDef: configDef, taskClass: taskClass,
+            makeConnector: { FileStreamSourceConnector(allowedPaths: allowedPaths) },
+            makeTask: { .source(FileStreamSourceTask(allowedPaths: allowedPaths)) })
+    }
 
     private var config: [String: String] = [:]
-    public init() {}
+    let allowedPaths: AllowedPaths
+    public init(allowedPaths: AllowedPaths) { self.allowedPaths = allowedPaths }
 
     public func start(_ config: [String: String], context: any ConnectorContext) async throws {
         _ = try Self.configDef.parse(config)
@@ -37,11 +42,11 @@ public final class FileStreamSourceConnector: Connector {
     public func stop() async {}
 
     public func validate(_ config: [String: String]) -> [String: [String]] {
+        var out: [String: [String]] = [:]
         if let t = config["topic"], t.contains(",") {
-            return [
-                "topic": ["'topic' in FileStreamSourceConnector configuration requires definition of a single topic"]
-            ]
+            out["topic"] = ["'topic' in FileStreamSourceConnector configuration requires definition of a single topic"]
         }
-        return [:]
+        if let why = FileStreamPaths.refusal(config["file"], allowedPaths) { out["file"] = [why] }
+        return out
     }
 }

@@ -9,11 +9,14 @@ public final class FileStreamSourceTask: SourceTask {
     private var position: Int64 = 0
     private var buffer: [UInt8] = []
     private var context: (any SourceTaskContext)?
+    let allowedPaths: AllowedPaths
 
-    public init() {}
+    public init(allowedPaths: AllowedPaths) { self.allowedPaths = allowedPaths }
 
     public func start(_ config: [String: String], context: any SourceTaskContext) async throws {
         let c = try FileStreamSourceConnector.configDef.parse(config)
+        // Checked again here: a config stored before the worker's allowed paths changed is not trusted.
+        if let why = FileStreamPaths.refusal(config["file"], allowedPaths) { throw ConnectError(.config, why) }
         path = c.string("file").flatMap { $0.isEmpty ? nil : $0 }
         topic = c.string("topic") ?? ""
         batchSize = c.int("batch.size") ?? 2000
