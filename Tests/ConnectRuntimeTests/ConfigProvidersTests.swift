@@ -150,10 +150,6 @@ import Testing
         #expect(all.problems(for: .sink, connector: ["consumer.override.debug\u{0}": "all"]).count == 1)
         #expect(
             all.problems(for: .source, connector: ["producer.override.metadata.broker.list": "evil:9092"]).count == 1)
-        // A converter's registry stores are files of the worker's host.
-        let converter = all.refusedOverrides(
-            for: .sink, connector: ["value.converter.schema.registry.ssl.truststore.location": "/dev/zero"])
-        #expect(converter["value.converter.schema.registry.ssl.truststore.location"]?.first?.contains("inline") == true)
     }
 
     @Test func jaasFilesAsJavaReadsThem() throws {

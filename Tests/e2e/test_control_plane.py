@@ -380,7 +380,7 @@ def test_deny_listed_overrides_are_refused_and_nothing_is_written(worker, tmp_pa
     assert config_records(worker, "hostile") == []
 
 
-def test_hostile_files_nul_characters_and_converter_stores(worker, tmp_path):
+def test_hostile_files_nul_characters_and_devices(worker, tmp_path):
     src = tmp_path / "in.txt"
     write_lines(src, ["x"])
     base = {"connector.class": "FileStreamSource", "file": str(src), "topic": "hostile"}
@@ -390,8 +390,8 @@ def test_hostile_files_nul_characters_and_converter_stores(worker, tmp_path):
         "filestream.allowed.paths": {**base, "file": os.path.join(tempfile.gettempdir(), "..", "etc", "hostname")},
         # librdkafka would read `debug<NUL>` as debug.
         "NUL": {**base, "producer.override.debug\u0000": "all"},
-        # A converter's registry trust store is a file of the worker's host (/dev/zero would never end).
-        "value.converter.schema.registry.ssl.truststore.location": {
+        # A store that is not a regular file (/dev/zero would never end): refused before it is read.
+        "not a regular file": {
             **base, "value.converter": "io.confluent.connect.avro.AvroConverter",
             "value.converter.schema.registry.url": "https://registry.invalid",
             "value.converter.schema.registry.ssl.truststore.location": "/dev/zero"},

@@ -71,21 +71,6 @@ public enum ClientOverridePolicy: String, Sendable, CaseIterable {
         }
     }
 
-    /// Why a key of a connector configuration outside the Kafka clients must not come from a REST
-    /// caller, or nil: a converter's Schema Registry key and trust stores are files of the worker's host
-    /// (the inline `schema.registry.ssl.truststore.certificates`, `.keystore.key` and
-    /// `.keystore.certificate.chain` carry the same certificates).
-    public static func deniedConnectorKey(_ key: String) -> String? {
-        for converter in ["key.converter.", "value.converter.", "header.converter."] where key.hasPrefix(converter) {
-            let rest = key.dropFirst(converter.count)
-            if rest == "schema.registry.ssl.keystore.location" || rest == "schema.registry.ssl.truststore.location" {
-                return
-                    "it reads files on the worker's host; give certificates inline (schema.registry.ssl.truststore.certificates, schema.registry.ssl.keystore.key and schema.registry.ssl.keystore.certificate.chain)"
-            }
-        }
-        return nil
-    }
-
     /// Denied keys that load code or run commands: allowed in worker properties (the operator is trusted),
     /// with a warning.
     public static func loadsCodeOrRunsCommands(_ key: String) -> Bool {

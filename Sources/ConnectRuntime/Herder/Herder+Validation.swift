@@ -51,7 +51,6 @@ extension Herder {
                 continue
             }
             // The converter's own keys (`value.converter.schema.registry.url`, …) are checked by making it.
-            guard !refused.keys.contains(where: { $0.hasPrefix(key + ".") }) else { continue }
             let sub = ConnectorConverters.converterConfig(key, in: resolved)
             do { _ = try registry.converter(named: c, config: sub) } catch let e as ConfigException {
                 extra[key, default: []].append("Invalid \(key) \(c): \(e.message)")

@@ -87,18 +87,12 @@ public struct ClientConfigs: Sendable {
         type == .source ? [.producer, .consumer, .admin] : [.consumer, .producer, .admin]
     }
 
-    /// Keys a connector may not set, by key, with the reason: converter keys that read files
-    /// (`ClientOverridePolicy.deniedConnectorKey`), and for overrides: keys with control characters
+    /// Override keys a connector may not set, by key, with the reason: keys with control characters
     /// (librdkafka would read `debug\u{0}` as `debug`), the deny-list (`ClientOverridePolicy.deniedReason`),
     /// then `connector.client.config.override.policy`. Checked at `config/validate`, at creation and
     /// again when a task starts (a config stored earlier, under another policy, is not trusted).
     public func refusedOverrides(for type: ConnectorType, connector: [String: String]) -> [String: [String]] {
         var out: [String: [String]] = [:]
-        for k in connector.keys {
-            if let why = ClientOverridePolicy.deniedConnectorKey(k) {
-                out[k, default: []].append("\(k) is not allowed in a connector configuration: \(why)")
-            }
-        }
         for client in Self.taskClients(type) {
             let prefix = Self.overridePrefix(client)
             for (k, _) in connector where k.hasPrefix(prefix) {
