@@ -9,6 +9,9 @@ public struct RestRequest: Sendable {
     public var body: [UInt8]
     /// Header names in lower case.
     public var headers: [(String, String)]
+    /// Set by the server once the handler's `admit` let the request's head through, so the checks are
+    /// not made twice.
+    public internal(set) var admitted = false
 
     public init(
         method: String, path: String, query: [(String, String)] = [], body: [UInt8] = [],

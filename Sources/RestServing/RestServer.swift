@@ -21,6 +21,7 @@ struct RestResponder<Handler: RestHandler>: HTTPResponder {
                 + (request.head.authority.map { [("host", $0)] } ?? []))
         // Refused before the body is read: a caller without credentials cannot make the worker buffer it.
         if let refused = handler.admit(rr) { return Self.response(refused) }
+        rr.admitted = true
         let buffer: ByteBuffer
         do { buffer = try await request.collectBody(upTo: maxBody) } catch {
             return Self.response(.error(RestError(413, "Request body larger than \(maxBody) bytes")))

@@ -39,7 +39,7 @@ public struct SecuredHandler: RestHandler {
     }
 
     public func handle(_ request: RestRequest) async -> RestResponse {
-        if let answer = admit(request) { return answer }
+        if !request.admitted, let answer = admit(request) { return answer }
         var response = await inner.handle(request)
         if let cors, let origin = request.header("origin") { response.headers += cors.headers(origin: origin) }
         return response
