@@ -325,7 +325,8 @@ public final class PostgresConnection: @unchecked Sendable {
             sqlState: field(Int32(UInt8(ascii: "C"))),
             message: primary.map { "\(field(Int32(UInt8(ascii: "S"))) ?? "ERROR"): \($0)" }
                 ?? trimmed(tpq_errorMessage(conn)),
-            detail: field(Int32(UInt8(ascii: "D"))), hint: field(Int32(UInt8(ascii: "H"))))
+            detail: field(Int32(UInt8(ascii: "D"))), hint: field(Int32(UInt8(ascii: "H"))),
+            context: field(Int32(UInt8(ascii: "W"))), column: field(Int32(UInt8(ascii: "c"))))
     }
 
     static func trimmed(_ p: UnsafePointer<CChar>?) -> String {

@@ -6,16 +6,24 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
     public let message: String
     public let detail: String?
     public let hint: String?
+    /// Where the server was (`COPY t, line 3, column mag: "119.88"`): names our own statements and staging
+    /// tables, so it is read by callers to locate a failure rather than shown as it is.
+    public let context: String?
+    /// The column a constraint or data failure is about, when the server says (not-null violations).
+    public let column: String?
     /// A client-side failure that retrying cannot cure (a server certificate TLS refused).
     let permanent: Bool
 
     public init(
-        sqlState: String? = nil, message: String, detail: String? = nil, hint: String? = nil, permanent: Bool = false
+        sqlState: String? = nil, message: String, detail: String? = nil, hint: String? = nil, context: String? = nil,
+        column: String? = nil, permanent: Bool = false
     ) {
         self.sqlState = sqlState
         self.message = message
         self.detail = detail
         self.hint = hint
+        self.context = context
+        self.column = column
         self.permanent = permanent
     }
 

@@ -177,3 +177,38 @@ def test_source_records_the_producer_refuses_are_skipped_under_tolerance(worker,
         t = worker.get("/connectors/bigintolerant/status").json()["tasks"]
         return t and t[0]["state"] == "FAILED" and t[0]["trace"]
     assert "too large" in wait_until(failed, what="bigintolerant FAILED").lower()
+
+
+def test_under_tolerance_a_value_postgresql_refuses_is_the_only_record_in_the_dead_letter_queue(worker):
+    """One bad value (a decimal for an INT column) in a batch of 100: the 99 good rows land, exactly the
+    bad record goes to the DLQ with PostgreSQL's message, its column and value, and the task runs on."""
+    topic, dlq, table = f"orders-{uuid.uuid4().hex[:8]}", f"dlq-{uuid.uuid4().hex[:8]}", "t_" + uuid.uuid4().hex[:8]
+    sql(f"CREATE TABLE {table} (id int PRIMARY KEY, total int)")
+    try:
+        create_topic(topic)
+        p = Producer({"bootstrap.servers": BOOTSTRAP})
+        for i in range(100):
+            p.produce(topic, value=b'{"id":%d,"total":%s}' % (i, b"119.88" if i == 42 else str(i).encode()), partition=0)
+        p.flush()
+        cfg = jdbc_sink(topic, table, **{
+            "errors.tolerance": "all", "errors.deadletterqueue.topic.name": dlq,
+            "errors.deadletterqueue.topic.replication.factor": "1", "errors.deadletterqueue.context.headers.enable": "true"})
+        assert worker.post("/connectors", {"name": "orders", "config": cfg}).status_code == 201
+        wait_until(lambda: sql(f"SELECT count(*), sum(id) FROM {table}", fetch=True) == [(99, sum(range(100)) - 42)],
+                   what="the 99 good rows")
+        [(value, headers)] = dlq_records(dlq, 1)
+        assert value == b'{"id":42,"total":119.88}'
+        assert headers["__connect.errors.offset"] == "42"
+        assert headers["__connect.errors.stage"] == "TASK_PUT"
+        message = headers["__connect.errors.exception.message"]
+        assert 'invalid input syntax for type integer: "119.88" (SQLSTATE 22P02)' in message, message
+        assert 'column total, value "119.88"' in message, message
+        # It is the only one: the queue ends after it (every good row is already written).
+        c = Consumer({"bootstrap.servers": BOOTSTRAP, "group.id": "dlq-" + uuid.uuid4().hex})
+        try:
+            assert c.get_watermark_offsets(TopicPartition(dlq, 0), timeout=10) == (0, 1)
+        finally:
+            c.close()
+        assert worker.get("/connectors/orders/status").json()["tasks"][0]["state"] == "RUNNING"
+    finally:
+        sql(f"DROP TABLE IF EXISTS {table}")

@@ -13,12 +13,13 @@ PG_URL = os.environ.get("PG_URL")
 PG_JDBC_URL = os.environ.get("PG_JDBC_URL")
 
 
-def produce(topic, records):
-    """records: (key, value) with dicts/None serialized as JSON; bytes passed as they are."""
+def produce(topic, records, **where):
+    """records: (key, value) with dicts/None serialized as JSON; bytes passed as they are. `where`:
+    partition=0 puts them all in one partition, in order."""
     p = Producer({"bootstrap.servers": BOOTSTRAP})
     for k, v in records:
         enc = lambda x: x if isinstance(x, (bytes, type(None))) else json.dumps(x).encode()
-        p.produce(topic, key=enc(k), value=enc(v))
+        p.produce(topic, key=enc(k), value=enc(v), **where)
     p.flush()
 
 
@@ -249,3 +250,52 @@ def test_a_lost_connection_rewrites_the_batch_and_loses_nothing(worker, schema):
     assert rows(f"SELECT count(*) FROM {schema}.lost WHERE v <> 'v' || id") == [(0,)]
     assert worker.get("/connectors/lost/status").json()["tasks"][0]["state"] == "RUNNING"
     assert "Write to PostgreSQL failed (1 of max.retries=10)" in worker.log.read_text()
+
+
+def test_schemaless_fields_match_columns_as_postgresql_folds_names(worker, schema):
+    """`CREATE TABLE quakes (… magType TEXT)` makes the column magtype: the field magType fills it. A
+    field with no column fails the batch naming it and the table (never dropped silently); under
+    auto.evolve the column is added."""
+    sql(f"CREATE TABLE {schema}.quakes (id TEXT PRIMARY KEY, magType TEXT)")
+    cfg = {"value.converter.schemas.enable": "false", "table.name.format": f"{schema}.quakes",
+           "insert.mode": "upsert", "pk.mode": "record_value", "pk.fields": "id"}
+    unmatched = f"quakes-depth-{worker.id}"
+    produce(unmatched, [(None, {"id": "ev1", "magType": "ml", "depth": 7.5})])
+    assert worker.post("/connectors", {"name": "depth", "config": sink_config(unmatched, **cfg)}).status_code == 201
+    first = failed_trace(worker, "depth").splitlines()[0]
+    assert f'Table "{schema}"."quakes" is missing fields (depth) and auto-evolution is disabled' in first, first
+    assert rows(f"SELECT count(*) FROM {schema}.quakes") == [(0,)]
+
+    matched = f"quakes-{worker.id}"
+    produce(matched, [(None, {"id": "ev1", "magType": "ml"}), (None, {"magType": "mb", "id": "ev2"})])
+    assert worker.post("/connectors", {"name": "quakes", "config": sink_config(matched, **cfg)}).status_code == 201
+    wait_until(lambda: rows(f"SELECT id, magtype FROM {schema}.quakes ORDER BY id") == [("ev1", "ml"), ("ev2", "mb")],
+               what="magType in magtype")
+
+    evolve = f"quakes-evolve-{worker.id}"
+    produce(evolve, [(None, {"id": "ev3", "magType": "md", "depth": 7.5, "felt": None, "tags": {"a": 1}})])
+    assert worker.post("/connectors", {"name": "evolve", "config": sink_config(evolve, **cfg, **{
+        "auto.evolve": "true"})}).status_code == 201
+    wait_until(lambda: rows(f'SELECT id, magtype, depth, felt, tags FROM {schema}.quakes WHERE id = \'ev3\'') ==
+               [("ev3", "md", 7.5, None, {"a": 1})], what="depth, felt and tags added")
+    cols = rows(f"""SELECT column_name, data_type, is_nullable FROM information_schema.columns
+                    WHERE table_schema = '{schema}' AND table_name = 'quakes' ORDER BY ordinal_position""")
+    assert cols[2:] == [("depth", "double precision", "YES"), ("felt", "text", "YES"), ("tags", "jsonb", "YES")]
+
+
+def test_a_value_the_column_refuses_names_the_column_value_and_record(worker, schema):
+    """PostgreSQL's own message names neither the record nor (for a parameter) the column: the task's
+    trace does, in the statement path (small batches) and the COPY path (64 records and more)."""
+    sql(f"CREATE TABLE {schema}.orders (id int PRIMARY KEY, total int)")
+    cfg = {"value.converter.schemas.enable": "false", "table.name.format": f"{schema}.orders",
+           "insert.mode": "upsert", "pk.mode": "record_value", "pk.fields": "id"}
+    for name, n, bad in (("small", 3, 1), ("large", 200, 150)):
+        topic = f"orders-{name}-{worker.id}"
+        produce(topic, [(None, {"id": i, "total": 119.88 if i == bad else i}) for i in range(n)], partition=0)
+        assert worker.post("/connectors", {"name": name, "config": sink_config(topic, **cfg)}).status_code == 201
+        first = failed_trace(worker, name).splitlines()[0]
+        assert f'Cannot write the record at {topic}-0 offset {bad} to "{schema}"."orders": column total, value "119.88"' \
+            in first, first
+        assert 'invalid input syntax for type integer: "119.88" (SQLSTATE 22P02)' in first, first
+        assert rows(f"SELECT count(*) FROM {schema}.orders") == [(0,)]  # the batch is rolled back
+        worker.delete(f"/connectors/{name}")

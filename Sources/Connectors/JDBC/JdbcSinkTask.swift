@@ -70,12 +70,7 @@ public final class JdbcSinkTask: SinkTask, @unchecked Sendable {
         inFlight = (
             records,
             Task {
-                do {
-                    try await self.transaction(order, byTable, c, config, structure)
-                } catch {
-                    try? await self.rollBack(c, structure)
-                    throw error
-                }
+                try await self.transaction(order, byTable, c, config, structure)
             }
         )
     }
@@ -116,7 +111,6 @@ public final class JdbcSinkTask: SinkTask, @unchecked Sendable {
             try await transaction(order, byTable, c, config, structure)
             remainingRetries = config.maxRetries
         } catch {
-            try? await rollBack(c, structure)
             if let reporter = context.errantRecordReporter, Self.postgresError(error)?.isTransient != true {
                 // errors.tolerance=all: write the records one by one, as Confluent's connector does, so
                 // only the ones the database refuses go to the dead-letter queue.
@@ -130,9 +124,15 @@ public final class JdbcSinkTask: SinkTask, @unchecked Sendable {
         _ order: [TableId], _ byTable: [TableId: [SinkRecord]], _ c: PostgresConnection, _ config: JdbcSinkConfig,
         _ structure: SinkTableStructure
     ) async throws {
-        try await c.execute("BEGIN")
-        for id in order { try await write(byTable[id]!, to: id, c, config, structure) }
-        try await c.execute("COMMIT")
+        do {
+            try await c.execute("BEGIN")
+            for id in order { try await write(byTable[id]!, to: id, c, config, structure) }
+            try await c.execute("COMMIT")
+        } catch {
+            try? await rollBack(c, structure)
+            if let failure = error as? SinkWriteFailure { throw await failure.located(c) }
+            throw error
+        }
     }
 
     private func rollBack(_ c: PostgresConnection, _ structure: SinkTableStructure) async throws {
@@ -168,11 +168,13 @@ public final class JdbcSinkTask: SinkTask, @unchecked Sendable {
                 do {
                     try await transaction([id], [id: [r]], c, config, structure)
                 } catch {
-                    try? await rollBack(c, structure)
                     let pg = Self.postgresError(error)
                     if pg?.isTransient == true { throw retryOrFail(error, config, context!) }
-                    try await reporter.report(
-                        r, pg.map { ConnectError(.connect, "Write to PostgreSQL failed: \($0)", cause: $0) } ?? error)
+                    // The located error names the column and value; the database's message is in it.
+                    let reported =
+                        error as? ConnectError
+                        ?? pg.map { ConnectError(.connect, "Write to PostgreSQL failed: \($0)", cause: $0) } ?? error
+                    try await reporter.report(r, reported)
                 }
             }
         }
@@ -264,9 +266,16 @@ public final class JdbcSinkTask: SinkTask, @unchecked Sendable {
                     "Table \(id.quoted(true)) is missing: schemaless (JSON without schema) records are written to existing tables only"
                 )
             }
-            table = existing
             fields = try SinkFields.forSchemaless(
                 records: run, tableColumns: existing.columns, config: config, table: id.description)
+            if fields.unmatched.isEmpty {
+                table = existing
+            } else {
+                // Fields without a column: added under auto.evolve, else the batch fails naming them.
+                table = try await structure.evolve(id, schemaless: fields, run, c)
+                fields = try SinkFields.forSchemaless(
+                    records: run, tableColumns: table.columns, config: config, table: id.description)
+            }
         } else {
             let valueSchema =
                 first.valueSchema ?? { if case .struct(let s) = first.value { s.schema } else { nil } }()
@@ -281,7 +290,11 @@ public final class JdbcSinkTask: SinkTask, @unchecked Sendable {
         }
         let names = Dictionary(table.columns.map { ($0.name.lowercased(), $0.name) }, uniquingKeysWith: { a, _ in a })
         let writer = SinkTableWriter(config: config, table: id, fields: fields, columnNames: names)
-        if tombstone { try await writer.delete(run, c) } else { try await writer.write(run, c, staging: staging) }
+        do {
+            if tombstone { try await writer.delete(run, c) } else { try await writer.write(run, c, staging: staging) }
+        } catch let e as PostgresError where SinkWriteFailure.isAboutAValue(e) {
+            throw SinkWriteFailure(error: e, writer: writer, run: run)
+        }
     }
 
     private func requireTable(_ id: TableId, _ c: PostgresConnection, _ structure: SinkTableStructure) async throws

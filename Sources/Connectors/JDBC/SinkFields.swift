@@ -32,6 +32,8 @@ struct SinkFields: Sendable {
     let createOrder: [Column]
     /// Every record of the run has every column (false when a schemaless record may lack one).
     var complete = true
+    /// Schemaless fields (or pk.fields) that match no column of the table.
+    var unmatched: [String] = []
 
     var all: [Column] { keyColumns + valueColumns }
 
@@ -126,8 +128,11 @@ struct SinkFields: Sendable {
         return SinkFields(keyColumns: keys, valueColumns: values, createOrder: order)
     }
 
-    /// Fields of schemaless map values: the table's columns present in the records, keys by pk.fields or
-    /// else the table's primary key.
+    /// Fields of schemaless map values, matched to the table's columns as PostgreSQL resolves unquoted
+    /// names: a field `magType` fills the column `magtype` that `CREATE TABLE q (magType TEXT)` made. Keys
+    /// come from pk.fields or else the table's primary key. Fields that match no column are listed in
+    /// `unmatched` (with a value seen for each, for `auto.evolve`): the caller adds or refuses them, as
+    /// Confluent does for a schema field the table lacks. Never dropped silently.
     static func forSchemaless(
         records: ArraySlice<SinkRecord>, tableColumns: [PostgresCatalog.ColumnInfo], config: JdbcSinkConfig,
         table: String
@@ -153,12 +158,16 @@ struct SinkFields: Sendable {
                 if let k = e.key.stringValue, !present.contains(k) { present.append(k) }
             }
         }
+        let columnNames = tableColumns.map(\.name)
         let keyNames: [String]
+        // Whether key names are columns (the table's primary key) rather than field names (pk.fields).
+        var keysAreColumns = false
         switch config.pkMode {
         case .none: keyNames = []
         case .kafka: keyNames = config.pkFields.isEmpty ? kafkaNames : config.pkFields
         case .recordKey, .recordValue:
-            keyNames = config.pkFields.isEmpty ? tableColumns.filter(\.primaryKey).map(\.name) : config.pkFields
+            keysAreColumns = config.pkFields.isEmpty
+            keyNames = keysAreColumns ? tableColumns.filter(\.primaryKey).map(\.name) : config.pkFields
         }
         if keyNames.isEmpty && (config.insertMode == .upsert || config.insertMode == .update) {
             throw ConnectError(
@@ -166,30 +175,81 @@ struct SinkFields: Sendable {
                 "Write to table '\(table)' in \(config.insertMode.rawValue.uppercased()) mode requires key field names to be known: set pk.fields or give the table a primary key"
             )
         }
+        var unmatched: [String] = []
         var keys: [Column] = []
         for (i, name) in keyNames.enumerated() {
+            var column = name
+            var field = name
+            if keysAreColumns {
+                // The table's key column; the record's field may spell it in another case.
+                if config.pkMode == .recordValue, !present.contains(name),
+                    let f = try resolve(name, among: present, what: "column", of: table)
+                {
+                    field = f
+                }
+            } else if let c = try resolve(name, among: columnNames, what: "field", of: table) {
+                column = c
+            } else {
+                unmatched.append(name)
+            }
             let source: Source
             switch config.pkMode {
             case .kafka: source = [.topic, .partition, .offset][min(i, 2)]
-            case .recordKey: source = keyNames.count == 1 ? .key : .keyField(name)
-            default: source = .valueField(name)
+            case .recordKey: source = keyNames.count == 1 ? .key : .keyField(field)
+            default: source = .valueField(field)
             }
-            keys.append(Column(name: name, schema: nil, source: source))
+            keys.append(Column(name: column, schema: nil, source: source))
         }
-        let keySet = Set(keyNames)
-        var values = tableColumns.filter {
-            present.contains($0.name) && !keySet.contains($0.name)
-                && (config.fieldsWhitelist.isEmpty || config.fieldsWhitelist.contains($0.name))
-        }.map { Column(name: $0.name, schema: nil, source: .valueField($0.name)) }
-        if uniform {
-            for i in keys.indices where keys[i].source.isValueField {
-                keys[i].position = firstNames.firstIndex(of: keys[i].name)
+        let keyColumns = Set(keys.map { $0.name })
+        let keyFields = Set(keys.compactMap { if case .valueField(let f) = $0.source { f } else { nil } })
+        var values: [Column] = []
+        for field in present where !keyFields.contains(field) {
+            guard config.fieldsWhitelist.isEmpty || config.fieldsWhitelist.contains(field) else { continue }
+            guard let column = try resolve(field, among: columnNames, what: "field", of: table) else {
+                unmatched.append(field)
+                continue
             }
-            for i in values.indices { values[i].position = firstNames.firstIndex(of: values[i].name) }
+            // A key column is filled from the key (pk.mode=record_key, or kafka): its value field is not read.
+            if keyColumns.contains(column) { continue }
+            if values.contains(where: { $0.name == column }) {
+                throw ConnectError(
+                    .data,
+                    "Fields of the records for table '\(table)' fill the column \(column) twice (field \(field)): field names that differ only in case need columns that do too"
+                )
+            }
+            values.append(Column(name: column, schema: nil, source: .valueField(field)))
+        }
+        if uniform {
+            for i in keys.indices {
+                if case .valueField(let f) = keys[i].source { keys[i].position = firstNames.firstIndex(of: f) }
+            }
+            for i in values.indices {
+                if case .valueField(let f) = values[i].source { values[i].position = firstNames.firstIndex(of: f) }
+            }
         }
         // Key fields come from map keys, which may lack one.
         let fromKeyMaps = keys.contains { if case .keyField = $0.source { true } else { false } }
-        return SinkFields(
+        var fields = SinkFields(
             keyColumns: keys, valueColumns: values, createOrder: keys + values, complete: uniform && !fromKeyMaps)
+        fields.unmatched = unmatched
+        return fields
+    }
+
+    /// The one name of `names` that `name` resolves to: itself, else the only one equal to it ignoring
+    /// case (PostgreSQL folds unquoted names to lower case, so `magType` in DDL is the column `magtype`);
+    /// nil when none matches. Two that differ only in case, and neither exactly, are ambiguous.
+    static func resolve(_ name: String, among names: [String], what: String, of table: String) throws(ConnectError)
+        -> String?
+    {
+        if names.contains(name) { return name }
+        let folded = name.lowercased()
+        let matches = names.filter { $0.lowercased() == folded }
+        guard matches.count <= 1 else {
+            throw ConnectError(
+                .data,
+                "The \(what) \(name) for table '\(table)' matches \(matches.sorted().joined(separator: " and ")) ignoring case: rename one so that it is exact"
+            )
+        }
+        return matches.first
     }
 }

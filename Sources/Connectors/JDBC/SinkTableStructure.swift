@@ -88,6 +88,62 @@ final class SinkTableStructure {
         return try await describe(id, c) ?? table
     }
 
+    /// Adds a column for each of the schemaless run's `unmatched` fields when `auto.evolve` is on, typed
+    /// by the values seen (nullable: another record may lack the field); refuses them otherwise, as
+    /// Confluent refuses a schema field the table lacks. Returns the table as it is then.
+    func evolve(_ id: TableId, schemaless fields: SinkFields, _ run: ArraySlice<SinkRecord>, _ c: PostgresConnection)
+        async throws -> Table
+    {
+        guard config.autoEvolve else {
+            throw ConnectError(
+                .connect,
+                "Table \(id.quoted(true)) is missing fields (\(fields.unmatched.joined(separator: ", "))) and auto-evolution is disabled"
+            )
+        }
+        var clauses: [String] = []
+        for name in fields.unmatched {
+            let source = fields.keyColumns.first { $0.name == name }?.source
+            let type: String
+            switch source {
+            case .topic: type = "TEXT"
+            case .partition: type = "INT"
+            case .offset: type = "BIGINT"
+            case .key: type = Self.schemalessType(run.lazy.map(\.key))
+            case .keyField(let f): type = Self.schemalessType(run.lazy.map { $0.key.member(f) ?? .null })
+            default: type = Self.schemalessType(run.lazy.map { $0.value.member(name) ?? .null })
+            }
+            clauses.append("ADD \(q(name)) \(type) NULL")
+        }
+        guard let table = try await describe(id, c), table.kind == "r" || table.kind == "p" else {
+            throw ConnectError(
+                .connect, "Cannot ALTER \(id.quoted(true)) to add \(fields.unmatched): it is not a table")
+        }
+        let sql = "ALTER TABLE \(id.quoted(config.quoteIdentifiers)) " + clauses.joined(separator: ", ")
+        logger.info("Amending table \(id) to add missing fields with SQL: \(sql)")
+        try await c.execute(sql)
+        known[id] = nil
+        return try await describe(id, c) ?? table
+    }
+
+    /// The column type for a schemaless field, from its first non-null value: what JSON gives (integers
+    /// as BIGINT, numbers as DOUBLE PRECISION, objects as JSONB, arrays by their first element); TEXT when
+    /// every value is null.
+    static func schemalessType(_ values: some Sequence<Value>) -> String {
+        guard let v = values.first(where: { !$0.isNull }) else { return "TEXT" }
+        switch v {
+        case .int8, .int16, .int32, .int64: return "BIGINT"
+        case .float32, .float64: return "DOUBLE PRECISION"
+        case .boolean: return "BOOLEAN"
+        case .bytes: return "BYTEA"
+        case .decimal: return "NUMERIC"
+        case .map, .struct: return "JSONB"
+        case .array(let items):
+            let element = schemalessType(items)
+            return element == "JSONB" ? "JSONB" : element + "[]"
+        case .string, .null: return "TEXT"
+        }
+    }
+
     private func q(_ name: String) -> String { config.quoteIdentifiers ? TableId.quote(name) : name }
 
     func createStatement(_ id: TableId, _ fields: SinkFields) throws -> String {
