@@ -21,6 +21,8 @@ extension KafkaAdmin {
         public let brokers: [Broker]
         /// Topics that exist, by name; topics in error (e.g. unknown) are left out.
         public let topics: [String: Topic]
+        /// The topics the broker answered with an error (unknown, invalid name, not authorized).
+        public var topicErrors: [String: KafkaError] = [:]
     }
 
     /// Brokers and topics with partition leaders and replicas; `topic` limits the request to one topic
@@ -40,10 +42,14 @@ extension KafkaAdmin {
                 brokers.append(.init(id: b.id, host: String(cString: b.host), port: b.port))
             }
             var topics: [String: ClusterMetadata.Topic] = [:]
+            var topicErrors: [String: KafkaError] = [:]
             for i in 0..<Int(md.pointee.topic_cnt) {
                 let t = md.pointee.topics[i]
-                if t.err != RD_KAFKA_RESP_ERR_NO_ERROR { continue }
                 let name = String(cString: t.topic)
+                if t.err != RD_KAFKA_RESP_ERR_NO_ERROR {
+                    topicErrors[name] = KafkaError(t.err)
+                    continue
+                }
                 var parts: [ClusterMetadata.Partition] = []
                 for j in 0..<Int(t.partition_cnt) {
                     let p = t.partitions[j]
@@ -55,7 +61,9 @@ extension KafkaAdmin {
                 }
                 topics[name] = .init(name: name, partitions: parts.sorted { $0.id < $1.id })
             }
-            return ClusterMetadata(brokers: brokers.sorted { $0.id < $1.id }, topics: topics)
+            var metadata = ClusterMetadata(brokers: brokers.sorted { $0.id < $1.id }, topics: topics)
+            metadata.topicErrors = topicErrors
+            return metadata
         }
     }
 

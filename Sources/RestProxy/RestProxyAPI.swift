@@ -1,4 +1,5 @@
 import ConnectAPI
+import Dispatch
 import KafkaClient
 import Logging
 import RestServing
@@ -12,10 +13,12 @@ public struct RestProxyAPI: RestHandler {
     let registry: SchemaRegistry?
     let clusterId: String
     let logger: Logger
-    /// Partition counts of topics produced to before: produce checks the topic exists (as Karapace does;
-    /// librdkafka would otherwise hold records for an unknown topic until `message.timeout.ms`) without a
-    /// metadata request per call.
+    /// Partition counts of topics produced to before: produce checks the topic and partition (librdkafka
+    /// would otherwise hold records for an unknown topic until `message.timeout.ms`) without a metadata
+    /// request per call.
     let knownTopics = LockedBox<[String: Int]>([:])
+    /// How long produce waits for a topic it has not met to appear (`producer.max.block.ms`).
+    let maxBlockMs: Int
     let consumers: RestConsumers
 
     static let v2 = "application/vnd.kafka.v2+json"
@@ -23,8 +26,9 @@ public struct RestProxyAPI: RestHandler {
     /// Creates the shared producer; `registry` nil means the Avro format answers 40801.
     public init(
         producerConfig: KafkaConfig, consumerConfig: KafkaConfig, admin: KafkaAdmin, registry: SchemaRegistry?,
-        clusterId: String, consumerInstanceTimeoutMs: Int64 = 300_000, logger: Logger
+        clusterId: String, consumerInstanceTimeoutMs: Int64 = 300_000, maxBlockMs: Int = 60_000, logger: Logger
     ) throws(KafkaError) {
+        self.maxBlockMs = maxBlockMs
         self.producer = try RestProxyProducer(config: producerConfig)
         self.consumers = RestConsumers(
             consumerConfig: consumerConfig, instanceTimeoutMs: consumerInstanceTimeoutMs, logger: logger)
@@ -146,41 +150,58 @@ public struct RestProxyAPI: RestHandler {
         ])
     }
 
+    /// The partition count of a topic to produce to: cached, else from the broker, which may create it
+    /// (see `TopicMetadataWait`).
+    private func partitions(of topic: String) async -> TopicMetadataWait.Outcome {
+        if let n = knownTopics.mutex.withLock({ $0[topic] }) { return .partitions(n) }
+        let outcome = await TopicMetadataWait(topic: topic, maxBlockMs: maxBlockMs).run(
+            now: { DispatchTime.now().uptimeNanoseconds / 1_000_000 },
+            lookup: { [admin] left in
+                guard let md = try? await admin.metadata(topic: topic, timeoutMs: Int32(min(left, 10_000))) else {
+                    return .absent
+                }
+                if let t = md.topics[topic] { return .found(partitions: t.partitions.count) }
+                return md.topicErrors[topic].map { .failed($0) } ?? .absent
+            },
+            pause: { ms in try? await Task.sleep(for: .milliseconds(ms)) })
+        if case .partitions(let n) = outcome { knownTopics.mutex.withLock { $0[topic] = n } }
+        return outcome
+    }
+
+    static func failedOffset(_ code: Int, _ message: String) -> JSONValue {
+        .object([
+            ("partition", .null), ("offset", .null), ("error_code", .int(Int64(code))), ("error", .string(message)),
+        ])
+    }
+
     /// `POST /topics/{t}` and `POST /topics/{t}/partitions/{p}`.
     private func produce(topic: String, partition: Int32?, _ req: RestRequest) async throws(RestError) -> RestResponse {
         let format = try EmbeddedFormat.ofRequest(contentType: req.header("content-type"))
-        var partitions = knownTopics.mutex.withLock { $0[topic] }
-        if partitions == nil {
-            guard let t = try await metadata().topics[topic] else {
-                throw RestError(404, code: 40401, "Topic \(topic) not found.")
-            }
-            partitions = t.partitions.count
-            knownTopics.mutex.withLock { $0[topic] = t.partitions.count }
-        }
-        if let partition, partition >= partitions! {
-            throw RestError(404, code: 40402, "Partition \(partition) of topic \(topic) not found.")
-        }
         let request = try await ProduceRequest(
             topic: topic, partition: partition, format: format, body: req.body, registry: registry)
-        if let bad = request.messages.first(where: { ($0.partition ?? 0) >= partitions! }) {
-            throw RestError(404, code: 40402, "Partition \(bad.partition!) of topic \(topic) not found.")
-        }
-        let outcomes = await producer.send(request.messages)
-        let offsets: [JSONValue] = outcomes.map { o in
-            if let e = o.error {
-                let code = e.isRetriable ? 50003 : 50002
+        let offsets: [JSONValue]
+        switch await partitions(of: topic) {
+        case .failed(let code, let message):
+            offsets = request.messages.map { _ in Self.failedOffset(code, message) }
+        case .partitions(let partitions):
+            if let partition, partition >= partitions {
+                throw RestError(404, code: 40402, "Partition \(partition) of topic \(topic) not found.")
+            }
+            if let bad = request.messages.first(where: { ($0.partition ?? 0) >= partitions }) {
+                throw RestError(404, code: 40402, "Partition \(bad.partition!) of topic \(topic) not found.")
+            }
+            offsets = await producer.send(request.messages).map { o in
+                if let e = o.error { return Self.failedOffset(e.isRetriable ? 50003 : 50002, e.message) }
                 return .object([
-                    ("partition", .null), ("offset", .null), ("error_code", .int(Int64(code))),
-                    ("error", .string(e.message)),
+                    ("partition", .int(Int64(o.partition))), ("offset", .int(o.offset)), ("error_code", .null),
+                    ("error", .null),
                 ])
             }
-            return .object([
-                ("partition", .int(Int64(o.partition))), ("offset", .int(o.offset)), ("error_code", .null),
-                ("error", .null),
-            ])
         }
+        // 200 even when records failed, but 403 when one was not authorized (ProduceResponse.getRequestStatus).
+        let authorized = !offsets.contains { $0["error_code"] == .int(40301) }
         return .json(
-            200,
+            authorized ? 200 : 403,
             .object([
                 ("offsets", .array(offsets)),
                 ("key_schema_id", request.keySchemaId.map { .int(Int64($0)) } ?? .null),

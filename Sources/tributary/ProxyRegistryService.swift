@@ -42,7 +42,7 @@ struct ProxyRegistryService: Service {
                 producerConfig: config.clientConfig("producer"), consumerConfig: config.clientConfig("consumer"),
                 admin: admin, registry: registry, clusterId: clusterId,
                 consumerInstanceTimeoutMs: Int64(config.raw["rest.proxy.consumer.instance.timeout.ms"] ?? "")
-                    ?? 300_000,
+                    ?? 300_000, maxBlockMs: config.restProxyMaxBlockMs,
                 logger: Logger(label: "tributary.rest-proxy"))
         }
         try await withThrowingDiscardingTaskGroup { group in

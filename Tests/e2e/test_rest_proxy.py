@@ -208,7 +208,6 @@ def test_malformed_requests_get_documented_codes_and_produce_nothing(proxy):
     expect(produce(proxy, topic, {"value_schema": json.dumps(incompatible),
                                   "records": [{"value": {"temperature": 1.0, "status": "x", "wind": 3}}]}, AVRO),
            422, 42207, "incompatible")
-    expect(produce(proxy, f"missing-{uuid.uuid4().hex}", {"records": [{"value": "aGk="}]}, BINARY), 404, 40401)
     expect(produce(proxy, topic, {"records": [{"value": "aGk=", "partition": 5}]}, BINARY), 404, 40402)
     expect(produce(proxy, topic, {"records": [{"value": "aGk="}]}, BINARY, path=f"/topics/{topic}/partitions/3"),
            404, 40402)
@@ -402,3 +401,18 @@ def test_jsonschema_produce_validates_frames_and_reads_back(proxy):
     consumer_call("POST", f"{base}/subscription", {"topics": [topic]})
     assert read_records(base, JS, 1)[0]["value"] == {"temperature": 20.5, "status": "sunny"}
     consumer_call("DELETE", base)
+
+
+def test_produce_to_a_new_topic_relies_on_the_broker_creating_it(proxy):
+    """As Confluent's proxy (its Java producer waits up to max.block.ms for the topic), not Karapace's 404:
+    the local broker creates topics on demand, so the first POST to a new topic lands. A name the broker
+    refuses fails each record with the producer's error, in a 200 as Confluent answers."""
+    topic = f"new-{uuid.uuid4().hex[:8]}"
+    r = produce(proxy, topic, {"records": [{"value": "aGk="}, {"value": "aG8="}]}, BINARY)
+    assert r.status_code == 200, r.text
+    assert [o["error_code"] for o in r.json()["offsets"]] == [None, None], r.text
+    assert sorted(v for _, v in read_topic(topic, expect_min=2)) == [b"hi", b"ho"]
+    r = produce(proxy, "bad$name", {"records": [{"value": "aGk="}]}, BINARY)
+    assert r.status_code == 200, r.text
+    assert r.json()["offsets"] == [
+        {"partition": None, "offset": None, "error_code": 50002, "error": "Invalid topics: [bad$name]"}]

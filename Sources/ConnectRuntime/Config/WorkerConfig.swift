@@ -20,6 +20,8 @@ public struct WorkerConfig: Sendable {
     public let offsetFlushIntervalMs: Int64
     public let offsetFlushTimeoutMs: Int64
     public let taskShutdownTimeoutMs: Int64
+    /// `producer.max.block.ms`: the REST Proxy's wait for a new topic's metadata.
+    public let restProxyMaxBlockMs: Int
     public let listeners: [RestListener]
     /// `admin.listeners` (KIP-495): nil serves `/admin/*` on `listeners`; empty serves it nowhere.
     public let adminListeners: [RestListener]?
@@ -115,6 +117,11 @@ public struct WorkerConfig: Sendable {
             "offset.flush.timeout.ms", .long, defaultValue: "5000", validator: .range(atLeast: 1), importance: .low,
             documentation:
                 "Maximum number of milliseconds to wait for records to flush and partition offset data to be committed to offset storage before cancelling the process and restoring the offset data to be committed in a future attempt."
+        )
+        .define(
+            "producer.max.block.ms", .long, defaultValue: "60000", validator: .range(atLeast: 0), importance: .low,
+            documentation:
+                "How long the REST Proxy's v2 produce waits for a topic it has not produced to before to appear (the broker may create it), as the Java producer's max.block.ms bounds its metadata wait. Then each record fails with 50003."
         )
         .define(
             "task.shutdown.graceful.timeout.ms", .long, defaultValue: "5000", importance: .low,
@@ -235,6 +242,7 @@ public struct WorkerConfig: Sendable {
         offsetFlushIntervalMs = c.int64("offset.flush.interval.ms") ?? 60000
         offsetFlushTimeoutMs = c.int64("offset.flush.timeout.ms") ?? 5000
         taskShutdownTimeoutMs = c.int64("task.shutdown.graceful.timeout.ms") ?? 5000
+        restProxyMaxBlockMs = Int(c.int64("producer.max.block.ms") ?? 60000)
         sessionTimeoutMs = c.int("session.timeout.ms") ?? 10000
         heartbeatIntervalMs = c.int("heartbeat.interval.ms") ?? 3000
         rebalanceTimeoutMs = c.int("rebalance.timeout.ms") ?? 60000
@@ -295,7 +303,8 @@ public struct WorkerConfig: Sendable {
         }
         self.internalClients = internalClients
         self.taskClientBase = taskBase
-        ignoredClientKeys = ignored
+        // The REST Proxy's topic wait reads it (restProxyMaxBlockMs), so it is not ignored there.
+        ignoredClientKeys = ignored.filter { $0 != "producer.max.block.ms" }
     }
 
     /// Keys that switch protection on in Kafka Connect or Confluent's servers and that Tributary does not
