@@ -9,7 +9,9 @@ let package = Package(
     name: "tributary",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "tributary", targets: ["tributary"])
+        .executable(name: "tributary", targets: ["tributary"]),
+        // In-memory contexts and harnesses for connector unit tests (docs/connect-test-kit.md).
+        .library(name: "ConnectTestKit", targets: ["ConnectTestKit"]),
     ],
     dependencies: [
         // Default traits pull in swift-configuration, which we do not use: keep the build small.
@@ -164,6 +166,12 @@ let package = Package(
         ),
         // Kafka's single message transformations (connect-transforms).
         .target(name: "Transforms", dependencies: ["ConnectAPI"], swiftSettings: swiftSettings),
+        // Connector unit tests without Kafka: in-memory contexts, and harnesses that drive a connector and
+        // its tasks as the worker does (Kafka's connect-runtime test utilities play this part there).
+        .target(
+            name: "ConnectTestKit",
+            dependencies: ["ConnectAPI", "ConnectJSON", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings),
         .executableTarget(
             name: "tributary",
             dependencies: [
@@ -182,6 +190,9 @@ let package = Package(
         ),
 
         .testTarget(name: "ConnectAPITests", dependencies: ["ConnectAPI"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "FileStreamConnectorsTests", dependencies: ["FileStreamConnectors", "ConnectAPI", "ConnectTestKit"],
+            swiftSettings: swiftSettings),
         .testTarget(name: "ParquetTests", dependencies: ["Parquet"], swiftSettings: swiftSettings),
         .testTarget(name: "KeyStoresTests", dependencies: ["KeyStores"], swiftSettings: swiftSettings),
         .testTarget(name: "AWSAuthTests", dependencies: ["AWSAuth", "CurlClient"], swiftSettings: swiftSettings),
@@ -194,9 +205,12 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(name: "TransformsTests", dependencies: ["Transforms", "ConnectAPI"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "JdbcConnectorsTests", dependencies: ["JdbcConnectors", "ConnectAPI"], swiftSettings: swiftSettings),
+            name: "JdbcConnectorsTests",
+            dependencies: ["JdbcConnectors", "ConnectAPI", "ConnectTestKit", "PostgresClient"],
+            swiftSettings: swiftSettings),
         .testTarget(
-            name: "HttpSourceConnectorsTests", dependencies: ["HttpSourceConnectors", "ConnectAPI", "CurlClient"],
+            name: "HttpSourceConnectorsTests",
+            dependencies: ["HttpSourceConnectors", "ConnectAPI", "CurlClient", "ConnectTestKit"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "AvroTests", dependencies: ["Avro", "ConnectAvro", "ConnectAPI"], swiftSettings: swiftSettings),
@@ -206,7 +220,8 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(name: "CurlClientTests", dependencies: ["CurlClient", "Zlib"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "S3SinkConnectorTests", dependencies: ["S3SinkConnector", "ConnectAPI"], swiftSettings: swiftSettings),
+            name: "S3SinkConnectorTests", dependencies: ["S3SinkConnector", "ConnectAPI", "ConnectTestKit"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "ConnectRuntimeTests",
             dependencies: [

@@ -140,7 +140,11 @@ extension ConfigDef.Key {
             if Double(trimmed) == nil {
                 throw ConfigException(name: name, value: raw, reason: "Not a number of type DOUBLE")
             }
-        case .string, .list, .class, .password:
+        case .string, .class:
+            // Kafka's ConfigDef.parseType trims STRING and CLASS values: "  " is an empty string to a
+            // validator, and a value is used without the spaces around it.
+            return trimmed
+        case .list, .password:
             break
         }
         return raw

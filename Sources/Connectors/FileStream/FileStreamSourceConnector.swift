@@ -33,6 +33,10 @@ public final class FileStreamSourceConnector: Connector {
 
     public func start(_ config: [String: String], context: any ConnectorContext) async throws {
         _ = try Self.configDef.parse(config)
+        // Kafka's connector refuses these at start too (several topics, a file outside the allowed paths).
+        if let (key, errors) = validate(config).sorted(by: { $0.key < $1.key }).first {
+            throw ConnectError(.config, "Invalid value for configuration \(key): \(errors.joined(separator: "; "))")
+        }
         self.config = config
     }
 

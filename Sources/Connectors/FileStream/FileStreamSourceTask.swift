@@ -58,31 +58,50 @@ public final class FileStreamSourceTask: SourceTask {
         return []
     }
 
-    /// Up to `batch.size` complete lines from what the file has now; a partial last line waits for its newline.
+    /// Up to `batch.size` complete lines from what the file has now, reading on while lines are missing
+    /// and the file has more (as Kafka's task fills a batch); a partial last line waits for its end.
     private func readLines() throws -> [SourceRecord] {
         guard let f = try open() else { return [] }
-        do { _ = try f.read(upTo: 64 * 1024, into: &buffer) } catch {
-            throw ConnectError(.connect, "FileStreamSourceTask '\(path ?? "stdin")': \(error)")
-        }
-        let sourcePartition = path.map(partition) ?? [:]
         var records: [SourceRecord] = []
+        while true {
+            extractLines(into: &records)
+            if records.count >= batchSize { break }
+            let n: Int
+            do { n = try f.read(upTo: 64 * 1024, into: &buffer) } catch {
+                throw ConnectError(.connect, "FileStreamSourceTask '\(path ?? "stdin")': \(error)")
+            }
+            if n == 0 { break }
+        }
+        return records
+    }
+
+    /// Lines end at `\n`, `\r\n` or a lone `\r`, as Kafka's task reads them: a `\r` at the end of what
+    /// was read waits for the next byte, which says whether it ends the line alone. The offset is the
+    /// position after the line's end.
+    private func extractLines(into records: inout [SourceRecord]) {
+        let sourcePartition = path.map(partition) ?? [:]
         var start = 0
         var i = 0
         while i < buffer.count, records.count < batchSize {
-            if buffer[i] == 0x0A {
-                var end = i
-                if end > start && buffer[end - 1] == 0x0D { end -= 1 }
-                position += Int64(i + 1 - start)
-                records.append(
-                    SourceRecord(
-                        sourcePartition: sourcePartition, sourceOffset: ["position": .int(position)], topic: topic,
-                        valueSchema: .string, value: .string(String(decoding: buffer[start..<end], as: UTF8.self))))
-                start = i + 1
+            let byte = buffer[i]
+            guard byte == 0x0A || byte == 0x0D else {
+                i += 1
+                continue
             }
-            i += 1
+            var next = i + 1
+            if byte == 0x0D {
+                guard next < buffer.count else { break }
+                if buffer[next] == 0x0A { next += 1 }
+            }
+            position += Int64(next - start)
+            records.append(
+                SourceRecord(
+                    sourcePartition: sourcePartition, sourceOffset: ["position": .int(position)], topic: topic,
+                    valueSchema: .string, value: .string(String(decoding: buffer[start..<i], as: UTF8.self))))
+            start = next
+            i = next
         }
         if start > 0 { buffer.removeFirst(start) }
-        return records
     }
 
     public func stop() async {
