@@ -220,7 +220,8 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(name: "CurlClientTests", dependencies: ["CurlClient", "Zlib"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "S3SinkConnectorTests", dependencies: ["S3SinkConnector", "ConnectAPI", "ConnectTestKit"],
+            name: "S3SinkConnectorTests",
+            dependencies: ["S3SinkConnector", "ConnectAPI", "ConnectTestKit", "AWSAuth", "CurlClient"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "ConnectRuntimeTests",

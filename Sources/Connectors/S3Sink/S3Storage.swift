@@ -157,7 +157,7 @@ final class S3Storage: Sendable {
             HTTPRequest(method: "DELETE", url: url(key: key, query: q)), what: "AbortMultipartUpload \(key)")
     }
 
-    private func send(_ request: HTTPRequest, what: String) async throws -> HTTPResponse {
+    func send(_ request: HTTPRequest, what: String) async throws -> HTTPResponse {
         var req = request
         let hash = req.body.withUnsafeBytes { AWSSigner.sha256Hex($0) }
         req.headers.append(("x-amz-content-sha256", hash))
