@@ -29,6 +29,10 @@ public final class JdbcSinkTask: SinkTask, @unchecked Sendable {
     private var failure: ConnectError?
     /// `current_schema()`: tables named without a schema live there (pgjdbc's `getSchema()`).
     private var defaultSchema = "public"
+    /// Longer table names are truncated by the server; we name tables as it does.
+    private var maxIdentifierLength = TableId.defaultMaxIdentifierLength
+    /// `current_database()`: a table name's database part must be this one.
+    private var database = ""
 
     public init() {}
 
@@ -49,7 +53,11 @@ public final class JdbcSinkTask: SinkTask, @unchecked Sendable {
         let c = try await JdbcSourceConnector.connect(
             config.connectInfo, attempts: config.connectionAttempts, backoffMs: config.connectionBackoffMs,
             logger: context.logger)
-        if let s = try await c.query("SELECT current_schema()").rows.first?[0] { defaultSchema = s }
+        let session = try await c.query(
+            "SELECT current_schema(), current_database(), current_setting('max_identifier_length')")
+        if let s = session.rows.first?[0] { defaultSchema = s }
+        if let d = session.rows.first?[1] { database = d }
+        if let n = session.rows.first?[2].flatMap({ Int($0) }), n > 0 { maxIdentifierLength = n }
         connection = c
         return c
     }
@@ -66,7 +74,7 @@ public final class JdbcSinkTask: SinkTask, @unchecked Sendable {
         if context.errantRecordReporter != nil { return try await writeNow(records, config, context, structure) }
         let c: PostgresConnection
         do { c = try await connectionForPut(config, context) } catch { throw retryOrFail(error, config, context) }
-        let (order, byTable) = group(records, config)
+        let (order, byTable) = try group(records, config)
         inFlight = (
             records,
             Task {
@@ -104,9 +112,10 @@ public final class JdbcSinkTask: SinkTask, @unchecked Sendable {
         _ records: [SinkRecord], _ config: JdbcSinkConfig, _ context: any SinkTaskContext,
         _ structure: SinkTableStructure
     ) async throws {
-        let (order, byTable) = group(records, config)
         let c: PostgresConnection
         do { c = try await connectionForPut(config, context) } catch { throw retryOrFail(error, config, context) }
+        // After connecting: table names need the session's schema and database.
+        let (order, byTable) = try group(records, config)
         do {
             try await transaction(order, byTable, c, config, structure)
             remainingRetries = config.maxRetries
@@ -143,16 +152,18 @@ public final class JdbcSinkTask: SinkTask, @unchecked Sendable {
 
     /// Per table, in order of first appearance; each table keeps its records' order. Usually every
     /// record of a batch comes from one topic: then the batch is the one group, as it is.
-    private func group(_ records: [SinkRecord], _ config: JdbcSinkConfig) -> ([TableId], [TableId: [SinkRecord]]) {
+    private func group(_ records: [SinkRecord], _ config: JdbcSinkConfig) throws(ConnectError) -> (
+        [TableId], [TableId: [SinkRecord]]
+    ) {
         let firstTopic = records[0].topic
         if records.indices.allSatisfy({ records[$0].topic == firstTopic }) {
-            let id = tableId(for: firstTopic, config)
+            let id = try tableId(for: firstTopic, config)
             return ([id], [id: records])
         }
         var order: [TableId] = []
         var byTable: [TableId: [SinkRecord]] = [:]
         for r in records {
-            let id = tableId(for: r.topic, config)
+            let id = try tableId(for: r.topic, config)
             if byTable[id] == nil { order.append(id) }
             byTable[id, default: []].append(r)
         }
@@ -212,11 +223,12 @@ public final class JdbcSinkTask: SinkTask, @unchecked Sendable {
 
     private var tableIds: [String: TableId] = [:]
 
-    func tableId(for topic: String, _ config: JdbcSinkConfig) -> TableId {
+    func tableId(for topic: String, _ config: JdbcSinkConfig) throws(ConnectError) -> TableId {
         if let id = tableIds[topic] { return id }
         let name = config.tableNameFormat.replacing("${topic}", with: topic)
-        let p = TableId.parse(name)
-        let id = TableId(schema: p.schema ?? defaultSchema, table: p.table)
+        let id = try TableId.sink(
+            name, defaultSchema: defaultSchema, database: database, quote: config.quoteIdentifiers,
+            maxIdentifierLength: maxIdentifierLength)
         tableIds[topic] = id
         return id
     }

@@ -37,6 +37,9 @@ struct SinkFields: Sendable {
 
     var all: [Column] { keyColumns + valueColumns }
 
+    /// Whether `column` is one of the primary-key columns.
+    func isKey(_ column: Column) -> Bool { keyColumns.contains { $0.name == column.name } }
+
     static let kafkaNames = ["__connect_topic", "__connect_partition", "__connect_offset"]
 
     /// Fields of records with schemas. `table` names the destination in messages.

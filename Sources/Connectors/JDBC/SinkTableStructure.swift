@@ -61,27 +61,11 @@ final class SinkTableStructure {
         let existing = Set(table.columns.map { $0.name.lowercased() })
         let missing = fields.all.filter { !existing.contains($0.name.lowercased()) }
         guard !missing.isEmpty else { return table }
-        guard config.autoEvolve else {
-            throw ConnectError(
-                .connect,
-                "Table \(id.quoted(true)) is missing fields (\(missing.map(\.name).joined(separator: ", "))) and auto-evolution is disabled"
-            )
-        }
         guard table.kind == "r" || table.kind == "p" else {
             throw ConnectError(
                 .connect, "Cannot ALTER \(id.quoted(true)) to add \(missing.map(\.name)): it is not a table")
         }
-        var clauses: [String] = []
-        for col in missing {
-            guard let schema = col.schema, schema.isOptional || schema.defaultValue != nil else {
-                throw ConnectError(
-                    .connect,
-                    "Cannot ALTER TABLE \(id.quoted(true)) to add missing field \(col.name), as the field is not optional and does not have a default value"
-                )
-            }
-            clauses.append("ADD " + (try columnDefinition(col, schema: schema)))
-        }
-        let sql = "ALTER TABLE \(id.quoted(config.quoteIdentifiers)) " + clauses.joined(separator: ", ")
+        let sql = try alterStatement(id, missing: missing, keys: fields)
         logger.info("Amending table \(id) to add missing fields with SQL: \(sql)")
         try await c.execute(sql)
         known[id] = nil
@@ -112,13 +96,15 @@ final class SinkTableStructure {
             case .keyField(let f): type = Self.schemalessType(run.lazy.map { $0.key.member(f) ?? .null })
             default: type = Self.schemalessType(run.lazy.map { $0.value.member(name) ?? .null })
             }
-            clauses.append("ADD \(q(name)) \(type) NULL")
+            clauses.append(
+                SinkStatements.column(
+                    name, type: type, defaultLiteral: nil, optional: true, quote: config.quoteIdentifiers))
         }
         guard let table = try await describe(id, c), table.kind == "r" || table.kind == "p" else {
             throw ConnectError(
                 .connect, "Cannot ALTER \(id.quoted(true)) to add \(fields.unmatched): it is not a table")
         }
-        let sql = "ALTER TABLE \(id.quoted(config.quoteIdentifiers)) " + clauses.joined(separator: ", ")
+        let sql = SinkStatements.alterTable(id, add: clauses, quote: config.quoteIdentifiers)
         logger.info("Amending table \(id) to add missing fields with SQL: \(sql)")
         try await c.execute(sql)
         known[id] = nil
@@ -144,41 +130,63 @@ final class SinkTableStructure {
         }
     }
 
-    private func q(_ name: String) -> String { config.quoteIdentifiers ? TableId.quote(name) : name }
-
+    /// `CREATE TABLE` for the fields, as Confluent's `buildCreateTableStatement`.
     func createStatement(_ id: TableId, _ fields: SinkFields) throws -> String {
         var lines: [String] = []
         for col in fields.createOrder {
             guard let schema = col.schema else {
                 throw ConnectError(.connect, "Cannot create table \(id) for schemaless records: create it first")
             }
-            lines.append(try columnDefinition(col, schema: schema))
+            lines.append(try columnDefinition(col, schema: schema, key: fields.isKey(col)))
         }
-        if !fields.keyColumns.isEmpty {
-            lines.append("PRIMARY KEY(" + fields.keyColumns.map { q($0.name) }.joined(separator: ",") + ")")
-        }
-        return "CREATE TABLE \(id.quoted(config.quoteIdentifiers)) (\n" + lines.joined(separator: ",\n") + ")"
+        return SinkStatements.createTable(
+            id, columns: lines, primaryKey: fields.keyColumns.map(\.name), quote: config.quoteIdentifiers)
     }
 
-    private func columnDefinition(_ col: SinkFields.Column, schema: Schema) throws -> String {
+    /// `ALTER TABLE … ADD` for the `missing` columns, as Confluent's `buildAlterTable`; refused (as
+    /// Confluent's `DbStructure` does, before looking at `auto.evolve`) when one is required without a
+    /// default, and when `auto.evolve` is off.
+    func alterStatement(_ id: TableId, missing: [SinkFields.Column], keys fields: SinkFields) throws -> String {
+        var clauses: [String] = []
+        for col in missing {
+            let key = fields.isKey(col)
+            guard let schema = col.schema, (schema.isOptional && !key) || schema.defaultValue != nil else {
+                throw ConnectError(
+                    .connect,
+                    "Cannot ALTER TABLE \(id.quoted(true)) to add missing field \(col.name), as the field is not optional and does not have a default value"
+                )
+            }
+            clauses.append(try columnDefinition(col, schema: schema, key: key))
+        }
+        guard config.autoEvolve else {
+            throw ConnectError(
+                .connect,
+                "Table \(id.quoted(true)) is missing fields (\(missing.map(\.name).joined(separator: ", "))) and auto-evolution is disabled"
+            )
+        }
+        return SinkStatements.alterTable(id, add: clauses, quote: config.quoteIdentifiers)
+    }
+
+    /// One column of CREATE or ALTER: Confluent's `writeColumnSpec`. Key columns are never NULL (its
+    /// `SinkRecordField.isOptional`).
+    func columnDefinition(_ col: SinkFields.Column, schema: Schema, key: Bool) throws -> String {
         // timestamp.fields.list turns INT64 and STRING fields into TIMESTAMP columns (Confluent's dialect).
         let epochTimestamp = config.isEpochTimestamp(col.name, schema)
-        var def = "\(q(col.name)) \(epochTimestamp ? "TIMESTAMP" : try Self.sqlType(schema, column: col.name))"
+        let type = epochTimestamp ? "TIMESTAMP" : try Self.sqlType(schema, column: col.name)
+        var literal: String?
         if let d = schema.defaultValue, !d.isNull {
-            let text =
+            // An epoch count is written as the timestamp it means (Confluent writes the bare number, which
+            // PostgreSQL refuses for a TIMESTAMP column).
+            literal =
                 epochTimestamp
-                ? try? SinkValueText.epochTimestampText(d, nanos: config.timestampNanos, zone: config.dbTimeZone)
-                : try? SinkValueText.text(
+                ? (try? SinkValueText.epochTimestampText(d, nanos: config.timestampNanos, zone: config.dbTimeZone))
+                    .map(SinkStatements.quoted)
+                : SinkStatements.defaultLiteral(
                     d, schema: schema, zone: config.dbTimeZone, dateInZone: config.dateInDbTimeZone)
-            if let text {
-                def += " DEFAULT '" + text.replacing("'", with: "''") + "'"
-            }
-        } else if schema.isOptional {
-            def += " NULL"
-        } else {
-            def += " NOT NULL"
         }
-        return def
+        return SinkStatements.column(
+            col.name, type: type, defaultLiteral: literal, optional: schema.isOptional && !key,
+            quote: config.quoteIdentifiers)
     }
 
     /// Confluent's PostgreSQL type map for DDL.

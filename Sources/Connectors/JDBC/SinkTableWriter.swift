@@ -11,10 +11,18 @@ struct SinkTableWriter {
     let fields: SinkFields
     /// The table's column names as the database spells them, by lowercased name.
     let columnNames: [String: String]
+    /// The run's SQL text, made once per run.
+    let statements: SinkStatements
 
-    private func q(_ name: String) -> String {
-        let real = columnNames[name.lowercased()] ?? name
-        return config.quoteIdentifiers ? TableId.quote(real) : real
+    init(config: JdbcSinkConfig, table: TableId, fields: SinkFields, columnNames: [String: String]) {
+        self.config = config
+        self.table = table
+        self.fields = fields
+        self.columnNames = columnNames
+        func real(_ c: SinkFields.Column) -> String { columnNames[c.name.lowercased()] ?? c.name }
+        statements = SinkStatements(
+            table: table, keys: fields.keyColumns.map(real), values: fields.valueColumns.map(real),
+            quote: config.quoteIdentifiers)
     }
 
     /// Writes a run of records that all have values (no tombstones). Insert and upsert runs go through
@@ -55,7 +63,9 @@ struct SinkTableWriter {
             present.append(has)
         }
         if config.insertMode == .update {
-            for row in rows { try await update(row, c) }
+            // Nothing to set when every column is a key.
+            guard let sql = statements.update() else { return }
+            for row in rows { try await update(row, sql, c) }
             return
         }
         let perStatement = max(1, min(config.batchSize > 0 ? config.batchSize : rows.count, 65_535 / columns.count))
@@ -126,13 +136,10 @@ struct SinkTableWriter {
     /// DEFAULT handle the run instead.
     private func copy(_ records: ArraySlice<SinkRecord>, _ c: PostgresConnection, staging: Staging) async throws -> Bool
     {
-        let columns = fields.all
         var text = CopyText(records: records)
         // A schemaless record may lack a column: then the whole text is built before any COPY starts.
         if !fields.complete, try !text.buildAll(self) { return false }
-        let list = columns.map { q($0.name) }.joined(separator: ",")
-        let target = table.quoted(config.quoteIdentifiers)
-        let key = "\(table)|\(list)"
+        let key = "\(table)|\(statements.columnList)"
         // Upserts of new keys (the usual case for event streams) cost one COPY, not COPY + INSERT … SELECT
         // + an index probe per row: the batch goes straight into the target inside a savepoint. A key that
         // exists (or twice in the batch) makes it fail on the unique index; it is then rolled back to the
@@ -141,7 +148,7 @@ struct SinkTableWriter {
         if config.insertMode == .upsert, staging.tryDirect(key) {
             try await c.execute("SAVEPOINT tributary_direct")
             do {
-                try await copyIn("COPY \(target) (\(list)) FROM STDIN", &text, c)
+                try await copyIn(statements.copy(), &text, c)
                 try await c.execute("RELEASE SAVEPOINT tributary_direct")
                 staging.direct(key, succeeded: true)
                 return true
@@ -155,27 +162,12 @@ struct SinkTableWriter {
         let stage = try await staging.name(for: key) { name in
             // The target's column types without its constraints: a NOT NULL violation is then reported
             // by the INSERT, naming the target table.
-            try await c.execute(
-                "CREATE TEMP TABLE \(name) ON COMMIT DELETE ROWS AS SELECT \(list) FROM \(target) WITH NO DATA")
+            try await c.execute(statements.createStaging(name))
         }
-        try await copyIn("COPY \(stage) (\(list)) FROM STDIN", &text, c)
-        var sql = "INSERT INTO \(target) (\(list)) SELECT "
-        if config.insertMode == .upsert {
-            // The last record of each key wins: rows of a fresh COPY lie in ctid order.
-            let keys = fields.keyColumns.map { q($0.name) }.joined(separator: ",")
-            sql += "DISTINCT ON (\(keys)) \(list) FROM \(stage) ORDER BY \(keys), ctid DESC"
-            sql += " ON CONFLICT (\(keys))"
-            if fields.valueColumns.isEmpty {
-                sql += " DO NOTHING"
-            } else {
-                sql += " DO UPDATE SET "
-                sql += fields.valueColumns.map { "\(q($0.name))=EXCLUDED.\(q($0.name))" }.joined(separator: ",")
-            }
-        } else {
-            sql += "\(list) FROM \(stage)"
-        }
-        try await c.execute(sql)
-        try await c.execute("TRUNCATE \(stage)")
+        try await copyIn(statements.copy(into: stage), &text, c)
+        // The last record of each key wins: rows of a fresh COPY lie in ctid order.
+        try await c.execute(statements.insert(fromStaging: stage, upsert: config.insertMode == .upsert))
+        try await c.execute(SinkStatements.truncate(stage))
         if config.insertMode == .upsert { staging.upserted(key) }
         return true
     }
@@ -321,48 +313,18 @@ struct SinkTableWriter {
     private func insert(_ rows: ArraySlice<[String?]>, _ present: ArraySlice<[Bool]>, _ c: PostgresConnection)
         async throws
     {
-        let columns = fields.all
-        var sql = "INSERT INTO \(table.quoted(config.quoteIdentifiers)) ("
-        sql += columns.map { q($0.name) }.joined(separator: ",") + ") VALUES "
         var params: [String?] = []
-        params.reserveCapacity(rows.count * columns.count)
-        var first = true
+        params.reserveCapacity(rows.count * fields.all.count)
         for (row, has) in zip(rows, present) {
-            sql += first ? "(" : ",("
-            first = false
-            for (i, v) in row.enumerated() {
-                if i > 0 { sql += "," }
-                if has[i] {
-                    params.append(v)
-                    sql += "$\(params.count)"
-                } else {
-                    sql += "DEFAULT"  // a schemaless record without this key: the column's default
-                }
-            }
-            sql += ")"
+            // A schemaless record without a field leaves that cell to the column's DEFAULT.
+            for i in row.indices where has[i] { params.append(row[i]) }
         }
-        if config.insertMode == .upsert {
-            sql += " ON CONFLICT (" + fields.keyColumns.map { q($0.name) }.joined(separator: ",") + ")"
-            if fields.valueColumns.isEmpty {
-                sql += " DO NOTHING"
-            } else {
-                sql += " DO UPDATE SET "
-                sql += fields.valueColumns.map { "\(q($0.name))=EXCLUDED.\(q($0.name))" }.joined(separator: ",")
-            }
-        }
-        try await c.execute(sql, params)
+        try await c.execute(statements.insert(present, upsert: config.insertMode == .upsert), params)
     }
 
-    private func update(_ row: [String?], _ c: PostgresConnection) async throws {
-        guard !fields.valueColumns.isEmpty else { return }
+    private func update(_ row: [String?], _ sql: String, _ c: PostgresConnection) async throws {
         let k = fields.keyColumns.count
         var params: [String?] = Array(row[k...])
-        var sql = "UPDATE \(table.quoted(config.quoteIdentifiers)) SET "
-        sql += fields.valueColumns.enumerated().map { "\(q($0.element.name)) = $\($0.offset + 1)" }.joined(
-            separator: ", ")
-        sql += " WHERE "
-        sql += fields.keyColumns.enumerated().map { "\(q($0.element.name)) = $\(params.count + $0.offset + 1)" }
-            .joined(separator: " AND ")
         params += row[..<k]
         try await c.execute(sql, params)
     }
@@ -382,19 +344,9 @@ struct SinkTableWriter {
         while start < tuples.count {
             let end = min(tuples.count, start + perStatement)
             var params: [String?] = []
-            var list: [String] = []
-            for t in tuples[start..<end] {
-                var ph: [String] = []
-                for v in t {
-                    params.append(v)
-                    ph.append("$\(params.count)")
-                }
-                list.append("(" + ph.joined(separator: ",") + ")")
-            }
-            let sql =
-                "DELETE FROM \(table.quoted(config.quoteIdentifiers)) WHERE ("
-                + keys.map { q($0.name) }.joined(separator: ",") + ") IN (" + list.joined(separator: ",") + ")"
-            try await c.execute(sql, params)
+            params.reserveCapacity((end - start) * keys.count)
+            for t in tuples[start..<end] { params += t }
+            try await c.execute(statements.delete(rows: end - start), params)
             start = end
         }
     }

@@ -105,10 +105,15 @@ final class TableQuerier {
         safeOffset = offset
     }
 
-    private func q(_ identifier: String) -> String { config.quoteIdentifiers ? TableId.quote(identifier) : identifier }
+    /// A column of the table, qualified by it (`"public"."orders"."id"`) as Confluent's
+    /// TimestampIncrementingCriteria writes it; bare for the custom query.
+    private func column(_ name: String) -> String {
+        let c = config.quoteIdentifiers ? TableId.quote(name) : name
+        return table.map { "\($0.quoted(config.quoteIdentifiers)).\(c)" } ?? c
+    }
 
     private var timestampExpression: String {
-        let cols = timestampColumns.map(q)
+        let cols = timestampColumns.map(column)
         return cols.count == 1 ? cols[0] : "COALESCE(\(cols.joined(separator: ",")))"
     }
 
@@ -118,7 +123,7 @@ final class TableQuerier {
         var params: [String?] = []
         let upper = dbNow.map { (millis: $0.millis - config.timestampDelayMs, nanos: $0.nanos) }
         let ts = timestampExpression
-        let inc = q(incrementingColumn)
+        let inc = column(incrementingColumn)
         switch mode {
         case .bulk:
             break

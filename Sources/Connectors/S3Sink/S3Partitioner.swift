@@ -105,9 +105,13 @@ enum S3Partitioner: Sendable {
     }
 
     /// A (possibly nested, `a.b`) field of the value: a Struct field or a map entry with a string key.
+    /// A null struct on the way makes the field null (storage-common's `DataUtils.getNestedFieldValue`
+    /// fails there and FieldPartitioner writes `a.b=null`), as long as the schema has the field.
     static func fieldValue(_ record: SinkRecord, path: String) throws -> Value {
         var current = record.value
-        for part in path.split(separator: ".", omittingEmptySubsequences: false).map(String.init) {
+        var schema = record.valueSchema
+        let parts = path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        for (i, part) in parts.enumerated() {
             switch current {
             case .struct(let s):
                 guard let v = s[part] else {
@@ -117,6 +121,7 @@ enum S3Partitioner: Sendable {
                     )
                 }
                 current = v
+                schema = s.schema.field(named: part)?.schema
             case .map(let entries):
                 guard let e = entries.first(where: { $0.key == .string(part) }) else {
                     throw ConnectError(
@@ -125,6 +130,20 @@ enum S3Partitioner: Sendable {
                     )
                 }
                 current = e.value
+                schema = schema?.valueSchema
+            case .null where i > 0 && schema?.type == .struct:
+                // The rest of the path must still be in the schema.
+                var s = schema
+                for rest in parts[i...] {
+                    guard let f = s?.field(named: rest) else {
+                        throw ConnectError(
+                            .data,
+                            "Record at \(record.topic)-\(record.kafkaPartition ?? 0) offset \(record.kafkaOffset) has no field \(path) (no \(rest) in its schema)"
+                        )
+                    }
+                    s = f.schema
+                }
+                return .null
             default:
                 throw ConnectError(
                     .data,
@@ -133,6 +152,40 @@ enum S3Partitioner: Sendable {
             }
         }
         return current
+    }
+
+    /// The `RecordField` extractor's timestamp (storage-common's RecordFieldTimestampExtractor): integers
+    /// and Timestamps as epoch milliseconds, strings of up to 19 digits as epoch milliseconds and other
+    /// strings as ISO-8601 date-times (Joda's `dateTimeParser`; without an offset in UTC, the JVM zone
+    /// Connect runs in); in a schemaless map any number (a fraction is cut off).
+    static func recordFieldTimestamp(_ record: SinkRecord, field: String) throws -> Int64 {
+        let v = try fieldValue(record, path: field)
+        if let t = v.int64Value { return t }
+        switch v {
+        case .string(let s):
+            if let t = numericTimestamp(s) { return t }
+            guard let t = IsoDateTime.parseMillis(s) else {
+                throw ConnectError(
+                    .data,
+                    "Invalid format: \"\(s)\" (timestamp.field \(field) of the record at \(record.topic)-\(record.kafkaPartition ?? 0) offset \(record.kafkaOffset) is no ISO-8601 date-time)"
+                )
+            }
+            return t
+        case .float32(let f) where record.valueSchema == nil && f.isFinite && abs(f) < 9.2e18: return Int64(f)
+        case .float64(let f) where record.valueSchema == nil && f.isFinite && abs(f) < 9.2e18: return Int64(f)
+        default:
+            throw ConnectError(
+                .data,
+                "Error extracting timestamp from record field: \(field) (the record at \(record.topic)-\(record.kafkaPartition ?? 0) offset \(record.kafkaOffset) has a \(v.kindName) there; epoch milliseconds, a Timestamp or an ISO-8601 string is needed)"
+            )
+        }
+    }
+
+    /// `^-?[0-9]{1,19}$` that fits in an Int64.
+    private static func numericTimestamp(_ s: String) -> Int64? {
+        let digits = s.hasPrefix("-") ? s.dropFirst() : Substring(s)
+        guard (1...19).contains(digits.count), digits.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
+        return Int64(s)
     }
 }
 
@@ -151,4 +204,79 @@ struct PathFormat: Sendable {
     func format(localMillis: Int64) -> String { pattern.format(localMillis: localMillis) }
 
     static func pad(_ v: Int64, _ width: Int) -> String { DateTimePattern.pad(v, width) }
+}
+
+/// ISO-8601 date-times as Joda-Time's `ISODateTimeFormat.dateTimeParser` reads them for the RecordField
+/// extractor: `yyyy[-MM[-dd]]` then optionally `T` and `HH[:mm[:ss[.fraction]]]` and an offset (`Z`,
+/// `±HH`, `±HH:mm`, `±HHmm`); without an offset the time is UTC. Week and ordinal dates are not read.
+enum IsoDateTime {
+    static func parseMillis(_ s: String) -> Int64? {
+        var p = Array(s.utf8)[...]
+        func digits(_ n: Int) -> Int? {
+            guard p.count >= n, p.prefix(n).allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
+            let v = p.prefix(n).reduce(0) { $0 * 10 + Int($1 - 48) }
+            p = p.dropFirst(n)
+            return v
+        }
+        func take(_ c: Character) -> Bool {
+            guard p.first == c.asciiValue else { return false }
+            p = p.dropFirst()
+            return true
+        }
+        guard let year = digits(4) else { return nil }
+        var month = 1
+        var day = 1
+        if take("-") {
+            guard let m = digits(2), (1...12).contains(m) else { return nil }
+            month = m
+            if take("-") {
+                guard let d = digits(2), (1...31).contains(d) else { return nil }
+                day = d
+            }
+        }
+        var millis: Int64 = 0
+        var offsetSeconds: Int64 = 0
+        if take("T") {
+            guard let h = digits(2), h < 24 else { return nil }
+            millis = Int64(h) * 3_600_000
+            if take(":") {
+                guard let m = digits(2), m < 60 else { return nil }
+                millis += Int64(m) * 60_000
+                if take(":") {
+                    guard let sec = digits(2), sec < 60 else { return nil }
+                    millis += Int64(sec) * 1000
+                    if take(".") || take(",") {
+                        // Milliseconds: further digits are read and dropped.
+                        var scale: Int64 = 100
+                        var any = false
+                        while let d = digits(1) {
+                            millis += Int64(d) * scale
+                            scale /= 10
+                            any = true
+                        }
+                        guard any else { return nil }
+                    }
+                }
+            }
+            if take("Z") {
+            } else if p.first == UInt8(ascii: "+") || p.first == UInt8(ascii: "-") {
+                let sign: Int64 = take("+") ? 1 : (take("-") ? -1 : 0)
+                guard let oh = digits(2), oh < 24 else { return nil }
+                var om = 0
+                if take(":") {
+                    guard let m = digits(2), m < 60 else { return nil }
+                    om = m
+                } else if let m = digits(2) {
+                    guard m < 60 else { return nil }
+                    om = m
+                }
+                offsetSeconds = sign * Int64(oh * 3600 + om * 60)
+            }
+        }
+        guard p.isEmpty else { return nil }
+        let days = CivilDate.days(year, month, day)
+        // February 30th and the like are refused, as Joda refuses them.
+        guard CivilDate.civil(fromDays: days) == (Int64(year), Int64(month), Int64(day)) else { return nil }
+        return days * 86_400_000 + millis - offsetSeconds * 1000
+    }
 }

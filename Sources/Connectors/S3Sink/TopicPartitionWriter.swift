@@ -336,12 +336,7 @@ final class TopicPartitionWriter {
             }
             return t
         case .recordField(let field):
-            let v = try S3Partitioner.fieldValue(record, path: field)
-            if let t = v.int64Value { return t }
-            throw ConnectError(
-                .data,
-                "Unable to determine timestamp using timestamp.field \(field) for the record at \(record.topic)-\(record.kafkaPartition ?? 0) offset \(record.kafkaOffset): it is a \(v.kindName), epoch milliseconds or a Timestamp is needed"
-            )
+            return try S3Partitioner.recordFieldTimestamp(record, field: field)
         }
     }
 
