@@ -207,7 +207,8 @@ public struct Cast: Transformation {
     }
 
     /// The value as Java's `Number.longValue()` (or `intValue()` for narrower targets) gives it:
-    /// fractions dropped, floating values saturated to the range.
+    /// fractions dropped, floating values saturated to the range, decimals wrapped to their low-order
+    /// bits as `BigDecimal.longValue()` does (2^31 cast to int32 is -2^31).
     private static func integral(_ v: Value, saturatingTo type: Schema.SchemaType = .int64) -> Int64? {
         func saturate(_ d: Double) -> Int64 {
             if d.isNaN { return 0 }
@@ -220,7 +221,15 @@ public struct Cast: Transformation {
         switch v {
         case .float32(let f): return saturate(Double(f))
         case .float64(let d): return saturate(d)
-        case .decimal(let dec): return Double(dec.description).map(saturate)
+        case .decimal(let dec):
+            // The integral part modulo 2^64: the digits before the point, with wrapping arithmetic.
+            let text = dec.description
+            var low: UInt64 = 0
+            for c in text.utf8.prefix(while: { $0 != UInt8(ascii: ".") }) where c != UInt8(ascii: "-") {
+                low = low &* 10 &+ UInt64(c - UInt8(ascii: "0"))
+            }
+            let n = Int64(bitPattern: low)
+            return text.hasPrefix("-") ? 0 &- n : n
         default: return v.int64Value
         }
     }

@@ -63,7 +63,7 @@ public struct TimestampConverter: Transformation {
     /// A `SimpleDateFormat` pattern in the supported subset, or the `ConfigException` naming `key`.
     static func pattern(_ text: String, key: String) throws -> DateTimePattern {
         do throws(DateTimePattern.Invalid) {
-            let pattern = try DateTimePattern(text, letters: "yMdHmsSDZX")
+            let pattern = try DateTimePattern(text, letters: "yMdHmsSDzZX")
             if pattern.pieces.contains(where: { if case .field("M", 3...) = $0 { true } else { false } }) {
                 throw DateTimePattern.Invalid(reason: "month names (MMM) are not supported (use MM)")
             }

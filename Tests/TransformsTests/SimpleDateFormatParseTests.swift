@@ -10,7 +10,7 @@ import Testing
     static let now: Int64 = 1_796_605_911_000
 
     static func parse(_ pattern: String, _ text: String) throws -> Int64? {
-        try DateTimePattern(pattern, letters: "yMdHmsSDZX").parseLikeSimpleDateFormat(text, now: now)
+        try DateTimePattern(pattern, letters: "yMdHmsSDzZX").parseLikeSimpleDateFormat(text, now: now)
     }
 
     @Test(

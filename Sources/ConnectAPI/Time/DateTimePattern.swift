@@ -1,7 +1,7 @@
 /// The subset of Java date patterns (Joda-Time's for S3 `path.format`, `SimpleDateFormat`'s for the
 /// timestamp SMTs) that users write: `yyyy`/`YYYY` (year; `yy` two digits), `MM`/`M`, `dd`/`d`,
 /// `HH`/`H`, `mm`, `ss`, `SSS`, `DDD` (day of year), `'quoted literals'` (`''` is a quote), and, where
-/// the caller allows them, the zone letters `Z` (`+0000`) and `X` (`Z`) for UTC. Anything else that is
+/// the caller allows them, the zone letters `z` (`UTC`), `Z` (`+0000`) and `X` (`Z`) for UTC. Anything else that is
 /// not a letter is literal. `format(localMillis:)` is on the proleptic Gregorian calendar (Joda's ISO
 /// chronology); SimpleDateFormat.swift formats and parses as `SimpleDateFormat`.
 public struct DateTimePattern: Sendable {
@@ -59,6 +59,7 @@ public struct DateTimePattern: Sendable {
 
     private static func lettersHelp(_ letters: String) -> String {
         var out = ["yyyy", "MM", "dd", "HH", "mm", "ss", "SSS", "DDD"]
+        if letters.contains("z") { out.append("z") }
         if letters.contains("Z") { out.append("Z") }
         if letters.contains("X") { out.append("X") }
         return out.joined(separator: ", ") + ", quoted text"

@@ -1,6 +1,7 @@
 /// `java.text.SimpleDateFormat` as Kafka's timestamp SMTs use it: time zone UTC, lenient (the
 /// default), in `GregorianCalendar`'s calendar (Julian before 1582-10-15). For the pattern letters
-/// `DateTimePattern` reads: `y M d H m s S D` (numbers), `Z` and `X` (zones), quoted and other literals.
+/// `DateTimePattern` reads: `y M d H m s S D` (numbers), `z`, `Z` and `X` (zones), quoted and other
+/// literals.
 extension DateTimePattern {
     /// Formats epoch milliseconds as `SimpleDateFormat.format` does in UTC.
     public func formatLikeSimpleDateFormat(millis: Int64) -> String {
@@ -23,6 +24,7 @@ extension DateTimePattern {
                 case "s": out += Self.pad(msOfDay / 1000 % 60, n)
                 case "Z": out += "+0000"
                 case "X": out += "Z"
+                case "z": out += n >= 4 ? "Coordinated Universal Time" : "UTC"
                 default: out += Self.pad(msOfDay % 1000, n)  // S
                 }
             }
@@ -40,7 +42,7 @@ extension DateTimePattern {
     /// - Values out of range roll over (month 13 is January of the next year, `SSS` of `123456` adds
     ///   123.456 s); when both a day of month and a day of year are read, the later one counts.
     /// - `yy` (or `y`) of exactly two digits lands within 80 years before and 20 after `now`.
-    /// - `Z` reads `±hhmm`, `GMT`, `GMT±h:mm` and `UTC`; `X` reads `Z`, `±hh` (`X`), `±hhmm`
+    /// - `z` and `Z` read `±hhmm`, `GMT`, `GMT±h:mm` and `UTC`; `X` reads `Z`, `±hh` (`X`), `±hhmm`
     ///   (`XX`) or `±hh:mm` (`XXX`). Other zone names (`PST`, `CET`) are not read.
     /// Instants beyond ±250 million years, which Java's arithmetic wraps, give nil.
     public func parseLikeSimpleDateFormat(_ text: String, now: Int64 = SystemClock.nowMs()) -> Int64? {
@@ -58,7 +60,7 @@ extension DateTimePattern {
                 var at = pos
                 while at < t.count, t[at] == Self.space || t[at] == Self.tab { at += 1 }
                 guard at < t.count else { return nil }
-                if c == "Z" || c == "X" {
+                if c == "z" || c == "Z" || c == "X" {
                     guard let (offset, end) = Self.zone(t, at, start: pos, letter: c, count: n) else { return nil }
                     fields.zoneOffsetMinutes = offset
                     pos = end
@@ -66,7 +68,7 @@ extension DateTimePattern {
                 }
                 var limit = t.count
                 if i + 1 < pieces.count, case .field(let next, let nextCount) = pieces[i + 1],
-                    next != "Z" && next != "X" && (next != "M" || nextCount <= 2)
+                    next != "z" && next != "Z" && next != "X" && (next != "M" || nextCount <= 2)
                 {
                     guard pos + n <= t.count else { return nil }
                     limit = pos + n
