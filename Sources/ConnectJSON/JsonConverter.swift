@@ -39,7 +39,7 @@ public final class JsonConverter: Converter, HeaderConverter, @unchecked Sendabl
         )
         .define(
             "decimal.format", .string, defaultValue: "BASE64",
-            validator: .oneOf(["BASE64", "NUMERIC"], ignoringCase: true),
+            validator: .oneOfIgnoringCase(["BASE64", "NUMERIC"]),
             importance: .low,
             documentation:
                 "Controls which format this converter will serialize decimals in. This value is case insensitive and can be either 'BASE64' (default) or 'NUMERIC'",

@@ -143,3 +143,96 @@ import Testing
         #expect(Golden.get(r.key, "magic") == .int32(42))
     }
 }
+
+/// apache/kafka connect/transforms/src/test/java/org/apache/kafka/connect/transforms/field/FieldPathNotationTest.java,
+/// SingleFieldPathTest.java and FieldSyntaxVersionTest.java (through our FieldPath and ExtractField's
+/// `field.syntax.version`)
+@Suite struct FieldPathGoldenTests {
+    // FieldPathNotationTest shouldBuildV1WithDotsAndBacktickPair
+    @Test(arguments: ["foo.bar.baz", "foo`bar`", "foo.`bar.baz`"])
+    func v1IsOneStep(path: String) throws {
+        #expect(try FieldPath(path, v2: false).names == [path])
+    }
+
+    // FieldPathNotationTest shouldIncludeEmptyFieldNames, shouldBuildV2WithEmptyPath, shouldBuildV2WithoutDots,
+    // shouldBuildV2WhenIncludesDots, shouldBuildV2WithoutWrappingBackticks,
+    // shouldBuildV2WhenIncludesDotsAndBacktickPair, shouldBuildV2AndIgnoreBackticksThatAreNotWrapping,
+    // shouldBuildV2AndEscapeBackticks
+    @Test(
+        arguments: [
+            ("..", ["", "", ""]), ("foo..", ["foo", "", ""]), (".bar.", ["", "bar", ""]), ("..baz", ["", "", "baz"]),
+            ("", []), ("foobarbaz", ["foobarbaz"]), ("foo.bar.baz", ["foo", "bar", "baz"]),
+            ("foo`bar`baz", ["foo`bar`baz"]),
+            ("`foo.bar.baz`", ["foo.bar.baz"]), ("foo.`bar.baz`", ["foo", "bar.baz"]),
+            ("`foo.bar`.baz", ["foo.bar", "baz"]),
+            ("foo.`bar`.baz", ["foo", "bar", "baz"]),
+            ("foo.``bar.baz`", ["foo", "`bar.baz"]), ("foo.`bar.baz``", ["foo", "bar.baz`"]),
+            ("foo.`ba`r.baz`", ["foo", "ba`r.baz"]), ("foo.ba`r.baz", ["foo", "ba`r", "baz"]),
+            ("foo.``bar``.baz", ["foo", "`bar`", "baz"]), ("``foo.bar.baz``", ["`foo.bar.baz`"]),
+            (#"foo.`bar\`.baz`"#, ["foo", "bar`.baz"]), ("foo.`bar.`baz`", ["foo", "bar.`baz"]),
+            (#"foo.`bar\`.`baz`"#, ["foo", "bar`.`baz"]), (#"foo.`bar\\`.\`baz`"#, ["foo", #"bar\`.\`baz"#]),
+        ] as [(String, [String])])
+    func v2Steps(path: String, steps: [String]) throws {
+        #expect(try FieldPath(path, v2: true).names == steps)
+    }
+
+    // FieldPathNotationTest shouldFailV2WhenIncompleteBackticks
+    @Test(arguments: [("`foo.bar.baz", 0), ("foo.`bar.baz", 4), ("foo.bar.`baz", 8), (#"foo.bar.`baz\`"#, 8)])
+    func incompleteBackticks(path: String, position: Int) {
+        #expect(
+            Golden.message { try FieldPath(path, v2: true) }
+                == "Incomplete backtick pair in path: [\(path)], consider adding a backslash before backtick at position \(position) to escape it"
+        )
+    }
+
+    static let barSchema = Schema.struct([
+        ("bar", .int32), ("baz", Schema.struct([("inner", .string)], optional: true)),
+    ])
+    static let schema = Schema.struct([("foo", barSchema)])
+    static let structValue = Golden.struct(schema, ["foo": Golden.struct(barSchema, ["bar": .int32(42)])])
+    static let mapValue = Golden.map(["foo": Golden.map(["bar": .int32(42), "baz": .null])])
+
+    static func extract(_ path: String, _ schema: Schema?, _ value: Value) throws -> (Schema?, Value) {
+        let t = try ExtractField(.value, config: ["field": path, "field.syntax.version": "V2"])
+        let r = try #require(try t.apply(goldenSink(valueSchema: schema, value: value)))
+        return (r.valueSchema, r.value)
+    }
+
+    // SingleFieldPathTest shouldFindField, shouldFindValueInStruct
+    @Test func findsInStructs() throws {
+        #expect(try Self.extract("foo.bar", Self.schema, Self.structValue) == (Schema.int32, .int32(42)))
+        #expect(try Self.extract("foo", Self.schema, Self.structValue).0 == Self.barSchema)
+        #expect(try Self.extract("foo.baz", Self.schema, Self.structValue).1 == .null)
+    }
+
+    // SingleFieldPathTest shouldReturnNullFieldWhenFieldNotFound (ExtractField fails on an unknown field
+    // with a schema), shouldReturnNullValueWhenFieldNotFoundInStruct (the null struct on the way)
+    @Test func missingInStructs() throws {
+        for path in ["un.known", "foo.unknown", "unknown"] {
+            #expect(
+                Golden.message { try Self.extract(path, Self.schema, Self.structValue) } == "Unknown field: \(path)")
+        }
+        #expect(try Self.extract("foo.baz.inner", Self.schema, Self.structValue).1 == .null)
+    }
+
+    // SingleFieldPathTest shouldFindValueInMap, shouldReturnNullValueWhenFieldNotFoundInMap
+    @Test func findsInMaps() throws {
+        #expect(try Self.extract("foo.bar", nil, Self.mapValue).1 == .int32(42))
+        for path in ["foo.baz", "un.known", "foo.unknown", "unknown", "foo.baz.inner"] {
+            #expect(try Self.extract(path, nil, Self.mapValue).1 == .null, "\(path)")
+        }
+    }
+
+    // FieldSyntaxVersionTest shouldGetVersionFromConfig, shouldFailWhenWrongVersionIsPassed
+    @Test func syntaxVersions() throws {
+        for version in ["v1", "v2", "V1", "V2"] {
+            _ = try ExtractField(.value, config: ["field": "a", "field.syntax.version": version])
+        }
+        for version in ["v3", "V 1", "v", "V 2", "2", "1"] {
+            #expect(
+                Golden.message { try ExtractField(.value, config: ["field": "a", "field.syntax.version": version]) }
+                    == "Invalid value \(version) for configuration field.syntax.version: String must be one of (case insensitive): V1, V2"
+            )
+        }
+    }
+}
