@@ -244,11 +244,14 @@ public struct Cast: Transformation {
 
     /// Connect's `Values.dateFormatFor`: a time of day before the first day's end, a date at midnight, a
     /// timestamp otherwise.
+    /// Formatted as `SimpleDateFormat` does, in UTC (only instants from 1970-01-02 on show a date).
     static func isoText(_ ms: Int64) -> String {
-        let instant = IsoTime.instant(ms: ms)  // yyyy-MM-dd'T'HH:mm:ss.SSS'Z'
-        let parts = instant.split(separator: "T", maxSplits: 1)
-        if ms < 86_400_000 { return String(parts[1]) }
-        if ms % 86_400_000 == 0 { return String(parts[0]) }
-        return instant
+        let pattern =
+            ms < 86_400_000 ? isoTimePattern : ms % 86_400_000 == 0 ? isoDatePattern : isoTimestampPattern
+        return pattern.formatLikeSimpleDateFormat(millis: ms)
     }
+    // Values.ISO_8601_TIME_FORMAT_PATTERN, ISO_8601_DATE_FORMAT_PATTERN and ISO_8601_TIMESTAMP_FORMAT_PATTERN.
+    private static let isoTimePattern = try! DateTimePattern("HH:mm:ss.SSS'Z'")
+    private static let isoDatePattern = try! DateTimePattern("yyyy-MM-dd")
+    private static let isoTimestampPattern = try! DateTimePattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
 }

@@ -282,3 +282,15 @@ import Testing
         #expect(r?.value == expected)
     }
 }
+
+/// Not upstream: Values.dateFormatFor's patterns through SimpleDateFormat, as OpenJDK 17 formats them
+/// in UTC. Anything before 1970-01-02 takes the time-of-day pattern, negative instants too.
+@Suite struct CastDateTextTests {
+    @Test(arguments: [
+        (Int64(-62_135_769_600_000), "00:00:00.000Z"), (-12_219_292_800_001, "23:59:59.999Z"),
+        (5_000, "00:00:05.000Z"), (86_400_000, "1970-01-02"), (1_709_251_199_999, "2024-02-29T23:59:59.999Z"),
+    ])
+    func formats(ms: Int64, expected: String) {
+        #expect(Cast.isoText(ms) == expected)
+    }
+}

@@ -278,3 +278,14 @@ func goldenSink(
         #expect(p.test(Golden.record(valueSchema: nil, value: .null, topic: topic)) == expected)
     }
 }
+
+/// apache/kafka connect/transforms/src/test/java/org/apache/kafka/connect/transforms/util/NonEmptyListValidatorTest.java
+/// (the validator behind `fields`, `headers` and `spec`)
+@Suite struct NonEmptyListGoldenTests {
+    // NonEmptyListValidatorTest testNullList, testEmptyList, testValidList
+    @Test func nonEmptyList() throws {
+        #expect(throws: ConfigException.self) { try ValueToKey(config: [:]) }
+        #expect(throws: ConfigException.self) { try ValueToKey(config: ["fields": ""]) }
+        _ = try ValueToKey(config: ["fields": "foo"])
+    }
+}
