@@ -39,7 +39,7 @@ public final class JsonConverter: Converter, HeaderConverter, @unchecked Sendabl
         )
         .define(
             "decimal.format", .string, defaultValue: "BASE64",
-            validator: .oneOf(["BASE64", "NUMERIC"], ignoringCase: true),
+            validator: .oneOfIgnoringCase(["BASE64", "NUMERIC"]),
             importance: .low,
             documentation:
                 "Controls which format this converter will serialize decimals in. This value is case insensitive and can be either 'BASE64' (default) or 'NUMERIC'",
@@ -137,7 +137,8 @@ public final class JsonConverter: Converter, HeaderConverter, @unchecked Sendabl
         case (.string, .string(let s)): JSONWriter.writeString(s, to: &out)
         case (.bytes, .decimal(let d)):
             if decimalFormat == .numeric {
-                out.append(contentsOf: d.description.utf8)
+                // Jackson writes a BigDecimal with toString(): 1E-10, not 0.0000000001.
+                out.append(contentsOf: d.javaString.utf8)
             } else {
                 out.append(UInt8(ascii: "\""))
                 Base64.encode(d.unscaled, into: &out)
@@ -238,7 +239,9 @@ public final class JsonConverter: Converter, HeaderConverter, @unchecked Sendabl
             out.append(UInt8(ascii: "\""))
             Base64.encode(b, into: &out)
             out.append(UInt8(ascii: "\""))
-        case .decimal(let d): out.append(contentsOf: d.description.utf8)
+        case .decimal:
+            // As Kafka: a BigDecimal has no schema type of its own, so without a schema it cannot be written.
+            throw ConnectError(.data, "Java class class java.math.BigDecimal does not have corresponding schema type.")
         case .array(let items):
             out.append(UInt8(ascii: "["))
             for (i, item) in items.enumerated() {
@@ -278,16 +281,23 @@ public final class JsonConverter: Converter, HeaderConverter, @unchecked Sendabl
 
     public func toConnectData(topic: String, bytes: [UInt8]?) throws -> SchemaAndValue {
         guard let bytes else { return .null }
-        // Without schemas the value is inferred while parsing (no JSONValue tree in between).
+        // Without schemas the value is inferred while parsing (no JSONValue tree in between). Bytes with
+        // no JSON value at all (empty, or only whitespace) read as null, as Jackson's MissingNode does.
         if !schemasEnabled {
-            do { return SchemaAndValue(schema: nil, value: try JSONParser.parseConnectValue(bytes)) } catch {
+            if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) { return .null }
+            do {
+                return SchemaAndValue(
+                    schema: nil, value: try JSONParser.parseConnectValue(bytes, allowingLeadingZeros: true))
+            } catch {
                 throw Self.serializationError(error)
             }
         }
         // The envelope as JsonConverter writes it: the schema found by its bytes, only the payload parsed.
         if let fast = try bytes.withUnsafeBytes({ raw in try envelope(raw) }) { return fast }
         let json: JSONValue
-        do { json = try JSONParser.parse(bytes) } catch { throw Self.serializationError(error) }
+        do { json = try JSONParser.parse(bytes, allowingLeadingZeros: true) } catch {
+            throw Self.serializationError(error)
+        }
         guard let o = json.objectValue, o.count == 2, let schemaJSON = o["schema"], let payload = o["payload"] else {
             throw ConnectError(
                 .data,
@@ -321,12 +331,17 @@ public final class JsonConverter: Converter, HeaderConverter, @unchecked Sendabl
             schema = nil
         } else {
             schema = try knownSchema(Array(schemaRaw)) {
-                do { return try JSONParser.parse(schemaRaw) } catch { throw Self.serializationError(error) }
+                do { return try JSONParser.parse(schemaRaw, allowingLeadingZeros: true) } catch {
+                    throw Self.serializationError(error)
+                }
             }
         }
         // A payload that does not parse alone (broken JSON, or more members after it) is left to the
         // general path, which names what is wrong as Kafka does.
-        guard let payload = try? JSONParser.parse(UnsafeRawBufferPointer(rebasing: raw[ranges.payload])) else {
+        guard
+            let payload = try? JSONParser.parse(
+                UnsafeRawBufferPointer(rebasing: raw[ranges.payload]), allowingLeadingZeros: true)
+        else {
             return nil
         }
         return SchemaAndValue(schema: schema, value: try connectValue(schema: schema, json: payload))
@@ -451,9 +466,15 @@ public final class JsonConverter: Converter, HeaderConverter, @unchecked Sendabl
         let negative = text.hasPrefix("-")
         if negative { text.removeFirst() }
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        if scale < 0 {
+            // A negative scale: the integer part without its last -scale digits is the unscaled value.
+            let kept = String(parts[0].dropLast(Int(-scale)))
+            guard let unscaled = ConnectDecimal((negative ? "-" : "") + (kept.isEmpty ? "0" : kept)) else { return d }
+            return ConnectDecimal(unscaled: unscaled.unscaled, scale: scale)
+        }
         var frac = parts.count > 1 ? String(parts[1]) : ""
         if frac.count < Int(scale) { frac += String(repeating: "0", count: Int(scale) - frac.count) }
-        frac = String(frac.prefix(Int(max(scale, 0))))
+        frac = String(frac.prefix(Int(scale)))
         let s = (negative ? "-" : "") + String(parts[0]) + (frac.isEmpty ? "" : "." + frac)
         return ConnectDecimal(s) ?? d
     }

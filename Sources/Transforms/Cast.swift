@@ -207,7 +207,8 @@ public struct Cast: Transformation {
     }
 
     /// The value as Java's `Number.longValue()` (or `intValue()` for narrower targets) gives it:
-    /// fractions dropped, floating values saturated to the range.
+    /// fractions dropped, floating values saturated to the range, decimals wrapped to their low-order
+    /// bits as `BigDecimal.longValue()` does (2^31 cast to int32 is -2^31).
     private static func integral(_ v: Value, saturatingTo type: Schema.SchemaType = .int64) -> Int64? {
         func saturate(_ d: Double) -> Int64 {
             if d.isNaN { return 0 }
@@ -220,7 +221,15 @@ public struct Cast: Transformation {
         switch v {
         case .float32(let f): return saturate(Double(f))
         case .float64(let d): return saturate(d)
-        case .decimal(let dec): return Double(dec.description).map(saturate)
+        case .decimal(let dec):
+            // The integral part modulo 2^64: the digits before the point, with wrapping arithmetic.
+            let text = dec.description
+            var low: UInt64 = 0
+            for c in text.utf8.prefix(while: { $0 != UInt8(ascii: ".") }) where c != UInt8(ascii: "-") {
+                low = low &* 10 &+ UInt64(c - UInt8(ascii: "0"))
+            }
+            let n = Int64(bitPattern: low)
+            return text.hasPrefix("-") ? 0 &- n : n
         default: return v.int64Value
         }
     }
@@ -235,11 +244,14 @@ public struct Cast: Transformation {
 
     /// Connect's `Values.dateFormatFor`: a time of day before the first day's end, a date at midnight, a
     /// timestamp otherwise.
+    /// Formatted as `SimpleDateFormat` does, in UTC (only instants from 1970-01-02 on show a date).
     static func isoText(_ ms: Int64) -> String {
-        let instant = IsoTime.instant(ms: ms)  // yyyy-MM-dd'T'HH:mm:ss.SSS'Z'
-        let parts = instant.split(separator: "T", maxSplits: 1)
-        if ms < 86_400_000 { return String(parts[1]) }
-        if ms % 86_400_000 == 0 { return String(parts[0]) }
-        return instant
+        let pattern =
+            ms < 86_400_000 ? isoTimePattern : ms % 86_400_000 == 0 ? isoDatePattern : isoTimestampPattern
+        return pattern.formatLikeSimpleDateFormat(millis: ms)
     }
+    // Values.ISO_8601_TIME_FORMAT_PATTERN, ISO_8601_DATE_FORMAT_PATTERN and ISO_8601_TIMESTAMP_FORMAT_PATTERN.
+    private static let isoTimePattern = try! DateTimePattern("HH:mm:ss.SSS'Z'")
+    private static let isoDatePattern = try! DateTimePattern("yyyy-MM-dd")
+    private static let isoTimestampPattern = try! DateTimePattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
 }

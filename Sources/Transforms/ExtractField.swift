@@ -10,7 +10,7 @@ public struct ExtractField: Transformation {
             documentation: "Field name to extract."
         )
         .define(
-            "field.syntax.version", .string, defaultValue: "V1", validator: .oneOf(["V1", "V2"], ignoringCase: true),
+            "field.syntax.version", .string, defaultValue: "V1", validator: .oneOfIgnoringCase(["V1", "V2"]),
             importance: .high,
             documentation:
                 "Defines the version of the syntax to access fields. If set to `V1`, then the field paths are limited to access the elements at the root level of the struct or map. If set to `V2`, the syntax will support accessing nested elements. To access nested elements, dotted notation is used. If dots are already included in the field name, then backtick pairs can be used to wrap field names containing dots."

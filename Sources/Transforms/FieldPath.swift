@@ -1,48 +1,68 @@
 import ConnectAPI
 
-/// A field path as KIP-821's `field.syntax.version` reads it: `V1`, the whole text is one top-level
-/// field name; `V2`, dots separate nested field names, and a name with dots is written in backticks
-/// (`` `a.b`.c ``; a backtick inside one is escaped with a backslash).
+/// A field path as KIP-821's `field.syntax.version` reads it (Kafka's `SingleFieldPath`): `V1`, the
+/// whole text is one top-level field name; `V2`, dots separate nested field names, and a name with
+/// dots is wrapped in backticks (`` `a.b`.c ``). As Kafka reads V2: a backtick wraps a name only at the
+/// start of a step and up to a backtick that ends the path or is followed by a dot (other backticks
+/// stay in the name), `\` before such a closing backtick keeps it in the name, and names may be empty
+/// (`a..b`, a trailing dot; the empty path has no steps).
 struct FieldPath: Sendable, Equatable {
     let names: [String]
+    /// The path as configured (Kafka's error messages quote it).
+    let text: String
 
     init(_ text: String, v2: Bool) throws(ConfigException) {
+        self.text = text
         guard v2 else {
             names = [text]
             return
         }
+        let path = Array(text)
         var names: [String] = []
-        var chars = Substring(text)
-        while true {
-            var name = ""
-            if chars.first == "`" {
-                chars.removeFirst()
-                var closed = false
-                while let c = chars.popFirst() {
-                    if c == "\\", chars.first == "`" {
-                        name.append(chars.removeFirst())
-                    } else if c == "`" {
-                        closed = true
-                        break
-                    } else {
-                        name.append(c)
-                    }
-                }
-                guard closed, chars.isEmpty || chars.first == "." else {
-                    throw ConfigException(
-                        name: "field", value: text, reason: "Unclosed or misplaced backtick in a V2 field path")
-                }
-            } else {
-                while let c = chars.first, c != "." { name.append(chars.removeFirst()) }
+        var i = 0
+        while i < path.count {
+            if path[i] != "`" {
+                let end = path[i...].firstIndex(of: ".") ?? path.count
+                names.append(String(path[i..<end]))
+                i = end + 1
+                continue
             }
-            guard !name.isEmpty else {
-                throw ConfigException(name: "field", value: text, reason: "Empty field name in a V2 field path")
+            let opening = i
+            i += 1
+            var name = ""
+            var start = i
+            while true {
+                guard let close = path[i...].firstIndex(of: "`") else { throw Self.incomplete(text, at: opening) }
+                let escaped = path[close - 1] == "\\"
+                if close == path.count - 1 {  // the path's last character
+                    if escaped { throw Self.incomplete(text, at: opening) }
+                    name += String(path[start..<close])
+                    i = close + 1
+                    break
+                }
+                if path[close + 1] != "." {  // not a closing backtick: part of the name
+                    i = close + 1
+                    continue
+                }
+                if escaped {  // `\` + backtick + dot: the backtick is part of the name
+                    name += String(path[start..<(close - 1)]) + "`"
+                    i = close + 1
+                    start = i
+                    continue
+                }
+                name += String(path[start..<close])
+                i = close + 2
+                break
             }
             names.append(name)
-            guard chars.popFirst() == "." else { break }
         }
+        if path.last == "." { names.append("") }
         self.names = names
     }
 
-    var text: String { names.joined(separator: ".") }
+    private static func incomplete(_ path: String, at position: Int) -> ConfigException {
+        ConfigException(
+            "Incomplete backtick pair in path: [\(path)], consider adding a backslash before backtick at position \(position) to escape it"
+        )
+    }
 }

@@ -48,13 +48,16 @@ public struct HeaderFrom: Transformation {
         let value = operand.value(of: record)
         var r = record
         guard let schema = operand.schema(of: record) else {
-            var entries = try Requirements.mapEntries(value, purpose)
+            // As Kafka: every header reads the original map (one field may feed two headers), then a
+            // move drops the fields.
+            let entries = try Requirements.mapEntries(value, purpose)
             for (field, header) in zip(fields, headers) {
-                let i = entries.firstIndex { $0.key == .string(field) }
-                r.headers.append(ConnectHeader(key: header, schema: nil, value: i.map { entries[$0].value } ?? .null))
-                if move, let i { entries.remove(at: i) }
+                let v = entries.first { $0.key == .string(field) }?.value ?? .null
+                r.headers.append(ConnectHeader(key: header, schema: nil, value: v))
             }
-            return operand.updating(r, schema: nil, value: .map(entries))
+            guard move else { return operand.updating(r, schema: nil, value: .map(entries)) }
+            let kept = entries.filter { e in !fields.contains { e.key == .string($0) } }
+            return operand.updating(r, schema: nil, value: .map(kept))
         }
         let s = try Requirements.struct(value, purpose)
         for (field, header) in zip(fields, headers) {

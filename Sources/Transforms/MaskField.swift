@@ -49,14 +49,19 @@ public struct MaskField: Transformation {
         let s = try Requirements.struct(value, Self.purpose)
         let values = try schema.fields.map { f in
             let v = Requirements.fieldValue(s, f, replaceNullWithDefault: replaceNullWithDefault)
-            return masked.contains(f.name) ? try mask(v) : v
+            return masked.contains(f.name) ? try mask(v, logical: f.schema.name) : v
         }
         return operand.updating(record, schema: schema, value: .struct(Struct(schema: schema, values: values)))
     }
 
-    func mask(_ v: Value) throws -> Value {
+    /// `v` masked; `logical` is the field's schema name (Kafka holds a Date, Time or Timestamp as a
+    /// `java.util.Date`, which takes no custom replacement).
+    func mask(_ v: Value, logical: String? = nil) throws -> Value {
         if v.isNull { return .null }
         guard let replacement else { return try Self.empty(of: v) }
+        if [LogicalType.dateName, LogicalType.timeName, LogicalType.timestampName].contains(logical) {
+            throw ConnectError(.data, "Cannot mask value of type class java.util.Date with custom replacement.")
+        }
         func number<T: LosslessStringConvertible>(_: T.Type) throws -> T {
             guard let n = T(replacement) else {
                 throw ConnectError(.data, "Unable to convert \(replacement) (class java.lang.String) to number")

@@ -62,7 +62,13 @@ public struct TimestampConverter: Transformation {
 
     /// A `SimpleDateFormat` pattern in the supported subset, or the `ConfigException` naming `key`.
     static func pattern(_ text: String, key: String) throws -> DateTimePattern {
-        do { return try DateTimePattern(text, letters: "yMdHmsSDZX") } catch {
+        do throws(DateTimePattern.Invalid) {
+            let pattern = try DateTimePattern(text, letters: "yMdHmsSDzZX")
+            if pattern.pieces.contains(where: { if case .field("M", 3...) = $0 { true } else { false } }) {
+                throw DateTimePattern.Invalid(reason: "month names (MMM) are not supported (use MM)")
+            }
+            return pattern
+        } catch {
             throw ConfigException(
                 name: key, value: text,
                 reason:
@@ -145,7 +151,7 @@ public struct TimestampConverter: Transformation {
         }
         let ms = try millis(v, source)
         switch target {
-        case .string: return .string(format!.format(localMillis: ms))
+        case .string: return .string(format!.formatLikeSimpleDateFormat(millis: ms))
         case .unix:
             switch precision {
             case "seconds": return .int64(ms / 1000)
@@ -166,7 +172,7 @@ public struct TimestampConverter: Transformation {
                 throw ConnectError(
                     .data, "TimestampConverter requires format option to be specified when using string timestamps")
             }
-            guard let ms = format.parse(text) else {
+            guard let ms = format.parseLikeSimpleDateFormat(text) else {
                 throw ConnectError(
                     .data, "Could not parse timestamp: value (\(text)) does not match pattern (\(format.pattern))")
             }

@@ -28,7 +28,7 @@ public struct TimestampRouter: Transformation {
         }
         var r = record
         r.topic = topicFormat.replacing("${topic}", with: record.topic)
-            .replacing("${timestamp}", with: timestampFormat.format(localMillis: ts))
+            .replacing("${timestamp}", with: timestampFormat.formatLikeSimpleDateFormat(millis: ts))
         return r
     }
 }

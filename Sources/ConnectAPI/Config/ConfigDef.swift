@@ -182,6 +182,15 @@ public struct ConfigValidator: Sendable {
         }
     }
 
+    /// One of the given strings in any case, as Kafka's `CaseInsensitiveValidString` words it.
+    public static func oneOfIgnoringCase(_ allowed: [String]) -> ConfigValidator {
+        ConfigValidator("(case insensitive) [\(allowed.joined(separator: ", "))]") { name, value in
+            allowed.contains { $0.lowercased() == value.lowercased() }
+                ? nil
+                : "Invalid value \(value) for configuration \(name): String must be one of (case insensitive): \(allowed.joined(separator: ", "))"
+        }
+    }
+
     /// One of the given strings (case-sensitive unless `ignoringCase`), as Kafka's `ValidString`.
     public static func oneOf(_ allowed: [String], ignoringCase: Bool = false) -> ConfigValidator {
         ConfigValidator("[\(allowed.joined(separator: ", "))]") { name, value in

@@ -73,6 +73,28 @@ public struct ConnectDecimal: Sendable, Hashable, CustomStringConvertible {
         return mag.reversed()
     }
 
+    /// The value as Java's `BigDecimal.toString` writes it: plain text (`-12.340`) unless the scale is
+    /// negative or the number is below 10^-6, then scientific (`1E-10`, `1.23E+3`, `0E-10`).
+    public var javaString: String {
+        let plain = description
+        let negative = plain.hasPrefix("-")
+        // The unscaled digits, without sign, point or the zeros a negative scale appends.
+        var digits = plain.filter { $0 != "-" && $0 != "." }
+        if scale < 0 { digits = String(digits.dropLast(Int(-scale))) }
+        if scale > 0 {
+            // Leading zeros toPlainString adds before the unscaled digits (0.00123 has digits 123).
+            let trimmed = digits.drop { $0 == "0" }
+            digits = trimmed.isEmpty ? "0" : String(trimmed)
+        }
+        let adjusted = -Int(scale) + (digits.count - 1)
+        if scale >= 0 && adjusted >= -6 { return plain }
+        var out = negative ? "-" : ""
+        out += String(digits.prefix(1))
+        if digits.count > 1 { out += "." + digits.dropFirst() }
+        out += "E" + (adjusted >= 0 ? "+" : "") + String(adjusted)
+        return out
+    }
+
     /// The value as plain text, e.g. `-12.340` (Java's `BigDecimal.toPlainString`).
     public var description: String {
         var bytes = unscaled

@@ -14,7 +14,7 @@ extension Value {
         case .float64(let d): return JavaNumberFormat.double(d)
         case .string(let s): return s
         case .bytes(let b): return Base64.encode(b)
-        case .decimal(let d): return d.description
+        case .decimal(let d): return d.javaString
         case .array(let a): return "[" + a.map(\.javaString).joined(separator: ", ") + "]"
         case .map(let m):
             return "{" + m.map { "\($0.key.javaString)=\($0.value.javaString)" }.joined(separator: ", ") + "}"

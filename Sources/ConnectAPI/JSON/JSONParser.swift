@@ -14,38 +14,52 @@ public struct JSONParser: ~Copyable {
     private static let maxDepth = 512
     /// Objects up to this many members find a repeated name by scanning.
     private static let linearMembers = 8
+    /// Numbers may start with zeros (`0012`), as Jackson reads them with `ALLOW_LEADING_ZEROS_FOR_NUMBERS`
+    /// (Kafka's JsonConverter enables it).
+    private let allowLeadingZeros: Bool
 
-    private init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+    private init(_ bytes: UnsafeRawBufferPointer, allowLeadingZeros: Bool = false) {
+        self.bytes = bytes
+        self.allowLeadingZeros = allowLeadingZeros
+    }
 
-    public static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
-        try parse(bytes, as: JSONValue.self)
+    public static func parse(_ bytes: [UInt8], allowingLeadingZeros: Bool = false) throws(JSONParseError) -> JSONValue {
+        try parse(bytes, as: JSONValue.self, allowingLeadingZeros: allowingLeadingZeros)
     }
 
     public static func parse(_ string: String) throws(JSONParseError) -> JSONValue {
         try parse(Array(string.utf8))
     }
 
-    public static func parse(_ raw: UnsafeRawBufferPointer) throws(JSONParseError) -> JSONValue {
-        try parse(raw, as: JSONValue.self)
+    public static func parse(_ raw: UnsafeRawBufferPointer, allowingLeadingZeros: Bool = false) throws(JSONParseError)
+        -> JSONValue
+    {
+        try parse(raw, as: JSONValue.self, allowingLeadingZeros: allowingLeadingZeros)
     }
 
     /// Schemaless JSON straight to a Connect value, inferred as `Value.inferred(from:)` does, without
     /// building a `JSONValue` tree first: the sinks' JsonConverter parses every record this way.
-    public static func parseConnectValue(_ bytes: [UInt8]) throws(JSONParseError) -> Value {
-        try parse(bytes, as: Value.self)
+    public static func parseConnectValue(_ bytes: [UInt8], allowingLeadingZeros: Bool = false) throws(JSONParseError)
+        -> Value
+    {
+        try parse(bytes, as: Value.self, allowingLeadingZeros: allowingLeadingZeros)
     }
 
-    private static func parse<T: JSONParseOutput>(_ bytes: [UInt8], as: T.Type) throws(JSONParseError) -> T {
+    private static func parse<T: JSONParseOutput>(_ bytes: [UInt8], as: T.Type, allowingLeadingZeros: Bool)
+        throws(JSONParseError) -> T
+    {
         let result: Result<T, JSONParseError> = bytes.withUnsafeBytes { raw in
-            do throws(JSONParseError) { return .success(try parse(raw, as: T.self)) } catch { return .failure(error) }
+            do throws(JSONParseError) {
+                return .success(try parse(raw, as: T.self, allowingLeadingZeros: allowingLeadingZeros))
+            } catch { return .failure(error) }
         }
         return try result.get()
     }
 
-    private static func parse<T: JSONParseOutput>(_ raw: UnsafeRawBufferPointer, as: T.Type) throws(JSONParseError)
-        -> T
-    {
-        var p = JSONParser(raw)
+    private static func parse<T: JSONParseOutput>(
+        _ raw: UnsafeRawBufferPointer, as: T.Type, allowingLeadingZeros: Bool
+    ) throws(JSONParseError) -> T {
+        var p = JSONParser(raw, allowLeadingZeros: allowingLeadingZeros)
         p.skipWhitespace()
         let v: T = try p.parseValue()
         p.skipWhitespace()
@@ -195,7 +209,9 @@ public struct JSONParser: ~Copyable {
         let digitsStart = pos
         while pos < bytes.count, bytes[pos] >= 0x30, bytes[pos] <= 0x39 { pos += 1 }
         if pos == digitsStart { throw error("Invalid number") }
-        if bytes[digitsStart] == 0x30 && pos - digitsStart > 1 { throw error("Leading zeros are not allowed") }
+        if bytes[digitsStart] == 0x30 && pos - digitsStart > 1 && !allowLeadingZeros {
+            throw error("Leading zeros are not allowed")
+        }
         if pos < bytes.count, bytes[pos] == UInt8(ascii: ".") {
             integral = false
             pos += 1
