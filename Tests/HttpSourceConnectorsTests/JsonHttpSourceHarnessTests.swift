@@ -84,7 +84,7 @@ import Testing
         #expect(records.map(\.timestamp) == [1000, 2000, 3000])
         #expect(records.map(\.topic) == ["quakes", "quakes", "quakes"])
         #expect(records[0].sourcePartition == ["url": .string("\(server.url)/feed.json")])
-        #expect(records[1].sourceOffset == ["key": .string("b"), "timestamp": .string("1970-01-01T00:00:02.000Z")])
+        #expect(records[1].sourceOffset == ["key": .string("b"), "timestamp": .string("1970-01-01T00:00:02Z")])
         try await task.acknowledge(Array(records.prefix(2)))
         try await task.commitOffsets()
         await task.stop()

@@ -11,9 +11,11 @@ public enum IsoTime {
             "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(secs / 3600, 2)):\(pad(secs % 3600 / 60, 2)):\(pad(secs % 60, 2))"
     }
 
-    /// `YYYY-MM-DDTHH:MM:SS.mmmZ`: an instant as Java's `Instant.toString` writes one with milliseconds.
+    /// `YYYY-MM-DDTHH:MM:SS[.mmm]Z`: an instant of milliseconds as Java's `Instant.toString` (ISO_INSTANT)
+    /// writes it: the fraction only when it is not zero.
     public static func instant(ms: Int64) -> String {
         let m = ((ms % 1000) + 1000) % 1000
+        guard m != 0 else { return format(ms: ms) + "Z" }
         let frac = String(m)
         return format(ms: ms) + "." + String(repeating: "0", count: 3 - frac.count) + frac + "Z"
     }
