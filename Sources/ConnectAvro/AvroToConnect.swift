@@ -28,10 +28,11 @@ public struct AvroToConnect: Sendable {
 
     static func collect(_ s: AvroSchema, into names: inout [String: AvroSchema]) {
         switch s {
-        case .record(let n, let ns, _, let fields, _):
+        case .record(let n, let ns, _, let fields, _, _, _):
             names[AvroSchemaParser.fullname(n, ns)] = s
             for f in fields { collect(f.type, into: &names) }
-        case .enum(let n, let ns, _), .fixed(let n, let ns, _): names[AvroSchemaParser.fullname(n, ns)] = s
+        case .enum(let n, let ns, _, _, _, _, _), .fixed(let n, let ns, _, _, _, _):
+            names[AvroSchemaParser.fullname(n, ns)] = s
         case .array(let i): collect(i, into: &names)
         case .map(let v): collect(v, into: &names)
         case .union(let b): for x in b { collect(x, into: &names) }
@@ -58,7 +59,7 @@ public struct AvroToConnect: Sendable {
         case .array(let items): return .array(try schema(items, names: names, optional: false), optional: optional)
         case .map(let values):
             return .map(.string, try schema(values, names: names, optional: false), optional: optional)
-        case .record(let n, let ns, let doc, let fields, let props):
+        case .record(let n, let ns, let doc, let fields, let props, _, _):
             var out: [(String, Schema)] = []
             for f in fields { out.append((f.name, try schema(f.type, names: names, optional: false))) }
             let name = prop(props, "connect.name") ?? AvroSchemaParser.fullname(n, ns)
@@ -131,7 +132,7 @@ public struct AvroToConnect: Sendable {
         case (_, .double(let d)): return .float64(d)
         case (_, .bytes(let b)), (_, .fixed(let b)): return .bytes(b)
         case (_, .string(let s)): return .string(s)
-        case (.enum(_, _, let symbols), .enum(let i)): return .string(symbols[i])
+        case (.enum(_, _, let symbols, _, _, _, _), .enum(let i)): return .string(symbols[i])
         case (.array(let items), .array(let list)):
             var out: [Value] = []
             for x in list { out.append(try value(x, items, c.valueSchema!, names)) }
@@ -142,7 +143,7 @@ public struct AvroToConnect: Sendable {
                 out.append(MapEntry(key: .string(k), value: try value(x, values, c.valueSchema!, names)))
             }
             return .map(out)
-        case (.record(_, _, _, let fields, _), .record(let vals)):
+        case (.record(_, _, _, let fields, _, _, _), .record(let vals)):
             var s = Struct(schema: c)
             for (i, f) in fields.enumerated() { s.values[i] = try value(vals[i], f.type, c.fields[i].schema, names) }
             return .struct(s)
