@@ -141,8 +141,8 @@ public actor SchemaRegistry {
     }
 
     /// Stored versions parsed again; a text that no longer parses cannot constrain.
-    static func parsed(_ versions: [SubjectVersion]) -> [ParsedSchema] {
-        versions.compactMap { ParsedSchema.parse($0.schema, type: $0.schemaType) }
+    static func parsed(_ versions: [SubjectVersion]) -> [(schema: ParsedSchema, version: Int?)] {
+        versions.compactMap { v in ParsedSchema.parse(v.schema, type: v.schemaType).map { ($0, v.version) } }
     }
 
     /// `POST /subjects/{s}`: the version of `subject` holding `schema`.

@@ -260,7 +260,8 @@ public struct SchemaRegistryAPI: RestHandler {
         }
         let problems = schema.incompatibilities(level, existing: SchemaRegistry.parsed(against))
         var body: [(String, JSONValue)] = [("is_compatible", .bool(problems.isEmpty))]
-        if req.flag("verbose") || !problems.isEmpty {
+        // Confluent lists the messages only when asked (`verbose=true`), then even when there are none.
+        if req.flag("verbose") {
             body.append(("messages", .array(problems.map { .string($0) })))
         }
         return .json(200, .object(JSONObject(body)))
