@@ -60,12 +60,19 @@ public struct AvroToConnect: Sendable {
         case .map(let values):
             return .map(.string, try schema(values, names: names, optional: false), optional: optional)
         case .record(let n, let ns, let doc, let fields, let props, _, _):
-            var out: [(String, Schema)] = []
-            for f in fields { out.append((f.name, try schema(f.type, names: names, optional: false))) }
-            let name = prop(props, "connect.name") ?? AvroSchemaParser.fullname(n, ns)
-            return .struct(
-                out, name: name, optional: optional, version: prop(props, "connect.version").flatMap { Int32($0) },
-                doc: doc)
+            // As Confluent's toConnectSchema: the Connect doc is `connect.doc`; the record's and its fields'
+            // Avro docs become parameters (which AvroData writes back as those docs).
+            var out: [Field] = []
+            var params: [(String, String)] = doc.map { [("io.confluent.connect.avro.record.doc", $0)] } ?? []
+            for (i, f) in fields.enumerated() {
+                if let d = f.doc { params.append(("io.confluent.connect.avro.field.doc." + f.name, d)) }
+                out.append(Field(name: f.name, index: i, schema: try schema(f.type, names: names, optional: false)))
+            }
+            return Schema(
+                type: .struct, optional: optional,
+                name: prop(props, "connect.name") ?? AvroSchemaParser.fullname(n, ns),
+                version: prop(props, "connect.version").flatMap { Int32($0) }, doc: prop(props, "connect.doc"),
+                parameters: params, fields: out)
         case .union(let branches):
             let nonNull = branches.filter { if case .null = $0 { return false } else { return true } }
             guard nonNull.count == 1, branches.count == 2 else {
