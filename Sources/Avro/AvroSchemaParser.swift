@@ -16,13 +16,17 @@ public enum AvroSchemaParser {
         "bytes": .bytes, "string": .string,
     ]
 
-    public static func parse(_ text: String) throws(AvroSchemaError) -> AvroSchema {
+    /// `validateDefaults`: refuse a field default that does not fit its type, as Java's parser does when
+    /// validating (Confluent's registry validates new schemas, not stored ones).
+    public static func parse(_ text: String, validateDefaults: Bool = false) throws(AvroSchemaError) -> AvroSchema {
         let json: JSONValue
         do { json = try JSONParser.parse(text) } catch {
             throw AvroSchemaError(message: "Invalid schema: not JSON (\(error))")
         }
         var names = Set<String>()
-        return try parse(json, namespace: nil, names: &names)
+        let schema = try parse(json, namespace: nil, names: &names)
+        if validateDefaults { try DefaultValidation(schema).check(schema) }
+        return schema
     }
 
     static func parse(_ json: JSONValue, namespace: String?, names: inout Set<String>) throws(AvroSchemaError)
@@ -258,6 +262,109 @@ extension AvroSchema {
         case .float, .double: return true
         case .annotated(let b, _): return b.isFloatOrDouble
         default: return false
+        }
+    }
+}
+
+/// Java's `Schema.isValidDefault` (Avro 1.12: a union default may fit any branch), over a parsed schema.
+struct DefaultValidation {
+    let names: [String: AvroSchema]
+
+    init(_ schema: AvroSchema) {
+        var names: [String: AvroSchema] = [:]
+        func walk(_ s: AvroSchema) {
+            switch s {
+            case .record(let n, let ns, _, let fields, _, _, _):
+                names[AvroSchemaParser.fullname(n, ns)] = s
+                for f in fields { walk(f.type) }
+            case .enum(let n, let ns, _, _, _, _, _), .fixed(let n, let ns, _, _, _, _):
+                names[AvroSchemaParser.fullname(n, ns)] = s
+            case .array(let i): walk(i)
+            case .map(let v): walk(v)
+            case .union(let bs): bs.forEach(walk)
+            case .annotated(let b, _): walk(b)
+            default: break
+            }
+        }
+        walk(schema)
+        self.names = names
+    }
+
+    func resolve(_ s: AvroSchema) -> AvroSchema {
+        switch s {
+        case .reference(let n): return names[n].map(resolve) ?? s
+        case .annotated(let b, _): return resolve(b)
+        default: return s
+        }
+    }
+
+    /// Every field default of every record, in document order; the first misfit is the error.
+    func check(_ s: AvroSchema, seen: Set<String> = []) throws(AvroSchemaError) {
+        switch s {
+        case .record(let n, let ns, _, let fields, _, _, _):
+            for f in fields {
+                // A float or double field's default was read as a number already (NaN and the infinities
+                // are written as strings, as Jackson does, yet are numbers to Java).
+                if let d = f.defaultValue, !f.type.isFloatOrDouble, let json = try? JSONParser.parse(d.text),
+                    !valid(f.type, json)
+                {
+                    var typeText = resolve(f.type).json
+                    if case .reference = resolve(f.type) { typeText = f.type.json }
+                    throw AvroSchemaError(
+                        message: "Invalid default for field \(f.name): \(d.text) not a \(typeText)")
+                }
+                try check(f.type, seen: seen.union([AvroSchemaParser.fullname(n, ns)]))
+            }
+        case .array(let i): try check(i, seen: seen)
+        case .map(let v): try check(v, seen: seen)
+        case .union(let bs): for b in bs { try check(b, seen: seen) }
+        case .annotated(let b, _): try check(b, seen: seen)
+        default: break
+        }
+    }
+
+    func valid(_ s0: AvroSchema, _ v: JSONValue) -> Bool {
+        let s = resolve(s0)
+        switch s {
+        case .string, .bytes, .enum, .fixed:
+            if case .string = v { return true }
+            return false
+        case .int:
+            if case .int(let i) = v { return Int32(exactly: i) != nil }
+            return false
+        case .long:
+            if case .int = v { return true }
+            return false
+        case .float, .double:
+            switch v {
+            case .int, .number: return true
+            default: return false
+            }
+        case .boolean:
+            if case .bool = v { return true }
+            return false
+        case .null:
+            if case .null = v { return true }
+            return false
+        case .array(let items):
+            guard case .array(let xs) = v else { return false }
+            return xs.allSatisfy { valid(items, $0) }
+        case .map(let values):
+            guard case .object(let o) = v else { return false }
+            return o.members.allSatisfy { valid(values, $0.value) }
+        case .union(let branches):
+            return branches.contains { valid($0, v) }
+        case .record(_, _, _, let fields, _, _, _):
+            guard case .object(let o) = v else { return false }
+            return fields.allSatisfy { f in
+                if let x = o[f.name] { return valid(f.type, x) }
+                guard let d = f.defaultValue, let x = try? JSONParser.parse(d.text) else { return false }
+                return valid(f.type, x)
+            }
+        case .reference:
+            return true  // a record still being defined (recursion): Java cannot check it either
+        case .annotated:
+            return true
         }
     }
 }

@@ -85,11 +85,13 @@ public actor SchemaRegistry {
 
     // MARK: Registration
 
-    /// Parses a schema as a *new* schema would be: 42201 with the parser's reason otherwise.
-    public nonisolated func parse(_ text: String, type: String?) throws(RestError) -> ParsedSchema {
+    /// Parses a submitted schema: 42201 with the parser's reason otherwise. `asNew` (registering, checking
+    /// compatibility) also refuses defaults that do not fit their field, as Confluent's `validateAsNew`;
+    /// a lookup does not.
+    public nonisolated func parse(_ text: String, type: String?, asNew: Bool = true) throws(RestError) -> ParsedSchema {
         switch type?.uppercased() {
         case nil, "AVRO":
-            do { return .avro(try AvroSchemaParser.parse(text)) } catch {
+            do { return .avro(try AvroSchemaParser.parse(text, validateDefaults: asNew)) } catch {
                 throw RestError(422, code: 42201, "Invalid schema \(text), details: \(error.message)")
             }
         case "JSON":

@@ -245,3 +245,49 @@ import Testing
         )
     }
 }
+
+/// Java's `Schema.isValidDefault` (apache/avro lang/java/avro/src/main/java/org/apache/avro/Schema.java,
+/// Avro 1.12: a union default may fit any branch), applied when Confluent's registry parses a new schema.
+@Suite struct AvroDefaultValidationTests {
+    func field(_ type: String, _ def: String) -> String {
+        #"{"type":"record","name":"r","fields":[{"name":"f","type":\#(type),"default":\#(def)}]}"#
+    }
+    func accepted(_ type: String, _ def: String) -> Bool {
+        (try? AvroSchemaParser.parse(field(type, def), validateDefaults: true)) != nil
+    }
+
+    @Test func defaultsMustFitTheirType() throws {
+        // apache/avro lang/java/ipc/src/test/java/org/apache/avro/TestSchema.java union: checkDefault cases.
+        #expect(accepted(#"["double","long"]"#, "1.1"))
+        #expect(accepted(#"["double","string"]"#, #""TheString""#))
+        #expect(accepted(#"["null","int"]"#, "0"))
+        #expect(accepted(#"["null","bytes"]"#, #""01""#))
+        #expect(accepted(#"["null","boolean"]"#, "true"))
+        for type in ["int", "long", "float", "double", "string", "bytes", "boolean"] {
+            #expect(accepted("[\"\(type)\",\"null\"]", "null"), "\(type)")
+        }
+        // TestSchema.java testDouble: "NaN", "Infinity" and "-Infinity" are numbers to a double field.
+        #expect(accepted(#""double""#, #""NaN""#) && accepted(#""float""#, #""-Infinity""#))
+        #expect(accepted(#""long""#, "3000000000") && !accepted(#""int""#, "3000000000"))
+        #expect(!accepted(#""long""#, "1.5") && !accepted(#""long""#, "12345678901234567890"))
+        #expect(!accepted(#""boolean""#, "0") && !accepted(#""string""#, "null"))
+        #expect(
+            accepted(#"{"type":"array","items":"int"}"#, "[1,2]")
+                && !accepted(#"{"type":"array","items":"int"}"#, #"["a"]"#))
+        #expect(
+            accepted(#"{"type":"map","values":"int"}"#, #"{"a":1}"#)
+                && !accepted(#"{"type":"map","values":"int"}"#, "[]"))
+        let rec =
+            #"{"type":"record","name":"in","fields":[{"name":"a","type":"int"},{"name":"b","type":"int","default":2}]}"#
+        #expect(accepted(rec, #"{"a":1}"#) && !accepted(rec, #"{"b":1}"#))
+        #expect(accepted(#"{"type":"enum","name":"e","symbols":["A"]}"#, #""A""#))
+    }
+
+    @Test func theMessageNamesFieldDefaultAndType() {
+        #expect {
+            try AvroSchemaParser.parse(field(#""int""#, #""x""#), validateDefaults: true)
+        } throws: { ($0 as? AvroSchemaError)?.message == #"Invalid default for field f: "x" not a "int""# }
+        // Without validation (stored schemas, lookups) the default is kept as written.
+        #expect((try? AvroSchemaParser.parse(field(#""int""#, #""x""#))) != nil)
+    }
+}
