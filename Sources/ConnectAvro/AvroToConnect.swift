@@ -56,7 +56,14 @@ public struct AvroToConnect: Sendable {
         case .double: return Schema(type: .float64, optional: optional)
         case .bytes, .fixed: return Schema(type: .bytes, optional: optional)
         case .string, .enum: return Schema(type: .string, optional: optional)
-        case .array(let items): return .array(try schema(items, names: names, optional: false), optional: optional)
+        case .array(let items):
+            if let (key, value) = mapEntry(items, names) {
+                // Confluent's encoding of a map with non-string keys (AvroData.isMapEntry).
+                return .map(
+                    try schema(key, names: names, optional: false), try schema(value, names: names, optional: false),
+                    optional: optional)
+            }
+            return .array(try schema(items, names: names, optional: false), optional: optional)
         case .map(let values):
             return .map(.string, try schema(values, names: names, optional: false), optional: optional)
         case .record(let n, let ns, let doc, let fields, let props, _, _):
@@ -109,6 +116,20 @@ public struct AvroToConnect: Sendable {
         }
     }
 
+    /// The key and value types of an array item that is a map entry: a record named
+    /// `io.confluent.connect.avro.MapEntry`, or any record marked `"connect.internal.type":"MapEntry"`.
+    static func mapEntry(_ items: AvroSchema, _ names: [String: AvroSchema]) -> (AvroSchema, AvroSchema)? {
+        var s = items
+        if case .reference(let full) = s, let target = names[full] { s = target }
+        guard case .record(let n, let ns, _, let fields, let props, _, _) = s, fields.count == 2,
+            fields[0].name == "key", fields[1].name == "value"
+        else { return nil }
+        guard
+            (ns == "io.confluent.connect.avro" && n == "MapEntry") || prop(props, "connect.internal.type") == "MapEntry"
+        else { return nil }
+        return (fields[0].type, fields[1].type)
+    }
+
     /// The Connect value of an Avro datum of this schema.
     public func value(_ v: AvroValue) throws(Unsupported) -> Value {
         try Self.value(v, avro, connectSchema, names)
@@ -140,6 +161,21 @@ public struct AvroToConnect: Sendable {
         case (_, .bytes(let b)), (_, .fixed(let b)): return .bytes(b)
         case (_, .string(let s)): return .string(s)
         case (.enum(_, _, let symbols, _, _, _, _), .enum(let i)): return .string(symbols[i])
+        case (.array(let items), .array(let list)) where c.type == .map:
+            guard let (k, v) = mapEntry(items, names) else {
+                throw Unsupported(description: "an Avro array \(a.json) read as a map")
+            }
+            var out: [MapEntry] = []
+            for x in list {
+                guard case .record(let kv) = x, kv.count == 2 else {
+                    throw Unsupported(description: "a map entry \(x) is not a key/value record")
+                }
+                out.append(
+                    MapEntry(
+                        key: try value(kv[0], k, c.keySchema!, names), value: try value(kv[1], v, c.valueSchema!, names)
+                    ))
+            }
+            return .map(out)
         case (.array(let items), .array(let list)):
             var out: [Value] = []
             for x in list { out.append(try value(x, items, c.valueSchema!, names)) }

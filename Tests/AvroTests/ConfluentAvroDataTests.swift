@@ -166,3 +166,50 @@ import Testing
         )
     }
 }
+
+/// Maps with non-string keys read back as maps (confluentinc/schema-registry avro-data AvroDataTest.java
+/// testToConnectMapNonStringKeys, testToConnectMapOptionalValue, testToConnectMapOptionalNullValue,
+/// testToConnectMapWithNamedSchema).
+@Suite struct ConfluentMapEntryTests {
+    @Test func mapEntryArraysAreMaps() throws {
+        let avro = try AvroSchemaParser.parse(
+            #"{"type":"array","items":{"type":"record","name":"MapEntry","namespace":"io.confluent.connect.avro","fields":[{"name":"key","type":{"type":"int","connect.type":"int8"}},{"name":"value","type":{"type":"int","connect.type":"int16"}}]}}"#
+        )
+        let reader = try AvroToConnect(avro)
+        #expect(reader.connectSchema.type == .map)
+        #expect(reader.connectSchema.keySchema?.type == .int8 && reader.connectSchema.valueSchema?.type == .int16)
+        let datum = try AvroDatum(avro).decode([2, 24, 32, 0])
+        #expect(try reader.value(datum) == .map([MapEntry(key: .int8(12), value: .int16(16))]))
+
+        // Optional values, null and not (the union's null branch first).
+        let optional = try AvroSchemaParser.parse(
+            #"{"type":"array","items":{"type":"record","name":"MapEntry","namespace":"io.confluent.connect.avro","fields":[{"name":"key","type":{"type":"int","connect.type":"int8"}},{"name":"value","type":["null","string"]}]}}"#
+        )
+        let optionalReader = try AvroToConnect(optional)
+        #expect(optionalReader.connectSchema.valueSchema?.isOptional == true)
+        #expect(
+            try optionalReader.value(AvroDatum(optional).decode([2, 24, 0, 0]))
+                == .map([MapEntry(key: .int8(12), value: .null)]))
+
+        // A named map: its entry record carries connect.internal.type, the array connect.name.
+        let named = Schema(type: .map, name: "foo.bar", keySchema: .optionalString, valueSchema: .int32)
+        let back = try AvroToConnect(AvroSchemaParser.parse(AvroData().avroSchema(named).json)).connectSchema
+        #expect(back.type == .map && back.name == "foo.bar")
+        #expect(back.keySchema?.isOptional == true && back.valueSchema?.type == .int32)
+    }
+
+    @Test func roundTripThroughAvroData() throws {
+        let schema = Schema.struct([("m", .map(.int32, .string))], name: "r.R")
+        let value = Value.struct(
+            Struct(schema: schema, values: [.map([MapEntry(key: .int32(1), value: .string("a"))])]))
+        var e = AvroEncoder()
+        try AvroData().encode(value, schema: schema, into: &e)
+        let avro = try AvroSchemaParser.parse(AvroData().avroSchema(schema).json)
+        let reader = try AvroToConnect(avro)
+        guard case .struct(let s) = try reader.value(AvroDatum(avro).decode(e.bytes)) else {
+            Issue.record("not a struct")
+            return
+        }
+        #expect(s.values == [.map([MapEntry(key: .int32(1), value: .string("a"))])])
+    }
+}
