@@ -113,7 +113,11 @@ public actor SchemaRegistry {
         for _ in 0..<10 {
             let s = state
             let live = s.versions(subject, includeDeleted: false)
-            if let same = live.first(where: { $0.schema == text && $0.schemaType == schema.type }) { return same.id }
+            if let same = live.first(where: {
+                $0.schemaType == schema.type && SchemaRegistryState.rendered($0.schema, $0.schemaType) == text
+            }) {
+                return same.id
+            }
             if (s.subjectMode[subject] ?? s.globalMode) == "READONLY" {
                 throw RestError(422, code: 42205, "Subject \(subject) is in read-only mode")
             }
@@ -154,7 +158,11 @@ public actor SchemaRegistry {
         let all = state.versions(subject, includeDeleted: includeDeleted)
         if all.isEmpty { throw Self.subjectNotFound(subject) }
         let text = schema.text
-        guard let v = all.last(where: { $0.schema == text && $0.schemaType == schema.type }) else {
+        guard
+            let v = all.last(where: {
+                $0.schemaType == schema.type && SchemaRegistryState.rendered($0.schema, $0.schemaType) == text
+            })
+        else {
             throw RestError(404, code: 40403, "Schema not found")
         }
         return v
