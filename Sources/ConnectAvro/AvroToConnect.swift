@@ -54,8 +54,28 @@ public struct AvroToConnect: Sendable {
         case .long: return Schema(type: .int64, optional: optional)
         case .float: return Schema(type: .float32, optional: optional)
         case .double: return Schema(type: .float64, optional: optional)
-        case .bytes, .fixed: return Schema(type: .bytes, optional: optional)
-        case .string, .enum: return Schema(type: .string, optional: optional)
+        case .bytes: return Schema(type: .bytes, optional: optional)
+        case .string: return Schema(type: .string, optional: optional)
+        case .enum(let n, let ns, let symbols, let doc, let defaultSymbol, let props, _):
+            // As Confluent's toConnectSchema: a string named after the enum, the enum kept in parameters.
+            var params: [(String, String)] = []
+            if let doc { params.append(("io.confluent.connect.avro.enum.doc." + n, doc)) }
+            if let d = defaultSymbol { params.append(("io.confluent.connect.avro.enum.default." + n, d)) }
+            params.append(("io.confluent.connect.avro.Enum", AvroSchemaParser.fullname(n, ns)))
+            for sym in symbols { params.append(("io.confluent.connect.avro.Enum." + sym, sym)) }
+            merge(props, into: &params)
+            return Schema(
+                type: .string, optional: optional,
+                name: prop(props, "connect.name") ?? AvroSchemaParser.fullname(n, ns),
+                version: prop(props, "connect.version").flatMap { Int32($0) }, doc: prop(props, "connect.doc"),
+                parameters: params)
+        case .fixed(let n, let ns, let size, _, let props, _):
+            var params = [("connect.fixed.size", String(size))]
+            merge(props, into: &params)
+            return Schema(
+                type: .bytes, optional: optional, name: prop(props, "connect.name") ?? AvroSchemaParser.fullname(n, ns),
+                version: prop(props, "connect.version").flatMap { Int32($0) }, doc: prop(props, "connect.doc"),
+                parameters: params)
         case .array(let items):
             if let (key, value) = mapEntry(items, names) {
                 // Confluent's encoding of a map with non-string keys (AvroData.isMapEntry).
@@ -75,6 +95,7 @@ public struct AvroToConnect: Sendable {
                 if let d = f.doc { params.append(("io.confluent.connect.avro.field.doc." + f.name, d)) }
                 out.append(Field(name: f.name, index: i, schema: try schema(f.type, names: names, optional: false)))
             }
+            merge(props, into: &params)
             return Schema(
                 type: .struct, optional: optional,
                 name: prop(props, "connect.name") ?? AvroSchemaParser.fullname(n, ns),
@@ -93,15 +114,23 @@ public struct AvroToConnect: Sendable {
             }
             return try schema(target, names: names, optional: optional)
         case .annotated(let base, let props):
+            let logical: Schema?
             switch prop(props, "logicalType") {
             case "decimal":
                 let scale = Int32(prop(props, "scale") ?? "0") ?? 0
-                return LogicalType.decimal(
+                logical = LogicalType.decimal(
                     scale: scale, optional: optional, precision: prop(props, "precision").flatMap { Int($0) })
-            case "date": return LogicalType.date(optional: optional)
-            case "time-millis": return LogicalType.time(optional: optional)
-            case "timestamp-millis": return LogicalType.timestamp(optional: optional)
-            default: break
+            case "date": logical = LogicalType.date(optional: optional)
+            case "time-millis": logical = LogicalType.time(optional: optional)
+            case "timestamp-millis": logical = LogicalType.timestamp(optional: optional)
+            default: logical = nil
+            }
+            if let logical {
+                var params = logical.parameters
+                merge(props, into: &params)
+                return Schema(
+                    type: logical.type, optional: optional, name: logical.name, version: logical.version,
+                    doc: prop(props, "connect.doc"), parameters: params)
             }
             let plain = try schema(base, names: names, optional: optional)
             var type = plain.type
@@ -110,10 +139,27 @@ public struct AvroToConnect: Sendable {
             case "int16": type = .int16
             default: break
             }
+            var params = plain.parameters
+            merge(props, into: &params)
             return Schema(
-                type: type, optional: optional, name: prop(props, "connect.name"), doc: prop(props, "connect.doc"),
-                fields: plain.fields, keySchema: plain.keySchema, valueSchema: plain.valueSchema)
+                type: type, optional: optional, name: prop(props, "connect.name") ?? plain.name,
+                version: prop(props, "connect.version").flatMap { Int32($0) }, doc: prop(props, "connect.doc"),
+                parameters: params, fields: plain.fields, keySchema: plain.keySchema, valueSchema: plain.valueSchema)
         }
+    }
+
+    /// Confluent's toConnectSchema: the `connect.parameters` object, then properties whose name starts with
+    /// `avro`, as Connect parameters (a key already there keeps its place and takes the new value).
+    static func merge(_ props: [(String, AvroJSON)], into params: inout [(String, String)]) {
+        func put(_ k: String, _ v: String) {
+            if let i = params.firstIndex(where: { $0.0 == k }) { params[i].1 = v } else { params.append((k, v)) }
+        }
+        if let raw = props.first(where: { $0.0 == "connect.parameters" })?.1.text,
+            case .object(let o)? = try? JSONParser.parse(raw)
+        {
+            for m in o.members { if case .string(let v) = m.value { put(m.key, v) } }
+        }
+        for (k, v) in props where k.hasPrefix("avro") { put(k, prop(props, k) ?? v.text) }
     }
 
     /// The key and value types of an array item that is a map entry: a record named

@@ -213,3 +213,44 @@ import Testing
         #expect(s.values == [.map([MapEntry(key: .int32(1), value: .string("a"))])])
     }
 }
+
+/// Avro enums, fixed and Connect metadata read as Confluent's toConnectSchema reads them
+/// (confluentinc/schema-registry avro-data AvroDataTest.java testToConnectEnum, testToConnectEnumWithNoDoc,
+/// testToConnectFixed, testToConnectOptionalPrimitiveWithConnectMetadata).
+@Suite struct ConfluentToConnectMetadataTests {
+    func connect(_ text: String) throws -> Schema { try AvroToConnect(AvroSchemaParser.parse(text)).connectSchema }
+
+    @Test func enumsAreNamedStringsWithTheirSymbolsAsParameters() throws {
+        let e = try connect(
+            #"{"type":"enum","name":"TestEnum","doc":"some documentation","symbols":["foo","bar","baz"]}"#)
+        #expect(e.type == .string && e.name == "TestEnum")
+        #expect(
+            e.parameters.map { "\($0.0)=\($0.1)" } == [
+                "io.confluent.connect.avro.enum.doc.TestEnum=some documentation",
+                "io.confluent.connect.avro.Enum=TestEnum", "io.confluent.connect.avro.Enum.foo=foo",
+                "io.confluent.connect.avro.Enum.bar=bar", "io.confluent.connect.avro.Enum.baz=baz",
+            ])
+        let noDoc = try connect(#"{"type":"enum","name":"TestEnum","symbols":["foo","bar","baz"]}"#)
+        #expect(noDoc.parameters.first.map { "\($0.0)=\($0.1)" } == "io.confluent.connect.avro.Enum=TestEnum")
+    }
+
+    @Test func fixedIsNamedBytesWithItsSize() throws {
+        let f = try connect(#"{"type":"fixed","name":"sample","size":4}"#)
+        #expect(f.type == .bytes && f.name == "sample")
+        #expect(f.parameters.map { "\($0.0)=\($0.1)" } == ["connect.fixed.size=4"])
+    }
+
+    @Test func connectMetadataComesBack() throws {
+        let s = try connect(
+            #"[{"type":"string","connect.doc":"doc","connect.version":2,"connect.parameters":{"foo":"bar","baz":"baz"},"connect.default":"foo","connect.name":"io.confluent.stringtype"},"null"]"#
+        )
+        #expect(s.type == .string && s.isOptional && s.name == "io.confluent.stringtype")
+        #expect(s.version == 2 && s.doc == "doc")
+        #expect(s.parameters.map { "\($0.0)=\($0.1)" } == ["foo=bar", "baz=baz"])
+        // A decimal's connect.parameters are its own parameters: not repeated.
+        let d = try connect(
+            #"{"type":"bytes","scale":2,"precision":64,"connect.version":1,"connect.parameters":{"scale":"2","connect.decimal.precision":"64"},"connect.name":"org.apache.kafka.connect.data.Decimal","logicalType":"decimal"}"#
+        )
+        #expect(d.parameters.map { "\($0.0)=\($0.1)" } == ["scale=2", "connect.decimal.precision=64"])
+    }
+}
