@@ -46,7 +46,10 @@ public struct AvroToConnect: Sendable {
         return (try? JSONParser.parse(raw))?.stringValue ?? raw
     }
 
-    static func schema(_ s: AvroSchema, names: [String: AvroSchema], optional: Bool) throws(Unsupported) -> Schema {
+    /// `inProgress`: the records being converted (a reference to one of them is a recursion).
+    static func schema(
+        _ s: AvroSchema, names: [String: AvroSchema], inProgress: Set<String> = [], optional: Bool
+    ) throws(Unsupported) -> Schema {
         switch s {
         case .null: throw Unsupported(description: "a bare null schema has no Connect equivalent")
         case .boolean: return Schema(type: .boolean, optional: optional)
@@ -66,39 +69,46 @@ public struct AvroToConnect: Sendable {
             merge(props, into: &params)
             return Schema(
                 type: .string, optional: optional,
-                name: prop(props, "connect.name") ?? AvroSchemaParser.fullname(n, ns),
+                name: connectName(prop(props, "connect.name") ?? AvroSchemaParser.fullname(n, ns)),
                 version: prop(props, "connect.version").flatMap { Int32($0) }, doc: prop(props, "connect.doc"),
                 parameters: params)
         case .fixed(let n, let ns, let size, _, let props, _):
             var params = [("connect.fixed.size", String(size))]
             merge(props, into: &params)
             return Schema(
-                type: .bytes, optional: optional, name: prop(props, "connect.name") ?? AvroSchemaParser.fullname(n, ns),
+                type: .bytes, optional: optional,
+                name: connectName(prop(props, "connect.name") ?? AvroSchemaParser.fullname(n, ns)),
                 version: prop(props, "connect.version").flatMap { Int32($0) }, doc: prop(props, "connect.doc"),
                 parameters: params)
         case .array(let items):
             if let (key, value) = mapEntry(items, names) {
                 // Confluent's encoding of a map with non-string keys (AvroData.isMapEntry).
                 return .map(
-                    try schema(key, names: names, optional: false), try schema(value, names: names, optional: false),
+                    try schema(key, names: names, inProgress: inProgress, optional: false),
+                    try schema(value, names: names, inProgress: inProgress, optional: false),
                     optional: optional)
             }
-            return .array(try schema(items, names: names, optional: false), optional: optional)
+            return .array(try schema(items, names: names, inProgress: inProgress, optional: false), optional: optional)
         case .map(let values):
-            return .map(.string, try schema(values, names: names, optional: false), optional: optional)
+            return .map(
+                .string, try schema(values, names: names, inProgress: inProgress, optional: false), optional: optional)
         case .record(let n, let ns, let doc, let fields, let props, _, _):
             // As Confluent's toConnectSchema: the Connect doc is `connect.doc`; the record's and its fields'
             // Avro docs become parameters (which AvroData writes back as those docs).
             var out: [Field] = []
+            let inProgress = inProgress.union([AvroSchemaParser.fullname(n, ns)])
             var params: [(String, String)] = doc.map { [("io.confluent.connect.avro.record.doc", $0)] } ?? []
             for (i, f) in fields.enumerated() {
                 if let d = f.doc { params.append(("io.confluent.connect.avro.field.doc." + f.name, d)) }
-                out.append(Field(name: f.name, index: i, schema: try schema(f.type, names: names, optional: false)))
+                out.append(
+                    Field(
+                        name: f.name, index: i,
+                        schema: try schema(f.type, names: names, inProgress: inProgress, optional: false)))
             }
             merge(props, into: &params)
             return Schema(
                 type: .struct, optional: optional,
-                name: prop(props, "connect.name") ?? AvroSchemaParser.fullname(n, ns),
+                name: connectName(prop(props, "connect.name") ?? AvroSchemaParser.fullname(n, ns)),
                 version: prop(props, "connect.version").flatMap { Int32($0) }, doc: prop(props, "connect.doc"),
                 parameters: params, fields: out)
         case .union(let branches):
@@ -106,13 +116,13 @@ public struct AvroToConnect: Sendable {
             guard nonNull.count == 1, branches.count == 2 else {
                 throw Unsupported(description: "the union \(s.json) (only [\"null\", X] unions are supported)")
             }
-            return try schema(nonNull[0], names: names, optional: true)
+            return try schema(nonNull[0], names: names, inProgress: inProgress, optional: true)
         case .reference(let full):
             guard let target = names[full] else { throw Unsupported(description: "unknown named type \(full)") }
-            if case .record = target {
+            if case .record = target, inProgress.contains(full) {
                 throw Unsupported(description: "recursive record \(full) has no Connect equivalent")
             }
-            return try schema(target, names: names, optional: optional)
+            return try schema(target, names: names, inProgress: inProgress, optional: optional)
         case .annotated(let base, let props):
             let logical: Schema?
             switch prop(props, "logicalType") {
@@ -132,7 +142,7 @@ public struct AvroToConnect: Sendable {
                     type: logical.type, optional: optional, name: logical.name, version: logical.version,
                     doc: prop(props, "connect.doc"), parameters: params)
             }
-            let plain = try schema(base, names: names, optional: optional)
+            let plain = try schema(base, names: names, inProgress: inProgress, optional: optional)
             var type = plain.type
             switch prop(props, "connect.type") {
             case "int8": type = .int8
@@ -142,10 +152,17 @@ public struct AvroToConnect: Sendable {
             var params = plain.parameters
             merge(props, into: &params)
             return Schema(
-                type: type, optional: optional, name: prop(props, "connect.name") ?? plain.name,
+                type: type, optional: optional, name: connectName(prop(props, "connect.name")) ?? plain.name,
                 version: prop(props, "connect.version").flatMap { Int32($0) }, doc: prop(props, "connect.doc"),
                 parameters: params, fields: plain.fields, keySchema: plain.keySchema, valueSchema: plain.valueSchema)
         }
+    }
+
+    /// The Connect name of an Avro name: none for the names AvroData gives unnamed structs
+    /// (`io.confluent.connect.avro.ConnectDefault…`), as Confluent's toConnectSchema.
+    static func connectName(_ name: String?) -> String? {
+        guard let name, !name.hasPrefix("io.confluent.connect.avro.ConnectDefault") else { return nil }
+        return name
     }
 
     /// Confluent's toConnectSchema: the `connect.parameters` object, then properties whose name starts with

@@ -254,3 +254,21 @@ import Testing
         #expect(d.parameters.map { "\($0.0)=\($0.1)" } == ["scale=2", "connect.decimal.precision=64"])
     }
 }
+
+/// confluentinc/schema-registry avro-data AvroDataTest.java testFromConnectStructsWithNullName: an optional
+/// unnamed struct used twice is one record, ConnectDefault2; the Avro schema reads back as the Connect one
+/// (ConnectDefault names are no Connect names).
+@Suite struct ConfluentUnnamedStructRoundTripTests {
+    @Test func structsWithNullName() throws {
+        let inner = Schema(
+            type: .struct, optional: true, fields: [Field(name: "value", index: 0, schema: Schema(type: .int64))])
+        let outer = Schema.struct([("struct", inner), ("array", .array(inner))])
+        let avro = try AvroData().avroSchema(outer)
+        #expect(
+            avro.json
+                == #"{"type":"record","name":"ConnectDefault","namespace":"io.confluent.connect.avro","fields":[{"name":"struct","type":["null",{"type":"record","name":"ConnectDefault2","fields":[{"name":"value","type":"long"}]}],"default":null},{"name":"array","type":{"type":"array","items":["null","ConnectDefault2"]}}]}"#
+        )
+        let back = try AvroToConnect(AvroSchemaParser.parse(avro.json)).connectSchema
+        #expect(back == outer)
+    }
+}
