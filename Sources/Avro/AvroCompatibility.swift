@@ -57,10 +57,11 @@ public enum AvroCompatibility {
         var out: [String: AvroSchema] = [:]
         func walk(_ s: AvroSchema) {
             switch s {
-            case .record(let n, let ns, _, let fields, _):
+            case .record(let n, let ns, _, let fields, _, _, _):
                 out[AvroSchemaParser.fullname(n, ns)] = s
                 for f in fields { walk(f.type) }
-            case .enum(let n, let ns, _), .fixed(let n, let ns, _): out[AvroSchemaParser.fullname(n, ns)] = s
+            case .enum(let n, let ns, _, _, _, _, _), .fixed(let n, let ns, _, _, _, _):
+                out[AvroSchemaParser.fullname(n, ns)] = s
             case .array(let items): walk(items)
             case .map(let values): walk(values)
             case .union(let bs): bs.forEach(walk)
@@ -91,71 +92,62 @@ public enum AvroCompatibility {
             found.append(Incompatibility(type: type, location: path.isEmpty ? "/" : path, message: message))
         }
 
+        /// Java's `ReaderWriterCompatibilityChecker.calculateCompatibility`, case by case.
         mutating func compare(_ r0: AvroSchema, _ w0: AvroSchema, path: String) {
             let r = resolve(r0, readerNames)
             let w = resolve(w0, writerNames)
-            if case .union(let wb) = w {
-                // Every branch the writer may use must be readable.
-                for (i, b) in wb.enumerated() {
-                    if case .union = r {
-                        matchUnionBranch(r, b, path: path)
-                    } else {
-                        var sub = self
-                        sub.found = []
-                        sub.compare(r, b, path: path)
-                        if !sub.found.isEmpty {
-                            add(
-                                "MISSING_UNION_BRANCH", path,
-                                "reader type: \(Self.kind(r)) not compatible with writer union branch \(i): \(Self.kind(resolve(b, writerNames)))"
-                            )
-                        }
-                    }
-                }
-                return
-            }
-            if case .union = r {
-                matchUnionBranch(r, w, path: path)
-                return
-            }
             switch (r, w) {
             case (.null, .null), (.boolean, .boolean), (.int, .int), (.long, .long), (.float, .float),
                 (.double, .double), (.bytes, .bytes), (.string, .string):
                 return
+            case (.array(let ri), .array(let wi)): compare(ri, wi, path: path + "/items")
+            case (.map(let rv), .map(let wv)): compare(rv, wv, path: path + "/values")
+            case (.fixed(_, _, let rs, _, _, _), .fixed(_, _, let ws, _, _, _)):
+                checkNames(r, w, path: path)
+                if rs != ws { add("FIXED_SIZE_MISMATCH", path + "/size", "expected: \(ws), found: \(rs)") }
+            case (.enum(_, _, let rsyms, _, let rdefault, _, _), .enum(_, _, let wsyms, _, _, _, _)):
+                checkNames(r, w, path: path)
+                // Java's TreeSet: the missing symbols sorted; a reader default reads them all.
+                let missing = Set(wsyms).subtracting(rsyms).sorted()
+                if !missing.isEmpty && !(rdefault.map(rsyms.contains) ?? false) {
+                    add("MISSING_ENUM_SYMBOLS", path + "/symbols", "[\(missing.joined(separator: ", "))]")
+                }
+            case (.record(let rn, let rns, _, let rf, _, _, _), .record(let wn, let wns, _, let wf, _, _, _)):
+                checkNames(r, w, path: path)
+                let key = AvroSchemaParser.fullname(rn, rns) + "|" + AvroSchemaParser.fullname(wn, wns)
+                guard inProgress.insert(key).inserted else { return }  // recursion: assumed compatible
+                defer { inProgress.remove(key) }
+                for (i, f) in rf.enumerated() {
+                    if let wfield = wf.first(where: { $0.name == f.name })
+                        ?? wf.first(where: { f.aliases.contains($0.name) })
+                    {
+                        compare(f.type, wfield.type, path: path + "/fields/\(i)/type")
+                    } else if f.defaultValue == nil {
+                        // Java then checks a reader enum with a default against the writer record itself.
+                        if case .enum(_, _, _, _, .some, _, _) = resolve(f.type, readerNames) {
+                            compare(f.type, w, path: path + "/fields/\(i)/type")
+                        } else {
+                            add("READER_FIELD_MISSING_DEFAULT_VALUE", path + "/fields/\(i)", f.name)
+                        }
+                    }
+                }
+            case (.union, .union(let wb)):
+                // Each writer branch must be readable by the reader union.
+                for (i, b) in wb.enumerated() where !compatible(r, b) {
+                    add(
+                        "MISSING_UNION_BRANCH", path + "/\(i)",
+                        "reader union lacking writer type: \(Self.kind(resolve(b, writerNames)))")
+                }
+            case (_, .union(let wb)):
+                // A reader that is not a union must read every writer branch.
+                for (i, b) in wb.enumerated() { compare(r, b, path: path + "/\(i)") }
             case (.long, .int), (.float, .int), (.float, .long), (.double, .int), (.double, .long), (.double, .float),
                 (.bytes, .string), (.string, .bytes):
                 return  // promotions
-            case (.array(let ri), .array(let wi)): compare(ri, wi, path: path + "/items")
-            case (.map(let rv), .map(let wv)): compare(rv, wv, path: path + "/values")
-            case (.fixed(let rn, _, let rs), .fixed(let wn, _, let ws)):
-                if rn != wn { add("NAME_MISMATCH", path + "/name", "expected: \(wn)") }
-                if rs != ws { add("FIXED_SIZE_MISMATCH", path + "/size", "expected: \(ws), found: \(rs)") }
-            case (.enum(let rn, _, let rsyms), .enum(let wn, _, let wsyms)):
-                if rn != wn { add("NAME_MISMATCH", path + "/name", "expected: \(wn)") }
-                let missing = wsyms.filter { !rsyms.contains($0) }
-                if !missing.isEmpty {
-                    add("MISSING_ENUM_SYMBOLS", path + "/symbols", "[\(missing.joined(separator: ", "))]")
-                }
-            case (.record(let rn, let rns, _, let rf, let rprops), .record(let wn, let wns, _, let wf, _)):
-                // The reader's aliases name writer records it reads (Java's schemaNameEquals).
-                let aliases =
-                    rprops.first { $0.0 == "aliases" }.flatMap { try? JSONParser.parse($0.1.text) }?
-                    .arrayValue?.compactMap(\.stringValue) ?? []
-                let writerFull = AvroSchemaParser.fullname(wn, wns)
-                if rn != wn && !aliases.contains(wn) && !aliases.contains(writerFull) {
-                    add("NAME_MISMATCH", path + "/name", "expected: \(wn)")
-                }
-                let key = AvroSchemaParser.fullname(rn, rns) + "|" + AvroSchemaParser.fullname(wn, wns)
-                guard inProgress.insert(key).inserted else { return }
-                defer { inProgress.remove(key) }
-                for (i, f) in rf.enumerated() {
-                    if let w = wf.first(where: { $0.name == f.name })
-                        ?? wf.first(where: { f.aliases.contains($0.name) })
-                    {
-                        compare(f.type, w.type, path: path + "/fields/\(i)/type")
-                    } else if f.defaultValue == nil {
-                        add("READER_FIELD_MISSING_DEFAULT_VALUE", path + "/fields/\(i)", f.name)
-                    }
-                }
+            case (.union(let rb), _):
+                // The writer type must be readable by at least one reader branch.
+                if rb.contains(where: { compatible($0, w) }) { return }
+                add("MISSING_UNION_BRANCH", path, "reader union lacking writer type: \(Self.kind(w))")
             default:
                 add(
                     "TYPE_MISMATCH", path,
@@ -163,18 +155,29 @@ public enum AvroCompatibility {
             }
         }
 
-        /// A writer type (not a union) must be readable by at least one reader branch.
-        mutating func matchUnionBranch(_ r: AvroSchema, _ w: AvroSchema, path: String) {
-            guard case .union(let rb) = r else { return }
-            for b in rb {
-                var sub = self
-                sub.found = []
-                sub.compare(b, w, path: path)
-                if sub.found.isEmpty { return }
+        func compatible(_ r: AvroSchema, _ w: AvroSchema) -> Bool {
+            var sub = self
+            sub.found = []
+            sub.compare(r, w, path: "")
+            return sub.found.isEmpty
+        }
+
+        /// Java's `schemaNameEquals`: the same (short) name, or the writer's full name among the reader's
+        /// aliases (an undotted alias is in the reader's namespace).
+        mutating func checkNames(_ r: AvroSchema, _ w: AvroSchema, path: String) {
+            guard let (rn, rns, raliases) = Self.naming(r), let (wn, wns, _) = Self.naming(w) else { return }
+            let writerFull = AvroSchemaParser.fullname(wn, wns)
+            if rn == wn || raliases.contains(where: { AvroSchemaParser.fullname($0, rns) == writerFull }) { return }
+            add("NAME_MISMATCH", path + "/name", "expected: \(writerFull)")
+        }
+
+        static func naming(_ s: AvroSchema) -> (String, String?, [String])? {
+            switch s {
+            case .record(let n, let ns, _, _, _, let aliases, _), .enum(let n, let ns, _, _, _, _, let aliases),
+                .fixed(let n, let ns, _, _, _, let aliases):
+                return (n, ns, aliases)
+            default: return nil
             }
-            add(
-                "MISSING_UNION_BRANCH", path,
-                "reader union lacking writer type: \(Self.kind(resolve(w, writerNames)))")
         }
 
         static func kind(_ s: AvroSchema) -> String { AvroCompatibility.kindName(s) }

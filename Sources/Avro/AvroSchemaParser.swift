@@ -16,13 +16,17 @@ public enum AvroSchemaParser {
         "bytes": .bytes, "string": .string,
     ]
 
-    public static func parse(_ text: String) throws(AvroSchemaError) -> AvroSchema {
+    /// `validateDefaults`: refuse a field default that does not fit its type, as Java's parser does when
+    /// validating (Confluent's registry validates new schemas, not stored ones).
+    public static func parse(_ text: String, validateDefaults: Bool = false) throws(AvroSchemaError) -> AvroSchema {
         let json: JSONValue
         do { json = try JSONParser.parse(text) } catch {
             throw AvroSchemaError(message: "Invalid schema: not JSON (\(error))")
         }
         var names = Set<String>()
-        return try parse(json, namespace: nil, names: &names)
+        let schema = try parse(json, namespace: nil, names: &names)
+        if validateDefaults { try DefaultValidation(schema).check(schema) }
+        return schema
     }
 
     static func parse(_ json: JSONValue, namespace: String?, names: inout Set<String>) throws(AvroSchemaError)
@@ -52,11 +56,11 @@ public enum AvroSchemaParser {
                 // {"type": {...}} or {"type": [...]}: the attributes wrap a complex type.
                 return try parse(type, namespace: namespace, names: &names)
             }
-            let props = o.members.filter {
-                // A record's `aliases` stay among its attributes (rendered, and read by the compatibility check).
-                !["type", "name", "namespace", "fields", "symbols", "items", "values", "size", "doc"].contains($0.key)
+            // Java's reserved attributes (`Schema.SCHEMA_RESERVED`, enums also `default`): the others are
+            // properties, kept in their order.
+            func props(_ reserved: Set<String>) -> [(String, AvroJSON)] {
+                o.members.filter { !reserved.contains($0.key) }.map { ($0.key, AvroJSON.java($0.value)) }
             }
-            .map { ($0.key, AvroJSON(raw: JSONWriter.string($0.value))) }
             switch t {
             case "record", "error":
                 let (name, ns) = try declare(o, namespace: namespace, names: &names)
@@ -74,13 +78,11 @@ public enum AvroSchemaParser {
                         throw AvroSchemaError(message: "Duplicate field \(fname) in record \(name)")
                     }
                     let ft = try parse(ftype, namespace: ns, names: &names)
-                    fields.append(
-                        AvroField(
-                            name: fname, type: ft,
-                            defaultValue: fo["default"].map { AvroJSON(raw: JSONWriter.string($0)) },
-                            aliases: (fo["aliases"]?.arrayValue ?? []).compactMap(\.stringValue)))
+                    fields.append(try field(fo, name: fname, type: ft))
                 }
-                return .record(name: name, namespace: ns, doc: o["doc"]?.stringValue, fields: fields, props: props)
+                return .record(
+                    name: name, namespace: ns, doc: o["doc"]?.stringValue, fields: fields,
+                    props: props(schemaReserved), aliases: try aliases(o), isError: t == "error")
             case "enum":
                 let (name, ns) = try declare(o, namespace: namespace, names: &names)
                 guard case .array(let syms)? = o["symbols"] else {
@@ -95,26 +97,113 @@ public enum AvroSchemaParser {
                     if symbols.contains(sym) { throw AvroSchemaError(message: "Duplicate enum symbol: \(sym)") }
                     symbols.append(sym)
                 }
-                return .enum(name: name, namespace: ns, symbols: symbols)
+                // Java keeps a default only when it is a string, and it must be one of the symbols.
+                let defaultSymbol = o["default"]?.stringValue
+                if let d = defaultSymbol, !symbols.contains(d) {
+                    throw AvroSchemaError(
+                        message:
+                            "The Enum Default: \(d) is not in the enum symbol set: [\(symbols.joined(separator: ", "))]"
+                    )
+                }
+                return .enum(
+                    name: name, namespace: ns, symbols: symbols, doc: o["doc"]?.stringValue,
+                    defaultSymbol: defaultSymbol, props: props(enumReserved), aliases: try aliases(o))
             case "array":
                 guard let items = o["items"] else { throw AvroSchemaError(message: "Array has no items") }
-                return .array(items: try parse(items, namespace: namespace, names: &names))
+                let array = AvroSchema.array(items: try parse(items, namespace: namespace, names: &names))
+                let p = props(schemaReserved)
+                return p.isEmpty ? array : .annotated(array, props: p)
             case "map":
                 guard let values = o["values"] else { throw AvroSchemaError(message: "Map has no values") }
-                return .map(values: try parse(values, namespace: namespace, names: &names))
+                let map = AvroSchema.map(values: try parse(values, namespace: namespace, names: &names))
+                let p = props(schemaReserved)
+                return p.isEmpty ? map : .annotated(map, props: p)
             case "fixed":
                 let (name, ns) = try declare(o, namespace: namespace, names: &names)
-                guard case .int(let size)? = o["size"], size >= 0 else {
+                guard case .int(let size)? = o["size"], size >= 0, size <= Int32.max else {
                     throw AvroSchemaError(message: "Invalid fixed size: \(JSONWriter.string(json))")
                 }
-                return .fixed(name: name, namespace: ns, size: Int(size))
+                return .fixed(
+                    name: name, namespace: ns, size: Int(size), doc: o["doc"]?.stringValue,
+                    props: props(schemaReserved), aliases: try aliases(o))
             default:
-                if let p = primitives[t] { return props.isEmpty ? p : .annotated(p, props: props) }
+                if let p = primitives[t] {
+                    let attributes = props(schemaReserved)
+                    return attributes.isEmpty ? p : .annotated(p, props: attributes)
+                }
                 return try parse(.string(t), namespace: namespace, names: &names)
             }
         default:
             throw AvroSchemaError(message: "Invalid schema: \(JSONWriter.string(json))")
         }
+    }
+
+    static let schemaReserved: Set<String> = [
+        "doc", "fields", "items", "name", "namespace", "size", "symbols", "values", "type", "aliases",
+    ]
+    static let enumReserved = schemaReserved.union(["default"])
+    static let fieldReserved: Set<String> = ["default", "doc", "name", "order", "type", "aliases"]
+
+    /// `aliases`, as Java reads them: an array of strings.
+    private static func aliases(_ o: JSONObject) throws(AvroSchemaError) -> [String] {
+        guard let node = o["aliases"] else { return [] }
+        guard case .array(let list) = node else {
+            throw AvroSchemaError(message: "aliases not an array: \(JSONWriter.string(.object(o)))")
+        }
+        var out: [String] = []
+        for a in list {
+            guard case .string(let s) = a else {
+                throw AvroSchemaError(message: "alias not a string: \(JSONWriter.string(a))")
+            }
+            out.append(s)
+        }
+        return out
+    }
+
+    /// A record field's attributes as Java's `Schema.parseField` reads them.
+    private static func field(_ fo: JSONObject, name: String, type: AvroSchema) throws(AvroSchemaError) -> AvroField {
+        var order = AvroField.Order.ascending
+        if let node = fo["order"] {
+            guard let o = node.stringValue.flatMap({ AvroField.Order(rawValue: $0.lowercased()) }) else {
+                throw AvroSchemaError(
+                    message:
+                        "Invalid order \(JSONWriter.string(node)) of field \(name): ascending, descending or ignore")
+            }
+            order = o
+        }
+        var defaultValue = fo["default"].map(AvroJSON.java)
+        // Java reads a float or double field's string default as a number ("NaN", "Infinity", "1.5").
+        if case .string(let text)? = fo["default"], type.isFloatOrDouble {
+            guard let d = javaParseDouble(text) else {
+                throw AvroSchemaError(
+                    message: "Invalid default for field \(name): \(AvroJSON.quoted(text)) not a number")
+            }
+            defaultValue = AvroJSON(raw: AvroJSON.double(d))
+        }
+        return AvroField(
+            name: name, type: type, doc: fo["doc"]?.stringValue, defaultValue: defaultValue, order: order,
+            aliases: try aliases(fo),
+            props: fo.members.filter { !fieldReserved.contains($0.key) }.map { ($0.key, AvroJSON.java($0.value)) })
+    }
+
+    /// Java's `Double.parseDouble` for decimal text: surrounding blanks, a sign, `NaN`, `Infinity`, a
+    /// trailing `f`/`d` suffix.
+    static func javaParseDouble(_ text: String) -> Double? {
+        var t = Substring(text)  // Java's trim(): every character up to U+0020 at either end
+        while let c = t.unicodeScalars.first, c.value <= 0x20 { t = t.dropFirst() }
+        while let c = t.unicodeScalars.last, c.value <= 0x20 { t = t.dropLast() }
+        if t.last.map({ "fFdD".contains($0) }) == true && !t.hasSuffix("Infinity") { t = t.dropLast() }
+        var sign = 1.0
+        if t.hasPrefix("-") || t.hasPrefix("+") {
+            if t.hasPrefix("-") { sign = -1 }
+            t = t.dropFirst()
+        }
+        if t == "NaN" { return .nan }
+        if t == "Infinity" { return sign * .infinity }
+        guard let first = t.first, first.isNumber || first == ".",
+            t.allSatisfy({ $0.isASCII && ($0.isNumber || ".eE+-".contains($0)) }), let d = Double(t)
+        else { return nil }
+        return sign * d
     }
 
     /// A named type's (name, namespace), registered under its full name.
@@ -155,13 +244,127 @@ extension AvroSchema {
     /// What makes two union branches the same: the type, or the full name of a named type.
     var unionKey: String {
         switch self {
-        case .record(let n, let ns, _, _, _), .enum(let n, let ns, _), .fixed(let n, let ns, _):
+        case .record(let n, let ns, _, _, _, _, _), .enum(let n, let ns, _, _, _, _, _),
+            .fixed(let n, let ns, _, _, _, _):
             return AvroSchemaParser.fullname(n, ns)
         case .reference(let full): return full
         case .annotated(let base, _): return base.unionKey
         case .array: return "array"
         case .map: return "map"
         default: return json
+        }
+    }
+}
+
+extension AvroSchema {
+    var isFloatOrDouble: Bool {
+        switch self {
+        case .float, .double: return true
+        case .annotated(let b, _): return b.isFloatOrDouble
+        default: return false
+        }
+    }
+}
+
+/// Java's `Schema.isValidDefault` (Avro 1.12: a union default may fit any branch), over a parsed schema.
+struct DefaultValidation {
+    let names: [String: AvroSchema]
+
+    init(_ schema: AvroSchema) {
+        var names: [String: AvroSchema] = [:]
+        func walk(_ s: AvroSchema) {
+            switch s {
+            case .record(let n, let ns, _, let fields, _, _, _):
+                names[AvroSchemaParser.fullname(n, ns)] = s
+                for f in fields { walk(f.type) }
+            case .enum(let n, let ns, _, _, _, _, _), .fixed(let n, let ns, _, _, _, _):
+                names[AvroSchemaParser.fullname(n, ns)] = s
+            case .array(let i): walk(i)
+            case .map(let v): walk(v)
+            case .union(let bs): bs.forEach(walk)
+            case .annotated(let b, _): walk(b)
+            default: break
+            }
+        }
+        walk(schema)
+        self.names = names
+    }
+
+    func resolve(_ s: AvroSchema) -> AvroSchema {
+        switch s {
+        case .reference(let n): return names[n].map(resolve) ?? s
+        case .annotated(let b, _): return resolve(b)
+        default: return s
+        }
+    }
+
+    /// Every field default of every record, in document order; the first misfit is the error.
+    func check(_ s: AvroSchema, seen: Set<String> = []) throws(AvroSchemaError) {
+        switch s {
+        case .record(let n, let ns, _, let fields, _, _, _):
+            for f in fields {
+                // A float or double field's default was read as a number already (NaN and the infinities
+                // are written as strings, as Jackson does, yet are numbers to Java).
+                if let d = f.defaultValue, !f.type.isFloatOrDouble, let json = try? JSONParser.parse(d.text),
+                    !valid(f.type, json)
+                {
+                    var typeText = resolve(f.type).json
+                    if case .reference = resolve(f.type) { typeText = f.type.json }
+                    throw AvroSchemaError(
+                        message: "Invalid default for field \(f.name): \(d.text) not a \(typeText)")
+                }
+                try check(f.type, seen: seen.union([AvroSchemaParser.fullname(n, ns)]))
+            }
+        case .array(let i): try check(i, seen: seen)
+        case .map(let v): try check(v, seen: seen)
+        case .union(let bs): for b in bs { try check(b, seen: seen) }
+        case .annotated(let b, _): try check(b, seen: seen)
+        default: break
+        }
+    }
+
+    func valid(_ s0: AvroSchema, _ v: JSONValue) -> Bool {
+        let s = resolve(s0)
+        switch s {
+        case .string, .bytes, .enum, .fixed:
+            if case .string = v { return true }
+            return false
+        case .int:
+            if case .int(let i) = v { return Int32(exactly: i) != nil }
+            return false
+        case .long:
+            if case .int = v { return true }
+            return false
+        case .float, .double:
+            switch v {
+            case .int, .number: return true
+            default: return false
+            }
+        case .boolean:
+            if case .bool = v { return true }
+            return false
+        case .null:
+            if case .null = v { return true }
+            return false
+        case .array(let items):
+            guard case .array(let xs) = v else { return false }
+            return xs.allSatisfy { valid(items, $0) }
+        case .map(let values):
+            guard case .object(let o) = v else { return false }
+            return o.members.allSatisfy { valid(values, $0.value) }
+        case .union(let branches):
+            return branches.contains { valid($0, v) }
+        case .record(_, _, _, let fields, _, _, _):
+            guard case .object(let o) = v else { return false }
+            return fields.allSatisfy { f in
+                if let x = o[f.name] { return valid(f.type, x) }
+                guard let d = f.defaultValue, let x = try? JSONParser.parse(d.text) else { return false }
+                return valid(f.type, x)
+            }
+        case .reference:
+            return true  // a record still being defined (recursion): Java cannot check it either
+        case .annotated:
+            return true
         }
     }
 }

@@ -77,10 +77,10 @@ public struct AvroDatum: Sendable {
         case (.double, .double(let d)): e.writeDouble(d)
         case (.bytes, .bytes(let b)): e.writeBytes(b)
         case (.string, .string(let t)): e.writeString(t)
-        case (.fixed(_, _, let size), .fixed(let b)):
+        case (.fixed(_, _, let size, _, _, _), .fixed(let b)):
             guard b.count == size else { throw AvroDataError(message: "fixed of size \(size) given \(b.count) bytes") }
             e.bytes.append(contentsOf: b)
-        case (.enum(_, _, let symbols), .enum(let i)):
+        case (.enum(_, _, let symbols, _, _, _, _), .enum(let i)):
             guard symbols.indices.contains(i) else { throw AvroDataError(message: "enum index \(i) out of range") }
             e.writeInt(Int32(i))
         case (.array(let items), .array(let xs)):
@@ -98,7 +98,7 @@ public struct AvroDatum: Sendable {
                 }
             }
             e.writeLong(0)
-        case (.record(_, _, _, let fields, _), .record(let xs)):
+        case (.record(_, _, _, let fields, _, _, _), .record(let xs)):
             guard xs.count == fields.count else {
                 throw AvroDataError(message: "record of \(fields.count) fields given \(xs.count) values")
             }
@@ -179,8 +179,8 @@ public struct AvroDatum: Sendable {
         case .double: return .double(Double(bitPattern: try r.littleEndian(8)))
         case .bytes: return .bytes(try r.take(Int(try r.long())))
         case .string: return .string(String(decoding: try r.take(Int(try r.long())), as: UTF8.self))
-        case .fixed(_, _, let size): return .fixed(try r.take(size))
-        case .enum(_, _, let symbols):
+        case .fixed(_, _, let size, _, _, _): return .fixed(try r.take(size))
+        case .enum(_, _, let symbols, _, _, _, _):
             let i = Int(try r.long())
             guard symbols.indices.contains(i) else { throw AvroDataError(message: "enum index \(i) out of range") }
             return .enum(i)
@@ -203,7 +203,7 @@ public struct AvroDatum: Sendable {
                 }
             }
             return .map(out)
-        case .record(_, _, _, let fields, _):
+        case .record(_, _, _, let fields, _, _, _):
             var out: [AvroValue] = []
             for f in fields { out.append(try decode(f.type, &r)) }
             return .record(out)
@@ -241,8 +241,8 @@ public struct AvroDatum: Sendable {
         guard depth < 16 else { return true }
         switch resolve(s0) {
         case .null: return false
-        case .fixed(_, _, let size): return size > 0
-        case .record(_, _, _, let fields, _): return fields.contains { takesBytes($0.type, depth: depth + 1) }
+        case .fixed(_, _, let size, _, _, _): return size > 0
+        case .record(_, _, _, let fields, _, _, _): return fields.contains { takesBytes($0.type, depth: depth + 1) }
         default: return true
         }
     }
@@ -264,7 +264,7 @@ public struct AvroDatum: Sendable {
         case (_, .bytes(let b)), (_, .fixed(let b)):
             return .string(String(String.UnicodeScalarView(b.map { Unicode.Scalar($0) })))
         case (_, .string(let t)): return .string(t)
-        case (.enum(_, _, let symbols), .enum(let i)): return .string(symbols[i])
+        case (.enum(_, _, let symbols, _, _, _, _), .enum(let i)): return .string(symbols[i])
         case (.array(let items), .array(let xs)):
             var out: [JSONValue] = []
             for x in xs { out.append(try json(x, items)) }
@@ -273,7 +273,7 @@ public struct AvroDatum: Sendable {
             var o = JSONObject()
             for (k, x) in kvs { o[k] = try json(x, values) }
             return .object(o)
-        case (.record(_, _, _, let fields, _), .record(let xs)):
+        case (.record(_, _, _, let fields, _, _, _), .record(let xs)):
             var o = JSONObject()
             for (f, x) in zip(fields, xs) { o[f.name] = try json(x, f.type) }
             return .object(o)
@@ -324,9 +324,9 @@ public struct AvroDatum: Sendable {
                 guard u.value < 256 else { throw bad() }
                 out.append(UInt8(u.value))
             }
-            if case .fixed(_, _, let size) = s, out.count != size { throw bad() }
+            if case .fixed(_, _, let size, _, _, _) = s, out.count != size { throw bad() }
             return s.isFixed ? .fixed(out) : .bytes(out)
-        case (.enum(_, _, let symbols), .string(let t)):
+        case (.enum(_, _, let symbols, _, _, _, _), .string(let t)):
             guard let i = symbols.firstIndex(of: t) else { throw bad() }
             return .enum(i)
         case (.array(let items), .array(let xs)):
@@ -339,7 +339,7 @@ public struct AvroDatum: Sendable {
                 out.append((m.key, try value(m.value, values, lenient: lenient, path: path + "/" + m.key)))
             }
             return .map(out)
-        case (.record(_, _, _, let fields, _), .object(let o)):
+        case (.record(_, _, _, let fields, _, _, _), .object(let o)):
             var out: [AvroValue] = []
             for f in fields {
                 guard let x = o[f.name] else {
@@ -373,7 +373,8 @@ public struct AvroDatum: Sendable {
     /// A union branch's label in the JSON encoding: the type name, or a named type's full name.
     static func branchName(_ s: AvroSchema) -> String {
         switch s {
-        case .record(let n, let ns, _, _, _), .enum(let n, let ns, _), .fixed(let n, let ns, _):
+        case .record(let n, let ns, _, _, _, _, _), .enum(let n, let ns, _, _, _, _, _),
+            .fixed(let n, let ns, _, _, _, _):
             return AvroSchemaParser.fullname(n, ns)
         case .reference(let n): return n
         case .annotated(let b, _): return branchName(b)

@@ -236,7 +236,7 @@ enum SubjectNameStrategy: Sendable, Equatable {
 
     func subject(topic: String, isKey: Bool, schema: AvroSchema) throws -> String {
         if self == .topic { return topic + (isKey ? "-key" : "-value") }
-        guard case .record(let name, let namespace, _, _, _) = schema else {
+        guard case .record(let name, let namespace, _, _, _, _, _) = schema else {
             let side = isKey ? "key" : "value"
             throw ConnectError(
                 .data,

@@ -19,80 +19,200 @@ public final class AvroData {
     public func avroSchema(_ s: Schema) throws -> AvroSchema {
         let id = ObjectIdentifier(s)
         if let (kept, a) = cache[id], kept === s { return a }
-        let a = try convert(s, top: true)
+        var context = Context()
+        let a = try convert(s, &context)
         if cache.count >= 1000 { cache.removeAll() }  // schemas are few; a converter minting new ones is not
         cache[id] = (s, a)
         return a
     }
 
-    private func convert(_ s: Schema, top: Bool) throws -> AvroSchema {
-        let base = try baseSchema(s, top: top)
-        guard s.isOptional else { return base }
-        return .union([.null, base])
+    static let namespace = "io.confluent.connect.avro"
+    static let recordDocParameter = namespace + ".record.doc"
+    static let fieldDocPrefix = namespace + ".field.doc."
+    static let fieldDefaultFlag = namespace + ".field.default"
+
+    /// One conversion's state, as Java's `FromConnectContext`: schemas already converted (equal
+    /// non-optional Connect schemas become the same Avro schema, written again by name) and the count of
+    /// unnamed structs (`ConnectDefault`, `ConnectDefault2`, …).
+    struct Context {
+        var converted: [(Schema, AvroSchema)] = []
+        var nameIndex = 0
+
+        mutating func name(_ name: String?) -> (String?, String) {
+            if let name { return AvroData.split(name) }
+            nameIndex += 1
+            return (AvroData.namespace, "ConnectDefault" + (nameIndex > 1 ? String(nameIndex) : ""))
+        }
     }
 
-    private func baseSchema(_ s: Schema, top: Bool) throws -> AvroSchema {
+    /// Java's `AvroData.fromConnectSchema` with its default configuration (`connect.meta.data=true`):
+    /// the base type, then `connect.doc`, `connect.version`, `connect.parameters`, `connect.default`,
+    /// `connect.name`, `connect.type`, the logical type, `avro*` parameters; optional schemas a union with
+    /// `null` first, or last when the schema has a default.
+    private func convert(_ s: Schema, _ context: inout Context, ignoreOptional: Bool = false) throws -> AvroSchema {
+        if !s.isOptional, let (_, done) = context.converted.first(where: { $0.0 == s }) { return done }
         var props: [(String, AvroJSON)] = []
-        if let v = s.version { props.append(("connect.version", .int(Int(v)))) }
-        if let d = s.doc { props.append(("connect.doc", .string(d))) }
-        if let n = s.name, s.type != .struct { props.append(("connect.name", .string(n))) }
-        switch s.name {
-        case LogicalType.decimalName:
-            let scale = Int(s.parameters.first { $0.0 == LogicalType.scaleParameter }?.1 ?? "0") ?? 0
-            let precision =
-                Int(s.parameters.first { $0.0 == "connect.decimal.precision" }?.1 ?? "64") ?? 64
-            let params =
-                "{"
-                + s.parameters.map { AvroJSON.quoted($0.0) + ":" + AvroJSON.quoted($0.1) }
-                .joined(separator: ",") + "}"
-            return .annotated(
-                .bytes,
-                props: [("scale", .int(scale)), ("precision", .int(precision))] + props
-                    + [("connect.parameters", AvroJSON(raw: params)), ("logicalType", .string("decimal"))])
-        case LogicalType.dateName: return .annotated(.int, props: props + [("logicalType", .string("date"))])
-        case LogicalType.timeName: return .annotated(.int, props: props + [("logicalType", .string("time-millis"))])
-        case LogicalType.timestampName:
-            return .annotated(.long, props: props + [("logicalType", .string("timestamp-millis"))])
-        default: break
-        }
-        func primitive(_ p: AvroSchema, _ extra: [(String, AvroJSON)] = []) -> AvroSchema {
-            let all = extra + props
-            return all.isEmpty ? p : .annotated(p, props: all)
-        }
+        var connectType: String?
+        let base: AvroSchema
+        let isDecimal = s.name?.lowercased() == LogicalType.decimalName.lowercased()
         switch s.type {
-        case .int8: return primitive(.int, [("connect.type", .string("int8"))])
-        case .int16: return primitive(.int, [("connect.type", .string("int16"))])
-        case .int32: return primitive(.int)
-        case .int64: return primitive(.long)
-        case .float32: return primitive(.float)
-        case .float64: return primitive(.double)
-        case .boolean: return primitive(.boolean)
-        case .string: return primitive(.string)
-        case .bytes: return primitive(.bytes)
-        case .array: return .array(items: try convert(s.valueSchema!, top: false))
+        case .int8:
+            connectType = "int8"
+            base = .int
+        case .int16:
+            connectType = "int16"
+            base = .int
+        case .int32: base = .int
+        case .int64: base = .long
+        case .float32: base = .float
+        case .float64: base = .double
+        case .boolean: base = .boolean
+        case .string: base = .string
+        case .bytes:
+            base = .bytes
+            if isDecimal {
+                let scale = Int(s.parameter(LogicalType.scaleParameter) ?? "0") ?? 0
+                let precision = Int(s.parameter("connect.decimal.precision") ?? "64") ?? 64
+                props += [("scale", .int(scale)), ("precision", .int(precision))]
+            }
+        case .array: base = .array(items: try convert(s.valueSchema!, &context))
         case .map:
             if s.keySchema!.type == .string && !s.keySchema!.isOptional {
-                return .map(values: try convert(s.valueSchema!, top: false))
+                base = .map(values: try convert(s.valueSchema!, &context))
+            } else {
+                let (namespace, name) = s.name == nil ? (Self.namespace, "MapEntry") : context.name(s.name)
+                let fields = [
+                    try field("key", s.keySchema!, doc: nil, &context),
+                    try field("value", s.valueSchema!, doc: nil, &context),
+                ]
+                base = .array(
+                    items: .record(
+                        name: name, namespace: namespace, doc: nil, fields: fields,
+                        props: s.name == nil ? [] : [("connect.internal.type", .string("MapEntry"))]))
             }
-            return .array(
-                items: .record(
-                    name: "MapEntry", namespace: "io.confluent.connect.avro", doc: nil,
-                    fields: [
-                        AvroField(name: "key", type: try convert(s.keySchema!, top: false)),
-                        AvroField(name: "value", type: try convert(s.valueSchema!, top: false)),
-                    ], props: []))
         case .struct:
-            let full = s.name ?? "io.confluent.connect.avro.ConnectDefault"
-            let (namespace, name) = Self.split(full)
+            if s.isOptional {
+                // Java puts the metadata on the record and makes the union itself, null first.
+                return .union([.null, try convert(s.with(optional: false), &context)])
+            }
+            let (namespace, name) = context.name(s.name)
             var fields: [AvroField] = []
             for f in s.fields {
-                let t = try convert(f.schema, top: false)
-                fields.append(AvroField(name: f.name, type: t, defaultValue: f.schema.isOptional ? .null : nil))
+                fields.append(try field(f.name, f.schema, doc: s.parameter(Self.fieldDocPrefix + f.name), &context))
             }
-            var recordProps = props
-            if let n = s.name { recordProps.append(("connect.name", .string(n))) }
-            return .record(name: name, namespace: namespace, doc: s.doc, fields: fields, props: recordProps)
+            base = .record(
+                name: name, namespace: namespace, doc: s.parameter(Self.recordDocParameter), fields: fields, props: [])
         }
+        if let d = s.doc { props.append(("connect.doc", .string(d))) }
+        if let v = s.version { props.append(("connect.version", .int(Int(v)))) }
+        let params = s.parameters.filter { $0.0 != Self.fieldDefaultFlag }
+        if !params.isEmpty {
+            props.append(
+                (
+                    "connect.parameters",
+                    AvroJSON(
+                        raw: "{"
+                            + params.map { AvroJSON.quoted($0.0) + ":" + AvroJSON.quoted($0.1) }.joined(separator: ",")
+                            + "}")
+                ))
+        }
+        if let d = s.defaultValue, !d.isNull, s.parameter(Self.fieldDefaultFlag) == nil {
+            props.append(("connect.default", AvroJSON(raw: try Self.defaultJSON(s, d, widenFloats: false))))
+        }
+        if let n = s.name { props.append(("connect.name", .string(n))) }
+        if let t = connectType { props.append(("connect.type", .string(t))) }
+        switch s.name?.lowercased() {
+        case LogicalType.decimalName.lowercased(): props.append(("logicalType", .string("decimal")))
+        case LogicalType.timeName.lowercased(): props.append(("logicalType", .string("time-millis")))
+        case LogicalType.timestampName.lowercased(): props.append(("logicalType", .string("timestamp-millis")))
+        case LogicalType.dateName.lowercased(): props.append(("logicalType", .string("date")))
+        default: break
+        }
+        for (k, v) in s.parameters where k.hasPrefix("avro") && !props.contains(where: { $0.0 == k }) {
+            props.append((k, .string(v)))
+        }
+        let annotated: AvroSchema
+        switch base {
+        case .record(let name, let namespace, let doc, let fields, let own, _, _):
+            annotated = .record(name: name, namespace: namespace, doc: doc, fields: fields, props: own + props)
+        default:
+            annotated = props.isEmpty ? base : .annotated(base, props: props)
+        }
+        var final = annotated
+        if s.isOptional && !ignoreOptional {
+            final =
+                s.defaultValue.map { !$0.isNull } == true ? .union([annotated, .null]) : .union([.null, annotated])
+        }
+        if !s.isOptional { context.converted.append((s, final)) }
+        return final
+    }
+
+    /// Java's `addAvroRecordField`: the Connect default as the field's default (an optional field without
+    /// one defaults to null).
+    private func field(_ name: String, _ schema: Schema, doc: String?, _ context: inout Context) throws -> AvroField {
+        var defaultValue: AvroJSON?
+        if let d = schema.defaultValue, !d.isNull {
+            defaultValue = AvroJSON(raw: try Self.defaultJSON(schema, d, widenFloats: true))
+        } else if schema.isOptional {
+            defaultValue = .null
+        }
+        return AvroField(name: name, type: try convert(schema, &context), doc: doc, defaultValue: defaultValue)
+    }
+
+    /// Java's `defaultValueFromConnect` as Jackson writes it. A field's default goes through Avro's
+    /// `JacksonUtils.toObject` first, which widens a FLOAT32 to a double (`12.2f` → `12.199999809265137`);
+    /// the `connect.default` property keeps the float (`12.2`).
+    static func defaultJSON(_ s: Schema, _ v: Value, widenFloats: Bool) throws -> String {
+        if v.isNull { return "null" }
+        switch (s.type, v) {
+        case (.int8, _), (.int16, _), (.int32, _), (.int64, _):
+            guard let i = v.int64Value else { break }
+            return String(i)
+        case (.float32, .float32(let f)):
+            return widenFloats
+                ? AvroJSON.double(Double(f))
+                : (f.isFinite ? JavaNumberFormat.float(f) : "\"" + JavaNumberFormat.float(f) + "\"")
+        case (.float64, .float64(let d)): return AvroJSON.double(d)
+        case (.boolean, .boolean(let b)): return b ? "true" : "false"
+        case (.string, .string(let t)): return AvroJSON.quoted(t)
+        case (.bytes, .bytes(let b)): return AvroJSON.quoted(String(b.map { Character(Unicode.Scalar($0)) }))
+        case (.bytes, .decimal(let d)): return AvroJSON.quoted(String(d.unscaled.map { Character(Unicode.Scalar($0)) }))
+        case (.array, .array(let items)):
+            return "["
+                + (try items.map { try defaultJSON(s.valueSchema!, $0, widenFloats: widenFloats) }).joined(
+                    separator: ",") + "]"
+        case (.map, .map(let entries)):
+            if s.keySchema!.type == .string && !s.keySchema!.isOptional {
+                var parts: [String] = []
+                for e in entries {
+                    guard case .string(let k) = e.key else { throw mismatchDefault(s) }
+                    parts.append(
+                        AvroJSON.quoted(k) + ":" + (try defaultJSON(s.valueSchema!, e.value, widenFloats: widenFloats)))
+                }
+                return "{" + parts.joined(separator: ",") + "}"
+            }
+            var parts: [String] = []
+            for e in entries {
+                parts.append(
+                    "[" + (try defaultJSON(s.keySchema!, e.key, widenFloats: widenFloats)) + ","
+                        + (try defaultJSON(s.valueSchema!, e.value, widenFloats: widenFloats)) + "]")
+            }
+            return "[" + parts.joined(separator: ",") + "]"
+        case (.struct, .struct(let st)):
+            var parts: [String] = []
+            for f in s.fields {
+                parts.append(
+                    AvroJSON.quoted(f.name) + ":"
+                        + (try defaultJSON(f.schema, st.values[f.index], widenFloats: widenFloats)))
+            }
+            return "{" + parts.joined(separator: ",") + "}"
+        default: break
+        }
+        throw mismatchDefault(s)
+    }
+
+    private static func mismatchDefault(_ s: Schema) -> Unsupported {
+        Unsupported(description: "Invalid type used for default value of \(s.type.rawValue.uppercased()) field")
     }
 
     static func split(_ full: String) -> (String?, String) {
@@ -103,11 +223,13 @@ public final class AvroData {
     /// Appends `value` in Avro binary under the Avro form of `schema`.
     public func encode(_ value: Value, schema s: Schema, into e: inout AvroEncoder) throws {
         if s.isOptional {
+            // The union is [null, X], or [X, null] for a non-struct schema with a default (see `convert`).
+            let nullLast = s.type != .struct && s.defaultValue.map { !$0.isNull } == true
             if value.isNull {
-                e.writeLong(0)
+                e.writeLong(nullLast ? 1 : 0)
                 return
             }
-            e.writeLong(1)
+            e.writeLong(nullLast ? 0 : 1)
         } else if value.isNull {
             throw Unsupported(description: "null value for the required \(s.type.rawValue) schema \(s.name ?? "")")
         }

@@ -85,11 +85,13 @@ public actor SchemaRegistry {
 
     // MARK: Registration
 
-    /// Parses a schema as a *new* schema would be: 42201 with the parser's reason otherwise.
-    public nonisolated func parse(_ text: String, type: String?) throws(RestError) -> ParsedSchema {
+    /// Parses a submitted schema: 42201 with the parser's reason otherwise. `asNew` (registering, checking
+    /// compatibility) also refuses defaults that do not fit their field, as Confluent's `validateAsNew`;
+    /// a lookup does not.
+    public nonisolated func parse(_ text: String, type: String?, asNew: Bool = true) throws(RestError) -> ParsedSchema {
         switch type?.uppercased() {
         case nil, "AVRO":
-            do { return .avro(try AvroSchemaParser.parse(text)) } catch {
+            do { return .avro(try AvroSchemaParser.parse(text, validateDefaults: asNew)) } catch {
                 throw RestError(422, code: 42201, "Invalid schema \(text), details: \(error.message)")
             }
         case "JSON":
@@ -111,7 +113,11 @@ public actor SchemaRegistry {
         for _ in 0..<10 {
             let s = state
             let live = s.versions(subject, includeDeleted: false)
-            if let same = live.first(where: { $0.schema == text && $0.schemaType == schema.type }) { return same.id }
+            if let same = live.first(where: {
+                $0.schemaType == schema.type && SchemaRegistryState.rendered($0.schema, $0.schemaType) == text
+            }) {
+                return same.id
+            }
             if (s.subjectMode[subject] ?? s.globalMode) == "READONLY" {
                 throw RestError(422, code: 42205, "Subject \(subject) is in read-only mode")
             }
@@ -141,8 +147,8 @@ public actor SchemaRegistry {
     }
 
     /// Stored versions parsed again; a text that no longer parses cannot constrain.
-    static func parsed(_ versions: [SubjectVersion]) -> [ParsedSchema] {
-        versions.compactMap { ParsedSchema.parse($0.schema, type: $0.schemaType) }
+    static func parsed(_ versions: [SubjectVersion]) -> [(schema: ParsedSchema, version: Int?)] {
+        versions.compactMap { v in ParsedSchema.parse(v.schema, type: v.schemaType).map { ($0, v.version) } }
     }
 
     /// `POST /subjects/{s}`: the version of `subject` holding `schema`.
@@ -152,7 +158,11 @@ public actor SchemaRegistry {
         let all = state.versions(subject, includeDeleted: includeDeleted)
         if all.isEmpty { throw Self.subjectNotFound(subject) }
         let text = schema.text
-        guard let v = all.last(where: { $0.schema == text && $0.schemaType == schema.type }) else {
+        guard
+            let v = all.last(where: {
+                $0.schemaType == schema.type && SchemaRegistryState.rendered($0.schema, $0.schemaType) == text
+            })
+        else {
             throw RestError(404, code: 40403, "Schema not found")
         }
         return v

@@ -134,7 +134,7 @@ public struct SchemaRegistryAPI: RestHandler {
     }
 
     private func lookup(_ subject: String, _ req: RestRequest) throws(RestError) -> RestResponse {
-        let (_, schema) = try parseBody(req)
+        let (_, schema) = try parseBody(req, asNew: false)
         let v = try registry.lookup(subject: subject, schema: schema, includeDeleted: req.flag("deleted"))
         return .json(200, Self.versionJSON(v))
     }
@@ -260,7 +260,8 @@ public struct SchemaRegistryAPI: RestHandler {
         }
         let problems = schema.incompatibilities(level, existing: SchemaRegistry.parsed(against))
         var body: [(String, JSONValue)] = [("is_compatible", .bool(problems.isEmpty))]
-        if req.flag("verbose") || !problems.isEmpty {
+        // Confluent lists the messages only when asked (`verbose=true`), then even when there are none.
+        if req.flag("verbose") {
             body.append(("messages", .array(problems.map { .string($0) })))
         }
         return .json(200, .object(JSONObject(body)))
@@ -276,7 +277,7 @@ public struct SchemaRegistryAPI: RestHandler {
     }
 
     /// `{"schema": "<text>", "schemaType"?: …, "references"?: […]}`.
-    private func parseBody(_ req: RestRequest) throws(RestError) -> (String, ParsedSchema) {
+    private func parseBody(_ req: RestRequest, asNew: Bool = true) throws(RestError) -> (String, ParsedSchema) {
         let body = try parseJSON(req)
         guard body.objectValue != nil else {
             throw RestError(422, code: 42201, "Invalid schema: the body must be a JSON object")
@@ -287,7 +288,7 @@ public struct SchemaRegistryAPI: RestHandler {
         guard let text = body["schema"]?.stringValue, !text.trimmingWhitespace().isEmpty else {
             throw RestError(422, code: 42201, "Empty schema")
         }
-        return (text, try registry.parse(text, type: body["schemaType"]?.stringValue))
+        return (text, try registry.parse(text, type: body["schemaType"]?.stringValue, asNew: asNew))
     }
 
     /// `schemaType` only for non-Avro schemas, as Confluent's registry answered for years.

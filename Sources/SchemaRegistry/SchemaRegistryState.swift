@@ -48,6 +48,13 @@ public struct SchemaRegistryState: Sendable {
     /// What makes two registrations the same schema: the type and the rendered text.
     static func identity(_ text: String, _ type: String?) -> String { (type ?? "AVRO") + "\u{0}" + text }
 
+    /// A stored text as this registry renders it now (Java's `Schema.toString()` for Avro): records written
+    /// by another registry or an older Tributary match the same schema registered again. Unparsable texts
+    /// stay as they are.
+    static func rendered(_ text: String, _ type: String?) -> String {
+        ParsedSchema.parse(text, type: type)?.text ?? text
+    }
+
     /// Versions of `subject`, oldest first.
     public func versions(_ subject: String, includeDeleted: Bool) -> [SubjectVersion] {
         (subjects[subject] ?? [:]).values.filter { includeDeleted || !$0.deleted }.sorted { $0.version < $1.version }
@@ -69,9 +76,11 @@ public struct SchemaRegistryState: Sendable {
             }
             guard let id = v["id"]?.int64Value.map(Int.init), let text = v["schema"]?.stringValue else { return }
             let type = v["schemaType"]?.stringValue.flatMap { $0 == "AVRO" ? nil : $0 }
-            let identity = Self.identity(text, type)
+            let identity = Self.identity(Self.rendered(text, type), type)
             if let existing = subjects[subject]?[version], existing.id != id { return }  // lost the race
-            if let known = schemas[id], Self.identity(known.text, known.type) != identity { return }  // id taken
+            if let known = schemas[id], Self.identity(Self.rendered(known.text, known.type), known.type) != identity {
+                return  // id taken
+            }
             if let otherId = ids[identity], otherId != id { return }  // schema already has another id
             schemas[id] = (text, type)
             ids[identity] = id

@@ -63,3 +63,23 @@ import Testing
         #expect(s.globalCompatibility == nil)
     }
 }
+
+/// Texts in `_schemas` written by an older Tributary (a nested type's namespace repeated) or by another
+/// registry (any attribute order) are the same schema as Java's rendering of it.
+@Suite struct StoredTextIdentityTests {
+    @Test func storedTextsMatchByTheirRendering() {
+        var s = SchemaRegistryState()
+        let old =
+            #"{"type":"record","name":"R","namespace":"ns","fields":[{"name":"e","type":{"type":"enum","name":"E","namespace":"ns","symbols":["A"]}}]}"#
+        s.apply(
+            key: SchemaRecords.schemaKey("t-value", 1),
+            value: SchemaRecords.schemaValue(
+                SubjectVersion(subject: "t-value", version: 1, id: 1, schema: old, deleted: false)))
+        let java =
+            #"{"type":"record","name":"R","namespace":"ns","fields":[{"name":"e","type":{"type":"enum","name":"E","symbols":["A"]}}]}"#
+        #expect(s.ids[SchemaRegistryState.identity(java, nil)] == 1)
+        #expect(SchemaRegistryState.rendered(old, nil) == java)
+        // The stored text itself is returned as stored.
+        #expect(s.schemaText(id: 1) == old)
+    }
+}
