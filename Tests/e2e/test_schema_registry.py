@@ -257,10 +257,34 @@ def test_json_schemas(tmp_path):
         r = post(u, "/subjects/j-value/versions", {"schema": changed, "schemaType": "JSON"})
         assert r.status_code == 409 and "JSON_SCHEMA_CHANGED" in r.json()["message"]
         r = post(u, "/subjects/j-value/versions", {"schema": STRING})
-        assert r.status_code == 409 and "TYPE_MISMATCH" in r.json()["message"]
+        # Confluent's CompatibilityChecker words a change of schema type this way.
+        assert r.status_code == 409 and "Incompatible because of different schema type" in r.json()["message"]
         requests.put(u + "/config/j-value", json={"compatibility": "NONE"})
         assert post(u, "/subjects/j-value/versions", {"schema": changed, "schemaType": "JSON"}).json() == {"id": 2}
         r = post(u, "/subjects/j-value/versions", {"schema": "[1]", "schemaType": "JSON"})
         assert (r.status_code, r.json()["error_code"]) == (422, 42201)
+    finally:
+        w.stop()
+
+
+def test_schemas_come_back_as_javas_schema_to_string(tmp_path):
+    """Confluent stores and returns Avro's Schema.toString(): a nested named type's namespace is written
+    only where it differs from the enclosing one (issue 21's reproduction), read by confluent-kafka."""
+    w = registry(tmp_path)
+    try:
+        u = w.sr_url
+        written = {"type": "record", "name": "R", "namespace": "ns",
+                   "fields": [{"name": "e", "type": {"type": "enum", "name": "E", "symbols": ["A"]}}]}
+        sid = post(u, "/subjects/ns-value/versions", {"schema": json.dumps(written)}).json()["id"]
+        java = ('{"type":"record","name":"R","namespace":"ns","fields":'
+                '[{"name":"e","type":{"type":"enum","name":"E","symbols":["A"]}}]}')
+        assert requests.get(f"{u}/schemas/ids/{sid}").json()["schema"] == java
+        assert requests.get(f"{u}/subjects/ns-value/versions/1/schema").text == java
+        # Another namespace is written where it changes, and the same schema text is the same id.
+        other = dict(written, fields=[{"name": "e", "type": {"type": "enum", "name": "E", "namespace": "other",
+                                                           "symbols": ["A"]}}])
+        oid = post(u, "/subjects/other-value/versions", {"schema": json.dumps(other)}).json()["id"]
+        assert '"namespace":"other"' in requests.get(f"{u}/schemas/ids/{oid}").json()["schema"]
+        assert SchemaRegistryClient({"url": u}).get_schema(sid).schema_str == java
     finally:
         w.stop()
