@@ -11,25 +11,21 @@ import Testing
 /// confluentinc/kafka-connect-jdbc src/test/java/io/confluent/connect/jdbc/{sink/JdbcSinkTaskTest.java,
 /// source/JdbcSourceTaskUpdateTest.java, JdbcSourceConnectorTest.java}, which run on SQLite there.
 @Suite(.serialized) struct JdbcConnectorHarnessTests {
-    static func env(_ name: String) throws -> String {
-        if let v = ProcessInfo.processInfo.environment[name] { return v }
-        struct Missing: Error, CustomStringConvertible { let description: String }
-        throw Missing(description: "\(name) is not set: run dev/test.sh (it starts PostgreSQL)")
-    }
-
     /// A schema of its own per test, dropped at the end.
     let schema = "kit_\(UUID().uuidString.prefix(8).lowercased())"
 
     func database() async throws -> PostgresConnection {
         try await PostgresConnection.connect(
             try PostgresConnectInfo.jdbc(
-                try Self.env("PG_JDBC_URL"), user: try Self.env("PG_USER"), password: try Self.env("PG_PASSWORD")))
+                try ServiceEnvironment.value("PG_JDBC_URL"), user: try ServiceEnvironment.value("PG_USER"),
+                password: try ServiceEnvironment.value("PG_PASSWORD")))
     }
 
     func connection(_ extra: [String: String]) throws -> [String: String] {
         [
-            "connection.url": try Self.env("PG_JDBC_URL"), "connection.user": try Self.env("PG_USER"),
-            "connection.password": try Self.env("PG_PASSWORD"),
+            "connection.url": try ServiceEnvironment.value("PG_JDBC_URL"),
+            "connection.user": try ServiceEnvironment.value("PG_USER"),
+            "connection.password": try ServiceEnvironment.value("PG_PASSWORD"),
         ].merging(extra) { $1 }
     }
 
@@ -145,16 +141,22 @@ import Testing
         await JdbcSinkTask().stop()
     }
 
+    /// A table `orders (id int PRIMARY KEY, total int)` and a sink upserting into it by `id` that
+    /// tolerates errors (an errant record reporter, as under `errors.tolerance=all`).
+    func ordersSink(_ db: PostgresConnection) async throws -> SinkTaskHarness {
+        try await db.execute("CREATE TABLE \(schema).orders (id int PRIMARY KEY, total int)")
+        return try await ConnectorHarness(JdbcSinkConnector.plugin).sinkTask(
+            try connection([
+                "topics": "orders", "table.name.format": "\(schema).orders", "insert.mode": "upsert",
+                "pk.mode": "record_value", "pk.fields": "id",
+            ]),
+            partitions: [TopicPartition("orders", 0)], tolerateErrors: true)
+    }
+
     // JdbcSinkTaskTest.java batchErrorReporting: every record of a refused batch is reported.
     @Test func sinkReportsEachRefusedRecordOfABatch() async throws {
         try await withSchema { db in
-            try await db.execute("CREATE TABLE \(schema).orders (id int PRIMARY KEY, total int)")
-            let task = try await ConnectorHarness(JdbcSinkConnector.plugin).sinkTask(
-                try connection([
-                    "topics": "orders", "table.name.format": "\(schema).orders", "insert.mode": "upsert",
-                    "pk.mode": "record_value", "pk.fields": "id",
-                ]),
-                partitions: [TopicPartition("orders", 0)], tolerateErrors: true)
+            let task = try await ordersSink(db)
             try await task.put(
                 try SinkRecords.json(
                     topic: "orders", [#"{"id":1,"total":1.5}"#, #"{"id":2,"total":"x"}"#, #"{"id":3,"total":2.5}"#]))
@@ -168,13 +170,7 @@ import Testing
     /// reports exactly the bad record, with PostgreSQL's message, the column and the value.
     @Test func sinkReportsOnlyTheRecordPostgresRefuses() async throws {
         try await withSchema { db in
-            try await db.execute("CREATE TABLE \(schema).orders (id int PRIMARY KEY, total int)")
-            let task = try await ConnectorHarness(JdbcSinkConnector.plugin).sinkTask(
-                try connection([
-                    "topics": "orders", "table.name.format": "\(schema).orders", "insert.mode": "upsert",
-                    "pk.mode": "record_value", "pk.fields": "id",
-                ]),
-                partitions: [TopicPartition("orders", 0)], tolerateErrors: true)
+            let task = try await ordersSink(db)
             let values = (0..<100).map { #"{"id":\#($0),"total":\#($0 == 42 ? "119.88" : String($0))}"# }
             try await task.put(try SinkRecords.json(topic: "orders", values))
             #expect(task.reported.map(\.record.kafkaOffset) == [42])

@@ -11,12 +11,6 @@ import Testing
 /// missing server fails the suite). Facts from confluentinc/kafka-connect-storage-cloud
 /// kafka-connect-s3/src/test/java/io/confluent/connect/s3/{S3SinkTaskTest.java,TopicPartitionWriterTest.java}.
 @Suite(.serialized) struct S3SinkHarnessTests {
-    static func env(_ name: String) throws -> String {
-        if let v = ProcessInfo.processInfo.environment[name] { return v }
-        struct Missing: Error, CustomStringConvertible { let description: String }
-        throw Missing(description: "\(name) is not set: run dev/test.sh (it starts the S3 server)")
-    }
-
     /// A bucket of its own per test, through the sink's own signed client.
     struct Bucket {
         let name = "kit-\(UUID().uuidString.prefix(8).lowercased())"
@@ -24,10 +18,12 @@ import Testing
 
         init() throws {
             storage = try S3Storage(
-                bucket: name, endpoint: try env("S3_ENDPOINT"), pathStyle: true, region: "us-east-1",
+                bucket: name, endpoint: try ServiceEnvironment.value("S3_ENDPOINT"), pathStyle: true,
+                region: "us-east-1",
                 credentials: StaticCredentialsProvider(
                     AWSCredentials(
-                        accessKeyId: try env("AWS_ACCESS_KEY_ID"), secretAccessKey: try env("AWS_SECRET_ACCESS_KEY"))),
+                        accessKeyId: try ServiceEnvironment.value("AWS_ACCESS_KEY_ID"),
+                        secretAccessKey: try ServiceEnvironment.value("AWS_SECRET_ACCESS_KEY"))),
                 retry: RetryPolicy(attempts: 1), log: { _ in })
         }
 
@@ -50,9 +46,10 @@ import Testing
 
     func config(_ bucket: Bucket, _ extra: [String: String] = [:]) throws -> [String: String] {
         [
-            "topics": "test-topic", "s3.bucket.name": bucket.name, "store.url": try Self.env("S3_ENDPOINT"),
-            "s3.region": "us-east-1", "aws.access.key.id": try Self.env("AWS_ACCESS_KEY_ID"),
-            "aws.secret.access.key": try Self.env("AWS_SECRET_ACCESS_KEY"),
+            "topics": "test-topic", "s3.bucket.name": bucket.name,
+            "store.url": try ServiceEnvironment.value("S3_ENDPOINT"),
+            "s3.region": "us-east-1", "aws.access.key.id": try ServiceEnvironment.value("AWS_ACCESS_KEY_ID"),
+            "aws.secret.access.key": try ServiceEnvironment.value("AWS_SECRET_ACCESS_KEY"),
             "format.class": "io.confluent.connect.s3.format.json.JsonFormat",
             "storage.class": "io.confluent.connect.s3.storage.S3Storage", "flush.size": "3",
         ].merging(extra) { $1 }

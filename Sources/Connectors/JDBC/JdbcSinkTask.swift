@@ -284,7 +284,7 @@ public final class JdbcSinkTask: SinkTask, @unchecked Sendable {
                 table = existing
             } else {
                 // Fields without a column: added under auto.evolve, else the batch fails naming them.
-                table = try await structure.evolve(id, schemaless: fields, run, c)
+                table = try await structure.evolve(existing, schemaless: fields, run, c)
                 fields = try SinkFields.forSchemaless(
                     records: run, tableColumns: table.columns, config: config, table: id.description)
             }

@@ -61,23 +61,32 @@ final class SinkTableStructure {
         let existing = Set(table.columns.map { $0.name.lowercased() })
         let missing = fields.all.filter { !existing.contains($0.name.lowercased()) }
         guard !missing.isEmpty else { return table }
+        try Self.requireAlterable(table, adding: missing.map(\.name))
+        return try await amend(table, with: try alterStatement(id, missing: missing, keys: fields), c)
+    }
+
+    /// Only tables (plain or partitioned) take ALTER … ADD; a view or foreign table is refused.
+    private static func requireAlterable(_ table: Table, adding names: [String]) throws {
         guard table.kind == "r" || table.kind == "p" else {
-            throw ConnectError(
-                .connect, "Cannot ALTER \(id.quoted(true)) to add \(missing.map(\.name)): it is not a table")
+            throw ConnectError(.connect, "Cannot ALTER \(table.id.quoted(true)) to add \(names): it is not a table")
         }
-        let sql = try alterStatement(id, missing: missing, keys: fields)
-        logger.info("Amending table \(id) to add missing fields with SQL: \(sql)")
+    }
+
+    /// Runs the ALTER `sql` on `table` and returns the table as it is then.
+    private func amend(_ table: Table, with sql: String, _ c: PostgresConnection) async throws -> Table {
+        logger.info("Amending table \(table.id) to add missing fields with SQL: \(sql)")
         try await c.execute(sql)
-        known[id] = nil
-        return try await describe(id, c) ?? table
+        known[table.id] = nil
+        return try await describe(table.id, c) ?? table
     }
 
     /// Adds a column for each of the schemaless run's `unmatched` fields when `auto.evolve` is on, typed
     /// by the values seen (nullable: another record may lack the field); refuses them otherwise, as
     /// Confluent refuses a schema field the table lacks. Returns the table as it is then.
-    func evolve(_ id: TableId, schemaless fields: SinkFields, _ run: ArraySlice<SinkRecord>, _ c: PostgresConnection)
+    func evolve(_ table: Table, schemaless fields: SinkFields, _ run: ArraySlice<SinkRecord>, _ c: PostgresConnection)
         async throws -> Table
     {
+        let id = table.id
         guard config.autoEvolve else {
             throw ConnectError(
                 .connect,
@@ -100,15 +109,9 @@ final class SinkTableStructure {
                 SinkStatements.column(
                     name, type: type, defaultLiteral: nil, optional: true, quote: config.quoteIdentifiers))
         }
-        guard let table = try await describe(id, c), table.kind == "r" || table.kind == "p" else {
-            throw ConnectError(
-                .connect, "Cannot ALTER \(id.quoted(true)) to add \(fields.unmatched): it is not a table")
-        }
-        let sql = SinkStatements.alterTable(id, add: clauses, quote: config.quoteIdentifiers)
-        logger.info("Amending table \(id) to add missing fields with SQL: \(sql)")
-        try await c.execute(sql)
-        known[id] = nil
-        return try await describe(id, c) ?? table
+        try Self.requireAlterable(table, adding: fields.unmatched)
+        return try await amend(
+            table, with: SinkStatements.alterTable(id, add: clauses, quote: config.quoteIdentifiers), c)
     }
 
     /// The column type for a schemaless field, from its first non-null value: what JSON gives (integers
