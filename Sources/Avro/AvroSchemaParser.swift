@@ -270,25 +270,7 @@ extension AvroSchema {
 struct DefaultValidation {
     let names: [String: AvroSchema]
 
-    init(_ schema: AvroSchema) {
-        var names: [String: AvroSchema] = [:]
-        func walk(_ s: AvroSchema) {
-            switch s {
-            case .record(let n, let ns, _, let fields, _, _, _):
-                names[AvroSchemaParser.fullname(n, ns)] = s
-                for f in fields { walk(f.type) }
-            case .enum(let n, let ns, _, _, _, _, _), .fixed(let n, let ns, _, _, _, _):
-                names[AvroSchemaParser.fullname(n, ns)] = s
-            case .array(let i): walk(i)
-            case .map(let v): walk(v)
-            case .union(let bs): bs.forEach(walk)
-            case .annotated(let b, _): walk(b)
-            default: break
-            }
-        }
-        walk(schema)
-        self.names = names
-    }
+    init(_ schema: AvroSchema) { names = AvroCompatibility.names(in: schema) }
 
     func resolve(_ s: AvroSchema) -> AvroSchema {
         switch s {
@@ -299,9 +281,9 @@ struct DefaultValidation {
     }
 
     /// Every field default of every record, in document order; the first misfit is the error.
-    func check(_ s: AvroSchema, seen: Set<String> = []) throws(AvroSchemaError) {
+    func check(_ s: AvroSchema) throws(AvroSchemaError) {
         switch s {
-        case .record(let n, let ns, _, let fields, _, _, _):
+        case .record(_, _, _, let fields, _, _, _):
             for f in fields {
                 // A float or double field's default was read as a number already (NaN and the infinities
                 // are written as strings, as Jackson does, yet are numbers to Java).
@@ -313,12 +295,12 @@ struct DefaultValidation {
                     throw AvroSchemaError(
                         message: "Invalid default for field \(f.name): \(d.text) not a \(typeText)")
                 }
-                try check(f.type, seen: seen.union([AvroSchemaParser.fullname(n, ns)]))
+                try check(f.type)
             }
-        case .array(let i): try check(i, seen: seen)
-        case .map(let v): try check(v, seen: seen)
-        case .union(let bs): for b in bs { try check(b, seen: seen) }
-        case .annotated(let b, _): try check(b, seen: seen)
+        case .array(let i): try check(i)
+        case .map(let v): try check(v)
+        case .union(let bs): for b in bs { try check(b) }
+        case .annotated(let b, _): try check(b)
         default: break
         }
     }

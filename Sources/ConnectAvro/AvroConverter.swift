@@ -71,7 +71,7 @@ public final class AvroConverter: Converter {
     }
     private let latestBySubject = Mutex<[String: Latest]>([:])
     /// Avro forms of the Connect schemas seen (a task sees the same few schema objects).
-    private let avroSchemas = Mutex<[ObjectIdentifier: (Schema, AvroSchema)]>([:])
+    private let avroSchemas = Mutex<[ObjectIdentifier: (Schema, AvroSchema, text: String)]>([:])
     /// Per writer schema id: its datum reader and its Connect form.
     private struct Reader: Sendable {
         let datum: AvroDatum
@@ -116,14 +116,17 @@ public final class AvroConverter: Converter {
             var e = AvroEncoder()
             let data = AvroData()
             let key = ObjectIdentifier(schema)
+            // The Avro form and its text, once per Connect schema: both are the same for every record.
             let avro: AvroSchema
-            if let (kept, a) = avroSchemas.withLock({ $0[key] }), kept === schema {
-                avro = a
+            let text: String
+            if let (kept, a, t) = avroSchemas.withLock({ $0[key] }), kept === schema {
+                (avro, text) = (a, t)
             } else {
                 avro = try data.avroSchema(schema)
+                text = avro.json
                 avroSchemas.withLock {
                     if $0.count >= 1000 { $0.removeAll() }
-                    $0[key] = (schema, avro)
+                    $0[key] = (schema, avro, text)
                 }
             }
             subject = try strategy.subject(topic: topic, isKey: isKey, schema: avro)
@@ -149,7 +152,7 @@ public final class AvroConverter: Converter {
                 }
                 return e.bytes
             }
-            let id = try client.id(subject: subject, schema: avro, register: register)
+            let id = try client.id(subject: subject, schema: avro, text: text, register: register)
             e.bytes = ConfluentWireFormat.header(id: id)
             try data.encode(value, schema: schema, into: &e)
             return e.bytes

@@ -49,7 +49,7 @@ public final class AvroData {
     /// the base type, then `connect.doc`, `connect.version`, `connect.parameters`, `connect.default`,
     /// `connect.name`, `connect.type`, the logical type, `avro*` parameters; optional schemas a union with
     /// `null` first, or last when the schema has a default.
-    private func convert(_ s: Schema, _ context: inout Context, ignoreOptional: Bool = false) throws -> AvroSchema {
+    private func convert(_ s: Schema, _ context: inout Context) throws -> AvroSchema {
         if !s.isOptional, let (_, done) = context.converted.first(where: { $0.0 == s }) { return done }
         var props: [(String, AvroJSON)] = []
         var connectType: String?
@@ -139,10 +139,7 @@ public final class AvroData {
             annotated = props.isEmpty ? base : .annotated(base, props: props)
         }
         var final = annotated
-        if s.isOptional && !ignoreOptional {
-            final =
-                s.defaultValue.map { !$0.isNull } == true ? .union([annotated, .null]) : .union([.null, annotated])
-        }
+        if s.isOptional { final = Self.nullLast(s) ? .union([annotated, .null]) : .union([.null, annotated]) }
         if !s.isOptional { context.converted.append((s, final)) }
         return final
     }
@@ -220,11 +217,15 @@ public final class AvroData {
         return (String(full[..<dot]), String(full[full.index(after: dot)...]))
     }
 
+    /// Where an optional schema's null goes in its Avro union: last for a non-struct schema with a
+    /// non-null default (Avro wants the default's branch first), else first. `convert` and `encode` agree
+    /// through this one rule.
+    static func nullLast(_ s: Schema) -> Bool { s.type != .struct && s.defaultValue.map { !$0.isNull } == true }
+
     /// Appends `value` in Avro binary under the Avro form of `schema`.
     public func encode(_ value: Value, schema s: Schema, into e: inout AvroEncoder) throws {
         if s.isOptional {
-            // The union is [null, X], or [X, null] for a non-struct schema with a default (see `convert`).
-            let nullLast = s.type != .struct && s.defaultValue.map { !$0.isNull } == true
+            let nullLast = Self.nullLast(s)
             if value.isNull {
                 e.writeLong(nullLast ? 1 : 0)
                 return

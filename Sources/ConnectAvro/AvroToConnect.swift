@@ -62,10 +62,10 @@ public struct AvroToConnect: Sendable {
         case .enum(let n, let ns, let symbols, let doc, let defaultSymbol, let props, _):
             // As Confluent's toConnectSchema: a string named after the enum, the enum kept in parameters.
             var params: [(String, String)] = []
-            if let doc { params.append(("io.confluent.connect.avro.enum.doc." + n, doc)) }
-            if let d = defaultSymbol { params.append(("io.confluent.connect.avro.enum.default." + n, d)) }
-            params.append(("io.confluent.connect.avro.Enum", AvroSchemaParser.fullname(n, ns)))
-            for sym in symbols { params.append(("io.confluent.connect.avro.Enum." + sym, sym)) }
+            if let doc { params.append((AvroData.namespace + ".enum.doc." + n, doc)) }
+            if let d = defaultSymbol { params.append((AvroData.namespace + ".enum.default." + n, d)) }
+            params.append((AvroData.namespace + ".Enum", AvroSchemaParser.fullname(n, ns)))
+            for sym in symbols { params.append((AvroData.namespace + ".Enum." + sym, sym)) }
             merge(props, into: &params)
             return Schema(
                 type: .string, optional: optional,
@@ -97,9 +97,9 @@ public struct AvroToConnect: Sendable {
             // Avro docs become parameters (which AvroData writes back as those docs).
             var out: [Field] = []
             let inProgress = inProgress.union([AvroSchemaParser.fullname(n, ns)])
-            var params: [(String, String)] = doc.map { [("io.confluent.connect.avro.record.doc", $0)] } ?? []
+            var params: [(String, String)] = doc.map { [(AvroData.recordDocParameter, $0)] } ?? []
             for (i, f) in fields.enumerated() {
-                if let d = f.doc { params.append(("io.confluent.connect.avro.field.doc." + f.name, d)) }
+                if let d = f.doc { params.append((AvroData.fieldDocPrefix + f.name, d)) }
                 out.append(
                     Field(
                         name: f.name, index: i,
@@ -161,7 +161,7 @@ public struct AvroToConnect: Sendable {
     /// The Connect name of an Avro name: none for the names AvroData gives unnamed structs
     /// (`io.confluent.connect.avro.ConnectDefault…`), as Confluent's toConnectSchema.
     static func connectName(_ name: String?) -> String? {
-        guard let name, !name.hasPrefix("io.confluent.connect.avro.ConnectDefault") else { return nil }
+        guard let name, !name.hasPrefix(AvroData.namespace + ".ConnectDefault") else { return nil }
         return name
     }
 
@@ -188,7 +188,7 @@ public struct AvroToConnect: Sendable {
             fields[0].name == "key", fields[1].name == "value"
         else { return nil }
         guard
-            (ns == "io.confluent.connect.avro" && n == "MapEntry") || prop(props, "connect.internal.type") == "MapEntry"
+            (ns == AvroData.namespace && n == "MapEntry") || prop(props, "connect.internal.type") == "MapEntry"
         else { return nil }
         return (fields[0].type, fields[1].type)
     }

@@ -97,8 +97,10 @@ public final class SchemaRegistryClient: Sendable {
     }
 
     /// The id of `schema` under `subject`: registered if `register`, else looked up.
-    public func id(subject: String, schema: AvroSchema, register: Bool) throws(Failure) -> Int {
-        let text = schema.json
+    /// `text` is `schema.json` when the caller has it already (rendering is not free, and a converter
+    /// asks once per record).
+    public func id(subject: String, schema: AvroSchema, text: String? = nil, register: Bool) throws(Failure) -> Int {
+        let text = text ?? schema.json
         let key = subject + "\u{0}" + text
         if let id = idBySubjectSchema.withLock({ $0[key] }) { return id }
         let answer = try call(

@@ -113,11 +113,9 @@ public actor SchemaRegistry {
         for _ in 0..<10 {
             let s = state
             let live = s.versions(subject, includeDeleted: false)
-            if let same = live.first(where: {
-                $0.schemaType == schema.type && SchemaRegistryState.rendered($0.schema, $0.schemaType) == text
-            }) {
-                return same.id
-            }
+            // A stored schema's id is keyed by its rendered text (SchemaRegistryState.apply), so a version
+            // holding this schema is one with its id: no stored text is parsed again.
+            if let known = s.ids[identity], live.contains(where: { $0.id == known }) { return known }
             if (s.subjectMode[subject] ?? s.globalMode) == "READONLY" {
                 throw RestError(422, code: 42205, "Subject \(subject) is in read-only mode")
             }
@@ -157,12 +155,8 @@ public actor SchemaRegistry {
     {
         let all = state.versions(subject, includeDeleted: includeDeleted)
         if all.isEmpty { throw Self.subjectNotFound(subject) }
-        let text = schema.text
-        guard
-            let v = all.last(where: {
-                $0.schemaType == schema.type && SchemaRegistryState.rendered($0.schema, $0.schemaType) == text
-            })
-        else {
+        let id = state.ids[SchemaRegistryState.identity(schema.text, schema.type)]
+        guard let id, let v = all.last(where: { $0.id == id }) else {
             throw RestError(404, code: 40403, "Schema not found")
         }
         return v

@@ -78,9 +78,8 @@ public struct SchemaRegistryState: Sendable {
             let type = v["schemaType"]?.stringValue.flatMap { $0 == "AVRO" ? nil : $0 }
             let identity = Self.identity(Self.rendered(text, type), type)
             if let existing = subjects[subject]?[version], existing.id != id { return }  // lost the race
-            if let known = schemas[id], Self.identity(Self.rendered(known.text, known.type), known.type) != identity {
-                return  // id taken
-            }
+            // Each stored id has its identity in `ids`: an id already there for another schema is taken.
+            if schemas[id] != nil, ids[identity] != id { return }  // id taken
             if let otherId = ids[identity], otherId != id { return }  // schema already has another id
             schemas[id] = (text, type)
             ids[identity] = id
