@@ -180,9 +180,12 @@ public struct RestProxyAPI: RestHandler {
         let request = try await ProduceRequest(
             topic: topic, partition: partition, format: format, body: req.body, registry: registry)
         let offsets: [JSONValue]
+        // 200 even when records failed, but 403 when they were not authorized (ProduceResponse.getRequestStatus).
+        var status = 200
         switch await partitions(of: topic) {
         case .failed(let code, let message):
             offsets = request.messages.map { _ in Self.failedOffset(code, message) }
+            if code == 40301 { status = 403 }
         case .partitions(let partitions):
             if let partition, partition >= partitions {
                 throw RestError(404, code: 40402, "Partition \(partition) of topic \(topic) not found.")
@@ -198,10 +201,8 @@ public struct RestProxyAPI: RestHandler {
                 ])
             }
         }
-        // 200 even when records failed, but 403 when one was not authorized (ProduceResponse.getRequestStatus).
-        let authorized = !offsets.contains { $0["error_code"] == .int(40301) }
         return .json(
-            authorized ? 200 : 403,
+            status,
             .object([
                 ("offsets", .array(offsets)),
                 ("key_schema_id", request.keySchemaId.map { .int(Int64($0)) } ?? .null),

@@ -8,6 +8,9 @@ public final class FileStreamSourceTask: SourceTask {
     private var file: PosixFile?
     private var position: Int64 = 0
     private var buffer: [UInt8] = []
+    /// Bytes at the start of `buffer` already scanned without a line end: a long partial line is not
+    /// scanned again after each read.
+    private var scanned = 0
     private var context: (any SourceTaskContext)?
     let allowedPaths: AllowedPaths
 
@@ -62,9 +65,10 @@ public final class FileStreamSourceTask: SourceTask {
     /// and the file has more (as Kafka's task fills a batch); a partial last line waits for its end.
     private func readLines() throws -> [SourceRecord] {
         guard let f = try open() else { return [] }
+        let sourcePartition = path.map(partition) ?? [:]
         var records: [SourceRecord] = []
         while true {
-            extractLines(into: &records)
+            extractLines(into: &records, sourcePartition)
             if records.count >= batchSize { break }
             let n: Int
             do { n = try f.read(upTo: 64 * 1024, into: &buffer) } catch {
@@ -78,10 +82,9 @@ public final class FileStreamSourceTask: SourceTask {
     /// Lines end at `\n`, `\r\n` or a lone `\r`, as Kafka's task reads them: a `\r` at the end of what
     /// was read waits for the next byte, which says whether it ends the line alone. The offset is the
     /// position after the line's end.
-    private func extractLines(into records: inout [SourceRecord]) {
-        let sourcePartition = path.map(partition) ?? [:]
+    private func extractLines(into records: inout [SourceRecord], _ sourcePartition: JSONObject) {
         var start = 0
-        var i = 0
+        var i = scanned
         while i < buffer.count, records.count < batchSize {
             let byte = buffer[i]
             guard byte == 0x0A || byte == 0x0D else {
@@ -102,6 +105,7 @@ public final class FileStreamSourceTask: SourceTask {
             i = next
         }
         if start > 0 { buffer.removeFirst(start) }
+        scanned = i - start
     }
 
     public func stop() async {

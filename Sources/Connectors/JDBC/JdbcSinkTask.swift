@@ -117,7 +117,9 @@ public final class JdbcSinkTask: SinkTask, @unchecked Sendable {
         // After connecting: table names need the session's schema and database.
         let (order, byTable) = try group(records, config)
         do {
-            try await transaction(order, byTable, c, config, structure)
+            // Under tolerance a refused batch is written again record by record, and each refused record
+            // is located then: locating the batch's first one here would be thrown away.
+            try await transaction(order, byTable, c, config, structure, locate: context.errantRecordReporter == nil)
             remainingRetries = config.maxRetries
         } catch {
             if let reporter = context.errantRecordReporter, Self.postgresError(error)?.isTransient != true {
@@ -131,7 +133,7 @@ public final class JdbcSinkTask: SinkTask, @unchecked Sendable {
 
     private func transaction(
         _ order: [TableId], _ byTable: [TableId: [SinkRecord]], _ c: PostgresConnection, _ config: JdbcSinkConfig,
-        _ structure: SinkTableStructure
+        _ structure: SinkTableStructure, locate: Bool = true
     ) async throws {
         do {
             try await c.execute("BEGIN")
@@ -139,7 +141,7 @@ public final class JdbcSinkTask: SinkTask, @unchecked Sendable {
             try await c.execute("COMMIT")
         } catch {
             try? await rollBack(c, structure)
-            if let failure = error as? SinkWriteFailure { throw await failure.located(c) }
+            if let failure = error as? SinkWriteFailure { throw locate ? await failure.located(c) : failure.error }
             throw error
         }
     }
