@@ -45,7 +45,16 @@ extension DateTimePattern {
     /// - `z` and `Z` read `±hhmm`, `GMT`, `GMT±h:mm` and `UTC`; `X` reads `Z`, `±hh` (`X`), `±hhmm`
     ///   (`XX`) or `±hh:mm` (`XXX`). Other zone names (`PST`, `CET`) are not read.
     /// Instants beyond ±250 million years, which Java's arithmetic wraps, give nil.
-    public func parseLikeSimpleDateFormat(_ text: String, now: Int64 = SystemClock.nowMs()) -> Int64? {
+    public func parseLikeSimpleDateFormat(_ text: String, now: @autoclosure () -> Int64 = SystemClock.nowMs()) -> Int64?
+    {
+        // The clock is read only for a two-digit year, once: TimestampConverter parses per record.
+        var start: (year: Int64, millis: Int64)?
+        func centuryStart() -> (year: Int64, millis: Int64) {
+            if let start { return start }
+            let s = Self.centuryStart(now())
+            start = s
+            return s
+        }
         let t = Array(text.utf16)
         var pos = 0
         var fields = Fields()
@@ -76,7 +85,7 @@ extension DateTimePattern {
                 guard let (value, end) = Self.number(t, at, limit: limit) else { return nil }
                 var v = value
                 if (c == "y" || c == "Y") && n <= 2 && end - at == 2 && Self.isDigit(t[at]) && Self.isDigit(t[at + 1]) {
-                    let startYear = Self.centuryStart(now).year
+                    let startYear = centuryStart().year
                     fields.ambiguousYear = v == startYear % 100
                     v += startYear / 100 * 100 + (v < startYear % 100 ? 100 : 0)
                 }
@@ -85,7 +94,7 @@ extension DateTimePattern {
             }
         }
         guard pos > 0, var ms = fields.millis() else { return nil }
-        if fields.ambiguousYear, ms < Self.centuryStart(now).millis {
+        if fields.ambiguousYear, ms < centuryStart().millis {
             fields.year += 100
             guard let later = fields.millis() else { return nil }
             ms = later
