@@ -16,6 +16,8 @@ public final class KafkaProducer: @unchecked Sendable {
     private let onDelivery: @Sendable ([DeliveryReport]) -> Void
     private let onError: @Sendable (KafkaError) -> Void
     private let state = Mutex(State())
+    /// Set by `fence()`; read once per record, so an atomic rather than the state lock.
+    private let fenced = Atomic<Bool>(false)
     private let pollerDone = DispatchSemaphore(value: 0)
     /// Kept until after rd_kafka_destroy: librdkafka's callbacks reach it through the opaque.
     private let context: ClientContext
@@ -131,6 +133,7 @@ public final class KafkaProducer: @unchecked Sendable {
         _ setTopic: (UnsafeMutablePointer<rd_kafka_vu_t>) -> Void, partition: Int32?, key: UnsafeRawBufferPointer?,
         value: UnsafeRawBufferPointer?, headers kafkaHeaders: [KafkaHeader], timestamp: Int64?, token: UInt
     ) throws(KafkaError) {
+        if fenced.load(ordering: .relaxed) { throw KafkaError(RD_KAFKA_RESP_ERR__FENCED) }
         var headers: OpaquePointer? = nil
         if !kafkaHeaders.isEmpty {
             headers = rd_kafka_headers_new(kafkaHeaders.count)
@@ -192,6 +195,24 @@ public final class KafkaProducer: @unchecked Sendable {
     public func flush(timeoutMs: Int32) -> Bool {
         rd_kafka_flush(handle, timeoutMs) == RD_KAFKA_RESP_ERR_NO_ERROR
     }
+
+    /// Makes this producer write nothing more, at once and without blocking: `produce` throws from now
+    /// on, and every record still queued or in flight is purged (its delivery report carries
+    /// `_PURGE_QUEUE` or `_PURGE_INFLIGHT`). A request already on the wire may still be written by the
+    /// broker; nothing sent after this call is. This is how a cancelled task is stopped from writing while
+    /// its thread may still be blocked elsewhere (Kafka's `AbstractWorkerSourceTask.cancel()` closes the
+    /// producer for the same reason).
+    public func fence() {
+        fenced.store(true, ordering: .relaxed)
+        // Under the state lock: `close()` marks the producer closed under it before destroying the handle.
+        state.withLock { s in
+            guard !s.closed else { return }
+            _ = rd_kafka_purge(
+                handle, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT | RD_KAFKA_PURGE_F_NON_BLOCKING)
+        }
+    }
+
+    public var isFenced: Bool { fenced.load(ordering: .relaxed) }
 
     /// Records enqueued but not yet delivered.
     public var outstanding: Int { Int(rd_kafka_outq_len(handle)) }

@@ -15,8 +15,19 @@ struct WorkerService: Service {
     let urls: [String]
 
     func run() async throws {
+        // The connectors and tasks run as children of this service's task group, for as long as it runs.
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { await herder.runWork() }
+            try await runHerder()
+        }
+    }
+
+    private func runHerder() async throws {
         let started = ContinuousClock.now
-        try await herder.start()
+        do { try await herder.start() } catch {
+            await herder.stop()
+            throw error
+        }
         if let connectorsFile { await apply(connectorsFile) }
         let elapsed = (ContinuousClock.now - started).components
         let ms = elapsed.seconds * 1000 + elapsed.attoseconds / 1_000_000_000_000_000

@@ -12,27 +12,73 @@ import Testing
             #expect(views.filter { $0.ownsConnector(c) }.count == 1)
             for t in 0..<4 {
                 let id = ConnectorTaskId(c, t)
-                #expect(views.filter { $0.ownsTask(id) }.count == 1)
-                #expect(Set(views.map { $0.ownerOfTask(id).memberId }).count == 1)
+                #expect(Set(views.map { $0.ownerOfTask(id, taskCount: 4).memberId }).count == 1)
             }
         }
     }
 
-    @Test func aConnectorsTasksAreSpreadOverAllWorkers() {
+    @Test func aConnectorsTasksAreSpreadEvenlyOverTheWorkers() {
         let g = WorkerGroup(members: members, me: "m-a")
-        let owners = (0..<6).map { g.ownerOfTask(ConnectorTaskId("jdbc", $0)).memberId }
-        for m in members { #expect(owners.filter { $0 == m.memberId }.count == 2) }
+        for count in [1, 2, 3, 6, 7, 10] {
+            let owners = g.taskOwners(connector: "jdbc", taskCount: count).map(\.memberId)
+            let cap = (count + members.count - 1) / members.count
+            for m in members { #expect(owners.filter { $0 == m.memberId }.count <= cap) }
+        }
     }
 
-    /// The hash is fixed (FNV-1a), not Swift's per-process seeded hashing: pinned values prove it.
+    /// The score is fixed (FNV-1a and a mixer), not Swift's per-process seeded hashing: pinned values prove it.
     @Test func assignmentIsStableAcrossProcesses() {
         #expect(WorkerGroup.hash("") == 0xcbf2_9ce4_8422_2325)
         #expect(WorkerGroup.hash("a") == 0xaf63_dc4c_8601_ec8c)
+        #expect(WorkerGroup.score("a", "b") == WorkerGroup.score("a", "b"))
+        #expect(WorkerGroup.score("a", "b") != WorkerGroup.score("a", "c"))
     }
 
     @Test func aWorkerAloneRunsEverything() {
         let g = WorkerGroup(members: [members[0]], me: "m-c")
-        #expect(g.ownsConnector("x") && g.ownsTask(ConnectorTaskId("x", 7)))
+        #expect(g.ownsConnector("x") && g.ownerOfTask(ConnectorTaskId("x", 7), taskCount: 8).memberId == "m-c")
+    }
+
+    /// Three connectors of ten tasks, as bench/failover.sh runs them.
+    func assignment(_ g: WorkerGroup) -> [ConnectorTaskId: String] {
+        var out: [ConnectorTaskId: String] = [:]
+        for c in ["a", "b", "c"] {
+            for (i, m) in g.taskOwners(connector: c, taskCount: 10).enumerated() {
+                out[ConnectorTaskId(c, i)] = m.workerId
+            }
+        }
+        return out
+    }
+
+    /// A worker that joins takes a fair share; what it does not take stays where it was.
+    @Test func aJoiningWorkerTakesOnlyItsShare() {
+        let before = assignment(WorkerGroup(members: members, me: "m-a"))
+        let fourth = WorkerGroup.Member(memberId: "m-d", workerId: "host-m-d:8083")
+        let after = assignment(WorkerGroup(members: members + [fourth], me: "m-a"))
+        let moved = before.keys.filter { before[$0] != after[$0] }
+        let toNew = moved.filter { after[$0] == fourth.workerId }
+        #expect(toNew.count >= 6 && toNew.count <= 9)  // 3 connectors × 2 or 3 tasks each
+        // Rendezvous hashing with per-connector caps: at most a few tasks shuffle between old workers.
+        #expect(moved.count - toNew.count <= 3)
+        for w in members + [fourth] { #expect(after.values.filter { $0 == w.workerId }.count <= 9) }
+    }
+
+    /// A worker that leaves gives away its own tasks. The others' stay put, except the few that the
+    /// higher cap of the smaller group lets go back to their best-scoring worker.
+    @Test func aLeavingWorkerGivesAwayOnlyItsTasks() {
+        let before = assignment(WorkerGroup(members: members, me: "m-a"))
+        let after = assignment(WorkerGroup(members: Array(members.dropLast()), me: "m-a"))
+        let gone = members.last!.workerId
+        let shuffled = before.filter { $0.value != gone && after[$0.key] != $0.value }
+        #expect(shuffled.count <= 3, "\(shuffled.keys.sorted())")
+        #expect(Set(after.values).count == 2 && !after.values.contains(gone))
+    }
+
+    /// Member ids change when a worker rejoins; its worker id does not, and neither does what it owns.
+    @Test func aRestartedWorkerGetsItsTasksBack() {
+        let rejoined = members.map { WorkerGroup.Member(memberId: $0.memberId + "-2", workerId: $0.workerId) }
+        #expect(
+            assignment(WorkerGroup(members: members, me: "x")) == assignment(WorkerGroup(members: rejoined, me: "x")))
     }
 
     @Test func workerIdComesFromClientIdOrMemberId() {

@@ -33,6 +33,8 @@ public struct WorkerConfig: Sendable {
     public let sessionTimeoutMs: Int
     public let heartbeatIntervalMs: Int
     public let rebalanceTimeoutMs: Int
+    /// `scheduled.rebalance.max.delay.ms`: how long a departed worker's work waits for it to come back.
+    public let scheduledRebalanceMaxDelayMs: Int64
     public let advertisedPort: Int
     public let topicTrackingEnabled: Bool
     /// `topic.creation.enable`: source tasks create their topics (KIP-158) when the connector asks.
@@ -186,6 +188,11 @@ public struct WorkerConfig: Sendable {
                 "The timeout used to detect worker failures. The worker sends periodic heartbeats to indicate its liveness to the broker. If no heartbeats are received by the broker before the expiration of this session timeout, then the broker will remove the worker from the group and initiate a rebalance."
         )
         .define(
+            "scheduled.rebalance.max.delay.ms", .int, defaultValue: "0", importance: .low,
+            documentation:
+                "How long the work of a worker that left the group waits for it to come back before other workers take it over. Kafka Connect defaults to 300000 (5 minutes), which makes a worker's failure cost up to 5 minutes of downtime; Tributary defaults to 0, so work fails over as soon as the group notices (session.timeout.ms). Set it to cover a rolling restart, so a restarting worker gets its work back instead of it moving twice."
+        )
+        .define(
             "heartbeat.interval.ms", .int, defaultValue: "3000", importance: .high,
             documentation:
                 "The expected time between heartbeats to the group coordinator when using Kafka's group management facilities. Heartbeats are used to ensure that the worker's session stays active and to facilitate rebalancing when new members join or leave the group."
@@ -246,6 +253,7 @@ public struct WorkerConfig: Sendable {
         sessionTimeoutMs = c.int("session.timeout.ms") ?? 10000
         heartbeatIntervalMs = c.int("heartbeat.interval.ms") ?? 3000
         rebalanceTimeoutMs = c.int("rebalance.timeout.ms") ?? 60000
+        scheduledRebalanceMaxDelayMs = Int64(c.int("scheduled.rebalance.max.delay.ms") ?? 0)
         topicTrackingEnabled = c.bool("topic.tracking.enable") ?? true
         topicCreationEnabled = c.bool("topic.creation.enable") ?? true
         topicTrackingAllowReset = c.bool("topic.tracking.allow.reset") ?? true
@@ -350,7 +358,6 @@ public struct WorkerConfig: Sendable {
     static let knownKeys: Set<String> = [
         "java.security.auth.login.config", "schema.registry.listeners", "rest.proxy.listeners", "kafkastore.topic",
         "schema.compatibility.level", "plugin.path", "plugin.discovery", "client.id",
-        "scheduled.rebalance.max.delay.ms",
         "connect.protocol", "worker.sync.timeout.ms", "worker.unsync.backoff.ms", "exactly.once.source.support",
         "metric.reporters", "metrics.num.samples", "metrics.sample.window.ms", "metrics.recording.level",
         "auto.include.jmx.reporter", "config.storage.partitions", "rest.proxy.consumer.instance.timeout.ms",

@@ -110,7 +110,7 @@ extension Herder {
         return .object(["message": "The offsets for this connector have been reset successfully"])
     }
 
-    static func sinkGroup(_ connector: String) -> String { "connect-\(connector)" }
+    static func sinkGroup(_ connector: String) -> String { TaskClientConfigs.sinkGroup(connector) }
 
     /// Sink offsets are `{"kafka_topic":…,"kafka_partition":…}` → `{"kafka_offset":…}` or null (reset that
     /// partition); numbers may also be given as strings, as Kafka Connect accepts. Everything is checked

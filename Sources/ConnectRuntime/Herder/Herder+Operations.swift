@@ -234,7 +234,8 @@ extension Herder {
             throw RestError(404, "Unknown task: \(name)-\(task)")
         }
         let id = ConnectorTaskId(name, task)
-        let owner = try owner(forwarded: forwarded) { $0.ownerOfTask(id) }
+        let taskCount = snapshot.taskConfigs[name]?.count ?? 0
+        let owner = try owner(forwarded: forwarded) { $0.ownerOfTask(id, taskCount: taskCount) }
         if owner == nil { enqueue(.restartTask(id)) }
         return owner
     }

@@ -30,25 +30,15 @@ public actor Herder {
     var groupMember: WorkerGroupMember?
     var stopping = false
 
-    struct RunningConnector {
-        var handle: ConnectorHandle
-        var failed: Bool
-        var runId: Int
-    }
-    struct RunningTask {
-        var control: TaskControl
-        var config: JSONObject
-        var task: Task<Void, Never>
-        var runId: Int
-    }
-    var connectors: [String: RunningConnector] = [:] {
-        didSet { metrics.connectorCount.record(connectors.count) }
-    }
-    var tasks: [ConnectorTaskId: RunningTask] = [:] {
-        didSet { metrics.taskCount.record(tasks.count) }
-    }
-    let metrics = WorkerMetrics()
+    /// Runs the connectors and tasks this worker owns.
+    let worker: Worker
+    var metrics: WorkerMetrics { worker.metrics }
     var nextRunId = 1
+    /// Connectors and tasks owned here that wait for their previous owner (`Handover`), and since when.
+    var waitingConnectors: [String: ContinuousClock.Instant] = [:]
+    var waitingTasks: [ConnectorTaskId: ContinuousClock.Instant] = [:]
+    /// Set while anything waits: the worker's ticker then asks for a re-check.
+    nonisolated let handoversPending = LockedBox(false)
 
     enum Job: Sendable {
         case reconcile(String)
@@ -56,10 +46,10 @@ public actor Herder {
         case restartConnector(String)
         case restartTask(ConnectorTaskId)
         case reconfigure(String)
-        /// A rebalance began: stop all work, then resume the waiting rebalance callback.
-        case revoke(CheckedContinuation<Void, Never>)
-        /// A rebalance ended with this group: start what is ours now.
+        /// A rebalance ended with this group: stop what moved away, start what is ours now.
         case assigned(WorkerGroup)
+        /// Re-check the work that waits for its previous owner to record it stopped.
+        case handovers
     }
     private let jobs: AsyncStream<Job>.Continuation
     private let jobStream: AsyncStream<Job>
@@ -73,7 +63,25 @@ public actor Herder {
         self.registry = registry
         self.logger = logger
         self.workerId = workerConfig.workerId
+        self.worker = Worker(config: workerConfig, registry: registry, logger: logger)
         (jobStream, jobs) = AsyncStream<Job>.makeStream()
+    }
+
+    /// Runs this worker's connectors and tasks, each as a child task, until `stop()` has stopped them.
+    /// The worker's service runs it beside `start()`.
+    public nonisolated func runWork() async {
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.worker.run() }
+            group.addTask { await self.tickHandovers() }
+        }
+    }
+
+    /// While work waits for its previous owner, asks for a re-check four times a second.
+    private nonisolated func tickHandovers() async {
+        while !worker.isShutDown {
+            try? await Task.sleep(for: .milliseconds(250))
+            if handoversPending.mutex.withLock({ $0 }) { enqueue(.handovers) }
+        }
     }
 
     nonisolated func enqueue(_ job: Job) { jobs.yield(job) }
@@ -91,7 +99,8 @@ public actor Herder {
         }
         let partitions = try await InternalTopics.ensure(admin: admin, config: workerConfig, logger: logger)
 
-        let producer = workerConfig.clientConfig("producer")
+        // Idempotent, as Kafka Connect's internal producers: a retried status or offset write is not doubled.
+        let producer = TaskClientConfigs.internalProducer(workerConfig.clientConfig("producer"))
         let consumer = workerConfig.clientConfig("consumer")
         let status = try StatusBackingStore(
             topic: workerConfig.statusTopic, partitions: partitions[workerConfig.statusTopic] ?? 1,
@@ -123,7 +132,6 @@ public actor Herder {
         // Work starts when the group has been joined (`.assigned`), which reconciles every connector.
         let member = try WorkerGroupMember(
             config: workerConfig, admin: admin, logger: logger,
-            onRevoke: { [weak self] in await self?.revoke() },
             onAssigned: { [weak self] group in self?.enqueue(.assigned(group)) })
         groupMember = member
         try member.start()
@@ -136,23 +144,18 @@ public actor Herder {
     public func stop() async {
         isReady = false
         stopping = true
-        // From here a rebalance no longer waits for us; our work is stopped below, then we leave the group.
+        // From here a completed join is ignored; our work is stopped below, then we leave the group.
         groupMember?.prepareToLeave()
         jobs.finish()
-        await jobLoop?.value  // the jobs still queued are skipped (a revoke is answered at once)
+        await jobLoop?.value  // the jobs still queued are skipped
         await stopAllWork(unassign: true)
         await groupMember?.stop()
         configStore?.stop()
         offsetStore?.stop()
         statusStore?.stop()
         admin?.close()
+        worker.shutdown()
         logger.info("Worker \(workerId) stopped")
-    }
-
-    /// Called from the rebalance callback: returns once every connector and task here has stopped.
-    func revoke() async {
-        if stopping { return }
-        await withCheckedContinuation { cont in enqueue(.revoke(cont)) }
     }
 
     func configChanged(_ changes: [ConfigRecords.Change]) {

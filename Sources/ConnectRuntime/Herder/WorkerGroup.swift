@@ -1,10 +1,18 @@
 /// The workers of one Connect group (`group.id`) in one generation, and who runs what.
 ///
 /// Every worker computes the same assignment from the same member list, so no leader has to send
-/// assignments around: connector `c` goes to member `h(c) mod n` and its task `i` to member
-/// `(h(c) + 1 + i) mod n`, with `h` a hash that is the same in every process (FNV-1a, not Swift's
-/// seeded `Hasher`). A connector's tasks are spread evenly over the workers, adding or removing a
-/// connector moves nothing else, and one worker alone runs everything.
+/// assignments around. The assignment is sticky and count-balanced (KIP-415's goals):
+/// - **Rendezvous hashing on the worker id**: each worker scores each item by a hash of the item and the
+///   worker's id (`host:port`, stable across restarts), and the item goes to the best score. A worker
+///   that joins takes only the items it now scores best on; a worker that leaves gives away only its
+///   own; a worker that restarts under the same id gets its items back.
+/// - **Balanced per connector**: the tasks of one connector take, in task order, the best-scoring
+///   worker that has fewer than ⌈tasks / workers⌉ of them, so a connector's tasks are spread evenly.
+///
+/// An owner depends only on the member list and on its own connector's task count, never on other
+/// connectors: two workers that have read the config topic to different points still agree on every
+/// task they both know. The hash is the same in every process (FNV-1a and a mixer, not Swift's seeded
+/// `Hasher`).
 public struct WorkerGroup: Sendable, Equatable {
     public struct Member: Sendable, Equatable {
         /// The group member id the broker gave this worker.
@@ -23,16 +31,44 @@ public struct WorkerGroup: Sendable, Equatable {
         self.me = me
     }
 
-    public func ownerOfConnector(_ name: String) -> Member {
-        members[Int(Self.hash(name) % UInt64(members.count))]
+    public func isMember(workerId: String) -> Bool { members.contains { $0.workerId == workerId } }
+
+    /// The best-scoring member for `item` among `members[i]` where `allowed(i)`.
+    private func best(_ item: String, _ allowed: (Int) -> Bool = { _ in true }) -> Int {
+        var best = -1
+        var bestScore: UInt64 = 0
+        for (i, m) in members.enumerated() where allowed(i) {
+            let score = Self.score(item, m.workerId)
+            // Ties (two members under one worker id, a misconfiguration) go to the lower member id.
+            if best < 0 || score > bestScore {
+                best = i
+                bestScore = score
+            }
+        }
+        return best
     }
 
-    public func ownerOfTask(_ id: ConnectorTaskId) -> Member {
-        members[Int((Self.hash(id.connector) &+ 1 &+ UInt64(id.task)) % UInt64(members.count))]
+    public func ownerOfConnector(_ name: String) -> Member { members[best("connector\u{0}" + name)] }
+
+    /// The owners of a connector's tasks 0..<taskCount.
+    public func taskOwners(connector: String, taskCount: Int) -> [Member] {
+        guard taskCount > 0 else { return [] }
+        let cap = (taskCount + members.count - 1) / members.count
+        var load = [Int](repeating: 0, count: members.count)
+        return (0..<taskCount).map { t in
+            let i = best("task\u{0}\(connector)\u{0}\(t)") { load[$0] < cap }
+            load[i] += 1
+            return members[i]
+        }
+    }
+
+    /// The owner of task `id` of a connector that has `taskCount` tasks.
+    public func ownerOfTask(_ id: ConnectorTaskId, taskCount: Int) -> Member {
+        let owners = taskOwners(connector: id.connector, taskCount: max(taskCount, id.task + 1))
+        return owners[id.task]
     }
 
     public func ownsConnector(_ name: String) -> Bool { ownerOfConnector(name).memberId == me }
-    public func ownsTask(_ id: ConnectorTaskId) -> Bool { ownerOfTask(id).memberId == me }
 
     /// The prefix of the group member's `client.id`; the rest is the worker id.
     static let clientIdPrefix = "tributary-worker-"
@@ -43,6 +79,15 @@ public struct WorkerGroup: Sendable, Equatable {
         var id = Substring(clientId.isEmpty ? memberId : clientId)
         if clientId.isEmpty, id.count > 37, id.dropLast(36).last == "-" { id = id.dropLast(37) }
         return id.hasPrefix(clientIdPrefix) ? String(id.dropFirst(clientIdPrefix.count)) : String(id)
+    }
+
+    /// The rendezvous score of `item` on the worker `workerId`.
+    static func score(_ item: String, _ workerId: String) -> UInt64 {
+        // FNV-1a spreads short, similar strings poorly in its high bits; SplitMix64's finaliser mixes them.
+        var z = hash(item + "\u{0}" + workerId)
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return z ^ (z >> 31)
     }
 
     static func hash(_ s: String) -> UInt64 {

@@ -1,4 +1,3 @@
-import Dispatch
 import KafkaClient
 import Logging
 import Synchronization
@@ -6,14 +5,16 @@ import Synchronization
 /// This worker's membership in the Connect group `group.id`, kept through a Kafka consumer group.
 ///
 /// Kafka Connect's own group protocol (protocol type "connect") is not available through librdkafka,
-/// so the workers join an ordinary consumer group named `group.id`, subscribed to the config topic
-/// with the eager protocol. Kafka then does what matters: it notices workers that join, leave or die
-/// (`session.timeout.ms`), and it makes every member give up its assignment before any member gets a
-/// new one. We use that barrier: on revoke the herder stops all its work *inside* the rebalance
-/// callback, so no connector or task ever runs on two workers at once. After the rebalance every
-/// worker reads the member list (DescribeGroups) and derives the same assignment (`WorkerGroup`).
+/// so the workers join an ordinary consumer group named `group.id`, subscribed to the config topic.
+/// Kafka does what matters: it notices workers that join, leave or die (`session.timeout.ms`). After
+/// each rebalance every worker reads the member list (DescribeGroups) and derives the same sticky
+/// assignment (`WorkerGroup`); the Herder then stops only what moved away and starts what moved in,
+/// after its previous owner has recorded it stopped (the two-step handover), so nothing runs twice and
+/// work that stays put keeps running through the rebalance (KIP-415's incremental cooperative
+/// rebalancing, reached without the connect protocol).
 ///
 /// The consumer never reads records: the config topic's partition is paused as soon as it is assigned.
+/// Rebalance events are drained by the poll loop; the rebalance callback waits for nothing.
 /// Because the protocol type differs, a Java Connect worker still running with the same `group.id`
 /// makes the join fail (INCONSISTENT_GROUP_PROTOCOL) instead of two runtimes sharing the work.
 final class WorkerGroupMember: Sendable {
@@ -22,8 +23,8 @@ final class WorkerGroupMember: Sendable {
     private let groupId: String
     private let topic: String
     private let logger: Logger
-    /// Set when the worker shuts down: a revoke no longer waits for the herder.
-    private let closing: LockedBox<Bool>
+    /// Set when the worker shuts down.
+    private let closing = LockedBox(false)
     /// Set once the poll loop must end.
     private let finished = LockedBox(false)
     /// True between a completed join and the next revoke.
@@ -33,11 +34,9 @@ final class WorkerGroupMember: Sendable {
     private let onAssigned: @Sendable (WorkerGroup) async -> Void
 
     /// - Parameters:
-    ///   - onRevoke: stops all of this worker's connectors and tasks; the rebalance waits for it.
     ///   - onAssigned: called with the new group after each completed rebalance.
     init(
         config: WorkerConfig, admin: KafkaAdmin, logger: Logger,
-        onRevoke: @escaping @Sendable () async -> Void,
         onAssigned: @escaping @Sendable (WorkerGroup) async -> Void
     ) throws(KafkaError) {
         var c = config.clientConfig("consumer")
@@ -49,21 +48,9 @@ final class WorkerGroupMember: Sendable {
         c["partition.assignment.strategy"] = "range"
         c["enable.auto.commit"] = "false"
         c["enable.auto.offset.store"] = "false"
-        let closing = LockedBox(false)
-        self.closing = closing
         let steady = self.steady
-        consumer = try KafkaConsumer(config: c) { _ in
-            steady.mutex.withLock { $0 = false }
-            // Called on the consumer's poll thread, never on the cooperative pool, so waiting here is
-            // allowed; on close the herder has already stopped everything.
-            if closing.mutex.withLock({ $0 }) { return }
-            let done = DispatchSemaphore(value: 0)
-            Task {
-                await onRevoke()
-                done.signal()
-            }
-            done.wait()
-        }
+        // Work keeps running through a rebalance: the callback only notes that one is under way.
+        consumer = try KafkaConsumer(config: c) { _ in steady.mutex.withLock { $0 = false } }
         self.admin = admin
         self.groupId = config.groupId
         self.topic = config.configTopic
@@ -124,7 +111,7 @@ final class WorkerGroupMember: Sendable {
         logger.error("Worker group \(groupId) did not become stable; waiting for the next rebalance")
     }
 
-    /// From now on a revoke does not wait for the herder (which is stopping its work itself).
+    /// From now on a completed join is not reported (the worker is stopping its work itself).
     func prepareToLeave() {
         closing.mutex.withLock { $0 = true }
     }

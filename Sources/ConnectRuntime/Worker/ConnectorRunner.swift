@@ -1,8 +1,8 @@
 import ConnectAPI
 import Logging
 
-/// A running connector instance. The instance itself lives inside its own task (it is not Sendable);
-/// the herder talks to it through commands.
+/// A running connector instance. The instance itself lives inside its own task, a child of the Worker's
+/// task group (it is not Sendable); the herder talks to it through commands.
 final class ConnectorHandle: Sendable {
     enum Command: Sendable {
         case taskConfigs(maxTasks: Int, reply: CheckedContinuation<[[String: String]], any Error>)
@@ -10,22 +10,21 @@ final class ConnectorHandle: Sendable {
     }
     let rawConfig: JSONObject
     private let commands: AsyncStream<Command>.Continuation
-    private let task: Task<Void, Never>
 
-    private init(rawConfig: JSONObject, commands: AsyncStream<Command>.Continuation, task: Task<Void, Never>) {
+    private init(rawConfig: JSONObject, commands: AsyncStream<Command>.Continuation) {
         self.rawConfig = rawConfig
         self.commands = commands
-        self.task = task
     }
 
     /// Starts a connector; returns its handle and the start error, if any (a failed connector's handle is
     /// kept so its FAILED state is remembered until a restart or reconfiguration).
     static func start(
-        plugin: ConnectorPlugin, rawConfig: JSONObject, config: [String: String], context: any ConnectorContext
+        plugin: ConnectorPlugin, rawConfig: JSONObject, config: [String: String], context: any ConnectorContext,
+        spawn: (@escaping @Sendable () async -> Void) -> Void
     ) async -> (ConnectorHandle, ConnectError?) {
         let (stream, continuation) = AsyncStream<Command>.makeStream()
         let startResult = AsyncStream<ConnectError?>.makeStream()
-        let task = Task {
+        spawn {
             let connector = plugin.makeConnector()
             var failed = false
             do {
@@ -55,7 +54,7 @@ final class ConnectorHandle: Sendable {
         }
         var error: ConnectError? = nil
         for await e in startResult.stream { error = e }
-        return (ConnectorHandle(rawConfig: rawConfig, commands: continuation, task: task), error)
+        return (ConnectorHandle(rawConfig: rawConfig, commands: continuation), error)
     }
 
     func taskConfigs(maxTasks: Int) async throws -> [[String: String]] {

@@ -66,7 +66,9 @@ struct WorkerSinkTask: Sendable {
         await setup.report(setup.control.isPaused ? .paused : .running, nil)
         var state = LoopState(metrics: metrics)
         let failure = await loop(task: task, consumer: consumer, context: context, errors: errors, state: &state)
-        if failure == nil {
+        // A cancelled task commits nothing: it was given up on, and its partitions may already be read
+        // by the task's next owner.
+        if failure == nil && !setup.control.isCancelled {
             await commit(task: task, consumer: consumer, state: &state)
         }
         try? await task.close(Array(state.assignment))

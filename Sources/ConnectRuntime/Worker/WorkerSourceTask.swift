@@ -54,7 +54,9 @@ struct WorkerSourceTask: Sendable {
                 ConnectError(.connect, "Failed to create the producer for task \(setup.id): \(error)", cause: error))
             return
         }
-        defer { producer.close(flushTimeoutMs: Int32(clamping: flushTimeoutMs)) }
+        defer { producer.close(flushTimeoutMs: setup.control.isCancelled ? 0 : Int32(clamping: flushTimeoutMs)) }
+        // Cancelled (stuck past the graceful timeout): nothing more reaches Kafka from this task.
+        setup.control.onCancel { producer.fence() }
         let context = WorkerSourceTaskContext(
             logger: setup.logger,
             offsetStorageReader: ConnectorOffsetReader(connector: setup.id.connector, store: offsets),
@@ -101,14 +103,17 @@ struct WorkerSourceTask: Sendable {
                 failure = ConnectError(.connect, "Kafka rejected a record of task \(setup.id): \(e)", cause: e)
                 break
             }
-            if monotonicMs() >= nextFlush {
+            if monotonicMs() >= nextFlush && !setup.control.isCancelled {
                 await commitOffsets(tracker, task: task, metrics: metrics)
                 nextFlush = monotonicMs() + flushIntervalMs
             }
         }
-        // Stop: deliver what was produced, then commit the offsets of everything acknowledged.
-        producer.flush(timeoutMs: Int32(clamping: flushTimeoutMs))
-        await commitOffsets(tracker, task: task, metrics: metrics)
+        // Stop: deliver what was produced, then commit the offsets of everything acknowledged. A
+        // cancelled task commits nothing: its records were purged, and its next owner resends them.
+        if !setup.control.isCancelled {
+            producer.flush(timeoutMs: Int32(clamping: flushTimeoutMs))
+            await commitOffsets(tracker, task: task, metrics: metrics)
+        }
         await task.stop()
         await creator?.close()
         if let failure {
