@@ -77,3 +77,70 @@ def test_two_workers_share_the_work_and_take_it_over(tmp_path):
     finally:
         b.stop()
         a.stop()
+
+
+def status_records(w):
+    """Every record of the worker group's status topic so far, per key (in order)."""
+    out = {}
+    for k, v in read_topic(w.topics["status"]):
+        out.setdefault(k.decode(), []).append(v)
+    return out
+
+
+def task_owners(w, names, tasks):
+    """{(connector, task): worker id} once every connector and task of `names` is RUNNING, else None."""
+    s = statuses(w)
+    out = {}
+    for n in names:
+        st = s.get(n)
+        if not st or st["connector"]["state"] != "RUNNING" or len(st["tasks"]) != tasks:
+            return None
+        for t in st["tasks"]:
+            if t["state"] != "RUNNING":
+                return None
+            out[(n, t["id"])] = t["worker_id"]
+    return out
+
+
+def applied(workers, members):
+    """Whether every worker has applied the assignment of a group of `members` workers."""
+    return all(f"Assignment of {members} worker(s) applied" in w.log.read_text() for w in workers)
+
+
+def test_a_joining_worker_moves_only_its_share_and_nothing_else_restarts(tmp_path):
+    """Incremental, sticky rebalancing: a fourth worker takes its share of 12 tasks; the tasks that stay
+    where they were keep running through the rebalance (no new status record, so no restart)."""
+    group = uuid.uuid4().hex[:8]
+    workers = [Worker(tmp_path, name=group).start() for _ in range(3)]
+    try:
+        a = workers[0]
+        names = [f"gen-{i}" for i in range(3)]
+        for n in names:
+            r = a.post("/connectors", {"name": n, "config": {
+                "connector.class": "DataGen", "kafka.topic": f"gen-{group}", "tasks.max": "4",
+                "rate.per.second": "20", "batch.size": "10"}})
+            assert r.status_code == 201, r.text
+        wait_until(lambda: applied(workers, 3), what="the 3-worker assignment applied everywhere")
+        before = wait_until(lambda: task_owners(a, names, 4), what="12 tasks RUNNING")
+        assert len(set(before.values())) == 3, before  # balanced per connector: every worker runs some
+        records_before = status_records(a)
+
+        d = Worker(tmp_path, name=group).start()
+        workers.append(d)
+        wait_until(lambda: applied(workers, 4), timeout=60, what="the 4-worker assignment applied everywhere")
+        d_id = f"127.0.0.1:{d.port}"
+        after = wait_until(lambda: (o := task_owners(a, names, 4)) and d_id in o.values() and o,
+                           timeout=60, what="the fourth worker running its share")
+        # Moved: the fourth worker's share, and the few that keeping each connector balanced shifts.
+        moved = {t for t in before if after[t] != before[t]}
+        assert {t for t in moved if after[t] == d_id} and len(moved) <= 8, (before, after)
+        records_after = status_records(a)
+        for (n, t), owner in before.items():
+            key = f"status-task-{n}-{t}"
+            if (n, t) in moved:
+                assert len(records_after[key]) > len(records_before[key])
+            else:
+                assert records_after[key] == records_before[key], f"{n}-{t} on {owner} was restarted"
+    finally:
+        for w in reversed(workers):
+            w.stop()

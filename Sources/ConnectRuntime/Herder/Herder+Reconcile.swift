@@ -17,6 +17,9 @@ extension Herder {
                 logger.info("Rebalance: \(newGroup.members.count) worker(s); reconciling \(names.count) connector(s)")
             }
             for name in names.sorted() { await reconcile(name) }
+            logger.info(
+                "Assignment of \(newGroup.members.count) worker(s) applied: \(worker.connectorNames.count) connector(s) and \(worker.taskIds.count) task(s) run here, \(waitingTasks.count) task(s) wait for their previous owner"
+            )
             isReady = true
         case .handovers:
             let names = Set(waitingConnectors.keys).union(waitingTasks.keys.map(\.connector))

@@ -6,8 +6,9 @@
 ///   worker's id (`host:port`, stable across restarts), and the item goes to the best score. A worker
 ///   that joins takes only the items it now scores best on; a worker that leaves gives away only its
 ///   own; a worker that restarts under the same id gets its items back.
-/// - **Balanced per connector**: the tasks of one connector take, in task order, the best-scoring
-///   worker that has fewer than ⌈tasks / workers⌉ of them, so a connector's tasks are spread evenly.
+/// - **Balanced per connector**: no worker gets more than ⌈tasks / workers⌉ of one connector's tasks;
+///   (task, worker) pairs are taken best score first, so a task goes elsewhere than its best worker
+///   only when that worker is full of tasks that score higher there.
 ///
 /// An owner depends only on the member list and on its own connector's task count, never on other
 /// connectors: two workers that have read the config topic to different points still agree on every
@@ -33,11 +34,11 @@ public struct WorkerGroup: Sendable, Equatable {
 
     public func isMember(workerId: String) -> Bool { members.contains { $0.workerId == workerId } }
 
-    /// The best-scoring member for `item` among `members[i]` where `allowed(i)`.
-    private func best(_ item: String, _ allowed: (Int) -> Bool = { _ in true }) -> Int {
+    /// The best-scoring member for `item`.
+    private func best(_ item: String) -> Int {
         var best = -1
         var bestScore: UInt64 = 0
-        for (i, m) in members.enumerated() where allowed(i) {
+        for (i, m) in members.enumerated() {
             let score = Self.score(item, m.workerId)
             // Ties (two members under one worker id, a misconfiguration) go to the lower member id.
             if best < 0 || score > bestScore {
@@ -50,16 +51,30 @@ public struct WorkerGroup: Sendable, Equatable {
 
     public func ownerOfConnector(_ name: String) -> Member { members[best("connector\u{0}" + name)] }
 
-    /// The owners of a connector's tasks 0..<taskCount.
+    /// The owners of a connector's tasks 0..<taskCount: every (task, worker) pair in order of score, best
+    /// first, each taken while the task has no worker and the worker fewer than the cap. A task leaves
+    /// its best worker only for a task that scores higher there, so a change of members moves few.
     public func taskOwners(connector: String, taskCount: Int) -> [Member] {
         guard taskCount > 0 else { return [] }
         let cap = (taskCount + members.count - 1) / members.count
-        var load = [Int](repeating: 0, count: members.count)
-        return (0..<taskCount).map { t in
-            let i = best("task\u{0}\(connector)\u{0}\(t)") { load[$0] < cap }
-            load[i] += 1
-            return members[i]
+        var pairs: [(score: UInt64, task: Int, member: Int)] = []
+        pairs.reserveCapacity(taskCount * members.count)
+        for t in 0..<taskCount {
+            let item = "task\u{0}\(connector)\u{0}\(t)"
+            for (i, m) in members.enumerated() { pairs.append((Self.score(item, m.workerId), t, i)) }
         }
+        // Ties (two members under one worker id, a misconfiguration) go to the lower task, then member.
+        pairs.sort { ($0.score, $1.task, $1.member) > ($1.score, $0.task, $0.member) }
+        var owner = [Int](repeating: -1, count: taskCount)
+        var load = [Int](repeating: 0, count: members.count)
+        var left = taskCount
+        for p in pairs where owner[p.task] < 0 && load[p.member] < cap {
+            owner[p.task] = p.member
+            load[p.member] += 1
+            left -= 1
+            if left == 0 { break }
+        }
+        return owner.map { members[$0] }
     }
 
     /// The owner of task `id` of a connector that has `taskCount` tasks.
