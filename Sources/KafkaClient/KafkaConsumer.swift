@@ -45,7 +45,11 @@ public final class KafkaConsumer: @unchecked Sendable {
         self.queue = DispatchQueue(label: "rdkafka-consumer")
     }
 
-    deinit { close() }
+    deinit {
+        // The last reference may be dropped by a block on `queue` itself: waiting for the queue here
+        // would deadlock, and there is nothing left on it to wait for.
+        if !closed.withLock({ $0 }) { destroy() }
+    }
 
     /// This member's id in its group (empty before the first join).
     public var memberId: String {
@@ -199,24 +203,45 @@ public final class KafkaConsumer: @unchecked Sendable {
         rd_kafka_topic_partition_list_destroy(list)
     }
 
-    /// Moves the fetch position of assigned partitions.
-    public func seek(_ offsets: [KafkaPartition: Int64]) throws(KafkaError) {
-        let list = makeList(offsets.map { ($0.key, $0.value) })
-        defer { rd_kafka_topic_partition_list_destroy(list) }
-        if let error = rd_kafka_seek_partitions(handle, list, 5000) { throw KafkaError(consuming: error) }
+    /// Moves the fetch position of assigned partitions, and returns once librdkafka has applied it (at
+    /// most `timeoutMs`). Runs on this consumer's queue, after a poll in progress.
+    public func seek(_ offsets: [KafkaPartition: Int64], timeoutMs: Int32 = 5000) async throws(KafkaError) {
+        guard !offsets.isEmpty else { return }
+        let result: KafkaError? = await withCheckedContinuation { cont in
+            queue.async { [self] in
+                guard !closed.withLock({ $0 }) else {
+                    return cont.resume(returning: KafkaError(RD_KAFKA_RESP_ERR__DESTROY))
+                }
+                let list = makeList(offsets.map { ($0.key, $0.value) })
+                defer { rd_kafka_topic_partition_list_destroy(list) }
+                let error = rd_kafka_seek_partitions(handle, list, timeoutMs)
+                cont.resume(returning: error.map { KafkaError(consuming: $0) })
+            }
+        }
+        if let result { throw result }
     }
 
-    /// Leaves the group (if any) and destroys the client. Idempotent; waits for a poll in progress.
-    public func close() {
+    /// Leaves the group (if any) and destroys the client. Idempotent; runs after a poll in progress, on
+    /// this consumer's queue, so the caller's task waits without holding a thread of the cooperative pool.
+    public func close() async {
         let first = closed.withLock { c -> Bool in
             defer { c = true }
             return !c
         }
         guard first else { return }
-        queue.sync {
-            _ = rd_kafka_consumer_close(handle)
-            rd_kafka_destroy(handle)
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            queue.async { [self] in
+                destroy()
+                done.resume()
+            }
         }
+    }
+
+    /// Blocks the calling thread. Called from deinit, where no block on `queue` can still be running (each
+    /// holds a reference), and from `close()` on the queue.
+    private func destroy() {
+        _ = rd_kafka_consumer_close(handle)
+        rd_kafka_destroy(handle)
     }
 
     /// `m` must be librdkafka's own pointer: the header and timestamp accessors reach the internal

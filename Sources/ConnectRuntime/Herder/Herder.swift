@@ -142,9 +142,9 @@ public actor Herder {
         await jobLoop?.value  // the jobs still queued are skipped (a revoke is answered at once)
         await stopAllWork(unassign: true)
         await groupMember?.stop()
-        configStore?.stop()
-        offsetStore?.stop()
-        statusStore?.stop()
+        await configStore?.stop()
+        await offsetStore?.stop()
+        await statusStore?.stop()
         admin?.close()
         logger.info("Worker \(workerId) stopped")
     }

@@ -54,7 +54,6 @@ struct WorkerSourceTask: Sendable {
                 ConnectError(.connect, "Failed to create the producer for task \(setup.id): \(error)", cause: error))
             return
         }
-        defer { producer.close(flushTimeoutMs: Int32(clamping: flushTimeoutMs)) }
         let context = WorkerSourceTaskContext(
             logger: setup.logger,
             offsetStorageReader: ConnectorOffsetReader(connector: setup.id.connector, store: offsets),
@@ -66,6 +65,7 @@ struct WorkerSourceTask: Sendable {
             try await task.start(setup.taskConfig, context: context)
         } catch {
             await setup.report(.failed, WorkerTaskSetup.wrap(error, "Failed to start task \(setup.id)"))
+            await producer.close(flushTimeoutMs: Int32(clamping: flushTimeoutMs))
             return
         }
         await setup.report(setup.control.isPaused ? .paused : .running, nil)
@@ -107,13 +107,14 @@ struct WorkerSourceTask: Sendable {
             }
         }
         // Stop: deliver what was produced, then commit the offsets of everything acknowledged.
-        producer.flush(timeoutMs: Int32(clamping: flushTimeoutMs))
+        await producer.flush(timeoutMs: Int32(clamping: flushTimeoutMs))
         await commitOffsets(tracker, task: task, metrics: metrics)
         await task.stop()
         await creator?.close()
         if let failure {
             await setup.report(.failed, failure)
         }
+        await producer.close(flushTimeoutMs: Int32(clamping: flushTimeoutMs))
     }
 
     private func commitOffsets(
