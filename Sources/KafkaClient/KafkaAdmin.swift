@@ -239,9 +239,8 @@ public final class KafkaAdmin: @unchecked Sendable {
         async throws(KafkaError)
     {
         try await run { [self] () throws(KafkaError) in
-            let list = makeList(offsets.map { ($0.key, $0.value) })
-            defer { rd_kafka_topic_partition_list_destroy(list) }
-            var req: [OpaquePointer?] = [rd_kafka_AlterConsumerGroupOffsets_new(group, list)]
+            let list = TopicPartitionList(offsets.map { ($0.key, $0.value) })
+            var req: [OpaquePointer?] = [list.withPointer { rd_kafka_AlterConsumerGroupOffsets_new(group, $0) }]
             defer { rd_kafka_AlterConsumerGroupOffsets_destroy(req[0]) }
             try groupRequest(RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS, what: "altering offsets of group \(group)") {
                 rd_kafka_AlterConsumerGroupOffsets(handle, &req, 1, $0, $1)
@@ -257,9 +256,8 @@ public final class KafkaAdmin: @unchecked Sendable {
         async throws(KafkaError) -> [KafkaPartition: Int64]
     {
         try await run { [self] () throws(KafkaError) -> [KafkaPartition: Int64] in
-            let list = makeList(partitions.map { ($0, Int64(RD_KAFKA_OFFSET_INVALID)) })
-            defer { rd_kafka_topic_partition_list_destroy(list) }
-            var req: [OpaquePointer?] = [rd_kafka_ListConsumerGroupOffsets_new(group, list)]
+            let list = TopicPartitionList(partitions)
+            var req: [OpaquePointer?] = [list.withPointer { rd_kafka_ListConsumerGroupOffsets_new(group, $0) }]
             defer { rd_kafka_ListConsumerGroupOffsets_destroy(req[0]) }
             let what = "listing offsets of group \(group)"
             return try adminRequest(
@@ -294,9 +292,8 @@ public final class KafkaAdmin: @unchecked Sendable {
         async throws(KafkaError)
     {
         try await run { [self] () throws(KafkaError) in
-            let list = makeList(partitions.map { ($0, Int64(RD_KAFKA_OFFSET_INVALID)) })
-            defer { rd_kafka_topic_partition_list_destroy(list) }
-            var req: [OpaquePointer?] = [rd_kafka_DeleteConsumerGroupOffsets_new(group, list)]
+            let list = TopicPartitionList(partitions)
+            var req: [OpaquePointer?] = [list.withPointer { rd_kafka_DeleteConsumerGroupOffsets_new(group, $0) }]
             defer { rd_kafka_DeleteConsumerGroupOffsets_destroy(req[0]) }
             try groupRequest(RD_KAFKA_ADMIN_OP_DELETECONSUMERGROUPOFFSETS, what: "deleting offsets of group \(group)") {
                 rd_kafka_DeleteConsumerGroupOffsets(handle, &req, 1, $0, $1)

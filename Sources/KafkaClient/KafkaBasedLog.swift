@@ -149,14 +149,16 @@ public final class KafkaBasedLog: Sendable {
         }
     }
 
-    public func stop() {
+    /// Releases the writers and readers waiting on this log, then closes its clients (flushing what was
+    /// produced, for at most 5 s).
+    public func stop() async {
         let waiters = box.mutex.withLock { s -> [CheckedContinuation<Void, Never>] in
             s.stopped = true
             defer { s.waiters.removeAll() }
             return s.waiters.map(\.cont)
         }
         for w in waiters { w.resume() }
-        producer.close(flushTimeoutMs: 5000)
-        consumer.close()
+        await producer.close(flushTimeoutMs: 5000)
+        await consumer.close()
     }
 }

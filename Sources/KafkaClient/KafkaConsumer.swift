@@ -45,7 +45,11 @@ public final class KafkaConsumer: @unchecked Sendable {
         self.queue = DispatchQueue(label: "rdkafka-consumer")
     }
 
-    deinit { close() }
+    deinit {
+        // The last reference may be dropped by a block on `queue` itself: waiting for the queue here
+        // would deadlock, and there is nothing left on it to wait for.
+        if !closed.withLock({ $0 }) { destroy() }
+    }
 
     /// This member's id in its group (empty before the first join).
     public var memberId: String {
@@ -73,17 +77,15 @@ public final class KafkaConsumer: @unchecked Sendable {
     }
 
     public func assign(_ partitions: [(KafkaPartition, Int64?)]) throws(KafkaError) {
-        let list = makeList(partitions.map { ($0.0, $0.1 ?? Int64(RD_KAFKA_OFFSET_BEGINNING)) })
-        defer { rd_kafka_topic_partition_list_destroy(list) }
-        let err = rd_kafka_assign(handle, list)
+        let list = TopicPartitionList(partitions.map { ($0.0, $0.1 ?? Int64(RD_KAFKA_OFFSET_BEGINNING)) })
+        let err = list.withPointer { rd_kafka_assign(handle, $0) }
         if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(err) }
     }
 
     /// Joins the group given by `group.id`; topics starting with `^` are regular expressions.
     public func subscribe(_ topics: [String]) throws(KafkaError) {
-        let list = makeList(topics.map { (KafkaPartition($0, -1), Int64(RD_KAFKA_OFFSET_INVALID)) })
-        defer { rd_kafka_topic_partition_list_destroy(list) }
-        let err = rd_kafka_subscribe(handle, list)
+        let list = TopicPartitionList(topics.map { KafkaPartition($0, -1) })
+        let err = list.withPointer { rd_kafka_subscribe(handle, $0) }
         if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(err) }
     }
 
@@ -125,13 +127,12 @@ public final class KafkaConsumer: @unchecked Sendable {
     ) async throws(KafkaError) -> [KafkaPartition: Int64] {
         let r: Result<[KafkaPartition: Int64], KafkaError> = await withCheckedContinuation { cont in
             queue.async { [self] in
-                let list = makeList(entries)
-                defer { rd_kafka_topic_partition_list_destroy(list) }
-                let err = call(handle, list)
+                let list = TopicPartitionList(entries)
+                let err = list.withPointer { call(handle, $0) }
                 guard err == RD_KAFKA_RESP_ERR_NO_ERROR else {
                     return cont.resume(returning: .failure(KafkaError(err)))
                 }
-                cont.resume(returning: .success(Dictionary(readList(list), uniquingKeysWith: { a, _ in a })))
+                cont.resume(returning: .success(Dictionary(list.entries, uniquingKeysWith: { a, _ in a })))
             }
         }
         return try r.get()
@@ -178,9 +179,8 @@ public final class KafkaConsumer: @unchecked Sendable {
         guard !offsets.isEmpty else { return }
         let result: KafkaError? = await withCheckedContinuation { cont in
             queue.async { [self] in
-                let list = makeList(offsets.map { ($0.key, $0.value) })
-                defer { rd_kafka_topic_partition_list_destroy(list) }
-                let err = rd_kafka_commit(handle, list, 0)
+                let list = TopicPartitionList(offsets.map { ($0.key, $0.value) })
+                let err = list.withPointer { rd_kafka_commit(handle, $0, 0) }
                 cont.resume(returning: err == RD_KAFKA_RESP_ERR_NO_ERROR ? nil : KafkaError(err))
             }
         }
@@ -188,35 +188,51 @@ public final class KafkaConsumer: @unchecked Sendable {
     }
 
     public func pause(_ partitions: [KafkaPartition]) {
-        let list = makeList(partitions.map { ($0, Int64(RD_KAFKA_OFFSET_INVALID)) })
-        rd_kafka_pause_partitions(handle, list)
-        rd_kafka_topic_partition_list_destroy(list)
+        _ = TopicPartitionList(partitions).withPointer { rd_kafka_pause_partitions(handle, $0) }
     }
 
     public func resume(_ partitions: [KafkaPartition]) {
-        let list = makeList(partitions.map { ($0, Int64(RD_KAFKA_OFFSET_INVALID)) })
-        rd_kafka_resume_partitions(handle, list)
-        rd_kafka_topic_partition_list_destroy(list)
+        _ = TopicPartitionList(partitions).withPointer { rd_kafka_resume_partitions(handle, $0) }
     }
 
-    /// Moves the fetch position of assigned partitions.
-    public func seek(_ offsets: [KafkaPartition: Int64]) throws(KafkaError) {
-        let list = makeList(offsets.map { ($0.key, $0.value) })
-        defer { rd_kafka_topic_partition_list_destroy(list) }
-        if let error = rd_kafka_seek_partitions(handle, list, 5000) { throw KafkaError(consuming: error) }
+    /// Moves the fetch position of assigned partitions, and returns once librdkafka has applied it (at
+    /// most `timeoutMs`). Runs on this consumer's queue, after a poll in progress.
+    public func seek(_ offsets: [KafkaPartition: Int64], timeoutMs: Int32 = 5000) async throws(KafkaError) {
+        guard !offsets.isEmpty else { return }
+        let result: KafkaError? = await withCheckedContinuation { cont in
+            queue.async { [self] in
+                guard !closed.withLock({ $0 }) else {
+                    return cont.resume(returning: KafkaError(RD_KAFKA_RESP_ERR__DESTROY))
+                }
+                let list = TopicPartitionList(offsets.map { ($0.key, $0.value) })
+                let error = list.withPointer { rd_kafka_seek_partitions(handle, $0, timeoutMs) }
+                cont.resume(returning: error.map { KafkaError(consuming: $0) })
+            }
+        }
+        if let result { throw result }
     }
 
-    /// Leaves the group (if any) and destroys the client. Idempotent; waits for a poll in progress.
-    public func close() {
+    /// Leaves the group (if any) and destroys the client. Idempotent; runs after a poll in progress, on
+    /// this consumer's queue, so the caller's task waits without holding a thread of the cooperative pool.
+    public func close() async {
         let first = closed.withLock { c -> Bool in
             defer { c = true }
             return !c
         }
         guard first else { return }
-        queue.sync {
-            _ = rd_kafka_consumer_close(handle)
-            rd_kafka_destroy(handle)
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            queue.async { [self] in
+                destroy()
+                done.resume()
+            }
         }
+    }
+
+    /// Blocks the calling thread. Called from deinit, where no block on `queue` can still be running (each
+    /// holds a reference), and from `close()` on the queue.
+    private func destroy() {
+        _ = rd_kafka_consumer_close(handle)
+        rd_kafka_destroy(handle)
     }
 
     /// `m` must be librdkafka's own pointer: the header and timestamp accessors reach the internal
@@ -290,7 +306,7 @@ private func rebalanceCallback(
 ) {
     guard let rk, let opaque else { return }
     guard let state = Unmanaged<ClientContext>.fromOpaque(opaque).takeUnretainedValue().rebalance else { return }
-    let tps = partitions.map { readList($0).map(\.0) } ?? []
+    let tps = partitions.map { TopicPartitionList.entries(of: $0).map(\.0) } ?? []
     // NULL when the consumer never joined a group (assign-only clients still get a revoke on close).
     let cooperative = rd_kafka_rebalance_protocol(rk).map { String(cString: $0) } == "COOPERATIVE"
     if err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS {
@@ -308,22 +324,5 @@ private func rebalanceCallback(
             rd_kafka_assign(rk, nil)
         }
         state.events.append(.revoked(tps))
-    }
-}
-
-/// Creates a partition list; the caller destroys it.
-func makeList(_ entries: [(KafkaPartition, Int64)]) -> UnsafeMutablePointer<rd_kafka_topic_partition_list_t> {
-    let list = rd_kafka_topic_partition_list_new(Int32(max(entries.count, 1)))!
-    for (tp, offset) in entries {
-        let e = rd_kafka_topic_partition_list_add(list, tp.topic, tp.partition)!
-        e.pointee.offset = offset
-    }
-    return list
-}
-
-func readList(_ list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) -> [(KafkaPartition, Int64)] {
-    (0..<Int(list.pointee.cnt)).map { i in
-        let e = list.pointee.elems[i]
-        return (KafkaPartition(String(cString: e.topic), e.partition), e.offset)
     }
 }

@@ -10,6 +10,8 @@ import Synchronization
 ///
 /// Threads: `produce` may be called from any thread (librdkafka's produce API is thread-safe).
 /// `rd_kafka_t` is owned by this object and destroyed in `close()` after the poll thread has stopped.
+/// `flush` and `close` wait for the broker; they are async and do their waiting on a serial dispatch
+/// queue of this producer, never on Swift's cooperative pool.
 public final class KafkaProducer: @unchecked Sendable {
     private let handle: OpaquePointer  // rd_kafka_t, owned
     private let mainQueue: OpaquePointer  // rd_kafka_queue_t, owned (released in close)
@@ -19,11 +21,16 @@ public final class KafkaProducer: @unchecked Sendable {
     /// Set by `fence()`; read once per record, so an atomic rather than the state lock.
     private let fenced = Atomic<Bool>(false)
     private let pollerDone = DispatchSemaphore(value: 0)
+    /// Where the calls that wait (flush, close) run, off Swift's cooperative pool.
+    private let queue = DispatchQueue(label: "rdkafka-producer")
     /// Kept until after rd_kafka_destroy: librdkafka's callbacks reach it through the opaque.
     private let context: ClientContext
 
     private struct State {
         var closed = false
+        /// Cleared only after the closing flush: `rd_kafka_flush` on an event-based client waits until
+        /// the delivery reports have been polled, so the poll thread must keep going through it.
+        var polling = true
         var fatal: KafkaError?
         /// rd_kafka_topic_t handles given out by `topic(_:)`, destroyed in `close()`.
         var topics: [String: Topic] = [:]
@@ -58,7 +65,7 @@ public final class KafkaProducer: @unchecked Sendable {
     }
 
     deinit {
-        close(flushTimeoutMs: 0)
+        closeBlocking(flushTimeoutMs: 0)
     }
 
     /// The first fatal error the client reported, if any; a producer with a fatal error must be recreated.
@@ -191,9 +198,14 @@ public final class KafkaProducer: @unchecked Sendable {
     }
 
     /// Waits until every enqueued record is delivered or failed. Returns false on timeout.
+    ///
+    /// `rd_kafka_flush` blocks its thread for up to `timeoutMs`: it runs on this producer's own queue, so
+    /// the caller's task is suspended instead of holding a thread of Swift's cooperative pool.
     @discardableResult
-    public func flush(timeoutMs: Int32) -> Bool {
-        rd_kafka_flush(handle, timeoutMs) == RD_KAFKA_RESP_ERR_NO_ERROR
+    public func flush(timeoutMs: Int32) async -> Bool {
+        await onQueue { [self] in
+            state.withLock { $0.closed } ? true : rd_kafka_flush(handle, timeoutMs) == RD_KAFKA_RESP_ERR_NO_ERROR
+        }
     }
 
     /// Makes this producer write nothing more, at once and without blocking: `produce` throws from now
@@ -217,14 +229,26 @@ public final class KafkaProducer: @unchecked Sendable {
     /// Records enqueued but not yet delivered.
     public var outstanding: Int { Int(rd_kafka_outq_len(handle)) }
 
-    /// Flushes, stops the poll thread and destroys the client. Idempotent.
-    public func close(flushTimeoutMs: Int32 = 5000) {
+    /// Flushes, stops the poll thread and destroys the client. Idempotent: a second call returns at once.
+    /// The waiting (flush, the poll thread's last round) happens on this producer's own queue.
+    public func close(flushTimeoutMs: Int32 = 5000) async {
+        await onQueue { [self] in closeBlocking(flushTimeoutMs: flushTimeoutMs) }
+    }
+
+    /// Runs `body` on this producer's serial queue and resumes the caller with its result.
+    private func onQueue<R: Sendable>(_ body: @escaping @Sendable () -> R) async -> R {
+        await withCheckedContinuation { cont in queue.async { cont.resume(returning: body()) } }
+    }
+
+    /// `close` for the one caller that cannot await: deinit. Blocks the calling thread.
+    private func closeBlocking(flushTimeoutMs: Int32) {
         let first = state.withLock { s -> Bool in
             defer { s.closed = true }
             return !s.closed
         }
         guard first else { return }
         if flushTimeoutMs > 0 { rd_kafka_flush(handle, flushTimeoutMs) }
+        state.withLock { $0.polling = false }
         pollerDone.wait()
         for t in state.withLock({ $0.topics.values }) { rd_kafka_topic_destroy(t.rkt) }
         rd_kafka_queue_destroy(mainQueue)
@@ -233,7 +257,7 @@ public final class KafkaProducer: @unchecked Sendable {
 
     private func pollLoop() {
         var reports: [DeliveryReport] = []
-        while !state.withLock({ $0.closed }) {
+        while state.withLock({ $0.polling }) {
             guard let ev = rd_kafka_queue_poll(mainQueue, 100) else { continue }
             switch rd_kafka_event_type(ev) {
             case Int32(RD_KAFKA_EVENT_DR):

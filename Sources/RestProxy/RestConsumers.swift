@@ -101,7 +101,7 @@ actor RestConsumers {
         guard let i = instances.removeValue(forKey: Self.key(group, name)) else {
             throw RestError(404, code: 40403, "Consumer instance not found.")
         }
-        Task.detached { i.consumer.close() }
+        Task.detached { await i.consumer.close() }
     }
 
     /// Closes instances idle longer than `consumer.instance.timeout.ms`; the proxy's service calls it
@@ -111,13 +111,15 @@ actor RestConsumers {
         for (k, i) in instances where now - i.state.mutex.withLock({ $0.lastUsedMs }) > instanceTimeoutMs {
             instances[k] = nil
             logger.info("Consumer instance \(i.name) of group \(i.group) expired after \(instanceTimeoutMs) ms idle")
-            Task.detached { i.consumer.close() }
+            Task.detached { await i.consumer.close() }
         }
     }
 
-    func closeAll() {
-        for i in instances.values { i.consumer.close() }
+    func closeAll() async {
+        // Taken out first: the actor is reentered while each close waits.
+        let closing = instances.values
         instances.removeAll()
+        for i in closing { await i.consumer.close() }
     }
 
     static func randomId() -> String {

@@ -86,13 +86,13 @@ extension RestProxyAPI {
             } else {
                 throw RestError(422, "Bad Request: positions need \"offsets\" or \"timestamps\"")
             }
-            try seek(i, offsets)
+            try await seek(i, offsets)
             return .noContent
         case ("POST", "positions/beginning"), ("POST", "positions/end"):
             let parts = try Self.partitions(try Self.parseBody(req)["partitions"])
             // librdkafka's logical offsets: -2 beginning, -1 end.
             let logical: Int64 = s.last == "beginning" ? -2 : -1
-            try seek(i, Dictionary(parts.map { ($0, logical) }, uniquingKeysWith: { a, _ in a }))
+            try await seek(i, Dictionary(parts.map { ($0, logical) }, uniquingKeysWith: { a, _ in a }))
             return .noContent
         case ("POST", "offsets"):
             var offsets: [KafkaPartition: Int64] = [:]
@@ -136,8 +136,8 @@ extension RestProxyAPI {
         }
     }
 
-    private func seek(_ i: RestConsumers.Instance, _ offsets: [KafkaPartition: Int64]) throws(RestError) {
-        do { try i.consumer.seek(offsets) } catch {
+    private func seek(_ i: RestConsumers.Instance, _ offsets: [KafkaPartition: Int64]) async throws(RestError) {
+        do { try await i.consumer.seek(offsets) } catch {
             throw RestError(409, code: 40903, "Illegal state: No current assignment for partition(s): \(error.message)")
         }
     }
@@ -181,7 +181,7 @@ extension RestProxyAPI {
                 consumed[tp] = m.offset + 1
             }
         }
-        if !skipped.isEmpty { try? i.consumer.seek(skipped) }
+        if !skipped.isEmpty { try? await i.consumer.seek(skipped) }
         i.state.mutex.withLock { s in s.consumed.merge(consumed) { _, new in new } }
         var r = RestResponse.json(200, .array(out))
         r.contentType = wanted

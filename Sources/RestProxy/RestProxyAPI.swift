@@ -40,7 +40,7 @@ public struct RestProxyAPI: RestHandler {
 
     public func close() async {
         await consumers.closeAll()
-        producer.close()
+        await producer.close()
     }
 
     /// Closes idle consumer instances; call periodically.

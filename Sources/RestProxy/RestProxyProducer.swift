@@ -77,5 +77,5 @@ final class RestProxyProducer: Sendable {
         }
     }
 
-    func close() { producer.close(flushTimeoutMs: 5000) }
+    func close() async { await producer.close(flushTimeoutMs: 5000) }
 }

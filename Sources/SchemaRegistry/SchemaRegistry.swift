@@ -58,8 +58,8 @@ public actor SchemaRegistry {
         logger.info("Schema Registry read \(topic): \(n) schema(s)")
     }
 
-    public func stop() {
-        log?.stop()
+    public func stop() async {
+        await log?.stop()
         log = nil
     }
 

@@ -26,9 +26,9 @@ import Testing
                     ProducerMessage(topic: topic, key: Array("k\(i)".utf8), value: Array(String(i).utf8)),
                     token: UInt(i))
             }
-            #expect(producer.flush(timeoutMs: 10_000))
+            #expect(await producer.flush(timeoutMs: 10_000))
         }
-        producer.close()
+        await producer.close()
 
         let converters = try ConnectorConverters(
             connectorConfig: [

@@ -150,9 +150,9 @@ public actor Herder {
         await jobLoop?.value  // the jobs still queued are skipped
         await stopAllWork(unassign: true)
         await groupMember?.stop()
-        configStore?.stop()
-        offsetStore?.stop()
-        statusStore?.stop()
+        await configStore?.stop()
+        await offsetStore?.stop()
+        await statusStore?.stop()
         admin?.close()
         worker.shutdown()
         logger.info("Worker \(workerId) stopped")

@@ -129,6 +129,6 @@ final class WorkerGroupMember: Sendable {
         }
         finished.mutex.withLock { $0 = true }
         if let task = loop.withLock({ $0 }) { await task.value }
-        consumer.close()
+        await consumer.close()
     }
 }

@@ -29,7 +29,7 @@ final class ConfigBackingStore: Sendable {
     }
 
     func start() async throws { try await log.start(partitions: 1) }
-    func stop() { log.stop() }
+    func stop() async { await log.stop() }
 
     var snapshot: ConfigSnapshot { box.mutex.withLock { $0 } }
 

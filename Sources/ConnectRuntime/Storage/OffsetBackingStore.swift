@@ -29,7 +29,7 @@ final class OffsetBackingStore: Sendable {
     }
 
     func start() async throws { try await log.start(partitions: partitions) }
-    func stop() { log.stop() }
+    func stop() async { await log.stop() }
 
     static func key(connector: String, partition: JSONObject) -> [UInt8] {
         JSONWriter.bytes(.array([.string(connector), .object(partition)]))

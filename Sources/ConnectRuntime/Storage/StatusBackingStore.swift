@@ -105,7 +105,7 @@ final class StatusBackingStore: Sendable {
     }
 
     func start() async throws { try await log.start(partitions: partitions) }
-    func stop() { log.stop() }
+    func stop() async { await log.stop() }
 
     var statuses: Statuses { box.mutex.withLock { $0 } }
 

@@ -32,27 +32,33 @@ struct DeliveredRecordsReader: Sendable {
                 ("enable.partition.eof", "true"), ("enable.auto.commit", "false"), ("fetch.wait.max.ms", "50"),
                 ("group.id", "tributary-internal-unused"),  // librdkafka wants one; we never subscribe or commit
             ]))
-        defer { consumer.close() }
+        // Closed on every way out, after the reads: closing waits for the broker, so it is awaited.
         var read = 0
-        for p in partitions {
-            // The reported high watermark can be short of the end (Tansu reports the last batch's base
-            // offset + 1): the first chunk is read to partition EOF, which is exact on every broker.
-            let (low, reportedHigh) = try await admin.watermarks(topic: topic, partition: p.id)
-            var from = max(low, reportedHigh - Self.firstChunk)
-            var chunk = Self.firstChunk
-            var end: Int64? = nil
-            while !control.isStopping {
-                var reachedStoredOffset = false
-                try await readRange(topic: topic, partition: p.id, from: from, to: end, consumer: consumer) { r in
-                    read += 1
-                    if place(r) == .atOrBefore { reachedStoredOffset = true }
+        do {
+            for p in partitions {
+                // The reported high watermark can be short of the end (Tansu reports the last batch's base
+                // offset + 1): the first chunk is read to partition EOF, which is exact on every broker.
+                let (low, reportedHigh) = try await admin.watermarks(topic: topic, partition: p.id)
+                var from = max(low, reportedHigh - Self.firstChunk)
+                var chunk = Self.firstChunk
+                var end: Int64? = nil
+                while !control.isStopping {
+                    var reachedStoredOffset = false
+                    try await readRange(topic: topic, partition: p.id, from: from, to: end, consumer: consumer) { r in
+                        read += 1
+                        if place(r) == .atOrBefore { reachedStoredOffset = true }
+                    }
+                    if reachedStoredOffset || from <= low { break }
+                    end = from
+                    chunk = min(chunk * 2, Self.maxChunk)
+                    from = max(low, from - chunk)
                 }
-                if reachedStoredOffset || from <= low { break }
-                end = from
-                chunk = min(chunk * 2, Self.maxChunk)
-                from = max(low, from - chunk)
             }
+        } catch {
+            await consumer.close()
+            throw error
         }
+        await consumer.close()
         logger.debug("Read back \(read) records of \(topic) to find those delivered after the stored offset")
     }
 

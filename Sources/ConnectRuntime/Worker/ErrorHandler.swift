@@ -241,5 +241,5 @@ final class DeadLetterQueue: Sendable {
         waiting.withLock { $0.continuations.removeValue(forKey: token) }?.resume(returning: error)
     }
 
-    func close() { producer.close(flushTimeoutMs: 5000) }
+    func close() async { await producer.close(flushTimeoutMs: 5000) }
 }

@@ -33,7 +33,6 @@ struct WorkerSinkTask: Sendable {
                 .failed, ConnectError(.connect, "Failed to create the consumer for task \(setup.id): \(error)"))
             return
         }
-        defer { consumer.close() }
         var dlq: DeadLetterQueue? = nil
         if !errorConfig.dlqTopic.isEmpty {
             do {
@@ -47,10 +46,10 @@ struct WorkerSinkTask: Sendable {
                         .connect,
                         "Could not set up the dead letter queue \(errorConfig.dlqTopic) (errors.deadletterqueue.topic.name) for task \(setup.id): \(error)"
                     ))
+                await consumer.close()
                 return
             }
         }
-        defer { dlq?.close() }
         let metrics = TaskMetrics(setup.id, kind: .sink)
         defer { metrics.destroy() }
         let errors = ErrorHandler(config: errorConfig, id: setup.id, logger: setup.logger, dlq: dlq, metrics: metrics)
@@ -61,6 +60,8 @@ struct WorkerSinkTask: Sendable {
             try await task.start(setup.taskConfig, context: context)
         } catch {
             await setup.report(.failed, WorkerTaskSetup.wrap(error, "Failed to start task \(setup.id)"))
+            await dlq?.close()
+            await consumer.close()
             return
         }
         await setup.report(setup.control.isPaused ? .paused : .running, nil)
@@ -74,6 +75,8 @@ struct WorkerSinkTask: Sendable {
         try? await task.close(Array(state.assignment))
         await task.stop()
         if let failure { await setup.report(.failed, failure) }
+        await dlq?.close()
+        await consumer.close()
     }
 
     struct LoopState {
@@ -175,7 +178,7 @@ struct WorkerSinkTask: Sendable {
             }
             let seeks = context.takeSeeks()
             if !seeks.isEmpty {
-                try? consumer.seek(
+                try? await consumer.seek(
                     Dictionary(
                         uniqueKeysWithValues: seeks.map { (KafkaPartition($0.key.topic, $0.key.partition), $0.value) }))
             }

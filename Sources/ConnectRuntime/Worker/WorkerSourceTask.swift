@@ -54,7 +54,6 @@ struct WorkerSourceTask: Sendable {
                 ConnectError(.connect, "Failed to create the producer for task \(setup.id): \(error)", cause: error))
             return
         }
-        defer { producer.close(flushTimeoutMs: setup.control.isCancelled ? 0 : Int32(clamping: flushTimeoutMs)) }
         // Cancelled (stuck past the graceful timeout): nothing more reaches Kafka from this task.
         setup.control.onCancel { producer.fence() }
         let context = WorkerSourceTaskContext(
@@ -68,6 +67,7 @@ struct WorkerSourceTask: Sendable {
             try await task.start(setup.taskConfig, context: context)
         } catch {
             await setup.report(.failed, WorkerTaskSetup.wrap(error, "Failed to start task \(setup.id)"))
+            await producer.close(flushTimeoutMs: Int32(clamping: flushTimeoutMs))
             return
         }
         await setup.report(setup.control.isPaused ? .paused : .running, nil)
@@ -111,7 +111,7 @@ struct WorkerSourceTask: Sendable {
         // Stop: deliver what was produced, then commit the offsets of everything acknowledged. A
         // cancelled task commits nothing: its records were purged, and its next owner resends them.
         if !setup.control.isCancelled {
-            producer.flush(timeoutMs: Int32(clamping: flushTimeoutMs))
+            await producer.flush(timeoutMs: Int32(clamping: flushTimeoutMs))
             await commitOffsets(tracker, task: task, metrics: metrics)
         }
         await task.stop()
@@ -119,6 +119,7 @@ struct WorkerSourceTask: Sendable {
         if let failure {
             await setup.report(.failed, failure)
         }
+        await producer.close(flushTimeoutMs: setup.control.isCancelled ? 0 : Int32(clamping: flushTimeoutMs))
     }
 
     private func commitOffsets(
