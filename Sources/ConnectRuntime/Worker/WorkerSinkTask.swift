@@ -343,6 +343,10 @@ struct WorkerSinkTask: Sendable {
             state.kept = batch
             Self.apply(state.delivery.putFailedRetriable(timeoutMs: wait, now: monotonicMs()), consumer)
             return nil
+        } catch is CancellationError where setup.control.isStopping {
+            // The worker gave up waiting for the task to stop and cancelled it: the batch was not
+            // written and its offsets are not committed; the loop ends as stopping.
+            return nil
         } catch {
             return WorkerTaskSetup.wrap(error, "Task \(setup.id) threw an uncaught and unrecoverable exception")
         }
