@@ -13,12 +13,21 @@ import Synchronization
 /// Threads: every libpq call that can wait runs on this connection's own serial dispatch queue, never on
 /// Swift's cooperative pool; `async` methods suspend until it is done. `cancel()` may be called from any
 /// thread (libpq's `PQcancel` is made for that) and interrupts the statement running on the queue.
+///
+/// Cancellation: the Swift task awaiting a statement can be cancelled. Then the server is asked to cancel
+/// the statement (it fails with SQLSTATE 57014), and a statement started by an already cancelled task
+/// fails the same way without being sent; `rollback()` alone still runs, so a cancelled writer can undo
+/// its transaction. A cancel request crosses the network and may also reach the statement after the one
+/// it was meant for: a connection used by a cancelled task is best closed after its `rollback()`.
 /// Ownership: `conn` (PGconn) and `cancelHandle` (PGcancel) are owned and freed in `close()`; every
 /// PGresult is cleared before the call that produced it returns, or, for cursor batches, right after
 /// the caller's closure has read it.
 public final class PostgresConnection: @unchecked Sendable {
     private let conn: OpaquePointer  // PGconn, owned
     private let cancelHandle: OpaquePointer?  // PGcancel, owned
+    /// Whether `cancelHandle` was freed; locked while a cancel request is sent, so `close` cannot free it
+    /// under `PQcancel`.
+    private let cancelHandleFreed = Mutex(false)
     private let queue = DispatchQueue(label: "libpq")
     private let closed = Mutex(false)
     /// A cursor FETCH sent ahead whose result has not been read yet (touched on `queue` only).
@@ -109,10 +118,31 @@ public final class PostgresConnection: @unchecked Sendable {
         return nil
     }
 
-    private func run<T: Sendable>(_ body: @escaping @Sendable () throws(PostgresError) -> T) async throws(PostgresError)
-        -> T
-    {
-        let r: Result<T, PostgresError> = await withCheckedContinuation { cont in
+    /// Runs `body` on the connection's queue. `cancellable`: a cancelled task does not start it, and
+    /// cancelling the task while it runs sends the server a cancel request.
+    private func run<T: Sendable>(
+        cancellable: Bool = true, _ body: @escaping @Sendable () throws(PostgresError) -> T
+    ) async throws(PostgresError) -> T {
+        if cancellable && Task.isCancelled { throw Self.cancelledError }
+        let r: Result<T, PostgresError> =
+            if cancellable {
+                await withTaskCancellationHandler {
+                    await perform(body)
+                } onCancel: {
+                    // PQcancel opens a connection to the server and waits for it: not on the thread that
+                    // cancelled, which may be one of the cooperative pool's.
+                    DispatchQueue.global().async { self.cancel() }
+                }
+            } else {
+                await perform(body)
+            }
+        return try r.get()
+    }
+
+    private func perform<T: Sendable>(_ body: @escaping @Sendable () throws(PostgresError) -> T) async -> Result<
+        T, PostgresError
+    > {
+        await withCheckedContinuation { cont in
             queue.async { [self] in
                 if closed.withLock({ $0 }) {
                     cont.resume(returning: .failure(PostgresError(message: "The connection is closed")))
@@ -123,8 +153,12 @@ public final class PostgresConnection: @unchecked Sendable {
                 }
             }
         }
-        return try r.get()
     }
+
+    /// What a statement not started because its task was cancelled fails with: the SQLSTATE of a
+    /// statement the server cancelled (`query_canceled`).
+    static let cancelledError = PostgresError(
+        sqlState: PostgresError.queryCanceled, message: "ERROR: canceling statement because the task was cancelled")
 
     /// Runs one statement with `$1…` parameters sent separately from the SQL (text format; nil = NULL)
     /// and returns all its rows. For small results (catalog lookups); stream large ones with a cursor.
@@ -139,6 +173,14 @@ public final class PostgresConnection: @unchecked Sendable {
     /// Runs a statement for its effect (BEGIN, COMMIT, SET, DDL in tests).
     public func execute(_ sql: String, _ params: [String?] = []) async throws(PostgresError) {
         try await run { [self] () throws(PostgresError) in tpq_clear(try execParams(sql, params)) }
+    }
+
+    /// Ends the open transaction without keeping anything of it: runs even when the task is cancelled
+    /// (what a cancelled writer still has to do).
+    public func rollback() async throws(PostgresError) {
+        try await run(cancellable: false) { [self] () throws(PostgresError) in
+            tpq_clear(try execParams("ROLLBACK", []))
+        }
     }
 
     /// Opens a server-side cursor over `sql` in a new transaction (what pgjdbc does for a statement with
@@ -200,10 +242,12 @@ public final class PostgresConnection: @unchecked Sendable {
 
     /// Ends the COPY (after every queued `putCopyData`) and returns its outcome; `abort` makes it fail
     /// with that message (nothing of it is kept).
+    /// A cancelled task ends it as failed too (the connection must leave the COPY state for `rollback`).
     func endCopy(_ copy: PostgresCopyIn, abort: String? = nil) async throws(PostgresError) {
-        try await run { [self] () throws(PostgresError) in
+        let reason = abort ?? (Task.isCancelled ? "the task was cancelled" : nil)
+        try await run(cancellable: reason == nil) { [self] () throws(PostgresError) in
             let sendFailed = copy.failed.withLock { $0 }
-            _ = tpq_putCopyEnd(conn, abort ?? (sendFailed ? "client failed to send the data" : nil))
+            _ = tpq_putCopyEnd(conn, reason ?? (sendFailed ? "client failed to send the data" : nil))
             // The COPY's own result, then NULL.
             var failure: PostgresError?
             while let r = tpq_getResult(conn) {
@@ -250,9 +294,11 @@ public final class PostgresConnection: @unchecked Sendable {
     /// Asks the server to cancel the statement in progress; safe from any thread. The interrupted call
     /// fails with SQLSTATE 57014.
     public func cancel() {
-        guard let cancelHandle, !closed.withLock({ $0 }) else { return }
-        var buf = [CChar](repeating: 0, count: 256)
-        _ = tpq_cancel(cancelHandle, &buf, Int32(buf.count))
+        cancelHandleFreed.withLock { freed in
+            guard !freed, let cancelHandle else { return }
+            var buf = [CChar](repeating: 0, count: 256)
+            _ = tpq_cancel(cancelHandle, &buf, Int32(buf.count))
+        }
     }
 
     /// Closes the connection; waits for a statement in progress. Idempotent.
@@ -262,10 +308,11 @@ public final class PostgresConnection: @unchecked Sendable {
             return !c
         }
         guard first else { return }
-        queue.sync {
+        cancelHandleFreed.withLock { freed in
             if let cancelHandle { tpq_freeCancel(cancelHandle) }
-            tpq_finish(conn)
+            freed = true
         }
+        queue.sync { tpq_finish(conn) }
     }
 
     /// The result of the FETCH sent ahead (then libpq's end-of-results NULL). Must run on `queue`; the

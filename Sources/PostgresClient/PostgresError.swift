@@ -36,6 +36,9 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
         return s
     }
 
+    /// SQLSTATE 57014: the statement was cancelled (`PostgresConnection.cancel`, or its task was).
+    public static let queryCanceled = "57014"
+
     /// Connection-level failures and "the statement cannot work as written" are not worth retrying.
     public var isTransient: Bool {
         guard let sqlState else { return !permanent }  // client-side: lost connection and the like

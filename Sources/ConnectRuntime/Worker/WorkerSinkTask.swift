@@ -65,7 +65,8 @@ struct WorkerSinkTask: Sendable {
             return
         }
         await setup.report(setup.control.isPaused ? .paused : .running, nil)
-        var state = LoopState(metrics: metrics)
+        var state = LoopState(
+            metrics: metrics, offsets: SinkOffsetCommits(intervalMs: flushIntervalMs, now: monotonicMs()))
         let failure = await loop(task: task, consumer: consumer, context: context, errors: errors, state: &state)
         // A cancelled task commits nothing: it was given up on, and its partitions may already be read
         // by the task's next owner.
@@ -81,15 +82,37 @@ struct WorkerSinkTask: Sendable {
 
     struct LoopState {
         let metrics: TaskMetrics
-        var assignment = Set<TopicPartition>() {
-            didSet { metrics.partitionCount?.record(assignment.count) }
-        }
-        var current: [TopicPartition: Int64] = [:]
-        var committed: [TopicPartition: Int64] = [:]
-        var pausedForUser = false
+        /// Pausing (connector paused, batch waiting for redelivery) and what to deliver next.
+        var delivery = SinkDeliveryStateMachine()
+        var offsets: SinkOffsetCommits
+        /// The batch a retriable `put` failed on, delivered again once the task's timeout has passed.
+        var kept: Batch?
         var topicsSeen = Set<String>()
         /// The topic of the previous record: consecutive records of one topic skip hashing its name.
         var lastTopic = ""
+
+        var assignment: Set<TopicPartition> { delivery.assignment }
+    }
+
+    /// A batch as `put` gets it, with the consumed records behind it (their offsets are committed once
+    /// the batch went through) and, when a dead-letter queue may need their bytes, the consumed messages.
+    struct Batch {
+        var records: [SinkRecord]
+        var consumed: [SinkRecord]
+        var originals: [KafkaMessage]
+
+        /// Without the records of revoked partitions (the next owner reads them from the committed offset).
+        mutating func drop(_ partitions: Set<TopicPartition>) {
+            records.removeAll { partitions.contains(TopicPartition($0.originalTopic, $0.originalKafkaPartition)) }
+            consumed.removeAll { partitions.contains(TopicPartition($0.topic, $0.kafkaPartition ?? 0)) }
+            originals.removeAll { partitions.contains(TopicPartition($0.topic, $0.partition)) }
+        }
+    }
+
+    private static func apply(_ actions: SinkDeliveryStateMachine.Actions, _ consumer: KafkaConsumer) {
+        guard !actions.isEmpty else { return }
+        if !actions.pause.isEmpty { consumer.pause(actions.pause.map { KafkaPartition($0.topic, $0.partition) }) }
+        if !actions.resume.isEmpty { consumer.resume(actions.resume.map { KafkaPartition($0.topic, $0.partition) }) }
     }
 
     private func loop(
@@ -98,18 +121,19 @@ struct WorkerSinkTask: Sendable {
     ) async
         -> ConnectError?
     {
-        var nextCommit = monotonicMs() + flushIntervalMs
         // Without error tolerance or retries, records convert without per-stage bookkeeping.
         let direct = !errors.toleratesErrors && errors.config.retryTimeoutMs == 0
         while !setup.control.isStopping {
             // Paused connectors keep polling (so the group sees us alive) with every partition paused.
-            if setup.control.isPaused != state.pausedForUser {
-                state.pausedForUser = setup.control.isPaused
-                let parts = state.assignment.map { KafkaPartition($0.topic, $0.partition) }
-                if state.pausedForUser { consumer.pause(parts) } else { consumer.resume(parts) }
-                await setup.report(state.pausedForUser ? .paused : .running, nil)
+            if setup.control.isPaused != state.delivery.connectorPaused {
+                Self.apply(state.delivery.connectorPaused(setup.control.isPaused), consumer)
+                await setup.report(state.delivery.connectorPaused ? .paused : .running, nil)
             }
             let events = await consumer.poll(maxEvents: maxPollRecords, timeoutMs: 100)
+            // While a batch waits for redelivery the partitions are paused; messages fetched before the
+            // pause are read again after it.
+            let waiting = state.delivery.pausedForRedelivery
+            var rewind: [KafkaPartition: Int64] = [:]
             var batch: [SinkRecord] = []
             // The consumed records behind `batch`, kept only when a dead-letter queue may need their bytes.
             var originals: [KafkaMessage] = []
@@ -120,17 +144,18 @@ struct WorkerSinkTask: Sendable {
                 switch e {
                 case .assigned(let tps):
                     let new = tps.map { TopicPartition($0.topic, $0.partition) }
-                    state.assignment.formUnion(new)
+                    Self.apply(state.delivery.assigned(Set(new)), consumer)
+                    state.metrics.partitionCount?.record(state.assignment.count)
                     context.setAssignment(state.assignment)
-                    if state.pausedForUser { consumer.pause(tps) }
                     do { try await task.open(new) } catch {
                         return WorkerTaskSetup.wrap(error, "Task \(setup.id) failed to open partitions")
                     }
                 case .revoked(let tps):
-                    let gone = tps.map { TopicPartition($0.topic, $0.partition) }
+                    let gone = Set(tps.map { TopicPartition($0.topic, $0.partition) })
                     if !batch.isEmpty {
-                        if let f = await put(
-                            task: task, batch, originals, context: context, errors: errors, state: &state)
+                        if let f = await deliverNew(
+                            task: task, consumer: consumer, batch, originals, context: context, errors: errors,
+                            state: &state)
                         {
                             return f
                         }
@@ -138,11 +163,19 @@ struct WorkerSinkTask: Sendable {
                         originals.removeAll()
                     }
                     await commit(task: task, consumer: consumer, state: &state)
-                    try? await task.close(gone)
-                    state.assignment.subtract(gone)
-                    for tp in gone { state.current[tp] = nil }
+                    try? await task.close(Array(gone))
+                    state.kept?.drop(gone)
+                    if state.kept?.consumed.isEmpty == true { state.kept = nil }
+                    Self.apply(state.delivery.revoked(gone, batchRemains: state.kept != nil), consumer)
+                    state.offsets.revoked(gone)
+                    state.metrics.partitionCount?.record(state.assignment.count)
                     context.setAssignment(state.assignment)
                 case .message(let m):
+                    if waiting {
+                        let tp = KafkaPartition(m.topic, m.partition)
+                        rewind[tp] = min(rewind[tp] ?? m.offset, m.offset)
+                        continue
+                    }
                     read += 1
                     do {
                         let converted =
@@ -153,7 +186,7 @@ struct WorkerSinkTask: Sendable {
                             if errors.keepsOriginals { originals.append(m) }
                         } else {
                             // Skipped under errors.tolerance=all: its offset is done with.
-                            state.current[TopicPartition(m.topic, m.partition)] = m.offset + 1
+                            state.offsets.delivered(TopicPartition(m.topic, m.partition), nextOffset: m.offset + 1)
                         }
                     } catch {
                         return Self.located(error, m.topic, m.partition, m.offset, setup.id)
@@ -169,22 +202,36 @@ struct WorkerSinkTask: Sendable {
                     break
                 }
             }
-            // An empty put too, as Kafka Connect does after every poll: time-based work in the task (the
-            // S3 sink's scheduled rotation) runs even while no records arrive.
-            if !state.pausedForUser || !batch.isEmpty,
-                let f = await put(task: task, batch, originals, context: context, errors: errors, state: &state)
-            {
-                return f
+            if !rewind.isEmpty { try? await consumer.seek(rewind) }
+            switch state.delivery.delivery(now: monotonicMs()) {
+            case .wait:
+                break
+            case .redeliver:
+                if let kept = state.kept,
+                    let f = await deliver(task: task, consumer: consumer, kept, context: context, state: &state)
+                {
+                    return f
+                }
+            case .deliverNew:
+                // An empty put too, as Kafka Connect does after every poll: time-based work in the task (the
+                // S3 sink's scheduled rotation) runs even while no records arrive.
+                if !state.delivery.connectorPaused || !batch.isEmpty,
+                    let f = await deliverNew(
+                        task: task, consumer: consumer, batch, originals, context: context, errors: errors,
+                        state: &state)
+                {
+                    return f
+                }
             }
             let seeks = context.takeSeeks()
             if !seeks.isEmpty {
+                for (tp, offset) in seeks { state.offsets.rewound(tp, to: offset) }
                 try? await consumer.seek(
                     Dictionary(
                         uniqueKeysWithValues: seeks.map { (KafkaPartition($0.key.topic, $0.key.partition), $0.value) }))
             }
-            if monotonicMs() >= nextCommit || context.takeCommitRequest() {
+            if state.offsets.isDue(now: monotonicMs(), requested: context.takeCommitRequest()) {
                 await commit(task: task, consumer: consumer, state: &state)
-                nextCommit = monotonicMs() + flushIntervalMs
             }
         }
         return nil
@@ -247,10 +294,10 @@ struct WorkerSinkTask: Sendable {
             headers: headers)
     }
 
-    /// Transforms and delivers a batch; a retriable failure redelivers the same batch after the task's timeout.
-    private func put(
-        task: any SinkTask, _ batch: [SinkRecord], _ originals: [KafkaMessage], context: WorkerSinkTaskContext,
-        errors: ErrorHandler, state: inout LoopState
+    /// Transforms a batch and delivers it.
+    private func deliverNew(
+        task: any SinkTask, consumer: KafkaConsumer, _ batch: [SinkRecord], _ originals: [KafkaMessage],
+        context: WorkerSinkTaskContext, errors: ErrorHandler, state: inout LoopState
     ) async -> ConnectError? {
         var out: [SinkRecord] = []
         do {
@@ -276,49 +323,73 @@ struct WorkerSinkTask: Sendable {
         } catch {
             return WorkerTaskSetup.wrap(error, "Transformation failed in task \(setup.id)")
         }
-        context.errantRecordReporter.map { ($0 as? SinkErrantReporter)?.setOriginals(originals) }
+        return await deliver(
+            task: task, consumer: consumer, Batch(records: out, consumed: batch, originals: originals),
+            context: context, state: &state)
+    }
+
+    /// One `put`. A retriable failure keeps the batch for redelivery after the task's timeout, with the
+    /// partitions paused meanwhile (Kafka Connect's `pausedForRedelivery`); success resumes them.
+    private func deliver(
+        task: any SinkTask, consumer: KafkaConsumer, _ batch: Batch, context: WorkerSinkTaskContext,
+        state: inout LoopState
+    ) async -> ConnectError? {
+        context.errantRecordReporter.map { ($0 as? SinkErrantReporter)?.setOriginals(batch.originals) }
         defer { context.errantRecordReporter.map { ($0 as? SinkErrantReporter)?.setOriginals([]) } }
-        while !setup.control.isStopping {
-            do {
-                try await task.put(out)
-                if !out.isEmpty { state.metrics.sinkRecordSend?.increment(by: out.count) }
-                break
-            } catch let e as ConnectError where e.isRetriable {
-                // The task's SinkTaskContext.timeout, as Kafka Connect pauses before redelivering.
-                let wait = context.retryTimeoutMs > 0 ? context.retryTimeoutMs : 1000
-                setup.logger.warning(
-                    "Retriable error in put of task \(setup.id): \(e.message); redelivering in \(wait) ms")
-                await setup.control.sleep(milliseconds: wait)
-            } catch {
-                return WorkerTaskSetup.wrap(error, "Task \(setup.id) threw an uncaught and unrecoverable exception")
-            }
+        do {
+            try await task.put(batch.records)
+            if !batch.records.isEmpty { state.metrics.sinkRecordSend?.increment(by: batch.records.count) }
+        } catch let e as ConnectError where e.isRetriable {
+            // The task's SinkTaskContext.timeout, as Kafka Connect waits before redelivering.
+            let wait = context.retryTimeoutMs > 0 ? context.retryTimeoutMs : 1000
+            setup.logger.warning(
+                "Retriable error in put of task \(setup.id): \(e.message); partitions paused, redelivering in \(wait) ms"
+            )
+            state.kept = batch
+            Self.apply(state.delivery.putFailedRetriable(timeoutMs: wait, now: monotonicMs()), consumer)
+            return nil
+        } catch is CancellationError where setup.control.isStopping {
+            // The worker gave up waiting for the task to stop and cancelled it: the batch was not
+            // written and its offsets are not committed; the loop ends as stopping.
+            return nil
+        } catch {
+            return WorkerTaskSetup.wrap(error, "Task \(setup.id) threw an uncaught and unrecoverable exception")
+        }
+        if state.delivery.pausedForRedelivery {
+            state.kept = nil
+            Self.apply(state.delivery.putSucceeded(), consumer)
         }
         // The next offset per partition: the last record of each run of one partition (no hashing per record).
-        var i = batch.startIndex
-        while i < batch.endIndex {
+        let consumed = batch.consumed
+        var i = consumed.startIndex
+        while i < consumed.endIndex {
             var j = i
-            while j + 1 < batch.endIndex && batch[j + 1].kafkaPartition == batch[i].kafkaPartition
-                && batch[j + 1].topic == batch[i].topic
+            while j + 1 < consumed.endIndex && consumed[j + 1].kafkaPartition == consumed[i].kafkaPartition
+                && consumed[j + 1].topic == consumed[i].topic
             {
                 j += 1
             }
-            state.current[TopicPartition(batch[j].topic, batch[j].kafkaPartition ?? 0)] = batch[j].kafkaOffset + 1
+            state.offsets.delivered(
+                TopicPartition(consumed[j].topic, consumed[j].kafkaPartition ?? 0),
+                nextOffset: consumed[j].kafkaOffset + 1)
             i = j + 1
         }
         return nil
     }
 
+    /// `preCommit`, then the consumer commits what the task returned, within Kafka Connect's rules
+    /// (`SinkOffsetCommits.toCommit`).
     private func commit(task: any SinkTask, consumer: KafkaConsumer, state: inout LoopState) async {
-        let pending = state.current.filter { state.committed[$0.key] != $0.value }
-        guard !pending.isEmpty else { return }
+        guard state.offsets.beginCommit(now: monotonicMs()) else { return }
         do {
-            let offsets = try await task.preCommit(state.current)
-            let toCommit = offsets.filter { state.assignment.contains($0.key) }
+            let offsets = try await task.preCommit(state.offsets.preCommitOffsets(assignment: state.assignment))
+            let (toCommit, ignored) = state.offsets.toCommit(offsets, assignment: state.assignment)
+            for i in ignored { setup.logger.warning("Task \(setup.id): \(i)") }
             guard !toCommit.isEmpty else { return }
             try await consumer.commit(
                 Dictionary(
                     uniqueKeysWithValues: toCommit.map { (KafkaPartition($0.key.topic, $0.key.partition), $0.value) }))
-            for (k, v) in toCommit { state.committed[k] = v }
+            state.offsets.committed(toCommit)
             state.metrics.offsetCommitSuccess.increment()
         } catch {
             state.metrics.offsetCommitFailure.increment()

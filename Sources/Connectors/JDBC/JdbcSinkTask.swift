@@ -12,6 +12,11 @@ import PostgresClient
 /// the task. Under `errors.tolerance=all` puts are written synchronously, so a refused record goes to the
 /// dead-letter queue next to the batch it came with.
 ///
+/// Cancelling the Swift task that calls `put`, `flush` or `stop` (a worker giving up on a task that does
+/// not stop) cancels the write in flight: the server cancels its statement, the transaction is rolled
+/// back, so nothing of that batch is committed, and the call throws `CancellationError`. The connection is
+/// closed then (a late cancel request must not hit a later statement).
+///
 /// Unchecked Sendable: the in-flight write uses the connection and the table caches while the worker
 /// is elsewhere; every entry point awaits that write before touching them, so one runs at a time.
 public final class JdbcSinkTask: SinkTask, @unchecked Sendable {
@@ -66,6 +71,7 @@ public final class JdbcSinkTask: SinkTask, @unchecked Sendable {
         guard let config, let context, let structure else { return }
         try await finishInFlight(config, context)
         if let failure { throw failure }
+        try Task.checkCancellation()
         if let batch = redo {
             try await writeNow(batch, config, context, structure)
             redo = nil
@@ -75,6 +81,7 @@ public final class JdbcSinkTask: SinkTask, @unchecked Sendable {
         let c: PostgresConnection
         do { c = try await connectionForPut(config, context) } catch { throw retryOrFail(error, config, context) }
         let (order, byTable) = try group(records, config)
+        try Task.checkCancellation()
         inFlight = (
             records,
             Task {
@@ -97,13 +104,30 @@ public final class JdbcSinkTask: SinkTask, @unchecked Sendable {
         guard let (records, write) = inFlight else { return }
         inFlight = nil
         do {
-            try await write.value
+            try await Self.wait(for: write)
             remainingRetries = config.maxRetries
         } catch {
+            if error is CancellationError { throw dropConnection() }
             let e = retryOrFail(error, config, context)
             if e.isRetriable { redo = records }
             throw e
         }
+    }
+
+    /// The write's outcome; cancelling the waiting task cancels the write (it runs in a task of its own).
+    private static func wait(for write: Task<Void, any Error>) async throws {
+        try await withTaskCancellationHandler {
+            try await write.value
+        } onCancel: {
+            write.cancel()
+        }
+    }
+
+    /// After a cancelled write (rolled back): the connection may still receive a late cancel request.
+    private func dropConnection() -> CancellationError {
+        connection?.close()
+        connection = nil
+        return CancellationError()
     }
 
     /// One put's transaction, waited for (the first write after a failure, and every write under
@@ -121,6 +145,8 @@ public final class JdbcSinkTask: SinkTask, @unchecked Sendable {
             // is located then: locating the batch's first one here would be thrown away.
             try await transaction(order, byTable, c, config, structure, locate: context.errantRecordReporter == nil)
             remainingRetries = config.maxRetries
+        } catch is CancellationError {
+            throw dropConnection()
         } catch {
             if let reporter = context.errantRecordReporter, Self.postgresError(error)?.isTransient != true {
                 // errors.tolerance=all: write the records one by one, as Confluent's connector does, so
@@ -141,6 +167,8 @@ public final class JdbcSinkTask: SinkTask, @unchecked Sendable {
             try await c.execute("COMMIT")
         } catch {
             try? await rollBack(c, structure)
+            // A statement the cancellation interrupted fails like any other: what matters is why.
+            if Task.isCancelled { throw CancellationError() }
             if let failure = error as? SinkWriteFailure { throw locate ? await failure.located(c) : failure.error }
             throw error
         }
@@ -149,7 +177,7 @@ public final class JdbcSinkTask: SinkTask, @unchecked Sendable {
     private func rollBack(_ c: PostgresConnection, _ structure: SinkTableStructure) async throws {
         structure.forget()  // DDL of this transaction is rolled back with it
         staging.forget()
-        try await c.execute("ROLLBACK")
+        try await c.rollback()
     }
 
     /// Per table, in order of first appearance; each table keeps its records' order. Usually every
@@ -180,6 +208,8 @@ public final class JdbcSinkTask: SinkTask, @unchecked Sendable {
             for r in byTable[id]! {
                 do {
                     try await transaction([id], [id: [r]], c, config, structure)
+                } catch is CancellationError {
+                    throw dropConnection()
                 } catch {
                     let pg = Self.postgresError(error)
                     if pg?.isTransient == true { throw retryOrFail(error, config, context!) }
@@ -339,7 +369,8 @@ public final class JdbcSinkTask: SinkTask, @unchecked Sendable {
     }
 
     public func stop() async {
-        if let (_, write) = inFlight { _ = try? await write.value }
+        // Cancelled while stopping: the write in flight is cancelled and rolled back.
+        if let (_, write) = inFlight { _ = try? await Self.wait(for: write) }
         inFlight = nil
         connection?.close()
         connection = nil

@@ -8,6 +8,9 @@ import Zlib
 ///
 /// Every step can be retried after a failure: bytes stay buffered until S3 has acknowledged them, parts
 /// keep their numbers, and the object's key is fixed when the file is opened.
+///
+/// A cancelled task neither starts nor extends an upload nor makes an object visible: those steps throw
+/// `CancellationError`, and the caller aborts the file.
 final class S3OutputFile {
     let key: String
     let startOffset: Int64
@@ -62,6 +65,7 @@ final class S3OutputFile {
     var bufferedBytes: Int { pending.count + chunk.count + (gzip?.readyBytes ?? 0) }
 
     private func uploadPart() async throws {
+        try Task.checkCancellation()
         if uploadId == nil { uploadId = try await storage.createMultipartUpload(key: key) }
         let n = parts.count + 1
         let etag = try await storage.uploadPart(key: key, uploadId: uploadId!, partNumber: n, body: pending)
@@ -73,6 +77,7 @@ final class S3OutputFile {
     /// multipart upload followed by CompleteMultipartUpload.
     func commit() async throws {
         guard !committed else { return }
+        try Task.checkCancellation()
         if !finished {
             if let gzip {
                 if !chunk.isEmpty { await gzip.submit(chunk) }

@@ -3,6 +3,10 @@ import CurlClient
 
 /// Writes each assigned Kafka partition's records to S3 objects through a `TopicPartitionWriter`, and
 /// tells the worker to commit only the offsets of records that are in completed objects.
+///
+/// When the Swift task running `put` is cancelled (a worker giving up on a task that does not stop),
+/// nothing more becomes visible: the open files' multipart uploads are aborted instead of completed and
+/// `put` throws `CancellationError`. `stop` and `close` always abort open files.
 public final class S3SinkTask: SinkTask {
     private var config: S3SinkConfig?
     private var context: (any SinkTaskContext)?
@@ -48,6 +52,16 @@ public final class S3SinkTask: SinkTask {
     public func put(_ records: [SinkRecord]) async throws {
         guard let config, let context else { return }
         do {
+            try await write(records, config, context)
+        } catch {
+            guard Task.isCancelled else { throw error }
+            await abandonAll()
+            throw CancellationError()
+        }
+    }
+
+    private func write(_ records: [SinkRecord], _ config: S3SinkConfig, _ context: any SinkTaskContext) async throws {
+        do {
             for r in records {
                 let tp = TopicPartition(r.topic, r.kafkaPartition ?? 0)
                 if writers[tp] == nil { openWriter(tp) }
@@ -84,7 +98,10 @@ public final class S3SinkTask: SinkTask {
         }
     }
 
-    public func stop() async {
+    public func stop() async { await abandonAll() }
+
+    /// Aborts every open file's upload: nothing half-written becomes visible.
+    private func abandonAll() async {
         for w in writers.values { await w.abandon() }
         writers.removeAll()
     }
