@@ -26,7 +26,7 @@ struct WorkerSourceTask: Sendable {
             await setup.report(.failed, ConnectError(.connect, "\(setup.plugin.taskClass) is not a source task"))
             return
         }
-        let tracker = SourceOffsetTracker<JSONObject, JSONObject>()
+        let tracker = SubmittedRecords<JSONObject, JSONObject>()
         let metrics = TaskMetrics(setup.id, kind: .source)
         defer { metrics.destroy() }
         let errors = ErrorHandler(config: errorConfig, id: setup.id, logger: setup.logger, dlq: nil, metrics: metrics)
@@ -117,7 +117,7 @@ struct WorkerSourceTask: Sendable {
     }
 
     private func commitOffsets(
-        _ tracker: SourceOffsetTracker<JSONObject, JSONObject>, task: any SourceTask, metrics: TaskMetrics
+        _ tracker: SubmittedRecords<JSONObject, JSONObject>, task: any SourceTask, metrics: TaskMetrics
     ) async {
         let entries = tracker.drainCommittable()
         guard !entries.isEmpty else { return }
@@ -141,11 +141,13 @@ struct WorkerSourceTask: Sendable {
 
 /// Converts and produces the records of one poll. The hot path of every source connector: records are
 /// read in place (no copies of their fields), converted into two buffers reused for every record, and
-/// registered with the offset tracker under one lock per poll.
+/// registered with the submitted records under one lock per poll.
 private struct RecordSender {
     let setup: WorkerTaskSetup
     let errors: ErrorHandler
     let creator: TopicCreator?
+    /// The tokens of one poll's records, the storage reused.
+    private var tokens: [UInt] = []
     private var keyBuffer: [UInt8] = []
     private var valueBuffer: [UInt8] = []
     /// The producer's handle of every topic produced to so far, and the latest one used.
@@ -167,13 +169,13 @@ private struct RecordSender {
     }
 
     mutating func send(
-        _ records: [SourceRecord], producer: KafkaProducer, tracker: SourceOffsetTracker<JSONObject, JSONObject>
+        _ records: [SourceRecord], producer: KafkaProducer, tracker: SubmittedRecords<JSONObject, JSONObject>
     ) async throws {
         guard !records.isEmpty else { return }
         // Fields read through a pointer: `records[i]` copied whole records (retaining every field) to
         // read two of them.
-        let first = records.withUnsafeBufferPointer { buf in
-            tracker.submit(count: buf.count) { (buf[$0].sourcePartition, buf[$0].sourceOffset) }
+        records.withUnsafeBufferPointer { buf in
+            tracker.submit(count: buf.count, tokens: &tokens) { (buf[$0].sourcePartition, buf[$0].sourceOffset) }
         }
         // Bound once per poll and passed down: read from `self` in the per-record calls, the converters
         // were retained and released for every record.
@@ -184,7 +186,7 @@ private struct RecordSender {
             // through a pointer: a copy of a record retains and later releases every field of it.
             let pause = try records.withUnsafeBufferPointer { buf -> Pause? in
                 while next < buf.count {
-                    let token = first + UInt(next)
+                    let token = tokens[next]
                     if let p = try sendOne(
                         buf.baseAddress! + next, token: token, producer: producer, converters: converters,
                         tracker: tracker)
@@ -210,7 +212,7 @@ private struct RecordSender {
 
     private mutating func sendOne(
         _ record: UnsafePointer<SourceRecord>, token: UInt, producer: KafkaProducer,
-        converters: ConnectorConverters, tracker: SourceOffsetTracker<JSONObject, JSONObject>
+        converters: ConnectorConverters, tracker: SubmittedRecords<JSONObject, JSONObject>
     ) throws -> Pause? {
         var stage = ErrorHandler.Stage.transformation
         do {
