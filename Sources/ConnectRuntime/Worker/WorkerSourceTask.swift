@@ -219,15 +219,22 @@ private struct RecordSender {
             if setup.transformations.isEmpty {
                 return try produce(record, token: token, producer: producer, converters: converters, stage: &stage)
             }
-            guard var r = try setup.transformations.apply(record.pointee) else {
-                tracker.ack(token: token, error: nil)  // dropped by a transformation: its offset is done with
+            // Each transformation its own error stage: under errors.tolerance=all a failure is logged with
+            // the failing transformation's class, and the record skipped.
+            let transformed =
+                errors.toleratesErrors
+                ? try setup.transformations.apply(record.pointee, tolerating: errors)
+                : try setup.transformations.apply(record.pointee)
+            guard var r = transformed else {
+                // Dropped by a transformation (or its failure tolerated): its offset is done with.
+                tracker.ack(token: token, error: nil)
                 return nil
             }
             return try produce(&r, token: token, producer: producer, converters: converters, stage: &stage)
         } catch {
-            // errors.tolerance=all: a record that cannot be transformed, converted or produced (one the
-            // producer refuses, e.g. larger than message.max.bytes) is logged and skipped, and its
-            // offset counts as done (Kafka's RetryWithToleranceOperator for sources).
+            // errors.tolerance=all: a record that cannot be converted or produced (one the producer
+            // refuses, e.g. larger than message.max.bytes) is logged and skipped, and its offset counts
+            // as done (Kafka's RetryWithToleranceOperator for sources).
             if !errors.toleratesErrors {
                 // The stage's own message, then which record (its source partition and offset).
                 let e = ConnectError.from(error)
@@ -242,8 +249,7 @@ private struct RecordSender {
             case .keyConverter: className = setup.converters.keyClass
             case .valueConverter: className = setup.converters.valueClass
             case .headerConverter: className = setup.converters.headerClass
-            case .kafkaProduce: className = ErrorHandler.sourceTaskClass
-            default: className = setup.transformations.className
+            default: className = ErrorHandler.sourceTaskClass
             }
             try errors.tolerate(stage, className: className, record: record.pointee, error)
             tracker.ack(token: token, error: nil)
