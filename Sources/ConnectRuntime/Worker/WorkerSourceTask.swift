@@ -27,6 +27,8 @@ struct WorkerSourceTask: Sendable {
             return
         }
         let tracker = SubmittedRecords<JSONObject, JSONObject>()
+        // Only for a task that implements commitRecord: it holds every record until its acknowledgement.
+        let commits = task.wantsCommitRecord ? TaskRecordCommits() : nil
         let metrics = TaskMetrics(setup.id, kind: .source)
         defer { metrics.destroy() }
         let errors = ErrorHandler(config: errorConfig, id: setup.id, logger: setup.logger, dlq: nil, metrics: metrics)
@@ -36,6 +38,9 @@ struct WorkerSourceTask: Sendable {
                 config: producerConfig,
                 onDelivery: { reports in
                     metrics.sourceRecordWrite?.increment(by: reports.reduce(0) { $0 + ($1.error == nil ? 1 : 0) })
+                    commits?.delivered(
+                        reports.lazy.map { ($0.token, $0.partition, $0.offset, $0.error != nil) },
+                        toleratesErrors: errors.toleratesErrors)
                     // errors.tolerance=all: a record the broker refused is logged and skipped, and its
                     // offset counts as done (Kafka Connect since KIP-779); otherwise the task fails.
                     guard errors.toleratesErrors else {
@@ -70,7 +75,7 @@ struct WorkerSourceTask: Sendable {
         }
         await setup.report(setup.control.isPaused ? .paused : .running, nil)
         let creator = topicCreation.map { TopicCreator(creation: $0, adminConfig: adminConfig, logger: setup.logger) }
-        var sender = RecordSender(setup: setup, errors: errors, creator: creator)
+        var sender = RecordSender(setup: setup, errors: errors, creator: creator, commits: commits)
         var nextFlush = monotonicMs() + flushIntervalMs
         var failure: ConnectError?
         while !setup.control.isStopping {
@@ -97,6 +102,7 @@ struct WorkerSourceTask: Sendable {
                 failure = WorkerTaskSetup.wrap(error, "Failed to convert or produce a record of task \(setup.id)")
                 break
             }
+            if let commits { await commitRecords(commits, task: task) }
             if let e = tracker.failure {
                 failure = ConnectError(.connect, "Kafka rejected a record of task \(setup.id): \(e)", cause: e)
                 break
@@ -108,11 +114,22 @@ struct WorkerSourceTask: Sendable {
         }
         // Stop: deliver what was produced, then commit the offsets of everything acknowledged.
         producer.flush(timeoutMs: Int32(clamping: flushTimeoutMs))
+        if let commits { await commitRecords(commits, task: task) }
         await commitOffsets(tracker, task: task, metrics: metrics)
         await task.stop()
         await creator?.close()
         if let failure {
             await setup.report(.failed, failure)
+        }
+    }
+
+    /// The task's `commitRecord` for each record whose fate is known; a failure is logged, as Kafka
+    /// Connect does, and does not stop the task.
+    private func commitRecords(_ commits: TaskRecordCommits, task: any SourceTask) async {
+        for (record, metadata) in commits.take() {
+            do { try await task.commitRecord(record, metadata: metadata) } catch {
+                setup.logger.error("Exception thrown while calling task.commitRecord() of task \(setup.id): \(error)")
+            }
         }
     }
 
@@ -146,6 +163,7 @@ private struct RecordSender {
     let setup: WorkerTaskSetup
     let errors: ErrorHandler
     let creator: TopicCreator?
+    let commits: TaskRecordCommits?
     /// The tokens of one poll's records, the storage reused.
     private var tokens: [UInt] = []
     private var keyBuffer: [UInt8] = []
@@ -154,10 +172,11 @@ private struct RecordSender {
     private var topics: [String: KafkaProducer.Topic] = [:]
     private var lastTopic: KafkaProducer.Topic?
 
-    init(setup: WorkerTaskSetup, errors: ErrorHandler, creator: TopicCreator?) {
+    init(setup: WorkerTaskSetup, errors: ErrorHandler, creator: TopicCreator?, commits: TaskRecordCommits?) {
         self.setup = setup
         self.errors = errors
         self.creator = creator
+        self.commits = commits
         keyBuffer.reserveCapacity(256)
         valueBuffer.reserveCapacity(1024)
     }
@@ -217,7 +236,8 @@ private struct RecordSender {
         var stage = ErrorHandler.Stage.transformation
         do {
             if setup.transformations.isEmpty {
-                return try produce(record, token: token, producer: producer, converters: converters, stage: &stage)
+                return try produce(
+                    record, polled: record, token: token, producer: producer, converters: converters, stage: &stage)
             }
             // Each transformation its own error stage: under errors.tolerance=all a failure is logged with
             // the failing transformation's class, and the record skipped.
@@ -228,9 +248,11 @@ private struct RecordSender {
             guard var r = transformed else {
                 // Dropped by a transformation (or its failure tolerated): its offset is done with.
                 tracker.ack(token: token, error: nil)
+                commits?.dropped(record.pointee, token: token)
                 return nil
             }
-            return try produce(&r, token: token, producer: producer, converters: converters, stage: &stage)
+            return try produce(
+                &r, polled: record, token: token, producer: producer, converters: converters, stage: &stage)
         } catch {
             // errors.tolerance=all: a record that cannot be converted or produced (one the producer
             // refuses, e.g. larger than message.max.bytes) is logged and skipped, and its offset counts
@@ -253,13 +275,15 @@ private struct RecordSender {
             }
             try errors.tolerate(stage, className: className, record: record.pointee, error)
             tracker.ack(token: token, error: nil)
+            commits?.dropped(record.pointee, token: token)
             return nil
         }
     }
 
+    /// Converts and produces `record`, the transformed `polled` record.
     private mutating func produce(
-        _ record: UnsafePointer<SourceRecord>, token: UInt, producer: KafkaProducer, converters: ConnectorConverters,
-        stage: inout ErrorHandler.Stage
+        _ record: UnsafePointer<SourceRecord>, polled: UnsafePointer<SourceRecord>, token: UInt,
+        producer: KafkaProducer, converters: ConnectorConverters, stage: inout ErrorHandler.Stage
     ) throws -> Pause? {
         // A string comparison per record (the same storage compares in constant time), a hash on a change.
         let topic: KafkaProducer.Topic
@@ -288,6 +312,8 @@ private struct RecordSender {
             headers.append(KafkaHeader(key: h.key, value: v))
         }
         stage = .kafkaProduce
+        // Before the produce call: its delivery report may come before the call returns.
+        commits?.sending(polled.pointee, topic: record.pointee.topic, token: token)
         do {
             try keyBuffer.withUnsafeBytes { key in
                 try valueBuffer.withUnsafeBytes { value in
