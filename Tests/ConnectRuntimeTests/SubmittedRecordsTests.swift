@@ -181,6 +181,18 @@ import Testing
         #expect(committed(r) == ["1": 12, "2": 21])
     }
 
+    @Test func aBatchOfReportsFoldsEachPartitionOnceWhateverTheOrder() {
+        let r = Records()
+        var tokens: [UInt] = []
+        r.submit(count: 6, tokens: &tokens) { i in (i < 3 ? "a" : "b", i) }
+        // Heads last, and a record of "b" left in flight in the middle.
+        r.ack([2, 1, 3, 5, 0].map { (token: tokens[$0], error: nil) })
+        #expect(r.pendingCount == 2)  // "b": 4 in flight, 5 acknowledged behind it
+        #expect(committed(r) == ["a": 2, "b": 3])
+        r.ack([(token: tokens[4], error: nil)])
+        #expect(committed(r) == ["b": 5])
+    }
+
     @Test func acknowledgedPrefixesAreFoldedIntoOneOffsetPerPartition() {
         let r = Records()
         var tokens: [UInt] = []

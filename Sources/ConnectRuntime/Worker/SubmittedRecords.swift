@@ -9,11 +9,11 @@ import Synchronization
 /// waiting for its acknowledgement holds back only the offsets of its own partition.
 ///
 /// Partitions and offsets are kept as given; only the committed ones are ever serialized, at commit
-/// time, so the per-record cost is an append. An acknowledgement that completes the head of a
-/// partition's queue folds the acknowledged prefix into that partition's one committable offset right
-/// away: records wait for the next commit (every `offset.flush.interval.ms`, a minute by default) as
-/// that one offset, not one entry each, so memory follows the records in flight, not the rate times
-/// the interval.
+/// time, so the per-record cost is an append. An acknowledgement that settles the head of a
+/// partition's queue folds the acknowledged prefix into that partition's one committable offset (once
+/// per partition per batch of delivery reports): records wait for the next commit (every
+/// `offset.flush.interval.ms`, a minute by default) as that one offset, not one entry each, so memory
+/// follows the records in flight, not the rate times the interval.
 ///
 /// A token is the record's partition slot (plus one, so no token is 0, the null pointer librdkafka
 /// hands back as the opaque) in the high 32 bits and its sequence number within that slot in the low
@@ -52,6 +52,9 @@ final class SubmittedRecords<Partition: Hashable & Sendable, Offset: Sendable>: 
         /// Records folded into the committable offsets since the last commit.
         var committableCount = 0
         var failure: (any Error & Sendable)?
+        /// Slots whose queue head a batch of acknowledgements settled, folded once at the batch's end
+        /// (the storage reused): one offset copied per partition per batch, not one per record.
+        var headsSettled: [Int] = []
 
         mutating func slot(for partition: Partition) -> Int {
             if lastSlot >= 0 && slots[lastSlot].partition == partition { return lastSlot }
@@ -81,15 +84,25 @@ final class SubmittedRecords<Partition: Hashable & Sendable, Offset: Sendable>: 
             return UInt(i + 1) << 32 | UInt(sequence)
         }
 
-        /// Marks the record of `token` (if still queued and in flight); folds the queue's head when done.
-        mutating func settle(_ token: UInt, as status: Status) -> Bool {
+        /// Marks the record of `token` (if still queued and in flight). Returns its slot when it was the
+        /// head of its queue (the prefix to fold), -1 otherwise; `ignored` when there was nothing to mark.
+        mutating func mark(_ token: UInt, as status: Status) -> (slot: Int, ignored: Bool) {
             let i = Int(token >> 32) - 1
-            guard i >= 0 && i < slots.count else { return false }
+            guard i >= 0 && i < slots.count else { return (-1, true) }
             let position = Int(UInt32(truncatingIfNeeded: token) &- slots[i].head)
-            guard position < slots[i].queue.count, slots[i].queue[position].status == .inFlight else { return false }
+            guard position < slots[i].queue.count, slots[i].queue[position].status == .inFlight else {
+                return (-1, true)
+            }
             slots[i].queue[position].status = status
-            if position == 0 { fold(i) }
-            return true
+            return (position == 0 ? i : -1, false)
+        }
+
+        /// Marks the record of `token` and folds its queue's settled prefix; false if there was nothing
+        /// to mark.
+        mutating func settle(_ token: UInt, as status: Status) -> Bool {
+            let (i, ignored) = mark(token, as: status)
+            if i >= 0 { fold(i) }
+            return !ignored
         }
 
         /// Moves the settled prefix of slot `i`'s queue into its committable offset. Positions first, the
@@ -145,7 +158,16 @@ final class SubmittedRecords<Partition: Hashable & Sendable, Offset: Sendable>: 
     /// A batch of delivery reports under one lock.
     func ack<S: Sequence>(_ reports: S) where S.Element == (token: UInt, error: (any Error & Sendable)?) {
         state.withLock { s in
-            for r in reports { s.ack(r.token, r.error) }
+            for r in reports {
+                if let error = r.error {
+                    if s.failure == nil { s.failure = error }
+                    continue
+                }
+                let i = s.mark(r.token, as: .acknowledged).slot
+                if i >= 0 { s.headsSettled.append(i) }
+            }
+            for i in s.headsSettled { s.fold(i) }
+            s.headsSettled.removeAll(keepingCapacity: true)
         }
     }
 
