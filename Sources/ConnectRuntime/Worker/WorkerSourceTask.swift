@@ -136,7 +136,14 @@ struct WorkerSourceTask: Sendable {
     private func commitOffsets(
         _ tracker: SubmittedRecords<JSONObject, JSONObject>, task: any SourceTask, metrics: TaskMetrics
     ) async {
-        let entries = tracker.drainCommittable()
+        let committable = tracker.committableOffsets()
+        if let largest = committable.largestQueue {
+            // Kafka Connect's line: which source partition holds back the most records.
+            setup.logger.debug(
+                "Task \(setup.id): committing offsets for \(committable.committableCount) acknowledged messages; \(committable.pendingCount) pending messages remain, the most (\(largest.count)) for source partition \(JSONWriter.string(.object(largest.partition)))"
+            )
+        }
+        let entries = committable.offsets
         guard !entries.isEmpty else { return }
         do {
             try await offsets.put(
