@@ -8,14 +8,22 @@ public protocol SourceTask: AnyObject {
     func poll() async throws -> [SourceRecord]
     /// Called after the framework committed offsets.
     func commit() async throws
-    /// Called once Kafka acknowledged `record` (metadata nil when a transformation dropped it).
+    /// Called once Kafka acknowledged `record`, as polled (before the transformations), from the task's
+    /// own loop between polls; metadata is nil when the record was not written: a transformation
+    /// dropped it, or its failure was tolerated (`errors.tolerance=all`). Called only when
+    /// `wantsCommitRecord` is true.
     func commitRecord(_ record: SourceRecord, metadata: RecordMetadata?) async throws
+    /// True for a task that implements `commitRecord`: the runtime then keeps every record until Kafka
+    /// acknowledged it, which costs memory and time on the hot path, so a task that does not need it
+    /// leaves the default (false). (A Tributary addition to Kafka Connect's API.)
+    var wantsCommitRecord: Bool { get }
     func stop() async
 }
 
 extension SourceTask {
     public func commit() async throws {}
     public func commitRecord(_ record: SourceRecord, metadata: RecordMetadata?) async throws {}
+    public var wantsCommitRecord: Bool { false }
 }
 
 /// What the runtime offers a running source task.

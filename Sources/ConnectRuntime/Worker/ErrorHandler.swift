@@ -179,7 +179,7 @@ final class ErrorHandler: Sendable {
 
     /// Kafka's backoff: 300 ms doubled per attempt up to `errors.retry.delay.max.ms` (then jittered),
     /// never past the deadline.
-    private func backoffMs(attempt: Int, deadline: Int64) -> Int64 {
+    func backoffMs(attempt: Int, deadline: Int64) -> Int64 {
         var delay = Int64(300) << Int64(min(attempt - 1, 20))
         if delay > config.retryDelayMaxMs { delay = Int64.random(in: 0...max(0, config.retryDelayMaxMs)) }
         return max(0, min(delay, deadline - monotonicMs()))

@@ -1,4 +1,5 @@
 import ConnectAPI
+import KafkaClient
 
 /// The configured SMTs of a connector, applied in order, each optionally guarded by a predicate.
 struct TransformationChain: Sendable {
@@ -78,17 +79,72 @@ struct TransformationChain: Sendable {
     }
 
     var isEmpty: Bool { stages.isEmpty }
-    /// The transformations' classes, for error reports (which stage failed is not tracked).
-    var className: String { stages.map(\.className).joined(separator: ", ") }
 
+    /// Applies the stages in order, without error handling (`errors.tolerance=none`, no retries): the
+    /// fast path. A failure is rethrown naming the transformation that failed.
     func apply<R: ConnectRecord>(_ record: R) throws -> R? {
         if stages.isEmpty { return record }
         var r = record
         for s in stages {
             if let p = s.predicate, p.test(r) == s.negate { continue }
-            guard let next = try s.transformation.apply(r) else { return nil }
+            let next: R?
+            do { next = try s.transformation.apply(r) } catch { throw s.failure(error) }
+            guard let next else { return nil }
             r = next
         }
         return r
+    }
+
+    /// Applies the stages in order, each its own stage of the error handler (Kafka Connect's
+    /// `TransformationChain.apply`): a retriable failure retries that transformation alone, and a failure
+    /// is reported with that transformation's class. Nil when a transformation dropped the record or its
+    /// failure was tolerated (the record is then skipped); a failure not tolerated is rethrown naming the
+    /// transformation.
+    func apply<R: ConnectRecord>(_ record: R, errors: ErrorHandler, consumed: KafkaMessage?) async throws -> R? {
+        var r = record
+        for s in stages {
+            if let p = s.predicate, p.test(r) == s.negate { continue }
+            let current = r
+            let out: R??
+            do {
+                out = try await errors.execute(
+                    .transformation, className: s.className, consumed: consumed, record: current,
+                    { try s.transformation.apply(current) })
+            } catch let error where !errors.toleratesErrors {
+                throw s.failure(error)
+            }
+            guard let out, let next = out else { return nil }
+            r = next
+        }
+        return r
+    }
+
+    /// Applies the stages in order to a source record, a failure tolerated under `errors.tolerance=all`
+    /// (logged with the failing transformation's class, no retries: the synchronous source path). Nil
+    /// when a transformation dropped the record or its failure was tolerated.
+    func apply(_ record: SourceRecord, tolerating errors: ErrorHandler) throws -> SourceRecord? {
+        var r = record
+        for s in stages {
+            if let p = s.predicate, p.test(r) == s.negate { continue }
+            do {
+                guard let next = try s.transformation.apply(r) else { return nil }
+                r = next
+            } catch {
+                guard errors.toleratesErrors else { throw s.failure(error) }
+                // The record Kafka Connect's error context holds is the one the task polled.
+                try errors.tolerate(.transformation, className: s.className, record: record, error)
+                return nil
+            }
+        }
+        return r
+    }
+}
+
+extension TransformationChain.Stage {
+    /// A transformation's failure as the task reports it: its own message, then which transformation.
+    /// The kind (retriable or not) is kept.
+    func failure(_ error: any Error) -> ConnectError {
+        let e = ConnectError.from(error)
+        return ConnectError(e.kind, "\(e.message) (transformation \(alias), class \(className))", cause: e.cause)
     }
 }

@@ -306,11 +306,9 @@ struct WorkerSinkTask: Sendable {
             } else if errors.toleratesErrors {
                 out.reserveCapacity(batch.count)
                 for (i, r) in batch.enumerated() {
-                    let t = try await errors.execute(
-                        .transformation, className: setup.transformations.className,
-                        consumed: originals.isEmpty ? nil : originals[i], record: r,
-                        { try setup.transformations.apply(r) })
-                    if let t, let t { out.append(t) }
+                    let t = try await setup.transformations.apply(
+                        r, errors: errors, consumed: originals.isEmpty ? nil : originals[i])
+                    if let t { out.append(t) }
                 }
             } else {
                 out.reserveCapacity(batch.count)

@@ -26,7 +26,9 @@ struct WorkerSourceTask: Sendable {
             await setup.report(.failed, ConnectError(.connect, "\(setup.plugin.taskClass) is not a source task"))
             return
         }
-        let tracker = SourceOffsetTracker<JSONObject, JSONObject>()
+        let tracker = SubmittedRecords<JSONObject, JSONObject>()
+        // Only for a task that implements commitRecord: it holds every record until its acknowledgement.
+        let commits = task.wantsCommitRecord ? TaskRecordCommits() : nil
         let metrics = TaskMetrics(setup.id, kind: .source)
         defer { metrics.destroy() }
         let errors = ErrorHandler(config: errorConfig, id: setup.id, logger: setup.logger, dlq: nil, metrics: metrics)
@@ -36,6 +38,9 @@ struct WorkerSourceTask: Sendable {
                 config: producerConfig,
                 onDelivery: { reports in
                     metrics.sourceRecordWrite?.increment(by: reports.reduce(0) { $0 + ($1.error == nil ? 1 : 0) })
+                    commits?.delivered(
+                        reports.lazy.map { ($0.token, $0.partition, $0.offset, $0.error != nil) },
+                        toleratesErrors: errors.toleratesErrors)
                     // errors.tolerance=all: a record the broker refused is logged and skipped, and its
                     // offset counts as done (Kafka Connect since KIP-779); otherwise the task fails.
                     guard errors.toleratesErrors else {
@@ -72,7 +77,7 @@ struct WorkerSourceTask: Sendable {
         }
         await setup.report(setup.control.isPaused ? .paused : .running, nil)
         let creator = topicCreation.map { TopicCreator(creation: $0, adminConfig: adminConfig, logger: setup.logger) }
-        var sender = RecordSender(setup: setup, errors: errors, creator: creator)
+        var sender = RecordSender(setup: setup, errors: errors, creator: creator, commits: commits)
         var nextFlush = monotonicMs() + flushIntervalMs
         var failure: ConnectError?
         while !setup.control.isStopping {
@@ -99,6 +104,7 @@ struct WorkerSourceTask: Sendable {
                 failure = WorkerTaskSetup.wrap(error, "Failed to convert or produce a record of task \(setup.id)")
                 break
             }
+            if let commits { await commitRecords(commits, task: task) }
             if let e = tracker.failure {
                 failure = ConnectError(.connect, "Kafka rejected a record of task \(setup.id): \(e)", cause: e)
                 break
@@ -112,6 +118,7 @@ struct WorkerSourceTask: Sendable {
         // cancelled task commits nothing: its records were purged, and its next owner resends them.
         if !setup.control.isCancelled {
             await producer.flush(timeoutMs: Int32(clamping: flushTimeoutMs))
+            if let commits { await commitRecords(commits, task: task) }
             await commitOffsets(tracker, task: task, metrics: metrics)
         }
         await task.stop()
@@ -122,10 +129,27 @@ struct WorkerSourceTask: Sendable {
         await producer.close(flushTimeoutMs: setup.control.isCancelled ? 0 : Int32(clamping: flushTimeoutMs))
     }
 
+    /// The task's `commitRecord` for each record whose fate is known; a failure is logged, as Kafka
+    /// Connect does, and does not stop the task.
+    private func commitRecords(_ commits: TaskRecordCommits, task: any SourceTask) async {
+        for (record, metadata) in commits.take() {
+            do { try await task.commitRecord(record, metadata: metadata) } catch {
+                setup.logger.error("Exception thrown while calling task.commitRecord() of task \(setup.id): \(error)")
+            }
+        }
+    }
+
     private func commitOffsets(
-        _ tracker: SourceOffsetTracker<JSONObject, JSONObject>, task: any SourceTask, metrics: TaskMetrics
+        _ tracker: SubmittedRecords<JSONObject, JSONObject>, task: any SourceTask, metrics: TaskMetrics
     ) async {
-        let entries = tracker.drainCommittable()
+        let committable = tracker.committableOffsets()
+        if let largest = committable.largestQueue {
+            // Kafka Connect's line: which source partition holds back the most records.
+            setup.logger.debug(
+                "Task \(setup.id): committing offsets for \(committable.committableCount) acknowledged messages; \(committable.pendingCount) pending messages remain, the most (\(largest.count)) for source partition \(JSONWriter.string(.object(largest.partition)))"
+            )
+        }
+        let entries = committable.offsets
         guard !entries.isEmpty else { return }
         do {
             try await offsets.put(
@@ -147,21 +171,25 @@ struct WorkerSourceTask: Sendable {
 
 /// Converts and produces the records of one poll. The hot path of every source connector: records are
 /// read in place (no copies of their fields), converted into two buffers reused for every record, and
-/// registered with the offset tracker under one lock per poll.
+/// registered with the submitted records under one lock per poll.
 private struct RecordSender {
     let setup: WorkerTaskSetup
     let errors: ErrorHandler
     let creator: TopicCreator?
+    let commits: TaskRecordCommits?
+    /// The tokens of one poll's records, the storage reused.
+    private var tokens: [UInt] = []
     private var keyBuffer: [UInt8] = []
     private var valueBuffer: [UInt8] = []
     /// The producer's handle of every topic produced to so far, and the latest one used.
     private var topics: [String: KafkaProducer.Topic] = [:]
     private var lastTopic: KafkaProducer.Topic?
 
-    init(setup: WorkerTaskSetup, errors: ErrorHandler, creator: TopicCreator?) {
+    init(setup: WorkerTaskSetup, errors: ErrorHandler, creator: TopicCreator?, commits: TaskRecordCommits?) {
         self.setup = setup
         self.errors = errors
         self.creator = creator
+        self.commits = commits
         keyBuffer.reserveCapacity(256)
         valueBuffer.reserveCapacity(1024)
     }
@@ -173,13 +201,13 @@ private struct RecordSender {
     }
 
     mutating func send(
-        _ records: [SourceRecord], producer: KafkaProducer, tracker: SourceOffsetTracker<JSONObject, JSONObject>
+        _ records: [SourceRecord], producer: KafkaProducer, tracker: SubmittedRecords<JSONObject, JSONObject>
     ) async throws {
         guard !records.isEmpty else { return }
         // Fields read through a pointer: `records[i]` copied whole records (retaining every field) to
         // read two of them.
-        let first = records.withUnsafeBufferPointer { buf in
-            tracker.submit(count: buf.count) { (buf[$0].sourcePartition, buf[$0].sourceOffset) }
+        records.withUnsafeBufferPointer { buf in
+            tracker.submit(count: buf.count, tokens: &tokens) { (buf[$0].sourcePartition, buf[$0].sourceOffset) }
         }
         // Bound once per poll and passed down: read from `self` in the per-record calls, the converters
         // were retained and released for every record.
@@ -190,7 +218,7 @@ private struct RecordSender {
             // through a pointer: a copy of a record retains and later releases every field of it.
             let pause = try records.withUnsafeBufferPointer { buf -> Pause? in
                 while next < buf.count {
-                    let token = first + UInt(next)
+                    let token = tokens[next]
                     if let p = try sendOne(
                         buf.baseAddress! + next, token: token, producer: producer, converters: converters,
                         tracker: tracker)
@@ -216,22 +244,32 @@ private struct RecordSender {
 
     private mutating func sendOne(
         _ record: UnsafePointer<SourceRecord>, token: UInt, producer: KafkaProducer,
-        converters: ConnectorConverters, tracker: SourceOffsetTracker<JSONObject, JSONObject>
+        converters: ConnectorConverters, tracker: SubmittedRecords<JSONObject, JSONObject>
     ) throws -> Pause? {
         var stage = ErrorHandler.Stage.transformation
         do {
             if setup.transformations.isEmpty {
-                return try produce(record, token: token, producer: producer, converters: converters, stage: &stage)
+                return try produce(
+                    record, polled: record, token: token, producer: producer, converters: converters, stage: &stage)
             }
-            guard var r = try setup.transformations.apply(record.pointee) else {
-                tracker.ack(token: token, error: nil)  // dropped by a transformation: its offset is done with
+            // Each transformation its own error stage: under errors.tolerance=all a failure is logged with
+            // the failing transformation's class, and the record skipped.
+            let transformed =
+                errors.toleratesErrors
+                ? try setup.transformations.apply(record.pointee, tolerating: errors)
+                : try setup.transformations.apply(record.pointee)
+            guard var r = transformed else {
+                // Dropped by a transformation (or its failure tolerated): its offset is done with.
+                tracker.ack(token: token, error: nil)
+                commits?.dropped(record.pointee, token: token)
                 return nil
             }
-            return try produce(&r, token: token, producer: producer, converters: converters, stage: &stage)
+            return try produce(
+                &r, polled: record, token: token, producer: producer, converters: converters, stage: &stage)
         } catch {
-            // errors.tolerance=all: a record that cannot be transformed, converted or produced (one the
-            // producer refuses, e.g. larger than message.max.bytes) is logged and skipped, and its
-            // offset counts as done (Kafka's RetryWithToleranceOperator for sources).
+            // errors.tolerance=all: a record that cannot be converted or produced (one the producer
+            // refuses, e.g. larger than message.max.bytes) is logged and skipped, and its offset counts
+            // as done (Kafka's RetryWithToleranceOperator for sources).
             if !errors.toleratesErrors {
                 // The stage's own message, then which record (its source partition and offset).
                 let e = ConnectError.from(error)
@@ -246,18 +284,19 @@ private struct RecordSender {
             case .keyConverter: className = setup.converters.keyClass
             case .valueConverter: className = setup.converters.valueClass
             case .headerConverter: className = setup.converters.headerClass
-            case .kafkaProduce: className = ErrorHandler.sourceTaskClass
-            default: className = setup.transformations.className
+            default: className = ErrorHandler.sourceTaskClass
             }
             try errors.tolerate(stage, className: className, record: record.pointee, error)
             tracker.ack(token: token, error: nil)
+            commits?.dropped(record.pointee, token: token)
             return nil
         }
     }
 
+    /// Converts and produces `record`, the transformed `polled` record.
     private mutating func produce(
-        _ record: UnsafePointer<SourceRecord>, token: UInt, producer: KafkaProducer, converters: ConnectorConverters,
-        stage: inout ErrorHandler.Stage
+        _ record: UnsafePointer<SourceRecord>, polled: UnsafePointer<SourceRecord>, token: UInt,
+        producer: KafkaProducer, converters: ConnectorConverters, stage: inout ErrorHandler.Stage
     ) throws -> Pause? {
         // A string comparison per record (the same storage compares in constant time), a hash on a change.
         let topic: KafkaProducer.Topic
@@ -286,6 +325,8 @@ private struct RecordSender {
             headers.append(KafkaHeader(key: h.key, value: v))
         }
         stage = .kafkaProduce
+        // Before the produce call: its delivery report may come before the call returns.
+        commits?.sending(polled.pointee, topic: record.pointee.topic, token: token)
         do {
             try keyBuffer.withUnsafeBytes { key in
                 try valueBuffer.withUnsafeBytes { value in
