@@ -105,11 +105,20 @@ public enum PEM {
     static func decryptPKCS8(_ der: [UInt8], password: String, what: String) throws(KeyStoreError) -> [UInt8] {
         let info = try DERReader(bytes: der, what: what).children(what)
         guard info.count == 2 else { throw KeyStoreError("\(what): not an EncryptedPrivateKeyInfo") }
+        let wrong = KeyStoreError("\(what) cannot be decrypted: the key password is wrong")
+        let plain: [UInt8]
         do {
-            return try PasswordBasedEncryption.decrypt(
+            plain = try PasswordBasedEncryption.decrypt(
                 try info[1].octets(what), algorithm: info[0], password: password, what: what)
-        } catch  where error == PasswordBasedEncryption.wrongPassword {
-            throw KeyStoreError("\(what) cannot be decrypted: the key password is wrong")
+        } catch where error == PasswordBasedEncryption.wrongPassword {
+            throw wrong
         }
+        // A wrong password passes the CBC padding check about once in 256 tries: what it yields must
+        // also read as a PrivateKeyInfo (version, algorithm, key), or the password was wrong.
+        guard let info = try? DERReader(bytes: plain, what: what), info.isSequence,
+            let fields = try? info.children(what), fields.count >= 3, fields[0].isInteger, fields[1].isSequence,
+            fields[2].isOctetString
+        else { throw wrong }
+        return plain
     }
 }
