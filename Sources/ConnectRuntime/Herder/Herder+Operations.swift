@@ -160,8 +160,9 @@ extension Herder {
         return owner
     }
 
-    /// nil when this worker runs the work, else its owner's worker id; 409 during a rebalance, or when a
-    /// forwarded request lands on a worker that does not run it either (the two disagree on the group).
+    /// nil when this worker runs the work, else its owner's worker id. Refused as rebalanceInProgress
+    /// during a rebalance, or when a forwarded request lands on a worker that does not run it either
+    /// (the two disagree on the group).
     private func owner(forwarded: Bool, _ pick: (WorkerGroup) -> WorkerGroup.Member) throws(HerderError) -> String? {
         guard let group, !group.members.isEmpty else { throw .rebalanceInProgress }
         let owner = pick(group)
