@@ -195,3 +195,11 @@ extension ConnectRestAPITests {
         #expect(body?["version"]?.stringValue == ConnectVersion.kafka)
     }
 }
+
+extension ConnectRestAPITests {
+    @Test func deprecatedTasksConfigAnswersLikeTasks() async {
+        let (status, body) = await call("GET", "/connectors/nope/tasks-config")
+        #expect(status == 404)
+        #expect(message(body) == "Connector nope not found")
+    }
+}

@@ -131,6 +131,12 @@ public struct ConnectRestAPI: RestHandler {
         t.add("GET", "/connectors/{connector}/tasks") { api, _, p in
             .json(200, .array(try await api.herder.taskConfigs(p["connector"]).map(\.json)))
         }
+        // Kafka Connect 3.x still serves it (deprecated by KIP-970); secrets hidden as in /tasks.
+        t.add("GET", "/connectors/{connector}/tasks-config") { api, _, p in
+            let tasks = try await api.herder.taskConfigs(p["connector"])
+            return .json(
+                200, .object(JSONObject(tasks.map { ("\($0.id.connector)-\($0.id.task)", .object($0.config)) })))
+        }
         t.add("GET", "/connectors/{connector}/tasks/{task}/status") { api, _, p in
             guard let n = Int(p["task"]) else { throw notFound }
             return .json(200, try await api.herder.taskStatus(p["connector"], n).json)
