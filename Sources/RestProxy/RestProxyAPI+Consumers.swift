@@ -5,22 +5,21 @@ import RestServing
 
 /// The v2 consumer API: `/consumers/{group}[/instances/{name}/…]` (reference rest-proxy.md §1.4).
 extension RestProxyAPI {
-    func routeConsumers(_ req: RestRequest) async throws(RestError) -> RestResponse {
-        let s = req.segments
-        guard s.count >= 2 else { throw RestError(404, "HTTP 404 Not Found") }
-        let group = s[1]
-        if s.count == 2 {
-            try Self.method(req, "POST")
-            let body = req.body.isEmpty ? JSONValue.object([]) : try Self.parseBody(req)
-            let i = try await consumers.create(group: group, body: body)
-            let base = "\(Self.baseURL(req))/consumers/\(group)/instances/\(i.name)"
-            return .json(200, .object([("instance_id", .string(i.name)), ("base_uri", .string(base))]))
-        }
-        guard s.count >= 4, s[2] == "instances" else { throw RestError(404, "HTTP 404 Not Found") }
-        let name = s[3]
+    func createConsumer(_ group: String, _ req: RestRequest) async throws(RestError) -> RestResponse {
+        let body = req.body.isEmpty ? JSONValue.object([]) : try Self.parseBody(req)
+        let i = try await consumers.create(group: group, body: body)
+        let base = "\(Self.baseURL(req))/consumers/\(group)/instances/\(i.name)"
+        return .json(200, .object([("instance_id", .string(i.name)), ("base_uri", .string(base))]))
+    }
+
+    /// `resource`: the path under the instance (`subscription`, `positions/end`, …), empty for the
+    /// instance itself; the route table lets only its own methods through.
+    func consumerInstance(_ req: RestRequest, group: String, name: String, resource: String) async throws(RestError)
+        -> RestResponse
+    {
         let i = try await consumers.get(group: group, name: name)
         let c = i.consumer
-        switch (req.method, s.count == 4 ? "" : s[4...].joined(separator: "/")) {
+        switch (req.method, resource) {
         case ("DELETE", ""):
             try await consumers.delete(group: group, name: name)
             return .noContent
@@ -91,7 +90,7 @@ extension RestProxyAPI {
         case ("POST", "positions/beginning"), ("POST", "positions/end"):
             let parts = try Self.partitions(try Self.parseBody(req)["partitions"])
             // librdkafka's logical offsets: -2 beginning, -1 end.
-            let logical: Int64 = s.last == "beginning" ? -2 : -1
+            let logical: Int64 = resource == "positions/beginning" ? -2 : -1
             try await seek(i, Dictionary(parts.map { ($0, logical) }, uniquingKeysWith: { a, _ in a }))
             return .noContent
         case ("POST", "offsets"):
@@ -132,7 +131,7 @@ extension RestProxyAPI {
         case ("GET", "records"):
             return try await records(i, req)
         default:
-            throw RestError(404, "HTTP 404 Not Found")
+            throw Self.notFound
         }
     }
 

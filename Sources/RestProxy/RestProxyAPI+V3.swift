@@ -4,43 +4,12 @@ import RestServing
 
 /// REST Proxy v3 (reference rest-proxy.md §2): one cluster, its topics, record produce.
 extension RestProxyAPI {
-    func routeV3(_ req: RestRequest) async throws(RestError) -> RestResponse {
-        let s = req.segments
-        let base = "\(Self.baseURL(req))/v3/clusters"
-        guard s.count >= 2, s[1] == "clusters" else { throw RestError(404, "HTTP 404 Not Found") }
-        if s.count == 2 {
-            try Self.method(req, "GET")
-            return .json(200, Self.list("KafkaClusterList", "\(base)", [clusterJSON(base)]))
-        }
-        guard s[2] == clusterId else { throw RestError(404, "Cluster \(s[2]) cannot be found.") }
-        let topicsURL = "\(base)/\(clusterId)/topics"
-        switch s.count {
-        case 3:
-            try Self.method(req, "GET")
-            return .json(200, clusterJSON(base))
-        case 4 where s[3] == "topics":
-            try Self.method(req, "GET", "POST")
-            if req.method == "POST" { return try await createTopic(req, topicsURL) }
-            let md = try await metadata()
-            return .json(
-                200,
-                Self.list(
-                    "KafkaTopicList", topicsURL, md.topics.keys.sorted().map { topicJSON(md.topics[$0]!, topicsURL) }))
-        case 5 where s[3] == "topics":
-            try Self.method(req, "GET", "DELETE")
-            let t = try await v3Topic(s[4])
-            if req.method == "GET" { return .json(200, topicJSON(t, topicsURL)) }
-            do { try await admin.deleteTopics([t.name]) } catch { throw Self.kafkaError(error) }
-            knownTopics.mutex.withLock { $0[t.name] = nil }
-            return .noContent
-        case 6 where s[3] == "topics" && (s[5] == "records" || s[5] == "records:batch"):
-            try Self.method(req, "POST")
-            let t = try await v3Topic(s[4])
-            return s[5] == "records" ? try await produceV3(t, req) : try await produceBatch(t, req)
-        default:
-            throw RestError(404, "HTTP 404 Not Found")
-        }
+    /// This proxy serves the one cluster it was started for.
+    func requireCluster(_ id: String) throws(RestError) {
+        guard id == clusterId else { throw RestError(404, "Cluster \(id) cannot be found.") }
     }
+
+    func topicsURL(_ req: RestRequest) -> String { "\(Self.baseURL(req))/v3/clusters/\(clusterId)/topics" }
 
     static func baseURL(_ req: RestRequest) -> String { "http://\(req.header("host") ?? "localhost")" }
 
@@ -92,7 +61,7 @@ extension RestProxyAPI {
         return t
     }
 
-    private func createTopic(_ req: RestRequest, _ topicsURL: String) async throws(RestError) -> RestResponse {
+    func createTopic(_ req: RestRequest, _ topicsURL: String) async throws(RestError) -> RestResponse {
         if req.body.isEmpty {
             throw RestError(422, code: 42206, "Payload error. Request body is empty. Data is required.")
         }
@@ -145,7 +114,7 @@ extension RestProxyAPI {
 
     /// `POST …/records`: concatenated JSON objects, one delivery report per object, in order, each
     /// followed by `\r\n`. Every record is checked before any is sent.
-    private func produceV3(_ t: KafkaAdmin.ClusterMetadata.Topic, _ req: RestRequest) async throws(RestError)
+    func produceV3(_ t: KafkaAdmin.ClusterMetadata.Topic, _ req: RestRequest) async throws(RestError)
         -> RestResponse
     {
         let (values, parseError) = JSONParser.parseConcatenated(req.body)
@@ -165,7 +134,7 @@ extension RestProxyAPI {
     }
 
     /// `POST …/records:batch`: `{"entries":[{"id":…, …}]}` → 207 with successes and failures.
-    private func produceBatch(_ t: KafkaAdmin.ClusterMetadata.Topic, _ req: RestRequest) async throws(RestError)
+    func produceBatch(_ t: KafkaAdmin.ClusterMetadata.Topic, _ req: RestRequest) async throws(RestError)
         -> RestResponse
     {
         let body: JSONValue

@@ -52,8 +52,16 @@ public struct RestProxyAPI: RestHandler {
             return .error(RestError(406, "HTTP 406 Not Acceptable"))
         }
         var response: RestResponse
-        do throws(RestError) { response = try await isV3 ? routeV3(req) : routeV2(req) } catch {
+        do {
+            switch Self.routes.match(req.method, req.segments) {
+            case .route(let route, let parameters): response = try await route.handler(self, req, parameters)
+            case .methodNotAllowed(let allow): response = .error(.methodNotAllowed(allow))
+            case .notFound: response = .error(Self.notFound)
+            }
+        } catch let error as RestError {
             response = .error(error)
+        } catch {
+            response = .error(RestError(500, code: 50001, "\(error)"))
         }
         if response.body != nil && response.contentType == "application/json" {
             response.contentType = isV3 ? "application/json" : Self.v2
@@ -61,67 +69,128 @@ public struct RestProxyAPI: RestHandler {
         return response
     }
 
-    static func method(_ req: RestRequest, _ allowed: String...) throws(RestError) {
-        if !allowed.contains(req.method) { throw .methodNotAllowed(allowed) }
-    }
-
     static func kafkaError(_ e: KafkaError) -> RestError {
         e.isRetriable ? RestError(500, code: 50003, e.message) : RestError(500, code: 50002, e.message)
     }
 
-    private func routeV2(_ req: RestRequest) async throws(RestError) -> RestResponse {
-        let s = req.segments
-        switch (s.first, s.count) {
-        case (nil, _):
-            try Self.method(req, "GET")
-            return .json(200, .object([]))
-        case ("consumers", _):
-            return try await routeConsumers(req)
-        case ("brokers", 1):
-            try Self.method(req, "GET")
-            let md = try await metadata()
+    static let notFound = RestError(404, "HTTP 404 Not Found")
+
+    /// v2 (`/topics`, `/brokers`, `/consumers`) and v3 (`/v3/clusters`) resources.
+    static let routes: RouteTable<RestProxyAPI> = {
+        var t = RouteTable<RestProxyAPI>()
+        t.add("GET", "/") { _, _, _ in .json(200, .object([])) }
+        t.add("GET", "/brokers") { api, _, _ in
+            let md = try await api.metadata()
             return .json(200, .object([("brokers", .array(md.brokers.map { .int(Int64($0.id)) }))]))
-        case ("topics", 1):
-            try Self.method(req, "GET")
-            let md = try await metadata()
+        }
+        t.add("GET", "/topics") { api, _, _ in
+            let md = try await api.metadata()
             return .json(200, .array(md.topics.keys.sorted().map { .string($0) }))
-        case ("topics", 2):
-            try Self.method(req, "GET", "POST")
-            if req.method == "POST" { return try await produce(topic: s[1], partition: nil, req) }
-            let t = try await topic(s[1])
-            let configs = (try? await admin.topicConfig(s[1])) ?? [:]
-            return .json(
-                200,
-                .object([
-                    ("name", .string(t.name)),
-                    (
-                        "configs",
-                        .object(JSONObject(configs.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))
-                    ),
-                    ("partitions", .array(t.partitions.map(Self.partitionJSON))),
-                ]))
-        case ("topics", 3) where s[2] == "partitions":
-            try Self.method(req, "GET")
-            return .json(200, .array(try await topic(s[1]).partitions.map(Self.partitionJSON)))
-        case ("topics", 4...5) where s[2] == "partitions":
-            try Self.method(req, "GET", "POST")
-            if req.method == "POST" && s.count == 4 {
-                // Produce checks topic and partition against its cache: no metadata request per call.
-                guard let n = Int32(s[3]), n >= 0 else { throw RestError(404, code: 40402, "Partition not found.") }
-                return try await produce(topic: s[1], partition: n, req)
-            }
-            let t = try await topic(s[1])
-            guard let n = Int32(s[3]), let p = t.partitions.first(where: { $0.id == n }) else {
+        }
+        t.add("GET", "/topics/{topic}") { api, _, p in try await api.topicInfo(p["topic"]) }
+        t.add("POST", "/topics/{topic}") { api, req, p in try await api.produce(topic: p["topic"], partition: nil, req)
+        }
+        t.add("GET", "/topics/{topic}/partitions") { api, _, p in
+            .json(200, .array(try await api.topic(p["topic"]).partitions.map(Self.partitionJSON)))
+        }
+        t.add("GET", "/topics/{topic}/partitions/{partition}") { api, _, p in
+            .json(200, Self.partitionJSON(try await api.partition(p["topic"], p["partition"])))
+        }
+        t.add("POST", "/topics/{topic}/partitions/{partition}") { api, req, p in
+            // Produce checks topic and partition against its cache: no metadata request per call.
+            guard let n = Int32(p["partition"]), n >= 0 else {
                 throw RestError(404, code: 40402, "Partition not found.")
             }
-            if s.count == 4 { return .json(200, Self.partitionJSON(p)) }
-            guard s[4] == "offsets", req.method == "GET" else { throw RestError(404, "HTTP 404 Not Found") }
-            let w: (low: Int64, high: Int64)
-            do { w = try await admin.watermarks(topic: s[1], partition: n) } catch { throw Self.kafkaError(error) }
-            return .json(200, .object([("beginning_offset", .int(w.low)), ("end_offset", .int(w.high))]))
-        default:
-            throw RestError(404, "HTTP 404 Not Found")
+            return try await api.produce(topic: p["topic"], partition: n, req)
         }
+        t.add("GET", "/topics/{topic}/partitions/{partition}/offsets") { api, _, p in
+            let partition = try await api.partition(p["topic"], p["partition"])
+            let w: (low: Int64, high: Int64)
+            do { w = try await api.admin.watermarks(topic: p["topic"], partition: partition.id) } catch let error
+                as KafkaError
+            { throw Self.kafkaError(error) }
+            return .json(200, .object([("beginning_offset", .int(w.low)), ("end_offset", .int(w.high))]))
+        }
+        t.add("POST", "/consumers/{group}") { api, req, p in try await api.createConsumer(p["group"], req) }
+        let instance = "/consumers/{group}/instances/{instance}"
+        for (method, resource) in [
+            ("DELETE", ""), ("POST", "subscription"), ("GET", "subscription"), ("DELETE", "subscription"),
+            ("POST", "assignments"), ("GET", "assignments"), ("POST", "positions"), ("POST", "positions/beginning"),
+            ("POST", "positions/end"), ("POST", "offsets"), ("GET", "offsets"), ("GET", "records"),
+        ] {
+            t.add(method, resource.isEmpty ? instance : "\(instance)/\(resource)") { api, req, p in
+                try await api.consumerInstance(req, group: p["group"], name: p["instance"], resource: resource)
+            }
+        }
+        t.add("GET", "/v3/clusters") { api, req, _ in
+            let base = "\(Self.baseURL(req))/v3/clusters"
+            return .json(200, Self.list("KafkaClusterList", "\(base)", [api.clusterJSON(base)]))
+        }
+        t.add("GET", "/v3/clusters/{cluster}") { api, req, p in
+            try api.requireCluster(p["cluster"])
+            return .json(200, api.clusterJSON("\(Self.baseURL(req))/v3/clusters"))
+        }
+        t.add("GET", "/v3/clusters/{cluster}/topics") { api, req, p in
+            try api.requireCluster(p["cluster"])
+            let topicsURL = api.topicsURL(req)
+            let md = try await api.metadata()
+            return .json(
+                200,
+                Self.list(
+                    "KafkaTopicList", topicsURL,
+                    md.topics.keys.sorted().map { api.topicJSON(md.topics[$0]!, topicsURL) }))
+        }
+        t.add("POST", "/v3/clusters/{cluster}/topics") { api, req, p in
+            try api.requireCluster(p["cluster"])
+            return try await api.createTopic(req, api.topicsURL(req))
+        }
+        t.add("GET", "/v3/clusters/{cluster}/topics/{topic}") { api, req, p in
+            try api.requireCluster(p["cluster"])
+            return .json(200, api.topicJSON(try await api.v3Topic(p["topic"]), api.topicsURL(req)))
+        }
+        t.add("DELETE", "/v3/clusters/{cluster}/topics/{topic}") { api, _, p in
+            try api.requireCluster(p["cluster"])
+            let topic = try await api.v3Topic(p["topic"])
+            do { try await api.admin.deleteTopics([topic.name]) } catch let error as KafkaError {
+                throw Self.kafkaError(error)
+            }
+            api.knownTopics.mutex.withLock { $0[topic.name] = nil }
+            return .noContent
+        }
+        t.add("POST", "/v3/clusters/{cluster}/topics/{topic}/records") { api, req, p in
+            try api.requireCluster(p["cluster"])
+            return try await api.produceV3(try await api.v3Topic(p["topic"]), req)
+        }
+        t.add("POST", "/v3/clusters/{cluster}/topics/{topic}/records:batch") { api, req, p in
+            try api.requireCluster(p["cluster"])
+            return try await api.produceBatch(try await api.v3Topic(p["topic"]), req)
+        }
+        return t
+    }()
+
+    private func topicInfo(_ name: String) async throws(RestError) -> RestResponse {
+        let t = try await topic(name)
+        let configs = (try? await admin.topicConfig(name)) ?? [:]
+        return .json(
+            200,
+            .object([
+                ("name", .string(t.name)),
+                (
+                    "configs",
+                    .object(JSONObject(configs.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))
+                ),
+                ("partitions", .array(t.partitions.map(Self.partitionJSON))),
+            ]))
+    }
+
+    private func partition(_ topic: String, _ id: String) async throws(RestError)
+        -> KafkaAdmin.ClusterMetadata.Partition
+    {
+        let t = try await self.topic(topic)
+        guard let n = Int32(id), let p = t.partitions.first(where: { $0.id == n }) else {
+            throw RestError(404, code: 40402, "Partition not found.")
+        }
+        return p
     }
 
     /// Always the metadata of every topic: asking for one topic by name lets the broker auto-create it.
@@ -175,7 +244,7 @@ public struct RestProxyAPI: RestHandler {
     }
 
     /// `POST /topics/{t}` and `POST /topics/{t}/partitions/{p}`.
-    private func produce(topic: String, partition: Int32?, _ req: RestRequest) async throws(RestError) -> RestResponse {
+    func produce(topic: String, partition: Int32?, _ req: RestRequest) async throws(RestError) -> RestResponse {
         let format = try EmbeddedFormat.ofRequest(contentType: req.header("content-type"))
         let request = try await ProduceRequest(
             topic: topic, partition: partition, format: format, body: req.body, registry: registry)

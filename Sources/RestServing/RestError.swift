@@ -20,9 +20,8 @@ public struct RestError: Error, Sendable, CustomStringConvertible {
 }
 
 extension RestError {
-    /// 405 Method Not Allowed with Kafka Connect's body and an `Allow` header of `methods`.
-    public static func methodNotAllowed(_ methods: String...) -> RestError { methodNotAllowed(methods) }
-
+    /// 405 Method Not Allowed with Kafka Connect's body and an `Allow` header of `methods` (a route
+    /// table's methods for the path).
     public static func methodNotAllowed(_ methods: [String]) -> RestError {
         var e = RestError(405, "HTTP 405 Method Not Allowed")
         e.allow = methods

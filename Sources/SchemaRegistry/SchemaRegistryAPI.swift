@@ -30,72 +30,91 @@ public struct SchemaRegistryAPI: RestHandler {
             }
         }
         var response: RestResponse
-        do throws(RestError) {
+        do {
             if req.method == "POST" || req.method == "PUT", let ct = req.mediaTypes("content-type") {
                 if !Self.requestTypes.contains(ct.first ?? "") {
                     throw RestError(415, "HTTP 415 Unsupported Media Type")
                 }
             }
-            response = try await route(req)
-        } catch {
+            switch Self.routes.match(req.method, req.segments) {
+            case .route(let route, let parameters): response = try await route.handler(self, req, parameters)
+            case .methodNotAllowed(let allow): response = .error(.methodNotAllowed(allow))
+            case .notFound: response = .error(Self.notFound)
+            }
+        } catch let error as RestError {
             response = .error(error)
+        } catch {
+            response = .error(RestError(500, code: 50001, "\(error)"))
         }
         if response.body != nil { response.contentType = contentType }
         return response
     }
 
-    private func route(_ req: RestRequest) async throws(RestError) -> RestResponse {
-        let s = req.segments
-        let m = req.method
-        func method(_ allowed: String...) throws(RestError) {
-            if !allowed.contains(m) { throw .methodNotAllowed(allowed) }
-        }
-        switch (s.first, s.count) {
-        case (nil, _):
-            try method("GET")
-            return .json(200, .object([]))
-        case ("schemas", 2) where s[1] == "types":
-            try method("GET")
-            return .json(200, ["JSON", "AVRO"])
-        case ("schemas", 3...4) where s[1] == "ids":
-            try method("GET")
-            return try schemaById(s, req)
-        case ("subjects", 1):
-            try method("GET")
-            return subjects(req)
-        case ("subjects", 2):
-            try method("POST", "DELETE")
-            if m == "POST" { return try lookup(s[1], req) }
-            let versions = try await registry.deleteSubject(s[1], permanent: req.flag("permanent"))
-            return .json(200, .array(versions.map { .int(Int64($0)) }))
-        case ("subjects", 3) where s[2] == "versions":
-            try method("GET", "POST")
-            if m == "POST" {
-                let (_, schema) = try parseBody(req)
-                let id = try await registry.register(subject: s[1], schema: schema)
-                return .json(200, .object([("id", .int(Int64(id)))]))
+    static let notFound = RestError(404, "HTTP 404 Not Found")
+
+    /// The registry's resources (reference rest-proxy.md §3).
+    static let routes: RouteTable<SchemaRegistryAPI> = {
+        var t = RouteTable<SchemaRegistryAPI>()
+        t.add("GET", "/") { _, _, _ in .json(200, .object([])) }
+        t.add("GET", "/schemas/types") { _, _, _ in .json(200, ["JSON", "AVRO"]) }
+        for view in ["", "schema", "subjects", "versions"] {
+            t.add("GET", view.isEmpty ? "/schemas/ids/{id}" : "/schemas/ids/{id}/\(view)") { api, req, p in
+                try api.schemaById(p["id"], view, req)
             }
-            let versions = registry.state.versions(s[1], includeDeleted: req.flag("deleted"))
-            if versions.isEmpty { throw SchemaRegistry.subjectNotFound(s[1]) }
-            return .json(200, .array(versions.map { .int(Int64($0.version)) }))
-        case ("subjects", 4...5) where s[2] == "versions":
-            return try await version(s, req)
-        case ("config", 1...2):
-            return try await config(s.count == 2 ? s[1] : nil, req)
-        case ("mode", 1...2):
-            return try await mode(s.count == 2 ? s[1] : nil, req)
-        case ("compatibility", 4...5) where s[1] == "subjects" && s[3] == "versions":
-            try method("POST")
-            return try compatibility(subject: s[2], version: s.count == 5 ? s[4] : nil, req)
-        default:
-            throw RestError(404, "HTTP 404 Not Found")
         }
-    }
+        t.add("GET", "/subjects") { api, req, _ in api.subjects(req) }
+        t.add("POST", "/subjects/{subject}") { api, req, p in try api.lookup(p["subject"], req) }
+        t.add("DELETE", "/subjects/{subject}") { api, req, p in
+            let versions = try await api.registry.deleteSubject(p["subject"], permanent: req.flag("permanent"))
+            return .json(200, .array(versions.map { .int(Int64($0)) }))
+        }
+        t.add("GET", "/subjects/{subject}/versions") { api, req, p in
+            let subject = p["subject"]
+            let versions = api.registry.state.versions(subject, includeDeleted: req.flag("deleted"))
+            if versions.isEmpty { throw SchemaRegistry.subjectNotFound(subject) }
+            return .json(200, .array(versions.map { .int(Int64($0.version)) }))
+        }
+        t.add("POST", "/subjects/{subject}/versions") { api, req, p in
+            let (_, schema) = try api.parseBody(req)
+            let id = try await api.registry.register(subject: p["subject"], schema: schema)
+            return .json(200, .object([("id", .int(Int64(id)))]))
+        }
+        for view in ["", "schema", "referencedby"] {
+            let pattern = "/subjects/{subject}/versions/{version}" + (view.isEmpty ? "" : "/\(view)")
+            t.add("GET", pattern) { api, req, p in try api.version(p["subject"], p["version"], view, req) }
+            if view.isEmpty {
+                t.add("DELETE", pattern) { api, req, p in
+                    let subject = p["subject"]
+                    let v = try api.resolve(subject, p["version"], includeDeleted: true)
+                    try await api.registry.deleteVersion(
+                        subject: subject, version: v.version, permanent: req.flag("permanent"))
+                    return .json(200, .int(Int64(v.version)))
+                }
+            }
+        }
+        for (pattern, named) in [("/config", false), ("/config/{subject}", true)] {
+            t.add("GET", pattern) { api, req, p in try api.getConfig(named ? p["subject"] : nil, req) }
+            t.add("PUT", pattern) { api, req, p in try await api.putConfig(named ? p["subject"] : nil, req) }
+            t.add("DELETE", pattern) { api, _, p in try await api.deleteConfig(named ? p["subject"] : nil) }
+        }
+        for (pattern, named) in [("/mode", false), ("/mode/{subject}", true)] {
+            t.add("GET", pattern) { api, _, p in api.getMode(named ? p["subject"] : nil) }
+            t.add("PUT", pattern) { api, req, p in try await api.putMode(named ? p["subject"] : nil, req) }
+        }
+        t.add("POST", "/compatibility/subjects/{subject}/versions") { api, req, p in
+            try api.compatibility(subject: p["subject"], version: nil, req)
+        }
+        t.add("POST", "/compatibility/subjects/{subject}/versions/{version}") { api, req, p in
+            try api.compatibility(subject: p["subject"], version: p["version"], req)
+        }
+        return t
+    }()
 
     // MARK: Resources
 
-    private func schemaById(_ s: [String], _ req: RestRequest) throws(RestError) -> RestResponse {
-        guard let id = Int(s[2]) else { throw RestError(404, "HTTP 404 Not Found") }
+    /// `view`: the path segment after the id, empty for the schema itself.
+    private func schemaById(_ idText: String, _ view: String, _ req: RestRequest) throws(RestError) -> RestResponse {
+        guard let id = Int(idText) else { throw Self.notFound }
         let state = registry.state
         guard let text = state.schemaText(id: id) else { throw SchemaRegistry.schemaNotFound(id) }
         let type = state.schemaType(id: id)
@@ -103,7 +122,7 @@ public struct SchemaRegistryAPI: RestHandler {
             $0.id == id && (!$0.deleted || req.flag("deleted"))
         }
         .sorted { ($0.subject, $0.version) < ($1.subject, $1.version) }
-        switch s.count == 4 ? s[3] : "" {
+        switch view {
         case "":
             return .json(
                 200,
@@ -115,7 +134,7 @@ public struct SchemaRegistryAPI: RestHandler {
                 200,
                 .array(
                     uses.map { .object([("subject", .string($0.subject)), ("version", .int(Int64($0.version)))]) }))
-        default: throw RestError(404, "HTTP 404 Not Found")
+        default: preconditionFailure("no route to /schemas/ids/{id}/\(view)")
         }
     }
 
@@ -139,21 +158,16 @@ public struct SchemaRegistryAPI: RestHandler {
         return .json(200, Self.versionJSON(v))
     }
 
-    private func version(_ s: [String], _ req: RestRequest) async throws(RestError) -> RestResponse {
-        let subject = s[1]
-        let deleted = req.flag("deleted")
-        if req.method == "DELETE" && s.count == 4 {
-            let v = try resolve(subject, s[3], includeDeleted: true)
-            try await registry.deleteVersion(subject: subject, version: v.version, permanent: req.flag("permanent"))
-            return .json(200, .int(Int64(v.version)))
-        }
-        guard req.method == "GET" else { throw .methodNotAllowed("GET", "DELETE") }
-        let v = try resolve(subject, s[3], includeDeleted: deleted)
-        switch s.count == 5 ? s[4] : "" {
+    /// `view`: the path segment after the version, empty for the version itself.
+    private func version(_ subject: String, _ id: String, _ view: String, _ req: RestRequest) throws(RestError)
+        -> RestResponse
+    {
+        let v = try resolve(subject, id, includeDeleted: req.flag("deleted"))
+        switch view {
         case "": return .json(200, Self.versionJSON(v))
         case "schema": return RestResponse(status: 200, body: Array(v.schema.utf8))
         case "referencedby": return .json(200, [])
-        default: throw RestError(404, "HTTP 404 Not Found")
+        default: preconditionFailure("no route to /subjects/{subject}/versions/{version}/\(view)")
         }
     }
 
@@ -176,68 +190,65 @@ public struct SchemaRegistryAPI: RestHandler {
         return v
     }
 
-    private func config(_ subject: String?, _ req: RestRequest) async throws(RestError) -> RestResponse {
+    private func getConfig(_ subject: String?, _ req: RestRequest) throws(RestError) -> RestResponse {
         let state = registry.state
-        switch req.method {
-        case "GET":
-            if let subject {
-                if let own = state.subjectCompatibility[subject] {
-                    return .json(200, .object([("compatibilityLevel", .string(own))]))
-                }
-                guard req.flag("defaultToGlobal") else {
-                    throw RestError(
-                        404, code: 40408, "Subject '\(subject)' does not have subject-level compatibility configured")
-                }
+        if let subject {
+            if let own = state.subjectCompatibility[subject] {
+                return .json(200, .object([("compatibilityLevel", .string(own))]))
             }
-            let level = registry.compatibility(nil, in: state)
-            return .json(200, .object([("compatibilityLevel", .string(level.rawValue))]))
-        case "PUT":
-            let body = try parseJSON(req)
-            let given = body["compatibility"]?.stringValue ?? body["compatibilityLevel"]?.stringValue
-            guard let given, let level = AvroCompatibility.Level(rawValue: given.uppercased()) else {
+            guard req.flag("defaultToGlobal") else {
                 throw RestError(
-                    422, code: 42203,
-                    "Invalid compatibility level. Valid values are none, backward, forward, full, backward_transitive, forward_transitive, and full_transitive"
-                )
+                    404, code: 40408, "Subject '\(subject)' does not have subject-level compatibility configured")
             }
-            if let subject { try SchemaRegistry.checkSubject(subject) }
-            try await registry.setCompatibility(level, subject: subject)
-            return .json(200, .object([("compatibility", .string(level.rawValue))]))
-        case "DELETE":
-            let previous: String
-            if let subject {
-                guard let own = state.subjectCompatibility[subject] else {
-                    throw SchemaRegistry.subjectNotFound(subject)
-                }
-                previous = own
-            } else {
-                previous = registry.compatibility(nil, in: state).rawValue
-            }
-            try await registry.setCompatibility(nil, subject: subject)
-            return .json(200, .object([("compatibilityLevel", .string(previous))]))
-        default:
-            throw .methodNotAllowed("GET", "PUT", "DELETE")
         }
+        let level = registry.compatibility(nil, in: state)
+        return .json(200, .object([("compatibilityLevel", .string(level.rawValue))]))
     }
 
-    private func mode(_ subject: String?, _ req: RestRequest) async throws(RestError) -> RestResponse {
-        let state = registry.state
-        switch req.method {
-        case "GET":
-            let mode = subject.flatMap { state.subjectMode[$0] } ?? state.globalMode ?? "READWRITE"
-            return .json(200, .object([("mode", .string(mode))]))
-        case "PUT":
-            let body = try parseJSON(req)
-            // IMPORT (registering with given ids) is not implemented, so it is refused rather than ignored.
-            guard let mode = body["mode"]?.stringValue?.uppercased(), ["READWRITE", "READONLY"].contains(mode) else {
-                throw RestError(
-                    422, code: 42204, "Invalid mode. Valid values are READWRITE and READONLY (IMPORT is not supported)")
-            }
-            try await registry.setMode(mode, subject: subject)
-            return .json(200, .object([("mode", .string(mode))]))
-        default:
-            throw .methodNotAllowed("GET", "PUT")
+    private func putConfig(_ subject: String?, _ req: RestRequest) async throws(RestError) -> RestResponse {
+        let body = try parseJSON(req)
+        let given = body["compatibility"]?.stringValue ?? body["compatibilityLevel"]?.stringValue
+        guard let given, let level = AvroCompatibility.Level(rawValue: given.uppercased()) else {
+            throw RestError(
+                422, code: 42203,
+                "Invalid compatibility level. Valid values are none, backward, forward, full, backward_transitive, forward_transitive, and full_transitive"
+            )
         }
+        if let subject { try SchemaRegistry.checkSubject(subject) }
+        try await registry.setCompatibility(level, subject: subject)
+        return .json(200, .object([("compatibility", .string(level.rawValue))]))
+    }
+
+    private func deleteConfig(_ subject: String?) async throws(RestError) -> RestResponse {
+        let state = registry.state
+        let previous: String
+        if let subject {
+            guard let own = state.subjectCompatibility[subject] else {
+                throw SchemaRegistry.subjectNotFound(subject)
+            }
+            previous = own
+        } else {
+            previous = registry.compatibility(nil, in: state).rawValue
+        }
+        try await registry.setCompatibility(nil, subject: subject)
+        return .json(200, .object([("compatibilityLevel", .string(previous))]))
+    }
+
+    private func getMode(_ subject: String?) -> RestResponse {
+        let state = registry.state
+        let mode = subject.flatMap { state.subjectMode[$0] } ?? state.globalMode ?? "READWRITE"
+        return .json(200, .object([("mode", .string(mode))]))
+    }
+
+    private func putMode(_ subject: String?, _ req: RestRequest) async throws(RestError) -> RestResponse {
+        let body = try parseJSON(req)
+        // IMPORT (registering with given ids) is not implemented, so it is refused rather than ignored.
+        guard let mode = body["mode"]?.stringValue?.uppercased(), ["READWRITE", "READONLY"].contains(mode) else {
+            throw RestError(
+                422, code: 42204, "Invalid mode. Valid values are READWRITE and READONLY (IMPORT is not supported)")
+        }
+        try await registry.setMode(mode, subject: subject)
+        return .json(200, .object([("mode", .string(mode))]))
     }
 
     private func compatibility(subject: String, version: String?, _ req: RestRequest) throws(RestError)

@@ -151,3 +151,55 @@ import Testing
                 == "Desired 'level' parameter was not specified in request.")
     }
 }
+
+/// 404 and 405 answers that follow from the route table.
+extension ConnectRestAPITests {
+    @Test func pathsOutsideTheTableAre404WithKafkaConnectsBody() async {
+        for path in [
+            "/connectors/x/nope", "/connectors/x/tasks/0", "/admin/loggers/a/b", "/metrics", "/connector-plugins/p",
+        ] {
+            let r = await api.handle(RestRequest(method: "GET", path: path))
+            #expect(r.status == 404, "\(path)")
+            #expect(
+                r.body.map { String(decoding: $0, as: UTF8.self) }
+                    == #"{"error_code":404,"message":"HTTP 404 Not Found"}"#, "\(path)")
+        }
+    }
+
+    @Test func aTaskIdThatIsNotANumberIs404() async {
+        #expect(await call("GET", "/connectors/x/tasks/one/status").0 == 404)
+        #expect(message(await call("GET", "/connectors/x/tasks/0/status").1) == "No status found for task x-0")
+    }
+
+    @Test func everyResourceAnswers405WithItsMethods() async {
+        let expected: [(String, String)] = [
+            ("/", "GET"), ("/health", "GET"), ("/connectors", "GET, POST"), ("/connectors/x/status", "GET"),
+            ("/connectors/x/offsets", "GET, PATCH, DELETE"), ("/connectors/x/pause", "PUT"),
+            ("/connectors/x/topics/reset", "PUT"), ("/connectors/x/tasks/0/restart", "POST"),
+            ("/connector-plugins/p/config/validate", "PUT"), ("/admin/loggers", "GET"),
+            ("/admin/loggers/x", "GET, PUT"),
+        ]
+        for (path, allow) in expected {
+            let r = await api.handle(RestRequest(method: "HEAD", path: path))
+            #expect(r.status == 405, "\(path)")
+            #expect(r.headers.first { $0.0 == "Allow" }?.1 == allow, "\(path)")
+            #expect(
+                r.body.map { String(decoding: $0, as: UTF8.self) }
+                    == #"{"error_code":405,"message":"HTTP 405 Method Not Allowed"}"#, "\(path)")
+        }
+    }
+
+    @Test func theWorkerAnswersItsVersion() async {
+        let (status, body) = await call("GET", "/")
+        #expect(status == 200)
+        #expect(body?["version"]?.stringValue == ConnectVersion.kafka)
+    }
+}
+
+extension ConnectRestAPITests {
+    @Test func deprecatedTasksConfigAnswersLikeTasks() async {
+        let (status, body) = await call("GET", "/connectors/nope/tasks-config")
+        #expect(status == 404)
+        #expect(message(body) == "Connector nope not found")
+    }
+}

@@ -1,5 +1,4 @@
 import ConnectAPI
-import RestServing
 
 /// `connectors.json`: connectors declared in a file, in the shape of `POST /connectors` bodies — a JSON
 /// array of `{"name":…,"config":{…}}`, or an object with a `connectors` array.
@@ -11,24 +10,30 @@ public struct ConnectorsFile: Sendable {
     }
     public let entries: [Entry]
 
-    public static func load(path: String) throws(RestError) -> ConnectorsFile {
+    /// Why a file cannot be read or applied; the message names the file or the connector.
+    public struct Refusal: Error, Sendable, CustomStringConvertible {
+        public let message: String
+        public var description: String { message }
+    }
+
+    public static func load(path: String) throws(Refusal) -> ConnectorsFile {
         let bytes: [UInt8]
         do { bytes = try ProcessEnv.readFile(path, streams: true) } catch {
-            throw RestError(400, "Cannot read \(error)")
+            throw Refusal(message: "Cannot read \(error)")
         }
         return try parse(bytes, source: path)
     }
 
-    public static func parse(_ bytes: [UInt8], source: String) throws(RestError) -> ConnectorsFile {
+    public static func parse(_ bytes: [UInt8], source: String) throws(Refusal) -> ConnectorsFile {
         let json: JSONValue
-        do { json = try JSONParser.parse(bytes) } catch { throw RestError(400, "\(source): invalid JSON: \(error)") }
+        do { json = try JSONParser.parse(bytes) } catch { throw Refusal(message: "\(source): invalid JSON: \(error)") }
         let list: [JSONValue]
         if let a = json.arrayValue {
             list = a
         } else if let a = json["connectors"]?.arrayValue {
             list = a
         } else {
-            throw RestError(400, "\(source): expected a JSON array of {\"name\":…,\"config\":{…}} objects")
+            throw Refusal(message: "\(source): expected a JSON array of {\"name\":…,\"config\":{…}} objects")
         }
         var entries: [Entry] = []
         var seen = Set<String>()
@@ -57,7 +62,7 @@ public struct ConnectorsFile: Sendable {
             }
             entries.append(Entry(name: name, config: config, initialState: state))
         }
-        if !problems.isEmpty { throw RestError(400, problems.joined(separator: "\n")) }
+        if !problems.isEmpty { throw Refusal(message: problems.joined(separator: "\n")) }
         return ConnectorsFile(entries: entries)
     }
 
@@ -78,10 +83,10 @@ public struct ConnectorsFile: Sendable {
 
     /// Validates everything first; then creates missing connectors and updates changed ones (others are
     /// left alone). Returns what it did; throws with every problem when anything is invalid.
-    public func apply(to herder: Herder) async throws(RestError) -> [String] {
+    public func apply(to herder: Herder) async throws(Refusal) -> [String] {
         let problems = await validate(with: herder)
         if !problems.isEmpty {
-            throw RestError(400, "connectors file refused, nothing applied:\n" + problems.joined(separator: "\n"))
+            throw Refusal(message: "connectors file refused, nothing applied:\n" + problems.joined(separator: "\n"))
         }
         var done: [String] = []
         for e in entries {
@@ -89,8 +94,12 @@ public struct ConnectorsFile: Sendable {
             // every connector with a password would look changed and restart on each SIGHUP.
             let current = await herder.storedConnectorConfig(e.name)
             if let current, Herder.stringMap(current) == Herder.stringMap(e.config) { continue }
-            _ = try await herder.putConnector(
-                name: e.name, config: e.config, initialState: e.initialState, allowReplace: true)
+            do {
+                _ = try await herder.putConnector(
+                    name: e.name, config: e.config, initialState: e.initialState, allowReplace: true)
+            } catch {
+                throw Refusal(message: error.message)
+            }
             done.append(current == nil ? "created \(e.name)" : "updated \(e.name)")
         }
         return done

@@ -1,7 +1,6 @@
 import ConnectAPI
 import KafkaClient
 import KafkaClientConfigs
-import RestServing
 
 /// What the REST API and config-file deployment ask of the herder.
 extension Herder {
@@ -31,103 +30,79 @@ extension Herder {
         return out
     }
 
-    public func connectorInfo(_ name: String) throws(RestError) -> JSONValue {
+    public func connectorInfo(_ name: String) throws(HerderError) -> ConnectorInfo {
         let snap = snapshot
-        guard let config = snap.connectorConfigs[name] else { throw RestError(404, "Connector \(name) not found") }
+        guard let config = snap.connectorConfigs[name] else { throw .notFound("Connector \(name) not found") }
         let plugin = plugin(for: config)
-        return .object([
-            ("name", .string(name)), ("config", .object(redact(config, plugin: plugin))),
-            (
-                "tasks",
-                .array(
-                    (0..<(snap.taskConfigs[name]?.count ?? 0)).map {
-                        .object([("connector", .string(name)), ("task", .int(Int64($0)))])
-                    })
-            ),
-            ("type", .string(plugin?.type.rawValue ?? "unknown")),
-        ])
+        return ConnectorInfo(
+            name: name, config: redact(config, plugin: plugin),
+            tasks: (0..<(snap.taskConfigs[name]?.count ?? 0)).map { ConnectorTaskId(name, $0) }, type: plugin?.type)
     }
 
-    public func connectorConfig(_ name: String) throws(RestError) -> JSONValue {
-        guard let config = snapshot.connectorConfigs[name] else { throw RestError(404, "Connector \(name) not found") }
-        return .object(redact(config, plugin: plugin(for: config)))
+    public func connectorConfig(_ name: String) throws(HerderError) -> JSONObject {
+        guard let config = snapshot.connectorConfigs[name] else { throw .notFound("Connector \(name) not found") }
+        return redact(config, plugin: plugin(for: config))
     }
 
-    public func taskConfigs(_ name: String) throws(RestError) -> JSONValue {
+    public func taskConfigs(_ name: String) throws(HerderError) -> [TaskInfo] {
         let snap = snapshot
-        guard let config = snap.connectorConfigs[name] else { throw RestError(404, "Connector \(name) not found") }
+        guard let config = snap.connectorConfigs[name] else { throw .notFound("Connector \(name) not found") }
         let plugin = plugin(for: config)
-        return .array(
-            (snap.taskConfigs[name] ?? []).enumerated().map { i, tc in
-                .object([
-                    ("id", .object([("connector", .string(name)), ("task", .int(Int64(i)))])),
-                    ("config", .object(redact(tc, plugin: plugin))),
-                ])
-            })
+        return (snap.taskConfigs[name] ?? []).enumerated().map { i, tc in
+            TaskInfo(id: ConnectorTaskId(name, i), config: redact(tc, plugin: plugin))
+        }
     }
 
-    public func connectorStatus(_ name: String) throws(RestError) -> JSONValue {
+    public func connectorStatus(_ name: String) throws(HerderError) -> ConnectorStateInfo {
         let statuses = statusStore?.statuses ?? .init()
         guard let c = statuses.connectors[name], let config = snapshot.connectorConfigs[name] else {
-            throw RestError(404, "No status found for connector \(name)")
+            throw .notFound("No status found for connector \(name)")
         }
         let count = snapshot.taskConfigs[name]?.count ?? 0
-        let taskStates: [JSONValue] = (statuses.tasks[name] ?? [:]).sorted { $0.key < $1.key }
+        let taskStates = (statuses.tasks[name] ?? [:]).sorted { $0.key < $1.key }
             .filter { $0.key < count && c.state != .stopped }
-            .map { Self.stateJSON(id: $0.key, $0.value) }
-        return .object([
-            ("name", .string(name)), ("connector", Self.stateJSON(id: nil, c)), ("tasks", .array(taskStates)),
-            ("type", .string(plugin(for: config)?.type.rawValue ?? "unknown")),
-        ])
+            .map { ConnectorStateInfo.TaskState(id: $0.key, state: .init($0.value)) }
+        return ConnectorStateInfo(name: name, connector: .init(c), tasks: taskStates, type: plugin(for: config)?.type)
     }
 
-    static func stateJSON(id: Int?, _ r: StatusRecord) -> JSONValue {
-        var o = JSONObject()
-        if let id { o["id"] = .int(Int64(id)) }
-        o["state"] = .string(r.state.rawValue)
-        o["worker_id"] = .string(r.workerId)
-        if let t = r.trace, !t.isEmpty { o["trace"] = .string(t) }
-        return .object(o)
-    }
-
-    public func taskStatus(_ name: String, _ task: Int) throws(RestError) -> JSONValue {
+    public func taskStatus(_ name: String, _ task: Int) throws(HerderError) -> ConnectorStateInfo.TaskState {
         guard let r = statusStore?.statuses.tasks[name]?[task], task < (snapshot.taskConfigs[name]?.count ?? 0) else {
-            throw RestError(404, "No status found for task \(name)-\(task)")
+            throw .notFound("No status found for task \(name)-\(task)")
         }
-        return Self.stateJSON(id: task, r)
+        return ConnectorStateInfo.TaskState(id: task, state: .init(r))
     }
 
     // MARK: writes
 
     /// Checks a connector config the way `POST /connectors` does, without writing anything.
-    public func validateForWrite(name: String, config: JSONObject, nullKeys: Set<String> = []) throws(RestError) {
+    public func validateForWrite(name: String, config: JSONObject, nullKeys: Set<String> = []) throws(HerderError) {
         let infos = try validate(config: Self.stringMap(config), nullKeys: nullKeys)
-        if infos.errorCount > 0 { throw RestError(400, infos.invalidMessage) }
+        if infos.errorCount > 0 { throw .invalidConfig(infos) }
     }
 
     /// Creates or updates a connector. Returns its ConnectorInfo and whether it was created.
     public func putConnector(
         name rawName: String, config: JSONObject, initialState: TargetState? = nil, allowReplace: Bool,
         nullKeys: Set<String> = []
-    ) async throws(RestError) -> (JSONValue, Bool) {
+    ) async throws(HerderError) -> (ConnectorInfo, Bool) {
         let name = rawName.trimmingWhitespace()
         if name.isEmpty && config["name"] == nil {
-            throw RestError(400, "Connector name configuration must not be empty")
+            throw .badRequest("Connector name configuration must not be empty")
         }
         if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-            throw RestError(400, "Connector name configuration must not contain ISO control characters")
+            throw .badRequest("Connector name configuration must not contain ISO control characters")
         }
         var config = config
         if let n = config["name"]?.stringValue {
             if n != name {
-                throw RestError(
-                    400, "Connector name configuration (\(n)) doesn't match connector name in the URL (\(name))")
+                throw .badRequest(
+                    "Connector name configuration (\(n)) doesn't match connector name in the URL (\(name))")
             }
         } else {
             config["name"] = .string(name)
         }
         let existing = snapshot.connectorConfigs[name]
-        if existing != nil && !allowReplace { throw RestError(409, "Connector \(name) already exists") }
+        if existing != nil && !allowReplace { throw .alreadyExists("Connector \(name) already exists") }
         // GET-then-PUT tooling sends "[hidden]" back: keep the stored secret.
         if let existing {
             for m in config where m.value.stringValue == "[hidden]" {
@@ -138,13 +113,13 @@ extension Herder {
         do {
             try await configStore!.putConnectorConfig(name, config, targetState: initialState)
         } catch {
-            throw RestError(500, "Failed to write the connector configuration to Kafka: \(error)")
+            throw .storeFailure("Failed to write the connector configuration to Kafka: \(error)")
         }
         return (try connectorInfo(name), existing == nil)
     }
 
-    public func patchConnector(name: String, patch: JSONObject) async throws(RestError) -> JSONValue {
-        guard var config = snapshot.connectorConfigs[name] else { throw RestError(404, "Connector \(name) not found") }
+    public func patchConnector(name: String, patch: JSONObject) async throws(HerderError) -> ConnectorInfo {
+        guard var config = snapshot.connectorConfigs[name] else { throw .notFound("Connector \(name) not found") }
         for m in patch {
             if m.value == .null {
                 config[m.key] = nil
@@ -157,81 +132,77 @@ extension Herder {
         return try await putConnector(name: name, config: config, allowReplace: true).0
     }
 
-    public func deleteConnector(_ name: String) async throws(RestError) {
-        guard connectorExists(name) else { throw RestError(404, "Connector \(name) not found") }
+    public func deleteConnector(_ name: String) async throws(HerderError) {
+        guard connectorExists(name) else { throw .notFound("Connector \(name) not found") }
         do { try await configStore!.removeConnectorConfig(name) } catch {
-            throw RestError(500, "Failed to write to Kafka: \(error)")
+            throw .storeFailure("Failed to write to Kafka: \(error)")
         }
     }
 
-    public func setTargetState(_ name: String, _ state: TargetState) async throws(RestError) {
+    public func setTargetState(_ name: String, _ state: TargetState) async throws(HerderError) {
         guard connectorExists(name) else {
-            throw RestError(404, state == .stopped ? "Connector \(name) not found" : "Unknown connector \(name)")
+            throw .notFound(state == .stopped ? "Connector \(name) not found" : "Unknown connector \(name)")
         }
         do {
             if state == .stopped { try await configStore!.putTaskConfigs(name, []) }
             try await configStore!.putTargetState(name, state)
         } catch {
-            throw RestError(500, "Failed to write to Kafka: \(error)")
+            throw .storeFailure("Failed to write to Kafka: \(error)")
         }
     }
 
     /// Legacy restart (connector instance only), carried out by the worker running the connector.
     /// Returns nil when done here, else the id of the worker to forward the request to.
-    public func restartConnector(_ name: String, forwarded: Bool = false) throws(RestError) -> String? {
-        guard connectorExists(name) else { throw RestError(404, "Unknown connector: \(name)") }
+    public func restartConnector(_ name: String, forwarded: Bool = false) throws(HerderError) -> String? {
+        guard connectorExists(name) else { throw .notFound("Unknown connector: \(name)") }
         let owner = try owner(forwarded: forwarded) { $0.ownerOfConnector(name) }
         if owner == nil { enqueue(.restartConnector(name)) }
         return owner
     }
 
-    /// nil when this worker runs the work, else its owner's worker id; 409 during a rebalance, or when a
-    /// forwarded request lands on a worker that does not run it either (the two disagree on the group).
-    private func owner(forwarded: Bool, _ pick: (WorkerGroup) -> WorkerGroup.Member) throws(RestError) -> String? {
-        guard let group, !group.members.isEmpty else { throw Self.rebalancing }
+    /// nil when this worker runs the work, else its owner's worker id. Refused as rebalanceInProgress
+    /// during a rebalance, or when a forwarded request lands on a worker that does not run it either
+    /// (the two disagree on the group).
+    private func owner(forwarded: Bool, _ pick: (WorkerGroup) -> WorkerGroup.Member) throws(HerderError) -> String? {
+        guard let group, !group.members.isEmpty else { throw .rebalanceInProgress }
         let owner = pick(group)
         if owner.memberId == group.me { return nil }
-        if forwarded { throw Self.rebalancing }
+        if forwarded { throw .rebalanceInProgress }
         return owner.workerId
     }
 
-    static let rebalancing = RestError(
-        409, "Cannot complete request because of a conflicting operation (e.g. worker rebalance)")
-
-    /// Restart with flags: persisted as a restart request; returns the plan with RESTARTING states.
-    public func restartConnector(_ name: String, includeTasks: Bool, onlyFailed: Bool) async throws(RestError)
-        -> JSONValue
+    /// Restart with flags: persisted as a restart request; returns the plan with RESTARTING states, nil
+    /// when the connector has no status yet.
+    public func restartConnector(_ name: String, includeTasks: Bool, onlyFailed: Bool) async throws(HerderError)
+        -> ConnectorStateInfo?
     {
-        guard connectorExists(name) else { throw RestError(404, "Unknown connector: \(name)") }
-        var info = (try? connectorStatus(name))?.objectValue ?? JSONObject()
-        if var c = info["connector"]?.objectValue, !onlyFailed || c["state"]?.stringValue == "FAILED" {
-            c["state"] = .string("RESTARTING")
-            info["connector"] = .object(c)
-        }
-        if includeTasks, let ts = info["tasks"]?.arrayValue {
-            info["tasks"] = .array(
-                ts.map { t in
-                    guard var o = t.objectValue, !onlyFailed || o["state"]?.stringValue == "FAILED" else { return t }
-                    o["state"] = .string("RESTARTING")
-                    o["trace"] = nil
-                    return .object(o)
-                })
+        guard connectorExists(name) else { throw .notFound("Unknown connector: \(name)") }
+        var plan = try? connectorStatus(name)
+        if let c = plan?.connector, !onlyFailed || c.state == .failed { plan?.connector.state = .restarting }
+        if includeTasks, let tasks = plan?.tasks {
+            plan?.tasks = tasks.map { t in
+                guard !onlyFailed || t.state.state == .failed else { return t }
+                var t = t
+                t.state.state = .restarting
+                t.state.trace = nil
+                return t
+            }
         }
         do {
             try await configStore!.putRestartRequest(
                 RestartRequest(connector: name, includeTasks: includeTasks, onlyFailed: onlyFailed))
         } catch {
-            throw RestError(500, "Failed to write to Kafka: \(error)")
+            throw .storeFailure("Failed to write to Kafka: \(error)")
         }
-        return .object(info)
+        return plan
     }
 
     /// Restarts a task on the worker running it. Returns nil when done here, else the id of the worker
     /// to forward the request to.
-    public func restartTask(_ name: String, _ task: Int, forwarded: Bool = false) throws(RestError) -> String? {
-        guard connectorExists(name) else { throw RestError(404, "Unknown connector: \(name)") }
+    public func restartTask(_ name: String, _ task: Int, forwarded: Bool = false) throws(HerderError) -> String? {
+        guard connectorExists(name) else { throw .notFound("Unknown connector: \(name)") }
         guard task >= 0 && task < (snapshot.taskConfigs[name]?.count ?? 0) else {
-            throw RestError(404, "Unknown task: \(name)-\(task)")
+            throw .notFound("Unknown task: \(name)-\(task)")
         }
         let id = ConnectorTaskId(name, task)
         let taskCount = snapshot.taskConfigs[name]?.count ?? 0
@@ -241,25 +212,25 @@ extension Herder {
     }
 
     /// `PUT /admin/loggers/{name}?scope=cluster`: a `logger-cluster-<name>` record for every worker.
-    public func setClusterLogLevel(_ namespace: String, _ level: String) async throws(RestError) {
+    public func setClusterLogLevel(_ namespace: String, _ level: String) async throws(HerderError) {
         do { try await configStore!.putLoggerLevel(namespace, level) } catch {
-            throw RestError(500, "Failed to write to Kafka: \(error)")
+            throw .storeFailure("Failed to write to Kafka: \(error)")
         }
     }
 
     // MARK: topics
 
-    public func activeTopics(_ name: String) throws(RestError) -> JSONValue {
-        guard workerConfig.topicTrackingEnabled else { throw RestError(403, "Topic tracking is disabled.") }
-        guard connectorExists(name) else { throw RestError(404, "Connector \(name) not found") }
-        let topics = (statusStore?.statuses.topics[name] ?? [:]).keys.sorted()
-        return .object([(name, .object([("topics", .array(topics.map { .string($0) }))]))])
+    /// The topics the connector has used since its topics were last reset, sorted.
+    public func activeTopics(_ name: String) throws(HerderError) -> [String] {
+        guard workerConfig.topicTrackingEnabled else { throw .forbidden("Topic tracking is disabled.") }
+        guard connectorExists(name) else { throw .notFound("Connector \(name) not found") }
+        return (statusStore?.statuses.topics[name] ?? [:]).keys.sorted()
     }
 
-    public func resetActiveTopics(_ name: String) async throws(RestError) {
-        guard workerConfig.topicTrackingEnabled else { throw RestError(403, "Topic tracking is disabled.") }
-        guard workerConfig.topicTrackingAllowReset else { throw RestError(403, "Topic tracking reset is disabled.") }
-        guard connectorExists(name) else { throw RestError(404, "Connector \(name) not found") }
+    public func resetActiveTopics(_ name: String) async throws(HerderError) {
+        guard workerConfig.topicTrackingEnabled else { throw .forbidden("Topic tracking is disabled.") }
+        guard workerConfig.topicTrackingAllowReset else { throw .forbidden("Topic tracking reset is disabled.") }
+        guard connectorExists(name) else { throw .notFound("Connector \(name) not found") }
         await statusStore?.resetTopics(connector: name)
     }
 }

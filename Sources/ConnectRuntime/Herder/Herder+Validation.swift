@@ -1,21 +1,19 @@
 import ConnectAPI
-import RestServing
 
 extension Herder {
     /// Validates a connector config as `PUT /connector-plugins/{p}/config/validate` does.
-    public nonisolated func validate(config: [String: String], nullKeys: Set<String> = []) throws(RestError)
+    public nonisolated func validate(config: [String: String], nullKeys: Set<String> = []) throws(HerderError)
         -> ConfigInfos
     {
         guard let cls = config["connector.class"] else {
             let shown = config.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
-            throw RestError(400, "Connector config {\(shown)} contains no connector type")
+            throw .badRequest("Connector config {\(shown)} contains no connector type")
         }
         guard let plugin = registry.connector(named: cls) else {
             let available = registry.connectors.map {
                 "PluginDesc{klass=\($0.className), name='\($0.className)', version='\($0.version)', type=\($0.type.rawValue)}"
             }
-            throw RestError(
-                400,
+            throw .badRequest(
                 "Failed to find any class that implements Connector and which name matches \(cls), available connectors are: \(available.joined(separator: ", "))"
             )
         }

@@ -10,6 +10,7 @@ public struct ConnectRestAPI: RestHandler {
     let forwarder: RestForwarder
     /// The Prometheus text of the worker's metrics (`GET /metrics`), when the process exports them.
     let metrics: (@Sendable () -> [UInt8])?
+    let routes: RouteTable<ConnectRestAPI>
 
     public init(
         herder: Herder, logLevels: LogLevels = .shared, metrics: (@Sendable () -> [UInt8])? = nil,
@@ -19,32 +20,41 @@ public struct ConnectRestAPI: RestHandler {
         self.logLevels = logLevels
         self.metrics = metrics
         self.forwarder = forwarder
+        self.routes = Self.routeTable(metrics: metrics != nil)
     }
 
     public func handle(_ req: RestRequest) async -> RestResponse {
         do {
-            return try await route(req)
-        } catch {
+            switch routes.match(req.method, req.segments) {
+            case .route(let route, let parameters): return try await route.handler(self, req, parameters)
+            case .methodNotAllowed(let allow): return .error(.methodNotAllowed(allow))
+            case .notFound: return .error(Self.notFound)
+            }
+        } catch let error as HerderError {
+            return .error(RestError(error))
+        } catch let error as RestError {
             return .error(error)
+        } catch {
+            return .error(RestError(500, "\(error)"))
         }
     }
 
-    private func route(_ req: RestRequest) async throws(RestError) -> RestResponse {
-        let segs = req.segments
-        let m = req.method
-        if segs.isEmpty {
-            guard m == "GET" else { throw .methodNotAllowed("GET") }
-            return .json(
+    static let notFound = RestError(404, "HTTP 404 Not Found")
+
+    /// Every resource of Kafka Connect's REST API (`docs/openapi.yaml` lists the same); `GET /metrics`
+    /// (not Kafka Connect's: it has JMX) only when the process exports metrics.
+    static func routeTable(metrics: Bool) -> RouteTable<ConnectRestAPI> {
+        var t = RouteTable<ConnectRestAPI>()
+        t.add("GET", "/") { api, _, _ in
+            .json(
                 200,
                 .object([
                     ("version", .string(ConnectVersion.kafka)), ("commit", .string(ConnectVersion.commit)),
-                    ("kafka_cluster_id", await herder.clusterId.map { .string($0) } ?? .null),
+                    ("kafka_cluster_id", await api.herder.clusterId.map { .string($0) } ?? .null),
                 ]))
         }
-        switch segs[0] {
-        case "health" where segs.count == 1:
-            guard m == "GET" else { throw .methodNotAllowed("GET") }
-            if await herder.isReady {
+        t.add("GET", "/health") { api, _, _ in
+            if await api.herder.isReady {
                 return .json(
                     200,
                     .object([
@@ -53,20 +63,108 @@ public struct ConnectRestAPI: RestHandler {
                     ]))
             }
             return .json(503, .object([("status", "starting"), ("message", "Worker is still starting up.")]))
-        case "metrics" where segs.count == 1 && metrics != nil:
-            // Not part of Kafka Connect's API (it has JMX): Prometheus scrapes the REST port.
-            guard m == "GET" else { throw .methodNotAllowed("GET") }
-            return RestResponse(
-                status: 200, body: metrics?(), contentType: "text/plain; version=0.0.4; charset=utf-8")
-        case "connectors":
-            return try await connectors(req, Array(segs.dropFirst()))
-        case "connector-plugins":
-            return try await plugins(req, Array(segs.dropFirst()))
-        case "admin" where segs.count >= 2 && segs[1] == "loggers":
-            return try await loggers(req, Array(segs.dropFirst(2)))
-        default:
-            throw RestError(404, "HTTP 404 Not Found")
         }
+        if metrics {
+            t.add("GET", "/metrics") { api, _, _ in
+                RestResponse(status: 200, body: api.metrics?(), contentType: "text/plain; version=0.0.4; charset=utf-8")
+            }
+        }
+        t.add("GET", "/connectors") { api, req, _ in try await api.listConnectors(req) }
+        t.add("POST", "/connectors") { api, req, _ in try await api.createConnector(req) }
+        t.add("GET", "/connectors/{connector}") { api, _, p in
+            .json(200, try await api.herder.connectorInfo(p["connector"]).json)
+        }
+        t.add("DELETE", "/connectors/{connector}") { api, _, p in
+            try await api.herder.deleteConnector(p["connector"])
+            return .noContent
+        }
+        t.add("GET", "/connectors/{connector}/config") { api, _, p in
+            .json(200, .object(try await api.herder.connectorConfig(p["connector"])))
+        }
+        t.add("PUT", "/connectors/{connector}/config") { api, req, p in
+            let name = p["connector"]
+            let (config, nulls) = try api.configMap(try api.body(req), field: "The connector configuration")
+            let (info, created) = try await api.herder.putConnector(
+                name: name, config: config, allowReplace: true, nullKeys: nulls)
+            return .json(
+                created ? 201 : 200, info.json,
+                headers: created ? [("Location", "/connectors/\(name.addingPercentEncodingForPath())")] : [])
+        }
+        t.add("PATCH", "/connectors/{connector}/config") { api, req, p in
+            guard let patch = try api.body(req).objectValue else {
+                throw RestError(400, "The patch must be a JSON object")
+            }
+            return .json(200, try await api.herder.patchConnector(name: p["connector"], patch: patch).json)
+        }
+        t.add("GET", "/connectors/{connector}/status") { api, _, p in
+            .json(200, try await api.herder.connectorStatus(p["connector"]).json)
+        }
+        t.add("POST", "/connectors/{connector}/restart") { api, req, p in
+            try await api.restartConnector(req, p["connector"])
+        }
+        for (verb, state) in [("pause", TargetState.paused), ("resume", .started), ("stop", .stopped)] {
+            t.add("PUT", "/connectors/{connector}/\(verb)") { api, _, p in
+                try await api.herder.setTargetState(p["connector"], state)
+                return state == .stopped ? .noContent : RestResponse(status: 202, body: nil)
+            }
+        }
+        t.add("GET", "/connectors/{connector}/offsets") { api, _, p in
+            .json(200, try await api.herder.offsets(p["connector"]).json)
+        }
+        t.add("PATCH", "/connectors/{connector}/offsets") { api, req, p in
+            let offsets = try api.body(req)["offsets"]?.arrayValue
+            let message = try await api.herder.alterOffsets(p["connector"], offsets: offsets)
+            return .json(200, .object([("message", .string(message))]))
+        }
+        t.add("DELETE", "/connectors/{connector}/offsets") { api, _, p in
+            .json(200, .object([("message", .string(try await api.herder.resetOffsets(p["connector"])))]))
+        }
+        t.add("GET", "/connectors/{connector}/topics") { api, _, p in
+            let name = p["connector"]
+            let topics = try await api.herder.activeTopics(name)
+            return .json(200, .object([(name, .object([("topics", .array(topics.map { .string($0) }))]))]))
+        }
+        t.add("PUT", "/connectors/{connector}/topics/reset") { api, _, p in
+            try await api.herder.resetActiveTopics(p["connector"])
+            return RestResponse(status: 202, body: nil)
+        }
+        t.add("GET", "/connectors/{connector}/tasks") { api, _, p in
+            .json(200, .array(try await api.herder.taskConfigs(p["connector"]).map(\.json)))
+        }
+        // Kafka Connect 3.x still serves it (deprecated by KIP-970); secrets hidden as in /tasks.
+        t.add("GET", "/connectors/{connector}/tasks-config") { api, _, p in
+            let tasks = try await api.herder.taskConfigs(p["connector"])
+            return .json(
+                200, .object(JSONObject(tasks.map { ("\($0.id.connector)-\($0.id.task)", .object($0.config)) })))
+        }
+        t.add("GET", "/connectors/{connector}/tasks/{task}/status") { api, _, p in
+            guard let n = Int(p["task"]) else { throw notFound }
+            return .json(200, try await api.herder.taskStatus(p["connector"], n).json)
+        }
+        t.add("POST", "/connectors/{connector}/tasks/{task}/restart") { api, req, p in
+            guard let n = Int(p["task"]) else { throw notFound }
+            if let owner = try await api.herder.restartTask(p["connector"], n, forwarded: req.isForwarded) {
+                return try await api.forwarder.forward(req, to: owner)
+            }
+            return .noContent
+        }
+        t.add("GET", "/connector-plugins") { api, req, _ in api.listPlugins(req) }
+        t.add("GET", "/connector-plugins/{plugin}/config") { api, _, p in try api.pluginConfig(p["plugin"]) }
+        t.add("PUT", "/connector-plugins/{plugin}/config/validate") { api, req, p in
+            try api.validate(req, plugin: p["plugin"])
+        }
+        t.add("GET", "/admin/loggers") { api, _, _ in
+            .json(
+                200,
+                .object(JSONObject(api.logLevels.all.sorted { $0.key < $1.key }.map { ($0.key, $0.value.json) })))
+        }
+        t.add("GET", "/admin/loggers/{logger}") { api, _, p in
+            let name = p["logger"]
+            guard let e = api.logLevels.all[name] else { throw RestError(404, "Logger \(name) not found.") }
+            return .json(200, e.json)
+        }
+        t.add("PUT", "/admin/loggers/{logger}") { api, req, p in try await api.setLogLevel(req, p["logger"]) }
+        return t
     }
 
     private func body(_ req: RestRequest) throws(RestError) -> JSONValue {
@@ -101,227 +199,140 @@ public struct ConnectRestAPI: RestHandler {
         return (out, nulls)
     }
 
-    private func connectors(_ req: RestRequest, _ s: [String]) async throws(RestError) -> RestResponse {
-        let m = req.method
-        if s.isEmpty {
-            switch m {
-            case "GET":
-                let names = await herder.connectorNames()
-                let expand = req.queryValues("expand")
-                // Any expand parameter, even one naming nothing known, answers the map (as Kafka Connect:
-                // unknown expansions are ignored, leaving `{}` per connector).
-                if !expand.isEmpty {
-                    var o = JSONObject()
-                    // As Kafka Connect: a connector whose status or info cannot be had (just created, not yet
-                    // started anywhere; or just deleted) is left out rather than shown half.
-                    for n in names {
-                        var e = JSONObject()
-                        do throws(RestError) {
-                            if expand.contains("status") { e["status"] = try await herder.connectorStatus(n) }
-                            if expand.contains("info") { e["info"] = try await herder.connectorInfo(n) }
-                        } catch { continue }
-                        o[n] = .object(e)
-                    }
-                    return .json(200, .object(o))
-                }
-                return .json(200, .array(names.map { .string($0) }))
-            case "POST":
-                let b = try body(req)
-                guard b.objectValue != nil else { throw RestError(400, "Request body must be a JSON object") }
-                let (config, nulls) = try configMap(b["config"], field: "config")
-                var initial: TargetState? = nil
-                if let st = b["initial_state"]?.stringValue {
-                    switch st.uppercased() {
-                    case "RUNNING": initial = .started
-                    case "PAUSED": initial = .paused
-                    case "STOPPED": initial = .stopped
-                    default:
-                        throw RestError(400, "Invalid initial_state \(st): must be one of RUNNING, PAUSED, STOPPED")
-                    }
-                }
-                let name = b["name"]?.stringValue ?? ""
-                let (info, _) = try await herder.putConnector(
-                    name: name, config: config, initialState: initial, allowReplace: false, nullKeys: nulls)
-                let encoded = name.trimmingWhitespace().addingPercentEncodingForPath()
-                return .json(201, info, headers: [("Location", "/connectors/\(encoded)")])
-            default: throw .methodNotAllowed("GET", "POST")
+    private func listConnectors(_ req: RestRequest) async throws -> RestResponse {
+        let names = await herder.connectorNames()
+        let expand = req.queryValues("expand")
+        // Any expand parameter, even one naming nothing known, answers the map (as Kafka Connect:
+        // unknown expansions are ignored, leaving `{}` per connector).
+        guard !expand.isEmpty else { return .json(200, .array(names.map { .string($0) })) }
+        var o = JSONObject()
+        // As Kafka Connect: a connector whose status or info cannot be had (just created, not yet
+        // started anywhere; or just deleted) is left out rather than shown half.
+        for n in names {
+            var e = JSONObject()
+            do throws(HerderError) {
+                if expand.contains("status") { e["status"] = try await herder.connectorStatus(n).json }
+                if expand.contains("info") { e["info"] = try await herder.connectorInfo(n).json }
+            } catch { continue }
+            o[n] = .object(e)
+        }
+        return .json(200, .object(o))
+    }
+
+    private func createConnector(_ req: RestRequest) async throws -> RestResponse {
+        let b = try body(req)
+        guard b.objectValue != nil else { throw RestError(400, "Request body must be a JSON object") }
+        let (config, nulls) = try configMap(b["config"], field: "config")
+        var initial: TargetState? = nil
+        if let st = b["initial_state"]?.stringValue {
+            switch st.uppercased() {
+            case "RUNNING": initial = .started
+            case "PAUSED": initial = .paused
+            case "STOPPED": initial = .stopped
+            default:
+                throw RestError(400, "Invalid initial_state \(st): must be one of RUNNING, PAUSED, STOPPED")
             }
         }
-        let name = s[0]
-        switch (s.count, s.count > 1 ? s[1] : "") {
-        case (1, _):
-            switch m {
-            case "GET": return .json(200, try await herder.connectorInfo(name))
-            case "DELETE":
-                try await herder.deleteConnector(name)
-                return .noContent
-            default: throw .methodNotAllowed("GET", "DELETE")
-            }
-        case (2, "config"):
-            switch m {
-            case "GET": return .json(200, try await herder.connectorConfig(name))
-            case "PUT":
-                let (config, nulls) = try configMap(try body(req), field: "The connector configuration")
-                let (info, created) = try await herder.putConnector(
-                    name: name, config: config, allowReplace: true, nullKeys: nulls)
-                return .json(
-                    created ? 201 : 200, info,
-                    headers: created ? [("Location", "/connectors/\(name.addingPercentEncodingForPath())")] : [])
-            case "PATCH":
-                guard let patch = try body(req).objectValue else {
-                    throw RestError(400, "The patch must be a JSON object")
-                }
-                return .json(200, try await herder.patchConnector(name: name, patch: patch))
-            default: throw .methodNotAllowed("GET", "PUT", "PATCH")
-            }
-        case (2, "status"):
-            guard m == "GET" else { throw .methodNotAllowed("GET") }
-            return .json(200, try await herder.connectorStatus(name))
-        case (2, "tasks"):
-            guard m == "GET" else { throw .methodNotAllowed("GET") }
-            return .json(200, try await herder.taskConfigs(name))
-        case (2, "restart"):
-            guard m == "POST" else { throw .methodNotAllowed("POST") }
-            let includeTasks = req.flag("includeTasks")
-            let onlyFailed = req.flag("onlyFailed")
-            if !includeTasks && !onlyFailed {
-                if let owner = try await herder.restartConnector(name, forwarded: req.isForwarded) {
-                    return try await forwarder.forward(req, to: owner)
-                }
-                return .noContent
-            }
-            return .json(
-                202, try await herder.restartConnector(name, includeTasks: includeTasks, onlyFailed: onlyFailed))
-        case (2, "pause"), (2, "resume"), (2, "stop"):
-            guard m == "PUT" else { throw .methodNotAllowed("PUT") }
-            let state: TargetState = s[1] == "pause" ? .paused : s[1] == "stop" ? .stopped : .started
-            try await herder.setTargetState(name, state)
-            return state == .stopped ? .noContent : RestResponse(status: 202, body: nil)
-        case (2, "offsets"):
-            switch m {
-            case "GET": return .json(200, try await herder.offsets(name))
-            case "PATCH": return .json(200, try await herder.alterOffsets(name, body: try body(req)))
-            case "DELETE": return .json(200, try await herder.resetOffsets(name))
-            default: throw .methodNotAllowed("GET", "PATCH", "DELETE")
-            }
-        case (2, "topics"):
-            guard m == "GET" else { throw .methodNotAllowed("GET") }
-            return .json(200, try await herder.activeTopics(name))
-        case (3, "topics") where s[2] == "reset":
-            guard m == "PUT" else { throw .methodNotAllowed("PUT") }
-            try await herder.resetActiveTopics(name)
-            return RestResponse(status: 202, body: nil)
-        case (4, "tasks") where s[3] == "status":
-            guard m == "GET" else { throw .methodNotAllowed("GET") }
-            guard let n = Int(s[2]) else { throw RestError(404, "HTTP 404 Not Found") }
-            return .json(200, try await herder.taskStatus(name, n))
-        case (4, "tasks") where s[3] == "restart":
-            guard m == "POST" else { throw .methodNotAllowed("POST") }
-            guard let n = Int(s[2]) else { throw RestError(404, "HTTP 404 Not Found") }
-            if let owner = try await herder.restartTask(name, n, forwarded: req.isForwarded) {
+        let name = b["name"]?.stringValue ?? ""
+        let (info, _) = try await herder.putConnector(
+            name: name, config: config, initialState: initial, allowReplace: false, nullKeys: nulls)
+        let encoded = name.trimmingWhitespace().addingPercentEncodingForPath()
+        return .json(201, info.json, headers: [("Location", "/connectors/\(encoded)")])
+    }
+
+    private func restartConnector(_ req: RestRequest, _ name: String) async throws -> RestResponse {
+        let includeTasks = req.flag("includeTasks")
+        let onlyFailed = req.flag("onlyFailed")
+        if !includeTasks && !onlyFailed {
+            if let owner = try await herder.restartConnector(name, forwarded: req.isForwarded) {
                 return try await forwarder.forward(req, to: owner)
             }
             return .noContent
-        default:
-            throw RestError(404, "HTTP 404 Not Found")
         }
+        let plan = try await herder.restartConnector(name, includeTasks: includeTasks, onlyFailed: onlyFailed)
+        // A connector not yet started anywhere has no status to plan from.
+        return .json(202, plan?.json ?? .object([]))
     }
 
-    private func plugins(_ req: RestRequest, _ s: [String]) async throws(RestError) -> RestResponse {
+    private func listPlugins(_ req: RestRequest) -> RestResponse {
         let registry = herder.registry
-        if s.isEmpty {
-            guard req.method == "GET" else { throw .methodNotAllowed("GET") }
-            // Jersey reads the boolean with Boolean.valueOf: only "true" (any case) is true.
-            let connectorsOnly = req.queryValues("connectorsOnly").last.map { $0.lowercased() == "true" } ?? true
-            var list: [JSONValue] = registry.connectors.sorted { $0.className < $1.className }.map {
-                .object([
-                    ("class", .string($0.className)), ("type", .string($0.type.rawValue)),
-                    ("version", .string($0.version)),
-                ])
-            }
-            if !connectorsOnly {
-                var extra: [(String, String, String)] = registry.converters.map {
-                    ($0.className, $0.kind.rawValue, $0.version)
-                }
-                extra += registry.transformations.map { ($0.className, "transformation", ConnectVersion.kafka) }
-                extra += registry.predicates.map { ($0.className, "predicate", ConnectVersion.kafka) }
-                list += extra.sorted { ($0.1, $0.0) < ($1.1, $1.0) }.map {
-                    .object([("class", .string($0.0)), ("type", .string($0.1)), ("version", .string($0.2))])
-                }
-            }
-            return .json(200, .array(list))
+        // Jersey reads the boolean with Boolean.valueOf: only "true" (any case) is true.
+        let connectorsOnly = req.queryValues("connectorsOnly").last.map { $0.lowercased() == "true" } ?? true
+        var list: [JSONValue] = registry.connectors.sorted { $0.className < $1.className }.map {
+            .object([
+                ("class", .string($0.className)), ("type", .string($0.type.rawValue)),
+                ("version", .string($0.version)),
+            ])
         }
-        let pluginName = s[0]
-        if s.count == 2 && s[1] == "config" {
-            guard req.method == "GET" else { throw .methodNotAllowed("GET") }
-            if let p = registry.connector(named: pluginName) {
-                return .json(
-                    200,
-                    .array(p.configDef.merging(ConnectorConfig.framework(for: p.type)).keys.map(ConfigInfos.keyInfo)))
+        if !connectorsOnly {
+            var extra: [(String, String, String)] = registry.converters.map {
+                ($0.className, $0.kind.rawValue, $0.version)
             }
-            if let c = registry.converters.first(where: {
-                PluginRegistry.names($0.className, $0.aliases, suffixes: ["Converter"]).contains(pluginName)
-            }) {
-                return .json(200, .array(c.configDef.keys.map(ConfigInfos.keyInfo)))
+            extra += registry.transformations.map { ($0.className, "transformation", ConnectVersion.kafka) }
+            extra += registry.predicates.map { ($0.className, "predicate", ConnectVersion.kafka) }
+            list += extra.sorted { ($0.1, $0.0) < ($1.1, $1.0) }.map {
+                .object([("class", .string($0.0)), ("type", .string($0.1)), ("version", .string($0.2))])
             }
-            if let t = registry.transformation(named: pluginName) {
-                return .json(200, .array(t.configDef.keys.map(ConfigInfos.keyInfo)))
-            }
-            if let p = registry.predicate(named: pluginName) {
-                return .json(200, .array(p.configDef.keys.map(ConfigInfos.keyInfo)))
-            }
-            throw RestError(404, "Unknown plugin \(pluginName).")
         }
-        if s.count == 3 && s[1] == "config" && s[2] == "validate" {
-            guard req.method == "PUT" else { throw .methodNotAllowed("PUT") }
-            let (config, nulls) = try configMap(try body(req), field: "The connector configuration")
-            var map = Herder.stringMap(config)
-            if let cls = map["connector.class"] {
-                func strip(_ s: String) -> String {
-                    let simple = String(s.split(separator: ".").last ?? Substring(s))
-                    return simple.hasSuffix("Connector") ? String(simple.dropLast(9)) : simple
-                }
-                if strip(cls) != strip(pluginName) && !cls.hasSuffix(pluginName) {
-                    throw RestError(400, "Included connector type \(cls) does not match request type \(pluginName)")
-                }
-            } else {
-                map["connector.class"] = pluginName
-            }
-            return .json(200, try herder.validate(config: map, nullKeys: nulls).json)
-        }
-        throw RestError(404, "HTTP 404 Not Found")
+        return .json(200, .array(list))
     }
 
-    private func loggers(_ req: RestRequest, _ s: [String]) async throws(RestError) -> RestResponse {
-        func entryJSON(_ e: LogLevels.Entry) -> JSONValue {
-            .object([("level", .string(e.level)), ("last_modified", e.lastModified.map { .int($0) } ?? .null)])
-        }
-        if s.isEmpty {
-            guard req.method == "GET" else { throw .methodNotAllowed("GET") }
+    private func pluginConfig(_ pluginName: String) throws(RestError) -> RestResponse {
+        let registry = herder.registry
+        if let p = registry.connector(named: pluginName) {
             return .json(
-                200, .object(JSONObject(logLevels.all.sorted { $0.key < $1.key }.map { ($0.key, entryJSON($0.value)) }))
-            )
+                200,
+                .array(p.configDef.merging(ConnectorConfig.framework(for: p.type)).keys.map(ConfigInfos.keyInfo)))
         }
-        let name = s[0]
-        switch req.method {
-        case "GET":
-            guard let e = logLevels.all[name] else { throw RestError(404, "Logger \(name) not found.") }
-            return .json(200, entryJSON(e))
-        case "PUT":
-            guard let level = try body(req)["level"]?.stringValue else {
-                throw RestError(400, "Desired 'level' parameter was not specified in request.")
-            }
-            guard LogLevels.swiftLevel(level) != nil else { throw RestError(404, "invalid log level '\(level)'.") }
-            if req.queryValues("scope").last?.lowercased() == "cluster" {
-                // Written to the config topic; every worker (this one too) applies it when read back.
-                try await herder.setClusterLogLevel(name, level.uppercased())
-                return .noContent
-            }
-            let changed = logLevels.set(name, level.uppercased(), at: wallClockMs())
-            return .json(200, .array(changed.map { .string($0) }))
-        default:
-            throw .methodNotAllowed("GET", "PUT")
+        if let c = registry.converters.first(where: {
+            PluginRegistry.names($0.className, $0.aliases, suffixes: ["Converter"]).contains(pluginName)
+        }) {
+            return .json(200, .array(c.configDef.keys.map(ConfigInfos.keyInfo)))
         }
+        if let t = registry.transformation(named: pluginName) {
+            return .json(200, .array(t.configDef.keys.map(ConfigInfos.keyInfo)))
+        }
+        if let p = registry.predicate(named: pluginName) {
+            return .json(200, .array(p.configDef.keys.map(ConfigInfos.keyInfo)))
+        }
+        throw RestError(404, "Unknown plugin \(pluginName).")
+    }
+
+    private func validate(_ req: RestRequest, plugin pluginName: String) throws -> RestResponse {
+        let (config, nulls) = try configMap(try body(req), field: "The connector configuration")
+        var map = Herder.stringMap(config)
+        if let cls = map["connector.class"] {
+            func strip(_ s: String) -> String {
+                let simple = String(s.split(separator: ".").last ?? Substring(s))
+                return simple.hasSuffix("Connector") ? String(simple.dropLast(9)) : simple
+            }
+            if strip(cls) != strip(pluginName) && !cls.hasSuffix(pluginName) {
+                throw RestError(400, "Included connector type \(cls) does not match request type \(pluginName)")
+            }
+        } else {
+            map["connector.class"] = pluginName
+        }
+        return .json(200, try herder.validate(config: map, nullKeys: nulls).json)
+    }
+
+    private func setLogLevel(_ req: RestRequest, _ name: String) async throws -> RestResponse {
+        guard let level = try body(req)["level"]?.stringValue else {
+            throw RestError(400, "Desired 'level' parameter was not specified in request.")
+        }
+        guard LogLevels.swiftLevel(level) != nil else { throw RestError(404, "invalid log level '\(level)'.") }
+        if req.queryValues("scope").last?.lowercased() == "cluster" {
+            // Written to the config topic; every worker (this one too) applies it when read back.
+            try await herder.setClusterLogLevel(name, level.uppercased())
+            return .noContent
+        }
+        let changed = logLevels.set(name, level.uppercased(), at: wallClockMs())
+        return .json(200, .array(changed.map { .string($0) }))
+    }
+}
+
+extension LogLevels.Entry {
+    var json: JSONValue {
+        .object([("level", .string(level)), ("last_modified", lastModified.map { .int($0) } ?? .null)])
     }
 }
 
