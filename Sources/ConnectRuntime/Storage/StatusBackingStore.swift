@@ -54,12 +54,14 @@ final class StatusBackingStore: Sendable {
     }
     private let box = LockedBox(Statuses())
     private let log: KafkaBasedLog
+    private let logger: Logger
     let partitions: Int
 
     init(topic: String, partitions: Int, producerConfig: KafkaConfig, consumerConfig: KafkaConfig, logger: Logger)
         throws
     {
         self.partitions = partitions
+        self.logger = logger
         let box = self.box
         log = try KafkaBasedLog(
             topic: topic, producerConfig: producerConfig, consumerConfig: consumerConfig, logger: logger
@@ -112,8 +114,18 @@ final class StatusBackingStore: Sendable {
     private func write(_ key: String, _ value: [UInt8]?) async {
         // Apply locally first so REST readers see the change at once; the tail re-applies the same value.
         box.mutex.withLock { Self.apply(key: key, value: value, to: &$0) }
-        do { _ = try await log.sendAcked(key: Array(key.utf8), value: value) } catch {
-            // Status is advisory; Kafka Connect also drops a status write it cannot make.
+        // As KafkaStatusBackingStore: a retriable failure is sent again; any other is logged and dropped
+        // (a status is advisory, and the next change writes it anew).
+        for attempt in 1...3 {
+            do {
+                _ = try await log.sendAcked(key: Array(key.utf8), value: value)
+                return
+            } catch let e as KafkaError where e.isRetriable && attempt < 3 {
+                continue
+            } catch {
+                logger.error("Failed to write status update \(key): \(error)")
+                return
+            }
         }
     }
 
