@@ -2,6 +2,10 @@ import CRdKafka
 import Dispatch
 import Synchronization
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// A librdkafka producer.
 ///
 /// `produce` never blocks: it hands the record to librdkafka and returns. Delivery reports arrive as
@@ -20,6 +24,9 @@ public final class KafkaProducer: @unchecked Sendable {
     private let state = Mutex(State())
     /// Set by `fence()`; read once per record, so an atomic rather than the state lock.
     private let fenced = Atomic<Bool>(false)
+    /// Calls of `produce` between their fence check and librdkafka's enqueue: `fence()` waits for them
+    /// before it purges, so no record slips in after the purge.
+    private let producing = Atomic<Int>(0)
     private let pollerDone = DispatchSemaphore(value: 0)
     /// Where the calls that wait (flush, close) run, off Swift's cooperative pool.
     private let queue = DispatchQueue(label: "rdkafka-producer")
@@ -140,7 +147,9 @@ public final class KafkaProducer: @unchecked Sendable {
         _ setTopic: (UnsafeMutablePointer<rd_kafka_vu_t>) -> Void, partition: Int32?, key: UnsafeRawBufferPointer?,
         value: UnsafeRawBufferPointer?, headers kafkaHeaders: [KafkaHeader], timestamp: Int64?, token: UInt
     ) throws(KafkaError) {
-        if fenced.load(ordering: .relaxed) { throw KafkaError(RD_KAFKA_RESP_ERR__FENCED) }
+        producing.wrappingAdd(1, ordering: .sequentiallyConsistent)
+        defer { producing.wrappingSubtract(1, ordering: .sequentiallyConsistent) }
+        if fenced.load(ordering: .sequentiallyConsistent) { throw KafkaError(RD_KAFKA_RESP_ERR__FENCED) }
         var headers: OpaquePointer? = nil
         if !kafkaHeaders.isEmpty {
             headers = rd_kafka_headers_new(kafkaHeaders.count)
@@ -215,7 +224,9 @@ public final class KafkaProducer: @unchecked Sendable {
     /// its thread may still be blocked elsewhere (Kafka's `AbstractWorkerSourceTask.cancel()` closes the
     /// producer for the same reason).
     public func fence() {
-        fenced.store(true, ordering: .relaxed)
+        fenced.store(true, ordering: .sequentiallyConsistent)
+        // A produce call that passed its check before the store is at most one enqueue away.
+        while producing.load(ordering: .sequentiallyConsistent) > 0 { sched_yield() }
         // Under the state lock: `close()` marks the producer closed under it before destroying the handle.
         state.withLock { s in
             guard !s.closed else { return }
@@ -224,7 +235,7 @@ public final class KafkaProducer: @unchecked Sendable {
         }
     }
 
-    public var isFenced: Bool { fenced.load(ordering: .relaxed) }
+    public var isFenced: Bool { fenced.load(ordering: .sequentiallyConsistent) }
 
     /// Records enqueued but not yet delivered.
     public var outstanding: Int { Int(rd_kafka_outq_len(handle)) }

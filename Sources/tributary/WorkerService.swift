@@ -16,9 +16,24 @@ struct WorkerService: Service {
 
     func run() async throws {
         // The connectors and tasks run as children of this service's task group, for as long as it runs.
-        try await withThrowingDiscardingTaskGroup { group in
-            group.addTask { await herder.runWork() }
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                await herder.runWork()
+                return true
+            }
             try await runHerder()
+            // Stopped: every task returned or was cancelled. A cancelled task blocked in a call that
+            // ignores cancellation keeps its child task, and with it the process, alive: it is fenced
+            // and can write nothing, so past a deadline the process exits anyway.
+            group.addTask {
+                try? await Task.sleep(for: .milliseconds(herder.workerConfig.taskShutdownTimeoutMs + 5000))
+                return false
+            }
+            if try await group.next() == false {
+                logger.error("A cancelled task did not return after the worker stopped; exiting anyway")
+                exit(0)
+            }
+            group.cancelAll()
         }
     }
 

@@ -8,7 +8,7 @@ import Testing
         members: [
             .init(memberId: "m-1", workerId: "w1:8083"), .init(memberId: "m-2", workerId: "w2:8083"),
         ], me: "m-1")
-    let handover = Handover(me: "w1:8083", sessionTimeoutMs: 10_000, scheduledRebalanceMaxDelayMs: 0)
+    let handover = Handover(me: "w1:8083", releaseTimeoutMs: 10_000, scheduledRebalanceMaxDelayMs: 0)
 
     func record(_ state: ConnectorState, by worker: String) -> StatusRecord {
         StatusRecord(state: state, trace: nil, workerId: worker, generation: 1)
@@ -37,8 +37,8 @@ import Testing
         }
     }
 
-    /// A worker that cannot record a stop within a session would have been dropped from the group too.
-    @Test func aLiveWorkerThatNeverRecordsAStopIsWaitedForOneSession() {
+    /// A worker that has not recorded a stop after a session and a graceful stop is stuck or leaving.
+    @Test func aLiveWorkerThatNeverRecordsAStopIsWaitedForTheReleaseTimeout() {
         let running = record(.running, by: "w2:8083")
         #expect(handover.decide(last: running, group: group, waitedMs: 9_999) != .start)
         #expect(handover.decide(last: running, group: group, waitedMs: 10_000) == .start)
@@ -51,14 +51,14 @@ import Testing
     /// scheduled.rebalance.max.delay.ms: a departed worker's work waits for it, even when it recorded
     /// its work UNASSIGNED on the way out (a rolling restart), then moves.
     @Test func scheduledDelayHoldsADepartedWorkersWork() {
-        let delayed = Handover(me: "w1:8083", sessionTimeoutMs: 10_000, scheduledRebalanceMaxDelayMs: 30_000)
+        let delayed = Handover(me: "w1:8083", releaseTimeoutMs: 10_000, scheduledRebalanceMaxDelayMs: 30_000)
         for state in [ConnectorState.running, .unassigned] {
             let last = record(state, by: "w3:8083")
             #expect(delayed.decide(last: last, group: group, waitedMs: 29_999) != .start)
             #expect(delayed.decide(last: last, group: group, waitedMs: 30_000) == .start)
         }
         // The worker itself, back within the delay, takes its work at once.
-        let back = Handover(me: "w3:8083", sessionTimeoutMs: 10_000, scheduledRebalanceMaxDelayMs: 30_000)
+        let back = Handover(me: "w3:8083", releaseTimeoutMs: 10_000, scheduledRebalanceMaxDelayMs: 30_000)
         #expect(back.decide(last: record(.unassigned, by: "w3:8083"), group: group, waitedMs: 0) == .start)
     }
 }

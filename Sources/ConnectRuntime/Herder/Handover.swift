@@ -8,8 +8,14 @@
 /// - a worker that has left the group: start once `scheduled.rebalance.max.delay.ms` has passed, so a
 ///   worker restarting within that time gets its work back instead of it moving twice;
 /// - a live worker that recorded it UNASSIGNED: start;
-/// - a live worker that still has it: wait for its record, at most `session.timeout.ms` (a worker that
-///   cannot stop its work in that time would have lost its place in the group too).
+/// - a live worker that still has it: wait for its record, at most `releaseTimeoutMs`. Every worker
+///   stops all the work it gives away first thing after a rebalance, in parallel, within
+///   `task.shutdown.graceful.timeout.ms` (then cancels it), so the Herder waits `session.timeout.ms`
+///   plus that: a worker that has still not recorded the stop is stuck, or about to leave the group.
+///
+/// Known window: a task that moves A → B → A within B's `start()` (two rebalances in quick succession,
+/// e.g. a rolling restart with `scheduled.rebalance.max.delay.ms=0`) finds A's own UNASSIGNED record
+/// and starts on A while B is still starting it, until B applies the second assignment.
 struct Handover: Equatable, Sendable {
     enum Decision: Equatable, Sendable {
         case start
@@ -18,7 +24,7 @@ struct Handover: Equatable, Sendable {
     }
 
     let me: String
-    let sessionTimeoutMs: Int64
+    let releaseTimeoutMs: Int64
     let scheduledRebalanceMaxDelayMs: Int64
 
     /// - Parameters:
@@ -32,7 +38,7 @@ struct Handover: Equatable, Sendable {
             return .wait(reason: "its last worker \(last.workerId) left the group; waiting for it to come back")
         }
         if last.state == .unassigned { return .start }
-        if waitedMs >= sessionTimeoutMs { return .start }
+        if waitedMs >= releaseTimeoutMs { return .start }
         return .wait(reason: "waiting for \(last.workerId) to stop it")
     }
 }

@@ -16,6 +16,18 @@ extension Herder {
             if moved {
                 logger.info("Rebalance: \(newGroup.members.count) worker(s); reconciling \(names.count) connector(s)")
             }
+            // Step one of the handover first, for every connector at once: what moved away is stopped
+            // (in parallel, within one graceful timeout) and recorded UNASSIGNED before anything else,
+            // so the new owners wait for no more than that.
+            let snap = snapshot
+            let movedTasks = worker.taskIds.filter { id in
+                let count = snap.taskConfigs[id.connector]?.count ?? 0
+                return id.task < count && !ownsTask(id, taskCount: count)
+            }
+            await stopTasks(movedTasks, unassign: true)
+            for name in worker.connectorNames where !ownsConnector(name) && snap.connectorConfigs[name] != nil {
+                await stopConnector(name, unassign: true)
+            }
             for name in names.sorted() { await reconcile(name) }
             logger.info(
                 "Assignment of \(newGroup.members.count) worker(s) applied: \(worker.connectorNames.count) connector(s) and \(worker.taskIds.count) task(s) run here, \(waitingTasks.count) task(s) wait for their previous owner"
@@ -55,7 +67,8 @@ extension Herder {
         let since = waitingSince ?? ContinuousClock.now
         let waited = ContinuousClock.now - since
         let handover = Handover(
-            me: workerId, sessionTimeoutMs: Int64(workerConfig.sessionTimeoutMs),
+            me: workerId,
+            releaseTimeoutMs: Int64(workerConfig.sessionTimeoutMs) + workerConfig.taskShutdownTimeoutMs,
             scheduledRebalanceMaxDelayMs: workerConfig.scheduledRebalanceMaxDelayMs)
         switch handover.decide(
             last: last, group: group,
@@ -110,6 +123,7 @@ extension Herder {
         }
 
         if ownsConnector {
+            // New task configs were written: their commit record brings us back here.
             guard
                 await reconcileConnector(
                     name, raw: raw, config: config, plugin: plugin, regenerateTasks: regenerateTasks)
@@ -123,8 +137,9 @@ extension Herder {
     }
 
     /// Starts or restarts the connector instance and brings its task configs up to date. Returns false
-    /// when the tasks must wait: the connector failed, waits for its previous owner, or new task configs
-    /// were written (their commit record brings us back here).
+    /// when the tasks must wait for new task configs (just written, or none stored yet). A connector that
+    /// failed or waits for its previous owner leaves its tasks running on their stored configs, as in
+    /// Kafka Connect.
     private func reconcileConnector(
         _ name: String, raw: JSONObject, config: [String: String], plugin: ConnectorPlugin, regenerateTasks: Bool
     ) async -> Bool {
@@ -156,12 +171,19 @@ extension Herder {
             {
                 logger.error("Connector \(name) failed to start: \(error.message)")
                 await statusStore?.putConnector(name, status(.failed, error))
-                return false
+                return snap.taskConfigs[name] != nil
             }
             justStarted = true
         }
-        guard let running = worker.connector(name), !running.failed, let handle = running.handle else { return false }
-        await statusStore?.putConnector(name, status(target == .paused ? .paused : .running))
+        guard let running = worker.connector(name), !running.failed, let handle = running.handle else {
+            return snap.taskConfigs[name] != nil
+        }
+        // Written when it changes, not at every reconcile (the handover re-checks four times a second).
+        let state: ConnectorState = target == .paused ? .paused : .running
+        let last = statusStore?.statuses.connectors[name]
+        if justStarted || last?.state != state || last?.workerId != workerId {
+            await statusStore?.putConnector(name, status(state))
+        }
 
         // Task configs: ask the connector after a (re)start or a reconfiguration request; write them if they changed.
         let stored = snap.taskConfigs[name]
@@ -187,7 +209,7 @@ extension Herder {
             logger.error("Connector \(name) failed to generate task configs: \(e.message)")
             worker.connectorFailed(name)
             await statusStore?.putConnector(name, status(.failed, e))
-            return false
+            return stored != nil
         }
     }
 

@@ -86,7 +86,7 @@ public actor Herder {
 
     /// While work waits for its previous owner, asks for a re-check four times a second.
     private nonisolated func tickHandovers() async {
-        while !worker.isShutDown {
+        while !worker.isShutDown && !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(250))
             if handoversPending.mutex.withLock({ $0 }) { enqueue(.handovers) }
         }

@@ -20,11 +20,11 @@ final class ConnectorHandle: Sendable {
     /// kept so its FAILED state is remembered until a restart or reconfiguration).
     static func start(
         plugin: ConnectorPlugin, rawConfig: JSONObject, config: [String: String], context: any ConnectorContext,
-        spawn: (@escaping @Sendable () async -> Void) -> Void
+        spawn: (@escaping @Sendable () async -> Void) -> Bool
     ) async -> (ConnectorHandle, ConnectError?) {
         let (stream, continuation) = AsyncStream<Command>.makeStream()
         let startResult = AsyncStream<ConnectError?>.makeStream()
-        spawn {
+        let spawned = spawn {
             let connector = plugin.makeConnector()
             var failed = false
             do {
@@ -51,6 +51,13 @@ final class ConnectorHandle: Sendable {
                     return
                 }
             }
+        }
+        guard spawned else {
+            continuation.finish()
+            return (
+                ConnectorHandle(rawConfig: rawConfig, commands: continuation),
+                ConnectError(.connect, "The worker is shutting down")
+            )
         }
         var error: ConnectError? = nil
         for await e in startResult.stream { error = e }

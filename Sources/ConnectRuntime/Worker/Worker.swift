@@ -63,8 +63,13 @@ final class Worker: Sendable {
     var isShutDown: Bool { shutDown.load(ordering: .relaxed) }
     private let shutDown = Atomic<Bool>(false)
 
-    /// Runs `body` as a child of `run()`'s task group. Without `run()`, it never runs.
-    func spawn(_ body: @escaping @Sendable () async -> Void) { children.yield(body) }
+    /// Runs `body` as a child of `run()`'s task group; false once the Worker is shut down (or `run()`
+    /// was cancelled), when nothing more can start. Without `run()`, it never runs.
+    @discardableResult
+    func spawn(_ body: @escaping @Sendable () async -> Void) -> Bool {
+        if case .enqueued = children.yield(body) { return true }
+        return false
+    }
 
     // MARK: What runs here
 
@@ -198,15 +203,18 @@ final class Worker: Sendable {
                 adminConfig: translated[.admin]!)
             body = { await runner.run() }
         }
+        guard spawn({ await Self.runCancellable(body, control: control) }) else {
+            return failedTask(id, rawTask, runId: runId, ConnectError(.connect, "The worker is shutting down"))
+        }
         running.withLock { $0.tasks[id] = RunningTask(control: control, config: rawTask, runId: runId) }
         metrics.taskCount.record(running.withLock { $0.tasks.count })
-        spawn { await Self.runCancellable(body, control: control) }
         return nil
     }
 
-    /// Runs a task's loop until it returns or the task is cancelled; then marks it finished. Cancelling
-    /// ends the race at once and cancels the loop's Swift task; the loop's own return is what marks it
-    /// finished, whenever it comes.
+    /// Runs a task's loop; cancelling the task (`TaskControl.cancel()`) cancels the loop's Swift task.
+    /// The loop's own return marks it finished. A loop blocked in a call that ignores cancellation stays
+    /// a child until that call returns (fenced, it can write nothing to Kafka meanwhile); at shutdown
+    /// the worker service gives such a child a deadline, then exits the process anyway.
     static func runCancellable(_ body: @escaping @Sendable () async -> Void, control: TaskControl) async {
         await withTaskGroup(of: Void.self) { g in
             g.addTask {

@@ -378,7 +378,8 @@ struct WorkerSinkTask: Sendable {
     /// `preCommit`, then the consumer commits what the task returned, within Kafka Connect's rules
     /// (`SinkOffsetCommits.toCommit`).
     private func commit(task: any SinkTask, consumer: KafkaConsumer, state: inout LoopState) async {
-        guard state.offsets.beginCommit(now: monotonicMs()) else { return }
+        // A cancelled task commits nothing more: its partitions may already be its next owner's.
+        guard !setup.control.isCancelled, state.offsets.beginCommit(now: monotonicMs()) else { return }
         do {
             let offsets = try await task.preCommit(state.offsets.preCommitOffsets(assignment: state.assignment))
             let (toCommit, ignored) = state.offsets.toCommit(offsets, assignment: state.assignment)

@@ -36,7 +36,10 @@ struct WorkerSourceTask: Sendable {
         do {
             producer = try KafkaProducer(
                 config: producerConfig,
-                onDelivery: { reports in
+                onDelivery: { [control = setup.control] reports in
+                    // Cancelled: the reports are of purged records, which must not count as done (under
+                    // errors.tolerance=all they would be tolerated, and their offsets committed).
+                    if control.isCancelled { return }
                     metrics.sourceRecordWrite?.increment(by: reports.reduce(0) { $0 + ($1.error == nil ? 1 : 0) })
                     commits?.delivered(
                         reports.lazy.map { ($0.token, $0.partition, $0.offset, $0.error != nil) },
