@@ -223,6 +223,9 @@ struct WorkerSinkTask: Sendable {
                     return f
                 }
             }
+            // What the task asked in `put` (or `open`) of its context: its pauses apply from the next poll.
+            let requests = context.takePauseRequests()
+            if !requests.isEmpty { Self.apply(state.delivery.taskRequested(requests), consumer) }
             let seeks = context.takeSeeks()
             if !seeks.isEmpty {
                 for (tp, offset) in seeks { state.offsets.rewound(tp, to: offset) }
