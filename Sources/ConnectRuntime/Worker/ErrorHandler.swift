@@ -5,7 +5,7 @@ import Synchronization
 
 /// Kafka Connect's error handling for one task (KIP-298: `RetryWithToleranceOperator`, `LogReporter`,
 /// `DeadLetterQueueReporter`; reference kafka-connect.md §5): retriable failures in conversion and
-/// transformation are retried for `errors.retry.timeout`; with `errors.tolerance=all` a failed record is
+/// transformation are retried for `errors.retry.timeout`, whatever `errors.tolerance`; then, with `errors.tolerance=all` a failed record is
 /// logged (`errors.log.enable`), written with its original bytes to the dead-letter queue (sinks,
 /// `errors.deadletterqueue.topic.name`, with `__connect.errors.*` headers when asked) and skipped.
 final class ErrorHandler: Sendable {
@@ -71,6 +71,11 @@ final class ErrorHandler: Sendable {
         config: Config(), id: ConnectorTaskId("", 0), logger: Logger(label: "none"), dlq: nil)
 
     var toleratesErrors: Bool { config.tolerateAll }
+    /// Retriable failures are retried (`errors.retry.timeout` not 0), whatever the tolerance.
+    var retries: Bool { config.retryTimeoutMs != 0 }
+    /// Neither retries nor tolerance: each stage runs directly and its failure is the task's. The loops'
+    /// fast path, with no per-record bookkeeping.
+    var isDirect: Bool { !toleratesErrors && !retries }
     var keepsOriginals: Bool { dlq != nil }
 
     /// Runs `op` for one record, retrying it while it throws retriable errors within
@@ -96,8 +101,31 @@ final class ErrorHandler: Sendable {
         }
     }
 
-    /// The synchronous variant for the source hot path (no retries: a source record's conversion does
-    /// not wait on anything), logging only (there is no dead-letter queue for sources).
+    /// The retries of one record on the synchronous source path, which cannot wait inside a stage: a
+    /// retriable failure ends the attempt, and the record is tried again, from its first
+    /// transformation, after the backoff. Kafka's `RetryWithToleranceOperator.execAndRetry` deadline and
+    /// backoff, kept across the attempts.
+    struct RecordRetries {
+        private(set) var attempts = 0
+        /// When the retries end (monotonic ms); nil before the first failure.
+        private(set) var deadline: Int64?
+
+        /// Whether a retriable failure of an attempt starting at `now` is retried.
+        func allowRetry(now: Int64) -> Bool { deadline.map { now < $0 } ?? true }
+
+        /// A retriable failure at `now`: returns the wait before the next attempt. `stopping`: the task
+        /// is stopping, so the next attempt is the last.
+        mutating func failed(now: Int64, handler: ErrorHandler, stopping: Bool) -> Int64 {
+            attempts += 1
+            let timeout = handler.config.retryTimeoutMs
+            if deadline == nil { deadline = timeout < 0 ? Int64.max : now + timeout }
+            if stopping { deadline = now }
+            return handler.backoffMs(attempt: attempts, deadline: deadline ?? now)
+        }
+    }
+
+    /// The synchronous decision for the source hot path, once retries are over: logging only (there is
+    /// no dead-letter queue for sources).
     func tolerate(_ stage: Stage, className: String, record: SourceRecord, _ error: any Error) throws {
         guard config.tolerateAll else { throw error }
         counted()
