@@ -226,16 +226,12 @@ final class DeadLetterQueue: Sendable {
         topic: String, replicationFactor: Int32, producerConfig: KafkaConfig, adminConfig: KafkaConfig
     ) async throws -> DeadLetterQueue {
         let admin = try KafkaAdmin(config: adminConfig)
-        defer { admin.close() }
-        if try await admin.topics()[topic] == nil {
-            do {
-                try await admin.createTopics([
-                    KafkaAdmin.NewTopic(name: topic, partitions: 1, replicationFactor: replicationFactor)
-                ])
-            } catch {
-                if error.code != 36 { throw error }  // TOPIC_ALREADY_EXISTS: another task made it
-            }
+        // Closed on every way out: closing waits for the client's requests, so it is awaited.
+        do { try await create(topic, replicationFactor: replicationFactor, admin: admin) } catch {
+            await admin.close()
+            throw error
         }
+        await admin.close()
         let box = Mutex<DeadLetterQueue?>(nil)
         let producer = try KafkaProducer(config: producerConfig) { reports in
             guard let q = box.withLock({ $0 }) else { return }
@@ -248,6 +244,18 @@ final class DeadLetterQueue: Sendable {
         // Best effort: without it the first record only waits for that scan.
         _ = try? await producer.topic(topic)
         return q
+    }
+
+    /// The topic with one partition, unless it exists.
+    private static func create(_ topic: String, replicationFactor: Int32, admin: KafkaAdmin) async throws(KafkaError) {
+        guard try await admin.topics()[topic] == nil else { return }
+        do {
+            try await admin.createTopics([
+                KafkaAdmin.NewTopic(name: topic, partitions: 1, replicationFactor: replicationFactor)
+            ])
+        } catch {
+            if error.code != 36 { throw error }  // TOPIC_ALREADY_EXISTS: another task made it
+        }
     }
 
     func send(_ message: ProducerMessage) async throws {
