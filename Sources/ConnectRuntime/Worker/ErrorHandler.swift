@@ -120,7 +120,7 @@ final class ErrorHandler: Sendable {
             let timeout = handler.config.retryTimeoutMs
             if deadline == nil { deadline = timeout < 0 ? Int64.max : now + timeout }
             if stopping { deadline = now }
-            return handler.backoffMs(attempt: attempts, deadline: deadline ?? now)
+            return handler.backoffMs(attempt: attempts, deadline: deadline ?? now, now: now)
         }
     }
 
@@ -207,10 +207,10 @@ final class ErrorHandler: Sendable {
 
     /// Kafka's backoff: 300 ms doubled per attempt up to `errors.retry.delay.max.ms` (then jittered),
     /// never past the deadline.
-    func backoffMs(attempt: Int, deadline: Int64) -> Int64 {
+    func backoffMs(attempt: Int, deadline: Int64, now: Int64 = monotonicMs()) -> Int64 {
         var delay = Int64(300) << Int64(min(attempt - 1, 20))
         if delay > config.retryDelayMaxMs { delay = Int64.random(in: 0...max(0, config.retryDelayMaxMs)) }
-        return max(0, min(delay, deadline - monotonicMs()))
+        return max(0, min(delay, deadline - now))
     }
 }
 
