@@ -2,7 +2,7 @@ public import ConnectAPI
 public import Logging
 import Synchronization
 
-/// The context a sink task sees: its assignment, and what it asked of the runtime (seeks, a retry
+/// The context a sink task sees: its assignment, and what it asked of the runtime (seeks, pauses, a retry
 /// timeout, a commit). With `tolerateErrors` it has an errant record reporter, as under
 /// `errors.tolerance=all`, that keeps what the task reported.
 public final class RecordingSinkTaskContext: SinkTaskContext {
@@ -13,6 +13,7 @@ public final class RecordingSinkTaskContext: SinkTaskContext {
         var seeks: [TopicPartition: Int64] = [:]
         var timeoutMs: Int64?
         var commitRequests = 0
+        var paused: Set<TopicPartition> = []
     }
     private let state = Mutex(State())
 
@@ -26,7 +27,39 @@ public final class RecordingSinkTaskContext: SinkTaskContext {
     public func requestCommit() { state.withLock { $0.commitRequests += 1 } }
     public func assignment() -> Set<TopicPartition> { state.withLock { $0.assignment } }
 
-    public func setAssignment(_ partitions: Set<TopicPartition>) { state.withLock { $0.assignment = partitions } }
+    public func pause(_ partitions: [TopicPartition]) throws {
+        try state.withLock { s in
+            try Self.checkAssigned(partitions, s.assignment, "pause")
+            s.paused.formUnion(partitions)
+        }
+    }
+    public func resume(_ partitions: [TopicPartition]) throws {
+        try state.withLock { s in
+            try Self.checkAssigned(partitions, s.assignment, "resume")
+            s.paused.subtract(partitions)
+        }
+    }
+
+    private static func checkAssigned(_ partitions: [TopicPartition], _ assignment: Set<TopicPartition>, _ verb: String)
+        throws
+    {
+        if let p = partitions.first(where: { !assignment.contains($0) }) {
+            throw ConnectError(
+                .connect,
+                "SinkTasks may not \(verb) partitions that are not currently assigned to them: No current assignment for partition \(p.topic)-\(p.partition)"
+            )
+        }
+    }
+
+    /// A rebalance: the partitions no longer assigned are no longer paused.
+    public func setAssignment(_ partitions: Set<TopicPartition>) {
+        state.withLock {
+            $0.assignment = partitions
+            $0.paused.formIntersection(partitions)
+        }
+    }
+    /// The partitions the task has paused (and not resumed) of its assignment.
+    public var paused: Set<TopicPartition> { state.withLock { $0.paused } }
     /// Where the task asked each partition to be read from next.
     public var seeks: [TopicPartition: Int64] { state.withLock { $0.seeks } }
     /// The wait the task asked for before a redelivery, if any.

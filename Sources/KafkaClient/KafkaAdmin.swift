@@ -4,7 +4,8 @@ import Synchronization
 
 /// Admin operations (metadata, topic creation and inspection) on a client handle of its own.
 ///
-/// Each call blocks its caller until the broker answers, so the async versions run on a private queue.
+/// Each request blocks until the broker answers, so requests run on a private queue, off Swift's
+/// cooperative pool; `close()` runs there too, after the requests in progress.
 public final class KafkaAdmin: @unchecked Sendable {
     let handle: OpaquePointer  // rd_kafka_t, owned; destroyed in close()
     private let queue = DispatchQueue(label: "rdkafka-admin", attributes: .concurrent)
@@ -37,20 +38,35 @@ public final class KafkaAdmin: @unchecked Sendable {
         handle = rk
     }
 
-    deinit { close() }
+    /// No request can be running: each holds a reference until it ends.
+    deinit { if !isClosed.withLock({ $0 }) { rd_kafka_destroy(handle) } }
 
-    public func close() {
-        isClosed.withLock { closed in
-            if !closed {
-                closed = true
+    /// Destroys the client (and a mock cluster it hosts). Idempotent: a second call returns at once. The
+    /// destruction waits for the requests in progress and runs on the admin's queue, so the caller's task
+    /// waits without holding a thread of the cooperative pool; a request made afterwards fails with
+    /// `_DESTROY`.
+    public func close() async {
+        let first = isClosed.withLock { closed -> Bool in
+            defer { closed = true }
+            return !closed
+        }
+        guard first else { return }
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            // A barrier of the concurrent queue: after every request already started.
+            queue.async(flags: .barrier) { [self] in
                 rd_kafka_destroy(handle)
+                done.resume()
             }
         }
     }
 
     func run<T: Sendable>(_ body: @escaping @Sendable () throws(KafkaError) -> T) async throws(KafkaError) -> T {
         let r: Result<T, KafkaError> = await withCheckedContinuation { cont in
-            queue.async {
+            queue.async { [self] in
+                // Closed: the handle is destroyed, or about to be once the requests in progress end.
+                guard !isClosed.withLock({ $0 }) else {
+                    return cont.resume(returning: .failure(KafkaError(RD_KAFKA_RESP_ERR__DESTROY)))
+                }
                 do throws(KafkaError) { cont.resume(returning: .success(try body())) } catch {
                     cont.resume(returning: .failure(error))
                 }

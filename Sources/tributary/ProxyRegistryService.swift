@@ -26,7 +26,15 @@ struct ProxyRegistryService: Service {
 
     func run() async throws {
         let admin = try KafkaAdmin(config: config.clientConfig("admin"))
-        defer { admin.close() }
+        // Closed on every way out: closing waits for the client's requests, so it is awaited.
+        do { try await run(admin: admin) } catch {
+            await admin.close()
+            throw error
+        }
+        await admin.close()
+    }
+
+    private func run(admin: KafkaAdmin) async throws {
         var registry: SchemaRegistry?
         if !registryConfig.listeners.isEmpty {
             let r = SchemaRegistry(config: registryConfig, logger: Logger(label: "tributary.schema-registry"))

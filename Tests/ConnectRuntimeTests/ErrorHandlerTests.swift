@@ -107,4 +107,36 @@ import Testing
         for attempt in 3...30 { #expect((0...1000).contains(h.backoffMs(attempt: attempt, deadline: far))) }
         #expect(h.backoffMs(attempt: 1, deadline: monotonicMs() - 1) == 0)
     }
+
+    @Test func onlyWithoutRetriesAndToleranceDoStagesRunDirectly() {
+        #expect(Self.handler([:]).isDirect)
+        #expect(Self.handler(["errors.tolerance": "none", "errors.retry.timeout": "0"]).isDirect)
+        // A retry timeout retries under errors.tolerance=none too (Kafka's RetryWithToleranceOperator).
+        #expect(!Self.handler(["errors.retry.timeout": "1000"]).isDirect)
+        #expect(!Self.handler(["errors.retry.timeout": "-1"]).isDirect)
+        #expect(!Self.handler(["errors.tolerance": "all"]).isDirect)
+    }
+
+    @Test func aSourceRecordIsRetriedUntilTheDeadlineOfItsFirstFailure() {
+        let h = Self.handler(["errors.retry.timeout": "500"])
+        var r = ErrorHandler.RecordRetries()
+        #expect(r.allowRetry(now: 1000))
+        #expect(r.failed(now: 1000, handler: h, stopping: false) == 300)  // Kafka's first backoff
+        #expect(r.deadline == 1500 && r.attempts == 1)
+        // The deadline of the first failure, and a backoff that does not pass it.
+        #expect(r.failed(now: 1300, handler: h, stopping: false) == 200)
+        #expect(r.deadline == 1500 && r.attempts == 2)
+        #expect(r.allowRetry(now: 1499))
+        #expect(!r.allowRetry(now: 1500))  // the next failure is tolerated or the task's
+    }
+
+    @Test func aNegativeTimeoutRetriesASourceRecordUntilTheTaskStops() {
+        let h = Self.handler(["errors.retry.timeout": "-1", "errors.retry.delay.max.ms": "0"])
+        var r = ErrorHandler.RecordRetries()
+        _ = r.failed(now: 1000, handler: h, stopping: false)
+        #expect(r.allowRetry(now: Int64.max - 1))
+        // Stopping: one last attempt, whose failure is not retried.
+        #expect(r.failed(now: 2000, handler: h, stopping: true) == 0)
+        #expect(!r.allowRetry(now: 2000))
+    }
 }

@@ -132,4 +132,26 @@ import Testing
         #expect(try await chain.apply(sink, errors: Self.handler(TestLog(), tolerateAll: true), consumed: nil) == nil)
         #expect(c.calls == 0)
     }
+
+    // The source path cannot wait inside a stage: while the record may be retried, a retriable failure
+    // is rethrown (retriable, naming the transformation) instead of tolerated; once retries are over it
+    // is tolerated as any other.
+    @Test func aRetriableSourceFailureIsRethrownWhileRetrying() throws {
+        let log = TestLog()
+        let handler = Self.handler(log, tolerateAll: true, retryTimeoutMs: 60_000)
+        let chain = Self.chain([("x", Step("-x", failing: 2, with: ConnectError(.retriable, "busy")))])
+        do {
+            _ = try chain.apply(source, tolerating: handler, retrying: true)
+            Issue.record("no failure")
+        } catch let e as ConnectError {
+            #expect(e.isRetriable && e.message == "busy (transformation x, class test.X)")
+        }
+        #expect(log.messages.isEmpty)
+        #expect(try chain.apply(source, tolerating: handler, retrying: false) == nil)
+        #expect(log.messages.count == 1)
+        // A failure that is not retriable is tolerated at once.
+        let data = Self.chain([("y", Step("-y", failing: 1, with: ConnectError(.data, "bad")))])
+        #expect(try data.apply(source, tolerating: handler, retrying: true) == nil)
+        #expect(log.messages.count == 2)
+    }
 }

@@ -14,7 +14,6 @@ import Testing
         let topic = "it-delivered-\(UUID().uuidString.prefix(8))"
         let config = KafkaConfig([("bootstrap.servers", bootstrap)])
         let admin = try KafkaAdmin(config: config)
-        defer { admin.close() }
         try await admin.createTopics([.init(name: topic, partitions: 2, replicationFactor: 1)])
         // 3000 records "0"…"2999" keyed by their number, in batches of 100 (a broker may report the
         // high watermark of the last batch's start: the reader must still see the end).
@@ -61,5 +60,6 @@ import Testing
         }
         #expect(none == 0)
         #expect(try await admin.topics()[topic + "-missing"] == nil)
+        await admin.close()
     }
 }

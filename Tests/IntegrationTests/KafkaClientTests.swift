@@ -18,7 +18,6 @@ import Testing
         let bootstrap = try Self.bootstrap
         let topic = "it-\(UUID().uuidString.prefix(8))"
         let admin = try KafkaAdmin(config: KafkaConfig([("bootstrap.servers", bootstrap)]))
-        defer { admin.close() }
         try await admin.createTopics([
             .init(name: topic, partitions: 2, replicationFactor: 1, config: [("cleanup.policy", "compact")])
         ])
@@ -69,13 +68,13 @@ import Testing
         await consumer.close()
         // No topic deletion here: with Tansu, deleting a topic while clients hold its metadata crashed
         // librdkafka 2.8's metadata cache (strcmp on a freed name). Topic names are unique per run instead.
+        await admin.close()
     }
 
     @Test func aTopicHandleAsksForTheTopicBeforeItsFirstRecord() async throws {
         let bootstrap = try Self.bootstrap
         let name = "it-new-\(UUID().uuidString.prefix(8))"
         let admin = try KafkaAdmin(config: KafkaConfig([("bootstrap.servers", bootstrap)]))
-        defer { admin.close() }
         let acks = AckCollector()
         let producer = try KafkaProducer(
             config: KafkaConfig([("bootstrap.servers", bootstrap)]), onDelivery: { for r in $0 { acks.add(r) } })
@@ -92,6 +91,7 @@ import Testing
         // A name librdkafka refuses is an error, not a crash.
         await #expect(throws: KafkaError.self) { try await producer.topic(String(repeating: "x", count: 600)) }
         await producer.close()
+        await admin.close()
     }
 
     @Test func invalidClientPropertyNamesTheKey() {

@@ -26,12 +26,12 @@ import Testing
         ])
         config.tokenProvider = provider
         let admin = try KafkaAdmin(config: config)
-        defer { admin.close() }
         let deadline = Date().addingTimeInterval(20)
         while provider.calls.withLock({ $0 }) < 3 && Date() < deadline {
             try await Task.sleep(for: .milliseconds(100))
         }
         #expect(provider.calls.withLock { $0 } >= 3)
+        await admin.close()
     }
 
     @Test func hintsNameTheKeyThatConfiguredWhatFailed() {

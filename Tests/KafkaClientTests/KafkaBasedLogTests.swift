@@ -15,7 +15,6 @@ import Testing
 
     @Test func startReadsToTheEndThenTailsAndWrites() async throws {
         let cluster = try await MockCluster.start()
-        defer { cluster.stop() }
         let topic = "internal-log"
         let partitions = try await cluster.createTopic(topic)
         try #require(partitions >= 2)
@@ -38,5 +37,6 @@ import Testing
         await log.waitApplied(partition: 0, offset: 6)
         #expect(applied.values.withLock { $0 } == ["0", "1", "2", "mine", "0", "1", "2", "3"])
         await log.stop()
+        await cluster.stop()
     }
 }

@@ -30,7 +30,6 @@ import Testing
 
     @Test func assignedPartitionIsReadToItsEndAndCommitted() async throws {
         let cluster = try await MockCluster.start()
-        defer { cluster.stop() }
         let topic = "assigned"
         _ = try await cluster.createTopic(topic)
         try await Self.produce(3, to: topic, on: cluster)
@@ -60,11 +59,11 @@ import Testing
         try await consumer.commit([tp: 3])
         #expect(try await consumer.committed([tp])[tp] == 3)
         await consumer.close()
+        await cluster.stop()
     }
 
     @Test func seekMovesTheFetchPosition() async throws {
         let cluster = try await MockCluster.start()
-        defer { cluster.stop() }
         let topic = "seek"
         _ = try await cluster.createTopic(topic)
         try await Self.produce(5, to: topic, on: cluster)
@@ -88,22 +87,22 @@ import Testing
             })
         #expect(afterSeek == [1, 2, 3, 4])
         await consumer.close()
+        await cluster.stop()
     }
 
     @Test func seekAfterCloseFails() async throws {
         let cluster = try await MockCluster.start()
-        defer { cluster.stop() }
         let consumer = try KafkaConsumer(config: Self.consumerConfig(cluster, group: "g-closed"))
         await consumer.close()
         await #expect(throws: KafkaError.self) { try await consumer.seek([KafkaPartition("t", 0): 0]) }
         // A second close returns at once.
         await consumer.close()
         #expect(await consumer.poll(maxEvents: 10, timeoutMs: 0).isEmpty)
+        await cluster.stop()
     }
 
     @Test func subscriptionIsAssignedThePartitionsAndReadsThem() async throws {
         let cluster = try await MockCluster.start()
-        defer { cluster.stop() }
         let topic = "subscribed"
         let partitions = try await cluster.createTopic(topic)
         try await Self.produce(2, to: topic, on: cluster)
@@ -129,6 +128,7 @@ import Testing
         // Leaving the group on close gives the partitions up through `beforeRevoke`.
         await consumer.close()
         #expect(revoked.all.withLock { $0 }.sorted() == assigned.sorted())
+        await cluster.stop()
     }
 }
 

@@ -12,7 +12,6 @@ import Testing
 
     @Test func deliveryReportsCarryTheTokenOfEachRecord() async throws {
         let cluster = try await MockCluster.start()
-        defer { cluster.stop() }
         let topic = "delivery"
         try #require(try await cluster.createTopic(topic) >= 2)
         let reports = Reports()
@@ -30,13 +29,13 @@ import Testing
         #expect(byToken[7].map { "\($0.partition)@\($0.offset)" } == "0@0")
         #expect(byToken[8].map { "\($0.partition)@\($0.offset)" } == "1@0")
         #expect(byToken[9].map { "\($0.partition)@\($0.offset)" } == "0@1")
+        await cluster.stop()
     }
 
     /// The delivery reports of the closing flush still reach `onDelivery`: librdkafka's flush on an
     /// event-based client waits for them to be polled.
     @Test func closeDeliversWhatWasStillBuffered() async throws {
         let cluster = try await MockCluster.start()
-        defer { cluster.stop() }
         let topic = "close"
         _ = try await cluster.createTopic(topic)
         let reports = Reports()
@@ -52,11 +51,11 @@ import Testing
         // Idempotent, and a flush after close has nothing left to wait for.
         await producer.close()
         #expect(await producer.flush(timeoutMs: 1000))
+        await cluster.stop()
     }
 
     @Test func aTopicHandleProducesToItsTopic() async throws {
         let cluster = try await MockCluster.start()
-        defer { cluster.stop() }
         let topic = "handle"
         _ = try await cluster.createTopic(topic)
         let reports = Reports()
@@ -69,5 +68,6 @@ import Testing
         await producer.close()
         #expect(reports.all.withLock { $0 }.map(\.token) == [1])
         #expect(reports.all.withLock { $0 }.first?.error == nil)
+        await cluster.stop()
     }
 }

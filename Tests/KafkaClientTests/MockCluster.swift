@@ -26,8 +26,9 @@ struct MockCluster: Sendable {
         return Int32(topic.partitions.count)
     }
 
-    /// Destroys the cluster; the clients connected to it are closed first.
-    func stop() { admin.close() }
+    /// Destroys the cluster; the clients connected to it are closed first. A test that fails before it
+    /// leaves the cluster to the admin client's deinit.
+    func stop() async { await admin.close() }
 }
 
 extension KafkaConsumer {

@@ -32,6 +32,13 @@ public protocol SinkTaskContext: Sendable {
     func timeout(_ milliseconds: Int64)
     func requestCommit()
     func assignment() -> Set<TopicPartition>
+    /// Stops fetching records of `partitions` until `resume`; `put` gets none of theirs meanwhile. They
+    /// stay paused across a redelivery after a retriable `put`; a rebalance forgets the pause of the
+    /// partitions it revokes. Throws when a partition is not assigned to the task (Kafka Connect's
+    /// `IllegalWorkerStateException`), pausing none of them.
+    func pause(_ partitions: [TopicPartition]) throws
+    /// Fetches the records of `partitions` again. Throws when a partition is not assigned to the task.
+    func resume(_ partitions: [TopicPartition]) throws
     /// Where a task reports records it cannot write (KIP-610), when the connector tolerates errors
     /// (`errors.tolerance=all`): they are logged and sent to the dead-letter queue, and the task goes on.
     /// nil otherwise: the task should fail with the cause, as before.

@@ -154,7 +154,7 @@ public actor Herder {
         await configStore?.stop()
         await offsetStore?.stop()
         await statusStore?.stop()
-        admin?.close()
+        await admin?.close()
         worker.shutdown()
         logger.info("Worker \(workerId) stopped")
     }

@@ -22,7 +22,17 @@ struct DeliveredRecordsReader: Sendable {
 
     func scan(topic: String, place: (DeliveredRecord) -> DeliveredRecord.Place) async throws {
         let admin = try KafkaAdmin(config: adminConfig)
-        defer { admin.close() }
+        // Closed on every way out: closing waits for the client's requests, so it is awaited.
+        do { try await scan(topic: topic, admin: admin, place: place) } catch {
+            await admin.close()
+            throw error
+        }
+        await admin.close()
+    }
+
+    private func scan(topic: String, admin: KafkaAdmin, place: (DeliveredRecord) -> DeliveredRecord.Place)
+        async throws
+    {
         // All topics: asking for one by name would create it on a broker that auto-creates topics.
         guard let partitions = try await admin.metadata().topics[topic]?.partitions, !partitions.isEmpty else {
             return  // not created yet: nothing delivered

@@ -5,7 +5,7 @@ import Synchronization
 
 /// Kafka Connect's error handling for one task (KIP-298: `RetryWithToleranceOperator`, `LogReporter`,
 /// `DeadLetterQueueReporter`; reference kafka-connect.md §5): retriable failures in conversion and
-/// transformation are retried for `errors.retry.timeout`; with `errors.tolerance=all` a failed record is
+/// transformation are retried for `errors.retry.timeout`, whatever `errors.tolerance`; then, with `errors.tolerance=all` a failed record is
 /// logged (`errors.log.enable`), written with its original bytes to the dead-letter queue (sinks,
 /// `errors.deadletterqueue.topic.name`, with `__connect.errors.*` headers when asked) and skipped.
 final class ErrorHandler: Sendable {
@@ -71,6 +71,11 @@ final class ErrorHandler: Sendable {
         config: Config(), id: ConnectorTaskId("", 0), logger: Logger(label: "none"), dlq: nil)
 
     var toleratesErrors: Bool { config.tolerateAll }
+    /// Retriable failures are retried (`errors.retry.timeout` not 0), whatever the tolerance.
+    var retries: Bool { config.retryTimeoutMs != 0 }
+    /// Neither retries nor tolerance: each stage runs directly and its failure is the task's. The loops'
+    /// fast path, with no per-record bookkeeping.
+    var isDirect: Bool { !toleratesErrors && !retries }
     var keepsOriginals: Bool { dlq != nil }
 
     /// Runs `op` for one record, retrying it while it throws retriable errors within
@@ -96,8 +101,31 @@ final class ErrorHandler: Sendable {
         }
     }
 
-    /// The synchronous variant for the source hot path (no retries: a source record's conversion does
-    /// not wait on anything), logging only (there is no dead-letter queue for sources).
+    /// The retries of one record on the synchronous source path, which cannot wait inside a stage: a
+    /// retriable failure ends the attempt, and the record is tried again, from its first
+    /// transformation, after the backoff. Kafka's `RetryWithToleranceOperator.execAndRetry` deadline and
+    /// backoff, kept across the attempts.
+    struct RecordRetries {
+        private(set) var attempts = 0
+        /// When the retries end (monotonic ms); nil before the first failure.
+        private(set) var deadline: Int64?
+
+        /// Whether a retriable failure of an attempt starting at `now` is retried.
+        func allowRetry(now: Int64) -> Bool { deadline.map { now < $0 } ?? true }
+
+        /// A retriable failure at `now`: returns the wait before the next attempt. `stopping`: the task
+        /// is stopping, so the next attempt is the last.
+        mutating func failed(now: Int64, handler: ErrorHandler, stopping: Bool) -> Int64 {
+            attempts += 1
+            let timeout = handler.config.retryTimeoutMs
+            if deadline == nil { deadline = timeout < 0 ? Int64.max : now + timeout }
+            if stopping { deadline = now }
+            return handler.backoffMs(attempt: attempts, deadline: deadline ?? now, now: now)
+        }
+    }
+
+    /// The synchronous decision for the source hot path, once retries are over: logging only (there is
+    /// no dead-letter queue for sources).
     func tolerate(_ stage: Stage, className: String, record: SourceRecord, _ error: any Error) throws {
         guard config.tolerateAll else { throw error }
         counted()
@@ -179,10 +207,10 @@ final class ErrorHandler: Sendable {
 
     /// Kafka's backoff: 300 ms doubled per attempt up to `errors.retry.delay.max.ms` (then jittered),
     /// never past the deadline.
-    func backoffMs(attempt: Int, deadline: Int64) -> Int64 {
+    func backoffMs(attempt: Int, deadline: Int64, now: Int64 = monotonicMs()) -> Int64 {
         var delay = Int64(300) << Int64(min(attempt - 1, 20))
         if delay > config.retryDelayMaxMs { delay = Int64.random(in: 0...max(0, config.retryDelayMaxMs)) }
-        return max(0, min(delay, deadline - monotonicMs()))
+        return max(0, min(delay, deadline - now))
     }
 }
 
@@ -198,16 +226,12 @@ final class DeadLetterQueue: Sendable {
         topic: String, replicationFactor: Int32, producerConfig: KafkaConfig, adminConfig: KafkaConfig
     ) async throws -> DeadLetterQueue {
         let admin = try KafkaAdmin(config: adminConfig)
-        defer { admin.close() }
-        if try await admin.topics()[topic] == nil {
-            do {
-                try await admin.createTopics([
-                    KafkaAdmin.NewTopic(name: topic, partitions: 1, replicationFactor: replicationFactor)
-                ])
-            } catch {
-                if error.code != 36 { throw error }  // TOPIC_ALREADY_EXISTS: another task made it
-            }
+        // Closed on every way out: closing waits for the client's requests, so it is awaited.
+        do { try await create(topic, replicationFactor: replicationFactor, admin: admin) } catch {
+            await admin.close()
+            throw error
         }
+        await admin.close()
         let box = Mutex<DeadLetterQueue?>(nil)
         let producer = try KafkaProducer(config: producerConfig) { reports in
             guard let q = box.withLock({ $0 }) else { return }
@@ -220,6 +244,18 @@ final class DeadLetterQueue: Sendable {
         // Best effort: without it the first record only waits for that scan.
         _ = try? await producer.topic(topic)
         return q
+    }
+
+    /// The topic with one partition, unless it exists.
+    private static func create(_ topic: String, replicationFactor: Int32, admin: KafkaAdmin) async throws(KafkaError) {
+        guard try await admin.topics()[topic] == nil else { return }
+        do {
+            try await admin.createTopics([
+                KafkaAdmin.NewTopic(name: topic, partitions: 1, replicationFactor: replicationFactor)
+            ])
+        } catch {
+            if error.code != 36 { throw error }  // TOPIC_ALREADY_EXISTS: another task made it
+        }
     }
 
     func send(_ message: ProducerMessage) async throws {

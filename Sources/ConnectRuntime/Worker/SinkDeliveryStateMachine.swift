@@ -84,6 +84,30 @@ struct SinkDeliveryStateMachine: Equatable {
         return change(from: before)
     }
 
+    /// A `SinkTaskContext.pause` or `resume` call of the task.
+    enum TaskRequest: Equatable, Sendable {
+        case pause(Set<TopicPartition>)
+        case resume(Set<TopicPartition>)
+
+        var partitions: Set<TopicPartition> {
+            switch self {
+            case .pause(let p), .resume(let p): p
+            }
+        }
+    }
+
+    /// The task's pause and resume calls since the last ones, in order: one change for the consumer.
+    mutating func taskRequested(_ requests: [TaskRequest]) -> Actions {
+        let before = paused
+        for r in requests {
+            switch r {
+            case .pause(let p): _ = taskPaused(p)
+            case .resume(let p): _ = taskResumed(p)
+            }
+        }
+        return change(from: before)
+    }
+
     /// The task's `put` failed with a retriable error: the batch is kept and the partitions paused until
     /// `now + timeoutMs`.
     mutating func putFailedRetriable(timeoutMs: Int64, now: Int64) -> Actions {

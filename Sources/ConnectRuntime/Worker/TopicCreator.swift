@@ -57,8 +57,9 @@ actor TopicCreator {
         }
     }
 
-    func close() {
-        admin?.close()
-        admin = nil
+    func close() async {
+        let admin = self.admin
+        self.admin = nil
+        await admin?.close()
     }
 }

@@ -120,9 +120,12 @@ struct TransformationChain: Sendable {
     }
 
     /// Applies the stages in order to a source record, a failure tolerated under `errors.tolerance=all`
-    /// (logged with the failing transformation's class, no retries: the synchronous source path). Nil
-    /// when a transformation dropped the record or its failure was tolerated.
-    func apply(_ record: SourceRecord, tolerating errors: ErrorHandler) throws -> SourceRecord? {
+    /// (logged with the failing transformation's class: the synchronous source path). Nil when a
+    /// transformation dropped the record or its failure was tolerated. `retrying`: a retriable failure
+    /// is rethrown (naming the transformation, still retriable) for the record to be tried again.
+    func apply(_ record: SourceRecord, tolerating errors: ErrorHandler, retrying: Bool = false) throws
+        -> SourceRecord?
+    {
         var r = record
         for s in stages {
             if let p = s.predicate, p.test(r) == s.negate { continue }
@@ -130,7 +133,9 @@ struct TransformationChain: Sendable {
                 guard let next = try s.transformation.apply(r) else { return nil }
                 r = next
             } catch {
-                guard errors.toleratesErrors else { throw s.failure(error) }
+                guard errors.toleratesErrors, !(retrying && (error as? ConnectError)?.isRetriable == true) else {
+                    throw s.failure(error)
+                }
                 // The record Kafka Connect's error context holds is the one the task polled.
                 try errors.tolerate(.transformation, className: s.className, record: record, error)
                 return nil

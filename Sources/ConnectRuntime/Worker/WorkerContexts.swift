@@ -38,6 +38,7 @@ final class WorkerSinkTaskContext: SinkTaskContext {
         var timeoutMs: Int64 = 0
         var commitRequested = false
         var assignment: Set<TopicPartition> = []
+        var pauseRequests: [SinkDeliveryStateMachine.TaskRequest] = []
     }
     private let state = Mutex(State())
     let errantRecordReporter: (any ErrantRecordReporter)?
@@ -51,7 +52,37 @@ final class WorkerSinkTaskContext: SinkTaskContext {
     func requestCommit() { state.withLock { $0.commitRequested = true } }
     func assignment() -> Set<TopicPartition> { state.withLock { $0.assignment } }
 
+    func pause(_ partitions: [TopicPartition]) throws { try request(.pause(Set(partitions)), "pause") }
+    func resume(_ partitions: [TopicPartition]) throws { try request(.resume(Set(partitions)), "resume") }
+
+    /// Recorded for the sink loop, which applies the requests to its consumer after the task's call
+    /// returns (the consumer is the loop's alone). Checked against the assignment now, as the consumer
+    /// would check them.
+    private func request(_ r: SinkDeliveryStateMachine.TaskRequest, _ verb: String) throws {
+        try state.withLock { s in
+            if let p = r.partitions.first(where: { !s.assignment.contains($0) }) {
+                throw Self.notAssigned(p, verb)
+            }
+            s.pauseRequests.append(r)
+        }
+    }
+
+    /// Kafka Connect's IllegalWorkerStateException, with the consumer's IllegalStateException after it.
+    static func notAssigned(_ p: TopicPartition, _ verb: String) -> ConnectError {
+        ConnectError(
+            .connect,
+            "SinkTasks may not \(verb) partitions that are not currently assigned to them: No current assignment for partition \(p.topic)-\(p.partition)"
+        )
+    }
+
     func setAssignment(_ a: Set<TopicPartition>) { state.withLock { $0.assignment = a } }
+    /// The task's pause and resume requests since the last call, in order.
+    func takePauseRequests() -> [SinkDeliveryStateMachine.TaskRequest] {
+        state.withLock { s in
+            defer { s.pauseRequests.removeAll() }
+            return s.pauseRequests
+        }
+    }
     func takeSeeks() -> [TopicPartition: Int64] {
         state.withLock { s in
             defer { s.seeks.removeAll() }

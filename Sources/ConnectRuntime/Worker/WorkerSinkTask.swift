@@ -122,7 +122,7 @@ struct WorkerSinkTask: Sendable {
         -> ConnectError?
     {
         // Without error tolerance or retries, records convert without per-stage bookkeeping.
-        let direct = !errors.toleratesErrors && errors.config.retryTimeoutMs == 0
+        let direct = errors.isDirect
         while !setup.control.isStopping {
             // Paused connectors keep polling (so the group sees us alive) with every partition paused.
             if setup.control.isPaused != state.delivery.connectorPaused {
@@ -223,6 +223,9 @@ struct WorkerSinkTask: Sendable {
                     return f
                 }
             }
+            // What the task asked in `put` (or `open`) of its context: its pauses apply from the next poll.
+            let requests = context.takePauseRequests()
+            if !requests.isEmpty { Self.apply(state.delivery.taskRequested(requests), consumer) }
             let seeks = context.takeSeeks()
             if !seeks.isEmpty {
                 for (tp, offset) in seeks { state.offsets.rewound(tp, to: offset) }
@@ -303,11 +306,19 @@ struct WorkerSinkTask: Sendable {
         do {
             if setup.transformations.isEmpty {
                 out = batch  // shared, not copied record by record
-            } else if errors.toleratesErrors {
+            } else if !errors.isDirect {
+                // Retried within errors.retry.timeout whatever the tolerance, then tolerated or failed.
                 out.reserveCapacity(batch.count)
                 for (i, r) in batch.enumerated() {
-                    let t = try await setup.transformations.apply(
-                        r, errors: errors, consumed: originals.isEmpty ? nil : originals[i])
+                    let t: SinkRecord?
+                    do {
+                        t = try await setup.transformations.apply(
+                            r, errors: errors, consumed: originals.isEmpty ? nil : originals[i])
+                    } catch {
+                        // Under errors.tolerance=all what still throws is the dead-letter queue's failure.
+                        if errors.toleratesErrors { throw error }
+                        return Self.located(error, r.topic, r.kafkaPartition ?? 0, r.kafkaOffset, setup.id)
+                    }
                     if let t { out.append(t) }
                 }
             } else {

@@ -187,12 +187,17 @@ private struct RecordSender {
     /// The producer's handle of every topic produced to so far, and the latest one used.
     private var topics: [String: KafkaProducer.Topic] = [:]
     private var lastTopic: KafkaProducer.Topic?
+    /// `errors.retry.timeout` is set: retriable failures are retried, whatever the tolerance.
+    private let retries: Bool
+    /// The retries of the record being sent.
+    private var retry = ErrorHandler.RecordRetries()
 
     init(setup: WorkerTaskSetup, errors: ErrorHandler, creator: TopicCreator?, commits: TaskRecordCommits?) {
         self.setup = setup
         self.errors = errors
         self.creator = creator
         self.commits = commits
+        retries = errors.retries
         keyBuffer.reserveCapacity(256)
         valueBuffer.reserveCapacity(1024)
     }
@@ -201,6 +206,8 @@ private struct RecordSender {
         case queueFull
         /// The first record for a topic: the producer learns its partitions before it is produced.
         case newTopic(String)
+        /// A retriable failure within `errors.retry.timeout`: the record is tried again after a backoff.
+        case retry
     }
 
     mutating func send(
@@ -229,6 +236,7 @@ private struct RecordSender {
                         return p  // the record was not produced: it is sent again after the pause
                     }
                     next += 1
+                    if retries { retry = ErrorHandler.RecordRetries() }
                 }
                 return nil
             }
@@ -241,6 +249,9 @@ private struct RecordSender {
                 try await creator?.ensure(topic) { [control = setup.control] in control.isStopping }
                 await setup.onTopic(topic)
                 topics[topic] = try await producer.topic(topic)
+            case .retry:
+                let wait = retry.failed(now: monotonicMs(), handler: errors, stopping: setup.control.isStopping)
+                if wait > 0 { try await Task.sleep(for: .milliseconds(wait)) }
             }
         }
     }
@@ -250,6 +261,9 @@ private struct RecordSender {
         converters: ConnectorConverters, tracker: SubmittedRecords<JSONObject, JSONObject>
     ) throws -> Pause? {
         var stage = ErrorHandler.Stage.transformation
+        // Whether a retriable failure of this attempt is retried (checked once per attempt, and only
+        // with retries configured: the fast path reads no clock).
+        let retrying = retries && retry.allowRetry(now: monotonicMs())
         do {
             if setup.transformations.isEmpty {
                 return try produce(
@@ -259,7 +273,7 @@ private struct RecordSender {
             // the failing transformation's class, and the record skipped.
             let transformed =
                 errors.toleratesErrors
-                ? try setup.transformations.apply(record.pointee, tolerating: errors)
+                ? try setup.transformations.apply(record.pointee, tolerating: errors, retrying: retrying)
                 : try setup.transformations.apply(record.pointee)
             guard var r = transformed else {
                 // Dropped by a transformation (or its failure tolerated): its offset is done with.
@@ -270,6 +284,9 @@ private struct RecordSender {
             return try produce(
                 &r, polled: record, token: token, producer: producer, converters: converters, stage: &stage)
         } catch {
+            // Kafka's RetryWithToleranceOperator: a retriable failure of a transformation or converter is
+            // retried up to errors.retry.timeout whatever the tolerance. The record was not produced.
+            if retrying, stage != .kafkaProduce, (error as? ConnectError)?.isRetriable == true { return .retry }
             // errors.tolerance=all: a record that cannot be converted or produced (one the producer
             // refuses, e.g. larger than message.max.bytes) is logged and skipped, and its offset counts
             // as done (Kafka's RetryWithToleranceOperator for sources).
