@@ -227,7 +227,7 @@ let package = Package(
             name: "ConnectRuntimeTests",
             dependencies: [
                 "ConnectRuntime", "ConnectAPI", "ConnectJSON", "FileStreamConnectors", "DataGenConnector",
-                "RestServing", "KafkaClientConfigs", "KafkaClient",
+                "RestServing", "KafkaClientConfigs", "KafkaClient", "ConnectTestKit",
             ],
             swiftSettings: swiftSettings
         ),

@@ -15,12 +15,7 @@ import Testing
     let api: ConnectRestAPI
 
     init() throws {
-        let config = try WorkerConfig(properties: [
-            ("bootstrap.servers", "127.0.0.1:1"), ("group.id", "g"), ("config.storage.topic", "c"),
-            ("offset.storage.topic", "o"), ("status.storage.topic", "s"),
-            ("key.converter", "org.apache.kafka.connect.json.JsonConverter"),
-            ("value.converter", "org.apache.kafka.connect.json.JsonConverter"),
-        ])
+        let config = try TestWorker.config()
         var registry = PluginRegistry.withBuiltins()
         registry.register(FileStreamSourceConnector.plugin(allowedPaths: AllowedPaths(roots: ["/tmp"])))
         registry.register(FileStreamSinkConnector.plugin(allowedPaths: AllowedPaths(roots: ["/tmp"])))

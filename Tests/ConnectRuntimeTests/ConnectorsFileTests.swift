@@ -37,12 +37,7 @@ import Testing
     }
 
     @Test func validationListsEveryErrorPerConnector() async throws {
-        let config = try WorkerConfig(properties: [
-            ("bootstrap.servers", "127.0.0.1:1"), ("group.id", "g"), ("config.storage.topic", "c"),
-            ("offset.storage.topic", "o"), ("status.storage.topic", "s"),
-            ("key.converter", "org.apache.kafka.connect.json.JsonConverter"),
-            ("value.converter", "org.apache.kafka.connect.json.JsonConverter"),
-        ])
+        let config = try TestWorker.config()
         var registry = PluginRegistry.withBuiltins()
         registry.register(FileStreamSourceConnector.plugin(allowedPaths: AllowedPaths(roots: ["/tmp"])))
         let herder = Herder(workerConfig: config, registry: registry, logger: Logger(label: "test"))

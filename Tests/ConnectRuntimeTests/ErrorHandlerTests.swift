@@ -1,12 +1,13 @@
 import ConnectAPI
+import ConnectTestKit
 import Testing
 
 @testable import ConnectRuntime
 
 /// The retry and tolerance decisions of `ErrorHandler` (Kafka Connect's `RetryWithToleranceOperator`).
 @Suite struct ErrorHandlerTests {
-    static func handler(_ settings: [String: String], _ log: TestLog = TestLog()) -> ErrorHandler {
-        ErrorHandler(config: .init(settings), id: ConnectorTaskId("c", 0), logger: log.logger, dlq: nil)
+    static func handler(_ settings: [String: String], _ log: CapturedLog = CapturedLog()) -> ErrorHandler {
+        ErrorHandler(config: .init(settings), id: ConnectorTaskId("c", 0), logger: log.logger("test"), dlq: nil)
     }
 
     /// Fails with each of `errors` in turn, then returns the number of calls.
@@ -60,13 +61,13 @@ import Testing
         }
         #expect(none.calls == 1)
         // Tolerated: skipped (nil), counted once, logged with the stage and class.
-        let log = TestLog()
+        let log = CapturedLog()
         let all = Op([ConnectError(.retriable, "busy")])
         let h = Self.handler(["errors.tolerance": "all", "errors.log.enable": "true"], log)
         let out = try await h.execute(.keyConverter, className: "K", consumed: nil) { try all.run() }
         #expect(out == nil && all.calls == 1)
         #expect(
-            log.messages == [
+            log.messages() == [
                 "Error encountered in task c-0. Executing stage 'KEY_CONVERTER' with class 'K'. org.apache.kafka.connect.errors.RetriableException: busy"
             ])
     }
@@ -85,11 +86,11 @@ import Testing
     }
 
     @Test func toleranceAllWithoutLoggingSkipsSilently() async throws {
-        let log = TestLog()
+        let log = CapturedLog()
         let h = Self.handler(["errors.tolerance": "all"], log)
         let op = Op([ConnectError(.data, "bad")])
         #expect(try await h.execute(.valueConverter, className: "V", consumed: nil) { try op.run() } == nil)
-        #expect(log.messages.isEmpty)
+        #expect(log.messages().isEmpty)
         // The synchronous source variant: the same decision.
         let record = SourceRecord(sourcePartition: [:], sourceOffset: [:], topic: "t", valueSchema: nil, value: .null)
         try h.tolerate(.valueConverter, className: "V", record: record, ConnectError(.data, "bad"))

@@ -48,13 +48,7 @@ import Testing
     /// graceful timeout the Worker cancels it, its cancel hook runs, the blocked call sees the Swift
     /// task's cancellation, and it writes nothing afterwards.
     @Test func aStuckTaskIsCancelledAndWritesNothingMore() async throws {
-        let config = try WorkerConfig(properties: [
-            ("bootstrap.servers", "x:9092"), ("group.id", "g"), ("config.storage.topic", "c"),
-            ("offset.storage.topic", "o"), ("status.storage.topic", "s"),
-            ("key.converter", "org.apache.kafka.connect.json.JsonConverter"),
-            ("value.converter", "org.apache.kafka.connect.json.JsonConverter"),
-            ("task.shutdown.graceful.timeout.ms", "50"),
-        ])
+        let config = try TestWorker.config([("task.shutdown.graceful.timeout.ms", "50")])
         let worker = Worker(config: config, registry: PluginRegistry(), logger: Logger(label: "test"))
         let control = TaskControl()
         let writes = Mutex<[String]>([])

@@ -1,4 +1,5 @@
 import ConnectAPI
+import ConnectTestKit
 import Synchronization
 import Testing
 
@@ -44,13 +45,13 @@ import Testing
             })
     }
 
-    static func handler(_ log: TestLog, tolerateAll: Bool, retryTimeoutMs: Int64 = 0) -> ErrorHandler {
+    static func handler(_ log: CapturedLog, tolerateAll: Bool, retryTimeoutMs: Int64 = 0) -> ErrorHandler {
         var c = ErrorHandler.Config()
         c.tolerateAll = tolerateAll
         c.logEnable = true
         c.retryTimeoutMs = retryTimeoutMs
         c.retryDelayMaxMs = 0  // no waiting between attempts
-        return ErrorHandler(config: c, id: ConnectorTaskId("c", 0), logger: log.logger, dlq: nil)
+        return ErrorHandler(config: c, id: ConnectorTaskId("c", 0), logger: log.logger("test"), dlq: nil)
     }
 
     let sink = SinkRecord(
@@ -60,32 +61,32 @@ import Testing
         sourcePartition: ["f": "a"], sourceOffset: ["p": 1], topic: "t", valueSchema: nil, value: .null)
 
     @Test func theFailingTransformationsClassIsReported() async throws {
-        let log = TestLog()
+        let log = CapturedLog()
         let chain = Self.chain([
             ("a", Step("-a")), ("b", Step("-b", failing: 1, with: ConnectError(.data, "bad value"))), ("c", Step("-c")),
         ])
         let out = try await chain.apply(sink, errors: Self.handler(log, tolerateAll: true), consumed: nil)
         #expect(out == nil)  // tolerated: skipped
         // The log reporter's line, with the class the dead-letter queue's __connect.errors.class.name gets.
-        #expect(log.messages.count == 1)
+        #expect(log.messages().count == 1)
         #expect(
-            log.messages.first?.hasPrefix(
+            log.messages().first?.hasPrefix(
                 "Error encountered in task c-0. Executing stage 'TRANSFORMATION' with class 'test.B'") == true)
     }
 
     @Test func aRetriableFailureRetriesOnlyThatTransformation() async throws {
-        let log = TestLog()
+        let log = CapturedLog()
         let (a, b, c) = (Step("-a"), Step("-b", failing: 2, with: ConnectError(.retriable, "busy")), Step("-c"))
         let chain = Self.chain([("a", a), ("b", b), ("c", c)])
         let out = try await chain.apply(
             sink, errors: Self.handler(log, tolerateAll: false, retryTimeoutMs: 60_000), consumed: nil)
         #expect(out?.topic == "t-a-b-c")
         #expect((a.calls, b.calls, c.calls) == (1, 3, 1))
-        #expect(log.messages.isEmpty)
+        #expect(log.messages().isEmpty)
     }
 
     @Test func toleranceAllSkipsTheRecordAndRunsNoLaterTransformation() async throws {
-        let log = TestLog()
+        let log = CapturedLog()
         let c = Step("-c")
         let chain = Self.chain([("a", Step("-a", failing: 1, with: ConnectError(.data, "no"))), ("c", c)])
         let handler = Self.handler(log, tolerateAll: true)
@@ -96,12 +97,12 @@ import Testing
         // The source path: the same, synchronously.
         let s = Self.chain([("x", Step("-x", failing: 1, with: ConnectError(.data, "no")))])
         #expect(try s.apply(source, tolerating: handler) == nil)
-        #expect(log.messages.last?.contains("with class 'test.X'") == true)
+        #expect(log.messages().last?.contains("with class 'test.X'") == true)
         #expect(try s.apply(source, tolerating: handler)?.topic == "t-x")
     }
 
     @Test func toleranceNoneFailsNamingTheTransformation() async throws {
-        let log = TestLog()
+        let log = CapturedLog()
         let chain = Self.chain([
             ("a", Step("-a")), ("b", Step("-b", failing: 1, with: ConnectError(.data, "bad value"))),
         ])
@@ -122,14 +123,15 @@ import Testing
         } catch let e as ConnectError {
             #expect(e.kind == .data && e.message == expected)
         }
-        #expect(log.messages.isEmpty)  // not tolerated: the task's failure reports it, not the log reporter
+        #expect(log.messages().isEmpty)  // not tolerated: the task's failure reports it, not the log reporter
     }
 
     @Test func aDroppedRecordEndsTheChain() async throws {
         let c = Step("-c")
         let chain = Self.chain([("drop", Step("drop")), ("c", c)])
         #expect(try chain.apply(sink) == nil)
-        #expect(try await chain.apply(sink, errors: Self.handler(TestLog(), tolerateAll: true), consumed: nil) == nil)
+        #expect(
+            try await chain.apply(sink, errors: Self.handler(CapturedLog(), tolerateAll: true), consumed: nil) == nil)
         #expect(c.calls == 0)
     }
 
@@ -137,7 +139,7 @@ import Testing
     // is rethrown (retriable, naming the transformation) instead of tolerated; once retries are over it
     // is tolerated as any other.
     @Test func aRetriableSourceFailureIsRethrownWhileRetrying() throws {
-        let log = TestLog()
+        let log = CapturedLog()
         let handler = Self.handler(log, tolerateAll: true, retryTimeoutMs: 60_000)
         let chain = Self.chain([("x", Step("-x", failing: 2, with: ConnectError(.retriable, "busy")))])
         do {
@@ -146,12 +148,12 @@ import Testing
         } catch let e as ConnectError {
             #expect(e.isRetriable && e.message == "busy (transformation x, class test.X)")
         }
-        #expect(log.messages.isEmpty)
+        #expect(log.messages().isEmpty)
         #expect(try chain.apply(source, tolerating: handler, retrying: false) == nil)
-        #expect(log.messages.count == 1)
+        #expect(log.messages().count == 1)
         // A failure that is not retriable is tolerated at once.
         let data = Self.chain([("y", Step("-y", failing: 1, with: ConnectError(.data, "bad")))])
         #expect(try data.apply(source, tolerating: handler, retrying: true) == nil)
-        #expect(log.messages.count == 2)
+        #expect(log.messages().count == 2)
     }
 }

@@ -1,4 +1,5 @@
 import ConnectAPI
+import ConnectTestKit
 import Testing
 
 @testable import ConnectRuntime
@@ -12,7 +13,7 @@ import Testing
     let p2 = TopicPartition("t", 2)
 
     func context(assigned: Set<TopicPartition>) -> WorkerSinkTaskContext {
-        let c = WorkerSinkTaskContext(logger: TestLog().logger)
+        let c = WorkerSinkTaskContext(logger: CapturedLog().logger("test"))
         c.setAssignment(assigned)
         return c
     }

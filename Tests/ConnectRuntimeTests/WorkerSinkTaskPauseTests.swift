@@ -68,21 +68,14 @@ import Testing
             makeTask: { .sink(task) })
         let control = TaskControl()
         let failure = Mutex<String?>(nil)
-        let setup = WorkerTaskSetup(
-            id: ConnectorTaskId("c", 0), taskConfig: [:], plugin: plugin,
-            converters: try ConnectorConverters(
-                connectorConfig: [
-                    "key.converter": "org.apache.kafka.connect.storage.StringConverter",
-                    "value.converter": "org.apache.kafka.connect.storage.StringConverter",
-                ], workerConfig: [:], registry: .withBuiltins()),
-            transformations: .empty, control: control, logger: Logger(label: "test"),
+        let setup = try TestWorker.taskSetup(
+            plugin: plugin, transformations: .empty, control: control,
             report: { state, error in
                 if state == .failed {
                     failure.withLock { $0 = error?.message }
                     done.finish()
                 }
-            },
-            onTopic: { _ in })
+            })
         let worker = WorkerSinkTask(
             setup: setup,
             consumerConfig: config.withDefaults([

@@ -46,17 +46,9 @@ import Testing
             taskClass: "test.ReportingSinkTask", makeConnector: { WorkerSourceTaskRetryTests.NoConnector() },
             makeTask: { .sink(task) })
         let control = TaskControl()
-        let setup = WorkerTaskSetup(
-            id: ConnectorTaskId("c", 0), taskConfig: [:], plugin: plugin,
-            converters: try ConnectorConverters(
-                connectorConfig: [
-                    "key.converter": "org.apache.kafka.connect.storage.StringConverter",
-                    "value.converter": "org.apache.kafka.connect.storage.StringConverter",
-                ], workerConfig: [:], registry: .withBuiltins()),
-            transformations: TransformationChainTests.chain([("r", step)]), control: control,
-            logger: Logger(label: "test"),
-            report: { state, error in if state == .failed { events.yield(.failed(error?.message ?? "")) } },
-            onTopic: { _ in })
+        let setup = try TestWorker.taskSetup(
+            plugin: plugin, transformations: TransformationChainTests.chain([("r", step)]), control: control,
+            report: { state, error in if state == .failed { events.yield(.failed(error?.message ?? "")) } })
         var errors = ErrorHandler.Config()
         errors.retryTimeoutMs = retryTimeoutMs
         errors.retryDelayMaxMs = 0  // no waiting between attempts

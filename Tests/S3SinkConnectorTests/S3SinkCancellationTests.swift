@@ -31,15 +31,20 @@ import Testing
             offsets.map { #"{"id":\#($0),"s":"\#(filler)"}"# })
     }
 
-    @Test func aCancelledPutAbortsTheMultipartUploadInsteadOfCompletingIt() async throws {
+    /// A task of a new bucket with six records put: a part is uploaded, the object is not complete.
+    func taskWithAnOpenUpload() async throws -> (S3SinkHarnessTests.Bucket, SinkTaskHarness) {
         let bucket = try S3SinkHarnessTests.Bucket()
         try await bucket.create()
         let h = ConnectorHarness(S3SinkConnector.plugin)
         let config = try S3SinkHarnessTests().config(bucket, ["flush.size": "10", "s3.part.size": "5242880"])
         let task = try await h.sinkTask(config, partitions: [TopicPartition("test-topic", 0)])
-        // Six records: a part is uploaded, the object is not complete.
         try await task.put(try Self.largeRecords(0..<6))
         #expect(try await openUploads(bucket).count == 1)
+        return (bucket, task)
+    }
+
+    @Test func aCancelledPutAbortsTheMultipartUploadInsteadOfCompletingIt() async throws {
+        let (bucket, task) = try await taskWithAnOpenUpload()
         // The next four reach flush.size, which would complete the object; the put's task is cancelled.
         let handle = Handle(harness: task)
         let records = try Self.largeRecords(6..<10)
@@ -56,13 +61,7 @@ import Testing
 
     /// Stopping in a cancelled task aborts the open uploads as a normal stop does.
     @Test func stopInACancelledTaskAbortsOpenUploads() async throws {
-        let bucket = try S3SinkHarnessTests.Bucket()
-        try await bucket.create()
-        let h = ConnectorHarness(S3SinkConnector.plugin)
-        let config = try S3SinkHarnessTests().config(bucket, ["flush.size": "10", "s3.part.size": "5242880"])
-        let task = try await h.sinkTask(config, partitions: [TopicPartition("test-topic", 0)])
-        try await task.put(try Self.largeRecords(0..<6))
-        #expect(try await openUploads(bucket).count == 1)
+        let (bucket, task) = try await taskWithAnOpenUpload()
         let handle = Handle(harness: task)
         let stop = Task {
             withUnsafeCurrentTask { $0?.cancel() }

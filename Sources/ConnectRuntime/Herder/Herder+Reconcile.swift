@@ -219,36 +219,27 @@ extension Herder {
     private func reconcileTasks(_ name: String, plugin: ConnectorPlugin, config: [String: String], paused: Bool) async {
         let taskConfigs = snapshot.taskConfigs[name] ?? []
         let owners = group?.taskOwners(connector: name, taskCount: taskConfigs.count) ?? []
-        let movedAway = worker.taskIds(of: name).filter {
-            $0.task < owners.count && owners[$0.task].memberId != group?.me
+        var running: [Int: JSONObject] = [:]
+        for id in worker.taskIds(of: name) { running[id.task] = worker.task(id)?.config }
+        let plan = TaskReconciliation(
+            connector: name, taskConfigs: taskConfigs, ownedHere: owners.map { $0.memberId == group?.me },
+            running: running)
+        await stopTasks(plan.release, unassign: true)
+        await stopTasks(plan.remove, unassign: true)
+        await stopTasks(plan.restart, unassign: false)
+        for id in plan.keep {
+            if paused { worker.task(id)?.control.pause() } else { worker.task(id)?.control.resume() }
         }
-        await stopTasks(movedAway, unassign: true)
-        for (i, tc) in taskConfigs.enumerated() {
-            let id = ConnectorTaskId(name, i)
-            guard i < owners.count, owners[i].memberId == group?.me else {
-                waitingTasks[id] = nil
-                continue
-            }
-            if let t = worker.task(id) {
-                if t.config != tc {
-                    await stopTasks([id], unassign: false)
-                } else {
-                    if paused { t.control.pause() } else { t.control.resume() }
-                    continue
-                }
-            }
+        for id in plan.restart + plan.start {
             var since = waitingTasks[id]
-            let may = mayStart(last: statusStore?.statuses.tasks[name]?[i], waitingSince: &since, what: "Task \(id)")
+            let may = mayStart(
+                last: statusStore?.statuses.tasks[name]?[id.task], waitingSince: &since, what: "Task \(id)")
             waitingTasks[id] = since
             guard may else { continue }
-            await startTask(id, config: tc, plugin: plugin, connectorConfig: config, paused: paused)
+            await startTask(id, config: taskConfigs[id.task], plugin: plugin, connectorConfig: config, paused: paused)
         }
-        let gone = worker.taskIds(of: name).filter { $0.task >= taskConfigs.count }
-        await stopTasks(gone, unassign: false)
-        for id in gone { await statusStore?.putTask(name, id.task, status(.unassigned)) }
-        for id in waitingTasks.keys where id.connector == name && id.task >= taskConfigs.count {
-            waitingTasks[id] = nil
-        }
+        let waiting = Set(plan.restart + plan.start)
+        for id in waitingTasks.keys where id.connector == name && !waiting.contains(id) { waitingTasks[id] = nil }
     }
 
     func startTask(
