@@ -31,8 +31,9 @@ import Testing
         #expect(handover.decide(last: record(.unassigned, by: "w2:8083"), group: group, waitedMs: 10) == .start)
     }
 
-    @Test func failedOrPausedWorkOfALiveWorkerWaitsToo() {
-        for state in [ConnectorState.failed, .paused] {
+    /// RESTARTING: another worker has claimed it and is starting it.
+    @Test func failedPausedOrClaimedWorkOfALiveWorkerWaitsToo() {
+        for state in [ConnectorState.failed, .paused, .restarting] {
             #expect(handover.decide(last: record(state, by: "w2:8083"), group: group, waitedMs: 0) != .start)
         }
     }
@@ -60,5 +61,12 @@ import Testing
         // The worker itself, back within the delay, takes its work at once.
         let back = Handover(me: "w3:8083", releaseTimeoutMs: 10_000, scheduledRebalanceMaxDelayMs: 30_000)
         #expect(back.decide(last: record(.unassigned, by: "w3:8083"), group: group, waitedMs: 0) == .start)
+    }
+
+    @Test func onlyWorkLastRecordedByAnotherWorkerIsClaimedBeforeItStarts() {
+        #expect(Herder.isTakeover(record(.unassigned, by: "w2:8083"), me: "w1:8083"))
+        #expect(Herder.isTakeover(record(.running, by: "w3:8083"), me: "w1:8083"))
+        #expect(!Herder.isTakeover(record(.unassigned, by: "w1:8083"), me: "w1:8083"))
+        #expect(!Herder.isTakeover(nil, me: "w1:8083"))
     }
 }

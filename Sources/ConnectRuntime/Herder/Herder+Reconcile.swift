@@ -61,6 +61,14 @@ extension Herder {
         group.map { $0.ownerOfTask(id, taskCount: taskCount).memberId == $0.me } ?? false
     }
 
+    /// Work last recorded by another worker is claimed before it starts here: a RESTARTING record (the
+    /// state Kafka Connect writes for a restart) says this worker has it, so a worker the next
+    /// rebalance gives it to waits for us even while our `start()` has written nothing yet.
+    static func isTakeover(_ last: StatusRecord?, me: String) -> Bool {
+        guard let last else { return false }
+        return last.workerId != me
+    }
+
     /// The second step of the handover: may this worker start what the group gave it?
     private func mayStart(last: StatusRecord?, waitingSince: inout ContinuousClock.Instant?, what: String) -> Bool {
         guard let group else { return false }
@@ -157,6 +165,9 @@ extension Herder {
             waitingConnectors[name] = since
             // Its tasks do not wait for it: they have their stored configs and their own handover.
             guard may else { return snap.taskConfigs[name] != nil }
+            if Self.isTakeover(statusStore?.statuses.connectors[name], me: workerId) {
+                await statusStore?.putConnector(name, status(.restarting))
+            }
             let runId = nextRunId
             nextRunId += 1
             let context = WorkerConnectorContext(
@@ -236,6 +247,9 @@ extension Herder {
                 last: statusStore?.statuses.tasks[name]?[id.task], waitingSince: &since, what: "Task \(id)")
             waitingTasks[id] = since
             guard may else { continue }
+            if Self.isTakeover(statusStore?.statuses.tasks[name]?[id.task], me: workerId) {
+                await statusStore?.putTask(name, id.task, status(.restarting))
+            }
             await startTask(id, config: taskConfigs[id.task], plugin: plugin, connectorConfig: config, paused: paused)
         }
         let waiting = Set(plan.restart + plan.start)
