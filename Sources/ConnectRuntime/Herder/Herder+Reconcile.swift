@@ -121,7 +121,9 @@ extension Herder {
         }
 
         if target == .stopped {
-            await stopTasks(worker.taskIds(of: name), unassign: false)
+            // Recorded UNASSIGNED: when the connector resumes, whichever worker then owns a task
+            // finds it released instead of waiting for this one.
+            await stopTasks(worker.taskIds(of: name), unassign: true)
             await stopConnector(name, unassign: false)
             if ownsConnector {
                 await statusStore?.putConnector(name, status(.stopped))
