@@ -62,18 +62,17 @@ import Testing
 
     @Test func parameterisedQueriesNeverInterpolate() async throws {
         let c = try await Self.connect()
-        defer { c.close() }
         let hostile = "x'); DROP TABLE t; --"
         let r = try await c.query(
             "SELECT $1::text AS v, $2::int8 + 1 AS n, $3::text IS NULL AS isnull", [hostile, "41", nil])
         #expect(r.rows == [[hostile, "42", "t"]])
         #expect(r.columns.map(\.name) == ["v", "n", "isnull"])
         #expect(r.columns.map(\.typeOID) == [25, 20, 16])
+        await c.close()
     }
 
     @Test func errorsCarrySQLStateAndServerMessage() async throws {
         let c = try await Self.connect()
-        defer { c.close() }
         do {
             _ = try await c.query("SELECT * FROM no_such_table_xyz")
             Issue.record("expected an error")
@@ -82,6 +81,7 @@ import Testing
             #expect(error.description == #"ERROR: relation "no_such_table_xyz" does not exist (SQLSTATE 42P01)"#)
             #expect(!error.isTransient)
         }
+        await c.close()
         do {
             _ = try await Self.connect(password: "wrong")
             Issue.record("expected an error")
@@ -93,7 +93,6 @@ import Testing
 
     @Test func cursorStreamsRowsInBatches() async throws {
         let c = try await Self.connect()
-        defer { c.close() }
         let cursor = try await c.openCursor(
             "SELECT g AS id, 'row ' || g AS name, (g * 1.5)::numeric(10,2) AS amount FROM generate_series(1, $1::int) g",
             ["2500"])
@@ -113,15 +112,14 @@ import Testing
         #expect(last == "row 2500")
         // The transaction is over: the connection takes new statements.
         #expect(try await c.query("SELECT 1").rows == [["1"]])
+        await c.close()
     }
 
     @Test func cancelInterruptsARunningStatement() async throws {
         let c = try await Self.connect()
-        defer { c.close() }
         async let slow: PostgresResult = c.query("SELECT pg_sleep(30)")
         // Cancel once the server shows the statement running.
         let watcher = try await Self.connect()
-        defer { watcher.close() }
         while try await watcher.query(
             "SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)' AND state = 'active'"
         ).rows[0][0] != "1" {}
@@ -132,5 +130,24 @@ import Testing
         } catch let e as PostgresError {
             #expect(e.sqlState == "57014")
         }
+        await watcher.close()
+        await c.close()
+    }
+
+    /// `close()` lets the statement in progress finish, then closes: what comes after fails, and a
+    /// cancel request finds nothing to send.
+    @Test func closeWaitsForTheStatementInProgress() async throws {
+        let c = try await Self.connect()
+        async let slow: PostgresResult = c.query("SELECT pg_sleep(0.5) AS slept, 7 AS done")
+        let watcher = try await Self.connect()
+        while try await watcher.query(
+            "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(0.5) AS slept%' AND state = 'active'"
+        ).rows[0][0] != "1" {}
+        await c.close()
+        #expect(try await slow.rows == [["", "7"]])
+        await #expect(throws: PostgresError.self) { try await c.query("SELECT 1") }
+        c.cancel()
+        await c.close()
+        await watcher.close()
     }
 }
