@@ -1,3 +1,4 @@
+import Dispatch
 import Testing
 
 @testable import PostgresClient
@@ -149,5 +150,44 @@ import Testing
         c.cancel()
         await c.close()
         await watcher.close()
+    }
+
+    /// A cancel request waiting for the server's answer holds up neither `close()` nor the connection's
+    /// statements, and the PGcancel it uses outlives the connection until the request ends.
+    @Test func closeDoesNotWaitForACancelRequestInFlight() async throws {
+        let proxy = try StallingProxy(to: try #require(UInt16(try Self.env("PG_PORT"))))
+        let database = try #require(try Self.env("PG_JDBC_URL").split(separator: "/").last)
+        let info = try PostgresConnectInfo.jdbc(
+            "jdbc:postgresql://127.0.0.1:\(proxy.port)/\(database)?sslmode=disable", user: try Self.env("PG_USER"),
+            password: try Self.env("PG_PASSWORD"))
+        let c = try await PostgresConnection.connect(info)
+        let (cancelEnded, endCancel) = AsyncStream<Void>.makeStream()
+        DispatchQueue.global().async {
+            c.cancel()
+            endCancel.finish()
+        }
+        await proxy.connectionStalled()
+        // The cancel request now waits for an answer that comes only after `release()`.
+        #expect(try await c.query("SELECT 1").rows == [["1"]])
+        await c.close()
+        proxy.release()
+        for await _ in cancelEnded {}
+        proxy.stop()
+    }
+
+    /// The PGcancel is freed once: by `retire` when no request holds it, else by the last `release`.
+    @Test func cancellerFreesItsHandleAfterTheLastHold() throws {
+        let pointer = try #require(OpaquePointer(bitPattern: 0x10))
+        var unheld = Canceller(handle: pointer)
+        #expect(unheld.retire() == pointer)
+        #expect(unheld.hold() == nil)
+
+        var held = Canceller(handle: pointer)
+        #expect(held.hold() == pointer)
+        #expect(held.hold() == pointer)
+        #expect(held.retire() == nil)
+        #expect(held.hold() == nil)
+        #expect(held.release() == nil)
+        #expect(held.release() == pointer)
     }
 }
