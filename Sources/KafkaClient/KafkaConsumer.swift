@@ -48,17 +48,29 @@ public final class KafkaConsumer: @unchecked Sendable {
     deinit {
         // The last reference may be dropped by a block on `queue` itself: waiting for the queue here
         // would deadlock, and there is nothing left on it to wait for.
-        if !closed.withLock({ $0 }) { destroy() }
+        if !isClosed { destroy() }
     }
 
-    /// This member's id in its group (empty before the first join).
+    /// This member's id in its group (empty before the first join and after `close()`).
     public var memberId: String {
-        guard let p = rd_kafka_memberid(handle) else { return "" }
-        defer { rd_kafka_mem_free(handle, p) }
-        return String(cString: p)
+        withOpenHandle { rk in
+            guard let p = rd_kafka_memberid(rk) else { return "" }
+            defer { rd_kafka_mem_free(rk, p) }
+            return String(cString: p)
+        } ?? ""
     }
 
-    /// Assigns partitions with explicit start offsets (`nil` offset = beginning).
+    /// Runs `body` with the handle unless the consumer is closed, for the calls that run on the caller's
+    /// thread (they do not wait for the broker). It holds `closed`'s lock: `close()` cannot start the handle's destruction
+    /// meanwhile (it sets `closed` before queueing it).
+    private func withOpenHandle<T: Sendable>(_ body: (OpaquePointer) -> T) -> T? {
+        closed.withLock { isClosed in isClosed ? nil : body(handle) }
+    }
+
+    /// Whether `close()` has begun. On `queue` a false answer stays good for the rest of the block: the
+    /// handle is destroyed by a block queued after `closed` is set.
+    private var isClosed: Bool { closed.withLock { $0 } }
+
     /// Fetches the metadata of `topics` into librdkafka's cache. An `assign` right after a consumer's
     /// creation otherwise finds no leader for its partitions, and librdkafka retries the offset query
     /// of each after a fixed 500 ms: every internal topic took that long to read at start-up. Failures
@@ -66,6 +78,7 @@ public final class KafkaConsumer: @unchecked Sendable {
     public func learnTopics(_ topics: [String], timeoutMs: Int32 = 5000) async {
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             queue.async { [self] in
+                guard !isClosed else { return done.resume() }
                 for name in Set(topics) {
                     guard let rkt = rd_kafka_topic_new(handle, name, nil) else { continue }
                     fetchTopicMetadata(handle, rkt, timeoutMs: timeoutMs)
@@ -76,28 +89,29 @@ public final class KafkaConsumer: @unchecked Sendable {
         }
     }
 
+    /// Assigns partitions with explicit start offsets (`nil` offset = beginning).
     public func assign(_ partitions: [(KafkaPartition, Int64?)]) throws(KafkaError) {
         let list = TopicPartitionList(partitions.map { ($0.0, $0.1 ?? Int64(RD_KAFKA_OFFSET_BEGINNING)) })
-        let err = list.withPointer { rd_kafka_assign(handle, $0) }
+        let err = withOpenHandle { rk in list.withPointer { rd_kafka_assign(rk, $0) } } ?? RD_KAFKA_RESP_ERR__DESTROY
         if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(err) }
     }
 
     /// Joins the group given by `group.id`; topics starting with `^` are regular expressions.
     public func subscribe(_ topics: [String]) throws(KafkaError) {
         let list = TopicPartitionList(topics.map { KafkaPartition($0, -1) })
-        let err = list.withPointer { rd_kafka_subscribe(handle, $0) }
+        let err = withOpenHandle { rk in list.withPointer { rd_kafka_subscribe(rk, $0) } } ?? RD_KAFKA_RESP_ERR__DESTROY
         if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(err) }
     }
 
     /// Leaves the subscription (and with it the partitions the group gave this member).
     public func unsubscribe() throws(KafkaError) {
-        let err = rd_kafka_unsubscribe(handle)
+        let err = withOpenHandle { rd_kafka_unsubscribe($0) } ?? RD_KAFKA_RESP_ERR__DESTROY
         if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(err) }
     }
 
     /// Drops a manual assignment.
     public func unassign() throws(KafkaError) {
-        let err = rd_kafka_assign(handle, nil)
+        let err = withOpenHandle { rd_kafka_assign($0, nil) } ?? RD_KAFKA_RESP_ERR__DESTROY
         if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(err) }
     }
 
@@ -127,6 +141,7 @@ public final class KafkaConsumer: @unchecked Sendable {
     ) async throws(KafkaError) -> [KafkaPartition: Int64] {
         let r: Result<[KafkaPartition: Int64], KafkaError> = await withCheckedContinuation { cont in
             queue.async { [self] in
+                guard !isClosed else { return cont.resume(returning: .failure(KafkaError(RD_KAFKA_RESP_ERR__DESTROY))) }
                 let list = TopicPartitionList(entries)
                 let err = list.withPointer { call(handle, $0) }
                 guard err == RD_KAFKA_RESP_ERR_NO_ERROR else {
@@ -139,8 +154,9 @@ public final class KafkaConsumer: @unchecked Sendable {
     }
 
     /// Blocking poll: waits up to `timeoutMs` for the first event, then takes whatever else is ready, up
-    /// to `maxEvents`. Call from a thread that may block, or use `poll(maxEvents:timeoutMs:) async`.
-    public func pollBlocking(maxEvents: Int, timeoutMs: Int32) -> [ConsumerEvent] {
+    /// to `maxEvents`. Runs on `queue` only (`poll`), which checks `closed` first and shares
+    /// `topicNames` and the rebalance events with it.
+    private func pollBlocking(maxEvents: Int, timeoutMs: Int32) -> [ConsumerEvent] {
         var events: [ConsumerEvent] = []
         var wait = timeoutMs
         while events.count < maxEvents {
@@ -169,7 +185,7 @@ public final class KafkaConsumer: @unchecked Sendable {
         await withCheckedContinuation { cont in
             queue.async { [self] in
                 cont.resume(
-                    returning: closed.withLock { $0 } ? [] : pollBlocking(maxEvents: maxEvents, timeoutMs: timeoutMs))
+                    returning: isClosed ? [] : pollBlocking(maxEvents: maxEvents, timeoutMs: timeoutMs))
             }
         }
     }
@@ -179,6 +195,7 @@ public final class KafkaConsumer: @unchecked Sendable {
         guard !offsets.isEmpty else { return }
         let result: KafkaError? = await withCheckedContinuation { cont in
             queue.async { [self] in
+                guard !isClosed else { return cont.resume(returning: KafkaError(RD_KAFKA_RESP_ERR__DESTROY)) }
                 let list = TopicPartitionList(offsets.map { ($0.key, $0.value) })
                 let err = list.withPointer { rd_kafka_commit(handle, $0, 0) }
                 cont.resume(returning: err == RD_KAFKA_RESP_ERR_NO_ERROR ? nil : KafkaError(err))
@@ -187,12 +204,14 @@ public final class KafkaConsumer: @unchecked Sendable {
         if let result { throw result }
     }
 
+    /// Stops fetching `partitions`; does nothing after `close()`.
     public func pause(_ partitions: [KafkaPartition]) {
-        _ = TopicPartitionList(partitions).withPointer { rd_kafka_pause_partitions(handle, $0) }
+        _ = withOpenHandle { rk in TopicPartitionList(partitions).withPointer { rd_kafka_pause_partitions(rk, $0) } }
     }
 
+    /// Fetches `partitions` again; does nothing after `close()`.
     public func resume(_ partitions: [KafkaPartition]) {
-        _ = TopicPartitionList(partitions).withPointer { rd_kafka_resume_partitions(handle, $0) }
+        _ = withOpenHandle { rk in TopicPartitionList(partitions).withPointer { rd_kafka_resume_partitions(rk, $0) } }
     }
 
     /// Moves the fetch position of assigned partitions, and returns once librdkafka has applied it (at
@@ -201,9 +220,7 @@ public final class KafkaConsumer: @unchecked Sendable {
         guard !offsets.isEmpty else { return }
         let result: KafkaError? = await withCheckedContinuation { cont in
             queue.async { [self] in
-                guard !closed.withLock({ $0 }) else {
-                    return cont.resume(returning: KafkaError(RD_KAFKA_RESP_ERR__DESTROY))
-                }
+                guard !isClosed else { return cont.resume(returning: KafkaError(RD_KAFKA_RESP_ERR__DESTROY)) }
                 let list = TopicPartitionList(offsets.map { ($0.key, $0.value) })
                 let error = list.withPointer { rd_kafka_seek_partitions(handle, $0, timeoutMs) }
                 cont.resume(returning: error.map { KafkaError(consuming: $0) })

@@ -19,15 +19,15 @@ import Synchronization
 /// fails the same way without being sent; `rollback()` alone still runs, so a cancelled writer can undo
 /// its transaction. A cancel request crosses the network and may also reach the statement after the one
 /// it was meant for: a connection used by a cancelled task is best closed after its `rollback()`.
-/// Ownership: `conn` (PGconn) and `cancelHandle` (PGcancel) are owned and freed in `close()`; every
+/// Ownership: `conn` (PGconn) is owned and finished in `close()`; the PGcancel in `canceller` is freed by
+/// `close()` or, when a cancel request is under way, by that request once it is answered; every
 /// PGresult is cleared before the call that produced it returns, or, for cursor batches, right after
 /// the caller's closure has read it.
 public final class PostgresConnection: @unchecked Sendable {
     private let conn: OpaquePointer  // PGconn, owned
-    private let cancelHandle: OpaquePointer?  // PGcancel, owned
-    /// Whether `cancelHandle` was freed; locked while a cancel request is sent, so `close` cannot free it
-    /// under `PQcancel`.
-    private let cancelHandleFreed = Mutex(false)
+    /// The PGcancel and the cancel requests holding it. No lock is held while a request crosses the
+    /// network: a request takes a hold, and whichever of `close()` and the last request ends last frees it.
+    private let canceller: Mutex<Canceller>
     private let queue = DispatchQueue(label: "libpq")
     private let closed = Mutex(false)
     /// A cursor FETCH sent ahead whose result has not been read yet (touched on `queue` only).
@@ -37,11 +37,13 @@ public final class PostgresConnection: @unchecked Sendable {
 
     private init(conn: OpaquePointer) {
         self.conn = conn
-        self.cancelHandle = tpq_getCancel(conn)
+        self.canceller = Mutex(Canceller(handle: tpq_getCancel(conn)))
         self.serverVersion = Int(tpq_serverVersion(conn))
     }
 
-    deinit { close() }
+    /// The last reference may be dropped by a block on `queue` (each holds one): waiting for the queue
+    /// here would deadlock, and no block is left on it.
+    deinit { closeNow() }
 
     /// Connects (blocking a private thread, not the caller's): the error carries the server's message,
     /// e.g. `password authentication failed for user "x"`.
@@ -291,28 +293,43 @@ public final class PostgresConnection: @unchecked Sendable {
         }
     }
 
-    /// Asks the server to cancel the statement in progress; safe from any thread. The interrupted call
+    /// Asks the server to cancel the statement in progress; safe from any thread, and does nothing once
+    /// the connection is closing. Blocks the calling thread for a network round trip. The interrupted call
     /// fails with SQLSTATE 57014.
     public func cancel() {
-        cancelHandleFreed.withLock { freed in
-            guard !freed, let cancelHandle else { return }
-            var buf = [CChar](repeating: 0, count: 256)
-            _ = tpq_cancel(cancelHandle, &buf, Int32(buf.count))
+        guard let handle = canceller.withLock({ $0.hold() }) else { return }
+        var buf = [CChar](repeating: 0, count: 256)
+        _ = tpq_cancel(handle, &buf, Int32(buf.count))
+        if let last = canceller.withLock({ $0.release() }) { tpq_freeCancel(last) }
+    }
+
+    /// Closes the connection once the statement in progress has ended; the task waits without holding a
+    /// thread of the cooperative pool. Idempotent.
+    public func close() async {
+        guard beginClose() else { return }
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            queue.async { [self] in
+                tpq_finish(conn)
+                done.resume()
+            }
         }
     }
 
-    /// Closes the connection; waits for a statement in progress. Idempotent.
-    public func close() {
+    /// `close()` for deinit, where no block on `queue` can still be running.
+    private func closeNow() {
+        if beginClose() { tpq_finish(conn) }
+    }
+
+    /// Marks the connection closed (statements queued from now on fail) and frees the PGcancel unless a
+    /// cancel request holds it. False if the connection was already closing.
+    private func beginClose() -> Bool {
         let first = closed.withLock { c -> Bool in
             defer { c = true }
             return !c
         }
-        guard first else { return }
-        cancelHandleFreed.withLock { freed in
-            if let cancelHandle { tpq_freeCancel(cancelHandle) }
-            freed = true
-        }
-        queue.sync { tpq_finish(conn) }
+        guard first else { return false }
+        if let unheld = canceller.withLock({ $0.retire() }) { tpq_freeCancel(unheld) }
+        return true
     }
 
     /// The result of the FETCH sent ahead (then libpq's end-of-results NULL). Must run on `queue`; the

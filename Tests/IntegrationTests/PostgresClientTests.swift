@@ -1,3 +1,4 @@
+import Dispatch
 import Testing
 
 @testable import PostgresClient
@@ -62,18 +63,17 @@ import Testing
 
     @Test func parameterisedQueriesNeverInterpolate() async throws {
         let c = try await Self.connect()
-        defer { c.close() }
         let hostile = "x'); DROP TABLE t; --"
         let r = try await c.query(
             "SELECT $1::text AS v, $2::int8 + 1 AS n, $3::text IS NULL AS isnull", [hostile, "41", nil])
         #expect(r.rows == [[hostile, "42", "t"]])
         #expect(r.columns.map(\.name) == ["v", "n", "isnull"])
         #expect(r.columns.map(\.typeOID) == [25, 20, 16])
+        await c.close()
     }
 
     @Test func errorsCarrySQLStateAndServerMessage() async throws {
         let c = try await Self.connect()
-        defer { c.close() }
         do {
             _ = try await c.query("SELECT * FROM no_such_table_xyz")
             Issue.record("expected an error")
@@ -82,6 +82,7 @@ import Testing
             #expect(error.description == #"ERROR: relation "no_such_table_xyz" does not exist (SQLSTATE 42P01)"#)
             #expect(!error.isTransient)
         }
+        await c.close()
         do {
             _ = try await Self.connect(password: "wrong")
             Issue.record("expected an error")
@@ -93,7 +94,6 @@ import Testing
 
     @Test func cursorStreamsRowsInBatches() async throws {
         let c = try await Self.connect()
-        defer { c.close() }
         let cursor = try await c.openCursor(
             "SELECT g AS id, 'row ' || g AS name, (g * 1.5)::numeric(10,2) AS amount FROM generate_series(1, $1::int) g",
             ["2500"])
@@ -113,15 +113,14 @@ import Testing
         #expect(last == "row 2500")
         // The transaction is over: the connection takes new statements.
         #expect(try await c.query("SELECT 1").rows == [["1"]])
+        await c.close()
     }
 
     @Test func cancelInterruptsARunningStatement() async throws {
         let c = try await Self.connect()
-        defer { c.close() }
         async let slow: PostgresResult = c.query("SELECT pg_sleep(30)")
         // Cancel once the server shows the statement running.
         let watcher = try await Self.connect()
-        defer { watcher.close() }
         while try await watcher.query(
             "SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)' AND state = 'active'"
         ).rows[0][0] != "1" {}
@@ -132,5 +131,63 @@ import Testing
         } catch let e as PostgresError {
             #expect(e.sqlState == "57014")
         }
+        await watcher.close()
+        await c.close()
+    }
+
+    /// `close()` lets the statement in progress finish, then closes: what comes after fails, and a
+    /// cancel request finds nothing to send.
+    @Test func closeWaitsForTheStatementInProgress() async throws {
+        let c = try await Self.connect()
+        async let slow: PostgresResult = c.query("SELECT pg_sleep(0.5) AS slept, 7 AS done")
+        let watcher = try await Self.connect()
+        while try await watcher.query(
+            "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(0.5) AS slept%' AND state = 'active'"
+        ).rows[0][0] != "1" {}
+        await c.close()
+        #expect(try await slow.rows == [["", "7"]])
+        await #expect(throws: PostgresError.self) { try await c.query("SELECT 1") }
+        c.cancel()
+        await c.close()
+        await watcher.close()
+    }
+
+    /// A cancel request waiting for the server's answer holds up neither `close()` nor the connection's
+    /// statements, and the PGcancel it uses outlives the connection until the request ends.
+    @Test func closeDoesNotWaitForACancelRequestInFlight() async throws {
+        let proxy = try StallingProxy(to: try #require(UInt16(try Self.env("PG_PORT"))))
+        let database = try #require(try Self.env("PG_JDBC_URL").split(separator: "/").last)
+        let info = try PostgresConnectInfo.jdbc(
+            "jdbc:postgresql://127.0.0.1:\(proxy.port)/\(database)?sslmode=disable", user: try Self.env("PG_USER"),
+            password: try Self.env("PG_PASSWORD"))
+        let c = try await PostgresConnection.connect(info)
+        let (cancelEnded, endCancel) = AsyncStream<Void>.makeStream()
+        DispatchQueue.global().async {
+            c.cancel()
+            endCancel.finish()
+        }
+        await proxy.connectionStalled()
+        // The cancel request now waits for an answer that comes only after `release()`.
+        #expect(try await c.query("SELECT 1").rows == [["1"]])
+        await c.close()
+        proxy.release()
+        for await _ in cancelEnded {}
+        proxy.stop()
+    }
+
+    /// The PGcancel is freed once: by `retire` when no request holds it, else by the last `release`.
+    @Test func cancellerFreesItsHandleAfterTheLastHold() throws {
+        let pointer = try #require(OpaquePointer(bitPattern: 0x10))
+        var unheld = Canceller(handle: pointer)
+        #expect(unheld.retire() == pointer)
+        #expect(unheld.hold() == nil)
+
+        var held = Canceller(handle: pointer)
+        #expect(held.hold() == pointer)
+        #expect(held.hold() == pointer)
+        #expect(held.retire() == nil)
+        #expect(held.hold() == nil)
+        #expect(held.release() == nil)
+        #expect(held.release() == pointer)
     }
 }

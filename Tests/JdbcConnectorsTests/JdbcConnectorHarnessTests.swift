@@ -37,11 +37,11 @@ import Testing
             try await body(db)
         } catch {
             try? await db.execute("DROP SCHEMA \(schema) CASCADE")
-            db.close()
+            await db.close()
             throw error
         }
         try await db.execute("DROP SCHEMA \(schema) CASCADE")
-        db.close()
+        await db.close()
     }
 
     static let person = Schema(

@@ -61,10 +61,6 @@ import Testing
     {
         let db = try await database()
         let locker = try await database()
-        defer {
-            locker.close()
-            db.close()
-        }
         try await locker.execute("BEGIN")
         try await locker.execute("LOCK TABLE \(schema).rows IN ACCESS EXCLUSIVE MODE")
         let handle = Handle(harness: harness)
@@ -82,19 +78,22 @@ import Testing
         let outcome = await running.result
         try await locker.execute("COMMIT")
         let ids = try await db.query("SELECT id FROM \(schema).rows ORDER BY id").rows.map { $0[0] ?? "NULL" }
+        await locker.close()
+        await db.close()
         return (outcome, ids)
     }
 
     func withTable(_ body: () async throws -> Void) async throws {
         let db = try await database()
-        defer { db.close() }
         try await db.execute("CREATE SCHEMA \(schema)")
         try await db.execute("CREATE TABLE \(schema).rows (id INTEGER PRIMARY KEY, name TEXT)")
         do { try await body() } catch {
             try? await db.execute("DROP SCHEMA \(schema) CASCADE")
+            await db.close()
             throw error
         }
         try await db.execute("DROP SCHEMA \(schema) CASCADE")
+        await db.close()
     }
 
     /// The usual pipelined write: the put's transaction runs while the worker goes on, and the next put
@@ -138,8 +137,8 @@ import Testing
             try await task.put(Self.records(0..<2))
             try await task.commit()
             let db = try await database()
-            defer { db.close() }
             #expect(try await db.query("SELECT id FROM \(schema).rows ORDER BY id").rows == [["0"], ["1"]])
+            await db.close()
             try await task.stop()
         }
     }

@@ -101,6 +101,35 @@ import Testing
         await cluster.stop()
     }
 
+    /// Every call after `close()` answers without reaching the destroyed handle: the ones that throw
+    /// fail with _DESTROY, the others do nothing.
+    @Test func everyCallAfterCloseFailsWithDestroyOrDoesNothing() async throws {
+        let cluster = try await MockCluster.start()
+        let consumer = try KafkaConsumer(config: Self.consumerConfig(cluster, group: "g-closed-calls"))
+        let tp = KafkaPartition("t", 0)
+        await consumer.close()
+        func expectDestroy(_ call: () async throws -> Void) async {
+            do {
+                try await call()
+                Issue.record("expected _DESTROY")
+            } catch {
+                #expect((error as? KafkaError)?.name == "_DESTROY")
+            }
+        }
+        await expectDestroy { try await consumer.commit([tp: 1]) }
+        await expectDestroy { _ = try await consumer.committed([tp]) }
+        await expectDestroy { _ = try await consumer.offsetsForTimes([tp: 0]) }
+        await expectDestroy { try consumer.assign([(tp, 0)]) }
+        await expectDestroy { try consumer.unassign() }
+        await expectDestroy { try consumer.subscribe(["t"]) }
+        await expectDestroy { try consumer.unsubscribe() }
+        await consumer.learnTopics(["t"])
+        consumer.pause([tp])
+        consumer.resume([tp])
+        #expect(consumer.memberId == "")
+        await cluster.stop()
+    }
+
     @Test func subscriptionIsAssignedThePartitionsAndReadsThem() async throws {
         let cluster = try await MockCluster.start()
         let topic = "subscribed"

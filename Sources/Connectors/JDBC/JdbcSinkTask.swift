@@ -79,7 +79,7 @@ public final class JdbcSinkTask: SinkTask, @unchecked Sendable {
         guard !records.isEmpty else { return }
         if context.errantRecordReporter != nil { return try await writeNow(records, config, context, structure) }
         let c: PostgresConnection
-        do { c = try await connectionForPut(config, context) } catch { throw retryOrFail(error, config, context) }
+        do { c = try await connectionForPut(config, context) } catch { throw await retryOrFail(error, config, context) }
         let (order, byTable) = try group(records, config)
         try Task.checkCancellation()
         inFlight = (
@@ -107,8 +107,8 @@ public final class JdbcSinkTask: SinkTask, @unchecked Sendable {
             try await Self.wait(for: write)
             remainingRetries = config.maxRetries
         } catch {
-            if error is CancellationError { throw dropConnection() }
-            let e = retryOrFail(error, config, context)
+            if error is CancellationError { throw await dropConnection() }
+            let e = await retryOrFail(error, config, context)
             if e.isRetriable { redo = records }
             throw e
         }
@@ -124,8 +124,8 @@ public final class JdbcSinkTask: SinkTask, @unchecked Sendable {
     }
 
     /// After a cancelled write (rolled back): the connection may still receive a late cancel request.
-    private func dropConnection() -> CancellationError {
-        connection?.close()
+    private func dropConnection() async -> CancellationError {
+        await connection?.close()
         connection = nil
         return CancellationError()
     }
@@ -137,7 +137,7 @@ public final class JdbcSinkTask: SinkTask, @unchecked Sendable {
         _ structure: SinkTableStructure
     ) async throws {
         let c: PostgresConnection
-        do { c = try await connectionForPut(config, context) } catch { throw retryOrFail(error, config, context) }
+        do { c = try await connectionForPut(config, context) } catch { throw await retryOrFail(error, config, context) }
         // After connecting: table names need the session's schema and database.
         let (order, byTable) = try group(records, config)
         do {
@@ -146,14 +146,14 @@ public final class JdbcSinkTask: SinkTask, @unchecked Sendable {
             try await transaction(order, byTable, c, config, structure, locate: context.errantRecordReporter == nil)
             remainingRetries = config.maxRetries
         } catch is CancellationError {
-            throw dropConnection()
+            throw await dropConnection()
         } catch {
             if let reporter = context.errantRecordReporter, Self.postgresError(error)?.isTransient != true {
                 // errors.tolerance=all: write the records one by one, as Confluent's connector does, so
                 // only the ones the database refuses go to the dead-letter queue.
                 return try await unrollAndRetry(order, byTable, c, config, structure, reporter)
             }
-            throw retryOrFail(error, config, context)
+            throw await retryOrFail(error, config, context)
         }
     }
 
@@ -209,10 +209,10 @@ public final class JdbcSinkTask: SinkTask, @unchecked Sendable {
                 do {
                     try await transaction([id], [id: [r]], c, config, structure)
                 } catch is CancellationError {
-                    throw dropConnection()
+                    throw await dropConnection()
                 } catch {
                     let pg = Self.postgresError(error)
-                    if pg?.isTransient == true { throw retryOrFail(error, config, context!) }
+                    if pg?.isTransient == true { throw await retryOrFail(error, config, context!) }
                     // The located error names the column and value; the database's message is in it.
                     let reported =
                         error as? ConnectError
@@ -232,13 +232,13 @@ public final class JdbcSinkTask: SinkTask, @unchecked Sendable {
     /// Transient database failures (lost connection, deadlock, serialization failure) are retried up to
     /// `max.retries` times, `retry.backoff.ms` apart, by having the worker redeliver the batch; anything
     /// else fails the task with the database's message.
-    private func retryOrFail(_ error: any Error, _ config: JdbcSinkConfig, _ context: any SinkTaskContext)
+    private func retryOrFail(_ error: any Error, _ config: JdbcSinkConfig, _ context: any SinkTaskContext) async
         -> ConnectError
     {
         let pg = Self.postgresError(error)
         if let pg, pg.isTransient, remainingRetries > 0 {
             remainingRetries -= 1
-            connection?.close()
+            await connection?.close()
             connection = nil
             context.timeout(config.retryBackoffMs)
             return ConnectError(
@@ -372,7 +372,7 @@ public final class JdbcSinkTask: SinkTask, @unchecked Sendable {
         // Cancelled while stopping: the write in flight is cancelled and rolled back.
         if let (_, write) = inFlight { _ = try? await Self.wait(for: write) }
         inFlight = nil
-        connection?.close()
+        await connection?.close()
         connection = nil
     }
 }

@@ -41,7 +41,7 @@ public final class JdbcSourceConnector: Connector {
         do {
             found = try await Self.listTables(connection, config)
         } catch {
-            connection.close()
+            await connection.close()
             throw error
         }
         tables.value.withLock { $0 = found }
@@ -54,10 +54,9 @@ public final class JdbcSourceConnector: Connector {
         _ tables: TableList, _ connection: PostgresConnection, _ config: JdbcSourceConfig,
         _ context: any ConnectorContext
     ) async {
-        defer { connection.close() }
         while !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(config.tablePollIntervalMs))
-            if Task.isCancelled { return }
+            if Task.isCancelled { break }
             do {
                 let now = try await listTables(connection, config)
                 let changed = tables.value.withLock { old -> Bool in
@@ -72,6 +71,7 @@ public final class JdbcSourceConnector: Connector {
                 context.logger.warning("Could not list tables: \(error)")
             }
         }
+        await connection.close()
     }
 
     public func taskConfigs(maxTasks: Int) async throws -> [[String: String]] {

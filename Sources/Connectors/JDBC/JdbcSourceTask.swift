@@ -173,7 +173,7 @@ public final class JdbcSourceTask: SourceTask {
                 throw error
             }
             if e.isTransient {
-                connection?.close()
+                await connection?.close()
                 connection = nil
                 q.nextRunMs = Self.nowMs() + config.connectionBackoffMs
                 q.failedAttempts += 1
@@ -237,7 +237,7 @@ public final class JdbcSourceTask: SourceTask {
         _ = await prefetch?.result
         prefetch = nil
         connection?.cancel()
-        connection?.close()
+        await connection?.close()
         connection = nil
     }
 
