@@ -138,14 +138,19 @@ import Testing
     /// `close()` lets the statement in progress finish, then closes: what comes after fails, and a
     /// cancel request finds nothing to send.
     @Test func closeWaitsForTheStatementInProgress() async throws {
-        let c = try await Self.connect()
-        async let slow: PostgresResult = c.query("SELECT pg_sleep(0.5) AS slept, 7 AS done")
+        // The statement waits on an advisory lock the watcher holds, so it is still running, whatever
+        // the machine's load, until the watcher lets it go.
         let watcher = try await Self.connect()
+        _ = try await watcher.query("SELECT pg_advisory_lock(7022)")
+        let c = try await Self.connect()
+        async let slow: PostgresResult = c.query("SELECT pg_advisory_xact_lock(7022)::text AS locked, 7 AS done")
         while try await watcher.query(
-            "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(0.5) AS slept%' AND state = 'active'"
+            "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_advisory_xact_lock(7022)%' AND wait_event_type = 'Lock'"
         ).rows[0][0] != "1" {}
-        await c.close()
+        async let closed: Void = c.close()
+        _ = try await watcher.query("SELECT pg_advisory_unlock(7022)")
         #expect(try await slow.rows == [["", "7"]])
+        await closed
         await #expect(throws: PostgresError.self) { try await c.query("SELECT 1") }
         c.cancel()
         await c.close()
