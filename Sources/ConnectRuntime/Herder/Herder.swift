@@ -135,7 +135,7 @@ public actor Herder {
             config: workerConfig, admin: admin, logger: logger,
             onAssigned: { [weak self] group in self?.enqueue(.assigned(group)) })
         groupMember = member
-        try member.start()
+        try member.start(spawn: worker.spawn)
         logger.info(
             "Worker \(workerId) started (generation \(generation)); \(config.snapshot.connectorConfigs.count) connector(s) configured"
         )

@@ -1,6 +1,5 @@
 import KafkaClient
 import Logging
-import Synchronization
 
 /// This worker's membership in the Connect group `group.id`, kept through a Kafka consumer group.
 ///
@@ -30,7 +29,8 @@ final class WorkerGroupMember: Sendable {
     /// True between a completed join and the next revoke.
     private let steady = LockedBox(false)
     private let joinTimeoutMs: Int
-    private let loop = Mutex<Task<Void, Never>?>(nil)
+    /// Finished when the poll loop has ended (or never started).
+    private let loopEnded = AsyncStream<Void>.makeStream()
     private let onAssigned: @Sendable (WorkerGroup) async -> Void
 
     /// - Parameters:
@@ -59,25 +59,32 @@ final class WorkerGroupMember: Sendable {
         self.joinTimeoutMs = config.sessionTimeoutMs
     }
 
-    func start() throws(KafkaError) {
+    /// Subscribes, and runs the poll loop through `spawn` (a child of the Worker's task group).
+    func start(spawn: (@escaping @Sendable () async -> Void) -> Bool) throws(KafkaError) {
         try consumer.subscribe([topic])
-        let task = Task { [self] in
-            while !finished.mutex.withLock({ $0 }) {
-                for event in await consumer.poll(maxEvents: 100, timeoutMs: 100) {
-                    switch event {
-                    case .assigned(let partitions):
-                        consumer.pause(partitions)
-                        steady.mutex.withLock { $0 = true }
-                        await joined()
-                    case .error(let e):
-                        logger.warning("Worker group \(groupId): \(e)")
-                    default:
-                        break
-                    }
+        let ended = loopEnded.continuation
+        let spawned = spawn { [self] in
+            await pollLoop()
+            ended.finish()
+        }
+        if !spawned { ended.finish() }
+    }
+
+    private func pollLoop() async {
+        while !finished.mutex.withLock({ $0 }) {
+            for event in await consumer.poll(maxEvents: 100, timeoutMs: 100) {
+                switch event {
+                case .assigned(let partitions):
+                    consumer.pause(partitions)
+                    steady.mutex.withLock { $0 = true }
+                    await joined()
+                case .error(let e):
+                    logger.warning("Worker group \(groupId): \(e)")
+                default:
+                    break
                 }
             }
         }
-        loop.withLock { $0 = task }
     }
 
     /// Reads the members of the generation we just joined. The group is Stable once every member has
@@ -128,7 +135,7 @@ final class WorkerGroupMember: Sendable {
             try? await Task.sleep(for: .milliseconds(50))
         }
         finished.mutex.withLock { $0 = true }
-        if let task = loop.withLock({ $0 }) { await task.value }
+        for await _ in loopEnded.stream {}
         await consumer.close()
     }
 }
