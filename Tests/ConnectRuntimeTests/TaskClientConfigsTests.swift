@@ -48,6 +48,7 @@ import Testing
         #expect(c["client.id"] == "connector-consumer-orders-2")
         #expect(c["enable.auto.commit"] == "false")
         #expect(c["auto.offset.reset"] == "latest")
+        #expect(c["allow.auto.create.topics"] == "true")  // the Java consumer's default
     }
 
     @Test func theSourceAdminKeepsAClientIdTheUserGave() {

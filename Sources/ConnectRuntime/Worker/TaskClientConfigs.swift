@@ -29,10 +29,15 @@ enum TaskClientConfigs {
     /// once its prefetch queue has been full; a sink that drains the queue faster than that then sits
     /// idle (measured on bench/s3_sink.sh: 96k → 170k records/s). The prefetch queue is held to 16 MB
     /// (librdkafka's default is 64 MB per consumer): it only needs to cover one put.
+    ///
+    /// allow.auto.create.topics: the Java consumer's default (true), librdkafka's is false. A sink
+    /// subscribed to a topic its source has not written yet then has the broker create it (where the
+    /// broker auto-creates), as Kafka Connect's sinks do, instead of waiting for librdkafka's next
+    /// metadata refresh, five minutes later.
     static func sinkConsumer(_ translated: KafkaConfig, id: ConnectorTaskId) -> KafkaConfig {
         var c = translated.withDefaults([
             ("enable.auto.commit", "false"), ("auto.offset.reset", "earliest"), ("fetch.queue.backoff.ms", "20"),
-            ("queued.max.messages.kbytes", "16384"),
+            ("queued.max.messages.kbytes", "16384"), ("allow.auto.create.topics", "true"),
         ])
         c["group.id"] = sinkGroup(id.connector)
         c["client.id"] = "connector-consumer-\(id.connector)-\(id.task)"
