@@ -235,8 +235,6 @@ public final class KafkaProducer: @unchecked Sendable {
         }
     }
 
-    public var isFenced: Bool { fenced.load(ordering: .sequentiallyConsistent) }
-
     /// Records enqueued but not yet delivered.
     public var outstanding: Int { Int(rd_kafka_outq_len(handle)) }
 

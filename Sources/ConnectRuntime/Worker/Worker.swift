@@ -258,10 +258,4 @@ final class Worker: Sendable {
         }
         return cancelled
     }
-
-    func stopTask(_ id: ConnectorTaskId) async -> Bool {
-        guard task(id) != nil else { return false }
-        await stopTasks([id])
-        return true
-    }
 }
