@@ -107,6 +107,27 @@ def test_json_lines_with_confluent_object_names(worker, bucket):
     assert got[f"topics/{topic}/partition=0/{topic}+0+0000000006.json"].count(b"\n") == 3
 
 
+def test_json_values_are_written_as_the_converter_writes_them(worker, bucket):
+    """Values already in the form JsonConverter writes are copied as consumed; any other JSON is parsed
+    and written back compact: the object holds the same bytes either way."""
+    topic = "s3-" + uuid.uuid4().hex[:8]
+    create_topic(topic)
+    values = [
+        (b'{"id":1,"name":"Z\xc3\xbcrich \\"q\\"","amount":12.5,"ok":true,"tags":["a",null]}',
+         b'{"id":1,"name":"Z\xc3\xbcrich \\"q\\"","amount":12.5,"ok":true,"tags":["a",null]}'),
+        (b'{"id": 2, "amount": 1.50}', b'{"id":2,"amount":1.5}'),
+        (b'{"a":1,"a":2}', b'{"a":2}'),
+        (b'{"big":1e2,"s":"\\/x \\u0041","n":007}', b'{"big":100.0,"s":"/x A","n":7}'),
+        (b'"just a string"', b'"just a string"'),
+        (b'[12345678.9,-0.0]', b'[1.23456789E7,-0.0]'),
+    ]
+    produce(topic, [(None, v) for v, _ in values], partition=0)
+    r = worker.post("/connectors", {"name": "s3raw", "config": sink_config(topic, bucket, **{"flush.size": "6"})})
+    assert r.status_code == 201, r.text
+    got = wait_objects(bucket, 1)
+    assert list(got.values()) == [b"".join(w + b"\n" for _, w in values)]
+
+
 def test_gzip_field_partitioner_and_struct_values(worker, bucket):
     """Struct values (JSON with schemas) partitioned by a field, gzip-compressed, custom topics.dir."""
     topic = "s3-" + uuid.uuid4().hex[:8]

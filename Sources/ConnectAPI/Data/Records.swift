@@ -70,11 +70,15 @@ public struct SinkRecord: ConnectRecord, Hashable {
     /// The record's topic and partition before any transformation renamed them (KIP-793).
     public let originalTopic: String
     public let originalKafkaPartition: Int32
+    /// The value as the JSON it was consumed as, already in the exact form JsonConverter without schemas
+    /// writes it, for a task that asked for it (`JSONValueSinkTask`). Then the value was not converted:
+    /// `value` is `.null` and `valueSchema` nil.
+    public var valueJSON: [UInt8]?
 
     public init(
         topic: String, kafkaPartition: Int32, kafkaOffset: Int64, keySchema: Schema?, key: Value,
         valueSchema: Schema?, value: Value, timestamp: Int64?, timestampType: String = "CreateTime",
-        headers: [ConnectHeader] = []
+        headers: [ConnectHeader] = [], valueJSON: [UInt8]? = nil
     ) {
         self.topic = topic
         self.kafkaPartition = kafkaPartition
@@ -88,6 +92,7 @@ public struct SinkRecord: ConnectRecord, Hashable {
         self.headers = headers
         self.originalTopic = topic
         self.originalKafkaPartition = kafkaPartition
+        self.valueJSON = valueJSON
     }
 }
 

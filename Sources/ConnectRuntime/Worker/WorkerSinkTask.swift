@@ -1,4 +1,5 @@
 import ConnectAPI
+import ConnectJSON
 import KafkaClient
 import Logging
 
@@ -123,6 +124,8 @@ struct WorkerSinkTask: Sendable {
     {
         // Without error tolerance or retries, records convert without per-stage bookkeeping.
         let direct = errors.isDirect
+        let valueJSON = Self.passesValueJSON(
+            task: task, converters: setup.converters, transformations: setup.transformations)
         while !setup.control.isStopping {
             // Paused connectors keep polling (so the group sees us alive) with every partition paused.
             if setup.control.isPaused != state.delivery.connectorPaused {
@@ -180,7 +183,8 @@ struct WorkerSinkTask: Sendable {
                     do {
                         let converted =
                             direct
-                            ? try Self.convertDirectly(m, converters) : try await convert(m, errors, converters)
+                            ? try Self.convertDirectly(m, converters, valueJSON: valueJSON)
+                            : try await convert(m, errors, converters, valueJSON: valueJSON)
                         if let r = converted {
                             batch.append(consume r)
                             if errors.keepsOriginals { originals.append(m) }
@@ -250,17 +254,42 @@ struct WorkerSinkTask: Sendable {
             e.kind, "\(e.message) (record at \(topic)-\(partition) offset \(offset), task \(id))", cause: e.cause)
     }
 
+    /// Whether values go to the task as their consumed JSON (`SinkRecord.valueJSON`) when they are in the
+    /// form JsonConverter would write them: the task asks for it (`JSONValueSinkTask`), the value
+    /// converter is JsonConverter without schemas, and no transformation needs the value.
+    static func passesValueJSON(
+        task: any SinkTask, converters: ConnectorConverters, transformations: TransformationChain
+    ) -> Bool {
+        guard transformations.isEmpty, (task as? any JSONValueSinkTask)?.takesValueJSON == true,
+            let json = converters.value as? JsonConverter
+        else { return false }
+        return !json.schemasEnabled
+    }
+
+    private static let jsonNull: [UInt8] = Array("null".utf8)
+
+    /// The value's bytes when they pass through unconverted (see `passesValueJSON`).
+    private static func valueJSON(_ m: KafkaMessage, _ enabled: Bool) -> [UInt8]? {
+        // JSON `null` is converted: a null value means a tombstone to the task, whatever its bytes.
+        guard enabled, let v = m.value, v != Self.jsonNull, CompactJSON.isCanonical(v) else { return nil }
+        return v
+    }
+
     /// Each stage through the error handler: retried, tolerated, logged and sent to the dead-letter queue.
-    private func convert(_ m: KafkaMessage, _ errors: ErrorHandler, _ c: ConnectorConverters) async throws
-        -> SinkRecord?
+    private func convert(_ m: KafkaMessage, _ errors: ErrorHandler, _ c: ConnectorConverters, valueJSON: Bool)
+        async throws -> SinkRecord?
     {
+        let json = Self.valueJSON(m, valueJSON)
         guard
             let k = try await errors.execute(
                 .keyConverter, className: c.keyClass, consumed: m,
                 { try c.key.toConnectData(topic: m.topic, bytes: m.key) }),
-            let v = try await errors.execute(
-                .valueConverter, className: c.valueClass, consumed: m,
-                { try c.value.toConnectData(topic: m.topic, bytes: m.value) })
+            let v =
+                json != nil
+                ? SchemaAndValue.null
+                : try await errors.execute(
+                    .valueConverter, className: c.valueClass, consumed: m,
+                    { try c.value.toConnectData(topic: m.topic, bytes: m.value) })
         else { return nil }
         var headers: [ConnectHeader] = []
         for h in m.headers {
@@ -271,30 +300,34 @@ struct WorkerSinkTask: Sendable {
             else { return nil }
             headers.append(ConnectHeader(key: h.key, schema: sv.schema, value: sv.value))
         }
-        return Self.record(m, key: k, value: v, headers: headers)
+        return Self.record(m, key: k, value: v, headers: headers, valueJSON: json)
     }
 
     /// Without error tolerance or retries: the hot path, no per-stage bookkeeping.
-    private static func convertDirectly(_ m: KafkaMessage, _ c: ConnectorConverters) throws -> SinkRecord {
+    private static func convertDirectly(_ m: KafkaMessage, _ c: ConnectorConverters, valueJSON: Bool) throws
+        -> SinkRecord
+    {
         let k = try c.key.toConnectData(topic: m.topic, bytes: m.key)
-        let v = try c.value.toConnectData(topic: m.topic, bytes: m.value)
+        let json = Self.valueJSON(m, valueJSON)
+        let v = json != nil ? SchemaAndValue.null : try c.value.toConnectData(topic: m.topic, bytes: m.value)
         var headers: [ConnectHeader] = []
         for h in m.headers {
             let sv = try c.header.toConnectHeader(topic: m.topic, key: h.key, bytes: h.value)
             headers.append(ConnectHeader(key: h.key, schema: sv.schema, value: sv.value))
         }
-        return Self.record(m, key: k, value: v, headers: headers)
+        return Self.record(m, key: k, value: v, headers: headers, valueJSON: json)
     }
 
     private static func record(
-        _ m: KafkaMessage, key k: SchemaAndValue, value v: SchemaAndValue, headers: [ConnectHeader]
+        _ m: KafkaMessage, key k: SchemaAndValue, value v: SchemaAndValue, headers: [ConnectHeader],
+        valueJSON: [UInt8]?
     )
         -> SinkRecord
     {
         SinkRecord(
             topic: m.topic, kafkaPartition: m.partition, kafkaOffset: m.offset, keySchema: k.schema, key: k.value,
             valueSchema: v.schema, value: v.value, timestamp: m.timestamp, timestampType: m.timestampType,
-            headers: headers)
+            headers: headers, valueJSON: valueJSON)
     }
 
     /// Transforms a batch and delivers it.

@@ -25,6 +25,12 @@ struct RecordEncoder {
     func append(_ record: SinkRecord, to out: inout [UInt8]) throws {
         switch format {
         case .json:
+            // Already in the form JsonConverter writes (see `S3SinkTask.takesValueJSON`): copied.
+            if let json = record.valueJSON {
+                out.append(contentsOf: json)
+                out.append(UInt8(ascii: "\n"))
+                return
+            }
             do {
                 _ = try json.fromConnectData(
                     topic: record.topic, schema: record.valueSchema, value: record.value, into: &out)

@@ -7,7 +7,7 @@ import CurlClient
 /// When the Swift task running `put` is cancelled (a worker giving up on a task that does not stop),
 /// nothing more becomes visible: the open files' multipart uploads are aborted instead of completed and
 /// `put` throws `CancellationError`. `stop` and `close` always abort open files.
-public final class S3SinkTask: SinkTask {
+public final class S3SinkTask: JSONValueSinkTask {
     private var config: S3SinkConfig?
     private var context: (any SinkTaskContext)?
     private var storage: S3Storage?
@@ -38,6 +38,16 @@ public final class S3SinkTask: SinkTask {
         try await storage.checkBucket()
         self.storage = storage
         for tp in context.assignment() { openWriter(tp) }
+    }
+
+    /// JsonFormat writes a value as JsonConverter without schemas does, so a value consumed in that form
+    /// is copied rather than parsed and written again, unless the partitioner or the timestamp extractor
+    /// reads fields of the value.
+    public var takesValueJSON: Bool {
+        guard let config, case .json = config.format else { return false }
+        if case .field = config.partitioner { return false }
+        if case .recordField = config.timestamps { return false }
+        return true
     }
 
     public func open(_ partitions: [TopicPartition]) async throws {

@@ -62,11 +62,13 @@ final class TopicPartitionWriter {
     func write(_ record: SinkRecord) async throws {
         if let nextOffset, record.kafkaOffset < nextOffset { return }  // already in an open file
         if recordCount >= config.flushSize { try await commitFiles() }  // a commit that failed before
-        if record.value.isNull && config.nullBehavior == .ignore {
+        // A value passed through as JSON (`valueJSON`) is never null: JSON `null` is converted.
+        let isNull = record.valueJSON == nil && record.value.isNull
+        if isNull && config.nullBehavior == .ignore {
             nextOffset = record.kafkaOffset + 1
             return
         }
-        if record.value.isNull {
+        if isNull {
             throw ConnectError(
                 .data,
                 "Null valued record at \(record.topic)-\(record.kafkaPartition ?? 0) offset \(record.kafkaOffset) cannot be written with behavior.on.null.values=fail; set it to ignore to skip tombstones"

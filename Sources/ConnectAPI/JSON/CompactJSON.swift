@@ -1,0 +1,257 @@
+/// Recognises JSON that is already in the exact form Kafka Connect's JsonConverter (schemas off) writes
+/// for the value it reads from it, so a sink that writes JSON can copy the consumed bytes instead of
+/// parsing them into a `Value` and writing that back (the S3 sink's JsonFormat: most of its CPU per
+/// record went there).
+///
+/// `isCanonical(b)` implies `write(parse(b)) == b`, where `parse` is `JSONParser.parseConnectValue`
+/// (leading zeros allowed, as JsonConverter reads) and `write` is JsonConverter's schemaless writer:
+/// - no whitespace outside strings, nothing after the value;
+/// - strings in valid UTF-8, escaped as `JSONWriter.writeString` escapes: `\"`, `\\`, `\n`, `\r`, `\t`,
+///   `\b`, `\f`, other control characters as `\u00xx` in lower case; nothing else escaped (`\/` or
+///   `\u0041` are read fine but written differently);
+/// - integers of at most 18 digits, without leading zeros or `-0` (longer ones may not fit an int64);
+/// - other numbers exactly as Java's `Double.toString` writes the double they read as;
+/// - object member names unique (a repeated name collapses into one member when read).
+/// Anything else answers false, and the caller takes the parse-and-write path: a false negative costs
+/// speed, never bytes.
+public enum CompactJSON {
+    public static func isCanonical(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var scanner = Scanner(bytes)
+        guard scanner.value() else { return false }
+        return scanner.pos == bytes.count
+    }
+
+    public static func isCanonical(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { isCanonical($0) }
+    }
+
+    private struct Scanner: ~Copyable {
+        let bytes: UnsafeRawBufferPointer
+        var pos = 0
+        var depth = 0
+        /// The names of the objects being scanned, innermost last: (hash, start, end) of each.
+        var names: [(hash: UInt64, start: Int, end: Int)] = []
+
+        /// JSONParser's limit: deeper input does not parse.
+        static let maxDepth = 512
+        /// Wider objects are left to the parser (the duplicate check below is quadratic).
+        static let maxMembers = 128
+
+        init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+
+        mutating func value() -> Bool {
+            guard pos < bytes.count else { return false }
+            switch bytes[pos] {
+            case UInt8(ascii: "{"): return object()
+            case UInt8(ascii: "["): return array()
+            case UInt8(ascii: "\""): return string(hashing: false) != nil
+            case UInt8(ascii: "t"): return literal("true")
+            case UInt8(ascii: "f"): return literal("false")
+            case UInt8(ascii: "n"): return literal("null")
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return number()
+            default: return false
+            }
+        }
+
+        mutating func literal(_ word: StaticString) -> Bool {
+            let n = word.utf8CodeUnitCount
+            guard pos + n <= bytes.count else { return false }
+            for i in 0..<n where bytes[pos + i] != word.utf8Start[i] { return false }
+            pos += n
+            return true
+        }
+
+        mutating func object() -> Bool {
+            depth += 1
+            defer { depth -= 1 }
+            guard depth <= Self.maxDepth else { return false }
+            pos += 1
+            if pos < bytes.count && bytes[pos] == UInt8(ascii: "}") {
+                pos += 1
+                return true
+            }
+            let first = names.count
+            defer { names.removeSubrange(first...) }
+            while true {
+                guard pos < bytes.count, bytes[pos] == UInt8(ascii: "\"") else { return false }
+                let start = pos + 1
+                guard let hash = string(hashing: true) else { return false }
+                let end = pos - 1
+                // Canonical names compare equal exactly when their bytes do (one spelling per string).
+                for n in names[first...] where n.hash == hash && n.end - n.start == end - start {
+                    if bytes[n.start..<n.end].elementsEqual(bytes[start..<end]) { return false }
+                }
+                guard names.count - first < Self.maxMembers else { return false }
+                names.append((hash, start, end))
+                guard pos < bytes.count, bytes[pos] == UInt8(ascii: ":") else { return false }
+                pos += 1
+                guard value(), pos < bytes.count else { return false }
+                if bytes[pos] == UInt8(ascii: ",") {
+                    pos += 1
+                    continue
+                }
+                guard bytes[pos] == UInt8(ascii: "}") else { return false }
+                pos += 1
+                return true
+            }
+        }
+
+        mutating func array() -> Bool {
+            depth += 1
+            defer { depth -= 1 }
+            guard depth <= Self.maxDepth else { return false }
+            pos += 1
+            if pos < bytes.count && bytes[pos] == UInt8(ascii: "]") {
+                pos += 1
+                return true
+            }
+            while true {
+                guard value(), pos < bytes.count else { return false }
+                if bytes[pos] == UInt8(ascii: ",") {
+                    pos += 1
+                    continue
+                }
+                guard bytes[pos] == UInt8(ascii: "]") else { return false }
+                pos += 1
+                return true
+            }
+        }
+
+        /// A canonical string from its opening quote to past its closing one: an FNV-1a hash of its
+        /// bytes when `hashing` (for the duplicate name check), nil when it is not canonical.
+        mutating func string(hashing: Bool) -> UInt64? {
+            pos += 1
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            if !hashing {
+                // Eight bytes at a time while none is a quote, a backslash, a control character or
+                // non-ASCII (those are looked at one by one below).
+                while pos + 8 <= bytes.count {
+                    let w = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: pos, as: UInt64.self))
+                    let quote = w ^ 0x2222_2222_2222_2222
+                    let backslash = w ^ 0x5C5C_5C5C_5C5C_5C5C
+                    let ones: UInt64 = 0x0101_0101_0101_0101
+                    let highs: UInt64 = 0x8080_8080_8080_8080
+                    let found =
+                        ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((w &- ones &* 0x20) & ~w) | w
+                    if found & highs != 0 { break }
+                    pos += 8
+                }
+            }
+            while pos < bytes.count {
+                let c = bytes[pos]
+                if hashing { hash = (hash ^ UInt64(c)) &* 0x100_0000_01b3 }
+                if c == UInt8(ascii: "\"") {
+                    pos += 1
+                    return hash
+                }
+                if c < 0x20 { return nil }
+                if c == UInt8(ascii: "\\") {
+                    guard escape() else { return nil }
+                    continue
+                }
+                if c >= 0x80 {
+                    guard utf8Sequence() else { return nil }
+                    continue
+                }
+                pos += 1
+            }
+            return nil
+        }
+
+        /// An escape at `pos`, as `JSONWriter.writeString` writes it, and only then.
+        mutating func escape() -> Bool {
+            guard pos + 1 < bytes.count else { return false }
+            switch bytes[pos + 1] {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"),
+                UInt8(ascii: "b"), UInt8(ascii: "f"):
+                pos += 2
+                return true
+            case UInt8(ascii: "u"):
+                // \u00xx for the control characters without a short escape, in lower-case hex.
+                guard pos + 6 <= bytes.count, bytes[pos + 2] == 0x30, bytes[pos + 3] == 0x30,
+                    let high = Self.lowerHex(bytes[pos + 4]), high < 2, let low = Self.lowerHex(bytes[pos + 5])
+                else { return false }
+                let scalar = high << 4 | low
+                if scalar == 0x08 || scalar == 0x09 || scalar == 0x0A || scalar == 0x0C || scalar == 0x0D {
+                    return false
+                }
+                pos += 6
+                return true
+            default:
+                return false
+            }
+        }
+
+        static func lowerHex(_ c: UInt8) -> UInt8? {
+            switch c {
+            case 0x30...0x39: return c - 0x30
+            case 0x61...0x66: return c - 0x61 + 10
+            default: return nil
+            }
+        }
+
+        /// One well-formed UTF-8 sequence of two to four bytes at `pos` (Unicode's table 3-7): the
+        /// parser decodes ill-formed bytes as U+FFFD, which is then written differently.
+        mutating func utf8Sequence() -> Bool {
+            let c = bytes[pos]
+            let n: Int
+            var low: UInt8 = 0x80
+            var high: UInt8 = 0xBF
+            switch c {
+            case 0xC2...0xDF: n = 2
+            case 0xE0:
+                n = 3
+                low = 0xA0
+            case 0xE1...0xEC, 0xEE...0xEF: n = 3
+            case 0xED:
+                n = 3
+                high = 0x9F
+            case 0xF0:
+                n = 4
+                low = 0x90
+            case 0xF1...0xF3: n = 4
+            case 0xF4:
+                n = 4
+                high = 0x8F
+            default: return false
+            }
+            guard pos + n <= bytes.count, bytes[pos + 1] >= low, bytes[pos + 1] <= high else { return false }
+            for i in 2..<n where bytes[pos + i] < 0x80 || bytes[pos + i] > 0xBF { return false }
+            pos += n
+            return true
+        }
+
+        mutating func number() -> Bool {
+            let start = pos
+            if bytes[pos] == UInt8(ascii: "-") { pos += 1 }
+            let digits = pos
+            while pos < bytes.count, bytes[pos] >= 0x30, bytes[pos] <= 0x39 { pos += 1 }
+            let count = pos - digits
+            guard count > 0, bytes[digits] != 0x30 || count == 1 else { return false }
+            var integral = true
+            if pos < bytes.count, bytes[pos] == UInt8(ascii: ".") {
+                integral = false
+                pos += 1
+                let f = pos
+                while pos < bytes.count, bytes[pos] >= 0x30, bytes[pos] <= 0x39 { pos += 1 }
+                guard pos > f else { return false }
+            }
+            if pos < bytes.count, bytes[pos] == UInt8(ascii: "e") || bytes[pos] == UInt8(ascii: "E") {
+                integral = false
+                pos += 1
+                if pos < bytes.count, bytes[pos] == UInt8(ascii: "+") || bytes[pos] == UInt8(ascii: "-") { pos += 1 }
+                let e = pos
+                while pos < bytes.count, bytes[pos] >= 0x30, bytes[pos] <= 0x39 { pos += 1 }
+                guard pos > e else { return false }
+            }
+            let text = UnsafeRawBufferPointer(rebasing: bytes[start..<pos])
+            if integral {
+                // "-0" reads as the integer 0.
+                return count <= 18 && !(count == 1 && bytes[digits] == 0x30 && digits > start)
+            }
+            // Read as JSONParser reads it, written as JsonConverter writes it.
+            guard case .float64(let d) = Value.parsed(numberBytes: text, integral: false) else { return false }
+            return JavaNumberFormat.double(d).utf8.elementsEqual(text)
+        }
+    }
+}

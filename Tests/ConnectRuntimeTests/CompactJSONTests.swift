@@ -1,0 +1,139 @@
+import ConnectAPI
+import ConnectJSON
+import Testing
+
+/// `CompactJSON.isCanonical(b)` must imply that JsonConverter (schemas off) reads `b` and writes back
+/// exactly `b`: the S3 sink copies such values instead of converting them.
+struct CompactJSONTests {
+    let converter = try! JsonConverter(config: ["schemas.enable": "false"])
+
+    func roundTrip(_ bytes: [UInt8]) throws -> [UInt8] {
+        let v = try converter.toConnectData(topic: "t", bytes: bytes)
+        var out: [UInt8] = []
+        _ = try converter.fromConnectData(topic: "t", schema: v.schema, value: v.value, into: &out)
+        return out
+    }
+
+    @Test(arguments: [
+        #"{"id":1,"name":"a","amount":12.5,"ok":true,"n":null}"#,
+        #"{"a":[1,-2,3.0E-4,1.0E7,"x",[],{}],"b":{"c":{"d":false}}}"#,
+        #"[]"#, #"{}"#, #"0"#, #"-1"#, #"123456789012345678"#, #"0.1"#, #"-0.0"#, #"1.0"#, #"100.0"#,
+        #""tab\there \"q\" back\\ nl\n cr\r \b \f \u0001 \u001f""#,
+        #""Zürich, 東京, 😀""#, #"true"#, #"{"k":"v","K":"v"}"#,
+    ])
+    func canonicalInputIsWrittenBackByteForByte(_ text: String) throws {
+        let bytes = Array(text.utf8)
+        #expect(CompactJSON.isCanonical(bytes))
+        #expect(try roundTrip(bytes) == bytes)
+    }
+
+    @Test(arguments: [
+        #"{"id": 1}"#, #" {"id":1}"#, #"{"id":1} "#, #"{"a":1,"a":2}"#, #"007"#, #"-0"#,
+        #"1234567890123456789"#, #"1e2"#, #"1.50"#, #"12345678.9"#, #"1E400"#, #"0.0001"#,
+        #""\/""#, #""\u0041""#, #""\u000a""#, #""\u001F""#, #""\n"#, #"{"a":1"#, #"[1,]"#, #"tru"#,
+        #""#, #"  "#, #"{"a":1}x"#,
+    ])
+    func nonCanonicalInputIsRefused(_ text: String) {
+        #expect(!CompactJSON.isCanonical(Array(text.utf8)))
+    }
+
+    @Test func illFormedUTF8IsRefused() {
+        for bad: [UInt8] in [
+            [0x22, 0xC3, 0x22], [0x22, 0xED, 0xA0, 0x80, 0x22], [0x22, 0xC0, 0x80, 0x22], [0x22, 0xFF, 0x22],
+        ] {
+            #expect(!CompactJSON.isCanonical(bad))
+        }
+    }
+
+    @Test func deepNestingIsLeftToTheParser() {
+        let deep = Array((String(repeating: "[", count: 600) + String(repeating: "]", count: 600)).utf8)
+        #expect(!CompactJSON.isCanonical(deep))
+    }
+
+    /// Random documents, written with random spacing and spellings: whenever the check accepts one,
+    /// converting it reproduces it exactly, and whatever JsonConverter writes is accepted.
+    @Test func acceptedMeansReproducedOverRandomDocuments() throws {
+        var rng = SplitMix(seed: 23)
+        var accepted = 0
+        for _ in 0..<3000 {
+            var text = ""
+            Self.document(&rng, depth: 0, into: &text)
+            let bytes = Array(text.utf8)
+            // A value that is JSON null is written as no value at all (the runtime never passes it through).
+            guard let written = try? roundTrip(bytes), !written.isEmpty else { continue }
+            if CompactJSON.isCanonical(bytes) {
+                accepted += 1
+                #expect(written == bytes, "\(text)")
+            }
+            #expect(CompactJSON.isCanonical(written), "\(String(decoding: written, as: UTF8.self))")
+        }
+        #expect(accepted > 300)
+    }
+
+    struct SplitMix: RandomNumberGenerator {
+        var state: UInt64
+        init(seed: UInt64) { state = seed }
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    static func space(_ rng: inout SplitMix, _ text: inout String) {
+        if Int.random(in: 0..<12, using: &rng) == 0 { text += " " }
+    }
+
+    static let strings = [
+        "a", "id", "name", "Zürich", "q\"uote", "back\\slash", "new\nline", "\u{1}", "x/y", "😀", "", "id",
+    ]
+    static let numbers = [
+        "0", "1", "-7", "42", "007", "-0", "12.5", "12.50", "1e2", "1.0E7", "0.001", "1.0E-4", "3.14159",
+        "123456789012345678", "99999999999999999999", "0.1", "2.5E-3", "-0.0", "1E2",
+    ]
+
+    static func string(_ rng: inout SplitMix, _ text: inout String) {
+        var s = "\""
+        for ch in strings.randomElement(using: &rng)!.unicodeScalars {
+            switch ch {
+            case "\"": s += "\\\""
+            case "\\": s += "\\\\"
+            case "\n": s += ["\\n", "\\u000a"].randomElement(using: &rng)!
+            case "\u{1}": s += ["\\u0001", "\\u0001", "\\u0001"].randomElement(using: &rng)!
+            case "/": s += ["/", "\\/"].randomElement(using: &rng)!
+            default: s.unicodeScalars.append(ch)
+            }
+        }
+        text += s + "\""
+    }
+
+    static func document(_ rng: inout SplitMix, depth: Int, into text: inout String) {
+        space(&rng, &text)
+        switch Int.random(in: 0..<(depth > 3 ? 4 : 7), using: &rng) {
+        case 0: text += numbers.randomElement(using: &rng)!
+        case 1: string(&rng, &text)
+        case 2: text += ["true", "false", "null"].randomElement(using: &rng)!
+        case 3: text += numbers.randomElement(using: &rng)!
+        case 4:
+            text += "["
+            for i in 0..<Int.random(in: 0..<4, using: &rng) {
+                if i > 0 { text += "," }
+                document(&rng, depth: depth + 1, into: &text)
+            }
+            text += "]"
+        default:
+            text += "{"
+            for i in 0..<Int.random(in: 0..<5, using: &rng) {
+                if i > 0 { text += "," }
+                space(&rng, &text)
+                string(&rng, &text)
+                text += ":"
+                document(&rng, depth: depth + 1, into: &text)
+            }
+            text += "}"
+        }
+        space(&rng, &text)
+    }
+}
