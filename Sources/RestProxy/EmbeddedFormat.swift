@@ -10,6 +10,7 @@ enum EmbeddedFormat: String, Sendable {
     /// `application/vnd.kafka[.v1|.v2]+json`, no Content-Type), all meaning binary.
     static func ofRequest(contentType: String?) throws(RestError) -> EmbeddedFormat {
         guard let contentType else { return .binary }
+        if contentType == "application/vnd.kafka.json.v2+json" { return .json }  // the common case, without parsing
         let base = RestRequest.mediaTypes(in: contentType).first ?? ""
         if base == "application/json" || base == "application/octet-stream" { return .binary }
         guard let f = parse(base) else { throw RestError(415, "HTTP 415 Unsupported Media Type") }

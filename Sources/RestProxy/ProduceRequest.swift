@@ -14,6 +14,10 @@ struct ProduceRequest {
     init(
         topic: String, partition: Int32?, format: EmbeddedFormat, body: [UInt8], registry: SchemaRegistry?
     ) async throws(RestError) {
+        if format == .json, let fast = Self.jsonRecords(topic: topic, partition: partition, body: body) {
+            messages = fast
+            return
+        }
         let json: JSONValue
         do { json = try JSONParser.parse(body) } catch {
             throw RestError(400, "Bad Request: malformed JSON in the request body: \(error)")
@@ -67,6 +71,71 @@ struct ProduceRequest {
             let value = try Self.serialise(ro["value"], format: format, codec: valueCodec, what: "records[\(i)].value")
             messages.append(ProducerMessage(topic: topic, partition: p, key: key, value: value))
         }
+    }
+
+    /// The records of a JSON-format request read in one pass over the body, keys and values rewritten in
+    /// the compact form the general path writes (`JSONCompact`), without a parsed tree of the body. Nil
+    /// when the body needs the general path: anything unusual, and every error, which it reports.
+    static func jsonRecords(topic: String, partition: Int32?, body: [UInt8]) -> [ProducerMessage]? {
+        body.withUnsafeBytes { raw -> [ProducerMessage]? in
+            var c = JSONCompact(raw)
+            var messages: [ProducerMessage]?
+            var names: [Range<Int>] = []
+            var skipped: [UInt8] = []
+            guard c.take(UInt8(ascii: "{")) else { return nil }
+            repeat {
+                guard let name = c.memberName(), !names.contains(where: { c.same($0, name) }) else { return nil }
+                names.append(name)
+                if c.equals(name, "records") {
+                    guard let m = records(&c, topic: topic, partition: partition) else { return nil }
+                    messages = m
+                } else {
+                    // Other members (schemas) mean nothing to the JSON format, but must be valid JSON.
+                    skipped.removeAll(keepingCapacity: true)
+                    guard c.value(into: &skipped) else { return nil }
+                }
+            } while c.take(UInt8(ascii: ","))
+            guard c.take(UInt8(ascii: "}")) else { return nil }
+            c.skipWhitespace()
+            guard c.pos == raw.count, let messages, !messages.isEmpty else { return nil }
+            return messages
+        }
+    }
+
+    private static func records(_ c: inout JSONCompact, topic: String, partition: Int32?) -> [ProducerMessage]? {
+        guard c.take(UInt8(ascii: "[")) else { return nil }
+        var out: [ProducerMessage] = []
+        repeat {
+            guard c.take(UInt8(ascii: "{")) else { return nil }
+            var key: [UInt8]?
+            var value: [UInt8]?
+            var p = partition
+            var names: [Range<Int>] = []
+            if !c.take(UInt8(ascii: "}")) {
+                repeat {
+                    guard let name = c.memberName(), !names.contains(where: { c.same($0, name) }) else { return nil }
+                    names.append(name)
+                    if c.takeNull() { continue }  // as if absent, for key, value and partition alike
+                    var bytes: [UInt8] = []
+                    guard c.value(into: &bytes) else { return nil }
+                    if c.equals(name, "key") {
+                        key = bytes
+                    } else if c.equals(name, "value") {
+                        value = bytes
+                    } else if c.equals(name, "partition") {
+                        // Digits only, within Int32; anything else is the general path's to judge.
+                        guard bytes.count <= 10, bytes.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+                            let n = Int32(String(decoding: bytes, as: UTF8.self))
+                        else { return nil }
+                        p = n
+                    }
+                } while c.take(UInt8(ascii: ","))
+                guard c.take(UInt8(ascii: "}")) else { return nil }
+            }
+            out.append(ProducerMessage(topic: topic, partition: p, key: key, value: value))
+        } while c.take(UInt8(ascii: ","))
+        guard c.take(UInt8(ascii: "]")) else { return nil }
+        return out
     }
 
     static func serialise(_ data: JSONValue?, format: EmbeddedFormat, codec: SchemaCodec?, what: String)

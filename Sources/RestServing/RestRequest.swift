@@ -4,7 +4,11 @@ import ConnectAPI
 /// without a socket.
 public struct RestRequest: Sendable {
     public var method: String
-    public var path: String
+    public var path: String {
+        didSet { segments = Self.segments(of: path) }
+    }
+    /// Path segments, percent-decoded (computed once: every layer of a request reads them).
+    public private(set) var segments: [String]
     public var query: [(String, String)]
     public var body: [UInt8]
     /// Header names in lower case.
@@ -19,6 +23,7 @@ public struct RestRequest: Sendable {
     ) {
         self.method = method
         self.path = path
+        self.segments = Self.segments(of: path)
         self.query = query
         self.body = body
         self.headers = headers.map { ($0.0.lowercased(), $0.1) }
@@ -44,8 +49,7 @@ public struct RestRequest: Sendable {
     /// The media types of header `name`; nil when the request has no such header.
     public func mediaTypes(_ name: String) -> [String]? { header(name).map(Self.mediaTypes(in:)) }
 
-    /// Path segments, percent-decoded.
-    public var segments: [String] {
+    static func segments(of path: String) -> [String] {
         path.split(separator: "/", omittingEmptySubsequences: true).map { Self.percentDecode(String($0)) }
     }
 

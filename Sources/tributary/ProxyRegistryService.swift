@@ -70,6 +70,7 @@ struct ProxyRegistryService: Service {
                     ) { _ in
                         print("\(name): \(url)")
                         fflush(nil)
+                        StartupCode.release()
                     }
                     group.addTask {
                         do { try await app.run() } catch {

@@ -15,6 +15,7 @@ struct WorkerService: Service {
     let urls: [String]
 
     func run() async throws {
+        async let _ = releaseStartupCodeWhenHealthy()
         // The connectors and tasks run as children of this service's task group, for as long as it runs.
         try await withThrowingTaskGroup(of: Bool.self) { group in
             group.addTask {
@@ -51,6 +52,7 @@ struct WorkerService: Service {
         // Standard output may be a pipe (block-buffered): flush so whoever waits for this line sees it.
         print(line, terminator: "")
         fflush(nil)
+        StartupCode.release()
         // SIGHUP re-applies the connectors file; graceful shutdown ends the loop.
         let hups = await UnixSignalsSequence(trapping: .sighup)
         await withGracefulShutdownHandler {
@@ -60,6 +62,18 @@ struct WorkerService: Service {
         } onGracefulShutdown: {
         }
         await herder.stop()
+    }
+
+    /// Start-up ends when the worker first turns healthy (group joined, its work started): the code that
+    /// ran only for that goes back to the kernel too.
+    private func releaseStartupCodeWhenHealthy() async {
+        while !Task.isCancelled {
+            if await herder.isReady {
+                StartupCode.release()
+                return
+            }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
     }
 
     func apply(_ path: String) async {

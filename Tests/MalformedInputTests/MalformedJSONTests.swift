@@ -25,6 +25,10 @@ import Testing
             _ = try? JSONParser.parse(bytes)
             _ = try? JSONParser.parseConnectValue(bytes)
             _ = JSONParser.parseConcatenated(bytes)
+            // The one-pass compact form, where it answers, is what parsing and writing give.
+            if let compact = bytes.withUnsafeBytes({ JSONCompact.compact($0) }) {
+                #expect(compact == JSONWriter.bytes(try JSONParser.parse(bytes)))
+            }
             for converter in [withSchemas, schemaless] {
                 guard let data = try? converter.toConnectData(topic: "t", bytes: bytes) else { continue }
                 accepted += 1

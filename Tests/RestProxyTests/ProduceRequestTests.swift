@@ -55,3 +55,46 @@ import Testing
         #expect(await code(#"{"records":[{"value":{"a":1}}]}"#, .jsonschema) == 42202)
     }
 }
+
+/// The one-pass reading of JSON-format requests gives what parsing the body gives, and leaves every
+/// unusual body to the general path.
+@Suite struct JSONRecordsTests {
+    func general(_ body: String) throws -> [(key: [UInt8]?, value: [UInt8]?, partition: Int32?)] {
+        let records = try JSONParser.parse(body).objectValue!["records"]!.arrayValue!
+        return records.map { r in
+            let o = r.objectValue!
+            func bytes(_ v: JSONValue?) -> [UInt8]? { v.flatMap { $0.isNull ? nil : JSONWriter.bytes($0) } }
+            return (bytes(o["key"]), bytes(o["value"]), o["partition"]?.int64Value.map { Int32($0) })
+        }
+    }
+
+    @Test func recordsMatchTheGeneralPath() throws {
+        for body in [
+            #"{"records":[{"key":"abc","value":{"a": [1, 2.5, "é"]}}]}"#,
+            #"{ "value_schema": {"type": "record"}, "records" : [ {"value": 1, "partition": 2}, {"key": null, "value": null, "x": [1]}, {} ] }"#,
+        ] {
+            let fast = try #require(ProduceRequest.jsonRecords(topic: "t", partition: nil, body: Array(body.utf8)))
+            let expected = try general(body)
+            #expect(fast.count == expected.count)
+            for (m, e) in zip(fast, expected) {
+                #expect(m.topic == "t" && m.key == e.key && m.value == e.value && m.partition == e.partition)
+            }
+        }
+    }
+
+    @Test func unusualBodiesTakeTheGeneralPath() async throws {
+        for body in [
+            #"{"records":[{"value":1}],"records":[{"value":2}]}"#, #"{"records":[{"value":"a\nb"}]}"#,
+            #"{"records":[{"value":1,"value":2}]}"#, #"{"records":[{"value":1,"partition":-1}]}"#,
+            #"{"records":[{"value":1,"partition":1.0}]}"#, #"{"records":[{"value":-0}]}"#, #"{"records":[]}"#,
+            #"{"records":[1]}"#, "{", #"{"records":[{"value":1}]} x"#,
+        ] {
+            #expect(ProduceRequest.jsonRecords(topic: "t", partition: nil, body: Array(body.utf8)) == nil, "\(body)")
+        }
+        // Which still answers as before.
+        let r = try await ProduceRequest(
+            topic: "t", partition: 1, format: .json, body: Array(#"{"records":[{"value":"a\nb","value":-0}]}"#.utf8),
+            registry: nil)
+        #expect(r.messages.count == 1 && r.messages[0].value == Array("0".utf8) && r.messages[0].partition == 1)
+    }
+}
