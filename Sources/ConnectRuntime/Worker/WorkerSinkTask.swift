@@ -271,7 +271,7 @@ struct WorkerSinkTask: Sendable {
     /// The value's bytes when they pass through unconverted (see `passesValueJSON`).
     private static func valueJSON(_ m: KafkaMessage, _ enabled: Bool) -> [UInt8]? {
         // JSON `null` is converted: a null value means a tombstone to the task, whatever its bytes.
-        guard enabled, let v = m.value, v != Self.jsonNull, CompactJSON.isCanonical(v) else { return nil }
+        guard enabled, let v = m.value, v != Self.jsonNull, JsonConverterForm.matches(v) else { return nil }
         return v
     }
 

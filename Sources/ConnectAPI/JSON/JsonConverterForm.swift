@@ -3,7 +3,7 @@
 /// parsing them into a `Value` and writing that back (the S3 sink's JsonFormat: most of its CPU per
 /// record went there).
 ///
-/// `isCanonical(b)` implies `write(parse(b)) == b`, where `parse` is `JSONParser.parseConnectValue`
+/// `matches(b)` implies `write(parse(b)) == b`, where `parse` is `JSONParser.parseConnectValue`
 /// (leading zeros allowed, as JsonConverter reads) and `write` is JsonConverter's schemaless writer:
 /// - no whitespace outside strings, nothing after the value;
 /// - strings in valid UTF-8, escaped as `JSONWriter.writeString` escapes: `\"`, `\\`, `\n`, `\r`, `\t`,
@@ -14,15 +14,15 @@
 /// - object member names unique (a repeated name collapses into one member when read).
 /// Anything else answers false, and the caller takes the parse-and-write path: a false negative costs
 /// speed, never bytes.
-public enum CompactJSON {
-    public static func isCanonical(_ bytes: UnsafeRawBufferPointer) -> Bool {
+public enum JsonConverterForm {
+    public static func matches(_ bytes: UnsafeRawBufferPointer) -> Bool {
         var scanner = Scanner(bytes)
         guard scanner.value() else { return false }
         return scanner.pos == bytes.count
     }
 
-    public static func isCanonical(_ bytes: [UInt8]) -> Bool {
-        bytes.withUnsafeBytes { isCanonical($0) }
+    public static func matches(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { matches($0) }
     }
 
     private struct Scanner: ~Copyable {

@@ -2,9 +2,9 @@ import ConnectAPI
 import ConnectJSON
 import Testing
 
-/// `CompactJSON.isCanonical(b)` must imply that JsonConverter (schemas off) reads `b` and writes back
+/// `JsonConverterForm.matches(b)` must imply that JsonConverter (schemas off) reads `b` and writes back
 /// exactly `b`: the S3 sink copies such values instead of converting them.
-struct CompactJSONTests {
+struct JsonConverterFormTests {
     let converter = try! JsonConverter(config: ["schemas.enable": "false"])
 
     func roundTrip(_ bytes: [UInt8]) throws -> [UInt8] {
@@ -23,7 +23,7 @@ struct CompactJSONTests {
     ])
     func canonicalInputIsWrittenBackByteForByte(_ text: String) throws {
         let bytes = Array(text.utf8)
-        #expect(CompactJSON.isCanonical(bytes))
+        #expect(JsonConverterForm.matches(bytes))
         #expect(try roundTrip(bytes) == bytes)
     }
 
@@ -34,20 +34,20 @@ struct CompactJSONTests {
         #""#, #"  "#, #"{"a":1}x"#,
     ])
     func nonCanonicalInputIsRefused(_ text: String) {
-        #expect(!CompactJSON.isCanonical(Array(text.utf8)))
+        #expect(!JsonConverterForm.matches(Array(text.utf8)))
     }
 
     @Test func illFormedUTF8IsRefused() {
         for bad: [UInt8] in [
             [0x22, 0xC3, 0x22], [0x22, 0xED, 0xA0, 0x80, 0x22], [0x22, 0xC0, 0x80, 0x22], [0x22, 0xFF, 0x22],
         ] {
-            #expect(!CompactJSON.isCanonical(bad))
+            #expect(!JsonConverterForm.matches(bad))
         }
     }
 
     @Test func deepNestingIsLeftToTheParser() {
         let deep = Array((String(repeating: "[", count: 600) + String(repeating: "]", count: 600)).utf8)
-        #expect(!CompactJSON.isCanonical(deep))
+        #expect(!JsonConverterForm.matches(deep))
     }
 
     /// Random documents, written with random spacing and spellings: whenever the check accepts one,
@@ -61,11 +61,11 @@ struct CompactJSONTests {
             let bytes = Array(text.utf8)
             // A value that is JSON null is written as no value at all (the runtime never passes it through).
             guard let written = try? roundTrip(bytes), !written.isEmpty else { continue }
-            if CompactJSON.isCanonical(bytes) {
+            if JsonConverterForm.matches(bytes) {
                 accepted += 1
                 #expect(written == bytes, "\(text)")
             }
-            #expect(CompactJSON.isCanonical(written), "\(String(decoding: written, as: UTF8.self))")
+            #expect(JsonConverterForm.matches(written), "\(String(decoding: written, as: UTF8.self))")
         }
         #expect(accepted > 300)
     }
