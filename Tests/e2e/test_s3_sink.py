@@ -373,15 +373,16 @@ def test_codecs_read_back_with_fastavro_pyarrow_and_gzip(worker, bucket):
         assert reader.codec == codec
         assert list(reader) == rows
 
-    for codec, ext, name in [("zstd", "zstd", "ZSTD"), ("lz4", "lz4", "LZ4"), ("lz4_raw", "lz4raw", "LZ4_RAW")]:
+    # pyarrow names Parquet's LZ4_RAW "LZ4", and its deprecated LZ4 (Hadoop framing), which it reads, UNKNOWN.
+    for codec, ext, name in [("zstd", "zstd", "ZSTD"), ("lz4", "lz4", "UNKNOWN"), ("lz4_raw", "lz4raw", "LZ4")]:
         topic = parquet_export(worker, bucket, f"s3parquet-{ext}", schema, rows,
                                **{"parquet.codec": codec, "flush.size": "2000"})
         key = f"topics/{topic}/partition=0/{topic}+0+0000000000.{ext}.parquet"
         got = wait_objects(bucket, 1, prefix=f"topics/{topic}/")
         assert list(got) == [key]
         meta = pq.ParquetFile(io.BytesIO(got[key])).metadata
-        assert meta.row_group(0).column(0).compression == name
-        assert pq.read_table(io.BytesIO(got[key])).to_pylist() == rows
+        assert meta.row_group(0).column(0).compression == name, codec
+        assert pq.read_table(io.BytesIO(got[key])).to_pylist() == rows, codec
 
     # About 700 KB of JSON lines: three 256 KiB pieces, each its own gzip member.
     topic = "s3-" + uuid.uuid4().hex[:8]
