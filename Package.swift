@@ -41,6 +41,8 @@ let package = Package(
         // libcurl likewise (libcurl4 at run time; its headers at build time).
         .target(name: "CCurl"),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // libdeflate, libsnappy, libzstd and liblz4 likewise, each at its first use (no headers needed).
+        .target(name: "CCompress"),
         // libcrypt's crypt_r: the CRYPT: passwords of Jetty password files (Schema Registry, REST Proxy).
         .systemLibrary(name: "CCrypt", providers: [.apt(["libcrypt-dev"])]),
 
@@ -59,7 +61,8 @@ let package = Package(
             dependencies: ["CCurl", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
-        .target(name: "Zlib", dependencies: ["CZlib"], swiftSettings: swiftSettings),
+        // Compression codecs over the system libraries: gzip/deflate, snappy, zstd, LZ4 (S3 sink, Avro, Parquet).
+        .target(name: "Codecs", dependencies: ["CCompress", "CZlib"], swiftSettings: swiftSettings),
         // AWS credentials as the AWS SDKs find them (environment, web identity, profiles, container, IMDSv2, STS).
         .target(
             name: "AWSAuth", dependencies: ["CurlClient", "ConnectAPI", "KeyStores"], swiftSettings: swiftSettings),
@@ -79,9 +82,9 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .target(name: "Avro", dependencies: ["Zlib", "ConnectAPI"], swiftSettings: swiftSettings),
-        // Parquet files (S3 ParquetFormat): Thrift compact footer, Dremel levels, PLAIN pages, snappy/gzip.
-        .target(name: "Parquet", dependencies: ["Zlib"], swiftSettings: swiftSettings),
+        .target(name: "Avro", dependencies: ["Codecs", "ConnectAPI"], swiftSettings: swiftSettings),
+        // Parquet files (S3 ParquetFormat): Thrift compact footer, Dremel levels, PLAIN pages, compressed pages.
+        .target(name: "Parquet", dependencies: ["Codecs"], swiftSettings: swiftSettings),
         // Confluent's AvroData: Connect schemas and values as Avro (S3 AvroFormat, the AvroConverter).
         .target(
             name: "ConnectAvro", dependencies: ["Avro", "ConnectAPI", "CurlClient", "KeyStores"],
@@ -148,7 +151,7 @@ let package = Package(
         .target(
             name: "S3SinkConnector",
             dependencies: [
-                "ConnectAPI", "ConnectJSON", "ConnectAvro", "Avro", "CurlClient", "AWSAuth", "Zlib", "Parquet",
+                "ConnectAPI", "ConnectJSON", "ConnectAvro", "Avro", "CurlClient", "AWSAuth", "Codecs", "Parquet",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/Connectors/S3Sink", swiftSettings: swiftSettings
@@ -193,7 +196,8 @@ let package = Package(
         .testTarget(
             name: "FileStreamConnectorsTests", dependencies: ["FileStreamConnectors", "ConnectAPI", "ConnectTestKit"],
             swiftSettings: swiftSettings),
-        .testTarget(name: "ParquetTests", dependencies: ["Parquet"], swiftSettings: swiftSettings),
+        .testTarget(name: "ParquetTests", dependencies: ["Parquet", "Codecs", "CZlib"], swiftSettings: swiftSettings),
+        .testTarget(name: "CodecsTests", dependencies: ["Codecs", "CZlib"], swiftSettings: swiftSettings),
         .testTarget(name: "KeyStoresTests", dependencies: ["KeyStores"], swiftSettings: swiftSettings),
         .testTarget(name: "AWSAuthTests", dependencies: ["AWSAuth", "CurlClient"], swiftSettings: swiftSettings),
         .testTarget(name: "KafkaClientTests", dependencies: ["KafkaClient"], swiftSettings: swiftSettings),
@@ -213,15 +217,18 @@ let package = Package(
             dependencies: ["HttpSourceConnectors", "ConnectAPI", "CurlClient", "ConnectTestKit"],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "AvroTests", dependencies: ["Avro", "ConnectAvro", "ConnectAPI"], swiftSettings: swiftSettings),
+            name: "AvroTests", dependencies: ["Avro", "ConnectAvro", "ConnectAPI", "Codecs"],
+            swiftSettings: swiftSettings),
         // Parsers of untrusted bytes (JSON, converters, Avro) fed mutated inputs: they must throw, not trap.
         .testTarget(
             name: "MalformedInputTests", dependencies: ["ConnectAPI", "ConnectJSON", "Avro", "ConnectAvro"],
             swiftSettings: swiftSettings),
-        .testTarget(name: "CurlClientTests", dependencies: ["CurlClient", "Zlib"], swiftSettings: swiftSettings),
+        .testTarget(name: "CurlClientTests", dependencies: ["CurlClient"], swiftSettings: swiftSettings),
         .testTarget(
             name: "S3SinkConnectorTests",
-            dependencies: ["S3SinkConnector", "ConnectAPI", "ConnectTestKit", "AWSAuth", "CurlClient"],
+            dependencies: [
+                "S3SinkConnector", "ConnectAPI", "ConnectTestKit", "AWSAuth", "CurlClient", "Avro", "Parquet", "CZlib",
+            ],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "ConnectRuntimeTests",

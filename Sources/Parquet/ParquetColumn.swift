@@ -1,3 +1,5 @@
+import Codecs
+
 /// One primitive column of a Parquet schema: required or optional, with its annotation.
 public struct ParquetColumn: Sendable, Equatable {
     /// Parquet's physical types (the ones written here).
@@ -51,10 +53,18 @@ public enum ParquetValue: Sendable {
     case bytes([UInt8])
 }
 
-public enum ParquetCodec: Int32, Sendable {
+/// A page codec; the raw value is its number in Parquet's `CompressionCodec` (parquet.thrift).
+public enum ParquetCodec: Int32, Sendable, CaseIterable {
     case uncompressed = 0
     case snappy = 1
     case gzip = 2
+    /// `LZ4`: LZ4 blocks in Hadoop's framing, which is what parquet-mr writes for it (through Hadoop's
+    /// `Lz4Codec`); Arrow and parquet-mr read it.
+    case lz4 = 5
+    /// One Zstandard frame per page, level 3 (parquet-mr's default).
+    case zstd = 6
+    /// `LZ4_RAW`: one bare LZ4 block per page (parquet-format 2.9).
+    case lz4Raw = 7
 
     /// Parquet's file-name extension of the codec (`CompressionCodecName.getExtension`).
     public var fileExtension: String {
@@ -62,6 +72,20 @@ public enum ParquetCodec: Int32, Sendable {
         case .uncompressed: return ""
         case .snappy: return ".snappy"
         case .gzip: return ".gz"
+        case .lz4: return ".lz4"
+        case .zstd: return ".zstd"
+        case .lz4Raw: return ".lz4raw"
+        }
+    }
+
+    /// The library the codec loads at its first page, if any.
+    public var library: CompressionLibrary? {
+        switch self {
+        case .uncompressed: return nil
+        case .snappy: return .snappy
+        case .gzip: return .deflate
+        case .lz4, .lz4Raw: return .lz4
+        case .zstd: return .zstd
         }
     }
 }

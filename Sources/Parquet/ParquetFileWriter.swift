@@ -1,4 +1,4 @@
-import Zlib
+import Codecs
 
 #if canImport(Glibc)
     import Glibc
@@ -316,13 +316,16 @@ public struct ParquetFileWriter: Sendable {
         }
     }
 
-    /// The whole file: `PAR1`, the column chunks, the footer, its length, `PAR1`.
-    public func finish(createdBy: String) -> [UInt8] {
+    /// The whole file: `PAR1`, the column chunks, the footer, its length, `PAR1`. Throws when the
+    /// codec's library cannot be loaded.
+    public func finish(createdBy: String) throws(CodecUnavailable) -> [UInt8] {
         var out: [UInt8] = Array("PAR1".utf8)
+        // One gzip compressor for all the file's pages (its tables are costly to set up).
+        let deflater = codec == .gzip ? try DeflateCompressor() : nil
         var chunks: [(offset: Int64, uncompressed: Int64, compressed: Int64, values: Int, statistics: Statistics)] = []
         for (leaf, b) in zip(leaves, buffers) {
             let body = Self.pageBody(leaf, b)
-            let data = compress(body)
+            let data = try compress(body, deflater)
             var header = ThriftCompactWriter()
             header.i32(1, 0)  // DATA_PAGE
             header.i32(2, Int32(body.count))
@@ -464,15 +467,17 @@ public struct ParquetFileWriter: Sendable {
         return body
     }
 
-    private func compress(_ body: [UInt8]) -> [UInt8] {
+    private func compress(_ body: [UInt8], _ deflater: DeflateCompressor?) throws(CodecUnavailable) -> [UInt8] {
         switch codec {
         case .uncompressed: return body
-        case .snappy: return Snappy.compress(body)
-        case .gzip:
-            let gz = GzipWriter()
-            gz.write(body)
-            gz.finish()
-            return gz.output
+        case .snappy: return try Snappy.compress(body)
+        case .gzip: return deflater!.gzip(body)
+        case .zstd: return try Zstd.compress(body)
+        case .lz4: return try LZ4.compressHadoop(body)
+        case .lz4Raw:
+            var out: [UInt8] = []
+            try LZ4.compressBlock(body, appendingTo: &out)
+            return out
         }
     }
 }

@@ -1,3 +1,5 @@
+import CZlib
+import Codecs
 import Testing
 
 @testable import Parquet
@@ -54,7 +56,7 @@ import Testing
     @Test func snappyRoundTripsAndCompressesRepetitiveData() throws {
         var rows: [UInt8] = []
         for i in 0..<20_000 { rows += Array("{\"id\":\(i),\"name\":\"station \(i % 97)\"}".utf8) }
-        let compressed = Snappy.compress(rows)
+        let compressed = try Snappy.compress(rows)
         #expect(try Self.unsnappy(compressed) == rows)
         #expect(compressed.count < rows.count / 3)
         var random = SystemRandomNumberGenerator()
@@ -88,7 +90,7 @@ import Testing
         #expect(throws: ParquetFileWriter.WrongValue.self) { try f.append([.string("x"), .null, .boolean(true)]) }
         #expect(f.rowCount == 2)
         #expect(f.largestColumnBytes == 2 * 8)  // id: two INT64s; name: 4 + 1 bytes
-        let bytes = f.finish(createdBy: "test")
+        let bytes = try f.finish(createdBy: "test")
         #expect(Array(bytes.prefix(4)) == Array("PAR1".utf8) && Array(bytes.suffix(4)) == Array("PAR1".utf8))
         let footerLength = bytes[bytes.count - 8..<bytes.count - 4].enumerated().reduce(0) {
             $0 | Int($1.element) << (8 * $1.offset)
@@ -98,6 +100,75 @@ import Testing
         let body = ParquetFileWriter.pageBody(
             f.leaves[1], .init(definitionLevels: [1, 0], values: [], bits: [], count: 2))
         #expect(body == [4, 0, 0, 0, 2, 1, 2, 0])
+    }
+
+    // Every codec: the first column's page, found through its page header, decompresses to the page body.
+    @Test func pagesDecompressWithTheirCodec() throws {
+        let columns = [ParquetColumn(name: "name", type: .byteArray, optional: false, annotation: .utf8)]
+        for codec in ParquetCodec.allCases {
+            var f = ParquetFileWriter(columns: columns, codec: codec, messageName: "row")
+            for i in 0..<5000 { try f.append([.string("station \(i % 13)")]) }
+            let body = ParquetFileWriter.pageBody(f.leaves[0], f.buffers[0])
+            let bytes = try f.finish(createdBy: "test")
+            // The page header (Thrift compact): type, uncompressed size, compressed size, then the
+            // data page header struct of four i32 fields; each field a one-byte header and a zigzag varint.
+            var at = 4
+            func varint() -> Int {
+                var v = 0
+                var shift = 0
+                while true {
+                    let b = bytes[at]
+                    at += 1
+                    v |= Int(b & 0x7F) << shift
+                    shift += 7
+                    if b < 0x80 { return v >> 1 ^ -(v & 1) }
+                }
+            }
+            var sizes: [Int] = []
+            for _ in 0..<3 {
+                at += 1
+                sizes.append(varint())
+            }
+            at += 1  // the struct's field header
+            for _ in 0..<4 {
+                at += 1
+                _ = varint()
+            }
+            at += 2  // the struct's stop, the header's stop
+            #expect(sizes[1] == body.count)
+            let data = Array(bytes[at..<(at + sizes[2])])
+            let decompressed: [UInt8]
+            switch codec {
+            case .uncompressed: decompressed = data
+            case .snappy: decompressed = try Snappy.uncompress(data)
+            case .gzip: decompressed = try Self.gunzip(data)
+            case .zstd: decompressed = try Zstd.decompress(data)
+            case .lz4: decompressed = try LZ4.decompressHadoop(data)
+            case .lz4Raw: decompressed = try LZ4.decompressBlock(data, size: body.count)
+            }
+            #expect(decompressed == body, "\(codec)")
+            if codec != .uncompressed { #expect(data.count < body.count / 4, "\(codec)") }
+        }
+    }
+
+    /// zlib reads one gzip member: the reference decoder for gzip pages.
+    static func gunzip(_ member: [UInt8]) throws -> [UInt8] {
+        struct Failed: Error { let code: Int32 }
+        var s = z_stream()
+        guard tz_inflate_init2(&s, 15 + 16) == Z_OK else { throw Failed(code: -1) }
+        defer { inflateEnd(&s) }
+        var out = [UInt8](repeating: 0, count: 1 << 22)
+        let rc = member.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                s.next_in = UnsafeMutablePointer(mutating: src.baseAddress)
+                s.avail_in = uInt(src.count)
+                s.next_out = dst.baseAddress
+                s.avail_out = uInt(dst.count)
+                return inflate(&s, Z_FINISH)
+            }
+        }
+        guard rc == Z_STREAM_END else { throw Failed(code: rc) }
+        return Array(out[0..<Int(s.total_out)])
     }
 
     @Test func nestedGroupsGiveDefinitionLevelsCountingPresentOptionalNodes() throws {
@@ -125,7 +196,7 @@ import Testing
         #expect(f.buffers.map(\.count) == [3, 3, 3])
         let city = ParquetFileWriter.pageBody(f.leaves[1], f.buffers[1])
         #expect(Array(city.prefix(10)) == [6, 0, 0, 0, 2, 2, 2, 1, 2, 0])
-        #expect(!f.finish(createdBy: "test").isEmpty)
+        #expect(try !f.finish(createdBy: "test").isEmpty)
     }
 
     /// Dremel's example shape: a list of lists; each entry's repetition level says which list it starts.

@@ -208,9 +208,11 @@ def test_validation_names_the_key(worker, bucket):
     base = sink_config("t", bucket)
     cases = [
         ({"format.class": "io.confluent.connect.s3.format.orc.OrcFormat"}, "format.class"),
-        ({"format.class": "io.confluent.connect.s3.format.parquet.ParquetFormat", "parquet.codec": "zstd"},
+        ({"format.class": "io.confluent.connect.s3.format.parquet.ParquetFormat", "parquet.codec": "brotli"},
          "parquet.codec"),
-        ({"format.class": "io.confluent.connect.s3.format.avro.AvroFormat", "avro.codec": "snappy"}, "avro.codec"),
+        # Avro's CodecFactory calls it zstandard.
+        ({"format.class": "io.confluent.connect.s3.format.avro.AvroFormat", "avro.codec": "zstd"}, "avro.codec"),
+        ({"s3.compression.type": "gzip", "s3.compression.level": "10"}, "s3.compression.level"),
         ({"partitioner.class": "io.confluent.connect.storage.partitioner.TimeBasedPartitioner",
           "path.format": "'dt'=YYYY-MM-dd", "locale": "en-US", "timezone": "UTC"}, "partition.duration.ms"),
         ({"partitioner.class": "io.confluent.connect.storage.partitioner.DailyPartitioner", "locale": "en-US",
@@ -364,6 +366,63 @@ def test_avro_container_files_read_back_with_fastavro(worker, bucket):
     # The schema changed at offset 2: the first file closed with two records, the next holds three.
     second = list(fastavro.reader(io.BytesIO(got[f"topics/{topic}/partition=0/{topic}+0+0000000002.avro"])))
     assert second == [{"temperature": float(i), "status": "windy", "station": 40380 + i} for i in range(3)]
+
+
+def test_codecs_read_back_with_fastavro_pyarrow_and_gzip(worker, bucket):
+    """The system libraries' codecs: Avro snappy and zstandard blocks read by fastavro (cramjam and
+    backports.zstd), Parquet zstd, lz4 (Hadoop framing) and lz4_raw pages read by pyarrow, and a JSON
+    gzip object of several gzip members read by Python's gzip."""
+    import io
+    import zlib
+    import fastavro
+    import pyarrow.parquet as pq
+    schema = {"type": "struct", "name": "com.example.Reading", "optional": False, "fields": [
+        {"field": "id", "type": "int64", "optional": False},
+        {"field": "station", "type": "string", "optional": True}]}
+    rows = [{"id": i, "station": f"station {i % 13}" if i % 5 else None} for i in range(2000)]
+    for codec in ["snappy", "zstandard"]:
+        topic = "s3-" + uuid.uuid4().hex[:8]
+        create_topic(topic)
+        produce(topic, [(None, {"schema": schema, "payload": r}) for r in rows], partition=0)
+        cfg = sink_config(topic, bucket, **{
+            "format.class": "io.confluent.connect.s3.format.avro.AvroFormat", "avro.codec": codec,
+            "value.converter.schemas.enable": "true", "flush.size": "2000"})
+        assert worker.post("/connectors", {"name": f"s3avro-{codec}", "config": cfg}).status_code == 201
+        key = f"topics/{topic}/partition=0/{topic}+0+0000000000.avro"
+        got = wait_objects(bucket, 1, prefix=f"topics/{topic}/")
+        reader = fastavro.reader(io.BytesIO(got[key]))
+        assert reader.codec == codec
+        assert list(reader) == rows
+
+    # pyarrow names Parquet's LZ4_RAW "LZ4", and its deprecated LZ4 (Hadoop framing), which it reads, UNKNOWN.
+    for codec, ext, name in [("zstd", "zstd", "ZSTD"), ("lz4", "lz4", "UNKNOWN"), ("lz4_raw", "lz4raw", "LZ4")]:
+        topic = parquet_export(worker, bucket, f"s3parquet-{ext}", schema, rows,
+                               **{"parquet.codec": codec, "flush.size": "2000"})
+        key = f"topics/{topic}/partition=0/{topic}+0+0000000000.{ext}.parquet"
+        got = wait_objects(bucket, 1, prefix=f"topics/{topic}/")
+        assert list(got) == [key]
+        meta = pq.ParquetFile(io.BytesIO(got[key])).metadata
+        assert meta.row_group(0).column(0).compression == name, codec
+        assert pq.read_table(io.BytesIO(got[key])).to_pylist() == rows, codec
+
+    # About 700 KB of JSON lines: three 256 KiB pieces, each its own gzip member.
+    topic = "s3-" + uuid.uuid4().hex[:8]
+    create_topic(topic)
+    lines = [{"id": i, "name": f"{i * 2654435761 % (1 << 128):032x}" * 3 + f" row {i}"} for i in range(3000)]
+    produce(topic, [(None, v) for v in lines], partition=0)
+    cfg = sink_config(topic, bucket, **{"flush.size": "3000", "s3.compression.type": "gzip",
+                                        "s3.compression.level": "9"})
+    assert worker.post("/connectors", {"name": "s3gzip", "config": cfg}).status_code == 201
+    key = f"topics/{topic}/partition=0/{topic}+0+0000000000.json.gz"
+    body = wait_objects(bucket, 1, prefix=f"topics/{topic}/")[key]
+    text = gzip.decompress(body)
+    assert text == b"".join(json.dumps(v, separators=(",", ":")).encode() + b"\n" for v in lines)
+    members, rest = 0, body
+    while rest:
+        d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        d.decompress(rest)
+        members, rest = members + 1, d.unused_data
+    assert members == (len(text) + (256 << 10) - 1) // (256 << 10) > 1
 
 
 def test_avro_refuses_schemaless_values_naming_the_record(worker, bucket):

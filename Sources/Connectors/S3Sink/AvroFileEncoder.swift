@@ -11,10 +11,9 @@ struct AvroFileEncoder {
     private var container: AvroContainerWriter
 
     /// `key` seeds the file's sync marker, so a file written again after a crash has the same bytes.
-    init(schema: Schema, avro: AvroSchema, deflate: Bool, key: String) {
+    init(schema: Schema, avro: AvroSchema, codec: AvroContainerWriter.Codec, key: String) {
         connectSchema = schema
-        container = AvroContainerWriter(
-            schema: avro, codec: deflate ? .deflate : .null, sync: Self.syncMarker(key))
+        container = AvroContainerWriter(schema: avro, codec: codec, sync: Self.syncMarker(key))
     }
 
     func header() -> [UInt8] { container.header() }
@@ -24,7 +23,7 @@ struct AvroFileEncoder {
         try container.append { e in try data.encode(value, schema: connectSchema, into: &e) }
     }
 
-    mutating func finish() -> [UInt8] { container.finish() }
+    mutating func finish() throws -> [UInt8] { try container.finish() }
 
     /// Two 64-bit FNV-1a hashes of the object key.
     static func syncMarker(_ key: String) -> [UInt8] {

@@ -1,23 +1,27 @@
+import Codecs
 import Dispatch
 import Synchronization
-import Zlib
 
-/// Gzip compression of one file on its own serial queue, so compressing (about half of the sink's CPU
-/// at level 6) runs on another core while the task thread converts the next records.
+/// Gzip compression of one file on its own serial queue, so compressing runs on another core while the
+/// task thread converts the next records. Each submitted chunk becomes one gzip member (libdeflate
+/// compresses whole buffers): the object is a multi-member gzip file (RFC 1952, section 2.2), which
+/// decompresses to the concatenated chunks in gzip, Java's GZIPInputStream, Python's gzip and Hadoop.
 ///
-/// Threads: `gzip` and `compressed` are touched only on `queue`; `submit` never waits; `take` and
-/// `finish` wait for the queue to drain. At most `maxInFlight` chunks wait in the queue: `submit`
-/// drains first when more do, so memory stays bounded when compression is the slower side.
+/// Threads: `deflater`, `compressed` and `members` are touched only on `queue`; `submit` never waits;
+/// `take` and `finish` wait for the queue to drain. At most `maxInFlight` chunks wait in the queue:
+/// `submit` drains first when more do, so memory stays bounded when compression is the slower side.
 final class BackgroundGzip: @unchecked Sendable {
     private let queue = DispatchQueue(label: "s3-gzip")
-    private let gzip: GzipWriter
+    private let deflater: DeflateCompressor
     private var compressed: [UInt8] = []
+    private var members = 0
     private let inFlight = Atomic<Int>(0)
     /// Compressed bytes produced and not yet taken (read from the task thread without waiting).
     private let available = Atomic<Int>(0)
     private let maxInFlight = 8
 
-    init(level: Int) { gzip = GzipWriter(level: level) }
+    /// `level` as `s3.compression.level` (-1: 6).
+    init(level: Int) throws(CodecUnavailable) { deflater = try DeflateCompressor(level: level) }
 
     /// Compressed bytes ready to be taken; an estimate while chunks are in flight.
     var readyBytes: Int { available.load(ordering: .relaxed) }
@@ -26,11 +30,8 @@ final class BackgroundGzip: @unchecked Sendable {
         if inFlight.load(ordering: .relaxed) >= maxInFlight { await drain() }
         inFlight.add(1, ordering: .relaxed)
         queue.async { [self] in
-            gzip.write(chunk)
-            if !gzip.output.isEmpty {
-                compressed.append(contentsOf: gzip.output)
-                gzip.output.removeAll(keepingCapacity: true)
-            }
+            chunk.withUnsafeBytes { deflater.gzip($0, appendingTo: &compressed) }
+            members += 1
             available.store(compressed.count, ordering: .relaxed)
             inFlight.subtract(1, ordering: .relaxed)
         }
@@ -48,13 +49,15 @@ final class BackgroundGzip: @unchecked Sendable {
         }
     }
 
-    /// Ends the gzip member and hands over the rest.
+    /// Hands over the rest. A file with no bytes at all still gets one (empty) member, so that it is a
+    /// valid gzip file.
     func finish() async -> [UInt8] {
         await withCheckedContinuation { cont in
             queue.async { [self] in
-                gzip.finish()
-                compressed.append(contentsOf: gzip.output)
-                gzip.output.removeAll()
+                if members == 0 {
+                    deflater.gzip(UnsafeRawBufferPointer(start: nil, count: 0), appendingTo: &compressed)
+                    members = 1
+                }
                 let out = compressed
                 compressed = []
                 available.store(0, ordering: .relaxed)

@@ -151,5 +151,7 @@ struct ParquetFileEncoder {
     }
 
     /// The whole object. `created_by` names the writer, as parquet-mr names itself.
-    func finish() -> [UInt8] { writer.finish(createdBy: "tributary s3 sink version \(S3SinkConnector.plugin.version)") }
+    func finish() throws -> [UInt8] {
+        try writer.finish(createdBy: "tributary s3 sink version \(S3SinkConnector.plugin.version)")
+    }
 }

@@ -1,7 +1,7 @@
+import Codecs
 import ConnectAPI
-import Zlib
 
-/// One object being written: its bytes (gzip-compressed as they arrive, when configured) are held until
+/// One object being written: its bytes (gzip-compressed in chunks as they arrive, when configured) are held until
 /// they fill a part; an object that ends within one part is stored with a single PutObject, a larger one
 /// as a multipart upload of `partSize` parts. Nothing is visible in the bucket until `commit`
 /// completes, and an abandoned file's multipart upload is aborted.
@@ -20,7 +20,7 @@ final class S3OutputFile {
     private let storage: S3Storage
     private let partSize: Int
     private let gzip: BackgroundGzip?
-    /// Uncompressed bytes gathered for the compressor (gzip only).
+    /// Uncompressed bytes gathered for the compressor (gzip only); each chunk is one gzip member.
     private var chunk: [UInt8] = []
     private static let chunkSize = 256 << 10
     /// Bytes not yet sent to S3 (compressed, when gzip).
@@ -30,13 +30,14 @@ final class S3OutputFile {
     private var finished = false
     private(set) var committed = false
 
-    init(key: String, startOffset: Int64, storage: S3Storage, partSize: Int, gzipLevel: Int?) {
+    /// Throws when gzip's library (libdeflate) cannot be loaded.
+    init(key: String, startOffset: Int64, storage: S3Storage, partSize: Int, gzipLevel: Int?) throws(CodecUnavailable) {
         self.key = key
         self.startOffset = startOffset
         self.endOffset = startOffset
         self.storage = storage
         self.partSize = partSize
-        self.gzip = gzipLevel.map { BackgroundGzip(level: $0) }
+        self.gzip = try gzipLevel.map { level throws(CodecUnavailable) in try BackgroundGzip(level: level) }
         if gzip == nil { pending.reserveCapacity(min(partSize, 1 << 20)) }
     }
 

@@ -1,4 +1,6 @@
 import AWSAuth
+import Avro
+import Codecs
 import ConnectAPI
 import CurlClient
 import Parquet
@@ -9,8 +11,8 @@ struct S3SinkConfig: Sendable {
     enum Format: Sendable, Equatable {
         case json
         case byteArray(extension: String, separator: [UInt8])
-        /// Avro object container files; `deflate` or none.
-        case avro(deflate: Bool)
+        /// Avro object container files with the blocks' codec (`avro.codec`).
+        case avro(AvroContainerWriter.Codec)
         /// Parquet files (one row group per object).
         case parquet(ParquetCodec)
     }
@@ -230,13 +232,15 @@ struct S3SinkConfig: Sendable {
         .define(
             "s3.compression.type", .string, defaultValue: "none", validator: .oneOf(["none", "gzip"]), importance: .low,
             documentation:
-                "Compression type for files written to S3. Applied when using JsonFormat or ByteArrayFormat.",
+                "Compression type for files written to S3. Applied when using JsonFormat or ByteArrayFormat. gzip compresses with libdeflate (Debian package libdeflate0, loaded when first used) in pieces of 256 KiB, each a gzip member: the object is a multi-member gzip file (RFC 1952), which gzip, Java's GZIPInputStream, Python's gzip, Hadoop and Athena read as one stream.",
             group: "S3", orderInGroup: 7, width: .long, displayName: "Compression type"
         )
         .define(
             "s3.compression.level", .int, defaultValue: "-1", validator: .range(atLeast: -1, atMost: 9),
             importance: .low,
-            documentation: "Compression level for gzip: -1 (zlib's default) or 0…9.", group: "S3", orderInGroup: 8,
+            documentation:
+                "Compression level for files written to S3: -1 for the codec's default (gzip 6), or 0 (no compression) to 9 (best compression). Applied when using JsonFormat or ByteArrayFormat with s3.compression.type=gzip.",
+            group: "S3", orderInGroup: 8,
             width: .short, displayName: "Compression Level"
         )
         .define(
@@ -250,15 +254,17 @@ struct S3SinkConfig: Sendable {
             group: "Connector", orderInGroup: 7, width: .short, displayName: "Line separator ByteArrayFormat"
         )
         .define(
-            "avro.codec", .string, defaultValue: "null", validator: .oneOf(["null", "deflate"]), importance: .low,
+            "avro.codec", .string, defaultValue: "null",
+            validator: .oneOf(AvroContainerWriter.Codec.allCases.map(\.rawValue)),
+            importance: .low,
             documentation:
-                "The Avro compression codec to be used for output files: null or deflate (snappy and bzip2 are not available).",
+                "The Avro compression codec to be used for output files: null, deflate (libdeflate, level 6), snappy (libsnappy) or zstandard (libzstd, level 3), as Avro's CodecFactory names them; the libraries are loaded when first used. bzip2 and xz are not available.",
             group: "Connector", orderInGroup: 11, width: .short, displayName: "Avro Compression Codec"
         )
         .define(
-            "parquet.codec", .string, defaultValue: "snappy", importance: .low,
+            "parquet.codec", .string, defaultValue: "snappy", validator: parquetCodecValidator, importance: .low,
             documentation:
-                "The Parquet compression codec to be used for output files: snappy, gzip or none (lz4, brotli and zstd are not available).",
+                "The Parquet compression codec to be used for output files: none, snappy (libsnappy), gzip (libdeflate), zstd (libzstd, level 3), lz4 (liblz4 blocks in Hadoop's framing, as parquet-mr writes Parquet's LZ4 codec) or lz4_raw (Parquet's LZ4_RAW: bare LZ4 blocks); the libraries are loaded when first used. lzo and brotli are not available.",
             group: "Connector", orderInGroup: 12, width: .short, displayName: "Parquet Compression Codec"
         )
         .define(
@@ -356,7 +362,7 @@ struct S3SinkConfig: Sendable {
         do { credentials = try Self.credentials(c, env: env) } catch { throw ConfigException(error.message) }
         let formatClass = Self.shortName(c.string("format.class") ?? "")
         if formatClass == "AvroFormat" {
-            format = .avro(deflate: (c.string("avro.codec") ?? "null") == "deflate")
+            format = .avro(AvroContainerWriter.Codec(rawValue: c.string("avro.codec") ?? "null") ?? .null)
         } else if formatClass == "ParquetFormat" {
             let codec = (c.string("parquet.codec") ?? "snappy").trimmingWhitespace().lowercased()
             format = .parquet(Self.parquetCodecs[codec] ?? .snappy)
@@ -416,9 +422,18 @@ struct S3SinkConfig: Sendable {
         "io.confluent.connect.transforms.ExtractTopic$Value", "io.debezium.transforms.ByLogicalTableRouter",
     ]
 
+    /// parquet-mr's `CompressionCodecName`s in lower case, and `none` (as Confluent's ParquetCodecRecommender).
     static let parquetCodecs: [String: ParquetCodec] = [
-        "snappy": .snappy, "gzip": .gzip, "none": .uncompressed, "uncompressed": .uncompressed,
+        "none": .uncompressed, "uncompressed": .uncompressed, "snappy": .snappy, "gzip": .gzip, "zstd": .zstd,
+        "lz4": .lz4, "lz4_raw": .lz4Raw,
     ]
+
+    static let parquetCodecValidator = ConfigValidator("[none, snappy, gzip, zstd, lz4, lz4_raw]") { name, value in
+        let codec = value.trimmingWhitespace()
+        return parquetCodecs[codec.lowercased()] != nil
+            ? nil
+            : "Invalid value \(codec) for configuration \(name): String must be one of: none, snappy, gzip, zstd, lz4, lz4_raw (lzo and brotli are not available)"
+    }
 
     /// Checks across keys, as errors per key (the ConfigInfos shape).
     static func validate(_ raw: [String: String], env: [String: String]) -> [String: [String]] {
@@ -440,6 +455,13 @@ struct S3SinkConfig: Sendable {
     }
 
     private static func crossKeyRules(_ c: ParsedConfig, env: [String: String], add: (String, String) -> Void) {
+        // A codec's library is loaded here, when the connector is validated or its task starts, so that a
+        // missing one is reported with the key that chose it rather than at the first file.
+        func needs(_ library: CompressionLibrary, _ key: String, _ value: String) {
+            do { try library.load() } catch {
+                add(key, "Invalid value \(value) for configuration \(key): \(error.description)")
+            }
+        }
         // As Confluent's S3 sink: a record whose topic a transformation renamed would land in objects of
         // the new topic while its offset belongs to the consumed partition (TimestampRouter even spreads
         // one partition over many topics), so exactly-once commits could not hold.
@@ -463,15 +485,14 @@ struct S3SinkConfig: Sendable {
         }
         let format = (c.string("format.class") ?? "").trimmingWhitespace()
         switch shortName(format) {
-        case "JsonFormat", "ByteArrayFormat", "AvroFormat": break
+        case "JsonFormat", "ByteArrayFormat":
+            if c.string("s3.compression.type") == "gzip" { needs(.deflate, "s3.compression.type", "gzip") }
+        case "AvroFormat":
+            let name = c.string("avro.codec") ?? "null"
+            if let library = AvroContainerWriter.Codec(rawValue: name)?.library { needs(library, "avro.codec", name) }
         case "ParquetFormat":
-            let codec = (c.string("parquet.codec") ?? "snappy").trimmingWhitespace()
-            if parquetCodecs[codec.lowercased()] == nil {
-                add(
-                    "parquet.codec",
-                    "Invalid value \(codec) for configuration parquet.codec: Tributary writes Parquet pages with snappy, gzip or none (uncompressed)"
-                )
-            }
+            let name = (c.string("parquet.codec") ?? "snappy").trimmingWhitespace()
+            if let library = parquetCodecs[name.lowercased()]?.library { needs(library, "parquet.codec", name) }
         default:
             add(
                 "format.class",

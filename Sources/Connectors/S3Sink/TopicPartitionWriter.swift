@@ -80,14 +80,14 @@ final class TopicPartitionWriter {
         let encoded = try config.partitioner.encode(record, timestamp: timestamp, delim: config.directoryDelim)
         if shouldRotateOnTime(encoded: encoded, timestamp: timestamp) { try await commitFiles() }
         let record = try await conformed(record, encoded: encoded)
-        if case .avro(let deflate) = config.format {
-            try await writeAvro(record, encoded: encoded, deflate: deflate, timestamp: timestamp)
+        if case .avro(let codec) = config.format {
+            try await writeAvro(record, encoded: encoded, codec: codec, timestamp: timestamp)
         } else if case .parquet(let codec) = config.format {
             try await writeParquet(record, encoded: encoded, codec: codec, timestamp: timestamp)
         } else {
             line.removeAll(keepingCapacity: true)
             try encoder.append(record, to: &line)
-            let file = fileFor(encoded, startOffset: record.kafkaOffset)
+            let file = try fileFor(encoded, startOffset: record.kafkaOffset)
             noteWritten(record, encoded: encoded, timestamp: timestamp)
             try await file.append(line)
         }
@@ -157,7 +157,9 @@ final class TopicPartitionWriter {
 
     /// One record into its file's Avro container: encoded before anything is appended, so a record that
     /// does not fit its schema (a data error) leaves the file as it was.
-    private func writeAvro(_ record: SinkRecord, encoded: String, deflate: Bool, timestamp: Int64) async throws {
+    private func writeAvro(
+        _ record: SinkRecord, encoded: String, codec: AvroContainerWriter.Codec, timestamp: Int64
+    ) async throws {
         let recordAt = "the record at \(record.topic)-\(record.kafkaPartition ?? 0) offset \(record.kafkaOffset)"
         guard let schema = record.valueSchema else {
             throw ConnectError(
@@ -177,7 +179,7 @@ final class TopicPartitionWriter {
         let isNew = avroFiles[encoded] == nil
         if isNew {
             avroFiles[encoded] = AvroFileEncoder(
-                schema: schema, avro: avro, deflate: deflate,
+                schema: schema, avro: avro, codec: codec,
                 key: objectKey(encoded: encoded, startOffset: record.kafkaOffset))
         }
         // In place: a copy taken out of the dictionary would copy the block being filled for each record.
@@ -186,7 +188,7 @@ final class TopicPartitionWriter {
             if isNew { avroFiles[encoded] = nil }
             throw ConnectError(.data, "Cannot write \(recordAt) as Avro: \(error)")
         }
-        let file = fileFor(encoded, startOffset: record.kafkaOffset)
+        let file = try fileFor(encoded, startOffset: record.kafkaOffset)
         noteWritten(record, encoded: encoded, timestamp: timestamp)
         if isNew, let header = avroFiles[encoded]?.header() { try await file.append(header) }
         if let block { try await file.append(block) }
@@ -219,7 +221,7 @@ final class TopicPartitionWriter {
         do { try parquetFiles[encoded]!.append(record.value) } catch {
             throw ConnectError(.data, "Cannot write \(recordAt) as Parquet: \(error)")
         }
-        _ = fileFor(encoded, startOffset: record.kafkaOffset)
+        _ = try fileFor(encoded, startOffset: record.kafkaOffset)
         noteWritten(record, encoded: encoded, timestamp: timestamp)
         // Before flush.size when the records are large: a column's page must stay under 2 GiB. The cut
         // depends only on the records, so a rewrite after a crash cuts at the same place.
@@ -245,9 +247,9 @@ final class TopicPartitionWriter {
         return false
     }
 
-    private func fileFor(_ encoded: String, startOffset: Int64) -> S3OutputFile {
+    private func fileFor(_ encoded: String, startOffset: Int64) throws -> S3OutputFile {
         if let f = files[encoded] { return f }
-        let f = S3OutputFile(
+        let f = try S3OutputFile(
             key: objectKey(encoded: encoded, startOffset: startOffset), startOffset: startOffset, storage: storage,
             partSize: config.partSize, gzipLevel: config.gzip ? config.compressionLevel : nil)
         files[encoded] = f
@@ -275,16 +277,17 @@ final class TopicPartitionWriter {
         for encoded in order {
             guard let f = files[encoded] else { continue }
             if var avro = avroFiles[encoded] {
-                let last = avro.finish()
+                let last = try avro.finish()
                 avroFiles[encoded] = avro
                 if !last.isEmpty { try await f.append(last) }
             }
             if let parquet = parquetFiles[encoded] {
                 // The bytes are the file's from here on, even if an upload below fails: the retry commits
                 // them as they are.
+                let bytes = try parquet.finish()
                 parquetFiles[encoded] = nil
                 sealedParquet.insert(encoded)
-                try await f.append(parquet.finish())
+                try await f.append(bytes)
             }
             try await f.commit()
             if config.objectTagging.enabled {
