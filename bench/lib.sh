@@ -96,7 +96,7 @@ timed() {
     tail -n 20 "$work/timed.out" >&2
     bench_fail "$1 exited with $rc$([ "$rc" = 124 ] && echo ": the deadline of $(deadline_s) s passed")" /dev/null
   fi
-  read -r t_s t_cpu t_mb < <(awk '{printf "%s %.2f %d", $1, $2+$3, $4/1024}' "$work/time")
+  read -r t_s t_cpu t_mb < <(awk '{printf "%s %.2f %d\n", $1, $2+$3, $4/1024}' "$work/time")
 }
 # A set-up command (loading a topic) under the deadline.
 #   bounded CMD…
@@ -106,9 +106,10 @@ bounded() {
   [ "$rc" -eq 0 ] || bench_fail "$1 exited with $rc (124: the deadline of $(deadline_s) s passed)" /dev/null
 }
 # Arithmetic for the reports: rate N SECONDS, ratio A B, us_per CPU_S N, minus A B.
-rate() { awk -v n="$1" -v s="$2" 'BEGIN {printf "%d", s > 0 ? n / s : 0}'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", b > 0 ? a / b : 0}'; }
-us_per() { awk -v c="$1" -v n="$2" 'BEGIN {printf "%.2f", n > 0 ? c * 1e6 / n : 0}'; }
+# (The conditions in parentheses: a bare `>` after printf is awk's output redirection.)
+rate() { awk -v n="$1" -v s="$2" 'BEGIN {printf "%d", (s > 0 ? n / s : 0)}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}'; }
+us_per() { awk -v c="$1" -v n="$2" 'BEGIN {printf "%.2f", (n > 0 ? c * 1e6 / n : 0)}'; }
 minus() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a - b}'; }
 
 # The run's result as one JSON object in $BENCH_RESULT when it is set (bench/run-all.sh reads it):
