@@ -43,10 +43,7 @@ run() {  # run NAME SCHEME [extra properties...]: sets health_ms idle_mb rps us
   KAFKA_OPTS="-Djava.security.auth.login.config=$work/jaas.conf" "$BIN" worker "$work/$name.properties" \
     >"$work/$name.log" 2>&1 & local pid=$!
   pids="$pids $pid"
-  until curl "${curl_args[@]}" "$url/health"; do
-    kill -0 "$pid" 2>/dev/null || { echo "FATAL: worker $name exited" >&2; cat "$work/$name.log" >&2; exit 1; }
-    sleep 0.05
-  done
+  wait_until -p "$pid" -l "$work/$name.log" 60 "/health of worker $name" curl "${curl_args[@]}" "$url/health"
   health_ms=$(( $(now_ms) - t0 ))
   sleep 2; idle_mb=$(( $(rss_kb $pid) / 1024 ))
   local header=() cpu0 cpu1

@@ -4,10 +4,10 @@
 #   (JsonConverter, schemas.enable=false):
 #   1. Tributary's JDBC source (incrementing mode, batch.max.rows=10000, numeric.mapping=best_fit)
 #   2. the peer: a Python script (psycopg2 server-side cursor + json.dumps + confluent-kafka)
-#   3. the ceiling: psql \copy (select row_to_json(t) …) to stdout | kcat -P
+#   3. the ceiling: psql -c "COPY (SELECT row_to_json(t) …) TO STDOUT" | kcat -P
 #   Records/s, ratios, CPU seconds and peak RSS of each.
 # Usage: bench/jdbc_source.sh [N]     (default 1000000)
-# Env: PERF_OUT=file records the worker with perf.
+# Env: PERF_OUT=file records the worker with perf; BENCH_RESULT=file writes the result as JSON.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd); cd "$root"
 N=${1:-1000000}
@@ -28,7 +28,7 @@ SQL
 # 1. Tributary
 write_worker_properties "$work/w.properties" "benchjdbc-$id" "$port"
 "$BIN" worker "$work/w.properties" >"$work/worker.log" 2>&1 & pid=$!
-until curl -sf -o /dev/null "http://127.0.0.1:$port/health"; do sleep 0.05; done
+wait_until 60 "the worker's /health" curl -sf -o /dev/null "http://127.0.0.1:$port/health"
 cpu0=$(cpu_s $pid); t0=$(now_ms)
 [ -n "${PERF_OUT:-}" ] && { perf record -F 499 -g -p $pid -o "$PERF_OUT" >/dev/null 2>&1 & }
 curl -sf -o /dev/null -X POST -H 'Content-Type: application/json' "http://127.0.0.1:$port/connectors" -d "{
@@ -36,25 +36,31 @@ curl -sf -o /dev/null -X POST -H 'Content-Type: application/json' "http://127.0.
   \"connection.url\":\"$PG_JDBC_URL\",\"connection.user\":\"$PG_USER\",\"connection.password\":\"$PG_PASSWORD\",
   \"mode\":\"incrementing\",\"incrementing.column.name\":\"id\",\"table.whitelist\":\"$table\",
   \"batch.max.rows\":\"10000\",\"numeric.mapping\":\"best_fit\",\"topic.prefix\":\"benchjdbc-$id-\"}}"
-until curl -sf "http://127.0.0.1:$port/connectors/bench/offsets" | grep -q "\"incrementing\":$N"; do sleep 0.05; done
-t1=$(now_ms); cpu1=$(cpu_s $pid); peak=$(awk '/VmHWM/{print $2}' /proc/$pid/status)
-kill $pid; wait $pid 2>/dev/null || true; pid=
-ours=$(( N * 1000 / (t1 - t0) ))
+all_read() { curl -sf "http://127.0.0.1:$port/connectors/bench/offsets" | grep -q "\"incrementing\":$N"; }
+wait_until "$(deadline_s)" "the source offset at id $N" all_read
+stop_worker
 
 # 2. Python peer
-read -r py_s py_cpu py_mb <<<"$(timed "$py" bench/peers/jdbc_to_kafka.py "$PG_URL" "$table" "$KAFKA_BOOTSTRAP" "benchjdbc-py-$id")"
-py_rate=$(python3 -c "print(int($N / $py_s))")
+timed "$py" bench/peers/jdbc_to_kafka.py "$PG_URL" "$table" "$KAFKA_BOOTSTRAP" "benchjdbc-py-$id"
+py_cpu=$t_cpu py_mb=$t_mb py_rate=$(rate "$N" "$t_s")
 
 # 3. Ceiling: psql COPY of row_to_json piped into kcat
 cat >"$work/ceiling.sh" <<C
-psql "$PG_URL" -qc "\\copy (SELECT row_to_json(t) FROM $table t) TO STDOUT" | kcat -P -b "$KAFKA_BOOTSTRAP" -t "benchjdbc-ceiling-$id" -X linger.ms=5
+set -o pipefail
+psql "$PG_URL" -v ON_ERROR_STOP=1 -qc "COPY (SELECT row_to_json(t) FROM $table t) TO STDOUT" \
+  | kcat -P -b "$KAFKA_BOOTSTRAP" -t "benchjdbc-ceiling-$id" -X linger.ms=5
 C
-read -r c_s c_cpu c_mb <<<"$(timed bash "$work/ceiling.sh")"
-c_rate=$(python3 -c "print(int($N / $c_s))")
+timed bash "$work/ceiling.sh"
+c_cpu=$t_cpu c_mb=$t_mb c_rate=$(rate "$N" "$t_s")
 
 printf '%-46s %s\n' \
-  "Tributary JDBC source ($N rows)" "$ours records/s, CPU $(python3 -c "print(f'{$cpu1-$cpu0:.2f}')") s, peak RSS $((peak / 1024)) MB" \
+  "Tributary JDBC source ($N rows)" "$ours records/s, CPU $cpu s ($(us_per "$cpu" "$N") µs/record), peak RSS $peak MB" \
   "Python psycopg2 + confluent-kafka (peer)" "$py_rate records/s, CPU $py_cpu s, peak RSS $py_mb MB" \
   "psql COPY row_to_json | kcat (ceiling)" "$c_rate records/s, CPU $c_cpu s (psql+kcat), peak RSS $c_mb MB" \
-  "ratio Tributary / peer" "$(python3 -c "print(f'{$ours/$py_rate:.2f}')")" \
-  "ratio Tributary / ceiling" "$(python3 -c "print(f'{$ours/$c_rate:.2f}')")"
+  "ratio Tributary / peer" "$(ratio "$ours" "$py_rate")" \
+  "ratio Tributary / ceiling" "$(ratio "$ours" "$c_rate")"
+emit_result bench jdbc_source n "$N" \
+  ours.records_per_s "$ours" ours.cpu_s "$cpu" ours.cpu_us_per_record "$(us_per "$cpu" "$N")" ours.peak_rss_mb "$peak" \
+  peer.name "Python psycopg2 + confluent-kafka" peer.records_per_s "$py_rate" peer.cpu_s "$py_cpu" peer.peak_rss_mb "$py_mb" \
+  ceiling.name "psql COPY row_to_json | kcat -P" ceiling.records_per_s "$c_rate" ceiling.cpu_s "$c_cpu" ceiling.peak_rss_mb "$c_mb" \
+  ratio_peer "$(ratio "$ours" "$py_rate")" ratio_ceiling "$(ratio "$ours" "$c_rate")"

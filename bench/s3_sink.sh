@@ -7,6 +7,7 @@
 #   3. the ceiling: kcat -C | split into batches | gzip | one signed curl PUT per batch
 #   Records/s, ratios, CPU seconds and peak RSS of each.
 # Usage: bench/s3_sink.sh [N]     (default 1000000; a multiple of 50000)
+# Env: DEBUG_SINK=1 prints the committed count while waiting; BENCH_RESULT=file writes the result as JSON.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd); cd "$root"
 N=${1:-1000000}
@@ -27,8 +28,8 @@ with open(sys.argv[2], "w") as j:
              "quantity": i % 1000}
         j.write(json.dumps(r, separators=(",", ":")) + "\n")
 PY
-"$py" -c "from confluent_kafka.admin import AdminClient, NewTopic; a = AdminClient({'bootstrap.servers': '$KAFKA_BOOTSTRAP'}); [f.result() for f in a.create_topics([NewTopic('$topic', 1, 1)]).values()]"
-kcat -P -b "$KAFKA_BOOTSTRAP" -t "$topic" -X linger.ms=5 -l "$work/records.json"
+bounded "$py" -c "from confluent_kafka.admin import AdminClient, NewTopic; a = AdminClient({'bootstrap.servers': '$KAFKA_BOOTSTRAP'}); [f.result() for f in a.create_topics([NewTopic('$topic', 1, 1)]).values()]"
+bounded kcat -P -b "$KAFKA_BOOTSTRAP" -t "$topic" -X linger.ms=5 -l "$work/records.json"
 
 # 1. Tributary
 # Both consumers use the same short session (SINK_SESSION_MS, bench/lib.sh: Tansu's first-join delay).
@@ -40,17 +41,13 @@ curl -sf -o /dev/null -X POST -H 'Content-Type: application/json' "http://127.0.
   \"format.class\":\"io.confluent.connect.s3.format.json.JsonFormat\",\"flush.size\":\"$FLUSH\",
   \"s3.compression.type\":\"gzip\",\"value.converter\":\"org.apache.kafka.connect.json.JsonConverter\",
   \"value.converter.schemas.enable\":\"false\"}}"
-committed() { committed_offsets "$port" "bench-$id"; }
-until c=$(committed); [ -n "${DEBUG_SINK:-}" ] && echo "$(date +%T.%N | cut -c1-12) $c" >&2; [ "$c" -ge "$N" ]; do sleep 0.1; done
-t1=$(now_ms); cpu1=$(cpu_s $pid); peak=$(awk '/VmHWM/{print $2}' /proc/$pid/status)
-kill $pid; wait $pid 2>/dev/null || true; pid=
-ours=$(( N * 1000 / (t1 - t0) ))
+finish_sink_worker "$port" "bench-$id"
 objs=$(count_objects "$bucket" topics/)
 [ "$objs" = "$((N / FLUSH))" ] || { echo "Tributary wrote $objs objects, expected $((N / FLUSH))" >&2; exit 1; }
 
 # 2. Python peer
-read -r py_s py_cpu py_mb <<<"$(timed env SESSION_MS=$SINK_SESSION_MS HEARTBEAT_MS=$SINK_HEARTBEAT_MS "$py" bench/peers/kafka_to_s3.py "$KAFKA_BOOTSTRAP" "$topic" "$S3_ENDPOINT" "$bucket" "$N" "$FLUSH")"
-py_rate=$(python3 -c "print(int($N / $py_s))")
+timed env SESSION_MS=$SINK_SESSION_MS HEARTBEAT_MS=$SINK_HEARTBEAT_MS "$py" bench/peers/kafka_to_s3.py "$KAFKA_BOOTSTRAP" "$topic" "$S3_ENDPOINT" "$bucket" "$N" "$FLUSH"
+py_cpu=$t_cpu py_mb=$t_mb py_rate=$(rate "$N" "$t_s")
 
 # 3. Ceiling: kcat → 50 000-line batches → gzip → one signed PUT each.
 export S3_ENDPOINT bucket AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY
@@ -60,13 +57,20 @@ ceiling() {
 }
 mkdir -p "$work/ceil"
 export -f ceiling; export KAFKA_BOOTSTRAP topic N FLUSH work
-read -r c_s c_cpu c_mb <<<"$(timed bash -c ceiling)"
-c_rate=$(python3 -c "print(int($N / $c_s))")
+timed bash -c 'set -o pipefail; ceiling'
+c_cpu=$t_cpu c_mb=$t_mb c_rate=$(rate "$N" "$t_s")
 [ "$(count_objects "$bucket" ceiling/)" = "$((N / FLUSH))" ] || { echo "the ceiling did not write every batch" >&2; exit 1; }
 
 printf '%-46s %s\n' \
-  "Tributary S3 sink, JSON gzip ($N records)" "$ours records/s, CPU $(python3 -c "print(f'{$cpu1-$cpu0:.2f}')") s, peak RSS $((peak / 1024)) MB" \
+  "Tributary S3 sink, JSON gzip ($N records)" "$ours records/s, CPU $cpu s ($(us_per "$cpu" "$N") µs/record), peak RSS $peak MB" \
   "Python confluent-kafka + gzip + boto3 (peer)" "$py_rate records/s, CPU $py_cpu s, peak RSS $py_mb MB" \
   "kcat | split | gzip | curl PUT (ceiling)" "$c_rate records/s, CPU $c_cpu s (all processes), peak RSS $c_mb MB (largest)" \
-  "ratio Tributary / peer" "$(python3 -c "print(f'{$ours/$py_rate:.2f}')")" \
-  "ratio Tributary / ceiling" "$(python3 -c "print(f'{$ours/$c_rate:.2f}')")"
+  "ratio Tributary / peer" "$(ratio "$ours" "$py_rate")" \
+  "ratio Tributary / ceiling" "$(ratio "$ours" "$c_rate")" \
+  "CPU per record, peer / Tributary" "$(ratio "$py_cpu" "$cpu")"
+emit_result bench s3_json n "$N" \
+  ours.records_per_s "$ours" ours.cpu_s "$cpu" ours.cpu_us_per_record "$(us_per "$cpu" "$N")" ours.peak_rss_mb "$peak" \
+  peer.name "Python confluent-kafka + gzip + boto3" peer.records_per_s "$py_rate" peer.cpu_s "$py_cpu" peer.peak_rss_mb "$py_mb" \
+  peer.cpu_us_per_record "$(us_per "$py_cpu" "$N")" \
+  ceiling.name "kcat -C | split | gzip -6 | curl PUT" ceiling.records_per_s "$c_rate" ceiling.cpu_s "$c_cpu" ceiling.peak_rss_mb "$c_mb" \
+  ratio_peer "$(ratio "$ours" "$py_rate")" ratio_ceiling "$(ratio "$ours" "$c_rate")" ratio_peer_cpu "$(ratio "$py_cpu" "$cpu")"

@@ -43,14 +43,14 @@ while True:
     time.sleep(60)
 PY
 fake_pid=$!
-until [ -s "$work/fake.url" ]; do sleep 0.2; done
+wait_until -s 0.2 -p "$fake_pid" -l /dev/null 120 "the fake SODA server" test -s "$work/fake.url"
 read -r fake_url bytes <"$work/fake.url"
 mb=$(python3 -c "print($bytes / 1e6)")
 
 # 1. Tributary
 write_worker_properties "$work/w.properties" "benchsoda-$id" "$port"
 "$BIN" worker "$work/w.properties" >"$work/worker.log" 2>&1 & pid=$!
-until curl -sf -o /dev/null "http://127.0.0.1:$port/health"; do sleep 0.05; done
+wait_until 60 "the worker's /health" curl -sf -o /dev/null "http://127.0.0.1:$port/health"
 last_id=$(tail -1 "$work/rows.json" | cut -f1)
 cpu0=$(cpu_s $pid); t0=$(now_ms)
 curl -sf -o /dev/null -X POST -H 'Content-Type: application/json' "http://127.0.0.1:$port/connectors" -d "{
@@ -59,18 +59,24 @@ curl -sf -o /dev/null -X POST -H 'Content-Type: application/json' "http://127.0.
   \"key.converter\":\"org.apache.kafka.connect.storage.StringConverter\",
   \"value.converter\":\"org.apache.kafka.connect.json.JsonConverter\",\"value.converter.schemas.enable\":\"false\"}}"
 # Done when the committed source offset is the last row's (offsets of acknowledged records, every 200 ms).
-until o=$(curl -sf "http://127.0.0.1:$port/connectors/bench-$id/offsets"); [ -n "${DEBUG_SOURCE:-}" ] && echo "$(date +%T.%N | cut -c1-12) $(echo "$o" | grep -o "row-[0-9]*")" >&2; echo "$o" | grep -q "\"$last_id\""; do sleep 0.05; done
+at_last_row() {
+  local o
+  o=$(curl -sf "http://127.0.0.1:$port/connectors/bench-$id/offsets") || return 1
+  if [ -n "${DEBUG_SOURCE:-}" ]; then echo "$(date +%T.%N | cut -c1-12) $(echo "$o" | grep -o "row-[0-9]*")" >&2; fi
+  echo "$o" | grep -q "\"$last_id\""
+}
+wait_until "$(deadline_s)" "the source offset at the last row" at_last_row
 t1=$(now_ms); cpu1=$(cpu_s $pid); peak=$(awk '/VmHWM/{print $2}' /proc/$pid/status)
 kill $pid; wait $pid 2>/dev/null || true; pid=
 ours=$(( N * 1000 / (t1 - t0) ))
 
 # 2. Python peer
-read -r py_s py_cpu py_mb <<<"$(timed "$py" bench/peers/socrata_to_kafka.py "$fake_url" rqzj-sfat "$KAFKA_BOOTSTRAP" "$topic-py" 50000)"
-py_rate=$(python3 -c "print(int($N / $py_s))")
+timed "$py" bench/peers/socrata_to_kafka.py "$fake_url" rqzj-sfat "$KAFKA_BOOTSTRAP" "$topic-py" 50000
+py_cpu=$t_cpu py_mb=$t_mb py_rate=$(rate "$N" "$t_s")
 
 # 3. Ceiling: kcat producing the same keyed rows from a file.
-read -r c_s c_cpu c_mb <<<"$(timed kcat -P -b "$KAFKA_BOOTSTRAP" -t "$topic-kcat" -K '\t' -X linger.ms=5 -l "$work/rows.json")"
-c_rate=$(python3 -c "print(int($N / $c_s))")
+timed kcat -P -b "$KAFKA_BOOTSTRAP" -t "$topic-kcat" -K '\t' -X linger.ms=5 -l "$work/rows.json"
+c_cpu=$t_cpu c_mb=$t_mb c_rate=$(rate "$N" "$t_s")
 
 mbs() { python3 -c "print(f'{$mb * $1 / $N:.1f}')"; }
 printf '%-46s %s\n' \

@@ -14,12 +14,9 @@ source bench/prepare.sh
 rss_kb() { awk '/VmRSS/{print $2}' /proc/$1/status; }
 hwm_kb() { awk '/VmHWM/{print $2}' /proc/$1/status; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-deadline() { local what=$1 secs=$2 pid=$3; shift 3; local t0=$SECONDS
-  until "$@" >/dev/null 2>&1; do
-    kill -0 "$pid" 2>/dev/null || { echo "FATAL: worker exited while waiting for $what" >&2; exit 1; }
-    (( SECONDS - t0 < secs )) || { echo "FATAL: $what not reached in ${secs}s" >&2; exit 1; }
-    sleep 0.05
-  done; }
+# deadline WHAT SECONDS PID CMD…: bench/lib.sh's wait_until on process PID, CMD's output hidden.
+quiet() { "$@" >/dev/null 2>&1; }
+deadline() { local what=$1 secs=$2 watch=$3; shift 3; wait_until -p "$watch" -l /dev/null "$secs" "$what" quiet "$@"; }
 
 # PKI and the TLS broker.
 (cd "$work" && {
