@@ -46,27 +46,34 @@ struct SinkValueTextTests {
     }
 }
 
-/// The COPY writer's shortcut for schemaless nulls, integers and booleans writes what the general way
+/// The COPY writer's shortcut for schemaless nulls, numbers, booleans and strings writes what the general way
 /// (`SinkValueText.text`, then COPY escaping) writes.
 extension SinkCopyTextTests {
     @Test(arguments: [
         Value.null, .boolean(true), .boolean(false), .int64(0), .int64(7), .int64(-42), .int64(1_700_000_000_000),
-        .int64(Int64.max), .int64(Int64.min),
+        .int64(Int64.max), .int64(Int64.min), .int32(-5), .int16(300), .int8(-128), .float64(1.5), .float64(-0.0),
+        .float64(123.45), .float64(1e-7), .float64(1e300), .float64(0.1 + 0.2), .string(""), .string("plain"),
+        .string("a\tb\\c\nd\re"), .string("ünïcødé \u{1F600}"), .string(String(repeating: "abcdefgh", count: 5) + "\\"),
+        .string("0123456\u{01}x"), .string(String(repeating: "x", count: 23) + "\t"),
     ])
     func plainValuesMatchTheGeneralWay(_ v: Value) throws {
-        var fast: [UInt8] = []
+        var fast: [UInt8] = [1, 2]
         #expect(SinkTableWriter.appendPlain(v, to: &fast))
-        var general: [UInt8] = []
+        var general: [UInt8] = [1, 2]
         SinkTableWriter.appendCopyText(
             try SinkValueText.text(v, schema: nil, zone: .utc, dateInZone: false), to: &general)
         #expect(fast == general)
     }
 
     @Test func otherValuesTakeTheGeneralWay() {
-        var out: [UInt8] = []
-        for v: Value in [.string("a\tb"), .float64(1.5), .int32(1), .map([])] {
+        var out: [UInt8] = [7]
+        for v: Value in [
+            .float64(.nan), .float64(.infinity), .float64(-.infinity), .map([]), .array([]), .bytes([1]),
+            .string("a\u{0}b"), .string("escaped\t then a NUL\u{0}"),
+            .string(String(repeating: "y", count: 17) + "\u{0}"),
+        ] {
             #expect(!SinkTableWriter.appendPlain(v, to: &out))
         }
-        #expect(out.isEmpty)
+        #expect(out == [7])
     }
 }

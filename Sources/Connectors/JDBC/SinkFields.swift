@@ -145,20 +145,23 @@ struct SinkFields: Sendable {
         // Every record has the names of the first, in its order.
         var uniform = true
         var firstNames: [String?] = []
-        for r in records.indices {
-            guard case .map(let entries) = records[r].value else {
-                uniform = false
-                continue
-            }
-            // Usually the names of the record before, in its order: nothing new to look up.
-            if entries.count == present.count
-                && entries.indices.allSatisfy({ entries[$0].key.stringValue == present[$0] })
-            {
-                continue
-            }
-            if r == records.startIndex { firstNames = entries.map(\.key.stringValue) } else { uniform = false }
-            for e in entries {
-                if let k = e.key.stringValue, !present.contains(k) { present.append(k) }
+        // Read in place: indexing the slice copied each SinkRecord.
+        records.withUnsafeBufferPointer { buffer in
+            for r in buffer.indices {
+                guard case .map(let entries) = buffer[r].value else {
+                    uniform = false
+                    continue
+                }
+                // Usually the names of the record before, in its order: nothing new to look up.
+                if entries.count == present.count
+                    && entries.indices.allSatisfy({ entries[$0].key.stringValue == present[$0] })
+                {
+                    continue
+                }
+                if r == 0 { firstNames = entries.map(\.key.stringValue) } else { uniform = false }
+                for e in entries {
+                    if let k = e.key.stringValue, !present.contains(k) { present.append(k) }
+                }
             }
         }
         let columnNames = tableColumns.map(\.name)
