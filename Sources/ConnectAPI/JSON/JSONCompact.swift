@@ -159,29 +159,9 @@ public struct JSONCompact: ~Copyable {
     /// JSON number syntax as `JSONParser` reads it (no leading zeros), copied as is: the parser keeps
     /// a number's text, or reads an integer whose decimal form is that text, except `-0`.
     private mutating func number(into out: inout [UInt8]) -> Bool {
-        let start = pos
-        if bytes[pos] == UInt8(ascii: "-") { pos += 1 }
-        let digits = pos
-        while pos < bytes.count, bytes[pos] >= 0x30, bytes[pos] <= 0x39 { pos += 1 }
-        guard pos > digits, bytes[digits] != 0x30 || pos - digits == 1 else { return false }
-        var integral = true
-        if pos < bytes.count, bytes[pos] == UInt8(ascii: ".") {
-            integral = false
-            pos += 1
-            let f = pos
-            while pos < bytes.count, bytes[pos] >= 0x30, bytes[pos] <= 0x39 { pos += 1 }
-            guard pos > f else { return false }
-        }
-        if pos < bytes.count, bytes[pos] == UInt8(ascii: "e") || bytes[pos] == UInt8(ascii: "E") {
-            integral = false
-            pos += 1
-            if pos < bytes.count, bytes[pos] == UInt8(ascii: "+") || bytes[pos] == UInt8(ascii: "-") { pos += 1 }
-            let e = pos
-            while pos < bytes.count, bytes[pos] >= 0x30, bytes[pos] <= 0x39 { pos += 1 }
-            guard pos > e else { return false }
-        }
-        if integral && digits > start && bytes[digits] == 0x30 { return false }  // -0
-        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start..<pos]))
+        guard let number = JSONBytes.number(bytes, at: pos), !number.isNegativeZero else { return false }
+        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[pos..<number.end]))
+        pos = number.end
         return true
     }
 
@@ -191,18 +171,7 @@ public struct JSONCompact: ~Copyable {
         pos += 1
         let start = pos
         var ascii = true
-        // Eight bytes at a time while none is a quote, a backslash, a control character or non-ASCII.
-        while pos + 8 <= bytes.count {
-            let w = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: pos, as: UInt64.self))
-            let quote = w ^ 0x2222_2222_2222_2222
-            let backslash = w ^ 0x5C5C_5C5C_5C5C_5C5C
-            let ones: UInt64 = 0x0101_0101_0101_0101
-            let highs: UInt64 = 0x8080_8080_8080_8080
-            let found =
-                ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((w &- ones &* 0x20) & ~w) | w
-            if found & highs != 0 { break }
-            pos += 8
-        }
+        pos = JSONBytes.plainWordsEnd(bytes, from: pos)
         while pos < bytes.count {
             let c = bytes[pos]
             if c == UInt8(ascii: "\"") {
@@ -221,39 +190,12 @@ public struct JSONCompact: ~Copyable {
     static func validUTF8(_ b: UnsafeRawBufferPointer) -> Bool {
         var i = 0
         while i < b.count {
-            let c = b[i]
-            if c < 0x80 {
+            if b[i] < 0x80 {
                 i += 1
                 continue
             }
-            let n: Int
-            var low: UInt8 = 0x80
-            var high: UInt8 = 0xBF
-            switch c {
-            case 0xC2...0xDF: n = 1
-            case 0xE0:
-                n = 2
-                low = 0xA0
-            case 0xE1...0xEC, 0xEE...0xEF: n = 2
-            case 0xED:
-                n = 2
-                high = 0x9F
-            case 0xF0:
-                n = 3
-                low = 0x90
-            case 0xF1...0xF3: n = 3
-            case 0xF4:
-                n = 3
-                high = 0x8F
-            default: return false
-            }
-            guard i + n < b.count, b[i + 1] >= low, b[i + 1] <= high else { return false }
-            var k = 2
-            while k <= n {
-                guard b[i + k] >= 0x80, b[i + k] <= 0xBF else { return false }
-                k += 1
-            }
-            i += n + 1
+            guard let n = JSONBytes.utf8SequenceLength(b, at: i) else { return false }
+            i += n
         }
         return true
     }

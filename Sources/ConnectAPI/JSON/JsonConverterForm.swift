@@ -16,9 +16,19 @@
 /// speed, never bytes.
 public enum JsonConverterForm {
     public static func matches(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        var scanner = Scanner(bytes)
-        guard scanner.value() else { return false }
-        return scanner.pos == bytes.count
+        // The member names on the stack: an allocation per record was a tenth of the check's cost.
+        withUnsafeTemporaryAllocation(of: Name.self, capacity: Scanner.maxNames) { names in
+            var scanner = Scanner(bytes, names: names)
+            guard scanner.value() else { return false }
+            return scanner.pos == bytes.count
+        }
+    }
+
+    /// A member name seen: the FNV-1a hash of its bytes and where they are.
+    private struct Name {
+        let hash: UInt64
+        let start: Int
+        let end: Int
     }
 
     public static func matches(_ bytes: [UInt8]) -> Bool {
@@ -29,15 +39,19 @@ public enum JsonConverterForm {
         let bytes: UnsafeRawBufferPointer
         var pos = 0
         var depth = 0
-        /// The names of the objects being scanned, innermost last: (hash, start, end) of each.
-        var names: [(hash: UInt64, start: Int, end: Int)] = []
+        /// The names of the objects being scanned, innermost last: `names[..<nameCount]`.
+        let names: UnsafeMutableBufferPointer<Name>
+        var nameCount = 0
 
         /// JSONParser's limit: deeper input does not parse.
         static let maxDepth = 512
-        /// Wider objects are left to the parser (the duplicate check below is quadratic).
-        static let maxMembers = 128
+        /// More names in the open objects are left to the parser (the duplicate check is quadratic).
+        static let maxNames = 256
 
-        init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+        init(_ bytes: UnsafeRawBufferPointer, names: UnsafeMutableBufferPointer<Name>) {
+            self.bytes = bytes
+            self.names = names
+        }
 
         mutating func value() -> Bool {
             guard pos < bytes.count else { return false }
@@ -70,19 +84,20 @@ public enum JsonConverterForm {
                 pos += 1
                 return true
             }
-            let first = names.count
-            defer { names.removeSubrange(first...) }
+            let first = nameCount
+            defer { nameCount = first }
             while true {
                 guard pos < bytes.count, bytes[pos] == UInt8(ascii: "\"") else { return false }
                 let start = pos + 1
                 guard let hash = string(hashing: true) else { return false }
                 let end = pos - 1
                 // Canonical names compare equal exactly when their bytes do (one spelling per string).
-                for n in names[first...] where n.hash == hash && n.end - n.start == end - start {
+                for n in names[first..<nameCount] where n.hash == hash && n.end - n.start == end - start {
                     if bytes[n.start..<n.end].elementsEqual(bytes[start..<end]) { return false }
                 }
-                guard names.count - first < Self.maxMembers else { return false }
-                names.append((hash, start, end))
+                guard nameCount < Self.maxNames else { return false }
+                names[nameCount] = Name(hash: hash, start: start, end: end)
+                nameCount += 1
                 guard pos < bytes.count, bytes[pos] == UInt8(ascii: ":") else { return false }
                 pos += 1
                 guard value(), pos < bytes.count else { return false }
@@ -122,21 +137,8 @@ public enum JsonConverterForm {
         mutating func string(hashing: Bool) -> UInt64? {
             pos += 1
             var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-            if !hashing {
-                // Eight bytes at a time while none is a quote, a backslash, a control character or
-                // non-ASCII (those are looked at one by one below).
-                while pos + 8 <= bytes.count {
-                    let w = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: pos, as: UInt64.self))
-                    let quote = w ^ 0x2222_2222_2222_2222
-                    let backslash = w ^ 0x5C5C_5C5C_5C5C_5C5C
-                    let ones: UInt64 = 0x0101_0101_0101_0101
-                    let highs: UInt64 = 0x8080_8080_8080_8080
-                    let found =
-                        ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((w &- ones &* 0x20) & ~w) | w
-                    if found & highs != 0 { break }
-                    pos += 8
-                }
-            }
+            // Names are hashed byte by byte; other strings skip the bytes that need no look.
+            if !hashing { pos = JSONBytes.plainWordsEnd(bytes, from: pos) }
             while pos < bytes.count {
                 let c = bytes[pos]
                 if hashing { hash = (hash ^ UInt64(c)) &* 0x100_0000_01b3 }
@@ -150,7 +152,8 @@ public enum JsonConverterForm {
                     continue
                 }
                 if c >= 0x80 {
-                    guard utf8Sequence() else { return nil }
+                    guard let n = JSONBytes.utf8SequenceLength(bytes, at: pos) else { return nil }
+                    pos += n
                     continue
                 }
                 pos += 1
@@ -190,65 +193,12 @@ public enum JsonConverterForm {
             }
         }
 
-        /// One well-formed UTF-8 sequence of two to four bytes at `pos` (Unicode's table 3-7): the
-        /// parser decodes ill-formed bytes as U+FFFD, which is then written differently.
-        mutating func utf8Sequence() -> Bool {
-            let c = bytes[pos]
-            let n: Int
-            var low: UInt8 = 0x80
-            var high: UInt8 = 0xBF
-            switch c {
-            case 0xC2...0xDF: n = 2
-            case 0xE0:
-                n = 3
-                low = 0xA0
-            case 0xE1...0xEC, 0xEE...0xEF: n = 3
-            case 0xED:
-                n = 3
-                high = 0x9F
-            case 0xF0:
-                n = 4
-                low = 0x90
-            case 0xF1...0xF3: n = 4
-            case 0xF4:
-                n = 4
-                high = 0x8F
-            default: return false
-            }
-            guard pos + n <= bytes.count, bytes[pos + 1] >= low, bytes[pos + 1] <= high else { return false }
-            for i in 2..<n where bytes[pos + i] < 0x80 || bytes[pos + i] > 0xBF { return false }
-            pos += n
-            return true
-        }
-
         mutating func number() -> Bool {
             let start = pos
-            if bytes[pos] == UInt8(ascii: "-") { pos += 1 }
-            let digits = pos
-            while pos < bytes.count, bytes[pos] >= 0x30, bytes[pos] <= 0x39 { pos += 1 }
-            let count = pos - digits
-            guard count > 0, bytes[digits] != 0x30 || count == 1 else { return false }
-            var integral = true
-            if pos < bytes.count, bytes[pos] == UInt8(ascii: ".") {
-                integral = false
-                pos += 1
-                let f = pos
-                while pos < bytes.count, bytes[pos] >= 0x30, bytes[pos] <= 0x39 { pos += 1 }
-                guard pos > f else { return false }
-            }
-            if pos < bytes.count, bytes[pos] == UInt8(ascii: "e") || bytes[pos] == UInt8(ascii: "E") {
-                integral = false
-                pos += 1
-                if pos < bytes.count, bytes[pos] == UInt8(ascii: "+") || bytes[pos] == UInt8(ascii: "-") { pos += 1 }
-                let e = pos
-                while pos < bytes.count, bytes[pos] >= 0x30, bytes[pos] <= 0x39 { pos += 1 }
-                guard pos > e else { return false }
-            }
+            guard let number = JSONBytes.number(bytes, at: pos) else { return false }
+            pos = number.end
             let text = UnsafeRawBufferPointer(rebasing: bytes[start..<pos])
-            if integral {
-                // "-0" reads as the integer 0.
-                return count <= 18 && !(count == 1 && bytes[digits] == 0x30 && digits > start)
-            }
+            if number.integral { return number.digits.count <= 18 && !number.isNegativeZero }
             // Read as JSONParser reads it, written as JsonConverter writes it.
             guard case .float64(let d) = Value.parsed(numberBytes: text, integral: false) else { return false }
             return JavaNumberFormat.double(d).utf8.elementsEqual(text)

@@ -72,10 +72,21 @@ public final class S3SinkTask: JSONValueSinkTask {
 
     private func write(_ records: [SinkRecord], _ config: S3SinkConfig, _ context: any SinkTaskContext) async throws {
         do {
+            // The writer of the previous record's partition: a batch is mostly runs of one partition,
+            // and looking it up hashed the topic name twice per record.
+            var last: (topic: String, partition: Int32, writer: TopicPartitionWriter)?
             for r in records {
-                let tp = TopicPartition(r.topic, r.kafkaPartition ?? 0)
-                if writers[tp] == nil { openWriter(tp) }
-                do { try await writers[tp]!.write(r) } catch let e as ConnectError where e.kind == .data {
+                let partition = r.kafkaPartition ?? 0
+                let writer: TopicPartitionWriter
+                if let last, last.partition == partition, last.topic == r.topic {
+                    writer = last.writer
+                } else {
+                    let tp = TopicPartition(r.topic, partition)
+                    if writers[tp] == nil { openWriter(tp) }
+                    writer = writers[tp]!
+                    last = (r.topic, partition, writer)
+                }
+                do { try await writer.write(r) } catch let e as ConnectError where e.kind == .data {
                     // A record that cannot be written (tombstone, missing field, wrong type): to the
                     // dead-letter queue under errors.tolerance=all, else the task fails with it.
                     guard let reporter = context.errantRecordReporter else { throw e }
