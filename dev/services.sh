@@ -12,7 +12,16 @@ pgdir=${TRIBUTARY_PG_DIR:-/var/tmp/tributary-pg-$(id -u)}
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 
 stop() {
-  for p in tansu moto; do [ -f "$svc/$p.pid" ] && kill "$(cat "$svc/$p.pid")" 2>/dev/null || true; rm -f "$svc/$p.pid"; done
+  for p in tansu moto; do
+    if [ -f "$svc/$p.pid" ]; then
+      local pid; pid=$(cat "$svc/$p.pid")
+      kill "$pid" 2>/dev/null || true
+      # A start right after binds the same port: wait until the process is gone (SIGKILL after 10 s).
+      for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      kill -9 "$pid" 2>/dev/null || true
+    fi
+    rm -f "$svc/$p.pid"
+  done
   [ -d "$pgdir/data" ] && runuser -u postgres -- "$PGBIN/pg_ctl" -D "$pgdir/data" -m immediate stop >/dev/null 2>&1 || true
   return 0
 }
