@@ -5,18 +5,14 @@ consumer offsets.
 Usage: kafka_to_pg_upsert.py BOOTSTRAP TOPIC PG_URL TABLE N
 """
 import json
-import os
 import sys
 
 import psycopg2
 from psycopg2.extras import execute_values
-from confluent_kafka import Consumer
+from common import sink_consumer
 
 bootstrap, topic, pg_url, table, n = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
-c = Consumer({"bootstrap.servers": bootstrap, "group.id": f"peer-{topic}", "auto.offset.reset": "earliest",
-              "enable.auto.commit": False, "session.timeout.ms": int(os.environ.get("SESSION_MS", 1000)),
-              "heartbeat.interval.ms": int(os.environ.get("HEARTBEAT_MS", 300))})
-c.subscribe([topic])
+c = sink_consumer(bootstrap, topic)
 conn = psycopg2.connect(pg_url)
 cur = conn.cursor()
 sql = (f"INSERT INTO {table} (id, name, amount, created_at, active, quantity) VALUES %s "

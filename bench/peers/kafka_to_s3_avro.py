@@ -7,12 +7,11 @@ Usage: kafka_to_s3_avro.py BOOTSTRAP TOPIC ENDPOINT BUCKET N FLUSH_SIZE
 """
 import io
 import json
-import os
 import sys
 
 import boto3
 import fastavro
-from confluent_kafka import Consumer
+from common import sink_consumer
 
 bootstrap, topic, endpoint, bucket = sys.argv[1:5]
 n, flush_size = int(sys.argv[5]), int(sys.argv[6])
@@ -23,10 +22,7 @@ schema = fastavro.parse_schema({"type": "record", "name": "Row", "namespace": "b
     {"name": "created_at", "type": {"type": "long", "logicalType": "timestamp-millis"}},
     {"name": "active", "type": "boolean"}, {"name": "quantity", "type": "int"}]})
 s3 = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1")
-c = Consumer({"bootstrap.servers": bootstrap, "group.id": f"peer-{topic}", "auto.offset.reset": "earliest",
-              "enable.auto.commit": False, "session.timeout.ms": int(os.environ.get("SESSION_MS", 1000)),
-              "heartbeat.interval.ms": int(os.environ.get("HEARTBEAT_MS", 300))})
-c.subscribe([topic])
+c = sink_consumer(bootstrap, topic)
 rows, start, seen = [], None, 0
 while seen < n:
     for m in c.consume(num_messages=10000, timeout=1.0):

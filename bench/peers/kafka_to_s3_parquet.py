@@ -6,13 +6,12 @@ Usage: kafka_to_s3_parquet.py BOOTSTRAP TOPIC ENDPOINT BUCKET N FLUSH_SIZE
 """
 import io
 import json
-import os
 import sys
 
 import boto3
 import pyarrow as pa
 import pyarrow.parquet as pq
-from confluent_kafka import Consumer
+from common import sink_consumer
 
 bootstrap, topic, endpoint, bucket = sys.argv[1:5]
 n, flush_size = int(sys.argv[5]), int(sys.argv[6])
@@ -20,10 +19,7 @@ schema = pa.schema([("id", pa.int64(), False), ("name", pa.string()), ("amount",
                     ("created_at", pa.timestamp("ms", tz="UTC"), False), ("active", pa.bool_(), False),
                     ("quantity", pa.int32(), False)])
 s3 = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1")
-c = Consumer({"bootstrap.servers": bootstrap, "group.id": f"peer-{topic}", "auto.offset.reset": "earliest",
-              "enable.auto.commit": False, "session.timeout.ms": int(os.environ.get("SESSION_MS", 1000)),
-              "heartbeat.interval.ms": int(os.environ.get("HEARTBEAT_MS", 300))})
-c.subscribe([topic])
+c = sink_consumer(bootstrap, topic)
 rows, start, seen = [], None, 0
 while seen < n:
     for m in c.consume(num_messages=10000, timeout=1.0):
