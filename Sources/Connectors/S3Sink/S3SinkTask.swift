@@ -75,22 +75,23 @@ public final class S3SinkTask: JSONValueSinkTask {
             // The writer of the previous record's partition: a batch is mostly runs of one partition,
             // and looking it up hashed the topic name twice per record.
             var last: (topic: String, partition: Int32, writer: TopicPartitionWriter)?
-            for r in records {
-                let partition = r.kafkaPartition ?? 0
+            // By index: a for-in over the array copied each record out of it (a retain per field).
+            for i in records.indices {
+                let partition = records[i].kafkaPartition ?? 0
                 let writer: TopicPartitionWriter
-                if let last, last.partition == partition, last.topic == r.topic {
+                if let last, last.partition == partition, last.topic == records[i].topic {
                     writer = last.writer
                 } else {
-                    let tp = TopicPartition(r.topic, partition)
+                    let tp = TopicPartition(records[i].topic, partition)
                     if writers[tp] == nil { openWriter(tp) }
                     writer = writers[tp]!
-                    last = (r.topic, partition, writer)
+                    last = (records[i].topic, partition, writer)
                 }
-                do { try await writer.write(r) } catch let e as ConnectError where e.kind == .data {
+                do { try await writer.write(records[i]) } catch let e as ConnectError where e.kind == .data {
                     // A record that cannot be written (tombstone, missing field, wrong type): to the
                     // dead-letter queue under errors.tolerance=all, else the task fails with it.
                     guard let reporter = context.errantRecordReporter else { throw e }
-                    try await reporter.report(r, e)
+                    try await reporter.report(records[i], e)
                 }
             }
             for w in writers.values { try await w.rotateIfScheduled() }

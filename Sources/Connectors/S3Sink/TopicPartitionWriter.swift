@@ -44,6 +44,14 @@ final class TopicPartitionWriter {
     /// Forgotten at each commit, as storage-cloud does: a restart from the committed offset then cuts
     /// files where this run did.
     private var currentSchemas: [String: Schema?] = [:]
+    /// The encoded partition and schema that the last record was written with as it was: the next
+    /// record with both the same skips `currentSchemas` (a hashed lookup per record otherwise).
+    private var lastConformed: (encoded: String, schema: Schema?)?
+    /// The file the last record went to, found again without hashing its encoded partition.
+    private var lastFile: (encoded: String, file: S3OutputFile)?
+    /// DefaultPartitioner's encoded partition, the same for every record of this writer: made once
+    /// rather than formatted per record.
+    private let fixedEncoded: String?
 
     init(
         partition: TopicPartition, config: S3SinkConfig, storage: S3Storage, encoder: RecordEncoder,
@@ -54,6 +62,11 @@ final class TopicPartitionWriter {
         self.storage = storage
         self.encoder = encoder
         self.now = now
+        if case .kafkaPartition = config.partitioner {
+            fixedEncoded = "partition=\(partition.partition)"
+        } else {
+            fixedEncoded = nil
+        }
     }
 
     var hasOpenFiles: Bool { !files.isEmpty }
@@ -77,9 +90,20 @@ final class TopicPartitionWriter {
         // Only time-based partitioning and record-time rotation read timestamps (as storage-cloud, which
         // has no extractor otherwise): a RecordField extractor must not fail records it never needed.
         let timestamp = needsTimestamps ? try self.timestamp(of: record) : 0
-        let encoded = try config.partitioner.encode(record, timestamp: timestamp, delim: config.directoryDelim)
+        // The records of this writer all have its Kafka partition (S3SinkTask routes them by it).
+        let encoded =
+            try fixedEncoded ?? config.partitioner.encode(record, timestamp: timestamp, delim: config.directoryDelim)
         if shouldRotateOnTime(encoded: encoded, timestamp: timestamp) { try await commitFiles() }
-        let record = try await conformed(record, encoded: encoded)
+        // Written as it came unless projected: the usual case takes no copy of the record.
+        if let projected = try await conformed(record, encoded: encoded) {
+            try await write(projected, encoded: encoded, timestamp: timestamp)
+        } else {
+            try await write(record, encoded: encoded, timestamp: timestamp)
+        }
+        if recordCount >= config.flushSize { try await commitFiles() }
+    }
+
+    private func write(_ record: SinkRecord, encoded: String, timestamp: Int64) async throws {
         if case .avro(let codec) = config.format {
             try await writeAvro(record, encoded: encoded, codec: codec, timestamp: timestamp)
         } else if case .parquet(let codec) = config.format {
@@ -88,22 +112,26 @@ final class TopicPartitionWriter {
             line.removeAll(keepingCapacity: true)
             try encoder.append(record, to: &line)
             let file = try fileFor(encoded, startOffset: record.kafkaOffset)
-            noteWritten(record, encoded: encoded, timestamp: timestamp)
+            noteWritten(record, file: file, encoded: encoded, timestamp: timestamp)
             try await file.append(line)
         }
-        if recordCount >= config.flushSize { try await commitFiles() }
     }
 
     /// `schema.compatibility` (storage-common's StorageSchemaCompatibility): commits the files when the
-    /// record's value schema replaces its encoded partition's current one, and returns the record as it is
-    /// to be written, projected into the current schema when that one stays.
-    private func conformed(_ record: SinkRecord, encoded: String) async throws -> SinkRecord {
+    /// record's value schema replaces its encoded partition's current one, and returns the record
+    /// projected into the current schema when that one stays; nil when the record is written as it is.
+    private func conformed(_ record: SinkRecord, encoded: String) async throws -> SinkRecord? {
         let schema = record.valueSchema
+        if let last = lastConformed, last.schema === schema, last.encoded == encoded { return nil }
         guard let entry = currentSchemas[encoded] else {
             currentSchemas[encoded] = .some(schema)
-            return record
+            lastConformed = (encoded, schema)
+            return nil
         }
-        if entry === schema { return record }  // the usual case: the converter's cached schema
+        if entry === schema {  // the usual case: the converter's cached schema
+            lastConformed = (encoded, schema)
+            return nil
+        }
         let compatibility = config.schemaCompatibility
         let recordAt = "record at \(record.topic)-\(record.kafkaPartition ?? 0) offset \(record.kafkaOffset)"
         switch (entry, schema) {
@@ -111,7 +139,7 @@ final class TopicPartitionWriter {
             if compatibility == .none {
                 if current == schema {
                     currentSchemas[encoded] = .some(schema)  // the next records compare by identity
-                    return record
+                    return nil
                 }
                 break
             }
@@ -123,7 +151,7 @@ final class TopicPartitionWriter {
             }
             let replaces = compatibility == .forward ? version < currentVersion : version > currentVersion
             if !replaces {
-                if current == schema { return record }
+                if current == schema { return nil }
                 var projected = record
                 do { projected.value = try SchemaProjector.project(schema, record.value, to: current) } catch {
                     throw ConnectError(
@@ -144,15 +172,16 @@ final class TopicPartitionWriter {
         }
         if recordCount > 0 { try await commitFiles() }
         currentSchemas[encoded] = .some(schema)
-        return record
+        lastConformed = (encoded, schema)
+        return nil
     }
 
-    private func noteWritten(_ record: SinkRecord, encoded: String, timestamp: Int64) {
+    private func noteWritten(_ record: SinkRecord, file: S3OutputFile, encoded: String, timestamp: Int64) {
         if baseRecordTimestamp == nil { baseRecordTimestamp = timestamp }
         currentEncodedPartition = encoded
         recordCount += 1
         nextOffset = record.kafkaOffset + 1
-        files[encoded]?.noteRecord(offset: record.kafkaOffset)
+        file.noteRecord(offset: record.kafkaOffset)
     }
 
     /// One record into its file's Avro container: encoded before anything is appended, so a record that
@@ -189,7 +218,7 @@ final class TopicPartitionWriter {
             throw ConnectError(.data, "Cannot write \(recordAt) as Avro: \(error)")
         }
         let file = try fileFor(encoded, startOffset: record.kafkaOffset)
-        noteWritten(record, encoded: encoded, timestamp: timestamp)
+        noteWritten(record, file: file, encoded: encoded, timestamp: timestamp)
         if isNew, let header = avroFiles[encoded]?.header() { try await file.append(header) }
         if let block { try await file.append(block) }
     }
@@ -221,8 +250,8 @@ final class TopicPartitionWriter {
         do { try parquetFiles[encoded]!.append(record.value) } catch {
             throw ConnectError(.data, "Cannot write \(recordAt) as Parquet: \(error)")
         }
-        _ = try fileFor(encoded, startOffset: record.kafkaOffset)
-        noteWritten(record, encoded: encoded, timestamp: timestamp)
+        let file = try fileFor(encoded, startOffset: record.kafkaOffset)
+        noteWritten(record, file: file, encoded: encoded, timestamp: timestamp)
         // Before flush.size when the records are large: a column's page must stay under 2 GiB. The cut
         // depends only on the records, so a rewrite after a crash cuts at the same place.
         if parquetFiles[encoded]?.isFull == true { try await commitFiles() }
@@ -248,11 +277,16 @@ final class TopicPartitionWriter {
     }
 
     private func fileFor(_ encoded: String, startOffset: Int64) throws -> S3OutputFile {
-        if let f = files[encoded] { return f }
+        if let last = lastFile, last.encoded == encoded { return last.file }
+        if let f = files[encoded] {
+            lastFile = (encoded, f)
+            return f
+        }
         let f = try S3OutputFile(
             key: objectKey(encoded: encoded, startOffset: startOffset), startOffset: startOffset, storage: storage,
             partSize: config.partSize, gzipLevel: config.gzip ? config.compressionLevel : nil)
         files[encoded] = f
+        lastFile = (encoded, f)
         order.append(encoded)
         if config.rotateScheduleIntervalMs > 0 && nextScheduledRotation == nil {
             nextScheduledRotation = nextBoundary(after: now())
@@ -274,6 +308,8 @@ final class TopicPartitionWriter {
     /// Completes every open file, in the order they were opened, then moves the offset to commit. A
     /// failure leaves the files that did not complete open, to be retried.
     func commitFiles() async throws {
+        lastFile = nil  // the files it names may be completed below
+        lastConformed = nil
         for encoded in order {
             guard let f = files[encoded] else { continue }
             if var avro = avroFiles[encoded] {
@@ -318,6 +354,8 @@ final class TopicPartitionWriter {
     func abandon() async {
         for f in files.values { await f.abort() }
         files.removeAll()
+        lastFile = nil
+        lastConformed = nil
         avroFiles.removeAll()
         parquetFiles.removeAll()
         sealedParquet.removeAll()
