@@ -24,3 +24,32 @@ def test_image_builds_and_runs_in_a_chroot():
             subprocess.run([tool, "rmi", TAG], capture_output=True)
     assert run.returncode == 0, f"stdout:\n{run.stdout[-4000:]}\nstderr:\n{run.stderr[-6000:]}"
     assert "image-smoke: ok" in run.stdout
+
+
+def test_compose_file_runs_the_demo_with_what_the_entrypoint_requires():
+    """deploy/docker-compose.yml cannot be started here (no runtime starts containers, no image can be
+    pulled): it parses, sets every variable the entrypoint requires, mounts the demo connectors.json and
+    gives it every ${env:...} variable it reads, within the env provider's allow-list."""
+    import json
+    import re
+
+    import yaml
+
+    compose = yaml.safe_load((REPO / "deploy/docker-compose.yml").read_text())
+    services = compose["services"]
+    assert {"kafka", "postgres", "s3", "tributary"} <= set(services)
+    tributary = services["tributary"]
+    env = {k: str(v) for k, v in tributary["environment"].items()}
+    entrypoint = (REPO / "deploy/image/entrypoint.sh").read_text()
+    required = re.findall(r"^require (CONNECT_\w+) ", entrypoint, re.M)
+    assert len(required) == 8 and not [v for v in required if v not in env]
+    mounts = dict(v.rsplit(":", 2)[:2] for v in tributary["volumes"] if v.startswith(".."))
+    assert mounts["../connectors.json"] == "/etc/tributary/connectors.json"
+    demo = json.loads((REPO / "connectors.json").read_text())
+    wanted = {m for c in demo for v in c["config"].values() for m in re.findall(r"\$\{env:(\w+)\}", v)}
+    allowed = re.compile(env["CONNECT_CONFIG_PROVIDERS_ENV_PARAM_ALLOWLIST_PATTERN"])
+    assert wanted and all(v in env and allowed.fullmatch(v) for v in wanted), wanted
+    # The build context is what dev/image.sh leaves, the Containerfile the repository's.
+    build = tributary["build"]
+    context = (REPO / "deploy" / build["context"]).resolve()
+    assert context == REPO / ".build/image" and (context / build["dockerfile"]).resolve() == REPO / "Containerfile"
