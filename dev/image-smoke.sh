@@ -165,4 +165,6 @@ status=0; wait "$ns" || status=$?
 worker=""
 (( status == 0 )) || fail "the worker exited with status $status after SIGTERM"
 grep -q "Worker 127.0.0.1:$rest stopped" "$tmp/worker.log" || fail "no graceful stop in the worker's log"
+# CONNECT_REST_PORT and CONNECT_LOG4J_* were the entrypoint's to use, not unknown worker keys.
+if grep "isn't a known config" "$tmp/worker.log" >&2; then fail "the worker was given unknown keys"; fi
 echo "image-smoke: ok ($img)"

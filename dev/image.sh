@@ -66,7 +66,8 @@ declare -A own=()
 while read -r f; do
   [ -n "$f" ] || continue
   real=$(readlink -f "$f")
-  if pkg=$(dpkg -S "$real" 2>/dev/null || dpkg -S "$f" 2>/dev/null); then
+  # (dpkg knows Debian 12's libraries by their /lib path, ldd may name them by /usr/lib or the reverse.)
+  if pkg=$(dpkg -S "$real" 2>/dev/null || dpkg -S "$f" 2>/dev/null || dpkg -S "${real#/usr}" 2>/dev/null); then
     pkgs[${pkg%%:*}]=1
   else
     own[$(basename "$f")]=$real
