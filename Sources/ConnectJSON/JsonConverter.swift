@@ -336,12 +336,17 @@ public final class JsonConverter: Converter, HeaderConverter, @unchecked Sendabl
                 }
             }
         }
+        let payloadRaw = UnsafeRawBufferPointer(rebasing: raw[ranges.payload])
+        // The usual payload read along its schema, without a parse tree; anything unusual goes on below.
+        if let schema,
+            let value = SchemaJSONReader.value(
+                payloadRaw, schema: schema, replaceNullWithDefault: replaceNullWithDefault)
+        {
+            return SchemaAndValue(schema: schema, value: value)
+        }
         // A payload that does not parse alone (broken JSON, or more members after it) is left to the
         // general path, which names what is wrong as Kafka does.
-        guard
-            let payload = try? JSONParser.parse(
-                UnsafeRawBufferPointer(rebasing: raw[ranges.payload]), allowingLeadingZeros: true)
-        else {
+        guard let payload = try? JSONParser.parse(payloadRaw, allowingLeadingZeros: true) else {
             return nil
         }
         return SchemaAndValue(schema: schema, value: try connectValue(schema: schema, json: payload))

@@ -1,5 +1,6 @@
-/// The byte-level scanning `JSONCompact` and `JsonConverterForm` share: both copy JSON text through
-/// when it already has the form a parse-and-write would give, and refuse anything else.
+/// The byte-level scanning `JSONCompact`, `JsonConverterForm` and `SchemaJSONReader` share: the first
+/// two copy JSON text through when it already has the form a parse-and-write would give, and refuse
+/// anything else; the third reads values without a parse tree.
 enum JSONBytes {
     /// Past the eight-byte words from `pos` in which no byte is a quote, a backslash, a control
     /// character or non-ASCII: those are left for a byte-by-byte look.
