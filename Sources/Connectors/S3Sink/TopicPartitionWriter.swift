@@ -189,72 +189,84 @@ final class TopicPartitionWriter {
     private func writeAvro(
         _ record: SinkRecord, encoded: String, codec: AvroContainerWriter.Codec, timestamp: Int64
     ) async throws {
-        let recordAt = "the record at \(record.topic)-\(record.kafkaPartition ?? 0) offset \(record.kafkaOffset)"
         guard let schema = record.valueSchema else {
             throw ConnectError(
                 .data,
-                "AvroFormat needs values with a schema (e.g. JsonConverter with schemas.enable=true, or Avro); \(recordAt) has none"
+                "AvroFormat needs values with a schema (e.g. JsonConverter with schemas.enable=true, or Avro); \(Self.recordAt(record)) has none"
             )
         }
         let avro: AvroSchema
         do { avro = try avroData.avroSchema(schema) } catch {
-            throw ConnectError(.data, "Cannot write \(recordAt) as Avro: \(error)")
+            throw ConnectError(.data, "Cannot write \(Self.recordAt(record)) as Avro: \(error)")
         }
-        if let current = avroFiles[encoded], current.connectSchema !== schema,
-            (try? avroData.avroSchema(current.connectSchema)) != avro
+        // The file's encoder found by one hash, and changed in place through its index: a copy taken out
+        // of the dictionary would copy the block being filled for each record.
+        var index = avroFiles.index(forKey: encoded)
+        if let i = index, avroFiles.values[i].connectSchema !== schema,
+            (try? avroData.avroSchema(avroFiles.values[i].connectSchema)) != avro
         {
             try await commitFiles()  // a new schema starts new files
+            index = avroFiles.index(forKey: encoded)
         }
-        let isNew = avroFiles[encoded] == nil
+        let isNew = index == nil
         if isNew {
             avroFiles[encoded] = AvroFileEncoder(
                 schema: schema, avro: avro, codec: codec,
                 key: objectKey(encoded: encoded, startOffset: record.kafkaOffset))
+            index = avroFiles.index(forKey: encoded)
         }
-        // In place: a copy taken out of the dictionary would copy the block being filled for each record.
         let block: [UInt8]?
-        do { block = try avroFiles[encoded]!.append(record.value, data: avroData) } catch {
+        do { block = try avroFiles.values[index!].append(record.value, data: avroData) } catch {
             if isNew { avroFiles[encoded] = nil }
-            throw ConnectError(.data, "Cannot write \(recordAt) as Avro: \(error)")
+            throw ConnectError(.data, "Cannot write \(Self.recordAt(record)) as Avro: \(error)")
         }
         let file = try fileFor(encoded, startOffset: record.kafkaOffset)
         noteWritten(record, file: file, encoded: encoded, timestamp: timestamp)
-        if isNew, let header = avroFiles[encoded]?.header() { try await file.append(header) }
+        if isNew { try await file.append(avroFiles.values[index!].header()) }
         if let block { try await file.append(block) }
+    }
+
+    /// Names a record in errors (made only when there is one: formatting it was a per-record cost).
+    private static func recordAt(_ record: SinkRecord) -> String {
+        "the record at \(record.topic)-\(record.kafkaPartition ?? 0) offset \(record.kafkaOffset)"
     }
 
     /// One record into its file's Parquet rows, checked before it is added (a data error leaves the file
     /// as it was). The object's bytes are made at commit, since Parquet stores each column together.
     private func writeParquet(_ record: SinkRecord, encoded: String, codec: ParquetCodec, timestamp: Int64) async throws
     {
-        let recordAt = "the record at \(record.topic)-\(record.kafkaPartition ?? 0) offset \(record.kafkaOffset)"
         guard let schema = record.valueSchema else {
             throw ConnectError(
                 .data,
-                "ParquetFormat needs values with a schema (e.g. JsonConverter with schemas.enable=true, or Avro); \(recordAt) has none"
+                "ParquetFormat needs values with a schema (e.g. JsonConverter with schemas.enable=true, or Avro); \(Self.recordAt(record)) has none"
             )
         }
-        if sealedParquet.contains(encoded) {
+        if !sealedParquet.isEmpty && sealedParquet.contains(encoded) {
             try await commitFiles()  // its commit failed before: finish that first
         }
-        if let current = parquetFiles[encoded], current.connectSchema !== schema, current.connectSchema != schema {
+        // The file's encoder found by one hash, and changed in place through its index: a copy taken out
+        // of the dictionary would copy every column's buffer for each record.
+        var index = parquetFiles.index(forKey: encoded)
+        if let i = index, parquetFiles.values[i].connectSchema !== schema,
+            parquetFiles.values[i].connectSchema != schema
+        {
             try await commitFiles()  // a new schema starts new files
+            index = parquetFiles.index(forKey: encoded)
         }
-        if parquetFiles[encoded] == nil {
+        if index == nil {
             do { parquetFiles[encoded] = try ParquetFileEncoder(schema: schema, codec: codec) } catch {
-                throw ConnectError(.data, "Cannot write \(recordAt) as Parquet: \(error)")
+                throw ConnectError(.data, "Cannot write \(Self.recordAt(record)) as Parquet: \(error)")
             }
+            index = parquetFiles.index(forKey: encoded)
         }
-        // In place: a copy of the encoder taken out of the dictionary would copy every column's buffer
-        // for each record.
-        do { try parquetFiles[encoded]!.append(record.value) } catch {
-            throw ConnectError(.data, "Cannot write \(recordAt) as Parquet: \(error)")
+        do { try parquetFiles.values[index!].append(record.value) } catch {
+            throw ConnectError(.data, "Cannot write \(Self.recordAt(record)) as Parquet: \(error)")
         }
         let file = try fileFor(encoded, startOffset: record.kafkaOffset)
         noteWritten(record, file: file, encoded: encoded, timestamp: timestamp)
         // Before flush.size when the records are large: a column's page must stay under 2 GiB. The cut
         // depends only on the records, so a rewrite after a crash cuts at the same place.
-        if parquetFiles[encoded]?.isFull == true { try await commitFiles() }
+        if parquetFiles.values[index!].isFull { try await commitFiles() }
     }
 
     /// Called on every put, records or not: scheduled rotation closes the files of idle partitions.
