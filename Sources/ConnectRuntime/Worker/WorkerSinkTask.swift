@@ -185,7 +185,8 @@ struct WorkerSinkTask: Sendable {
                             direct
                             ? try Self.convertDirectly(m, converters, valueJSON: valueJSON)
                             : try await convert(m, errors, converters, valueJSON: valueJSON)
-                        if let r = converted {
+                        // Moved out of the optional: binding it copied the record (a retain per field).
+                        if let r = consume converted {
                             batch.append(consume r)
                             if errors.keepsOriginals { originals.append(m) }
                         } else {

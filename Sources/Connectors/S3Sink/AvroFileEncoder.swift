@@ -5,8 +5,9 @@ import ConnectAvro
 /// The Avro side of one S3 object in AvroFormat: the container file's header when the file opens, its
 /// records gathered into blocks, the last block at commit. Every record of a file has the schema of its
 /// first; a record with another schema makes the writer commit its files first (storage-cloud does the
-/// same with `schema.compatibility=NONE`).
-struct AvroFileEncoder {
+/// same with `schema.compatibility=NONE`). A class: the writer reaches it through a dictionary for every
+/// record, and a struct's fields were copied (retained) at each such access.
+final class AvroFileEncoder {
     let connectSchema: Schema
     private var container: AvroContainerWriter
 
@@ -19,11 +20,11 @@ struct AvroFileEncoder {
     func header() -> [UInt8] { container.header() }
 
     /// Encodes one value; returns a finished block to append to the object, if one filled up.
-    mutating func append(_ value: Value, data: AvroData) throws -> [UInt8]? {
+    func append(_ value: Value, data: AvroData) throws -> [UInt8]? {
         try container.append { e in try data.encode(value, schema: connectSchema, into: &e) }
     }
 
-    mutating func finish() throws -> [UInt8] { try container.finish() }
+    func finish() throws -> [UInt8] { try container.finish() }
 
     /// Two 64-bit FNV-1a hashes of the object key.
     static func syncMarker(_ key: String) -> [UInt8] {

@@ -5,8 +5,9 @@ import Parquet
 /// schema, mapped the way Confluent's ParquetFormat (through parquet-avro) maps them: integers to INT32
 /// or INT64, strings to UTF8 byte arrays, Decimal/Date/Time/Timestamp to their Parquet annotations,
 /// optional fields to optional columns, nested structs to (optional) groups, arrays and maps to
-/// Parquet's standard LIST and MAP groups (map keys must be primitive).
-struct ParquetFileEncoder {
+/// Parquet's standard LIST and MAP groups (map keys must be primitive). A class: the writer reaches it
+/// through a dictionary for every record, and a struct's fields were copied (retained) at each access.
+final class ParquetFileEncoder {
     let connectSchema: Schema
     private var writer: ParquetFileWriter
 
@@ -77,7 +78,7 @@ struct ParquetFileEncoder {
     var isFull: Bool { writer.largestColumnBytes >= ParquetFileWriter.columnBytesToCommit }
 
     /// Appends one struct value as a row; a value that does not fit leaves the file as it was.
-    mutating func append(_ value: Value) throws {
+    func append(_ value: Value) throws {
         guard case .struct(let s) = value else {
             throw Unsupported(description: "ParquetFormat writes struct values; this value is a \(value.kindName)")
         }

@@ -199,30 +199,27 @@ final class TopicPartitionWriter {
         do { avro = try avroData.avroSchema(schema) } catch {
             throw ConnectError(.data, "Cannot write \(Self.recordAt(record)) as Avro: \(error)")
         }
-        // The file's encoder found by one hash, and changed in place through its index: a copy taken out
-        // of the dictionary would copy the block being filled for each record.
-        var index = avroFiles.index(forKey: encoded)
-        if let i = index, avroFiles.values[i].connectSchema !== schema,
-            (try? avroData.avroSchema(avroFiles.values[i].connectSchema)) != avro
+        var encoder = avroFiles[encoded]
+        if let current = encoder, current.connectSchema !== schema,
+            (try? avroData.avroSchema(current.connectSchema)) != avro
         {
             try await commitFiles()  // a new schema starts new files
-            index = avroFiles.index(forKey: encoded)
+            encoder = nil
         }
-        let isNew = index == nil
-        if isNew {
-            avroFiles[encoded] = AvroFileEncoder(
+        let isNew = encoder == nil
+        let avroFile =
+            encoder
+            ?? AvroFileEncoder(
                 schema: schema, avro: avro, codec: codec,
                 key: objectKey(encoded: encoded, startOffset: record.kafkaOffset))
-            index = avroFiles.index(forKey: encoded)
-        }
         let block: [UInt8]?
-        do { block = try avroFiles.values[index!].append(record.value, data: avroData) } catch {
-            if isNew { avroFiles[encoded] = nil }
+        do { block = try avroFile.append(record.value, data: avroData) } catch {
             throw ConnectError(.data, "Cannot write \(Self.recordAt(record)) as Avro: \(error)")
         }
+        if isNew { avroFiles[encoded] = avroFile }
         let file = try fileFor(encoded, startOffset: record.kafkaOffset)
         noteWritten(record, file: file, encoded: encoded, timestamp: timestamp)
-        if isNew { try await file.append(avroFiles.values[index!].header()) }
+        if isNew { try await file.append(avroFile.header()) }
         if let block { try await file.append(block) }
     }
 
@@ -244,29 +241,28 @@ final class TopicPartitionWriter {
         if !sealedParquet.isEmpty && sealedParquet.contains(encoded) {
             try await commitFiles()  // its commit failed before: finish that first
         }
-        // The file's encoder found by one hash, and changed in place through its index: a copy taken out
-        // of the dictionary would copy every column's buffer for each record.
-        var index = parquetFiles.index(forKey: encoded)
-        if let i = index, parquetFiles.values[i].connectSchema !== schema,
-            parquetFiles.values[i].connectSchema != schema
-        {
+        var encoder = parquetFiles[encoded]
+        if let current = encoder, current.connectSchema !== schema, current.connectSchema != schema {
             try await commitFiles()  // a new schema starts new files
-            index = parquetFiles.index(forKey: encoded)
+            encoder = nil
         }
-        if index == nil {
-            do { parquetFiles[encoded] = try ParquetFileEncoder(schema: schema, codec: codec) } catch {
+        let parquet: ParquetFileEncoder
+        if let encoder {
+            parquet = encoder
+        } else {
+            do { parquet = try ParquetFileEncoder(schema: schema, codec: codec) } catch {
                 throw ConnectError(.data, "Cannot write \(Self.recordAt(record)) as Parquet: \(error)")
             }
-            index = parquetFiles.index(forKey: encoded)
+            parquetFiles[encoded] = parquet
         }
-        do { try parquetFiles.values[index!].append(record.value) } catch {
+        do { try parquet.append(record.value) } catch {
             throw ConnectError(.data, "Cannot write \(Self.recordAt(record)) as Parquet: \(error)")
         }
         let file = try fileFor(encoded, startOffset: record.kafkaOffset)
         noteWritten(record, file: file, encoded: encoded, timestamp: timestamp)
         // Before flush.size when the records are large: a column's page must stay under 2 GiB. The cut
         // depends only on the records, so a rewrite after a crash cuts at the same place.
-        if parquetFiles.values[index!].isFull { try await commitFiles() }
+        if parquet.isFull { try await commitFiles() }
     }
 
     /// Called on every put, records or not: scheduled rotation closes the files of idle partitions.
@@ -324,9 +320,8 @@ final class TopicPartitionWriter {
         lastConformed = nil
         for encoded in order {
             guard let f = files[encoded] else { continue }
-            if var avro = avroFiles[encoded] {
+            if let avro = avroFiles[encoded] {
                 let last = try avro.finish()
-                avroFiles[encoded] = avro
                 if !last.isEmpty { try await f.append(last) }
             }
             if let parquet = parquetFiles[encoded] {
