@@ -47,6 +47,11 @@ def test_apply_prints_the_plan_then_applies_it_and_connectors_commands_operate(t
         assert "  + cli-a (create)" in out.stdout and "  + cli-b (create)" in out.stdout
         assert "  ? byrest (not in the file: left alone; --delete-missing deletes it)" in out.stdout
         assert sorted(w.get("/connectors").json()) == ["byrest"]
+        out = cli("apply", file, "--dry-run", "--output", "json", *url)
+        assert out.returncode == 0, out.stdout + out.stderr
+        assert json.loads(out.stdout)["plan"] == [
+            {"name": "cli-a", "action": "create"}, {"name": "cli-b", "action": "create"},
+            {"name": "byrest", "action": "leave"}]
 
         out = cli("apply", file, *url)
         assert out.returncode == 0, out.stdout + out.stderr
