@@ -29,7 +29,7 @@ public struct Apply: Sendable {
                 problems.append("\(e.name): " + ConnectClient.errorMessage(r, method: "PUT", path: path))
                 continue
             }
-            problems += ConnectorProblems.lines(connector: e.name, configInfos: infos)
+            problems += ConnectorProblems.lines(connector: e.name, configInfos: infos, written: e.config)
             var keys = Set<String>()
             for c in infos["configs"]?.arrayValue ?? [] {
                 guard let name = c["value"]?["name"]?.stringValue else { continue }

@@ -4,13 +4,21 @@ import ConnectRuntime
 /// The problems of a connectors file, one line each, `<connector>: <key>: <message>`, whether checked
 /// by the worker (`tributary apply`, through `config/validate`) or offline (`tributary validate`).
 public enum ConnectorProblems {
-    /// The errors of a `config/validate` answer (Kafka Connect's ConfigInfos JSON), key by key.
-    public static func lines(connector: String, configInfos: JSONValue) -> [String] {
+    /// The errors of a `config/validate` answer (Kafka Connect's ConfigInfos JSON), key by key. An
+    /// error about a key written with a placeholder says where the placeholder was resolved: the worker
+    /// shows placeholders, never what they resolved to, so the message alone cannot tell an unset
+    /// variable from a wrong value.
+    public static func lines(connector: String, configInfos: JSONValue, written: JSONObject = JSONObject())
+        -> [String]
+    {
         var out: [String] = []
         for c in configInfos["configs"]?.arrayValue ?? [] {
             guard let v = c["value"], let key = v["name"]?.stringValue else { continue }
+            let hint =
+                written[key]?.stringValue.map { $0.contains("${") } == true
+                ? " (the value is resolved on the worker, with its config providers and environment)" : ""
             for e in v["errors"]?.arrayValue ?? [] {
-                if let m = e.stringValue { out.append("\(connector): \(key): \(m)") }
+                if let m = e.stringValue { out.append("\(connector): \(key): \(m)\(hint)") }
             }
         }
         return out

@@ -27,7 +27,7 @@ struct ConnectOptions: ParsableArguments {
     @Option(name: .long, help: "PEM file of the client certificate's unencrypted key.")
     var key: String?
 
-    @Option(name: .shortAndLong, help: "table (default) or json (the REST API's answers).")
+    @Option(name: .shortAndLong, help: "table, or json (the REST API's answers).")
     var output: OutputFormat = .table
 
     enum OutputFormat: String, ExpressibleByArgument { case table, json }
@@ -67,7 +67,8 @@ func printJSON(_ value: JSONValue) { print(JSONWriter.string(value)) }
 struct Connectors: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Operate the connectors of a running worker through its REST API.",
-        subcommands: [List.self, Status.self, Pause.self, Resume.self, Restart.self, Delete.self])
+        subcommands: [List.self, Status.self, Pause.self, Resume.self, Restart.self, Delete.self],
+        defaultSubcommand: List.self)
 
     struct List: OperatorCommand {
         static let configuration = CommandConfiguration(

@@ -94,6 +94,17 @@ import Testing
             ])
     }
 
+    @Test func errorsOfPlaceholderKeysSayWhereTheyWereResolved() throws {
+        let infos = try JSONParser.parse(
+            #"{"configs":[{"definition":null,"value":{"name":"connection.url","value":"${env:PG_JDBC_URL}","errors":["connection.url must start with jdbc:postgresql: (got ${env:PG_JDBC_URL})"]}}]}"#
+        )
+        #expect(
+            ConnectorProblems.lines(
+                connector: "db", configInfos: infos, written: [("connection.url", "${env:PG_JDBC_URL}")]) == [
+                    "db: connection.url: connection.url must start with jdbc:postgresql: (got ${env:PG_JDBC_URL}) (the value is resolved on the worker, with its config providers and environment)"
+                ])
+    }
+
     @Test func pathSegmentsArePercentEncoded() {
         #expect(ConnectorProblems.pathSegment("my connector/1") == "my%20connector%2F1")
         #expect(ConnectorProblems.pathSegment("InsertField$Value") == "InsertField%24Value")
