@@ -175,13 +175,17 @@ let package = Package(
             name: "ConnectTestKit",
             dependencies: ["ConnectAPI", "ConnectJSON", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings),
+        // The operator CLI's REST client, plans and tables (`tributary connectors`, `apply`, `validate`).
+        .target(
+            name: "OperatorCLI", dependencies: ["ConnectAPI", "ConnectRuntime", "CurlClient"],
+            swiftSettings: swiftSettings),
         .executableTarget(
             name: "tributary",
             dependencies: [
                 "ConnectAPI", "ConnectRuntime", "KafkaClient", "FileStreamConnectors", "DataGenConnector",
                 "JdbcConnectors", "S3SinkConnector", "HttpSourceConnectors", "SchemaRegistry", "RestProxy",
                 "ConnectAvro", "Transforms",
-                "RestServing",
+                "RestServing", "OperatorCLI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -243,6 +247,9 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "SchemaRegistryTests", dependencies: ["SchemaRegistry", "ConnectAPI"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "OperatorCLITests", dependencies: ["OperatorCLI", "ConnectRuntime", "ConnectAPI"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["KafkaClient", "PostgresClient", "ConnectRuntime", "ConnectAPI"],

@@ -13,7 +13,7 @@ struct Tributary: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tributary",
         abstract: "A Kafka Connect-compatible connector runtime in one native binary.",
-        subcommands: [Worker.self, Validate.self, Version.self],
+        subcommands: [Worker.self, Connectors.self, ApplyCommand.self, Validate.self, Version.self],
         defaultSubcommand: Worker.self)
 }
 
@@ -176,41 +176,6 @@ struct Worker: AsyncParsableCommand {
                 services: services.map { .init(service: $0) },
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
-    }
-}
-
-struct Validate: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Check a connectors.json file offline; prints every error with its connector and key.")
-
-    @Argument(help: "The connectors file.")
-    var file: String
-
-    func run() async throws {
-        LoggingSystem.bootstrap { DynamicLogHandler(label: $0) }
-        let props: [(String, String)] = [
-            ("bootstrap.servers", "unused:9092"), ("group.id", "validate"), ("config.storage.topic", "c"),
-            ("offset.storage.topic", "o"), ("status.storage.topic", "s"),
-            ("key.converter", "org.apache.kafka.connect.json.JsonConverter"),
-            ("value.converter", "org.apache.kafka.connect.json.JsonConverter"),
-        ]
-        let herder = Herder(
-            // The worker's filestream.allowed.paths is not known here: any absolute path passes.
-            workerConfig: try WorkerConfig(properties: props),
-            registry: Plugins.registry(fileStreamPaths: AllowedPaths(roots: ["/"])),
-            logger: Logger(label: "validate"))
-        let parsed: ConnectorsFile
-        do { parsed = try ConnectorsFile.load(path: file) } catch {
-            print(error.message)
-            throw ExitCode(1)
-        }
-        let problems = await parsed.validate(with: herder)
-        if problems.isEmpty {
-            print("\(file): \(parsed.entries.count) connector(s), all valid")
-            return
-        }
-        for p in problems { print("\(file): \(p)") }
-        throw ExitCode(1)
     }
 }
 

@@ -168,8 +168,8 @@ def test_connectors_file_applied_at_start_and_validate_cli(tmp_path):
         {"name": "broken", "config": {"connector.class": "FileStreamSource", "tasks.max": "zero"}}]))
     out = subprocess.run([BIN, "validate", str(bad)], capture_output=True, text=True)
     assert out.returncode == 1
-    assert "connector broken: Invalid value zero for configuration tasks.max: Not a number of type INT" in out.stdout
-    assert 'connector broken: Missing required configuration "topic" which has no default value.' in out.stdout
+    assert "broken: tasks.max: Invalid value zero for configuration tasks.max: Not a number of type INT" in out.stdout
+    assert 'broken: topic: Missing required configuration "topic" which has no default value.' in out.stdout
 
     w = Worker(tmp_path)
     w.start(connectors_file=bad)

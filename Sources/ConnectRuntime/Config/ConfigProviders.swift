@@ -167,3 +167,81 @@ public struct ConfigProviders: Sendable {
         return ok
     }
 }
+
+extension ConfigProviders {
+    /// A placeholder that `resolve` leaves literal, and why.
+    public struct Unresolved: Sendable, Equatable, CustomStringConvertible {
+        /// As written: `${env:PG_JDBC_URL}`.
+        public let placeholder: String
+        public let reason: String
+        public var description: String { "\(placeholder) is unresolved: \(reason)" }
+    }
+
+    /// Every `${provider:[path:]key}` of `value` that `resolve` would leave literal, with the reason a
+    /// person can act on (an undeclared provider, an unset variable, a path outside the allowed ones, a
+    /// missing key). Offline checks use it: Kafka itself hands the literal text to the connector.
+    public func unresolved(in value: String) -> [Unresolved] {
+        guard value.contains("${") else { return [] }
+        var out: [Unresolved] = []
+        var rest = Substring(value)
+        while let start = rest.firstRange(of: "${") {
+            guard let end = rest[start.upperBound...].firstIndex(of: "}") else { break }
+            let body = rest[start.upperBound..<end]
+            let placeholder = String(rest[start.lowerBound...end])
+            if lookup(body) == nil, let reason = whyUnresolved(body) {
+                out.append(Unresolved(placeholder: placeholder, reason: reason))
+            }
+            rest = rest[rest.index(after: end)...]
+        }
+        return out
+    }
+
+    /// Why `lookup(body)` answers nothing; nil when the text is not a placeholder at all (no colon).
+    private func whyUnresolved(_ body: Substring) -> String? {
+        guard let colon = body.firstIndex(of: ":") else { return nil }
+        let name = String(body[..<colon])
+        guard let provider = providers[name] else {
+            let declared = providers.keys.sorted()
+            return "no config provider '\(name)' is declared (config.providers"
+                + (declared.isEmpty ? " is empty" : " lists \(declared.joined(separator: ","))")
+                + " in the worker properties)"
+        }
+        let ref = body[body.index(after: colon)...]
+        let path: String
+        let key: String
+        if let last = ref.lastIndex(of: ":") {
+            path = String(ref[..<last])
+            key = String(ref[ref.index(after: last)...])
+        } else {
+            path = ""
+            key = String(ref)
+        }
+        let prefix = "config.providers.\(name).param."
+        switch provider.kind {
+        case .env:
+            guard path.isEmpty else { return "the environment provider takes ${\(name):VARIABLE}" }
+            guard (try? Regex(provider.allowlist).wholeMatch(in: key)) != nil else {
+                return "environment variable \(key) does not match \(prefix)allowlist.pattern (\(provider.allowlist))"
+            }
+            return "environment variable \(key) is not set"
+        case .file, .directory:
+            let example = provider.kind == .file ? "/path/file.properties:key" : "/path/directory:file"
+            guard !path.isEmpty, !path.contains("\0"), !key.contains("\0") else {
+                return "expected ${\(name):\(example)}"
+            }
+            if let paths = provider.allowedPaths, !paths.allows(path) {
+                return "\(path) is not under \(prefix)allowed.paths"
+            }
+            let normalized = AllowedPaths.normalized(path)
+            if provider.kind == .directory {
+                guard !key.contains("/"), key != "..", key != "." else {
+                    return "\(key) does not name a file directly in \(normalized)"
+                }
+                do { _ = try readFile(normalized + "/" + key) } catch { return "cannot read \(error)" }
+                return "cannot read \(normalized)/\(key)"
+            }
+            do { _ = try readFile(normalized) } catch { return "cannot read \(error)" }
+            return "\(normalized) has no key \(key)"
+        }
+    }
+}
