@@ -141,6 +141,19 @@ def test_status_page_creates_pauses_and_shows_failures(tmp_path, browser):
         click(browser, "orders", "resume")
         wait_until(lambda: rest_state(w, "orders") == "RUNNING", what="orders RUNNING again")
 
+        # Edit: the form holds the stored configuration under the fixed name; saving updates it.
+        click(browser, "orders", "edit")
+        area = until(browser, lambda d: d.find_element(By.ID, "editor").is_displayed() and d.find_element(By.ID, "config"),
+                     "the editor")
+        assert json.loads(area.get_attribute("value")) == config
+        assert browser.find_element(By.ID, "name").get_attribute("readOnly") == "true"
+        area.clear()
+        area.send_keys(json.dumps({**config, "rate.per.second": "30"}))
+        browser.find_element(By.ID, "save").click()
+        wait_until(lambda: w.get("/connectors/orders/config").json().get("rate.per.second") == "30",
+                   what="the edited configuration")
+        until(browser, lambda d: d.find_element(By.ID, "message").text == "Saved orders.", "the saved message")
+
         # The FAILED task's trace, expanded.
         def open_trace(d):
             details = row(d, HOSTILE, 0).find_element(By.CSS_SELECTOR, "details.trace")
@@ -186,6 +199,12 @@ def test_status_page_is_behind_the_apis_authentication(tmp_path, browser):
         assert api.status_code == 401 and "WWW-Authenticate" not in api.headers
         ok = w.get("/ui")
         assert ok.status_code == 200 and ok.headers["Content-Type"] == "text/html; charset=utf-8"
+        # Another site's page cannot use the credentials the browser keeps: its write is refused.
+        forged = w.http.post(w.url + "/connectors", timeout=10, headers={
+            "Origin": "https://evil.example", "Content-Type": "text/plain"},
+            data=json.dumps({"name": "forged", "config": {"connector.class": "DataGen", "kafka.topic": "x"}}))
+        assert forged.status_code == 403, forged.text
+        assert w.get("/connectors").json() == []
 
         # With credentials (sent by the browser on every request, as after its login prompt) the page works.
         assert w.post("/connectors", {"name": f"gen-{uuid.uuid4().hex[:6]}", "config": {
