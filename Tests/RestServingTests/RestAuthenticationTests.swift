@@ -84,9 +84,6 @@ import Testing
     }
 
     @Test func securedHandlerCoversEveryRouteAndTheAdminSplit() async {
-        struct Echo: RestHandler {
-            func handle(_ request: RestRequest) async -> RestResponse { .json(200, .string(request.path)) }
-        }
         let h = SecuredHandler(
             Echo(), authentication: connect, serves: { !$0.hasPrefix("/admin/") })
         #expect(await h.handle(Self.request("/metrics")).status == 401)
@@ -101,6 +98,48 @@ import Testing
         // The head alone decides: a refused request is answered before its body is read.
         #expect(h.admit(Self.request("/connectors"))?.status == 401)
         #expect(h.admit(Self.request("/connectors", auth: Self.basic("user:password"))) == nil)
+    }
+
+    @Test func crossOriginWritesAreRefusedUnlessCORSAllowsThem() async {
+        func request(_ method: String, origin: String?) -> RestRequest {
+            RestRequest(
+                method: method, path: "/connectors",
+                headers: [("Host", "worker:8083"), ("Authorization", Self.basic("user:password"))]
+                    + (origin.map { [("Origin", $0)] } ?? []))
+        }
+        let h = SecuredHandler(Echo(), authentication: connect)
+        // Same origin, API clients (no Origin) and reads pass.
+        #expect(h.admit(request("POST", origin: "http://worker:8083")) == nil)
+        #expect(h.admit(request("DELETE", origin: "https://WORKER:8083")) == nil)
+        #expect(h.admit(request("POST", origin: nil)) == nil)
+        #expect(h.admit(request("GET", origin: "https://evil.example")) == nil)
+        for (method, origin) in [("POST", "https://evil.example"), ("PUT", "null"), ("DELETE", "http://worker:9999")] {
+            let refused = h.admit(request(method, origin: origin))
+            #expect(refused?.status == 403, "\(method) from \(origin)")
+        }
+        // Unauthenticated too: refused before the credentials are looked at.
+        #expect(
+            h.admit(RestRequest(method: "POST", path: "/x", headers: [("Origin", "https://evil.example")]))?.status
+                == 403)
+        let allowed = SecuredHandler(
+            Echo(), authentication: connect, cors: CORSPolicy(allowOrigin: "https://ui.example", allowMethods: "POST"))
+        #expect(allowed.admit(request("POST", origin: "https://ui.example")) == nil)
+        #expect(allowed.admit(request("POST", origin: "https://evil.example"))?.status == 403)
+    }
+
+    @Test func aBrowserIsAskedForCredentialsAnAPIClientIsNot() {
+        let h = SecuredHandler(Echo(), authentication: connect)
+        let page = RestRequest(
+            method: "GET", path: "/ui", headers: [("Accept", "text/html,application/xhtml+xml,*/*;q=0.8")])
+        let challenged = h.admit(page)
+        #expect(challenged?.status == 401 && challenged?.body == Array("User cannot access the resource.".utf8))
+        #expect(
+            challenged?.headers.contains {
+                $0 == ("WWW-Authenticate", #"Basic realm="Kafka Connect", charset="UTF-8""#)
+            }
+                == true)
+        let api = h.admit(RestRequest(method: "GET", path: "/ui", headers: [("Accept", "*/*")]))
+        #expect(api?.status == 401 && api?.headers.isEmpty == true)
     }
 
     @Test func listenersAsKafkaConnectParsesThem() throws {
@@ -126,4 +165,8 @@ import Testing
             )
         ) { try RestListener.parse(["ftp://a:1"], key: "listeners") }
     }
+}
+
+private struct Echo: RestHandler {
+    func handle(_ request: RestRequest) async -> RestResponse { .json(200, .string(request.path)) }
 }

@@ -11,6 +11,8 @@ public struct ConnectRestAPI: RestHandler {
     /// The Prometheus text of the worker's metrics (`GET /metrics`), when the process exports them.
     let metrics: (@Sendable () -> [UInt8])?
     let routes: RouteTable<ConnectRestAPI>
+    /// The status web page (`GET /ui`), behind the same listener security as every route.
+    let statusPage: StatusPage
 
     public init(
         herder: Herder, logLevels: LogLevels = .shared, metrics: (@Sendable () -> [UInt8])? = nil,
@@ -21,6 +23,7 @@ public struct ConnectRestAPI: RestHandler {
         self.metrics = metrics
         self.forwarder = forwarder
         self.routes = Self.routeTable(metrics: metrics != nil)
+        self.statusPage = StatusPage(config: herder.workerConfig)
     }
 
     public func handle(_ req: RestRequest) async -> RestResponse {
@@ -42,7 +45,8 @@ public struct ConnectRestAPI: RestHandler {
     static let notFound = RestError(404, "HTTP 404 Not Found")
 
     /// Every resource of Kafka Connect's REST API (`docs/openapi.yaml` lists the same); `GET /metrics`
-    /// (not Kafka Connect's: it has JMX) only when the process exports metrics.
+    /// (not Kafka Connect's: it has JMX) only when the process exports metrics; and the status page
+    /// `GET /ui`.
     static func routeTable(metrics: Bool) -> RouteTable<ConnectRestAPI> {
         var t = RouteTable<ConnectRestAPI>()
         t.add("GET", "/") { api, _, _ in
@@ -69,6 +73,8 @@ public struct ConnectRestAPI: RestHandler {
                 RestResponse(status: 200, body: api.metrics?(), contentType: "text/plain; version=0.0.4; charset=utf-8")
             }
         }
+        // Not Kafka Connect's: the status page (docs/ui.md), a client of the routes below.
+        t.add("GET", "/ui") { api, req, _ in api.statusPage.response(req) }
         t.add("GET", "/connectors") { api, req, _ in try await api.listConnectors(req) }
         t.add("POST", "/connectors") { api, req, _ in try await api.createConnector(req) }
         t.add("GET", "/connectors/{connector}") { api, _, p in
