@@ -27,10 +27,12 @@ def json_lines(text):
     return out
 
 
-def run_pipeline(tmp_path, env):
+def run_pipeline(tmp_path, env, registry=False):
     """A worker running DataGen → topic → FileStream sink, and a JDBC source that cannot log in; stopped
     once the sink has every record and the JDBC source has failed. Returns (stderr, stdout, topic)."""
     w = Worker(tmp_path, env=env)
+    if registry:
+        w.with_registry()
     topic = f"logs-{w.id}"
     out_file = tmp_path / "sink.txt"
     w.start(separate_stderr=True)
@@ -38,6 +40,8 @@ def run_pipeline(tmp_path, env):
         r = w.post("/connectors", {"name": "gen", "config": {
             "connector.class": "DataGen", "kafka.topic": topic, "max.records": "50", "tasks.max": "1"}})
         assert r.status_code == 201, r.text
+        assert len(read_topic(topic, expect_min=50)) == 50
+        # The sink after the topic exists (a consumer subscribed before would wait for its next metadata refresh).
         r = w.post("/connectors", {"name": "sink", "config": {
             "connector.class": "FileStreamSink", "topics": topic, "file": str(out_file), "tasks.max": "1"}})
         assert r.status_code == 201, r.text
@@ -47,7 +51,6 @@ def run_pipeline(tmp_path, env):
             "connection.password": SECRET, "connection.attempts": "1", "mode": "bulk", "table.whitelist": "x",
             "topic.prefix": topic + "-pg-"}})
         assert r.status_code == 201, r.text
-        assert len(read_topic(topic, expect_min=50)) == 50
         wait_until(lambda: out_file.exists() and len(out_file.read_text().splitlines()) == 50, what="50 lines in the sink file")
         wait_until(lambda: w.get("/connectors/pg/status").json()["connector"]["state"] == "FAILED", what="pg FAILED")
     finally:
@@ -57,10 +60,14 @@ def run_pipeline(tmp_path, env):
 
 
 def test_json_logs_every_line_an_object_with_connector_context(tmp_path):
-    stderr, stdout, topic = run_pipeline(tmp_path, {"TRIBUTARY_LOG_FORMAT": "json"})
+    # With the Schema Registry and REST Proxy, whose lines are JSON too.
+    stderr, stdout, topic = run_pipeline(tmp_path, {"TRIBUTARY_LOG_FORMAT": "json"}, registry=True)
     lines = json_lines(stderr)
-    # Standard output (the "ready" line) is JSON too.
-    assert any("ready in" in o["message"] for o in json_lines(stdout))
+    # Standard output (the "ready" line, the listeners' URLs) is JSON too.
+    out = json_lines(stdout)
+    assert any("ready in" in o["message"] and o["logger"] == "tributary" for o in out)
+    assert any(o["message"].startswith("Schema Registry: http://") and o["logger"] == "tributary.schema-registry"
+               for o in out)
     # Task lines carry the connector and the task number.
     for name, kind, what in (("gen", "WorkerSourceTask", "Source"), ("sink", "WorkerSinkTask", "Sink")):
         started = [o for o in lines if o["message"] == f"{kind}{{id={name}-0}} {what} task finished initialization and start"]
