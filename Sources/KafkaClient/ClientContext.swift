@@ -24,6 +24,7 @@ final class ClientContext: @unchecked Sendable {
     init(config: KafkaConfig) {
         var l = Logger(label: "tributary.kafka")
         if let id = config["client.id"] { l[metadataKey: "client"] = .string(id) }
+        for (k, v) in config.logMetadata { l[metadataKey: k] = .string(v) }
         logger = l
         hints = config.hints
         tokenProvider = config.tokenProvider

@@ -16,6 +16,8 @@ public struct KafkaConfig: Sendable {
     public var hints: [KafkaErrorHint] = []
     /// Answers librdkafka's OAUTHBEARER token refreshes (OIDC client credentials, MSK IAM).
     public var tokenProvider: (any OAuthBearerTokenProvider)?
+    /// Metadata on the client's log lines (a task's clients: its `connector` and `task`).
+    public var logMetadata: [String: String] = [:]
 
     public init(_ properties: [(String, String)] = []) {
         for (k, v) in properties { self[k] = v }

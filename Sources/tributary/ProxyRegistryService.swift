@@ -68,8 +68,7 @@ struct ProxyRegistryService: Service {
                         tls: l.scheme == .https ? security.tls?.server : nil,
                         maxBody: maxBody, logger: Logger(label: label)
                     ) { _ in
-                        print("\(name): \(url)")
-                        fflush(nil)
+                        LogOutput.announce("\(name): \(url)", logger: label)
                         StartupCode.release()
                     }
                     group.addTask {

@@ -31,6 +31,10 @@ struct Worker: AsyncParsableCommand {
     var override: [String] = []
 
     func run() async throws {
+        do { try await runWorker() } catch { throw Tributary.fatal(error) }
+    }
+
+    private func runWorker() async throws {
         // glibc gives each thread that contends for malloc its own arena (up to 8 per core); records
         // allocated on one thread and freed on another then spread the heap over many of them. Two
         // arenas halve the peak RSS of a busy source task at no measured cost in speed (bench/README.md).
@@ -40,6 +44,12 @@ struct Worker: AsyncParsableCommand {
         if let l = ProcessEnv.get("TRIBUTARY_LOG_LEVEL") {
             _ = levels.set("root", l.uppercased(), at: 0)
         }
+        // TRIBUTARY_LOG_FORMAT first (it wins, and covers errors reading the properties), log.format below.
+        let environmentFormat: LogFormat?
+        do { environmentFormat = try LogFormat.fromEnvironment(ProcessEnv.all) } catch {
+            throw WorkerConfigError(error.message)
+        }
+        LogFormat.current = environmentFormat ?? .text
         LoggingSystem.bootstrap { DynamicLogHandler(label: $0, levels: levels) }
         let logger = Logger(label: "tributary")
         let text: String
@@ -54,12 +64,16 @@ struct Worker: AsyncParsableCommand {
         }
         let config: WorkerConfig
         do {
-            config = try WorkerConfig(
-                properties: PropertiesFile.parse(text), environment: ProcessEnv.all,
-                overrides: overrides)
+            let pairs = PropertiesFile.parse(text)
+            if environmentFormat == nil {
+                LogFormat.current = try WorkerConfig.logFormat(
+                    properties: pairs, environment: ProcessEnv.all, overrides: overrides)
+            }
+            config = try WorkerConfig(properties: pairs, environment: ProcessEnv.all, overrides: overrides)
         } catch {
             throw WorkerConfigError("\(properties): \(error.message)")
         }
+        if environmentFormat == nil { LogFormat.current = config.logFormat }
         do { try config.refuseUnimplementedSecurityKeys() } catch {
             throw WorkerConfigError("\(properties): \(error.message)")
         }
@@ -184,6 +198,16 @@ struct Version: ParsableCommand {
         print(
             "tributary \(ConnectVersion.tributary) (Kafka Connect REST API \(ConnectVersion.kafka), commit \(ConnectVersion.commit))"
         )
+    }
+}
+
+extension Tributary {
+    /// What `run` throws at the end: in JSON log format, the error becomes one more JSON line (FATAL) and
+    /// the exit code ArgumentParser would give it, instead of its `Error: ` text.
+    static func fatal(_ error: any Error) -> any Error {
+        guard LogFormat.current == .json, !(error is ExitCode), !(error is CleanExit) else { return error }
+        Logger(label: "tributary").critical("\(message(for: error))")
+        return exitCode(for: error)
     }
 }
 

@@ -47,11 +47,10 @@ struct WorkerService: Service {
         if let connectorsFile { await apply(connectorsFile) }
         let elapsed = (ContinuousClock.now - started).components
         let ms = elapsed.seconds * 1000 + elapsed.attoseconds / 1_000_000_000_000_000
-        let line =
-            "Tributary worker \(herder.workerId) ready in \(ms) ms; Kafka Connect REST API: \(urls.joined(separator: ", "))\n"
-        // Standard output may be a pipe (block-buffered): flush so whoever waits for this line sees it.
-        print(line, terminator: "")
-        fflush(nil)
+        // On standard output, unbuffered, for whoever waits for it (a JSON log line in JSON log format).
+        LogOutput.announce(
+            "Tributary worker \(herder.workerId) ready in \(ms) ms; Kafka Connect REST API: \(urls.joined(separator: ", "))"
+        )
         StartupCode.release()
         // SIGHUP re-applies the connectors file; graceful shutdown ends the loop.
         let hups = await UnixSignalsSequence(trapping: .sighup)

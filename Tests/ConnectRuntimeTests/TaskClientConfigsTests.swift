@@ -15,6 +15,18 @@ import Testing
         #expect(c["bootstrap.servers"] == "b:9092")
     }
 
+    /// librdkafka's lines from a task's clients name the task (KIP-721's connector context).
+    @Test func taskClientsLogWithTheirConnectorContext() {
+        let base = KafkaConfig([("bootstrap.servers", "b:9092")])
+        for c in [
+            TaskClientConfigs.sourceProducer(base, id: id), TaskClientConfigs.sourceAdmin(base, id: id),
+            TaskClientConfigs.sinkConsumer(base, id: id), TaskClientConfigs.deadLetterQueueProducer(base, id: id),
+        ] {
+            #expect(c.logMetadata == ["connector": "orders", "task": "2"])
+        }
+        #expect(TaskClientConfigs.internalProducer(base).logMetadata.isEmpty)
+    }
+
     @Test func aUserSettingWinsOverTheDefaults() {
         let c = TaskClientConfigs.sourceProducer(
             KafkaConfig([("enable.idempotence", "false"), ("linger.ms", "50")]), id: id)

@@ -118,6 +118,8 @@ class Worker:
         self.props_file = tmp_path / f"worker-{self.id}-{self.port}.properties"
         self.props_file.write_text("".join(f"{k}={v}\n" for k, v in props.items()))
         self.log = tmp_path / f"worker-{self.id}-{self.port}.log"
+        # Standard error alone, for tests that start with `separate_stderr` (standard output stays in `log`).
+        self.stderr_log = tmp_path / f"worker-{self.id}-{self.port}.stderr.log"
         self.proc = None
         # Every request of this test to the worker's APIs: a secured worker's tests set `auth` and `verify`.
         self.http = requests.Session()
@@ -144,11 +146,12 @@ class Worker:
             text += f"{k}={v}\n"
         self.props_file.write_text(text)
 
-    def start(self, connectors_file=None):
+    def start(self, connectors_file=None, separate_stderr=False):
         args = [BIN, "worker", str(self.props_file)]
         if connectors_file:
             args += ["--connectors", str(connectors_file)]
-        self.proc = subprocess.Popen(args, stdout=open(self.log, "a"), stderr=subprocess.STDOUT, env=self.env)
+        stderr = open(self.stderr_log, "a") if separate_stderr else subprocess.STDOUT
+        self.proc = subprocess.Popen(args, stdout=open(self.log, "a"), stderr=stderr, env=self.env)
         try:
             wait_until(lambda: self.get("/health").status_code == 200, what=f"worker health (log {self.log})")
             if getattr(self, "sr_url", None):

@@ -52,6 +52,8 @@ public struct WorkerConfig: Sendable {
     private let taskClientBase: [KafkaConfig]
     /// Java-only client keys of the worker properties that librdkafka has no use for (one warning).
     public let ignoredClientKeys: [String]
+    /// `log.format`: the layout of the worker's log lines.
+    public let logFormat: LogFormat
 
     public static let configDef = ConfigDef()
         .define(
@@ -218,7 +220,33 @@ public struct WorkerConfig: Sendable {
         )
         .define(
             "topic.tracking.allow.reset", .boolean, defaultValue: "true", importance: .low,
-            documentation: "If set to true, it allows user requests to reset the set of active topics per connector.")
+            documentation: "If set to true, it allows user requests to reset the set of active topics per connector."
+        )
+        .define(
+            "log.format", .string, defaultValue: "text",
+            validator: .oneOfIgnoringCase(LogFormat.allCases.map(\.rawValue)), importance: .low,
+            documentation:
+                "How the worker writes its log lines to standard error: text (Kafka Connect's layout, with the connector context [name|task-N]) or json (one object per line with ts, level, logger, message, connector, task and error). Tributary's. The TRIBUTARY_LOG_FORMAT environment variable, when set, wins over this key."
+        )
+
+    /// `log.format` as the worker will read it (the properties, `CONNECT_LOG_FORMAT`, then overrides),
+    /// checked against its definition: read before the rest, so that what the worker logs while it reads
+    /// its properties is already in that format.
+    public static func logFormat(
+        properties: [(String, String)], environment: [String: String] = [:], overrides: [(String, String)] = []
+    ) throws(ConfigException) -> LogFormat {
+        let key = "log.format"
+        var value: String? = nil
+        for (k, v) in properties where k == key { value = v }
+        for (k, v) in PropertiesFile.environmentOverrides(environment) where k == key { value = v }
+        for (k, v) in overrides where k == key { value = v }
+        guard let value else { return .text }
+        let trimmed = value.trimmingWhitespace()
+        // A config provider's placeholder is resolved by the full parse, which sets the format then.
+        if trimmed.contains("${") { return .text }
+        if let e = configDef.key(key)?.validator?.check(key, trimmed) { throw ConfigException(e) }
+        return LogFormat(rawValue: trimmed.lowercased()) ?? .text
+    }
 
     /// Reads a properties file's pairs, then environment overrides (`CONNECT_*`), then explicit overrides.
     public init(properties: [(String, String)], environment: [String: String] = [:], overrides: [(String, String)] = [])
@@ -257,6 +285,7 @@ public struct WorkerConfig: Sendable {
         topicTrackingEnabled = c.bool("topic.tracking.enable") ?? true
         topicCreationEnabled = c.bool("topic.creation.enable") ?? true
         topicTrackingAllowReset = c.bool("topic.tracking.allow.reset") ?? true
+        logFormat = LogFormat(rawValue: (c.string("log.format") ?? "text").lowercased()) ?? .text
         fileStreamAllowedPaths = try AllowedPaths(
             c.list("filestream.allowed.paths").joined(separator: ","), key: "filestream.allowed.paths",
             exists: ProcessEnv.exists)

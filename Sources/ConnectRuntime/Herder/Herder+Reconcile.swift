@@ -179,10 +179,11 @@ extension Herder {
                 onError: { [weak self] e in
                     Task { await self?.connectorFailed(name, runId: runId, ConnectError.from(e)) }
                 })
+            logger.about(name).info("Creating connector \(name) of type \(plugin.className)")
             if let error = await worker.startConnector(
                 name, plugin: plugin, rawConfig: raw, config: config, context: context, runId: runId)
             {
-                logger.error("Connector \(name) failed to start: \(error.message)")
+                logger.about(name).error("Connector \(name) failed to start", error: error)
                 await statusStore?.putConnector(name, status(.failed, error))
                 return snap.taskConfigs[name] != nil
             }
@@ -219,7 +220,7 @@ extension Herder {
             return true
         } catch {
             let e = ConnectError.from(error)
-            logger.error("Connector \(name) failed to generate task configs: \(e.message)")
+            logger.about(name).error("Connector \(name) failed to generate task configs", error: e)
             worker.connectorFailed(name)
             await statusStore?.putConnector(name, status(.failed, e))
             return stored != nil
@@ -272,7 +273,7 @@ extension Herder {
             id, config: rawTask, plugin: plugin, connectorConfig: connectorConfig, paused: paused, runId: runId,
             offsets: offsetStore!, report: report, onTopic: onTopic)
         {
-            logger.error("Task \(id) failed to start: \(error.message)")
+            logger.about(id).error("Task \(id) failed to start", error: error)
             await statusStore?.putTask(id.connector, id.task, status(.failed, error))
         }
     }
@@ -296,7 +297,7 @@ extension Herder {
     func taskStatusChanged(_ id: ConnectorTaskId, runId: Int, _ state: ConnectorState, _ error: ConnectError?) async {
         guard worker.task(id)?.runId == runId else { return }  // a report from a task we already replaced
         metrics.taskState(id, state)
-        if state == .failed { logger.error("Task \(id) failed: \(error?.message ?? "")") }
+        if state == .failed { logger.about(id).error("Task \(id) failed", error: error) }
         await statusStore?.putTask(id.connector, id.task, status(state, error))
     }
 
@@ -359,4 +360,10 @@ extension Logger {
         l[metadataKey: key] = .string(value)
         return l
     }
+
+    /// This logger for lines about one connector (KIP-721's connector context: `[name|worker]`).
+    func about(_ connector: String) -> Logger { with("connector", connector) }
+
+    /// This logger for lines about one task (`[name|task-N]`).
+    func about(_ task: ConnectorTaskId) -> Logger { with("connector", task.connector).with("task", String(task.task)) }
 }

@@ -55,35 +55,3 @@ public final class LogLevels: Sendable {
         }
     }
 }
-
-/// A stream log handler whose level follows `LogLevels` at run time.
-public struct DynamicLogHandler: LogHandler {
-    private var inner: StreamLogHandler
-    private let label: String
-    private let levels: LogLevels
-
-    public init(label: String, levels: LogLevels = .shared) {
-        self.inner = StreamLogHandler.standardError(label: label)
-        self.label = label
-        self.levels = levels
-        self.inner.logLevel = .trace
-    }
-
-    public var metadata: Logger.Metadata {
-        get { inner.metadata }
-        set { inner.metadata = newValue }
-    }
-    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { inner[metadataKey: key] }
-        set { inner[metadataKey: key] = newValue }
-    }
-    public var logLevel: Logger.Level {
-        get { levels.level(for: label) }
-        set {}
-    }
-
-    public func log(event: LogEvent) {
-        guard event.level >= levels.level(for: label) else { return }
-        inner.log(event: event)
-    }
-}

@@ -14,12 +14,14 @@ enum TaskClientConfigs {
             ("queue.buffering.max.messages", "25000"),
         ])
         c["client.id"] = "connector-producer-\(id.connector)-\(id.task)"
+        c.logMetadata = logContext(id)
         return c
     }
 
     static func sourceAdmin(_ translated: KafkaConfig, id: ConnectorTaskId) -> KafkaConfig {
         var c = translated
         c["client.id"] = c["client.id"] ?? "connector-adminclient-\(id.connector)-\(id.task)"
+        c.logMetadata = logContext(id)
         return c
     }
 
@@ -41,6 +43,7 @@ enum TaskClientConfigs {
         ])
         c["group.id"] = sinkGroup(id.connector)
         c["client.id"] = "connector-consumer-\(id.connector)-\(id.task)"
+        c.logMetadata = logContext(id)
         return c
     }
 
@@ -48,7 +51,13 @@ enum TaskClientConfigs {
     static func deadLetterQueueProducer(_ translated: KafkaConfig, id: ConnectorTaskId) -> KafkaConfig {
         var c = idempotent(translated).withDefaults([("acks", "all")])
         c["client.id"] = "connector-dlq-producer-\(id.connector)-\(id.task)"
+        c.logMetadata = logContext(id)
         return c
+    }
+
+    /// A task's clients log with its connector context (KIP-721).
+    static func logContext(_ id: ConnectorTaskId) -> [String: String] {
+        ["connector": id.connector, "task": String(id.task)]
     }
 
     /// The producers of the internal topics (configs, offsets, statuses).

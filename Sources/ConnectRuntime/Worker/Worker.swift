@@ -130,7 +130,8 @@ final class Worker: Sendable {
     ) -> ConnectError? {
         let control = TaskControl(paused: paused)
         let taskConfig = config.configProviders.resolve(Herder.stringMap(rawTask))
-        let taskLogger = logger.with("connector", id.connector).with("task", String(id.task))
+        let taskLogger = logger.about(id)
+        taskLogger.info("Creating task \(id)")
         // As Kafka Connect re-checks the override policy when it builds a task's clients: a config stored
         // before (by an older worker, under another policy) is not trusted. Before anything is made from it.
         let refused = config.clients.refusedOverrides(for: plugin.type, connector: connectorConfig)
@@ -250,7 +251,7 @@ final class Worker: Sendable {
             let left = deadline - ContinuousClock.now
             let ms = max(0, left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000)
             if await t.control.waitFinished(timeoutMs: ms) { continue }
-            logger.warning(
+            logger.about(id).warning(
                 "Task \(id) did not stop within \(config.taskShutdownTimeoutMs) ms (task.shutdown.graceful.timeout.ms); cancelling it"
             )
             t.control.cancel()

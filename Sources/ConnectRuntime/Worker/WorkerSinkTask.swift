@@ -65,6 +65,7 @@ struct WorkerSinkTask: Sendable {
             await consumer.close()
             return
         }
+        setup.logger.info("WorkerSinkTask{id=\(setup.id)} Sink task finished initialization and start")
         await setup.report(setup.control.isPaused ? .paused : .running, nil)
         var state = LoopState(
             metrics: metrics, offsets: SinkOffsetCommits(intervalMs: flushIntervalMs, now: monotonicMs()))
@@ -76,6 +77,7 @@ struct WorkerSinkTask: Sendable {
         }
         try? await task.close(Array(state.assignment))
         await task.stop()
+        setup.logger.info("WorkerSinkTask{id=\(setup.id)} Task stopped")
         if let failure { await setup.report(.failed, failure) }
         await dlq?.close()
         await consumer.close()
@@ -202,7 +204,7 @@ struct WorkerSinkTask: Sendable {
                     }
                 case .error(let err):
                     if err.isFatal { return ConnectError(.connect, "Consumer of task \(setup.id) failed: \(err)") }
-                    setup.logger.warning("Consumer of task \(setup.id): \(err)")
+                    setup.logger.warning("Consumer of task \(setup.id)", error: err)
                 case .partitionEOF:
                     break
                 }
@@ -437,7 +439,7 @@ struct WorkerSinkTask: Sendable {
             state.metrics.offsetCommitSuccess.increment()
         } catch {
             state.metrics.offsetCommitFailure.increment()
-            setup.logger.warning("Offset commit of task \(setup.id) failed (will retry): \(error)")
+            setup.logger.warning("Offset commit of task \(setup.id) failed (will retry)", error: error)
         }
     }
 }

@@ -55,7 +55,7 @@ struct WorkerSourceTask: Sendable {
                             return (token: r.token, error: nil)
                         })
                 },
-                onError: { [logger = setup.logger] e in logger.warning("Producer error: \(e)") })
+                onError: { [logger = setup.logger] e in logger.warning("Producer error", error: e) })
         } catch {
             await setup.report(
                 .failed,
@@ -78,6 +78,7 @@ struct WorkerSourceTask: Sendable {
             await producer.close(flushTimeoutMs: Int32(clamping: flushTimeoutMs))
             return
         }
+        setup.logger.info("WorkerSourceTask{id=\(setup.id)} Source task finished initialization and start")
         await setup.report(setup.control.isPaused ? .paused : .running, nil)
         let creator = topicCreation.map { TopicCreator(creation: $0, adminConfig: adminConfig, logger: setup.logger) }
         var sender = RecordSender(setup: setup, errors: errors, creator: creator, commits: commits)
@@ -94,7 +95,7 @@ struct WorkerSourceTask: Sendable {
             do {
                 records = try await task.poll()
             } catch let e as ConnectError where e.isRetriable {
-                setup.logger.warning("Retriable error in poll of task \(setup.id): \(e.message)")
+                setup.logger.warning("Retriable error in poll of task \(setup.id)", error: e)
                 continue
             } catch {
                 failure = WorkerTaskSetup.wrap(error, "Task \(setup.id) threw an uncaught and unrecoverable exception")
@@ -125,6 +126,7 @@ struct WorkerSourceTask: Sendable {
             await commitOffsets(tracker, task: task, metrics: metrics)
         }
         await task.stop()
+        setup.logger.info("WorkerSourceTask{id=\(setup.id)} Task stopped")
         await creator?.close()
         if let failure {
             await setup.report(.failed, failure)
@@ -137,7 +139,8 @@ struct WorkerSourceTask: Sendable {
     private func commitRecords(_ commits: TaskRecordCommits, task: any SourceTask) async {
         for (record, metadata) in commits.take() {
             do { try await task.commitRecord(record, metadata: metadata) } catch {
-                setup.logger.error("Exception thrown while calling task.commitRecord() of task \(setup.id): \(error)")
+                setup.logger.error(
+                    "Exception thrown while calling task.commitRecord() of task \(setup.id)", error: error)
             }
         }
     }
@@ -167,7 +170,7 @@ struct WorkerSourceTask: Sendable {
             metrics.offsetCommitSuccess.increment()
         } catch {
             metrics.offsetCommitFailure.increment()
-            setup.logger.error("Failed to commit offsets of task \(setup.id): \(error)")
+            setup.logger.error("Failed to commit offsets of task \(setup.id)", error: error)
         }
     }
 }
