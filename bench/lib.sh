@@ -174,7 +174,7 @@ start_sink_worker() {
   "$BIN" worker "$work/w.properties" >"$work/worker.log" 2>&1 & pid=$!
   wait_until 60 "the worker's /health" curl -sf -o /dev/null "http://127.0.0.1:$2/health"
   cpu0=$(cpu_s $pid); t0=$(now_ms)
-  if [ -n "${PERF_OUT:-}" ]; then perf record -F ${PERF_FREQ:-499} -g -p $pid -o "$PERF_OUT" >/dev/null 2>&1 & fi
+  if [ -n "${PERF_OUT:-}" ]; then perf record -F ${PERF_FREQ:-499} ${PERF_CALLGRAPH:--g} -p $pid -o "$PERF_OUT" >/dev/null 2>&1 & fi
 }
 # Waits until the sink connector NAME on PORT has committed N records, then stops the worker and reads
 # its measures since start_sink_worker: sets cpu (s), peak (MB) and ours (records/s).

@@ -49,6 +49,7 @@ final class S3OutputFile {
     /// Adds bytes (a record's, or a container's header or block); uploads a part when a part's worth is
     /// buffered. The bytes are kept when the upload fails, so they count as written either way.
     func append(_ bytes: [UInt8]) async throws {
+        if buffer(bytes) { return }
         if let gzip {
             chunk.append(contentsOf: bytes)
             if chunk.count >= Self.chunkSize {
@@ -60,6 +61,20 @@ final class S3OutputFile {
             pending.append(contentsOf: bytes)
         }
         if pending.count >= partSize { try await uploadPart() }
+    }
+
+    /// Adds bytes that fit below the next compression chunk or part without any work, without the
+    /// cost of an async call: true when they were added, false when `append` has to do it.
+    func buffer(_ bytes: [UInt8]) -> Bool {
+        if gzip != nil {
+            // (pending at a part's size: an upload failed before, and `append` retries it)
+            guard chunk.count + bytes.count < Self.chunkSize, pending.count < partSize else { return false }
+            chunk.append(contentsOf: bytes)
+        } else {
+            guard pending.count + bytes.count < partSize else { return false }
+            pending.append(contentsOf: bytes)
+        }
+        return true
     }
 
     /// Bytes held in memory for this file (compressed bytes still in the compressor aside).

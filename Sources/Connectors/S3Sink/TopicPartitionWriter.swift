@@ -94,8 +94,11 @@ final class TopicPartitionWriter {
         let encoded =
             try fixedEncoded ?? config.partitioner.encode(record, timestamp: timestamp, delim: config.directoryDelim)
         if shouldRotateOnTime(encoded: encoded, timestamp: timestamp) { try await commitFiles() }
-        // Written as it came unless projected: the usual case takes no copy of the record.
-        if let projected = try await conformed(record, encoded: encoded) {
+        // Written as it came unless projected: the usual case takes no copy of the record, and, with the
+        // schema of the record before, no async call either.
+        if let last = lastConformed, last.schema === record.valueSchema, last.encoded == encoded {
+            try await write(record, encoded: encoded, timestamp: timestamp)
+        } else if let projected = try await conformed(record, encoded: encoded) {
             try await write(projected, encoded: encoded, timestamp: timestamp)
         } else {
             try await write(record, encoded: encoded, timestamp: timestamp)
@@ -113,7 +116,7 @@ final class TopicPartitionWriter {
             try encoder.append(record, to: &line)
             let file = try fileFor(encoded, startOffset: record.kafkaOffset)
             noteWritten(record, file: file, encoded: encoded, timestamp: timestamp)
-            try await file.append(line)
+            if !file.buffer(line) { try await file.append(line) }
         }
     }
 
