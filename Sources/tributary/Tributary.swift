@@ -2,6 +2,7 @@ import ArgumentParser
 import ConnectAPI
 import ConnectRuntime
 import CoreMetrics
+import Glibc
 import Logging
 import Prometheus
 import RestServing
@@ -204,9 +205,26 @@ struct Version: ParsableCommand {
 extension Tributary {
     /// What `run` throws at the end: in JSON log format, the error becomes one more JSON line (FATAL) and
     /// the exit code ArgumentParser would give it, instead of its `Error: ` text.
+    ///
+    /// In text format the `Error: ` line is written here, with one write: the listeners' shutdown may
+    /// still be logging from their own threads, and ArgumentParser's printing let those lines land inside
+    /// it. Argument errors (with their usage text) are still printed by ArgumentParser.
     static func fatal(_ error: any Error) -> any Error {
-        guard LogFormat.current == .json, !(error is ExitCode), !(error is CleanExit) else { return error }
-        Logger(label: "tributary").critical("\(message(for: error))")
+        guard !(error is ExitCode), !(error is CleanExit) else { return error }
+        if LogFormat.current == .json {
+            Logger(label: "tributary").critical("\(message(for: error))")
+            return exitCode(for: error)
+        }
+        guard !(error is ValidationError) else { return error }
+        let line = Array("Error: \(message(for: error))\n".utf8)
+        line.withUnsafeBytes { raw in
+            var done = 0
+            while done < raw.count {
+                let n = write(2, raw.baseAddress! + done, raw.count - done)
+                if n <= 0 { break }
+                done += n
+            }
+        }
         return exitCode(for: error)
     }
 }

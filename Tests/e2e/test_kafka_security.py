@@ -141,7 +141,7 @@ def test_a_wrong_trust_store_names_the_key_and_the_verification_error(tmp_path, 
     assert "certificate verify failed" in fatal, out
     assert f"ssl.truststore.location={pki['wrong-truststore.jks']}" in fatal
     # The first error line of the log already says it.
-    first_error = next(l for l in out.splitlines() if " error " in l)
+    first_error = next(l for l in out.splitlines() if " ERROR " in l)
     assert "certificate verify failed" in first_error and "ssl.truststore.location" in first_error
 
 
@@ -200,7 +200,7 @@ def test_scram_refusal_carries_the_brokers_answer_and_the_key(tmp_path, tmp_path
             props[prefix + "ssl.truststore.password"] = PKI.password
         code, out = secured_worker(tmp_path, props, broker.bootstrap).run_until_exit()
         assert code != 0
-        first_error = next(l for l in out.splitlines() if " error " in l)
+        first_error = next(l for l in out.splitlines() if " ERROR " in l)
         assert "SASL authentication error" in first_error and "unknown-user" in first_error, out
         assert "sasl.jaas.config (user connect)" in first_error and "sasl.mechanism=SCRAM-SHA-512" in first_error
         assert "wrong-pw" not in out
