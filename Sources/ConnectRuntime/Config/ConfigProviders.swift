@@ -122,21 +122,18 @@ public struct ConfigProviders: Sendable {
         return out + rest
     }
 
+    /// The path and key of a placeholder's reference (after `provider:`): the last colon ends the path.
+    private static func pathAndKey(_ ref: Substring) -> (path: String, key: String) {
+        guard let last = ref.lastIndex(of: ":") else { return ("", String(ref)) }
+        return (String(ref[..<last]), String(ref[ref.index(after: last)...]))
+    }
+
     /// `provider:key` or `provider:path:key` (Kafka's pattern: the last colon ends the path).
     func lookup(_ body: Substring) -> String? {
         guard let colon = body.firstIndex(of: ":"), let provider = providers[String(body[..<colon])] else {
             return nil
         }
-        let ref = body[body.index(after: colon)...]
-        let path: String
-        let key: String
-        if let last = ref.lastIndex(of: ":") {
-            path = String(ref[..<last])
-            key = String(ref[ref.index(after: last)...])
-        } else {
-            path = ""
-            key = String(ref)
-        }
+        let (path, key) = Self.pathAndKey(body[body.index(after: colon)...])
         switch provider.kind {
         case .env:
             guard path.isEmpty, let v = environment[key], (try? Regex(provider.allowlist).wholeMatch(in: key)) != nil
@@ -206,16 +203,7 @@ extension ConfigProviders {
                 + (declared.isEmpty ? " is empty" : " lists \(declared.joined(separator: ","))")
                 + " in the worker properties)"
         }
-        let ref = body[body.index(after: colon)...]
-        let path: String
-        let key: String
-        if let last = ref.lastIndex(of: ":") {
-            path = String(ref[..<last])
-            key = String(ref[ref.index(after: last)...])
-        } else {
-            path = ""
-            key = String(ref)
-        }
+        let (path, key) = Self.pathAndKey(body[body.index(after: colon)...])
         let prefix = "config.providers.\(name).param."
         switch provider.kind {
         case .env:
