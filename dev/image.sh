@@ -55,7 +55,8 @@ rm -rf "$work"; mkdir -p "$root" "$debs"
 dlopened=(libpq.so.5 libcurl.so.4 libdeflate.so.0 libsnappy.so.1 libzstd.so.1 liblz4.so.1)
 libs=("$binary")
 for so in "${dlopened[@]}"; do
-  p=$(ldconfig -p | awk -v s="$so" '$1 == s && /x86-64/ { print $NF; exit }')
+  # awk reads to the end: leaving early would stop ldconfig with SIGPIPE, a failure under pipefail.
+  p=$(ldconfig -p | awk -v s="$so" '$1 == s && /x86-64/ && p == "" { p = $NF } END { print p }')
   [ -n "$p" ] || { echo "image: $so is not installed here (run dev/setup.sh)" >&2; exit 1; }
   libs+=("$p")
 done
@@ -84,7 +85,7 @@ echo "image: Debian packages: ${!pkgs[*]}"
 mkdir -p "$root"/usr/{bin,sbin,lib,lib64} "$root"/usr/local/{bin,lib}
 for d in bin sbin lib lib64; do ln -s usr/$d "$root/$d"; done
 for p in "${!pkgs[@]}"; do
-  deb=$(ls -t "$debs/${p}_"*.deb | head -1)
+  deb=$(ls -t "$debs/${p}_"*.deb | awk 'NR == 1')
   dpkg-deb --fsys-tarfile "$deb" | tar -x --keep-directory-symlink -C "$root"
 done
 for name in "${!own[@]}"; do
@@ -136,13 +137,13 @@ version=$("$binary" version | awk '{ print $2 }')
 echo "image: building $tag with $tool"
 build_args=(--build-arg "VERSION=$version" -f Containerfile -t "$tag")
 [ "${tag%:*}" = tributary ] && build_args+=(-t "tributary:$version")
-previous=$($tool images -q "$tag" 2>/dev/null | head -1 || true)
+previous=$($tool images -q "$tag" 2>/dev/null | awk 'NR == 1' || true)
 $tool build "${build_args[@]}" "$work" >"$TRIB_CACHE/logs/image-build.log" 2>&1 \
   || { tail -20 "$TRIB_CACHE/logs/image-build.log" >&2; exit 1; }
 # The image this one replaces would stay in storage, untagged.
-current=$($tool images -q "$tag" | head -1)
+current=$($tool images -q "$tag" | awk 'NR == 1')
 if [ -n "$previous" ] && [ "$previous" != "$current" ]; then $tool rmi "$previous" >/dev/null 2>&1 || true; fi
-size=$($tool images --format '{{.Size}}' "$tag" | head -1)
+size=$($tool images --format '{{.Size}}' "$tag" | awk 'NR == 1')
 gz=$(gzip -6 -c "$work/rootfs.tar" | wc -c)
 echo "image: $tag built: $size ($(( gz / 1000000 )) MB as a gzip-compressed layer)"
 if $smoke; then bash dev/image-smoke.sh "$tag"; fi
