@@ -129,6 +129,12 @@ worker_env=(
   PG_JDBC_URL="$PG_JDBC_URL" PG_USER="$PG_USER" PG_PASSWORD="$PG_PASSWORD" S3_ENDPOINT="$S3_ENDPOINT"
   AWS_ACCESS_KEY_ID="$AWS_ACCESS_KEY_ID" AWS_SECRET_ACCESS_KEY="$AWS_SECRET_ACCESS_KEY" AWS_REGION=us-east-1
 )
+# The sink's topic exists before the sink subscribes: a consumer subscribed to a missing topic looks for
+# it again only at its next metadata refresh (Kafka's metadata.max.age.ms, 5 minutes), as Kafka's does.
+"$VENV/bin/python" -c "from confluent_kafka.admin import AdminClient, NewTopic
+a = AdminClient({'bootstrap.servers': '$KAFKA_BOOTSTRAP'})
+[f.result() for f in a.create_topics([NewTopic('smoke-$id-datagen', 1, 1)]).values()]" \
+  || fail "cannot create topic smoke-$id-datagen"
 env -i "${image_env[@]}" "${worker_env[@]}" "$unshare" --pid --fork --kill-child --mount-proc="$root/proc" \
   "$chroot" --userspec="$user" "$root" "$entry" >"$tmp/worker.log" 2>&1 &
 ns=$!
