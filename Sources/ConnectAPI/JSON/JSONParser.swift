@@ -238,19 +238,8 @@ public struct JSONParser: ~Copyable {
     private mutating func parseString() throws(JSONParseError) -> String {
         pos += 1
         let start = pos
-        // Eight bytes at a time while none is a quote, a backslash or a control character (the bytes
-        // after a match are looked at one by one below).
-        while pos + 8 <= bytes.count {
-            let w = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: pos, as: UInt64.self))
-            let quote = w ^ 0x2222_2222_2222_2222
-            let backslash = w ^ 0x5C5C_5C5C_5C5C_5C5C
-            let ones: UInt64 = 0x0101_0101_0101_0101
-            let highs: UInt64 = 0x8080_8080_8080_8080
-            let found =
-                ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((w &- ones &* 0x20) & ~w)
-            if found & highs != 0 { break }
-            pos += 8
-        }
+        // Eight bytes at a time while none needs a look (the bytes after are looked at one by one below).
+        pos = JSONBytes.plainWordsEnd(bytes, from: pos)
         // Fast path: no escapes.
         while pos < bytes.count {
             let c = bytes[pos]

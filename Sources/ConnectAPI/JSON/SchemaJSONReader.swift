@@ -100,11 +100,15 @@ public struct SchemaJSONReader: ~Copyable {
         guard bytes[pos] == UInt8(ascii: "-") || (bytes[pos] >= 0x30 && bytes[pos] <= 0x39),
             let n = JSONBytes.number(bytes, at: pos), n.integral, n.digits.count <= 18
         else { return nil }
+        defer { pos = n.end }
+        return shortInteger(n)
+    }
+
+    /// The value of an integral number of at most 18 digits read at `pos` (it fits an Int64).
+    private func shortInteger(_ n: JSONBytes.Number) -> Int64 {
         var v: Int64 = 0
         for i in n.digits { v = v * 10 + Int64(bytes[i] &- 0x30) }
-        if bytes[pos] == UInt8(ascii: "-") { v = -v }
-        pos = n.end
-        return v
+        return bytes[pos] == UInt8(ascii: "-") ? -v : v
     }
 
     /// A JSON number as the parser and `JSONValue.doubleValue` read it: a short integer converted, any
@@ -114,11 +118,7 @@ public struct SchemaJSONReader: ~Copyable {
             let n = JSONBytes.number(bytes, at: pos)
         else { return nil }
         defer { pos = n.end }
-        if n.integral && n.digits.count <= 18 {
-            var v: Int64 = 0
-            for i in n.digits { v = v * 10 + Int64(bytes[i] &- 0x30) }
-            return Double(bytes[pos] == UInt8(ascii: "-") ? -v : v)
-        }
+        if n.integral && n.digits.count <= 18 { return Double(shortInteger(n)) }
         let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[pos..<n.end]), as: UTF8.self)
         return Double(text)
     }
