@@ -125,7 +125,6 @@ final class TopicPartitionWriter {
     /// projected into the current schema when that one stays; nil when the record is written as it is.
     private func conformed(_ record: SinkRecord, encoded: String) async throws -> SinkRecord? {
         let schema = record.valueSchema
-        if let last = lastConformed, last.schema === schema, last.encoded == encoded { return nil }
         guard let entry = currentSchemas[encoded] else {
             currentSchemas[encoded] = .some(schema)
             lastConformed = (encoded, schema)
