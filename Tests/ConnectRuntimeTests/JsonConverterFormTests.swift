@@ -70,6 +70,32 @@ struct JsonConverterFormTests {
         #expect(accepted > 300)
     }
 
+    /// Decimals without an exponent are decided by their digits (no parse, no formatting): over random
+    /// ones (up to 9 integer and 18 fraction digits, runs of zeros, both signs) the check accepts exactly
+    /// those JsonConverter writes back unchanged.
+    @Test func plainDecimalsAreAcceptedExactlyWhenWrittenBack() throws {
+        var rng = SplitMix(seed: 7)
+        let digits = Array("0123456789")
+        func digitRun(_ n: Int, _ rng: inout SplitMix) -> String {
+            // Zeros half the time: trailing zeros, `0.00x` and zero itself must all come up.
+            String((0..<n).map { _ in Bool.random(using: &rng) ? "0" : digits.randomElement(using: &rng)! })
+        }
+        var accepted = 0
+        for _ in 0..<20_000 {
+            let intLength = Int.random(in: 0...9, using: &rng)
+            var int = intLength == 0 ? "0" : digitRun(intLength, &rng)
+            while int.count > 1 && int.hasPrefix("0") { int.removeFirst() }
+            if int.isEmpty { int = "0" }
+            let text =
+                (Bool.random(using: &rng) ? "-" : "") + int + "." + digitRun(Int.random(in: 1...18, using: &rng), &rng)
+            let bytes = Array(text.utf8)
+            let reproduced = try roundTrip(bytes) == bytes
+            if reproduced { accepted += 1 }
+            #expect(JsonConverterForm.matches(bytes) == reproduced, "\(text)")
+        }
+        #expect(accepted > 1000)
+    }
+
     struct SplitMix: RandomNumberGenerator {
         var state: UInt64
         init(seed: UInt64) { state = seed }
