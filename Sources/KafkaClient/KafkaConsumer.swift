@@ -6,8 +6,8 @@ import Synchronization
 /// (sink tasks).
 ///
 /// Every call that can wait runs on this consumer's own serial dispatch queue, never on Swift's
-/// cooperative pool. librdkafka calls the rebalance callback only from inside `rd_kafka_consumer_poll`,
-/// that is on that same queue, so the callback and the poll share state without further locking.
+/// cooperative pool. librdkafka calls the rebalance callback only from inside its poll calls
+/// (`rd_kafka_consume_batch_queue`, `rd_kafka_consumer_poll`, `rd_kafka_consumer_close`), that is on that same queue, so the callback and the poll share state without further locking.
 public final class KafkaConsumer: @unchecked Sendable {
     private let handle: OpaquePointer  // rd_kafka_t, owned; destroyed in close()
     private let queue: DispatchQueue
@@ -18,6 +18,11 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// Topic names by librdkafka topic handle, so a message costs no String allocation. Touched only by
     /// `pollBlocking`, that is on `queue`.
     private var topicNames: [OpaquePointer: String] = [:]
+    /// The group's queue (rd_kafka_queue_t), read in batches; nil without `group.id`. Destroyed before
+    /// the handle.
+    private let consumerQueue: OpaquePointer?
+    /// Where a batch read puts librdkafka's message pointers, reused by every poll. Touched only on `queue`.
+    private var batch = UnsafeMutableBufferPointer<UnsafeMutablePointer<rd_kafka_message_t>?>(start: nil, count: 0)
 
     /// Rebalance events collected by the C callback between two polls. Touched only on `queue`.
     final class RebalanceState: @unchecked Sendable {
@@ -37,8 +42,9 @@ public final class KafkaConsumer: @unchecked Sendable {
         let rk = try ClientContext.makeHandle(RD_KAFKA_CONSUMER, config: config, context: context, what: "consumer") {
             if config["group.id"] != nil { rd_kafka_conf_set_rebalance_cb($0, rebalanceCallback) }
         }
-        // Route everything (messages, errors, rebalances) through rd_kafka_consumer_poll.
+        // Route everything (messages, errors, rebalances) through the consumer queue.
         rd_kafka_poll_set_consumer(rk)
+        self.consumerQueue = rd_kafka_queue_get_consumer(rk)
         self.handle = rk
         self.rebalance = rebalance
         self.context = context
@@ -49,6 +55,7 @@ public final class KafkaConsumer: @unchecked Sendable {
         // The last reference may be dropped by a block on `queue` itself: waiting for the queue here
         // would deadlock, and there is nothing left on it to wait for.
         if !isClosed { destroy() }
+        batch.deallocate()
     }
 
     /// This member's id in its group (empty before the first join and after `close()`).
@@ -156,7 +163,44 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// Blocking poll: waits up to `timeoutMs` for the first event, then takes whatever else is ready, up
     /// to `maxEvents`. Runs on `queue` only (`poll`), which checks `closed` first and shares
     /// `topicNames` and the rebalance events with it.
+    ///
+    /// A group's consumer reads its queue in batches (`rd_kafka_consume_batch_queue`): one lock and one
+    /// clock reading per batch instead of per message. The rebalance callback runs inside the batch
+    /// read; its events come first in the answer. That is the right order: messages of partitions that
+    /// a rebalance took away, read earlier in the same batch, are dropped by librdkafka (the barrier op
+    /// of the partition's new version), and messages of newly assigned partitions are fetched after.
     private func pollBlocking(maxEvents: Int, timeoutMs: Int32) -> [ConsumerEvent] {
+        guard let consumerQueue else { return pollEachBlocking(maxEvents: maxEvents, timeoutMs: timeoutMs) }
+        if batch.count < maxEvents {
+            batch.deallocate()
+            batch = .allocate(capacity: maxEvents)
+        }
+        let base = batch.baseAddress!
+        // Whatever is ready now; else wait for one message, then take whatever came with it. A single
+        // batch call with a timeout would wait out the whole timeout for a full batch.
+        var count = max(0, rd_kafka_consume_batch_queue(consumerQueue, 0, base, maxEvents))
+        if count == 0 && rebalance.events.isEmpty && timeoutMs != 0 {
+            count = max(0, rd_kafka_consume_batch_queue(consumerQueue, timeoutMs, base, 1))
+            if count == 1 && maxEvents > 1 {
+                count += max(0, rd_kafka_consume_batch_queue(consumerQueue, 0, base + 1, maxEvents - 1))
+            }
+        }
+        var events: [ConsumerEvent] = []
+        events.reserveCapacity(count + rebalance.events.count)
+        if !rebalance.events.isEmpty {
+            events.append(contentsOf: rebalance.events)
+            rebalance.events.removeAll()
+        }
+        for i in 0..<count {
+            guard let m = base[i] else { continue }
+            events.append(Self.event(from: m, topics: &topicNames))
+            rd_kafka_message_destroy(m)
+        }
+        return events
+    }
+
+    /// `pollBlocking` for a consumer without a group (manual assignment): a message at a time.
+    private func pollEachBlocking(maxEvents: Int, timeoutMs: Int32) -> [ConsumerEvent] {
         var events: [ConsumerEvent] = []
         var wait = timeoutMs
         while events.count < maxEvents {
@@ -249,6 +293,7 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// holds a reference), and from `close()` on the queue.
     private func destroy() {
         _ = rd_kafka_consumer_close(handle)
+        if let consumerQueue { rd_kafka_queue_destroy(consumerQueue) }
         rd_kafka_destroy(handle)
     }
 
@@ -315,7 +360,7 @@ public final class KafkaConsumer: @unchecked Sendable {
     }
 }
 
-/// librdkafka calls this only from inside rd_kafka_consumer_poll (on the consumer's queue). It applies
+/// librdkafka calls this only from inside its poll calls (on the consumer's queue). It applies
 /// the new assignment at once (eager or cooperative) and records the change for the Swift side.
 private func rebalanceCallback(
     rk: OpaquePointer?, err: rd_kafka_resp_err_t, partitions: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?,

@@ -134,7 +134,10 @@ struct WorkerSinkTask: Sendable {
                 Self.apply(state.delivery.connectorPaused(setup.control.isPaused), consumer)
                 await setup.report(state.delivery.connectorPaused ? .paused : .running, nil)
             }
-            let events = await consumer.poll(maxEvents: maxPollRecords, timeoutMs: 100)
+            // Taken from the end, reversed first: an event moved out of the array is not copied (iterating
+            // copied each message, a retain and a release for every field, then destroyed the array).
+            var events = await consumer.poll(maxEvents: maxPollRecords, timeoutMs: 100)
+            events.reverse()
             // While a batch waits for redelivery the partitions are paused; messages fetched before the
             // pause are read again after it.
             let waiting = state.delivery.pausedForRedelivery
@@ -145,8 +148,8 @@ struct WorkerSinkTask: Sendable {
             let converters = setup.converters  // bound once per poll, not retained per record
             var read = 0
             defer { if read > 0 { state.metrics.sinkRecordRead?.increment(by: read) } }
-            for e in events {
-                switch e {
+            while let e = events.popLast() {
+                switch consume e {
                 case .assigned(let tps):
                     let new = tps.map { TopicPartition($0.topic, $0.partition) }
                     Self.apply(state.delivery.assigned(Set(new)), consumer)
