@@ -16,6 +16,8 @@ public struct ParquetFileWriter: Sendable {
     public private(set) var rowCount = 0
     let leaves: [Leaf]
     private(set) var buffers: [ColumnBuffer]
+    /// Every top-level node is a column (no groups, lists or maps): `append(_:)` takes a row as values.
+    public let isFlat: Bool
 
     struct Leaf: Sendable {
         let column: ParquetColumn
@@ -141,6 +143,7 @@ public struct ParquetFileWriter: Sendable {
         }
         for n in nodes { collect(n, [], 0, 0) }
         self.leaves = leaves
+        isFlat = nodes.allSatisfy { if case .column = $0 { true } else { false } }
         buffers = Array(repeating: ColumnBuffer(), count: leaves.count)
     }
 
@@ -151,7 +154,31 @@ public struct ParquetFileWriter: Sendable {
 
     /// Appends one flat row, a value per column.
     public mutating func append(_ row: [ParquetValue]) throws(WrongValue) {
-        try append(fields: row.map { .value($0) })
+        guard isFlat else { return try append(fields: row.map { .value($0) }) }
+        guard row.count == leaves.count else {
+            throw WrongValue(column: "", description: "expected \(leaves.count) values, got \(row.count)")
+        }
+        try checkColumnSizes()
+        // Every top-level node is a column: no striping, no field per value, and the leaves and buffers
+        // reached in place (copying a leaf out of its array retained its names).
+        if let bad = row.withUnsafeBufferPointer({ values in
+            leaves.withUnsafeBufferPointer { leaves in
+                values.indices.first { !Self.fits(values[$0], leaves[$0].column) }
+            }
+        }) {
+            try Self.check(row[bad], leaves[bad].column)
+        }
+        row.withUnsafeBufferPointer { values in
+            leaves.withUnsafeBufferPointer { leaves in
+                buffers.withUnsafeMutableBufferPointer { buffers in
+                    for i in values.indices {
+                        let definition = values[i].isNull || !leaves[i].column.optional ? 0 : 1
+                        Self.entry(0, definition, values[i], leaves[i], &buffers[i])
+                    }
+                }
+            }
+        }
+        rowCount += 1
     }
 
     /// Appends one row, a field per top-level node. Checked first, so a row that does not fit leaves the
@@ -160,15 +187,7 @@ public struct ParquetFileWriter: Sendable {
         guard row.count == nodes.count else {
             throw WrongValue(column: "", description: "expected \(nodes.count) values, got \(row.count)")
         }
-        // A page's sizes are 32-bit in Parquet's headers: a file stops taking rows well before that (the
-        // S3 sink commits it once `largestColumnBytes` passes `columnBytesToCommit`).
-        if let i = buffers.firstIndex(where: { $0.values.count > Self.maxColumnBytes }) {
-            throw WrongValue(
-                column: leaves[i].column.name,
-                description:
-                    "the column \(leaves[i].path.joined(separator: ".")) holds more than \(Self.maxColumnBytes >> 20) MiB in one file"
-            )
-        }
+        try checkColumnSizes()
         for write in [false, true] {
             var leaf = 0
             for (node, field) in zip(nodes, row) {
@@ -176,6 +195,18 @@ public struct ParquetFileWriter: Sendable {
             }
         }
         rowCount += 1
+    }
+
+    /// A page's sizes are 32-bit in Parquet's headers: a file stops taking rows well before that (the
+    /// S3 sink commits it once `largestColumnBytes` passes `columnBytesToCommit`).
+    private func checkColumnSizes() throws(WrongValue) {
+        if let i = buffers.firstIndex(where: { $0.values.count > Self.maxColumnBytes }) {
+            throw WrongValue(
+                column: leaves[i].column.name,
+                description:
+                    "the column \(leaves[i].path.joined(separator: ".")) holds more than \(Self.maxColumnBytes >> 20) MiB in one file"
+            )
+        }
     }
 
     /// The bytes of values in the largest column so far.
@@ -277,16 +308,18 @@ public struct ParquetFileWriter: Sendable {
         }
     }
 
-    private static func check(_ v: ParquetValue, _ c: ParquetColumn) throws(WrongValue) {
-        let ok: Bool
+    private static func fits(_ v: ParquetValue, _ c: ParquetColumn) -> Bool {
         switch (v, c.type) {
-        case (.null, _): ok = c.optional
+        case (.null, _): return c.optional
         case (.boolean, .boolean), (.int32, .int32), (.int64, .int64), (.float, .float), (.double, .double),
             (.string, .byteArray), (.bytes, .byteArray):
-            ok = true
-        default: ok = false
+            return true
+        default: return false
         }
-        if !ok {
+    }
+
+    private static func check(_ v: ParquetValue, _ c: ParquetColumn) throws(WrongValue) {
+        if !fits(v, c) {
             throw WrongValue(
                 column: c.name,
                 description: v.isNull

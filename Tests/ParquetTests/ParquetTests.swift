@@ -103,6 +103,36 @@ import Testing
     }
 
     // Every codec: the first column's page, found through its page header, decompresses to the page body.
+    /// A flat schema's rows skip the striping: the file is byte for byte the one the striping writes,
+    /// and a row with a wrong value is refused by both, leaving the file as it was.
+    @Test func flatRowsWriteTheSameFileAsTheStriping() throws {
+        let columns = [
+            ParquetColumn(name: "id", type: .int64, optional: false),
+            ParquetColumn(name: "name", type: .byteArray, optional: true, annotation: .utf8),
+            ParquetColumn(name: "amount", type: .double, optional: true),
+            ParquetColumn(name: "n", type: .int32, optional: false),
+            ParquetColumn(name: "ok", type: .boolean, optional: true),
+            ParquetColumn(name: "raw", type: .byteArray, optional: true),
+        ]
+        var flat = ParquetFileWriter(columns: columns, codec: .snappy, messageName: "row")
+        var striped = ParquetFileWriter(columns: columns, codec: .snappy, messageName: "row")
+        #expect(flat.isFlat)
+        for i in 0..<500 {
+            let row: [ParquetValue] = [
+                .int64(Int64(i) * 7 - 900), i % 5 == 0 ? .null : .string("name \(i)"),
+                i % 3 == 0 ? .null : .double(Double(i) / 3), .int32(Int32(i % 17)),
+                i % 4 == 0 ? .null : .boolean(i % 2 == 0), i % 6 == 0 ? .null : .bytes([UInt8(i % 256), 1]),
+            ]
+            try flat.append(row)
+            try striped.append(fields: row.map { .value($0) })
+        }
+        let wrong: [ParquetValue] = [.int64(1), .null, .null, .null, .null, .null]  // n is required
+        #expect(throws: ParquetFileWriter.WrongValue.self) { try flat.append(wrong) }
+        #expect(throws: ParquetFileWriter.WrongValue.self) { try striped.append(fields: wrong.map { .value($0) }) }
+        #expect(flat.rowCount == 500)
+        #expect(try flat.finish(createdBy: "test") == striped.finish(createdBy: "test"))
+    }
+
     @Test func pagesDecompressWithTheirCodec() throws {
         let columns = [ParquetColumn(name: "name", type: .byteArray, optional: false, annotation: .utf8)]
         for codec in ParquetCodec.allCases {

@@ -10,6 +10,8 @@ import Parquet
 final class ParquetFileEncoder {
     let connectSchema: Schema
     private var writer: ParquetFileWriter
+    /// The values of the row being appended, for a flat schema; the storage kept from row to row.
+    private var flatRow: [ParquetValue] = []
 
     struct Unsupported: Error, CustomStringConvertible {
         let description: String
@@ -81,6 +83,21 @@ final class ParquetFileEncoder {
     func append(_ value: Value) throws {
         guard case .struct(let s) = value else {
             throw Unsupported(description: "ParquetFormat writes struct values; this value is a \(value.kindName)")
+        }
+        if writer.isFlat {
+            // The usual record: primitive fields only, converted into one row buffer reused for every record.
+            flatRow.removeAll(keepingCapacity: true)
+            try connectSchema.fields.withUnsafeBufferPointer { fields in
+                try s.values.withUnsafeBufferPointer { values in
+                    for f in fields {
+                        var v = f.index < values.count ? values[f.index] : .null
+                        if v.isNull, let d = f.schema.defaultValue { v = d }
+                        flatRow.append(try Self.parquetValue(v, f.schema, f.name))
+                    }
+                }
+            }
+            do { try writer.append(flatRow) } catch { throw Unsupported(description: error.description) }
+            return
         }
         let row = try Self.fields(of: s, connectSchema)
         do { try writer.append(fields: row) } catch { throw Unsupported(description: error.description) }
