@@ -75,23 +75,37 @@ public final class S3SinkTask: JSONValueSinkTask {
             // The writer of the previous record's partition: a batch is mostly runs of one partition,
             // and looking it up hashed the topic name twice per record.
             var last: (topic: String, partition: Int32, writer: TopicPartitionWriter)?
-            // By index: a for-in over the array copied each record out of it (a retain per field).
-            for i in records.indices {
-                let partition = records[i].kafkaPartition ?? 0
-                let writer: TopicPartitionWriter
-                if let last, last.partition == partition, last.topic == records[i].topic {
-                    writer = last.writer
-                } else {
-                    let tp = TopicPartition(records[i].topic, partition)
-                    if writers[tp] == nil { openWriter(tp) }
-                    writer = writers[tp]!
-                    last = (records[i].topic, partition, writer)
+            var i = 0
+            while i < records.count {
+                // A run of records written without an async call, read in place: an async call took a copy
+                // of each record (a retain and a release per field). It ends at a record that needs one.
+                let (next, written, writer) = records.withUnsafeBufferPointer {
+                    buf -> (Int, TopicPartitionWriter.Written, TopicPartitionWriter?) in
+                    var j = i
+                    while j < buf.count {
+                        let writer = self.writer(for: buf[j], &last)
+                        switch writer.writeNow(buf[j]) {
+                        case .yes: j += 1
+                        case .no: return (j, .no, writer)
+                        case let w: return (j + 1, w, writer)
+                        }
+                    }
+                    return (j, .yes, nil)
                 }
-                do { try await writer.write(records[i]) } catch let e as ConnectError where e.kind == .data {
-                    // A record that cannot be written (tombstone, missing field, wrong type): to the
-                    // dead-letter queue under errors.tolerance=all, else the task fails with it.
-                    guard let reporter = context.errantRecordReporter else { throw e }
-                    try await reporter.report(records[i], e)
+                i = next
+                switch written {
+                case .yes: break
+                case .thenAppend(let bytes, let file): try await file.append(bytes)
+                case .thenCommit: try await writer?.commitFiles()
+                case .no:
+                    guard let writer else { break }
+                    do { try await writer.write(records[i]) } catch let e as ConnectError where e.kind == .data {
+                        // A record that cannot be written (tombstone, missing field, wrong type): to the
+                        // dead-letter queue under errors.tolerance=all, else the task fails with it.
+                        guard let reporter = context.errantRecordReporter else { throw e }
+                        try await reporter.report(records[i], e)
+                    }
+                    i += 1
                 }
             }
             for w in writers.values { try await w.rotateIfScheduled() }
@@ -101,6 +115,19 @@ public final class S3SinkTask: JSONValueSinkTask {
             context.timeout(config.retryBackoffMs)
             throw e
         }
+    }
+
+    /// The writer of `record`'s partition, `last` if it is that one's.
+    private func writer(
+        for record: borrowing SinkRecord, _ last: inout (topic: String, partition: Int32, writer: TopicPartitionWriter)?
+    ) -> TopicPartitionWriter {
+        let partition = record.kafkaPartition ?? 0
+        if let last, last.partition == partition, last.topic == record.topic { return last.writer }
+        let tp = TopicPartition(record.topic, partition)
+        if writers[tp] == nil { openWriter(tp) }
+        let writer = writers[tp]!
+        last = (record.topic, partition, writer)
+        return writer
     }
 
     /// Only offsets whose records are in completed objects; partitions with nothing completed yet are

@@ -49,6 +49,9 @@ final class TopicPartitionWriter {
     private var lastConformed: (encoded: String, schema: Schema?)?
     /// The file the last record went to, found again without hashing its encoded partition.
     private var lastFile: (encoded: String, file: S3OutputFile)?
+    /// Likewise the Avro or Parquet encoder the last record went to.
+    private var lastAvro: (encoded: String, encoder: AvroFileEncoder)?
+    private var lastParquet: (encoded: String, encoder: ParquetFileEncoder)?
     /// DefaultPartitioner's encoded partition, the same for every record of this writer: made once
     /// rather than formatted per record.
     private let fixedEncoded: String?
@@ -104,6 +107,53 @@ final class TopicPartitionWriter {
             try await write(record, encoded: encoded, timestamp: timestamp)
         }
         if recordCount >= config.flushSize { try await commitFiles() }
+    }
+
+    /// What `writeNow` did with a record.
+    enum Written {
+        /// Nothing: the record needs `write(_:)`.
+        case no
+        case yes
+        /// Written, and these bytes are still to be appended to the file (its buffer was full).
+        case thenAppend([UInt8], S3OutputFile)
+        /// Written, and the files are to be committed (a Parquet file reached its size limit).
+        case thenCommit
+    }
+
+    /// The usual record, written without an async call and without a copy of it (S3SinkTask reads the
+    /// batch in place): the default partitioner, no timestamps or scheduled rotation, the encoded
+    /// partition, schema and file of the record before, no commit due. Anything else (a tombstone, a new
+    /// schema, a record that does not encode) answers `.no` having changed nothing, and `write(_:)` takes
+    /// it, failures and their messages included. What follows is `write(_:)`'s path for such a record.
+    func writeNow(_ record: borrowing SinkRecord) -> Written {
+        if let nextOffset, record.kafkaOffset < nextOffset { return .yes }  // already in an open file
+        guard recordCount < config.flushSize, !needsTimestamps, nextScheduledRotation == nil,
+            let encoded = fixedEncoded, let conformed = lastConformed, conformed.encoded == encoded,
+            conformed.schema === record.valueSchema, let last = lastFile, last.encoded == encoded,
+            record.valueJSON != nil || !record.value.isNull
+        else { return .no }
+        let file = last.file
+        switch config.format {
+        case .avro:
+            guard let avro = lastAvro, avro.encoded == encoded, avro.encoder.connectSchema === record.valueSchema
+            else { return .no }
+            let block: [UInt8]?
+            do { block = try avro.encoder.append(record.value, data: avroData) } catch { return .no }
+            noteWritten(record, file: file, encoded: encoded, timestamp: 0)
+            return block.map { .thenAppend($0, file) } ?? .yes
+        case .parquet:
+            guard sealedParquet.isEmpty, let parquet = lastParquet, parquet.encoded == encoded,
+                parquet.encoder.connectSchema === record.valueSchema
+            else { return .no }
+            do { try parquet.encoder.append(record.value) } catch { return .no }
+            noteWritten(record, file: file, encoded: encoded, timestamp: 0)
+            return parquet.encoder.isFull ? .thenCommit : .yes
+        default:
+            line.removeAll(keepingCapacity: true)
+            do { try encoder.append(record, to: &line) } catch { return .no }
+            noteWritten(record, file: file, encoded: encoded, timestamp: 0)
+            return file.buffer(line) ? .yes : .thenAppend(line, file)
+        }
     }
 
     private func write(_ record: SinkRecord, encoded: String, timestamp: Int64) async throws {
@@ -219,6 +269,7 @@ final class TopicPartitionWriter {
             throw ConnectError(.data, "Cannot write \(Self.recordAt(record)) as Avro: \(error)")
         }
         if isNew { avroFiles[encoded] = avroFile }
+        lastAvro = (encoded, avroFile)
         let file = try fileFor(encoded, startOffset: record.kafkaOffset)
         noteWritten(record, file: file, encoded: encoded, timestamp: timestamp)
         if isNew { try await file.append(avroFile.header()) }
@@ -257,6 +308,7 @@ final class TopicPartitionWriter {
             }
             parquetFiles[encoded] = parquet
         }
+        lastParquet = (encoded, parquet)
         do { try parquet.append(record.value) } catch {
             throw ConnectError(.data, "Cannot write \(Self.recordAt(record)) as Parquet: \(error)")
         }
@@ -320,6 +372,8 @@ final class TopicPartitionWriter {
     func commitFiles() async throws {
         lastFile = nil  // the files it names may be completed below
         lastConformed = nil
+        lastAvro = nil
+        lastParquet = nil
         for encoded in order {
             guard let f = files[encoded] else { continue }
             if let avro = avroFiles[encoded] {
@@ -365,6 +419,8 @@ final class TopicPartitionWriter {
         files.removeAll()
         lastFile = nil
         lastConformed = nil
+        lastAvro = nil
+        lastParquet = nil
         avroFiles.removeAll()
         parquetFiles.removeAll()
         sealedParquet.removeAll()
