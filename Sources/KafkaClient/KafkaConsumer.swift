@@ -169,7 +169,7 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// read; its events come first in the answer. That is the right order: messages of partitions that
     /// a rebalance took away, read earlier in the same batch, are dropped by librdkafka (the barrier op
     /// of the partition's new version), and messages of newly assigned partitions are fetched after.
-    private func pollBlocking(maxEvents: Int, timeoutMs: Int32) -> [ConsumerEvent] {
+    private func pollBlocking(maxEvents: Int, timeoutMs: Int32) -> ConsumerEvents {
         guard let consumerQueue else { return pollEachBlocking(maxEvents: maxEvents, timeoutMs: timeoutMs) }
         if batch.count < maxEvents {
             batch.deallocate()
@@ -185,10 +185,9 @@ public final class KafkaConsumer: @unchecked Sendable {
                 count += max(0, rd_kafka_consume_batch_queue(consumerQueue, 0, base + 1, maxEvents - 1))
             }
         }
-        var events: [ConsumerEvent] = []
-        events.reserveCapacity(count + rebalance.events.count)
+        let events = ConsumerEvents(capacity: count + rebalance.events.count)
         if !rebalance.events.isEmpty {
-            events.append(contentsOf: rebalance.events)
+            for e in rebalance.events { events.append(e) }
             rebalance.events.removeAll()
         }
         for i in 0..<count {
@@ -200,7 +199,7 @@ public final class KafkaConsumer: @unchecked Sendable {
     }
 
     /// `pollBlocking` for a consumer without a group (manual assignment): a message at a time.
-    private func pollEachBlocking(maxEvents: Int, timeoutMs: Int32) -> [ConsumerEvent] {
+    private func pollEachBlocking(maxEvents: Int, timeoutMs: Int32) -> ConsumerEvents {
         var events: [ConsumerEvent] = []
         var wait = timeoutMs
         while events.count < maxEvents {
@@ -221,15 +220,23 @@ public final class KafkaConsumer: @unchecked Sendable {
             rd_kafka_message_destroy(m)
             wait = 0
         }
-        return events
+        let batch = ConsumerEvents(capacity: events.count)
+        for e in events { batch.append(e) }
+        return batch
     }
 
     /// `pollBlocking` on this consumer's own queue.
     public func poll(maxEvents: Int = 1000, timeoutMs: Int32 = 100) async -> [ConsumerEvent] {
+        Array(IteratorSequence(await pollEvents(maxEvents: maxEvents, timeoutMs: timeoutMs)))
+    }
+
+    /// `poll`, the events to be taken one at a time (each moved out, not copied): a sink's read path.
+    public func pollEvents(maxEvents: Int = 1000, timeoutMs: Int32 = 100) async -> ConsumerEvents {
         await withCheckedContinuation { cont in
             queue.async { [self] in
                 cont.resume(
-                    returning: isClosed ? [] : pollBlocking(maxEvents: maxEvents, timeoutMs: timeoutMs))
+                    returning: isClosed
+                        ? ConsumerEvents(capacity: 0) : pollBlocking(maxEvents: maxEvents, timeoutMs: timeoutMs))
             }
         }
     }

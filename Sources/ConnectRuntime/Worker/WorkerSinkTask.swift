@@ -134,10 +134,9 @@ struct WorkerSinkTask: Sendable {
                 Self.apply(state.delivery.connectorPaused(setup.control.isPaused), consumer)
                 await setup.report(state.delivery.connectorPaused ? .paused : .running, nil)
             }
-            // Taken from the end, reversed first: an event moved out of the array is not copied (iterating
-            // copied each message, a retain and a release for every field, then destroyed the array).
-            var events = await consumer.poll(maxEvents: maxPollRecords, timeoutMs: 100)
-            events.reverse()
+            // Each event moved out of the batch (iterating an array copied each message: a retain and a
+            // release for every field).
+            let events = await consumer.pollEvents(maxEvents: maxPollRecords, timeoutMs: 100)
             // While a batch waits for redelivery the partitions are paused; messages fetched before the
             // pause are read again after it.
             let waiting = state.delivery.pausedForRedelivery
@@ -148,7 +147,7 @@ struct WorkerSinkTask: Sendable {
             let converters = setup.converters  // bound once per poll, not retained per record
             var read = 0
             defer { if read > 0 { state.metrics.sinkRecordRead?.increment(by: read) } }
-            while let e = events.popLast() {
+            while let e = events.next() {
                 switch consume e {
                 case .assigned(let tps):
                     let new = tps.map { TopicPartition($0.topic, $0.partition) }

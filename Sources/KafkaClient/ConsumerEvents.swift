@@ -1,0 +1,36 @@
+/// The events of one poll, taken from the front one at a time. Each is moved out of its storage: an
+/// array iterated (or reversed to pop from its end) copied every message, a retain and a release for
+/// each of its fields, on a path taken for every record a sink reads.
+public final class ConsumerEvents: IteratorProtocol, @unchecked Sendable {
+    private let base: UnsafeMutablePointer<ConsumerEvent>
+    private let capacity: Int
+    private var count = 0
+    private var taken = 0
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        base = .allocate(capacity: max(capacity, 1))
+    }
+
+    deinit {
+        (base + taken).deinitialize(count: count - taken)
+        base.deallocate()
+    }
+
+    /// Adds an event at the end; at most `capacity` of them.
+    func append(_ event: consuming ConsumerEvent) {
+        precondition(count < capacity)
+        (base + count).initialize(to: event)
+        count += 1
+    }
+
+    /// Events not taken yet.
+    public var remaining: Int { count - taken }
+
+    /// The first event not taken yet, moved out.
+    public func next() -> ConsumerEvent? {
+        guard taken < count else { return nil }
+        defer { taken += 1 }
+        return (base + taken).move()
+    }
+}
