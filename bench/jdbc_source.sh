@@ -30,7 +30,7 @@ write_worker_properties "$work/w.properties" "benchjdbc-$id" "$port"
 "$BIN" worker "$work/w.properties" >"$work/worker.log" 2>&1 & pid=$!
 wait_until 60 "the worker's /health" curl -sf -o /dev/null "http://127.0.0.1:$port/health"
 cpu0=$(cpu_s $pid); t0=$(now_ms)
-[ -n "${PERF_OUT:-}" ] && { perf record -F 499 -g -p $pid -o "$PERF_OUT" >/dev/null 2>&1 & }
+[ -n "${PERF_OUT:-}" ] && { perf record -F ${PERF_FREQ:-499} ${PERF_CALLGRAPH:--g} -p $pid -o "$PERF_OUT" >/dev/null 2>&1 & }
 curl -sf -o /dev/null -X POST -H 'Content-Type: application/json' "http://127.0.0.1:$port/connectors" -d "{
   \"name\":\"bench\",\"config\":{\"connector.class\":\"io.confluent.connect.jdbc.JdbcSourceConnector\",
   \"connection.url\":\"$PG_JDBC_URL\",\"connection.user\":\"$PG_USER\",\"connection.password\":\"$PG_PASSWORD\",
