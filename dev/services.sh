@@ -4,6 +4,13 @@
 # Usage: dev/services.sh start | stop     (run dev/setup.sh first)
 #        dev/services.sh pg-stop | pg-start   (PostgreSQL alone, same data: the fault tests' outage)
 set -euo pipefail
+# The services outlive this script: they must not inherit its descriptors beyond stdio. A caller's
+# lock (`flock FILE dev/services.sh start`) would otherwise be held by the broker until it exits, and
+# every other holder of that lock would wait for it. (255 is bash's own, the script being read.)
+for fd in /proc/$$/fd/*; do
+  fd=${fd##*/}
+  if [ "$fd" -gt 2 ] && [ "$fd" != 255 ]; then eval "exec $fd>&-" 2>/dev/null || true; fi
+done
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$here/env.sh"
 svc=$TRIB_CACHE/services; logs=$TRIB_CACHE/logs; mkdir -p "$svc"
