@@ -271,10 +271,20 @@ public final class AvroData {
             }
             e.writeLong(0)
         case (.struct, .struct(let st)):
-            for f in s.fields {
-                // Name the field at fault, outermost first: "field status: null value for …".
-                do { try encode(st.values[f.index], schema: f.schema, into: &e) } catch let u as Unsupported {
-                    throw Unsupported(description: "field \(f.name): \(u.description)")
+            // Fields and values read in place: iterating the fields copied each (a retain and a release of
+            // its name and schema), for every field of every record.
+            try s.fields.withUnsafeBufferPointer { fields in
+                try st.values.withUnsafeBufferPointer { values in
+                    // (a struct of another schema: its values are not the fields', and unchecked reads past them are out)
+                    guard values.count == fields.count else { throw mismatch(s, value) }
+                    for i in fields.indices {
+                        // Name the field at fault, outermost first: "field status: null value for …".
+                        do {
+                            try encode(values[fields[i].index], schema: fields[i].schema, into: &e)
+                        } catch let u as Unsupported {
+                            throw Unsupported(description: "field \(fields[i].name): \(u.description)")
+                        }
+                    }
                 }
             }
         default:

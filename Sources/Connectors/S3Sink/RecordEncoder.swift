@@ -23,32 +23,38 @@ struct RecordEncoder {
 
     /// Appends the record's line to `out`.
     func append(_ record: SinkRecord, to out: inout [UInt8]) throws {
+        try withUnsafePointer(to: record) { try append($0, to: &out) }
+    }
+
+    /// `append(_:to:)` for a record read in place (a record passed as a value is copied: a retain and a
+    /// release of each of its fields).
+    func append(_ r: UnsafePointer<SinkRecord>, to out: inout [UInt8]) throws {
         switch format {
         case .json:
             // Already in the form JsonConverter writes (see `S3SinkTask.takesValueJSON`): copied.
-            if let json = record.valueJSON {
+            if let json = r.pointee.valueJSON {
                 out.append(contentsOf: json)
                 out.append(UInt8(ascii: "\n"))
                 return
             }
             do {
                 _ = try json.fromConnectData(
-                    topic: record.topic, schema: record.valueSchema, value: record.value, into: &out)
+                    topic: r.pointee.topic, schema: r.pointee.valueSchema, value: r.pointee.value, into: &out)
             } catch {
                 throw ConnectError(
                     .data,
-                    "Cannot write the record at \(record.topic)-\(record.kafkaPartition ?? 0) offset \(record.kafkaOffset) as JSON: \(error)"
+                    "Cannot write the record at \(r.pointee.topic)-\(r.pointee.kafkaPartition ?? 0) offset \(r.pointee.kafkaOffset) as JSON: \(error)"
                 )
             }
             out.append(UInt8(ascii: "\n"))
         case .byteArray(_, let separator):
-            switch record.value {
+            switch r.pointee.value {
             case .bytes(let b): out.append(contentsOf: b)
             case .string(let s): out.append(contentsOf: s.utf8)
             default:
                 throw ConnectError(
                     .data,
-                    "ByteArrayFormat needs byte[] values (value.converter=org.apache.kafka.connect.converters.ByteArrayConverter); the record at \(record.topic)-\(record.kafkaPartition ?? 0) offset \(record.kafkaOffset) holds a \(record.value.kindName)"
+                    "ByteArrayFormat needs byte[] values (value.converter=org.apache.kafka.connect.converters.ByteArrayConverter); the record at \(r.pointee.topic)-\(r.pointee.kafkaPartition ?? 0) offset \(r.pointee.kafkaOffset) holds a \(r.pointee.value.kindName)"
                 )
             }
             out.append(contentsOf: separator)

@@ -83,8 +83,9 @@ public final class S3SinkTask: JSONValueSinkTask {
                     buf -> (Int, TopicPartitionWriter.Written, TopicPartitionWriter?) in
                     var j = i
                     while j < buf.count {
-                        let writer = self.writer(for: buf[j], &last)
-                        switch writer.writeNow(buf[j]) {
+                        let record = buf.baseAddress! + j
+                        let writer = self.writer(for: record, &last)
+                        switch writer.writeNow(record) {
                         case .yes: j += 1
                         case .no: return (j, .no, writer)
                         case let w: return (j + 1, w, writer)
@@ -119,14 +120,15 @@ public final class S3SinkTask: JSONValueSinkTask {
 
     /// The writer of `record`'s partition, `last` if it is that one's.
     private func writer(
-        for record: borrowing SinkRecord, _ last: inout (topic: String, partition: Int32, writer: TopicPartitionWriter)?
+        for record: UnsafePointer<SinkRecord>,
+        _ last: inout (topic: String, partition: Int32, writer: TopicPartitionWriter)?
     ) -> TopicPartitionWriter {
-        let partition = record.kafkaPartition ?? 0
-        if let last, last.partition == partition, last.topic == record.topic { return last.writer }
-        let tp = TopicPartition(record.topic, partition)
+        let partition = record.pointee.kafkaPartition ?? 0
+        if let last, last.partition == partition, last.topic == record.pointee.topic { return last.writer }
+        let tp = TopicPartition(record.pointee.topic, partition)
         if writers[tp] == nil { openWriter(tp) }
         let writer = writers[tp]!
-        last = (record.topic, partition, writer)
+        last = (record.pointee.topic, partition, writer)
         return writer
     }
 

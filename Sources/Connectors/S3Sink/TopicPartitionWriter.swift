@@ -125,33 +125,35 @@ final class TopicPartitionWriter {
     /// partition, schema and file of the record before, no commit due. Anything else (a tombstone, a new
     /// schema, a record that does not encode) answers `.no` having changed nothing, and `write(_:)` takes
     /// it, failures and their messages included. What follows is `write(_:)`'s path for such a record.
-    func writeNow(_ record: borrowing SinkRecord) -> Written {
-        if let nextOffset, record.kafkaOffset < nextOffset { return .yes }  // already in an open file
+    /// The record is read through a pointer into the batch: passed as a value (even `borrowing`), it
+    /// was copied, a retain and a release of each of its fields.
+    func writeNow(_ r: UnsafePointer<SinkRecord>) -> Written {
+        if let nextOffset, r.pointee.kafkaOffset < nextOffset { return .yes }  // already in an open file
         guard recordCount < config.flushSize, !needsTimestamps, nextScheduledRotation == nil,
             let encoded = fixedEncoded, let conformed = lastConformed, conformed.encoded == encoded,
-            conformed.schema === record.valueSchema, let last = lastFile, last.encoded == encoded,
-            record.valueJSON != nil || !record.value.isNull
+            conformed.schema === r.pointee.valueSchema, let last = lastFile, last.encoded == encoded,
+            r.pointee.valueJSON != nil || !r.pointee.value.isNull
         else { return .no }
         let file = last.file
         switch config.format {
         case .avro:
-            guard let avro = lastAvro, avro.encoded == encoded, avro.encoder.connectSchema === record.valueSchema
+            guard let avro = lastAvro, avro.encoded == encoded, avro.encoder.connectSchema === r.pointee.valueSchema
             else { return .no }
             let block: [UInt8]?
-            do { block = try avro.encoder.append(record.value, data: avroData) } catch { return .no }
-            noteWritten(record, file: file, encoded: encoded, timestamp: 0)
+            do { block = try avro.encoder.append(r.pointee.value, data: avroData) } catch { return .no }
+            noteWritten(offset: r.pointee.kafkaOffset, file: file, encoded: encoded, timestamp: 0)
             return block.map { .thenAppend($0, file) } ?? .yes
         case .parquet:
             guard sealedParquet.isEmpty, let parquet = lastParquet, parquet.encoded == encoded,
-                parquet.encoder.connectSchema === record.valueSchema
+                parquet.encoder.connectSchema === r.pointee.valueSchema
             else { return .no }
-            do { try parquet.encoder.append(record.value) } catch { return .no }
-            noteWritten(record, file: file, encoded: encoded, timestamp: 0)
+            do { try parquet.encoder.append(r.pointee.value) } catch { return .no }
+            noteWritten(offset: r.pointee.kafkaOffset, file: file, encoded: encoded, timestamp: 0)
             return parquet.encoder.isFull ? .thenCommit : .yes
         default:
             line.removeAll(keepingCapacity: true)
-            do { try encoder.append(record, to: &line) } catch { return .no }
-            noteWritten(record, file: file, encoded: encoded, timestamp: 0)
+            do { try encoder.append(r, to: &line) } catch { return .no }
+            noteWritten(offset: r.pointee.kafkaOffset, file: file, encoded: encoded, timestamp: 0)
             return file.buffer(line) ? .yes : .thenAppend(line, file)
         }
     }
@@ -165,7 +167,7 @@ final class TopicPartitionWriter {
             line.removeAll(keepingCapacity: true)
             try encoder.append(record, to: &line)
             let file = try fileFor(encoded, startOffset: record.kafkaOffset)
-            noteWritten(record, file: file, encoded: encoded, timestamp: timestamp)
+            noteWritten(offset: record.kafkaOffset, file: file, encoded: encoded, timestamp: timestamp)
             if !file.buffer(line) { try await file.append(line) }
         }
     }
@@ -228,12 +230,12 @@ final class TopicPartitionWriter {
         return nil
     }
 
-    private func noteWritten(_ record: SinkRecord, file: S3OutputFile, encoded: String, timestamp: Int64) {
+    private func noteWritten(offset: Int64, file: S3OutputFile, encoded: String, timestamp: Int64) {
         if baseRecordTimestamp == nil { baseRecordTimestamp = timestamp }
         currentEncodedPartition = encoded
         recordCount += 1
-        nextOffset = record.kafkaOffset + 1
-        file.noteRecord(offset: record.kafkaOffset)
+        nextOffset = offset + 1
+        file.noteRecord(offset: offset)
     }
 
     /// One record into its file's Avro container: encoded before anything is appended, so a record that
@@ -271,7 +273,7 @@ final class TopicPartitionWriter {
         if isNew { avroFiles[encoded] = avroFile }
         lastAvro = (encoded, avroFile)
         let file = try fileFor(encoded, startOffset: record.kafkaOffset)
-        noteWritten(record, file: file, encoded: encoded, timestamp: timestamp)
+        noteWritten(offset: record.kafkaOffset, file: file, encoded: encoded, timestamp: timestamp)
         if isNew { try await file.append(avroFile.header()) }
         if let block { try await file.append(block) }
     }
@@ -313,7 +315,7 @@ final class TopicPartitionWriter {
             throw ConnectError(.data, "Cannot write \(Self.recordAt(record)) as Parquet: \(error)")
         }
         let file = try fileFor(encoded, startOffset: record.kafkaOffset)
-        noteWritten(record, file: file, encoded: encoded, timestamp: timestamp)
+        noteWritten(offset: record.kafkaOffset, file: file, encoded: encoded, timestamp: timestamp)
         // Before flush.size when the records are large: a column's page must stay under 2 GiB. The cut
         // depends only on the records, so a rewrite after a crash cuts at the same place.
         if parquet.isFull { try await commitFiles() }
