@@ -2,14 +2,15 @@
 /// array iterated (or reversed to pop from its end) copied every message, a retain and a release for
 /// each of its fields, on a path taken for every record a sink reads.
 public final class ConsumerEvents: IteratorProtocol, @unchecked Sendable {
-    private let base: UnsafeMutablePointer<ConsumerEvent>
-    private let capacity: Int
+    private var base: UnsafeMutablePointer<ConsumerEvent>
+    private var capacity: Int
     private var count = 0
     private var taken = 0
 
+    /// `capacity`: the events expected (more may be appended; the storage then grows).
     init(capacity: Int) {
-        self.capacity = capacity
-        base = .allocate(capacity: max(capacity, 1))
+        self.capacity = max(capacity, 1)
+        base = .allocate(capacity: self.capacity)
     }
 
     deinit {
@@ -17,9 +18,15 @@ public final class ConsumerEvents: IteratorProtocol, @unchecked Sendable {
         base.deallocate()
     }
 
-    /// Adds an event at the end; at most `capacity` of them.
+    /// Adds an event at the end (before any is taken).
     func append(_ event: consuming ConsumerEvent) {
-        precondition(count < capacity)
+        if count == capacity {
+            let grown = UnsafeMutablePointer<ConsumerEvent>.allocate(capacity: capacity * 2)
+            grown.moveInitialize(from: base, count: count)
+            base.deallocate()
+            base = grown
+            capacity *= 2
+        }
         (base + count).initialize(to: event)
         count += 1
     }

@@ -200,29 +200,26 @@ public final class KafkaConsumer: @unchecked Sendable {
 
     /// `pollBlocking` for a consumer without a group (manual assignment): a message at a time.
     private func pollEachBlocking(maxEvents: Int, timeoutMs: Int32) -> ConsumerEvents {
-        var events: [ConsumerEvent] = []
+        let events = ConsumerEvents(capacity: min(maxEvents, 64))
         var wait = timeoutMs
-        while events.count < maxEvents {
-            guard let m = rd_kafka_consumer_poll(handle, wait) else {
-                if !rebalance.events.isEmpty {
-                    events.append(contentsOf: rebalance.events)
-                    rebalance.events.removeAll()
-                    wait = 0
-                    continue
-                }
-                break
-            }
-            if !rebalance.events.isEmpty {
-                events.append(contentsOf: rebalance.events)
+        while events.remaining < maxEvents {
+            let m = rd_kafka_consumer_poll(handle, wait)
+            // Rebalance events the poll collected go before its message.
+            let rebalanced = !rebalance.events.isEmpty
+            if rebalanced {
+                for e in rebalance.events { events.append(e) }
                 rebalance.events.removeAll()
+            }
+            guard let m else {
+                if !rebalanced { break }
+                wait = 0
+                continue
             }
             events.append(Self.event(from: m, topics: &topicNames))
             rd_kafka_message_destroy(m)
             wait = 0
         }
-        let batch = ConsumerEvents(capacity: events.count)
-        for e in events { batch.append(e) }
-        return batch
+        return events
     }
 
     /// `pollBlocking` on this consumer's own queue.

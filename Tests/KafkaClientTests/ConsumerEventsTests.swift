@@ -49,4 +49,18 @@ struct ConsumerEventsTests {
         value[0] = 8
         #expect(value.withUnsafeBufferPointer { $0.baseAddress } == before)
     }
+
+    /// A consumer without a group does not know its count before it polls: appending past the expected
+    /// count grows the storage and keeps the order.
+    @Test func appendingPastTheExpectedCountKeepsTheOrder() {
+        let events = ConsumerEvents(capacity: 1)
+        for offset in 0..<5 {
+            events.append(.partitionEOF(KafkaPartition("t", 0), offset: Int64(offset)))
+        }
+        var offsets: [Int64] = []
+        while let e = events.next() {
+            if case .partitionEOF(_, let offset) = e { offsets.append(offset) }
+        }
+        #expect(offsets == [0, 1, 2, 3, 4])
+    }
 }
