@@ -213,18 +213,13 @@ public enum JsonConverterForm {
         /// of that length or shorter reads as the same one), so Java writes these digits; it writes
         /// them plainly for 1e-3 ≤ |x| < 1e7, with no trailing zero but in `x.0`, and zero as `0.0`.
         static func plainDecimalIsJavas(_ text: UnsafeRawBufferPointer) -> Bool? {
-            var i = text.startIndex
-            if text[i] == UInt8(ascii: "-") { i += 1 }
-            let intStart = i
-            while i < text.endIndex, text[i] != UInt8(ascii: ".") {
-                if text[i] == UInt8(ascii: "e") || text[i] == UInt8(ascii: "E") { return nil }
-                i += 1
-            }
-            guard i < text.endIndex else { return nil }
-            let intDigits = i - intStart
-            let fracStart = i + 1
+            guard !text.contains(where: { $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }),
+                let dot = text.firstIndex(of: UInt8(ascii: "."))
+            else { return nil }
+            let intStart = text[text.startIndex] == UInt8(ascii: "-") ? text.startIndex + 1 : text.startIndex
+            let intDigits = dot - intStart
+            let fracStart = dot + 1
             let end = text.endIndex
-            for j in fracStart..<end where text[j] == UInt8(ascii: "e") || text[j] == UInt8(ascii: "E") { return nil }
             let fracDigits = end - fracStart
             let intIsZero = intDigits == 1 && text[intStart] == UInt8(ascii: "0")
             // |x| ≥ 1e7 is written with an exponent; at most 7 integer digits is below (JSONBytes.number

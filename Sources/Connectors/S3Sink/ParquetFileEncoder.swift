@@ -90,9 +90,7 @@ final class ParquetFileEncoder {
             try connectSchema.fields.withUnsafeBufferPointer { fields in
                 try s.values.withUnsafeBufferPointer { values in
                     for f in fields {
-                        var v = f.index < values.count ? values[f.index] : .null
-                        if v.isNull, let d = f.schema.defaultValue { v = d }
-                        flatRow.append(try Self.parquetValue(v, f.schema, f.name))
+                        flatRow.append(try Self.parquetValue(Self.value(of: f, in: values), f.schema, f.name))
                     }
                 }
             }
@@ -105,11 +103,16 @@ final class ParquetFileEncoder {
 
     /// A struct's fields as Parquet fields (defaults for null fields that have one, as Struct.get).
     private static func fields(of s: Struct, _ schema: Schema) throws -> [ParquetField] {
-        try schema.fields.map { f in
-            var v = f.index < s.values.count ? s.values[f.index] : .null
-            if v.isNull, let d = f.schema.defaultValue { v = d }
-            return try field(v, f.schema, f.name)
+        try s.values.withUnsafeBufferPointer { values in
+            try schema.fields.map { f in try field(value(of: f, in: values), f.schema, f.name) }
         }
+    }
+
+    /// Field `f`'s value among a struct's values, its default when null (as Struct.get).
+    private static func value(of f: Field, in values: UnsafeBufferPointer<Value>) -> Value {
+        let v = f.index < values.count ? values[f.index] : .null
+        if v.isNull, let d = f.schema.defaultValue { return d }
+        return v
     }
 
     /// A value as the Parquet field of its schema.
