@@ -96,6 +96,71 @@ struct JsonConverterFormTests {
         #expect(accepted > 1000)
     }
 
+    /// `numberIsSwiftText` lets the JDBC sink copy a number's bytes into COPY text: whenever it says so,
+    /// the bytes are the text of the value they read as (`String(Int64)`, `Double.description`), over
+    /// the random plain decimals above and the numbers of the random documents.
+    @Test func numbersSaidToBeSwiftTextAreTheirValuesText() throws {
+        var rng = SplitMix(seed: 11)
+        var texts = Self.numbers + ["9999999.5", "0.001", "-123.456", "1.0E-4", "1.0E7", "5.0E-324"]
+        for _ in 0..<20_000 {
+            let int = String(Int.random(in: 0...99_999_999, using: &rng))
+            let frac = String(
+                (0..<Int.random(in: 1...17, using: &rng)).map { _ in "0123456789".randomElement(using: &rng)! })
+            texts.append((Bool.random(using: &rng) ? "-" : "") + (Bool.random(using: &rng) ? "0" : int) + "." + frac)
+        }
+        var copied = 0
+        for text in texts {
+            let bytes = Array(text.utf8)
+            guard JsonConverterForm.matches(bytes) else { continue }
+            guard bytes.withUnsafeBytes({ JsonConverterForm.numberIsSwiftText($0) }) else { continue }
+            copied += 1
+            switch try JSONParser.parseConnectValue(bytes) {
+            case .int64(let i): #expect(String(i) == text)
+            case .float64(let d): #expect("\(d)" == text)
+            case let v: Issue.record("\(text) read as \(v)")
+            }
+        }
+        #expect(copied > 1000)
+        for exponent in ["1.0E7", "1.0E-4"] {
+            #expect(!Array(exponent.utf8).withUnsafeBytes { JsonConverterForm.numberIsSwiftText($0) })
+        }
+    }
+
+    /// `JSONMembers` finds each top-level member of a document in the form where the parser does: over
+    /// random objects, the names decoded and the values parsed from their ranges are the parsed map's.
+    @Test func membersOfObjectsInTheFormAreTheParsedOnes() throws {
+        var rng = SplitMix(seed: 5)
+        var objects = 0
+        for _ in 0..<5000 {
+            var text = ""
+            Self.document(&rng, depth: 0, into: &text)
+            let bytes = Array(text.utf8)
+            guard JsonConverterForm.matches(bytes), case .map(let entries) = try JSONParser.parseConnectValue(bytes)
+            else { continue }
+            objects += 1
+            var members = JSONMembers()
+            let found = try bytes.withUnsafeBytes { b in
+                let scanned = members.scan(b)
+                #expect(scanned)
+                return try (0..<members.count).map { i in
+                    MapEntry(
+                        key: .string(JSONMembers.decodedString(members[i].name, in: b)),
+                        value: try JSONParser.parseConnectValue(UnsafeRawBufferPointer(rebasing: b[members[i].value])))
+                }
+            }
+            #expect(found == entries, "\(text)")
+            for (i, e) in entries.enumerated() {
+                let name = try #require(e.key.stringValue)
+                let member = members[i]
+                #expect(bytes.withUnsafeBytes { b in JSONMembers.name(member.name, in: b, is: name) })
+            }
+        }
+        #expect(objects > 200)
+        var members = JSONMembers()
+        let array = Array("[1]".utf8).withUnsafeBytes { members.scan($0) }
+        #expect(!array)
+    }
+
     struct SplitMix: RandomNumberGenerator {
         var state: UInt64
         init(seed: UInt64) { state = seed }

@@ -212,6 +212,77 @@ import Testing
         }
     }
 
+    /// Issue 23: values that come as JSON (`valueJSON`, copied into COPY text from their bytes) land as
+    /// the values JsonConverter parses them into land, byte for byte, for every kind of field: escaped
+    /// and non-ASCII strings, escaped names, integers, decimals Swift and Java write alike and ones they
+    /// do not (exponents), nested values, nulls; in a uniform run (its values' places found once), in
+    /// one where a value came parsed (not in the form: each JSON value scanned), and in one whose fields
+    /// vary (each field parsed).
+    @Test func sinkWritesValuesConsumedAsJSONAsTheirParsedValues() async throws {
+        try await withSchema { db in
+            for t in ["parsed", "bytes"] {
+                try await db.execute(
+                    """
+                    CREATE TABLE \(schema).\(t) (id bigint PRIMARY KEY, s text, n numeric, d double precision,
+                      i bigint, b boolean, j jsonb, magtype text, "q""x" text, ts timestamp)
+                    """)
+            }
+            let strings = [
+                #""plain""#, #""tab\there""#, #""line\nbreak\r""#, #""back\\slash \"quoted\"""#, #""""#,
+                "\"caf\u{e9} \u{1F30A}\"", #""ctl \u0001 \b\f""#, "null",
+            ]
+            let numbers = [
+                "0", "-5", "123456789012345678", "12.5", "0.001", "1.0E-4", "1.0E7", "100.0", "-0.0",
+                "3.14159265358979", "0.1234567890123456", "9999999.5", "null",
+            ]
+            let objects = [#"{"a":[1,2.5,"x"],"b":null}"#, "null", "{}"]
+            func record(_ k: Int, reordered: Bool = false, spaced: Bool = false) -> String {
+                var fields = [
+                    #""id":\#(k)"#, #""s":\#(strings[k % strings.count])"#, #""n":\#(numbers[k % numbers.count])"#,
+                    #""d":\#(numbers[(k + 3) % numbers.count])"#, #""i":\#(k % 7 == 0 ? "null" : String(k * 1001))"#,
+                    #""b":\#(k % 3 == 0 ? "true" : k % 3 == 1 ? "false" : "null")"#,
+                    #""j":\#(objects[k % objects.count])"#, #""magType":"m\#(k)""#, #""q\"x":"\#(k)""#,
+                    #""ts":\#(1_700_000_000_000_000 + k)"#,
+                ]
+                if reordered && k % 2 == 0 { fields.swapAt(1, 2) }
+                if reordered && k % 5 == 0 { fields.remove(at: 6) }
+                return (spaced ? "{ " : "{") + fields.joined(separator: ",") + "}"
+            }
+            let batches = [
+                (0..<100).map { record($0) }, (100..<200).map { record($0, spaced: $0 == 150) },
+                (200..<300).map { record($0, reordered: true) },
+            ]
+            for (t, passing) in [("parsed", false), ("bytes", true)] {
+                let task = try await ConnectorHarness(JdbcSinkConnector.plugin).sinkTask(
+                    try connection([
+                        "topics": "t", "table.name.format": "\(schema).\(t)", "insert.mode": "upsert",
+                        "pk.mode": "record_value", "pk.fields": "id", "timestamp.fields.list": "ts",
+                    ]), partitions: [TopicPartition("t", 0)])
+                for (i, batch) in batches.enumerated() {
+                    let records = try SinkRecords.json(
+                        topic: "t", firstOffset: Int64(i * 100), passingJSON: passing, batch)
+                    // Records in the form come as bytes when passing (all but the spaced one).
+                    #expect(records.filter { $0.valueJSON != nil }.count == (passing ? (i == 1 ? 99 : 100) : 0))
+                    try await task.put(records)
+                }
+                try await task.commit()
+                try await task.stop()
+            }
+            func rows(_ t: String) async throws -> [[String?]] {
+                try await db.query("SELECT t::text FROM \(schema).\(t) t ORDER BY id").rows
+            }
+            let parsed = try await rows("parsed")
+            #expect(parsed.count == 300)
+            #expect(try await rows("bytes") == parsed)
+            // The kinds copied from the bytes, as PostgreSQL stored them.
+            #expect(
+                try await db.query("SELECT s, n, d, i FROM \(schema).bytes WHERE id IN (1, 3, 4) ORDER BY id").rows == [
+                    ["tab\there", "-5", "0.001", "1001"], [#"back\slash "quoted""#, "12.5", "10000000", "3003"],
+                    ["", "0.001", "100", "4004"],
+                ])
+        }
+    }
+
     // JdbcSourceConnectorTest.java testPartitioningOneTable, testPartitioningManyTables,
     // testPartitioningUnqualifiedTables: tables are split in contiguous groups, at most maxTasks.
     @Test func sourceConnectorGroupsTablesIntoTasks() async throws {

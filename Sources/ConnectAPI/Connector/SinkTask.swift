@@ -23,8 +23,8 @@ extension SinkTask {
     public func close(_ partitions: [TopicPartition]) async throws {}
 }
 
-/// A sink task that writes schemaless JSON values back out as JSON (the S3 sink's JsonFormat) and can
-/// take them as the bytes consumed. When `takesValueJSON` is true after `start`, the value converter is
+/// A sink task that writes schemaless JSON values out as JSON (the S3 sink's JsonFormat) or text (the
+/// JDBC sink's COPY) and can take them as the bytes consumed. When `takesValueJSON` is true after `start`, the value converter is
 /// JsonConverter without schemas and the connector has no transformations, a value already in the form
 /// JsonConverter writes comes as `SinkRecord.valueJSON` instead of being parsed into a `Value`; any other
 /// value is converted as usual.

@@ -74,25 +74,21 @@ public struct SinkRecord: ConnectRecord, Hashable {
     /// writes it, for a task that asked for it (`JSONValueSinkTask`). Then the value was not converted:
     /// `value` is `.null` and `valueSchema` nil.
     public var valueJSON: [UInt8]?
+}
 
+extension SinkRecord {
+    // Through the memberwise initialiser (kept because this one is in an extension): assigning the
+    // properties one by one built the record, copied it (a retain of every field) and destroyed the
+    // original, for every record consumed (objdump: an outlined copy and destroy in the initialiser).
     public init(
         topic: String, kafkaPartition: Int32, kafkaOffset: Int64, keySchema: Schema?, key: Value,
         valueSchema: Schema?, value: Value, timestamp: Int64?, timestampType: String = "CreateTime",
         headers: [ConnectHeader] = [], valueJSON: [UInt8]? = nil
     ) {
-        self.topic = topic
-        self.kafkaPartition = kafkaPartition
-        self.kafkaOffset = kafkaOffset
-        self.keySchema = keySchema
-        self.key = key
-        self.valueSchema = valueSchema
-        self.value = value
-        self.timestamp = timestamp
-        self.timestampType = timestampType
-        self.headers = headers
-        self.originalTopic = topic
-        self.originalKafkaPartition = kafkaPartition
-        self.valueJSON = valueJSON
+        self.init(
+            topic: topic, kafkaPartition: kafkaPartition, kafkaOffset: kafkaOffset, keySchema: keySchema, key: key,
+            valueSchema: valueSchema, value: value, timestamp: timestamp, timestampType: timestampType,
+            headers: headers, originalTopic: topic, originalKafkaPartition: kafkaPartition, valueJSON: valueJSON)
     }
 }
 

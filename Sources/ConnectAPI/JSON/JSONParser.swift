@@ -45,6 +45,13 @@ public struct JSONParser: ~Copyable {
         try parse(bytes, as: Value.self, allowingLeadingZeros: allowingLeadingZeros)
     }
 
+    /// `parseConnectValue` of bytes in place (a member's value inside a record's JSON).
+    public static func parseConnectValue(_ raw: UnsafeRawBufferPointer, allowingLeadingZeros: Bool = false)
+        throws(JSONParseError) -> Value
+    {
+        try parse(raw, as: Value.self, allowingLeadingZeros: allowingLeadingZeros)
+    }
+
     private static func parse<T: JSONParseOutput>(_ bytes: [UInt8], as: T.Type, allowingLeadingZeros: Bool)
         throws(JSONParseError) -> T
     {

@@ -199,40 +199,55 @@ public enum JsonConverterForm {
             pos = number.end
             let text = UnsafeRawBufferPointer(rebasing: bytes[start..<pos])
             if number.integral { return number.digits.count <= 18 && !number.isNegativeZero }
-            if let plain = Self.plainDecimalIsJavas(text) { return plain }
+            if let plain = JsonConverterForm.plainDecimalIsJavas(text) { return plain }
             // Read as JSONParser reads it, written as JsonConverter writes it.
             guard case .float64(let d) = Value.parsed(numberBytes: text, integral: false) else { return false }
             return JavaNumberFormat.double(d).utf8.elementsEqual(text)
         }
+    }
 
-        /// Decides a decimal without an exponent (`int.frac`) by its digits alone, which is most doubles
-        /// in records: parsing it and formatting the double was a third of the check's cost. Nil when
-        /// the rule does not decide (an exponent, more than 15 significant digits), and the caller
-        /// formats. The rule: a decimal of at most 15 significant digits is the double's shortest
-        /// round-trip form (distinct 15-digit decimals read as distinct doubles, so no other decimal
-        /// of that length or shorter reads as the same one), so Java writes these digits; it writes
-        /// them plainly for 1e-3 ≤ |x| < 1e7, with no trailing zero but in `x.0`, and zero as `0.0`.
-        static func plainDecimalIsJavas(_ text: UnsafeRawBufferPointer) -> Bool? {
-            guard !text.contains(where: { $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }),
-                let dot = text.firstIndex(of: UInt8(ascii: "."))
-            else { return nil }
-            let intStart = text[text.startIndex] == UInt8(ascii: "-") ? text.startIndex + 1 : text.startIndex
-            let intDigits = dot - intStart
-            let fracStart = dot + 1
-            let end = text.endIndex
-            let fracDigits = end - fracStart
-            let intIsZero = intDigits == 1 && text[intStart] == UInt8(ascii: "0")
-            // |x| ≥ 1e7 is written with an exponent; at most 7 integer digits is below (JSONBytes.number
-            // refused leading zeros).
-            if intDigits > 7 { return false }
-            // A trailing zero is Java's only in `x.0` (`0.0` included).
-            if text[end - 1] == UInt8(ascii: "0") { return fracDigits == 1 }
-            if !intIsZero { return intDigits + fracDigits <= 15 ? true : nil }
-            // 0 < |x| < 1: at least 1e-3 means a non-zero digit among the first three after the point.
-            var firstNonZero = fracStart
-            while firstNonZero < end, text[firstNonZero] == UInt8(ascii: "0") { firstNonZero += 1 }
-            if firstNonZero - fracStart >= 3 { return false }
-            return end - firstNonZero <= 15 ? true : nil
+    /// Whether a number of this form (`matches` accepted it) reads as a Connect value whose Swift text
+    /// (`String(Int64)`, `Double.description`) is these bytes: integers, and decimals that Java writes
+    /// plainly, which Swift writes with the same shortest digits, plainly too (it switches to an exponent
+    /// only below 1e-4 and from 2^53). A sink writing text (the JDBC sink's COPY) then copies the bytes.
+    public static func numberIsSwiftText(_ text: UnsafeRawBufferPointer) -> Bool {
+        guard let first = text.first, first == UInt8(ascii: "-") || (first >= 0x30 && first <= 0x39) else {
+            return false
         }
+        if !text.contains(where: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }) {
+            // Integers of this form have at most 18 digits and are not `-0`: Int64's text.
+            return true
+        }
+        return plainDecimalIsJavas(text) == true
+    }
+
+    /// Decides a decimal without an exponent (`int.frac`) by its digits alone, which is most doubles
+    /// in records: parsing it and formatting the double was a third of the check's cost. Nil when
+    /// the rule does not decide (an exponent, more than 15 significant digits), and the caller
+    /// formats. The rule: a decimal of at most 15 significant digits is the double's shortest
+    /// round-trip form (distinct 15-digit decimals read as distinct doubles, so no other decimal
+    /// of that length or shorter reads as the same one), so Java writes these digits; it writes
+    /// them plainly for 1e-3 ≤ |x| < 1e7, with no trailing zero but in `x.0`, and zero as `0.0`.
+    static func plainDecimalIsJavas(_ text: UnsafeRawBufferPointer) -> Bool? {
+        guard !text.contains(where: { $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }),
+            let dot = text.firstIndex(of: UInt8(ascii: "."))
+        else { return nil }
+        let intStart = text[text.startIndex] == UInt8(ascii: "-") ? text.startIndex + 1 : text.startIndex
+        let intDigits = dot - intStart
+        let fracStart = dot + 1
+        let end = text.endIndex
+        let fracDigits = end - fracStart
+        let intIsZero = intDigits == 1 && text[intStart] == UInt8(ascii: "0")
+        // |x| ≥ 1e7 is written with an exponent; at most 7 integer digits is below (JSONBytes.number
+        // refused leading zeros).
+        if intDigits > 7 { return false }
+        // A trailing zero is Java's only in `x.0` (`0.0` included).
+        if text[end - 1] == UInt8(ascii: "0") { return fracDigits == 1 }
+        if !intIsZero { return intDigits + fracDigits <= 15 ? true : nil }
+        // 0 < |x| < 1: at least 1e-3 means a non-zero digit among the first three after the point.
+        var firstNonZero = fracStart
+        while firstNonZero < end, text[firstNonZero] == UInt8(ascii: "0") { firstNonZero += 1 }
+        if firstNonZero - fracStart >= 3 { return false }
+        return end - firstNonZero <= 15 ? true : nil
     }
 }

@@ -19,7 +19,7 @@ import PostgresClient
 ///
 /// Unchecked Sendable: the in-flight write uses the connection and the table caches while the worker
 /// is elsewhere; every entry point awaits that write before touching them, so one runs at a time.
-public final class JdbcSinkTask: SinkTask, @unchecked Sendable {
+public final class JdbcSinkTask: JSONValueSinkTask, @unchecked Sendable {
     private var config: JdbcSinkConfig?
     private var context: (any SinkTaskContext)?
     private var connection: PostgresConnection?
@@ -40,6 +40,11 @@ public final class JdbcSinkTask: SinkTask, @unchecked Sendable {
     private var database = ""
 
     public init() {}
+
+    /// Schemaless JSON values come as their bytes: a run of them is written as COPY text copied from
+    /// those bytes where the text is the same (`SinkTableWriter.appendPlain(json:to:)`), and parsed
+    /// into values for every other way of writing them.
+    public var takesValueJSON: Bool { true }
 
     public func start(_ raw: [String: String], context: any SinkTaskContext) async throws {
         let config = try JdbcSinkConfig(raw)
@@ -285,8 +290,14 @@ public final class JdbcSinkTask: SinkTask, @unchecked Sendable {
         _ run: ArraySlice<SinkRecord>, to id: TableId, _ c: PostgresConnection, _ config: JdbcSinkConfig,
         _ structure: SinkTableStructure
     ) async throws {
-        let first = run[run.startIndex]
-        let tombstone = first.value.isNull
+        var run = run
+        var first = run[run.startIndex]
+        let tombstone = first.isTombstone
+        // Values that came as JSON are written from their bytes only by COPY of a whole run.
+        if !tombstone, first.valueJSON != nil, !Self.copiesJSON(run, config) {
+            run = Self.parsed(run)
+            first = run[run.startIndex]
+        }
         if tombstone && !config.deleteEnabled {
             throw ConnectError(
                 .data,
@@ -298,7 +309,7 @@ public final class JdbcSinkTask: SinkTask, @unchecked Sendable {
         var fields: SinkFields
         let table: SinkTableStructure.Table
         if schemaless {
-            guard tombstone || { if case .map = first.value { true } else { false } }() else {
+            guard tombstone || first.valueJSON != nil || { if case .map = first.value { true } else { false } }() else {
                 throw ConnectError(
                     .data,
                     "Record at (topic='\(first.topic)',partition=\(first.kafkaPartition ?? 0),offset=\(first.kafkaOffset)) has a schemaless \(first.value.kindName) value; the JDBC sink needs a Struct with a schema or a JSON object"
@@ -312,6 +323,13 @@ public final class JdbcSinkTask: SinkTask, @unchecked Sendable {
             }
             fields = try SinkFields.forSchemaless(
                 records: run, tableColumns: existing.columns, config: config, table: id.description)
+            if first.valueJSON != nil, !fields.unmatched.isEmpty || !fields.complete {
+                // Columns to add, or records that lack some: the ways that read values.
+                run = Self.parsed(run)
+                first = run[run.startIndex]
+                fields = try SinkFields.forSchemaless(
+                    records: run, tableColumns: existing.columns, config: config, table: id.description)
+            }
             if fields.unmatched.isEmpty {
                 table = existing
             } else {
@@ -350,6 +368,28 @@ public final class JdbcSinkTask: SinkTask, @unchecked Sendable {
         return t
     }
 
+    /// Whether a run whose values came as JSON is written from the bytes: COPY writes it (insert and
+    /// upsert runs long enough), and every value is an object.
+    private static func copiesJSON(_ run: ArraySlice<SinkRecord>, _ config: JdbcSinkConfig) -> Bool {
+        guard config.insertMode != .update, run.count >= SinkTableWriter.copyThreshold else { return false }
+        return run.withUnsafeBufferPointer { b in
+            b.indices.allSatisfy { b[$0].valueJSON.map { $0.first == UInt8(ascii: "{") } ?? true }
+        }
+    }
+
+    /// The run with values that came as JSON parsed as JsonConverter parses them.
+    private static func parsed(_ run: ArraySlice<SinkRecord>) -> ArraySlice<SinkRecord> {
+        ArraySlice(
+            run.map { r in
+                guard let json = r.valueJSON else { return r }
+                var r = r
+                // The bytes passed JsonConverterForm, so they parse.
+                r.value = (try? JSONParser.parseConnectValue(json, allowingLeadingZeros: true)) ?? .null
+                r.valueJSON = nil
+                return r
+            })
+    }
+
     /// A key's schema when the converter gave none but the key is a Struct.
     private static func keySchema(_ key: Value) -> Schema? {
         if case .struct(let s) = key { return s.schema }
@@ -359,8 +399,8 @@ public final class JdbcSinkTask: SinkTask, @unchecked Sendable {
     /// Same table shape: both tombstones, or both values with the same schemas (or both schemaless).
     /// (Record `i` is read in place: copying a SinkRecord per comparison showed in profiles.)
     private static func sameShape(_ records: [SinkRecord], _ i: Int, as b: SinkRecord) -> Bool {
-        let null = records[i].value.isNull
-        if null != b.value.isNull { return false }
+        let null = records[i].isTombstone
+        if null != b.isTombstone { return false }
         let keySchema = records[i].keySchema
         if null { return keySchema === b.keySchema || keySchema == b.keySchema }
         let valueSchema = records[i].valueSchema
@@ -375,4 +415,9 @@ public final class JdbcSinkTask: SinkTask, @unchecked Sendable {
         await connection?.close()
         connection = nil
     }
+}
+
+extension SinkRecord {
+    /// A null value (one that came as JSON never is: JSON `null` is converted).
+    fileprivate var isTombstone: Bool { valueJSON == nil && value.isNull }
 }

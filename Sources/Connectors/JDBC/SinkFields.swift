@@ -1,5 +1,9 @@
 import ConnectAPI
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Which columns a sink record fills and where each value comes from: Confluent's `FieldsMetadata`
 /// (reference connectors.md §2.2) for records with schemas, and by name for schemaless maps.
 struct SinkFields: Sendable {
@@ -34,6 +38,20 @@ struct SinkFields: Sendable {
     var complete = true
     /// Schemaless fields (or pk.fields) that match no column of the table.
     var unmatched: [String] = []
+    /// Where the member values are in each record's bytes, for a uniform run whose values all came as
+    /// JSON: found once, while reading the names, and not scanned for again to write the rows.
+    var jsonValues: JSONValues?
+
+    struct JSONValues: Sendable {
+        /// The run's first index.
+        let start: Int
+        /// Members per record: the first record's names, in its order.
+        let stride: Int
+        let ranges: [Range<Int>]
+
+        /// Where the value at `position` of the record at `index` of the run is in its bytes.
+        func range(_ index: Int, _ position: Int) -> Range<Int> { ranges[(index - start) * stride + position] }
+    }
 
     var all: [Column] { keyColumns + valueColumns }
 
@@ -146,22 +164,33 @@ struct SinkFields: Sendable {
         var uniform = true
         var firstNames: [String?] = []
         // Read in place: indexing the slice copied each SinkRecord.
+        // Values that came as JSON are scanned for their names; the last one whose names are `present`
+        // is the reference that later ones are compared with, byte for byte.
+        var members = JSONMembers()
+        var reference: JSONReference?
+        var allJSON = true
+        var jsonValues: [Range<Int>] = []
         records.withUnsafeBufferPointer { buffer in
             for r in buffer.indices {
-                guard case .map(let entries) = buffer[r].value else {
+                let names: [String?]
+                let found: FieldNames
+                if let json = buffer[r].valueJSON {
+                    found = jsonFieldNames(json, &members, &reference, present)
+                    for i in 0..<members.count { jsonValues.append(members[i].value) }
+                } else {
+                    allJSON = false
+                    found = fieldNames(buffer[r], present)
+                }
+                switch found {
+                // Usually the names of the record before, in its order: nothing new to look up.
+                case .present: continue
+                case .notAnObject:
                     uniform = false
                     continue
+                case .these(let n): names = n
                 }
-                // Usually the names of the record before, in its order: nothing new to look up.
-                if entries.count == present.count
-                    && entries.indices.allSatisfy({ entries[$0].key.stringValue == present[$0] })
-                {
-                    continue
-                }
-                if r == 0 { firstNames = entries.map(\.key.stringValue) } else { uniform = false }
-                for e in entries {
-                    if let k = e.key.stringValue, !present.contains(k) { present.append(k) }
-                }
+                if r == 0 { firstNames = names } else { uniform = false }
+                for case let k? in names where !present.contains(k) { present.append(k) }
             }
         }
         let columnNames = tableColumns.map(\.name)
@@ -238,7 +267,63 @@ struct SinkFields: Sendable {
         var fields = SinkFields(
             keyColumns: keys, valueColumns: values, createOrder: keys + values, complete: uniform && !fromKeyMaps)
         fields.unmatched = unmatched
+        if uniform && allJSON {
+            fields.jsonValues = JSONValues(start: records.startIndex, stride: firstNames.count, ranges: jsonValues)
+        }
         return fields
+    }
+
+    private enum FieldNames {
+        /// The names `present` lists, in its order.
+        case present
+        /// The value is neither a map nor a JSON object.
+        case notAnObject
+        case these([String?])
+    }
+
+    /// A JSON value whose names are `present`, in order, and where they are in its bytes.
+    private struct JSONReference {
+        let json: [UInt8]
+        let names: [Range<Int>]
+    }
+
+    /// The field names of a value that came as JSON. A value is in JsonConverter's form, where each
+    /// name has one spelling: equal bytes are equal names, so it is compared with the reference without
+    /// decoding, and decoded only when it differs.
+    private static func jsonFieldNames(
+        _ json: [UInt8], _ members: inout JSONMembers, _ reference: inout JSONReference?, _ present: [String]
+    ) -> FieldNames {
+        json.withUnsafeBytes { b in
+            guard members.scan(b) else { return .notAnObject }
+            if let reference, reference.names.count == members.count,
+                reference.json.withUnsafeBytes({ r in
+                    reference.names.indices.allSatisfy { i in
+                        let a = members[i].name
+                        let e = reference.names[i]
+                        return a.count == e.count
+                            && memcmp(b.baseAddress! + a.lowerBound, r.baseAddress! + e.lowerBound, a.count) == 0
+                    }
+                })
+            {
+                return .present
+            }
+            let names = (0..<members.count).map { JSONMembers.decodedString(members[$0].name, in: b) }
+            // The first names seen become `present` as they are.
+            if present.isEmpty || names == present {
+                reference = JSONReference(json: json, names: (0..<members.count).map { members[$0].name })
+            }
+            return names == present ? .present : .these(names)
+        }
+    }
+
+    /// The field names of a map value, compared with `present` first.
+    private static func fieldNames(_ r: borrowing SinkRecord, _ present: [String]) -> FieldNames {
+        guard case .map(let entries) = r.value else { return .notAnObject }
+        if entries.count == present.count && entries.indices.allSatisfy({ entries[$0].key.stringValue == present[$0] })
+        {
+            return .present
+        }
+        return .these(entries.map(\.key.stringValue))
     }
 
     /// The one name of `names` that `name` resolves to: itself, else the only one equal to it ignoring

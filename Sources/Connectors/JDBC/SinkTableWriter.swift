@@ -239,8 +239,18 @@ struct SinkTableWriter {
         data.reserveCapacity(records.count * 16 * columns.count)
         // Records are read in place through the buffer: iterating or indexing the slice copied each
         // SinkRecord (a retain and release of every field), a fifth of this function's time.
+        var members = JSONMembers()
+        let known = fields.jsonValues
         let complete = try records.withUnsafeBufferPointer { buffer throws -> Bool in
             for r in buffer.indices {
+                if buffer[r].valueJSON != nil {
+                    // By pointer: passing the record, even borrowed, copied it (a retain of every field).
+                    let record = buffer.baseAddress! + r
+                    guard
+                        try appendRow(json: record, records.startIndex + r, columns, plain, known, &members, to: &data)
+                    else { return false }
+                    continue
+                }
                 let entries: [MapEntry]
                 if case .map(let e) = buffer[r].value { entries = e } else { entries = [] }
                 for i in columns.indices {
@@ -259,6 +269,55 @@ struct SinkTableWriter {
             return true
         }
         return complete ? data : nil
+    }
+
+    /// The COPY row of a record whose value came as JSON (`valueJSON`): plain fields are copied from
+    /// its bytes, the others parsed and written the general way. False when it lacks a column.
+    /// Its values' places come from `fields.jsonValues` when the run has them, else from a scan.
+    private func appendRow(
+        json r: UnsafePointer<SinkRecord>, _ index: Int, _ columns: [SinkFields.Column], _ plain: [Int],
+        _ known: SinkFields.JSONValues?, _ members: inout JSONMembers, to data: inout [UInt8]
+    ) throws -> Bool {
+        try r.pointee.valueJSON.unsafelyUnwrapped.withUnsafeBytes { b throws -> Bool in
+            if known == nil { _ = members.scan(b) }
+            let count = known?.stride ?? members.count
+            for i in columns.indices {
+                if i > 0 { data.append(UInt8(ascii: "\t")) }
+                let p = plain[i]
+                if p >= 0, p < count {
+                    let range = known?.range(index, p) ?? members[p].value
+                    if Self.appendPlain(json: UnsafeRawBufferPointer(rebasing: b[range]), to: &data) { continue }
+                }
+                let (text, found) = try value(columns[i], r.pointee)
+                guard found else { return false }
+                Self.appendCopyText(text, to: &data)
+            }
+            data.append(UInt8(ascii: "\n"))
+            return true
+        }
+    }
+
+    /// A value in JsonConverter's JSON form in COPY text, as `appendPlain` writes the value it reads as:
+    /// strings without escapes and numbers whose text is the Connect value's (`numberIsSwiftText`) are
+    /// copied; false for anything else, which is parsed and written the general way.
+    static func appendPlain(json v: UnsafeRawBufferPointer, to out: inout [UInt8]) -> Bool {
+        guard let first = v.first else { return false }
+        switch first {
+        case UInt8(ascii: "\""):
+            // The form escapes every control character, so unescaped contents need no COPY escape either
+            // (and hold no NUL).
+            let contents = UnsafeRawBufferPointer(rebasing: v[(v.startIndex + 1)..<(v.endIndex - 1)])
+            guard !contents.contains(UInt8(ascii: "\\")) else { return false }
+            out.append(contentsOf: contents)
+        case UInt8(ascii: "t"): out.append(UInt8(ascii: "t"))
+        case UInt8(ascii: "f"): out.append(UInt8(ascii: "f"))
+        case UInt8(ascii: "n"): appendCopyText(nil, to: &out)
+        case UInt8(ascii: "{"), UInt8(ascii: "["): return false
+        default:
+            guard JsonConverterForm.numberIsSwiftText(v) else { return false }
+            out.append(contentsOf: v)
+        }
+        return true
     }
 
     /// A schemaless value in COPY text, as `SinkValueText.text` writes it, for the kinds that need no
@@ -416,7 +475,9 @@ struct SinkTableWriter {
         case .keyField(let name): (v, found) = Self.member(r.key, name)
         case .valueField(let name):
             // By position within a same-shaped run (bounds checked as in `rows`), else by name.
-            if let p = col.position, case .map(let entries) = r.value, p < entries.count {
+            if let json = r.valueJSON {
+                (v, found) = try Self.member(json: json, name, col.position)
+            } else if let p = col.position, case .map(let entries) = r.value, p < entries.count {
                 v = entries[p].value
             } else {
                 (v, found) = Self.member(r.value, name)
@@ -440,6 +501,22 @@ struct SinkTableWriter {
                 .data,
                 "Cannot write field \(col.name) of the record at \(r.topic)-\(r.kafkaPartition ?? 0) offset \(r.kafkaOffset) to \(table): \(error.reason)"
             )
+        }
+    }
+
+    /// A field of a value that came as JSON, read as JsonConverter reads it: the member at `position`
+    /// when it has that name, else the one of that name.
+    static func member(json: [UInt8], _ name: String, _ position: Int?) throws -> (Value, Bool) {
+        var members = JSONMembers()
+        return try json.withUnsafeBytes { b in
+            guard members.scan(b) else { return (.null, false) }
+            let at =
+                position.flatMap { p in
+                    p < members.count && JSONMembers.name(members[p].name, in: b, is: name) ? p : nil
+                } ?? (0..<members.count).first { JSONMembers.name(members[$0].name, in: b, is: name) }
+            guard let at else { return (.null, false) }
+            let text = UnsafeRawBufferPointer(rebasing: b[members[at].value])
+            return (try JSONParser.parseConnectValue(text, allowingLeadingZeros: true), true)
         }
     }
 
