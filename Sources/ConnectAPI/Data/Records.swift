@@ -24,11 +24,13 @@ public protocol ConnectRecord: Sendable {
 
 /// A record a source task produced, with the source position it came from.
 public struct SourceRecord: ConnectRecord, Hashable {
+    // `topic` first: the memberwise initialiser's labels then differ from the public one's, which
+    // calls it (see that one's comment).
+    public var topic: String
     /// Identifies the source stream (e.g. `{"filename":"in.txt"}`); key order is kept, it is part of the stored key.
     public var sourcePartition: JSONObject
     /// Position within the stream (e.g. `{"position":42}`); only primitive values.
     public var sourceOffset: JSONObject
-    public var topic: String
     public var kafkaPartition: Int32?
     public var keySchema: Schema?
     public var key: Value
@@ -36,22 +38,20 @@ public struct SourceRecord: ConnectRecord, Hashable {
     public var value: Value
     public var timestamp: Int64?
     public var headers: [ConnectHeader]
+}
 
+extension SourceRecord {
+    // Through the memberwise initialiser, as `SinkRecord`'s: assigned field by field, the record was
+    // built, copied (a retain of every field) and the original destroyed, for every record produced.
     public init(
         sourcePartition: JSONObject, sourceOffset: JSONObject, topic: String, kafkaPartition: Int32? = nil,
         keySchema: Schema? = nil, key: Value = .null, valueSchema: Schema?, value: Value, timestamp: Int64? = nil,
         headers: [ConnectHeader] = []
     ) {
-        self.sourcePartition = sourcePartition
-        self.sourceOffset = sourceOffset
-        self.topic = topic
-        self.kafkaPartition = kafkaPartition
-        self.keySchema = keySchema
-        self.key = key
-        self.valueSchema = valueSchema
-        self.value = value
-        self.timestamp = timestamp
-        self.headers = headers
+        self.init(
+            topic: topic, sourcePartition: sourcePartition, sourceOffset: sourceOffset, kafkaPartition: kafkaPartition,
+            keySchema: keySchema, key: key, valueSchema: valueSchema, value: value, timestamp: timestamp,
+            headers: headers)
     }
 }
 
