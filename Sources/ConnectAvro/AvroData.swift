@@ -234,28 +234,45 @@ public final class AvroData {
         } else if value.isNull {
             throw Unsupported(description: "null value for the required \(s.type.rawValue) schema \(s.name ?? "")")
         }
-        switch (s.type, value) {
-        case (.int8, _), (.int16, _), (.int32, _):
+        // On the schema's type, then the value's case: a `(type, value)` tuple copied the value (a retain
+        // and a release of its payload) for every field of every record.
+        switch s.type {
+        case .int8, .int16, .int32, .int64:
             guard let v = value.int64Value else { throw mismatch(s, value) }
             e.writeLong(v)
-        case (.int64, _):
-            guard let v = value.int64Value else { throw mismatch(s, value) }
-            e.writeLong(v)
-        case (.float32, .float32(let f)): e.writeFloat(f)
-        case (.float32, .float64(let d)): e.writeFloat(Float(d))
-        case (.float64, .float64(let d)): e.writeDouble(d)
-        case (.float64, .float32(let f)): e.writeDouble(Double(f))
-        case (.boolean, .boolean(let b)): e.writeBoolean(b)
-        case (.string, .string(let str)): e.writeString(str)
-        case (.bytes, .bytes(let b)): e.writeBytes(b)
-        case (.bytes, .decimal(let d)): e.writeBytes(d.unscaled)
-        case (.array, .array(let items)):
+        case .float32:
+            switch value {
+            case .float32(let f): e.writeFloat(f)
+            case .float64(let d): e.writeFloat(Float(d))
+            default: throw mismatch(s, value)
+            }
+        case .float64:
+            switch value {
+            case .float64(let d): e.writeDouble(d)
+            case .float32(let f): e.writeDouble(Double(f))
+            default: throw mismatch(s, value)
+            }
+        case .boolean:
+            guard case .boolean(let b) = value else { throw mismatch(s, value) }
+            e.writeBoolean(b)
+        case .string:
+            guard case .string(let str) = value else { throw mismatch(s, value) }
+            e.writeString(str)
+        case .bytes:
+            switch value {
+            case .bytes(let b): e.writeBytes(b)
+            case .decimal(let d): e.writeBytes(d.unscaled)
+            default: throw mismatch(s, value)
+            }
+        case .array:
+            guard case .array(let items) = value else { throw mismatch(s, value) }
             if !items.isEmpty {
                 e.writeLong(Int64(items.count))
                 for i in items { try encode(i, schema: s.valueSchema!, into: &e) }
             }
             e.writeLong(0)
-        case (.map, .map(let entries)):
+        case .map:
+            guard case .map(let entries) = value else { throw mismatch(s, value) }
             if !entries.isEmpty {
                 e.writeLong(Int64(entries.count))
                 let stringKeys = s.keySchema!.type == .string && !s.keySchema!.isOptional
@@ -270,7 +287,8 @@ public final class AvroData {
                 }
             }
             e.writeLong(0)
-        case (.struct, .struct(let st)):
+        case .struct:
+            guard case .struct(let st) = value else { throw mismatch(s, value) }
             // Fields and values read in place: iterating the fields copied each (a retain and a release of
             // its name and schema), for every field of every record.
             try s.fields.withUnsafeBufferPointer { fields in
@@ -287,8 +305,6 @@ public final class AvroData {
                     }
                 }
             }
-        default:
-            throw mismatch(s, value)
         }
     }
 
