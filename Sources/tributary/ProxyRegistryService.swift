@@ -47,8 +47,9 @@ struct ProxyRegistryService: Service {
         if !proxySecurity.listeners.isEmpty {
             let clusterId = (try? await admin.clusterId()) ?? ""
             proxy = try RestProxyAPI(
-                producerConfig: config.clientConfig("producer"), consumerConfig: config.clientConfig("consumer"),
-                admin: admin, registry: registry, clusterId: clusterId,
+                producerConfig: config.restProxyClientConfig(.producer),
+                consumerConfig: config.restProxyClientConfig(.consumer), admin: admin, registry: registry,
+                clusterId: clusterId,
                 consumerInstanceTimeoutMs: Int64(config.raw["rest.proxy.consumer.instance.timeout.ms"] ?? "")
                     ?? 300_000, maxBlockMs: config.restProxyMaxBlockMs,
                 logger: Logger(label: "tributary.rest-proxy"))

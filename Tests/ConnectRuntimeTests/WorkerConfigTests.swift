@@ -56,6 +56,9 @@ import Testing
         // producer.* keys are for tasks' producers; the worker's own producer takes top-level keys only.
         #expect(c.clientConfig("producer")["linger.ms"] == nil)
         #expect(try c.clients.translate(.producer, connector: [:]).config["linger.ms"] == "7")
+        // The REST Proxy's clients take them, as Confluent's proxy reads producer.* and consumer.*.
+        #expect(c.restProxyClientConfig(.producer)["linger.ms"] == "7")
+        #expect(c.restProxyClientConfig(.consumer)["linger.ms"] == nil)
         #expect(c.offsetPartitions == 25 && c.statusPartitions == 5)
         #expect(throws: ConfigException.self) { try WorkerConfig(properties: Array(base.dropFirst())) }
     }

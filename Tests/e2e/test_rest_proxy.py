@@ -416,3 +416,22 @@ def test_produce_to_a_new_topic_relies_on_the_broker_creating_it(proxy):
     assert r.status_code == 200, r.text
     assert r.json()["offsets"] == [
         {"partition": None, "offset": None, "error_code": 50002, "error": "Invalid topics: [bad$name]"}]
+
+
+def test_producer_keys_of_the_worker_properties_reach_the_proxys_producer(tmp_path):
+    """As Confluent's proxy applies `producer.*` to its producer: with producer.message.max.bytes=1000 a
+    2 KB record is refused by the producer while a small one lands (the default limit is 1 MB)."""
+    w = Worker(tmp_path).with_registry()
+    w.set({"producer.message.max.bytes": "1000"})
+    w.start()
+    try:
+        topic = new_topic()
+        big = base64.b64encode(b"x" * 2000).decode()
+        r = produce(w, topic, {"records": [{"value": "aGk="}, {"value": big}]}, BINARY)
+        assert r.status_code == 200, r.text
+        small, large = r.json()["offsets"]
+        assert small["error_code"] is None, r.text
+        assert large["error_code"] == 50002 and "too large" in large["error"].lower(), r.text
+        assert [v for _, v in read_topic(topic, expect_min=1)] == [b"hi"]
+    finally:
+        w.stop()

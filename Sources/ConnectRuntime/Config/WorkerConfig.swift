@@ -434,6 +434,14 @@ public struct WorkerConfig: Sendable {
         internalClients[ClientType(rawValue: prefix) ?? .admin]!
     }
 
+    /// The librdkafka configuration of the REST Proxy's producer or its consumers: the worker's client
+    /// keys and its `producer.` or `consumer.` keys, as Confluent's REST Proxy applies `producer.*` and
+    /// `consumer.*` to its clients (the same base tasks' clients start from, before any connector's
+    /// overrides).
+    public func restProxyClientConfig(_ type: ClientType) -> KafkaConfig {
+        taskClientBase[ClientType.allCases.firstIndex(of: type)!]
+    }
+
     /// Converter-related keys of the worker config (`key.converter*`, `value.converter*`, `header.converter*`).
     public func converterConfig() -> [String: String] {
         raw.filter {
