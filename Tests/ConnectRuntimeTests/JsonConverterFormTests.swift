@@ -53,11 +53,8 @@ struct JsonConverterFormTests {
     /// Random documents, written with random spacing and spellings: whenever the check accepts one,
     /// converting it reproduces it exactly, and whatever JsonConverter writes is accepted.
     @Test func acceptedMeansReproducedOverRandomDocuments() throws {
-        var rng = SplitMix(seed: 23)
         var accepted = 0
-        for _ in 0..<3000 {
-            var text = ""
-            Self.document(&rng, depth: 0, into: &text)
+        for text in Self.documents(seed: 23, count: 3000) {
             let bytes = Array(text.utf8)
             // A value that is JSON null is written as no value at all (the runtime never passes it through).
             guard let written = try? roundTrip(bytes), !written.isEmpty else { continue }
@@ -129,11 +126,8 @@ struct JsonConverterFormTests {
     /// `JSONMembers` finds each top-level member of a document in the form where the parser does: over
     /// random objects, the names decoded and the values parsed from their ranges are the parsed map's.
     @Test func membersOfObjectsInTheFormAreTheParsedOnes() throws {
-        var rng = SplitMix(seed: 5)
         var objects = 0
-        for _ in 0..<5000 {
-            var text = ""
-            Self.document(&rng, depth: 0, into: &text)
+        for text in Self.documents(seed: 5, count: 5000) {
             let bytes = Array(text.utf8)
             guard JsonConverterForm.matches(bytes), case .map(let entries) = try JSONParser.parseConnectValue(bytes)
             else { continue }
@@ -198,6 +192,16 @@ struct JsonConverterFormTests {
             }
         }
         text += s + "\""
+    }
+
+    /// `count` random documents from `seed`.
+    static func documents(seed: UInt64, count: Int) -> [String] {
+        var rng = SplitMix(seed: seed)
+        return (0..<count).map { _ in
+            var text = ""
+            document(&rng, depth: 0, into: &text)
+            return text
+        }
     }
 
     static func document(_ rng: inout SplitMix, depth: Int, into text: inout String) {

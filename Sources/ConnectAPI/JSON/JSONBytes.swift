@@ -1,6 +1,7 @@
-/// The byte-level scanning `JSONCompact`, `JsonConverterForm` and `SchemaJSONReader` share: the first
-/// two copy JSON text through when it already has the form a parse-and-write would give, and refuse
-/// anything else; the third reads values without a parse tree.
+/// The byte-level scanning `JSONCompact`, `JsonConverterForm`, `SchemaJSONReader`, `JSONEnvelope` and
+/// `JSONMembers` share: the first two copy JSON text through when it already has the form a
+/// parse-and-write would give, and refuse anything else; the others find values in it without a
+/// parse tree.
 enum JSONBytes {
     /// Past the eight-byte words from `pos` in which no byte is a quote, a backslash, a control
     /// character or non-ASCII: those are left for a byte-by-byte look.
@@ -17,6 +18,59 @@ enum JSONBytes {
             pos += 8
         }
         return pos
+    }
+
+    /// Past the closing quote of the string whose contents start at `pos` (escapes skipped, not
+    /// checked); nil when the bytes end first.
+    static func stringEnd(_ bytes: UnsafeRawBufferPointer, from pos: Int) -> Int? {
+        var pos = plainWordsEnd(bytes, from: pos)
+        while pos < bytes.count {
+            switch bytes[pos] {
+            case UInt8(ascii: "\""): return pos + 1
+            case UInt8(ascii: "\\"): pos += 2
+            default: pos += 1
+            }
+        }
+        return nil
+    }
+
+    /// Past the JSON value that starts at `start`, for well-formed input: only strings, nesting and
+    /// delimiters are looked at. Nil when the bytes end first.
+    static func valueEnd(_ bytes: UnsafeRawBufferPointer, from start: Int) -> Int? {
+        guard start < bytes.count else { return nil }
+        switch bytes[start] {
+        case UInt8(ascii: "\""):
+            return stringEnd(bytes, from: start + 1)
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            var depth = 0
+            var pos = start
+            while pos < bytes.count {
+                switch bytes[pos] {
+                case UInt8(ascii: "\""):
+                    guard let end = stringEnd(bytes, from: pos + 1) else { return nil }
+                    pos = end
+                    continue
+                case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+                case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                    depth -= 1
+                    if depth == 0 { return pos + 1 }
+                default: break
+                }
+                pos += 1
+            }
+            return nil
+        default:
+            // A number or a literal: up to the next delimiter or whitespace.
+            var pos = start
+            while pos < bytes.count {
+                switch bytes[pos] {
+                case UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"), 0x20, 0x0A, 0x0D, 0x09:
+                    return pos > start ? pos : nil
+                default: pos += 1
+                }
+            }
+            return pos > start ? pos : nil
+        }
     }
 
     /// A JSON number read at `start`.

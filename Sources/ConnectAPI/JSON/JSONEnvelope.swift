@@ -43,7 +43,7 @@ public enum JSONEnvelope {
                 pos = start + expected.count
                 return start..<pos
             }
-            guard let end = skipValue(raw, from: pos) else { return nil }
+            guard let end = JSONBytes.valueEnd(raw, from: pos) else { return nil }
             pos = end
             return start..<end
         }
@@ -64,50 +64,4 @@ public enum JSONEnvelope {
 
     /// JSON's whitespace.
     static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }
-
-    /// The end of the JSON value starting at `start` (for well-formed input; nil when it runs off).
-    static func skipValue(_ raw: UnsafeRawBufferPointer, from start: Int) -> Int? {
-        guard start < raw.count else { return nil }
-        var pos = start
-        func skipString() -> Bool {
-            pos += 1  // the opening quote
-            while pos < raw.count {
-                switch raw[pos] {
-                case UInt8(ascii: "\""):
-                    pos += 1
-                    return true
-                case UInt8(ascii: "\\"): pos += 2
-                default: pos += 1
-                }
-            }
-            return false
-        }
-        switch raw[pos] {
-        case UInt8(ascii: "\""):
-            return skipString() ? pos : nil
-        case UInt8(ascii: "{"), UInt8(ascii: "["):
-            var depth = 0
-            while pos < raw.count {
-                switch raw[pos] {
-                case UInt8(ascii: "\""):
-                    guard skipString() else { return nil }
-                    continue
-                case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
-                case UInt8(ascii: "}"), UInt8(ascii: "]"):
-                    depth -= 1
-                    if depth == 0 { return pos + 1 }
-                default: break
-                }
-                pos += 1
-            }
-            return nil
-        default:  // a number or a literal: up to the next delimiter
-            while pos < raw.count, !isSpace(raw[pos]),
-                raw[pos] != UInt8(ascii: ","), raw[pos] != UInt8(ascii: "}"), raw[pos] != UInt8(ascii: "]")
-            {
-                pos += 1
-            }
-            return pos > start ? pos : nil
-        }
-    }
 }

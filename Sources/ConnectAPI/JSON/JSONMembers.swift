@@ -35,12 +35,14 @@ public struct JSONMembers: ~Copyable {
         if bytes[pos] == UInt8(ascii: "}") { return true }
         while pos < bytes.count, bytes[pos] == UInt8(ascii: "\""), count < storage.count {
             let nameStart = pos + 1
-            pos = Self.stringEnd(bytes, from: nameStart)
+            guard let afterName = JSONBytes.stringEnd(bytes, from: nameStart) else { break }
+            pos = afterName
             let nameEnd = pos - 1
             guard pos < bytes.count, bytes[pos] == UInt8(ascii: ":") else { break }
             pos += 1
             let valueStart = pos
-            pos = Self.valueEnd(bytes, from: pos)
+            guard let afterValue = JSONBytes.valueEnd(bytes, from: pos) else { break }
+            pos = afterValue
             storage[count] = Member(name: nameStart..<nameEnd, value: valueStart..<pos)
             count += 1
             guard pos < bytes.count else { break }
@@ -50,54 +52,6 @@ public struct JSONMembers: ~Copyable {
         }
         count = 0
         return false
-    }
-
-    /// Past the closing quote of the string whose contents start at `pos`.
-    static func stringEnd(_ bytes: UnsafeRawBufferPointer, from pos: Int) -> Int {
-        var pos = JSONBytes.plainWordsEnd(bytes, from: pos)
-        while pos < bytes.count {
-            switch bytes[pos] {
-            case UInt8(ascii: "\""): return pos + 1
-            case UInt8(ascii: "\\"): pos += 2
-            default: pos += 1
-            }
-        }
-        return pos
-    }
-
-    /// Past the value that starts at `pos`.
-    static func valueEnd(_ bytes: UnsafeRawBufferPointer, from pos: Int) -> Int {
-        guard pos < bytes.count else { return pos }
-        switch bytes[pos] {
-        case UInt8(ascii: "\""):
-            return stringEnd(bytes, from: pos + 1)
-        case UInt8(ascii: "{"), UInt8(ascii: "["):
-            var depth = 0
-            var pos = pos
-            while pos < bytes.count {
-                switch bytes[pos] {
-                case UInt8(ascii: "\""):
-                    pos = stringEnd(bytes, from: pos + 1)
-                    continue
-                case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
-                case UInt8(ascii: "}"), UInt8(ascii: "]"):
-                    depth -= 1
-                    if depth == 0 { return pos + 1 }
-                default: break
-                }
-                pos += 1
-            }
-            return pos
-        default:
-            // A number or a literal: up to the next delimiter (no whitespace in this form).
-            var pos = pos + 1
-            while pos < bytes.count, bytes[pos] != UInt8(ascii: ","), bytes[pos] != UInt8(ascii: "}"),
-                bytes[pos] != UInt8(ascii: "]")
-            {
-                pos += 1
-            }
-            return pos
-        }
     }
 
     /// Whether a name's bytes (between its quotes) spell `name`: compared byte for byte when it has no
