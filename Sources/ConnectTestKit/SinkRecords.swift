@@ -17,9 +17,7 @@ public enum SinkRecords {
         var out: [SinkRecord] = []
         for (i, text) in values.enumerated() {
             let bytes = text.map { Array($0.utf8) }
-            let passed = bytes.flatMap {
-                passingJSON && !schemas && $0 != Array("null".utf8) && JsonConverterForm.matches($0) ? $0 : nil
-            }
+            let passed = passingJSON && !schemas ? JsonConverterForm.passedAsValueJSON(bytes) : nil
             let value = passed != nil ? .null : try converter.toConnectData(topic: topic, bytes: bytes)
             let keyText = keys?[i] ?? nil
             let key = try keyConverter.toConnectData(topic: topic, bytes: keyText.map { Array($0.utf8) })

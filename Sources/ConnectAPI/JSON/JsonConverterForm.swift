@@ -35,6 +35,16 @@ public enum JsonConverterForm {
         bytes.withUnsafeBytes { matches($0) }
     }
 
+    private static let jsonNull: [UInt8] = Array("null".utf8)
+
+    /// The bytes a `JSONValueSinkTask` gets as `SinkRecord.valueJSON` for a consumed value: the value's
+    /// own when they are in this form and not JSON `null` (which is converted: a null value means a
+    /// tombstone to the task, whatever its bytes); nil otherwise, and the value is converted.
+    public static func passedAsValueJSON(_ bytes: [UInt8]?) -> [UInt8]? {
+        guard let bytes, bytes != jsonNull, matches(bytes) else { return nil }
+        return bytes
+    }
+
     private struct Scanner: ~Copyable {
         let bytes: UnsafeRawBufferPointer
         var pos = 0

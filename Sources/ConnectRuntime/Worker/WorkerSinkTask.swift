@@ -271,13 +271,9 @@ struct WorkerSinkTask: Sendable {
         return !json.schemasEnabled
     }
 
-    private static let jsonNull: [UInt8] = Array("null".utf8)
-
     /// The value's bytes when they pass through unconverted (see `passesValueJSON`).
     private static func valueJSON(_ m: KafkaMessage, _ enabled: Bool) -> [UInt8]? {
-        // JSON `null` is converted: a null value means a tombstone to the task, whatever its bytes.
-        guard enabled, let v = m.value, v != Self.jsonNull, JsonConverterForm.matches(v) else { return nil }
-        return v
+        enabled ? JsonConverterForm.passedAsValueJSON(m.value) : nil
     }
 
     /// Each stage through the error handler: retried, tolerated, logged and sent to the dead-letter queue.

@@ -283,10 +283,14 @@ struct SinkTableWriter {
             let count = known?.stride ?? members.count
             for i in columns.indices {
                 if i > 0 { data.append(UInt8(ascii: "\t")) }
-                let p = plain[i]
-                if p >= 0, p < count {
-                    let range = known?.range(index, p) ?? members[p].value
-                    if Self.appendPlain(json: UnsafeRawBufferPointer(rebasing: b[range]), to: &data) { continue }
+                // A value field at its place in a uniform run: copied when plain, else parsed from its
+                // bytes there (not found again by a scan of the record).
+                if let p = columns[i].position, p < count {
+                    let bytes = UnsafeRawBufferPointer(rebasing: b[known?.range(index, p) ?? members[p].value])
+                    if plain[i] >= 0, Self.appendPlain(json: bytes, to: &data) { continue }
+                    let v = try JSONParser.parseConnectValue(bytes, allowingLeadingZeros: true)
+                    Self.appendCopyText(try text(columns[i], v, r.pointee), to: &data)
+                    continue
                 }
                 let (text, found) = try value(columns[i], r.pointee)
                 guard found else { return false }
@@ -484,18 +488,19 @@ struct SinkTableWriter {
             }
         case .value: v = r.value
         }
+        return (try text(col, v, r), found)
+    }
+
+    /// The text of column `col` for value `v` of record `r` (named in the error when it cannot be written).
+    func text(_ col: SinkFields.Column, _ value: Value, _ r: borrowing SinkRecord) throws -> String? {
+        var v = value
         if v.isNull, config.replaceNullWithDefault, let d = col.schema?.defaultValue { v = d }
         do {
             if config.isEpochTimestamp(col.name, col.schema) {
-                return (
-                    try SinkValueText.epochTimestampText(v, nanos: config.timestampNanos, zone: config.dbTimeZone),
-                    found
-                )
+                return try SinkValueText.epochTimestampText(v, nanos: config.timestampNanos, zone: config.dbTimeZone)
             }
-            return (
-                try SinkValueText.text(
-                    v, schema: col.schema, zone: config.dbTimeZone, dateInZone: config.dateInDbTimeZone), found
-            )
+            return try SinkValueText.text(
+                v, schema: col.schema, zone: config.dbTimeZone, dateInZone: config.dateInDbTimeZone)
         } catch {
             throw ConnectError(
                 .data,
