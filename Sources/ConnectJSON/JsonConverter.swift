@@ -181,32 +181,39 @@ public final class JsonConverter: Converter, HeaderConverter, @unchecked Sendabl
                 }
                 out.append(UInt8(ascii: "]"))
             }
-        case (.struct, .struct(let s)):
-            guard s.schema === schema || s.schema == schema else {
-                throw ConnectError(.data, "Mismatching schema.")
-            }
-            out.append(UInt8(ascii: "{"))
-            // Borrowed element access: this runs for every field of every record, and copying fields and
-            // values out of the arrays would retain and release their schemas and strings each time.
-            try schema.fields.withUnsafeBufferPointer { fields in
-                try schema.jsonFieldPrefixes.withUnsafeBufferPointer { prefixes in
+        case (.struct, .struct(let s)): try writeStruct(s, schema: schema, into: &out)
+        default:
+            throw ConnectError(
+                .data, "Invalid type for \(schema.type.rawValue.uppercased()): \(value.kindName)")
+        }
+    }
+
+    private func writeStruct(_ s: Struct, schema: Schema, into out: inout [UInt8]) throws {
+        guard s.schema === schema || s.schema == schema else {
+            throw ConnectError(.data, "Mismatching schema.")
+        }
+        out.append(UInt8(ascii: "{"))
+        // Borrowed element access: this runs for every field of every record, and copying fields and
+        // values out of the arrays would retain and release their schemas and strings each time. The
+        // field's schema is read only for what `writePrimitive` does not handle.
+        try schema.fieldTypes.withUnsafeBufferPointer { types in
+            try schema.jsonFieldPrefixStarts.withUnsafeBufferPointer { starts in
+                try schema.jsonFieldPrefixBytes.withUnsafeBufferPointer { prefixes in
                     try s.values.withUnsafeBufferPointer { values in
-                        for i in fields.indices {
+                        for i in types.indices {
                             if i > 0 { out.append(UInt8(ascii: ",")) }
-                            out.append(contentsOf: prefixes[i])
-                            if !Self.writePrimitive(values[i], type: fields[i].schema.type, into: &out) {
+                            out.append(contentsOf: UnsafeBufferPointer(rebasing: prefixes[starts[i]..<starts[i + 1]]))
+                            if !Self.writePrimitive(values[i], type: types[i], into: &out) {
                                 try writeValue(
-                                    schema: fields[i].schema, value: values[i], into: &out, applyDefault: true)
+                                    schema: schema.fields[i].schema, value: values[i], into: &out,
+                                    applyDefault: true)
                             }
                         }
                     }
                 }
             }
-            out.append(UInt8(ascii: "}"))
-        default:
-            throw ConnectError(
-                .data, "Invalid type for \(schema.type.rawValue.uppercased()): \(value.kindName)")
         }
+        out.append(UInt8(ascii: "}"))
     }
 
     /// The common case of a struct field, a non-null primitive matching its schema type, written without

@@ -113,4 +113,27 @@ struct SchemaJSONReaderTests {
             #expect(read.schema == Self.schema)
         }
     }
+
+    @Test func fieldNamesAreWrittenAndMatchedByTheSchemasPrefixes() throws {
+        // Each field's `"name":` is kept once per schema, back to back: names of different lengths, one
+        // JSON escapes and one not ASCII must come out whole and in order, and be matched on reading.
+        let schema = Schema.struct(
+            [("a", .int32), ("quo\"te", .string), ("Zürich", .float64), ("long_field_name", .boolean)], name: "names")
+        let value = Value.struct(
+            Struct(schema: schema, values: [.int32(1), .string("x\"y\n"), .float64(2.5), .boolean(false)]))
+        let converter = try JsonConverter(config: ["schemas.enable": "false"])
+        var out: [UInt8] = []
+        _ = try converter.fromConnectData(topic: "t", schema: schema, value: value, into: &out)
+        let text = String(decoding: out, as: UTF8.self)
+        #expect(text == #"{"a":1,"quo\"te":"x\"y\n","Zürich":2.5,"long_field_name":false}"#)
+        #expect(general(text, schema) == value)
+        // The reader matches unescaped names against the prefixes (an escaped one it leaves to the general
+        // path): with the escaped field renamed, it reads the same bytes' other fields itself.
+        let plain = Schema.struct(
+            [("a", .int32), ("b", .string), ("Zürich", .float64), ("long_field_name", .boolean)], name: "names")
+        let plainText = #"{"long_field_name":true,"Zürich":-1.5,"b":"s","a":7}"#
+        #expect(
+            fast(plainText, plain)
+                == .struct(Struct(schema: plain, values: [.int32(7), .string("s"), .float64(-1.5), .boolean(true)])))
+    }
 }

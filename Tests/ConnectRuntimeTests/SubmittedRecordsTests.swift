@@ -166,6 +166,23 @@ import Testing
         #expect(committed(r) == ["q": 9])
     }
 
+    @Test func aPartitionWhoseSlotWasTakenByAnotherGetsANewOne() {
+        // The latest slot is remembered with its partition; when a commit frees it and another
+        // partition takes it, the first one's next record must not land in the other's queue.
+        let r = Records()
+        let a = r.submit(partition: "p", offset: 1)
+        r.ack(token: a, error: nil)
+        #expect(committed(r) == ["p": 1])
+        let b = r.submit(partition: "q", offset: 2)
+        let c = r.submit(partition: "p", offset: 3)
+        #expect(b >> 32 != c >> 32)
+        r.ack(token: c, error: nil)
+        #expect(committed(r) == ["p": 3])
+        #expect(r.pendingCount == 1)
+        r.ack(token: b, error: nil)
+        #expect(committed(r) == ["q": 2])
+    }
+
     @Test func acknowledgementsOutOfOrderWithinAPoll() {
         let r = Records()
         // One poll: partitions 1, 2, 1 interleaved.

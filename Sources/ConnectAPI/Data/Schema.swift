@@ -23,9 +23,16 @@ public final class Schema: Sendable, Hashable, CustomStringConvertible {
     public let keySchema: Schema?
     /// Map values, or array items.
     public let valueSchema: Schema?
-    /// For structs: each field's `"name":` as JSON bytes, made once here so converters writing many
-    /// records of this schema do not escape the same names for every record.
-    public let jsonFieldPrefixes: [[UInt8]]
+    /// For structs: every field's `"name":` as JSON bytes, back to back; field i's are
+    /// `jsonFieldPrefixBytes[jsonFieldPrefixStarts[i]..<jsonFieldPrefixStarts[i + 1]]`. Made once here so
+    /// converters writing many records of this schema do not escape the same names for every record, and
+    /// flat so that writing them reads one buffer in place (an array per field was retained and released
+    /// for every field of every record).
+    public let jsonFieldPrefixBytes: [UInt8]
+    public let jsonFieldPrefixStarts: [Int]
+    /// For structs: each field's schema type, for the per-record loops of converters, which then do not
+    /// touch (retain and release) the field's schema for the common case of a primitive value.
+    public let fieldTypes: [SchemaType]
 
     public init(
         type: SchemaType, optional: Bool = false, defaultValue: Value? = nil, name: String? = nil,
@@ -42,12 +49,16 @@ public final class Schema: Sendable, Hashable, CustomStringConvertible {
         self.fields = fields
         self.keySchema = keySchema
         self.valueSchema = valueSchema
-        self.jsonFieldPrefixes = fields.map { f in
-            var out: [UInt8] = []
-            JSONWriter.writeString(f.name, to: &out)
-            out.append(UInt8(ascii: ":"))
-            return out
+        var prefixes: [UInt8] = []
+        var starts = [0]
+        for f in fields {
+            JSONWriter.writeString(f.name, to: &prefixes)
+            prefixes.append(UInt8(ascii: ":"))
+            starts.append(prefixes.count)
         }
+        self.jsonFieldPrefixBytes = prefixes
+        self.jsonFieldPrefixStarts = starts
+        self.fieldTypes = fields.map(\.schema.type)
     }
 
     public func field(named name: String) -> Field? { fields.first { $0.name == name } }

@@ -197,10 +197,11 @@ public struct SchemaJSONReader: ~Copyable {
     private func fieldIndex(_ schema: Schema, nameStart: Int, nameEnd: Int, expected: Int) -> Int? {
         let length = nameEnd - nameStart
         func matches(_ i: Int) -> Bool {
-            schema.jsonFieldPrefixes[i].withUnsafeBytes { prefix in
+            schema.jsonFieldPrefixBytes.withUnsafeBufferPointer { prefixes in
                 // `"` + name + `":`
-                guard prefix.count == length + 3 else { return false }
-                for k in 0..<length where prefix[k + 1] != bytes[nameStart + k] { return false }
+                let start = schema.jsonFieldPrefixStarts[i]
+                guard schema.jsonFieldPrefixStarts[i + 1] - start == length + 3 else { return false }
+                for k in 0..<length where prefixes[start + k + 1] != bytes[nameStart + k] { return false }
                 return true
             }
         }

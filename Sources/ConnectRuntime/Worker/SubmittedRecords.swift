@@ -49,6 +49,9 @@ final class SubmittedRecords<Partition: Hashable & Sendable, Offset: Sendable>: 
         var slotOf: [Partition: Int] = [:]
         var free: [Int] = []
         var lastSlot = -1
+        /// `slots[lastSlot].partition`, kept beside it: compared for every record, the slot's copy was
+        /// read out of the array with the rest of its slot, four reference counts each way per record.
+        var lastPartition: Partition?
         /// Records folded into the committable offsets since the last commit.
         var committableCount = 0
         var failure: (any Error & Sendable)?
@@ -57,9 +60,10 @@ final class SubmittedRecords<Partition: Hashable & Sendable, Offset: Sendable>: 
         var headsSettled: [Int] = []
 
         mutating func slot(for partition: Partition) -> Int {
-            if lastSlot >= 0 && slots[lastSlot].partition == partition { return lastSlot }
+            if lastSlot >= 0, case .some(let last) = lastPartition, last == partition { return lastSlot }
             if let i = slotOf[partition] {
                 lastSlot = i
+                lastPartition = partition
                 return i
             }
             let i: Int
@@ -73,6 +77,7 @@ final class SubmittedRecords<Partition: Hashable & Sendable, Offset: Sendable>: 
             }
             slotOf[partition] = i
             lastSlot = i
+            lastPartition = partition
             return i
         }
 
@@ -219,7 +224,10 @@ final class SubmittedRecords<Partition: Hashable & Sendable, Offset: Sendable>: 
                     s.slots[i].partition = nil
                     s.slotOf[partition] = nil
                     s.free.append(i)
-                    if s.lastSlot == i { s.lastSlot = -1 }
+                    if s.lastSlot == i {
+                        s.lastSlot = -1
+                        s.lastPartition = nil
+                    }
                 }
             }
             return out

@@ -321,35 +321,39 @@ private struct RecordSender {
         _ record: UnsafePointer<SourceRecord>, polled: UnsafePointer<SourceRecord>, token: UInt,
         producer: KafkaProducer, converters: ConnectorConverters, stage: inout ErrorHandler.Stage
     ) throws -> Pause? {
+        // The topic's name bound once: each read of `record.pointee.topic` retained and released it.
+        let name = record.pointee.topic
         // A string comparison per record (the same storage compares in constant time), a hash on a change.
         let topic: KafkaProducer.Topic
-        if let t = lastTopic, t.name == record.pointee.topic {
+        if let t = lastTopic, t.name == name {
             topic = t
-        } else if let t = topics[record.pointee.topic] {
+        } else if let t = topics[name] {
             topic = t
             lastTopic = t
         } else {
-            return .newTopic(record.pointee.topic)
+            return .newTopic(name)
         }
         stage = .keyConverter
         keyBuffer.removeAll(keepingCapacity: true)
         valueBuffer.removeAll(keepingCapacity: true)
         let hasKey = try converters.key.fromConnectData(
-            topic: record.pointee.topic, schema: record.pointee.keySchema, value: record.pointee.key, into: &keyBuffer)
+            topic: name, schema: record.pointee.keySchema, value: record.pointee.key, into: &keyBuffer)
         stage = .valueConverter
         let hasValue = try converters.value.fromConnectData(
-            topic: record.pointee.topic, schema: record.pointee.valueSchema, value: record.pointee.value,
-            into: &valueBuffer)
+            topic: name, schema: record.pointee.valueSchema, value: record.pointee.value, into: &valueBuffer)
         stage = .headerConverter
         var headers: [KafkaHeader] = []
-        for h in record.pointee.headers {
-            let v = try converters.header.fromConnectHeader(
-                topic: record.pointee.topic, key: h.key, schema: h.schema, value: h.value)
-            headers.append(KafkaHeader(key: h.key, value: v))
+        // Most records have none: the array is not even read (iterating retains it).
+        if !record.pointee.headers.isEmpty {
+            for h in record.pointee.headers {
+                let v = try converters.header.fromConnectHeader(
+                    topic: name, key: h.key, schema: h.schema, value: h.value)
+                headers.append(KafkaHeader(key: h.key, value: v))
+            }
         }
         stage = .kafkaProduce
         // Before the produce call: its delivery report may come before the call returns.
-        commits?.sending(polled.pointee, topic: record.pointee.topic, token: token)
+        commits?.sending(polled.pointee, topic: name, token: token)
         do {
             try keyBuffer.withUnsafeBytes { key in
                 try valueBuffer.withUnsafeBytes { value in
