@@ -15,7 +15,9 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$here/env.sh"
 svc=$TRIB_CACHE/services; logs=$TRIB_CACHE/logs; mkdir -p "$svc"
 # PostgreSQL runs as the postgres user, which cannot enter a private home directory: keep its data in /var/tmp.
-pgdir=${TRIBUTARY_PG_DIR:-/var/tmp/tributary-pg-$(id -u)}
+# Named after its port too: a second set of services (another TRIBUTARY_CACHE and ports, e.g. a benchmark
+# beside a test run) must not stop and re-create the first one's database on start.
+pgdir=${TRIBUTARY_PG_DIR:-/var/tmp/tributary-pg-$(id -u)-$PG_PORT}
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 
 stop() {

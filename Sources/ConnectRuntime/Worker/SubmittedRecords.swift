@@ -81,7 +81,8 @@ final class SubmittedRecords<Partition: Hashable & Sendable, Offset: Sendable>: 
             return i
         }
 
-        mutating func append(_ partition: Partition, _ offset: Offset) -> UInt {
+        // `consuming`: the offset moves into the queue (it was copied there, a retain and a release more).
+        mutating func append(_ partition: Partition, _ offset: consuming Offset) -> UInt {
             let i = slot(for: partition)
             let sequence = slots[i].head &+ UInt32(truncatingIfNeeded: slots[i].queue.count)
             precondition(slots[i].queue.count < 1 << 31, "too many records of one source partition in flight")

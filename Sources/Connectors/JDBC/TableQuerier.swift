@@ -250,10 +250,14 @@ final class TableQuerier {
         let partition = JSONObject(self.partition.map { ($0.key, $0.value) })
         let valueSchema = sharedSchema.copy()
         let keySchema = self.keySchema?.copy()
+        // Read once per batch, and by index: the property read and the iterator each retained the array
+        // once more per row.
+        let readers = self.readers
         for row in 0..<batch.count {
             var values: [Value] = []
             values.reserveCapacity(readers.count)
-            for (k, r) in readers.enumerated() {
+            for k in readers.indices {
+                let r = readers[k]
                 guard let v = ColumnMapping.read(r.1, r.0, batch, row, zone: zone) else {
                     values.append(try mappings[k].value(batch, row, zone: zone))  // throws with the details
                     continue
