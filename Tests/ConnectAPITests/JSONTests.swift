@@ -101,6 +101,48 @@ import Testing
         #expect(JSONWriter.string(.string("a\u{01}b\tc")) == #""a\u0001b\tc""#)
     }
 
+    @Test func stringsAreEscapedWhereverTheSpecialByteFalls() {
+        // Clean runs are skipped 16 bytes at a time: a byte to escape first, last, on either side of a
+        // 16-byte boundary, or past the last whole 16 bytes must be escaped all the same; and integers
+        // of every length come out whole.
+        func reference(_ s: String) -> String {
+            var out = "\""
+            for u in s.unicodeScalars {
+                switch u {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case "\r": out += "\\r"
+                case "\t": out += "\\t"
+                case "\u{08}": out += "\\b"
+                case "\u{0C}": out += "\\f"
+                case let c where c.value < 0x20:
+                    out += "\\u00" + (c.value < 0x10 ? "0" : "") + String(c.value, radix: 16)
+                default: out.unicodeScalars.append(u)
+                }
+            }
+            return out + "\""
+        }
+        let specials: [Character] = ["\"", "\\", "\n", "\u{01}", "\u{1F}"]
+        for length in [0, 1, 15, 16, 17, 31, 32, 33, 47, 100] {
+            // ASCII, so that positions are byte offsets.
+            let clean = String(repeating: "ab", count: length / 2) + (length % 2 == 1 ? "z" : "")
+            #expect(JSONWriter.string(.string(clean)) == reference(clean))
+            for at in Set([0, 15, 16, 17, 31, 32, length - 1, length]) where at >= 0 && at <= clean.count {
+                for c in specials {
+                    var s = clean
+                    s.insert(c, at: s.index(s.startIndex, offsetBy: at))
+                    #expect(JSONWriter.string(.string(s)) == reference(s), "\(length) \(at)")
+                }
+            }
+        }
+        let wide = String(repeating: "Zürich 東京 😀 ", count: 3)
+        #expect(JSONWriter.string(.string(wide + "\"" + wide)) == reference(wide + "\"" + wide))
+        for i: Int64 in [0, 9, 10, -1, -10, 99, 12345, Int64.max, Int64.min, -9_999_999_999] {
+            #expect(JSONWriter.string(.int(i)) == String(i))
+        }
+    }
+
     @Test(arguments: [
         #"{"a":}"#, #"[1,]"#, #"{"a" 1}"#, "01", #""unterminated"#, "", "tru", #"{"a":1} x"#,
     ])
