@@ -99,6 +99,8 @@ import Testing
 
     @Test func escapesControlCharactersAsJacksonDoes() {
         #expect(JSONWriter.string(.string("a\u{01}b\tc")) == #""a\u0001b\tc""#)
+        // Jackson's hex digits are upper case (CharTypes; WRITE_HEX_UPPER_CASE by default since 2.17).
+        #expect(JSONWriter.string(.string("\u{0B}\u{1B}\u{1F}")) == #""\u000B\u001B\u001F""#)
     }
 
     @Test func stringsAreEscapedWhereverTheSpecialByteFalls() {
@@ -117,7 +119,7 @@ import Testing
                 case "\u{08}": out += "\\b"
                 case "\u{0C}": out += "\\f"
                 case let c where c.value < 0x20:
-                    out += "\\u00" + (c.value < 0x10 ? "0" : "") + String(c.value, radix: 16)
+                    out += "\\u00" + (c.value < 0x10 ? "0" : "") + String(c.value, radix: 16, uppercase: true)
                 default: out.unicodeScalars.append(u)
                 }
             }

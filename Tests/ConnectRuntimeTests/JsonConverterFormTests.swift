@@ -18,7 +18,7 @@ struct JsonConverterFormTests {
         #"{"id":1,"name":"a","amount":12.5,"ok":true,"n":null}"#,
         #"{"a":[1,-2,3.0E-4,1.0E7,"x",[],{}],"b":{"c":{"d":false}}}"#,
         #"[]"#, #"{}"#, #"0"#, #"-1"#, #"123456789012345678"#, #"0.1"#, #"-0.0"#, #"1.0"#, #"100.0"#,
-        #""tab\there \"q\" back\\ nl\n cr\r \b \f \u0001 \u001f""#,
+        #""tab\there \"q\" back\\ nl\n cr\r \b \f \u0001 \u001F \u000B""#,
         #""Zürich, 東京, 😀""#, #"true"#, #"{"k":"v","K":"v"}"#,
     ])
     func canonicalInputIsWrittenBackByteForByte(_ text: String) throws {
@@ -30,7 +30,7 @@ struct JsonConverterFormTests {
     @Test(arguments: [
         #"{"id": 1}"#, #" {"id":1}"#, #"{"id":1} "#, #"{"a":1,"a":2}"#, #"007"#, #"-0"#,
         #"1234567890123456789"#, #"1e2"#, #"1.50"#, #"12345678.9"#, #"1E400"#, #"0.0001"#,
-        #""\/""#, #""\u0041""#, #""\u000a""#, #""\u001F""#, #""\n"#, #"{"a":1"#, #"[1,]"#, #"tru"#,
+        #""\/""#, #""\u0041""#, #""\u000a""#, #""\u001f""#, #""\u000b""#, #""\n"#, #"{"a":1"#, #"[1,]"#, #"tru"#,
         #""#, #"  "#, #"{"a":1}x"#,
     ])
     func nonCanonicalInputIsRefused(_ text: String) {

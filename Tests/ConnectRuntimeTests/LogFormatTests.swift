@@ -67,7 +67,7 @@ import Testing
             metadata: ["connector": "we\"ird|name", "nested": ["a": ["x", "y"], "b": "\u{7}"]])
         let json = line.json()
         #expect(!json.contains("\n") && !json.contains("\t") && !json.contains("\u{01}"))
-        #expect(json.contains(#"say \"hi\"\\ \n\t\r\b\f\u0001\u001f é 日本 🚀"#))
+        #expect(json.contains(#"say \"hi\"\\ \n\t\r\b\f\u0001\u001F é 日本 🚀"#))
         let o = try object(line)
         #expect(o["message"] == .string(message))
         #expect(o["error"] == "line 1\nline 2")

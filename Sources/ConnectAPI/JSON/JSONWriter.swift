@@ -67,7 +67,9 @@ public enum JSONWriter {
         }
     }
 
-    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
+    /// Upper case, as Jackson writes `\u00XX` escapes (its `CharTypes` hex digits; since 2.17 the default
+    /// of `JsonWriteFeature.WRITE_HEX_UPPER_CASE`): Kafka's JsonConverter writes `"\u001F"`.
+    private static let hex: [UInt8] = Array("0123456789ABCDEF".utf8)
 
     @inline(__always)
     public static func writeBool(_ b: Bool, to out: inout [UInt8]) {

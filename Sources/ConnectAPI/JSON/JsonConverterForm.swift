@@ -7,7 +7,7 @@
 /// (leading zeros allowed, as JsonConverter reads) and `write` is JsonConverter's schemaless writer:
 /// - no whitespace outside strings, nothing after the value;
 /// - strings in valid UTF-8, escaped as `JSONWriter.writeString` escapes: `\"`, `\\`, `\n`, `\r`, `\t`,
-///   `\b`, `\f`, other control characters as `\u00xx` in lower case; nothing else escaped (`\/` or
+///   `\b`, `\f`, other control characters as `\u00XX` in upper case; nothing else escaped (`\/` or
 ///   `\u0041` are read fine but written differently);
 /// - integers of at most 18 digits, without leading zeros or `-0` (longer ones may not fit an int64);
 /// - other numbers exactly as Java's `Double.toString` writes the double they read as;
@@ -180,9 +180,9 @@ public enum JsonConverterForm {
                 pos += 2
                 return true
             case UInt8(ascii: "u"):
-                // \u00xx for the control characters without a short escape, in lower-case hex.
+                // \u00XX for the control characters without a short escape, in upper-case hex.
                 guard pos + 6 <= bytes.count, bytes[pos + 2] == 0x30, bytes[pos + 3] == 0x30,
-                    let high = Self.lowerHex(bytes[pos + 4]), high < 2, let low = Self.lowerHex(bytes[pos + 5])
+                    let high = Self.upperHex(bytes[pos + 4]), high < 2, let low = Self.upperHex(bytes[pos + 5])
                 else { return false }
                 let scalar = high << 4 | low
                 if scalar == 0x08 || scalar == 0x09 || scalar == 0x0A || scalar == 0x0C || scalar == 0x0D {
@@ -195,10 +195,10 @@ public enum JsonConverterForm {
             }
         }
 
-        static func lowerHex(_ c: UInt8) -> UInt8? {
+        static func upperHex(_ c: UInt8) -> UInt8? {
             switch c {
             case 0x30...0x39: return c - 0x30
-            case 0x61...0x66: return c - 0x61 + 10
+            case 0x41...0x46: return c - 0x41 + 10
             default: return nil
             }
         }
