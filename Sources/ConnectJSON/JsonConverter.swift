@@ -192,6 +192,14 @@ public final class JsonConverter: Converter, HeaderConverter, @unchecked Sendabl
         guard s.schema === schema || s.schema == schema else {
             throw ConnectError(.data, "Mismatching schema.")
         }
+        // The loop below reads the values without bounds checks: a struct built with too few (a
+        // transformation's or connector's mistake) must fail here, not read past them.
+        guard s.values.count == schema.fieldTypes.count else {
+            throw ConnectError(
+                .data,
+                "Struct \(schema.name ?? "") has \(s.values.count) values for its schema's \(schema.fieldTypes.count) fields"
+            )
+        }
         out.append(UInt8(ascii: "{"))
         // Borrowed element access: this runs for every field of every record, and copying fields and
         // values out of the arrays would retain and release their schemas and strings each time. The

@@ -114,6 +114,16 @@ struct SchemaJSONReaderTests {
         }
     }
 
+    @Test func aStructWithTooFewValuesIsAnErrorNotARead() throws {
+        let schema = Schema.struct([("a", .int32), ("b", .string)], name: "pair")
+        let converter = try JsonConverter(config: ["schemas.enable": "false"])
+        var out: [UInt8] = []
+        let short = Value.struct(Struct(schema: schema, values: [.int32(1)]))
+        #expect(throws: ConnectError.self) {
+            _ = try converter.fromConnectData(topic: "t", schema: schema, value: short, into: &out)
+        }
+    }
+
     @Test func fieldNamesAreWrittenAndMatchedByTheSchemasPrefixes() throws {
         // Each field's `"name":` is kept once per schema, back to back: names of different lengths, one
         // JSON escapes and one not ASCII must come out whole and in order, and be matched on reading.
