@@ -61,6 +61,10 @@ import Testing
         #expect(c["enable.auto.commit"] == "false")
         #expect(c["auto.offset.reset"] == "latest")
         #expect(c["allow.auto.create.topics"] == "true")  // the Java consumer's default
+        // A subscribed topic that does not exist yet is looked for again within seconds, not minutes.
+        #expect(c["topic.metadata.refresh.interval.ms"] == "5000")
+        let own = TaskClientConfigs.sinkConsumer(KafkaConfig([("topic.metadata.refresh.interval.ms", "60000")]), id: id)
+        #expect(own["topic.metadata.refresh.interval.ms"] == "60000")
     }
 
     @Test func theSourceAdminKeepsAClientIdTheUserGave() {

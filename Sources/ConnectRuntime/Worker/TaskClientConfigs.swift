@@ -36,10 +36,18 @@ enum TaskClientConfigs {
     /// subscribed to a topic its source has not written yet then has the broker create it (where the
     /// broker auto-creates), as Kafka Connect's sinks do, instead of waiting for librdkafka's next
     /// metadata refresh, five minutes later.
+    ///
+    /// topic.metadata.refresh.interval.ms: when that first request still finds no topic (a broker that
+    /// does not auto-create, or one creating it for the source's producer at that very moment), the
+    /// Java consumer asks again within about a second (its retry backoff for unknown topics), while
+    /// librdkafka waits for its periodic refresh, five minutes by default: a sink created together
+    /// with the source that writes its topic then sat idle that long (seen in the e2e metrics test).
+    /// Every 5 s costs one metadata request per sink consumer.
     static func sinkConsumer(_ translated: KafkaConfig, id: ConnectorTaskId) -> KafkaConfig {
         var c = translated.withDefaults([
             ("enable.auto.commit", "false"), ("auto.offset.reset", "earliest"), ("fetch.queue.backoff.ms", "20"),
             ("queued.max.messages.kbytes", "16384"), ("allow.auto.create.topics", "true"),
+            ("topic.metadata.refresh.interval.ms", "5000"),
         ])
         c["group.id"] = sinkGroup(id.connector)
         c["client.id"] = "connector-consumer-\(id.connector)-\(id.task)"
