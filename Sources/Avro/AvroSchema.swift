@@ -304,30 +304,10 @@ public struct AvroJSON: Sendable, Equatable {
     public static func int(_ i: Int) -> AvroJSON { AvroJSON(raw: String(i)) }
     public static let null = AvroJSON(raw: "null")
 
-    /// A JSON string as Jackson writes it: `"` and `\\` escaped, control characters as `\\b \\t \\n \\f \\r`
-    /// or `\\u00XX` (upper-case hex), everything else (non-ASCII included) as is.
-    public static func quoted(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            default:
-                if u.value < 0x20 {
-                    let h = String(u.value, radix: 16, uppercase: true)
-                    out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        return out + "\""
-    }
+    /// A JSON string as Jackson writes it: `JSONWriter`'s escapes (`"` and `\\`, control characters as
+    /// `\\b \\t \\n \\f \\r` or `\\u00XX` in upper-case hex, everything else as is), which JsonConverter
+    /// writes too.
+    public static func quoted(_ s: String) -> String { JSONWriter.string(.string(s)) }
 
     /// A parsed JSON value as Jackson re-serializes the tree Avro's parser keeps: integers as written
     /// (`-0` is `0`), other numbers as Java doubles (`1.50` → `1.5`, `1e3` → `1000.0`, `1e10` → `1.0E10`),
