@@ -197,7 +197,7 @@ public final class JsonConverter: Converter, HeaderConverter, @unchecked Sendabl
         guard s.values.count == schema.fieldTypes.count else {
             throw ConnectError(
                 .data,
-                "Struct \(schema.name ?? "") has \(s.values.count) values for its schema's \(schema.fieldTypes.count) fields"
+                "Struct\(schema.name.map { " " + $0 } ?? "") has \(s.values.count) values for its schema's \(schema.fieldTypes.count) fields"
             )
         }
         out.append(UInt8(ascii: "{"))
