@@ -145,7 +145,8 @@ PY
 # Sink consumers (ours and the Python peers): Tansu delays a new group's first join by about
 # session.timeout.ms / 2, rounded up to its one-second tick (librdkafka's default of 45 s would add
 # 23 s to either side; 3 s cost 2 s). Both sides use the same short session and pay about 0.9 s.
-SINK_SESSION_MS=1000
+# SINK_SESSION_MS may be set longer: a worker run under valgrind misses a 1 s session and rejoins.
+SINK_SESSION_MS=${SINK_SESSION_MS:-1000}
 SINK_HEARTBEAT_MS=300
 # The consumer offsets a sink connector has committed, summed over its partitions:
 #   committed_offsets PORT CONNECTOR

@@ -15,7 +15,13 @@ public struct ParquetFileWriter: Sendable {
     public let messageName: String
     public private(set) var rowCount = 0
     let leaves: [Leaf]
+    /// What an entry needs of each leaf, without its names: the per-record loop reads these, where
+    /// copying a `Leaf` out of its array retained its names (twice per column and row).
+    private let shapes: [LeafShape]
     private(set) var buffers: [ColumnBuffer]
+    /// The bytes of values in the largest column so far (kept as rows are appended: the S3 sink asks
+    /// after every record whether the file is full).
+    public private(set) var largestColumnBytes = 0
     /// Every top-level node is a column (no groups, lists or maps): `append(_:)` takes a row as values.
     public let isFlat: Bool
 
@@ -26,6 +32,23 @@ public struct ParquetFileWriter: Sendable {
         let maxDefinitionLevel: Int
         /// Repeated nodes (lists, maps) from the root to the column.
         let maxRepetitionLevel: Int
+    }
+
+    struct LeafShape: Sendable {
+        let type: ParquetColumn.PhysicalType
+        let optional: Bool
+        let hasRepetitionLevels: Bool
+        let hasDefinitionLevels: Bool
+        /// A UTF-8 column: its statistics keep the least and greatest string.
+        let utf8: Bool
+
+        init(_ leaf: Leaf) {
+            type = leaf.column.type
+            optional = leaf.column.optional
+            hasRepetitionLevels = leaf.maxRepetitionLevel > 0
+            hasDefinitionLevels = leaf.maxDefinitionLevel > 0
+            utf8 = leaf.column.annotation == .utf8
+        }
     }
 
     struct ColumnBuffer: Sendable {
@@ -47,16 +70,18 @@ public struct ParquetFileWriter: Sendable {
         var minBytes: [UInt8]?, maxBytes: [UInt8]?
         var sawNumber = false
 
-        mutating func note(_ v: ParquetValue, _ c: ParquetColumn) {
+        mutating func note(_ v: ParquetValue, utf8: Bool) {
             switch v {
             case .null: nulls += 1
             case .int32(let x): note(Int64(x))
             case .int64(let x): note(x)
             case .float(let x): note(Double(x))
             case .double(let x): note(x)
-            case .string(let s) where c.annotation == .utf8:
-                var s = s
-                s.withUTF8 { note($0) }
+            case .string(let s) where utf8:
+                if s.utf8.withContiguousStorageIfAvailable({ note($0) }) == nil {
+                    var s = s
+                    s.withUTF8 { note($0) }
+                }
             default: break
             }
         }
@@ -76,11 +101,19 @@ public struct ParquetFileWriter: Sendable {
 
         private mutating func note(_ bytes: UnsafeBufferPointer<UInt8>) {
             if minBytes.map({ m in m.withUnsafeBufferPointer { Self.less(bytes, $0) } }) ?? true {
-                minBytes = Array(bytes)
+                Self.replace(&minBytes, with: bytes)
             }
             if maxBytes.map({ m in m.withUnsafeBufferPointer { Self.less($0, bytes) } }) ?? true {
-                maxBytes = Array(bytes)
+                Self.replace(&maxBytes, with: bytes)
             }
+        }
+
+        /// In the bound's own storage where it fits: a column of rising strings (keys, timestamps as
+        /// text) has a new maximum at every row.
+        private static func replace(_ bound: inout [UInt8]?, with bytes: UnsafeBufferPointer<UInt8>) {
+            if bound == nil { bound = [] }
+            bound!.removeAll(keepingCapacity: true)
+            bound!.append(contentsOf: bytes)
         }
 
         /// Unsigned byte-wise order, a prefix first.
@@ -143,6 +176,7 @@ public struct ParquetFileWriter: Sendable {
         }
         for n in nodes { collect(n, [], 0, 0) }
         self.leaves = leaves
+        shapes = leaves.map(LeafShape.init)
         isFlat = nodes.allSatisfy { if case .column = $0 { true } else { false } }
         buffers = Array(repeating: ColumnBuffer(), count: leaves.count)
     }
@@ -162,19 +196,22 @@ public struct ParquetFileWriter: Sendable {
         // Every top-level node is a column: no striping, no field per value, and the leaves and buffers
         // reached in place (copying a leaf out of its array retained its names).
         if let bad = row.withUnsafeBufferPointer({ values in
-            leaves.withUnsafeBufferPointer { leaves in
-                values.indices.first { !Self.fits(values[$0], leaves[$0].column) }
+            shapes.withUnsafeBufferPointer { shapes in
+                values.indices.first { !Self.fits(values[$0], shapes[$0].type, optional: shapes[$0].optional) }
             }
         }) {
             try Self.check(row[bad], leaves[bad].column)
         }
-        row.withUnsafeBufferPointer { values in
-            leaves.withUnsafeBufferPointer { leaves in
+        largestColumnBytes = row.withUnsafeBufferPointer { values in
+            shapes.withUnsafeBufferPointer { shapes in
                 buffers.withUnsafeMutableBufferPointer { buffers in
+                    var largest = largestColumnBytes
                     for i in values.indices {
-                        let definition = values[i].isNull || !leaves[i].column.optional ? 0 : 1
-                        Self.entry(0, definition, values[i], leaves[i], &buffers[i])
+                        let definition = values[i].isNull || !shapes[i].optional ? 0 : 1
+                        Self.entry(0, definition, values[i], shapes[i], &buffers[i])
+                        largest = Swift.max(largest, buffers[i].values.count)
                     }
+                    return largest
                 }
             }
         }
@@ -194,12 +231,14 @@ public struct ParquetFileWriter: Sendable {
                 try stripe(node, field, repetition: 0, definition: 0, depth: 0, &leaf, write: write)
             }
         }
+        largestColumnBytes = buffers.reduce(0) { Swift.max($0, $1.values.count) }
         rowCount += 1
     }
 
     /// A page's sizes are 32-bit in Parquet's headers: a file stops taking rows well before that (the
     /// S3 sink commits it once `largestColumnBytes` passes `columnBytesToCommit`).
     private func checkColumnSizes() throws(WrongValue) {
+        guard largestColumnBytes > Self.maxColumnBytes else { return }
         if let i = buffers.firstIndex(where: { $0.values.count > Self.maxColumnBytes }) {
             throw WrongValue(
                 column: leaves[i].column.name,
@@ -209,8 +248,6 @@ public struct ParquetFileWriter: Sendable {
         }
     }
 
-    /// The bytes of values in the largest column so far.
-    public var largestColumnBytes: Int { buffers.reduce(0) { Swift.max($0, $1.values.count) } }
     /// Where a writer of many rows should finish the file (a quarter of the largest page Parquet allows).
     public static let columnBytesToCommit = 512 << 20
 
@@ -228,7 +265,7 @@ public struct ParquetFileWriter: Sendable {
         /// null (definition `d`), or it is an empty list or map (defined up to itself).
         func nulls(_ node: ParquetNode, _ leaf: inout Int, definition: Int? = nil) {
             let n = Self.leafCount(node)
-            if write { for i in leaf..<leaf + n { Self.entry(r, definition ?? d, .null, leaves[i], &buffers[i]) } }
+            if write { for i in leaf..<leaf + n { Self.entry(r, definition ?? d, .null, shapes[i], &buffers[i]) } }
             leaf += n
         }
         func requiredNull() -> WrongValue {
@@ -247,7 +284,7 @@ public struct ParquetFileWriter: Sendable {
                 throw mismatch("a group, list or map")
             }
             try Self.check(v, c)
-            if write { Self.entry(r, d + (v.isNull || !c.optional ? 0 : 1), v, leaves[leaf], &buffers[leaf]) }
+            if write { Self.entry(r, d + (v.isNull || !c.optional ? 0 : 1), v, shapes[leaf], &buffers[leaf]) }
             leaf += 1
         case .group(_, let optional, let children):
             guard let field else { return nulls(node, &leaf) }
@@ -308,9 +345,9 @@ public struct ParquetFileWriter: Sendable {
         }
     }
 
-    private static func fits(_ v: ParquetValue, _ c: ParquetColumn) -> Bool {
-        switch (v, c.type) {
-        case (.null, _): return c.optional
+    private static func fits(_ v: ParquetValue, _ type: ParquetColumn.PhysicalType, optional: Bool) -> Bool {
+        switch (v, type) {
+        case (.null, _): return optional
         case (.boolean, .boolean), (.int32, .int32), (.int64, .int64), (.float, .float), (.double, .double),
             (.string, .byteArray), (.bytes, .byteArray):
             return true
@@ -319,7 +356,7 @@ public struct ParquetFileWriter: Sendable {
     }
 
     private static func check(_ v: ParquetValue, _ c: ParquetColumn) throws(WrongValue) {
-        if !fits(v, c) {
+        if !fits(v, c.type, optional: c.optional) {
             throw WrongValue(
                 column: c.name,
                 description: v.isNull
@@ -328,23 +365,23 @@ public struct ParquetFileWriter: Sendable {
     }
 
     /// One entry of a leaf column: its levels (where the column has any), and the value if present.
-    private static func entry(_ r: Int, _ d: Int, _ v: ParquetValue, _ leaf: Leaf, _ b: inout ColumnBuffer) {
+    private static func entry(_ r: Int, _ d: Int, _ v: ParquetValue, _ leaf: LeafShape, _ b: inout ColumnBuffer) {
         b.count += 1
-        b.statistics.note(v, leaf.column)
-        if leaf.maxRepetitionLevel > 0 { b.repetitionLevels.append(UInt8(r)) }
-        if leaf.maxDefinitionLevel > 0 { b.definitionLevels.append(UInt8(d)) }
+        b.statistics.note(v, utf8: leaf.utf8)
+        if leaf.hasRepetitionLevels { b.repetitionLevels.append(UInt8(r)) }
+        if leaf.hasDefinitionLevels { b.definitionLevels.append(UInt8(d)) }
         switch v {
         case .null: return
         case .boolean(let x): b.bits.append(x)
-        case .int32(let x): withUnsafeBytes(of: x.littleEndian) { b.values.append(contentsOf: $0) }
-        case .int64(let x): withUnsafeBytes(of: x.littleEndian) { b.values.append(contentsOf: $0) }
-        case .float(let x): withUnsafeBytes(of: x.bitPattern.littleEndian) { b.values.append(contentsOf: $0) }
-        case .double(let x): withUnsafeBytes(of: x.bitPattern.littleEndian) { b.values.append(contentsOf: $0) }
+        case .int32(let x): b.values.appendLittleEndian(x)
+        case .int64(let x): b.values.appendLittleEndian(x)
+        case .float(let x): b.values.appendLittleEndian(x.bitPattern)
+        case .double(let x): b.values.appendLittleEndian(x.bitPattern)
         case .string(let s):
-            withUnsafeBytes(of: UInt32(s.utf8.count).littleEndian) { b.values.append(contentsOf: $0) }
+            b.values.appendLittleEndian(UInt32(s.utf8.count))
             b.values.append(contentsOf: s.utf8)
         case .bytes(let bytes):
-            withUnsafeBytes(of: UInt32(bytes.count).littleEndian) { b.values.append(contentsOf: $0) }
+            b.values.appendLittleEndian(UInt32(bytes.count))
             b.values.append(contentsOf: bytes)
         }
     }
@@ -531,6 +568,18 @@ extension ParquetValue {
         case .double: return "double"
         case .string: return "string"
         case .bytes: return "bytes"
+        }
+    }
+}
+
+extension [UInt8] {
+    /// Appends an integer's little-endian bytes as a typed buffer: appending the raw bytes of
+    /// `withUnsafeBytes(of:)` went through a generic byte-by-byte copy, five times per row.
+    mutating func appendLittleEndian<T: FixedWidthInteger>(_ x: T) {
+        Swift.withUnsafeBytes(of: x.littleEndian) { raw in
+            append(
+                contentsOf: UnsafeBufferPointer(
+                    start: raw.baseAddress!.assumingMemoryBound(to: UInt8.self), count: raw.count))
         }
     }
 }

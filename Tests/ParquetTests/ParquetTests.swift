@@ -261,24 +261,58 @@ import Testing
     }
 
     @Test func statisticsFollowEachTypesSortOrder() {
-        let int = ParquetColumn(name: "i", type: .int32, optional: true)
-        let dbl = ParquetColumn(name: "d", type: .double, optional: true)
-        let text = ParquetColumn(name: "s", type: .byteArray, optional: true, annotation: .utf8)
         var i = ParquetFileWriter.Statistics()
-        for v: ParquetValue in [.int32(5), .null, .int32(-7), .int32(3)] { i.note(v, int) }
+        for v: ParquetValue in [.int32(5), .null, .int32(-7), .int32(3)] { i.note(v, utf8: false) }
         #expect(i.nulls == 1)
         #expect(i.bounds(.int32)! == ([0xF9, 0xFF, 0xFF, 0xFF], [5, 0, 0, 0]))
         var d = ParquetFileWriter.Statistics()
-        for v: ParquetValue in [.double(.nan), .double(0), .double(2)] { d.note(v, dbl) }
+        for v: ParquetValue in [.double(.nan), .double(0), .double(2)] { d.note(v, utf8: false) }
         let lo = d.bounds(.double)!.min
         // NaN is left out, and -0.0 is the minimum.
         #expect(lo == withUnsafeBytes(of: (-0.0).bitPattern.littleEndian) { Array($0) })
         var t = ParquetFileWriter.Statistics()
-        for v: ParquetValue in [.string("b"), .string("é"), .string("ab"), .string("a")] { t.note(v, text) }
+        for v: ParquetValue in [.string("b"), .string("é"), .string("ab"), .string("a")] { t.note(v, utf8: true) }
         // Unsigned bytes: "é" (0xC3 0xA9) sorts after every ASCII string.
         #expect(t.bounds(.byteArray)! == (Array("a".utf8), Array("é".utf8)))
         var none = ParquetFileWriter.Statistics()
-        none.note(.null, int)
+        none.note(.null, utf8: false)
         #expect(none.bounds(.int32) == nil)
+    }
+
+    @Test func stringBoundsReplacedInPlaceStayExact() {
+        // Rising strings replace the maximum at every row, kept in the bound's own storage: a shorter
+        // string after a longer one must not keep the longer one's tail.
+        var t = ParquetFileWriter.Statistics()
+        for v: ParquetValue in [.string("m"), .string("mzzzz"), .string("n"), .string("0123"), .string("01")] {
+            t.note(v, utf8: true)
+        }
+        #expect(t.bounds(.byteArray)! == (Array("01".utf8), Array("n".utf8)))
+        var binary = ParquetFileWriter.Statistics()
+        binary.note(.string("x"), utf8: false)
+        #expect(binary.bounds(.byteArray) == nil)
+    }
+
+    @Test func largestColumnBytesFollowsTheRows() throws {
+        var w = ParquetFileWriter(
+            columns: [
+                ParquetColumn(name: "id", type: .int64, optional: false),
+                ParquetColumn(name: "s", type: .byteArray, optional: true, annotation: .utf8),
+            ], codec: .uncompressed, messageName: "row")
+        #expect(w.largestColumnBytes == 0)
+        try w.append([.int64(1), .null])
+        #expect(w.largestColumnBytes == 8)
+        try w.append([.int64(2), .string("0123456789")])
+        #expect(w.largestColumnBytes == 16)  // the strings' 4 + 10 bytes are fewer than the ids' 16
+        try w.append([.int64(3), .string("0123456789")])
+        #expect(w.largestColumnBytes == 28)
+        var nested = ParquetFileWriter(
+            nodes: [
+                .group(
+                    name: "g", optional: true,
+                    children: [.column(ParquetColumn(name: "x", type: .int32, optional: false))])
+            ],
+            codec: .uncompressed, messageName: "row")
+        try nested.append(fields: [.group([.value(.int32(7))])])
+        #expect(nested.largestColumnBytes == 4)
     }
 }

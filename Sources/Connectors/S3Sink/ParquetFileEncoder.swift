@@ -89,8 +89,14 @@ final class ParquetFileEncoder {
             flatRow.removeAll(keepingCapacity: true)
             try connectSchema.fields.withUnsafeBufferPointer { fields in
                 try s.values.withUnsafeBufferPointer { values in
-                    for f in fields {
-                        flatRow.append(try Self.parquetValue(Self.value(of: f, in: values), f.schema, f.name))
+                    // By index, the fields read in place: `for f in fields` copied each field, a retain
+                    // and a release of its name and its schema per column and row.
+                    for i in fields.indices {
+                        let v = Self.value(at: i, of: fields, in: values)
+                        guard let p = Self.primitive(v) else {
+                            throw Self.notPrimitive(v, fields[i].schema, fields[i].name)
+                        }
+                        flatRow.append(p)
                     }
                 }
             }
@@ -112,6 +118,16 @@ final class ParquetFileEncoder {
     private static func value(of f: Field, in values: UnsafeBufferPointer<Value>) -> Value {
         let v = f.index < values.count ? values[f.index] : .null
         if v.isNull, let d = f.schema.defaultValue { return d }
+        return v
+    }
+
+    /// The value of the `i`th of `fields` (its default when null), read without copying the field.
+    private static func value(
+        at i: Int, of fields: UnsafeBufferPointer<Field>, in values: UnsafeBufferPointer<Value>
+    ) -> Value {
+        let index = fields[i].index
+        let v = index < values.count ? values[index] : .null
+        if v.isNull, let d = fields[i].schema.defaultValue { return d }
         return v
     }
 
@@ -153,6 +169,16 @@ final class ParquetFileEncoder {
     }
 
     private static func parquetValue(_ v: Value, _ schema: Schema, _ name: String) throws -> ParquetValue {
+        guard let p = primitive(v) else { throw notPrimitive(v, schema, name) }
+        return p
+    }
+
+    private static func notPrimitive(_ v: Value, _ schema: Schema, _ name: String) -> Unsupported {
+        Unsupported(description: "field \(name) holds a \(v.kindName) where its schema says \(schema.type.rawValue)")
+    }
+
+    /// A primitive value as Parquet's; nil for a struct, array or map.
+    private static func primitive(_ v: Value) -> ParquetValue? {
         switch v {
         case .null: return .null
         case .boolean(let b): return .boolean(b)
@@ -165,9 +191,7 @@ final class ParquetFileEncoder {
         case .string(let s): return .string(s)
         case .bytes(let b): return .bytes(b)
         case .decimal(let d): return .bytes(d.unscaled)  // big-endian two's complement, as Parquet's DECIMAL
-        case .array, .map, .struct:
-            throw Unsupported(
-                description: "field \(name) holds a \(v.kindName) where its schema says \(schema.type.rawValue)")
+        case .array, .map, .struct: return nil
         }
     }
 
