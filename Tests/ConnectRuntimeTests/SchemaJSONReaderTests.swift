@@ -44,6 +44,26 @@ struct SchemaJSONReaderTests {
         #expect(value == expected)
     }
 
+    /// Short decimals take `Double(exactDecimal:)`, the rest the text parser: both give the parser's Double.
+    @Test(arguments: [
+        "0.1", "-0.1", "12.5", "0.30000000000000004", "999999.99", "-123456789012.345", "123456789012345.6",
+        "1234567890123.4567", "0.000000000000001", "9007199254740993", "1.7976931348623157e308", "5e-324",
+        "-0.0", "100.00",
+    ])
+    func decimalsAreTheParsersDoubles(_ amount: String) throws {
+        let text =
+            #"{"id":1,"name":"a","amount":"# + amount + #","ratio":"# + amount
+            + #","ok":true,"small":1,"mid":1,"qty":1,"inner":{"x":1}}"#
+        let expected = try #require(general(text, Self.schema))
+        let value = try #require(fast(text, Self.schema))
+        #expect(value == expected)
+        guard case .struct(let s) = value, case .float64(let d) = s.values[2] else {
+            Issue.record("amount is not a float64")
+            return
+        }
+        #expect(d.bitPattern == Double(amount)!.bitPattern)
+    }
+
     @Test(arguments: [
         // The general path reads these (or fails on them); the reader leaves them to it.
         #"{"id":1.0,"name":"a","amount":1,"ratio":1,"ok":true,"small":1,"mid":1,"qty":1,"inner":{"x":1}}"#,

@@ -111,16 +111,18 @@ public struct SchemaJSONReader: ~Copyable {
         return bytes[pos] == UInt8(ascii: "-") ? -v : v
     }
 
-    /// A JSON number as the parser and `JSONValue.doubleValue` read it: a short integer converted, any
-    /// other number by `Double(String)` from its text.
+    /// A JSON number as the parser and `JSONValue.doubleValue` read it: a short integer converted, a
+    /// short decimal by `Double(exactDecimal:)`, any other number by `Double(String)` from its text.
     private mutating func double() -> Double? {
         guard bytes[pos] == UInt8(ascii: "-") || (bytes[pos] >= 0x30 && bytes[pos] <= 0x39),
             let n = JSONBytes.number(bytes, at: pos)
         else { return nil }
         defer { pos = n.end }
         if n.integral && n.digits.count <= 18 { return Double(shortInteger(n)) }
-        let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[pos..<n.end]), as: UTF8.self)
-        return Double(text)
+        let raw = UnsafeRawBufferPointer(rebasing: bytes[pos..<n.end])
+        // A short decimal (most amounts and measurements) without a String: the same correctly rounded value.
+        if let d = Double(exactDecimal: raw) { return d }
+        return Double(String(decoding: raw, as: UTF8.self))
     }
 
     /// A string without escapes (those are left to the parser), decoded as the parser decodes it.
