@@ -50,6 +50,27 @@ struct JsonConverterFormTests {
         #expect(!JsonConverterForm.matches(deep))
     }
 
+    /// Names beyond what fits on the stack (85) are checked again with room for 256: wide records keep
+    /// the copy path, and their duplicates are still found; more names than that are left to the parser.
+    @Test(arguments: [10, 84, 85, 86, 200, 256])
+    func wideObjectsAreCheckedWholeUpToTheNameLimit(_ width: Int) throws {
+        let members = (0..<width).map { #""column_\#($0)":\#($0)"# }
+        let bytes = Array(("{" + members.joined(separator: ",") + "}").utf8)
+        #expect(JsonConverterForm.matches(bytes))
+        #expect(try roundTrip(bytes) == bytes)
+        let repeated = Array(("{" + (members + [#""column_0":1"#]).joined(separator: ",") + "}").utf8)
+        #expect(!JsonConverterForm.matches(repeated))
+        // Names of the open objects add up: the outer object's names and the inner one's.
+        let nested = Array(
+            (#"{"outer_a":1,"inner":{"# + members.joined(separator: ",") + #"},"outer_b":2}"#).utf8)
+        #expect(JsonConverterForm.matches(nested) == (width + 2 <= 256))
+    }
+
+    @Test func moreNamesThanTheLimitAreLeftToTheParser() {
+        let members = (0..<257).map { #""c\#($0)":0"# }
+        #expect(!JsonConverterForm.matches(Array(("{" + members.joined(separator: ",") + "}").utf8)))
+    }
+
     /// Random documents, written with random spacing and spellings: whenever the check accepts one,
     /// converting it reproduces it exactly, and whatever JsonConverter writes is accepted.
     @Test func acceptedMeansReproducedOverRandomDocuments() throws {

@@ -16,19 +16,35 @@
 /// speed, never bytes.
 public enum JsonConverterForm {
     public static func matches(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        // The member names on the stack: an allocation per record was a tenth of the check's cost.
-        withUnsafeTemporaryAllocation(of: Name.self, capacity: Scanner.maxNames) { names in
-            var scanner = Scanner(bytes, names: names)
-            guard scanner.value() else { return false }
-            return scanner.pos == bytes.count
+        // The member names on the stack: an allocation per record was a tenth of the check's cost. Only
+        // room for few stays on the stack (Swift moves a temporary allocation above 1 KiB to the heap on
+        // threads whose stack it cannot measure: the sink tasks' threads); records with more names in
+        // their open objects are scanned again with room for `maxNames`.
+        let onStack = withUnsafeTemporaryAllocation(of: Name.self, capacity: Scanner.namesOnStack) {
+            scan(bytes, names: $0)
         }
+        guard let onStack else {
+            return withUnsafeTemporaryAllocation(of: Name.self, capacity: Scanner.maxNames) {
+                scan(bytes, names: $0) ?? false
+            }
+        }
+        return onStack
     }
 
-    /// A member name seen: the FNV-1a hash of its bytes and where they are.
+    /// Whether `bytes` are in the form; nil when their open objects hold more names than `names` has room for.
+    private static func scan(_ bytes: UnsafeRawBufferPointer, names: UnsafeMutableBufferPointer<Name>) -> Bool? {
+        var scanner = Scanner(bytes, names: names)
+        let matched = scanner.value()
+        if scanner.outOfNames { return nil }
+        return matched && scanner.pos == bytes.count
+    }
+
+    /// A member name seen: the FNV-1a hash of its bytes (folded to 32 bits) and where they are (a Kafka
+    /// record is below 4 GiB). Twelve bytes: `namesOnStack` of them fit in 1 KiB.
     private struct Name {
-        let hash: UInt64
-        let start: Int
-        let end: Int
+        let hash: UInt32
+        let start: UInt32
+        let end: UInt32
     }
 
     public static func matches(_ bytes: [UInt8]) -> Bool {
@@ -52,11 +68,15 @@ public enum JsonConverterForm {
         /// The names of the objects being scanned, innermost last: `names[..<nameCount]`.
         let names: UnsafeMutableBufferPointer<Name>
         var nameCount = 0
+        /// The open objects held more names than `names` has room for.
+        var outOfNames = false
 
         /// JSONParser's limit: deeper input does not parse.
         static let maxDepth = 512
         /// More names in the open objects are left to the parser (the duplicate check is quadratic).
         static let maxNames = 256
+        /// Names that fit in 1 KiB, the stack allocation Swift makes without measuring the stack.
+        static let namesOnStack = 1024 / MemoryLayout<Name>.stride
 
         init(_ bytes: UnsafeRawBufferPointer, names: UnsafeMutableBufferPointer<Name>) {
             self.bytes = bytes
@@ -99,14 +119,18 @@ public enum JsonConverterForm {
             while true {
                 guard pos < bytes.count, bytes[pos] == UInt8(ascii: "\"") else { return false }
                 let start = pos + 1
-                guard let hash = string(hashing: true) else { return false }
+                guard let fullHash = string(hashing: true) else { return false }
+                let hash = UInt32(truncatingIfNeeded: fullHash ^ fullHash >> 32)
                 let end = pos - 1
                 // Canonical names compare equal exactly when their bytes do (one spelling per string).
-                for n in names[first..<nameCount] where n.hash == hash && n.end - n.start == end - start {
-                    if bytes[n.start..<n.end].elementsEqual(bytes[start..<end]) { return false }
+                for n in names[first..<nameCount] where n.hash == hash && Int(n.end - n.start) == end - start {
+                    if bytes[Int(n.start)..<Int(n.end)].elementsEqual(bytes[start..<end]) { return false }
                 }
-                guard nameCount < Self.maxNames else { return false }
-                names[nameCount] = Name(hash: hash, start: start, end: end)
+                guard nameCount < names.count else {
+                    outOfNames = true
+                    return false
+                }
+                names[nameCount] = Name(hash: hash, start: UInt32(start), end: UInt32(end))
                 nameCount += 1
                 guard pos < bytes.count, bytes[pos] == UInt8(ascii: ":") else { return false }
                 pos += 1
