@@ -81,6 +81,46 @@ import Testing
         #expect(try await bucket.keys().count == 2)
     }
 
+    /// A batch whose schema changes and changes back, in each format: every change commits the files
+    /// (schema.compatibility=NONE), and records of the same schema in a row take the writer's in-place
+    /// path, whose state the changes must reset.
+    @Test(arguments: [
+        ("io.confluent.connect.s3.format.json.JsonFormat", "json"),
+        ("io.confluent.connect.s3.format.avro.AvroFormat", "avro"),
+        ("io.confluent.connect.s3.format.parquet.ParquetFormat", "snappy.parquet"),
+    ])
+    func schemaChangesInABatchCommitTheFilesBetweenThem(_ format: String, _ ext: String) async throws {
+        let bucket = try Bucket()
+        try await bucket.create()
+        let h = ConnectorHarness(S3SinkConnector.plugin)
+        let task = try await h.sinkTask(
+            try config(bucket, ["format.class": format, "flush.size": "4"]),
+            partitions: [TopicPartition("test-topic", 0)])
+        let a = #"{"type":"struct","name":"a","fields":[{"field":"id","type":"int64"}]}"#
+        let b = #"{"type":"struct","name":"b","fields":[{"field":"id","type":"int64"},{"field":"s","type":"string"}]}"#
+        let schemas = [a, a, a, b, b, a, a, a, a, a]
+        let values = schemas.enumerated().map { i, schema in
+            schema == a
+                ? #"{"schema":\#(schema),"payload":{"id":\#(i)}}"#
+                : #"{"schema":\#(schema),"payload":{"id":\#(i),"s":"x"}}"#
+        }
+        try await task.put(try SinkRecords.json(topic: "test-topic", schemas: true, values))
+        #expect(try await task.commit() == [TopicPartition("test-topic", 0): 9])
+        let prefix = "topics/test-topic/partition=0/test-topic+0+"
+        #expect(
+            try await bucket.keys() == ["0000000000", "0000000003", "0000000005"].map { "\(prefix)\($0).\(ext)" })
+        if ext == "json" {
+            #expect(try await bucket.object("\(prefix)0000000000.json") == "{\"id\":0}\n{\"id\":1}\n{\"id\":2}\n")
+            #expect(
+                try await bucket.object("\(prefix)0000000003.json")
+                    == "{\"id\":3,\"s\":\"x\"}\n{\"id\":4,\"s\":\"x\"}\n")
+            #expect(
+                try await bucket.object("\(prefix)0000000005.json")
+                    == "{\"id\":5}\n{\"id\":6}\n{\"id\":7}\n{\"id\":8}\n")
+        }
+        try await task.stop()
+    }
+
     // S3SinkConnectorConfigTest / S3SinkTaskTest: a missing bucket fails the task at start, naming it.
     @Test func aMissingBucketFailsAtStart() async throws {
         let bucket = try Bucket()

@@ -46,12 +46,30 @@ final class TopicPartitionWriter {
     private var currentSchemas: [String: Schema?] = [:]
     /// The encoded partition and schema that the last record was written with as it was: the next
     /// record with both the same skips `currentSchemas` (a hashed lookup per record otherwise).
-    private var lastConformed: (encoded: String, schema: Schema?)?
+    private var lastConformed: (encoded: String, schema: Schema?)? { didSet { ready = nil } }
     /// The file the last record went to, found again without hashing its encoded partition.
-    private var lastFile: (encoded: String, file: S3OutputFile)?
+    private var lastFile: (encoded: String, file: S3OutputFile)? { didSet { ready = nil } }
     /// Likewise the Avro or Parquet encoder the last record went to.
-    private var lastAvro: (encoded: String, encoder: AvroFileEncoder)?
-    private var lastParquet: (encoded: String, encoder: ParquetFileEncoder)?
+    private var lastAvro: (encoded: String, encoder: AvroFileEncoder)? { didSet { ready = nil } }
+    private var lastParquet: (encoded: String, encoder: ParquetFileEncoder)? { didSet { ready = nil } }
+    /// What `writeNow` reads, when the four above agree on `fixedEncoded`: made after a record went
+    /// through `write(_:)`, dropped whenever one of them changes. Reading the four optional tuples per
+    /// record took a retain and a release of every string and object in them.
+    private var ready: Ready?
+
+    private final class Ready {
+        let schema: Schema?
+        let file: S3OutputFile
+        let avro: AvroFileEncoder?
+        let parquet: ParquetFileEncoder?
+
+        init(schema: Schema?, file: S3OutputFile, avro: AvroFileEncoder?, parquet: ParquetFileEncoder?) {
+            self.schema = schema
+            self.file = file
+            self.avro = avro
+            self.parquet = parquet
+        }
+    }
     /// DefaultPartitioner's encoded partition, the same for every record of this writer: made once
     /// rather than formatted per record.
     private let fixedEncoded: String?
@@ -65,6 +83,7 @@ final class TopicPartitionWriter {
         self.storage = storage
         self.encoder = encoder
         self.now = now
+        needsTimestamps = config.partitioner.isTimeBased || config.rotateIntervalMs > 0
         if case .kafkaPartition = config.partitioner {
             fixedEncoded = "partition=\(partition.partition)"
         } else {
@@ -73,7 +92,7 @@ final class TopicPartitionWriter {
     }
 
     var hasOpenFiles: Bool { !files.isEmpty }
-    private var needsTimestamps: Bool { config.partitioner.isTimeBased || config.rotateIntervalMs > 0 }
+    private let needsTimestamps: Bool
 
     func write(_ record: SinkRecord) async throws {
         if let nextOffset, record.kafkaOffset < nextOffset { return }  // already in an open file
@@ -107,6 +126,29 @@ final class TopicPartitionWriter {
             try await write(record, encoded: encoded, timestamp: timestamp)
         }
         if recordCount >= config.flushSize { try await commitFiles() }
+        makeReady()
+    }
+
+    /// `ready`, if the last record's partition, schema, file and encoder are the ones `writeNow` checks
+    /// for: `fixedEncoded`'s, with the format's encoder of the same schema.
+    private func makeReady() {
+        guard ready == nil, let encoded = fixedEncoded, let conformed = lastConformed, conformed.encoded == encoded,
+            let last = lastFile, last.encoded == encoded, recordCount > 0
+        else { return }
+        var avro: AvroFileEncoder?
+        var parquet: ParquetFileEncoder?
+        switch config.format {
+        case .avro:
+            guard let a = lastAvro, a.encoded == encoded, a.encoder.connectSchema === conformed.schema else { return }
+            avro = a.encoder
+        case .parquet:
+            guard let p = lastParquet, p.encoded == encoded, p.encoder.connectSchema === conformed.schema else {
+                return
+            }
+            parquet = p.encoder
+        default: break
+        }
+        ready = Ready(schema: conformed.schema, file: last.file, avro: avro, parquet: parquet)
     }
 
     /// What `writeNow` did with a record.
@@ -129,33 +171,34 @@ final class TopicPartitionWriter {
     /// was copied, a retain and a release of each of its fields.
     func writeNow(_ r: UnsafePointer<SinkRecord>) -> Written {
         if let nextOffset, r.pointee.kafkaOffset < nextOffset { return .yes }  // already in an open file
-        guard recordCount < config.flushSize, !needsTimestamps, nextScheduledRotation == nil,
-            let encoded = fixedEncoded, let conformed = lastConformed, conformed.encoded == encoded,
-            conformed.schema === r.pointee.valueSchema, let last = lastFile, last.encoded == encoded,
-            r.pointee.valueJSON != nil || !r.pointee.value.isNull
+        guard recordCount < config.flushSize, !needsTimestamps, nextScheduledRotation == nil, let ready,
+            ready.schema === r.pointee.valueSchema, r.pointee.valueJSON != nil || !r.pointee.value.isNull
         else { return .no }
-        let file = last.file
-        switch config.format {
-        case .avro:
-            guard let avro = lastAvro, avro.encoded == encoded, avro.encoder.connectSchema === r.pointee.valueSchema
-            else { return .no }
+        let file = ready.file
+        if let avro = ready.avro {
             let block: [UInt8]?
-            do { block = try avro.encoder.append(r.pointee.value, data: avroData) } catch { return .no }
-            noteWritten(offset: r.pointee.kafkaOffset, file: file, encoded: encoded, timestamp: 0)
+            do { block = try avro.append(r.pointee.value, data: avroData) } catch { return .no }
+            noteWrittenNow(offset: r.pointee.kafkaOffset, file: file)
             return block.map { .thenAppend($0, file) } ?? .yes
-        case .parquet:
-            guard sealedParquet.isEmpty, let parquet = lastParquet, parquet.encoded == encoded,
-                parquet.encoder.connectSchema === r.pointee.valueSchema
-            else { return .no }
-            do { try parquet.encoder.append(r.pointee.value) } catch { return .no }
-            noteWritten(offset: r.pointee.kafkaOffset, file: file, encoded: encoded, timestamp: 0)
-            return parquet.encoder.isFull ? .thenCommit : .yes
-        default:
-            line.removeAll(keepingCapacity: true)
-            do { try encoder.append(r, to: &line) } catch { return .no }
-            noteWritten(offset: r.pointee.kafkaOffset, file: file, encoded: encoded, timestamp: 0)
-            return file.buffer(line) ? .yes : .thenAppend(line, file)
         }
+        if let parquet = ready.parquet {
+            guard sealedParquet.isEmpty else { return .no }
+            do { try parquet.append(r.pointee.value) } catch { return .no }
+            noteWrittenNow(offset: r.pointee.kafkaOffset, file: file)
+            return parquet.isFull ? .thenCommit : .yes
+        }
+        line.removeAll(keepingCapacity: true)
+        do { try encoder.append(r, to: &line) } catch { return .no }
+        noteWrittenNow(offset: r.pointee.kafkaOffset, file: file)
+        return file.buffer(line) ? .yes : .thenAppend(line, file)
+    }
+
+    /// `noteWritten` for a record of the `ready` state: the write that made it set the encoded partition
+    /// and the base timestamp (0: no timestamps), which only a commit clears, and a commit drops `ready`.
+    private func noteWrittenNow(offset: Int64, file: S3OutputFile) {
+        recordCount += 1
+        nextOffset = offset + 1
+        file.noteRecord(offset: offset)
     }
 
     private func write(_ record: SinkRecord, encoded: String, timestamp: Int64) async throws {
