@@ -54,7 +54,17 @@ public struct SchemaJSONReader: ~Copyable {
             guard literal("null") else { return nil }
             return nullValue(schema)
         }
-        switch schema.type {
+        if schema.type == .struct {
+            guard depth < Self.maxDepth else { return nil }
+            return structValue(schema, depth: depth + 1)
+        }
+        return primitive(schema.type)
+    }
+
+    /// A value that is not null, of a type other than struct: read by the type alone, so a struct's
+    /// fields are read without their schemas (passing a field's schema retained and released it).
+    private mutating func primitive(_ type: Schema.SchemaType) -> Value? {
+        switch type {
         case .boolean:
             if bytes[pos] == UInt8(ascii: "t") { return literal("true") ? .boolean(true) : nil }
             if bytes[pos] == UInt8(ascii: "f") { return literal("false") ? .boolean(false) : nil }
@@ -73,10 +83,7 @@ public struct SchemaJSONReader: ~Copyable {
             return double().map { .float64($0) }
         case .string:
             return string().map { .string($0) }
-        case .struct:
-            guard depth < Self.maxDepth else { return nil }
-            return structValue(schema, depth: depth + 1)
-        case .bytes, .array, .map:
+        case .struct, .bytes, .array, .map:
             return nil
         }
     }
@@ -170,7 +177,12 @@ public struct SchemaJSONReader: ~Copyable {
                     guard pos < bytes.count, bytes[pos] == UInt8(ascii: ":") else { return nil }
                     pos += 1
                     skipWhitespace()
-                    guard let v = value(schema.fields[i].schema, depth: depth) else { return nil }
+                    guard pos < bytes.count else { return nil }
+                    let type = schema.fieldTypes[i]
+                    let read =
+                        type == .struct || bytes[pos] == UInt8(ascii: "n")
+                        ? value(schema.fields[i].schema, depth: depth) : primitive(type)
+                    guard let v = read else { return nil }
                     values[i] = v
                     seen[i] = true
                     expected = i + 1
