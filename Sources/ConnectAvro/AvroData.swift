@@ -308,6 +308,93 @@ public final class AvroData {
         }
     }
 
+    /// A required struct schema whose fields are all primitives (the usual record), read once: encoding
+    /// a value with it reads no field schema. `encode(_:schema:)`'s struct loop passed each field's
+    /// schema down, a retain and a release per field and record.
+    public struct FlatStruct: Sendable {
+        struct Slot {
+            let index: Int
+            let type: Schema.SchemaType
+            let optional: Bool
+            let nullLast: Bool
+        }
+        let schema: Schema
+        let slots: [Slot]
+
+        /// Nil for any other schema.
+        public init?(_ schema: Schema) {
+            guard schema.type == .struct, !schema.isOptional,
+                schema.fields.allSatisfy({ $0.schema.type.isPrimitive })
+            else { return nil }
+            self.schema = schema
+            slots = schema.fields.map {
+                Slot(
+                    index: $0.index, type: $0.schema.type, optional: $0.schema.isOptional,
+                    nullLast: AvroData.nullLast($0.schema))
+            }
+        }
+    }
+
+    /// `encode(value, schema: flat's schema, into:)`, the same bytes: a value the flat loop does not
+    /// write as the general one would (a null where none may be, a value of another type) is written
+    /// over by the general one, which names the error.
+    public func encode(_ value: Value, flat: FlatStruct, into e: inout AvroEncoder) throws {
+        let mark = e.bytes.count
+        if case .struct(let st) = value, Self.encodeFlat(st, flat.slots, into: &e) { return }
+        e.bytes.removeSubrange(mark...)
+        try encode(value, schema: flat.schema, into: &e)
+    }
+
+    /// False when a value does not fit its slot (the bytes written so far are then to be dropped).
+    private static func encodeFlat(_ st: Struct, _ slots: [FlatStruct.Slot], into e: inout AvroEncoder) -> Bool {
+        st.values.withUnsafeBufferPointer { values in
+            guard values.count == slots.count else { return false }
+            for slot in slots {
+                let value = values[slot.index]
+                if slot.optional {
+                    if value.isNull {
+                        e.writeLong(slot.nullLast ? 1 : 0)
+                        continue
+                    }
+                    e.writeLong(slot.nullLast ? 0 : 1)
+                }
+                // On the type, then the value's case, as `encode`: a tuple of both copied the value.
+                switch slot.type {
+                case .int8, .int16, .int32, .int64:
+                    guard let v = value.int64Value else { return false }
+                    e.writeLong(v)
+                case .float32:
+                    switch value {
+                    case .float32(let f): e.writeFloat(f)
+                    case .float64(let d): e.writeFloat(Float(d))
+                    default: return false
+                    }
+                case .float64:
+                    switch value {
+                    case .float64(let d): e.writeDouble(d)
+                    case .float32(let f): e.writeDouble(Double(f))
+                    default: return false
+                    }
+                case .boolean:
+                    guard case .boolean(let b) = value else { return false }
+                    e.writeBoolean(b)
+                case .string:
+                    guard case .string(let str) = value else { return false }
+                    e.writeString(str)
+                case .bytes:
+                    switch value {
+                    case .bytes(let b): e.writeBytes(b)
+                    case .decimal(let d): e.writeBytes(d.unscaled)
+                    default: return false
+                    }
+                case .array, .map, .struct:
+                    return false
+                }
+            }
+            return true
+        }
+    }
+
     private func mismatch(_ s: Schema, _ v: Value) -> Unsupported {
         Unsupported(description: "a \(v.kindName) value does not fit the \(s.type.rawValue) schema \(s.name ?? "")")
     }

@@ -10,10 +10,13 @@ import ConnectAvro
 final class AvroFileEncoder {
     let connectSchema: Schema
     private var container: AvroContainerWriter
+    /// The schema read once when its fields are all primitives (the usual record).
+    private let flat: AvroData.FlatStruct?
 
     /// `key` seeds the file's sync marker, so a file written again after a crash has the same bytes.
     init(schema: Schema, avro: AvroSchema, codec: AvroContainerWriter.Codec, key: String) {
         connectSchema = schema
+        flat = AvroData.FlatStruct(schema)
         container = AvroContainerWriter(schema: avro, codec: codec, sync: Self.syncMarker(key))
     }
 
@@ -21,7 +24,10 @@ final class AvroFileEncoder {
 
     /// Encodes one value; returns a finished block to append to the object, if one filled up.
     func append(_ value: Value, data: AvroData) throws -> [UInt8]? {
-        try container.append { e in try data.encode(value, schema: connectSchema, into: &e) }
+        if let flat {
+            return try container.append { e in try data.encode(value, flat: flat, into: &e) }
+        }
+        return try container.append { e in try data.encode(value, schema: connectSchema, into: &e) }
     }
 
     func finish() throws -> [UInt8] { try container.finish() }
