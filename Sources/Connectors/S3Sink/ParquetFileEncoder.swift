@@ -12,6 +12,8 @@ final class ParquetFileEncoder {
     private var writer: ParquetFileWriter
     /// The values of the row being appended, for a flat schema; the storage kept from row to row.
     private var flatRow: [ParquetValue] = []
+    /// Every field is a primitive column (`writer.isFlat`, read once).
+    private let isFlat: Bool
 
     struct Unsupported: Error, CustomStringConvertible {
         let description: String
@@ -26,6 +28,7 @@ final class ParquetFileEncoder {
         // parquet-avro names the root after the Avro record: the schema name's last part.
         let name = schema.name.flatMap { $0.split(separator: ".").last.map(String.init) } ?? "ConnectDefault"
         writer = ParquetFileWriter(nodes: nodes, codec: codec, messageName: name)
+        isFlat = writer.isFlat
     }
 
     static func node(_ f: Field) throws -> ParquetNode { try node(f.name, f.schema) }
@@ -84,9 +87,13 @@ final class ParquetFileEncoder {
         guard case .struct(let s) = value else {
             throw Unsupported(description: "ParquetFormat writes struct values; this value is a \(value.kindName)")
         }
-        if writer.isFlat {
-            // The usual record: primitive fields only, converted into one row buffer reused for every record.
-            flatRow.removeAll(keepingCapacity: true)
+        if isFlat {
+            // The usual record: primitive fields only, converted into one row buffer reused for every
+            // record. Filled as a local: each append to the property was an exclusivity check.
+            var row: [ParquetValue] = []
+            swap(&row, &flatRow)
+            defer { swap(&row, &flatRow) }
+            row.removeAll(keepingCapacity: true)
             try connectSchema.fields.withUnsafeBufferPointer { fields in
                 try s.values.withUnsafeBufferPointer { values in
                     // By index, the fields read in place: `for f in fields` copied each field, a retain
@@ -96,11 +103,11 @@ final class ParquetFileEncoder {
                         guard let p = Self.primitive(v) else {
                             throw Self.notPrimitive(v, fields[i].schema, fields[i].name)
                         }
-                        flatRow.append(p)
+                        row.append(p)
                     }
                 }
             }
-            do { try writer.append(flatRow) } catch { throw Unsupported(description: error.description) }
+            do { try writer.append(row) } catch { throw Unsupported(description: error.description) }
             return
         }
         let row = try Self.fields(of: s, connectSchema)
