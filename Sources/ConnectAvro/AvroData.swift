@@ -234,36 +234,9 @@ public final class AvroData {
         } else if value.isNull {
             throw Unsupported(description: "null value for the required \(s.type.rawValue) schema \(s.name ?? "")")
         }
-        // On the schema's type, then the value's case: a `(type, value)` tuple copied the value (a retain
-        // and a release of its payload) for every field of every record.
         switch s.type {
-        case .int8, .int16, .int32, .int64:
-            guard let v = value.int64Value else { throw mismatch(s, value) }
-            e.writeLong(v)
-        case .float32:
-            switch value {
-            case .float32(let f): e.writeFloat(f)
-            case .float64(let d): e.writeFloat(Float(d))
-            default: throw mismatch(s, value)
-            }
-        case .float64:
-            switch value {
-            case .float64(let d): e.writeDouble(d)
-            case .float32(let f): e.writeDouble(Double(f))
-            default: throw mismatch(s, value)
-            }
-        case .boolean:
-            guard case .boolean(let b) = value else { throw mismatch(s, value) }
-            e.writeBoolean(b)
-        case .string:
-            guard case .string(let str) = value else { throw mismatch(s, value) }
-            e.writeString(str)
-        case .bytes:
-            switch value {
-            case .bytes(let b): e.writeBytes(b)
-            case .decimal(let d): e.writeBytes(d.unscaled)
-            default: throw mismatch(s, value)
-            }
+        case .int8, .int16, .int32, .int64, .float32, .float64, .boolean, .string, .bytes:
+            guard Self.writePrimitive(value, s.type, into: &e) else { throw mismatch(s, value) }
         case .array:
             guard case .array(let items) = value else { throw mismatch(s, value) }
             if !items.isEmpty {
@@ -358,41 +331,49 @@ public final class AvroData {
                     }
                     e.writeLong(slot.nullLast ? 0 : 1)
                 }
-                // On the type, then the value's case, as `encode`: a tuple of both copied the value.
-                switch slot.type {
-                case .int8, .int16, .int32, .int64:
-                    guard let v = value.int64Value else { return false }
-                    e.writeLong(v)
-                case .float32:
-                    switch value {
-                    case .float32(let f): e.writeFloat(f)
-                    case .float64(let d): e.writeFloat(Float(d))
-                    default: return false
-                    }
-                case .float64:
-                    switch value {
-                    case .float64(let d): e.writeDouble(d)
-                    case .float32(let f): e.writeDouble(Double(f))
-                    default: return false
-                    }
-                case .boolean:
-                    guard case .boolean(let b) = value else { return false }
-                    e.writeBoolean(b)
-                case .string:
-                    guard case .string(let str) = value else { return false }
-                    e.writeString(str)
-                case .bytes:
-                    switch value {
-                    case .bytes(let b): e.writeBytes(b)
-                    case .decimal(let d): e.writeBytes(d.unscaled)
-                    default: return false
-                    }
-                case .array, .map, .struct:
-                    return false
-                }
+                guard writePrimitive(value, slot.type, into: &e) else { return false }
             }
             return true
         }
+    }
+
+    /// A non-null value of a primitive schema type, as Avro writes it (false, nothing written, when the
+    /// value does not fit the type). On the type, then the value's case: a `(type, value)` tuple copied
+    /// the value (a retain and a release of its payload) for every field of every record.
+    @inline(__always)
+    private static func writePrimitive(_ value: Value, _ type: Schema.SchemaType, into e: inout AvroEncoder) -> Bool {
+        switch type {
+        case .int8, .int16, .int32, .int64:
+            guard let v = value.int64Value else { return false }
+            e.writeLong(v)
+        case .float32:
+            switch value {
+            case .float32(let f): e.writeFloat(f)
+            case .float64(let d): e.writeFloat(Float(d))
+            default: return false
+            }
+        case .float64:
+            switch value {
+            case .float64(let d): e.writeDouble(d)
+            case .float32(let f): e.writeDouble(Double(f))
+            default: return false
+            }
+        case .boolean:
+            guard case .boolean(let b) = value else { return false }
+            e.writeBoolean(b)
+        case .string:
+            guard case .string(let str) = value else { return false }
+            e.writeString(str)
+        case .bytes:
+            switch value {
+            case .bytes(let b): e.writeBytes(b)
+            case .decimal(let d): e.writeBytes(d.unscaled)
+            default: return false
+            }
+        case .array, .map, .struct:
+            return false
+        }
+        return true
     }
 
     private func mismatch(_ s: Schema, _ v: Value) -> Unsupported {
