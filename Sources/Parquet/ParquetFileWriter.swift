@@ -466,7 +466,7 @@ public struct ParquetFileWriter: Sendable {
         footer.list(7, structs: leaves) { w, _ in w.struct(1) { _ in } }
         let footerBytes = footer.finish()
         out += footerBytes
-        withUnsafeBytes(of: UInt32(footerBytes.count).littleEndian) { out.append(contentsOf: $0) }
+        out.appendLittleEndian(UInt32(footerBytes.count))
         out += Array("PAR1".utf8)
         return out
     }
@@ -516,7 +516,7 @@ public struct ParquetFileWriter: Sendable {
                 out.append(values[i])
                 i = j
             }
-            withUnsafeBytes(of: UInt32(out.count).littleEndian) { body.append(contentsOf: $0) }
+            body.appendLittleEndian(UInt32(out.count))
             body += out
         }
         if leaf.maxRepetitionLevel > 0 { levels(b.repetitionLevels) }

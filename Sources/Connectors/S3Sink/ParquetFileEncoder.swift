@@ -116,19 +116,17 @@ final class ParquetFileEncoder {
 
     /// A struct's fields as Parquet fields (defaults for null fields that have one, as Struct.get).
     private static func fields(of s: Struct, _ schema: Schema) throws -> [ParquetField] {
-        try s.values.withUnsafeBufferPointer { values in
-            try schema.fields.map { f in try field(value(of: f, in: values), f.schema, f.name) }
+        try schema.fields.withUnsafeBufferPointer { fields in
+            try s.values.withUnsafeBufferPointer { values in
+                try fields.indices.map { i in
+                    try field(value(at: i, of: fields, in: values), fields[i].schema, fields[i].name)
+                }
+            }
         }
     }
 
-    /// Field `f`'s value among a struct's values, its default when null (as Struct.get).
-    private static func value(of f: Field, in values: UnsafeBufferPointer<Value>) -> Value {
-        let v = f.index < values.count ? values[f.index] : .null
-        if v.isNull, let d = f.schema.defaultValue { return d }
-        return v
-    }
-
-    /// The value of the `i`th of `fields` (its default when null), read without copying the field.
+    /// The value of the `i`th of `fields` among a struct's values, its default when null (as
+    /// Struct.get); read without copying the field.
     private static func value(
         at i: Int, of fields: UnsafeBufferPointer<Field>, in values: UnsafeBufferPointer<Value>
     ) -> Value {
