@@ -133,7 +133,7 @@ final class TopicPartitionWriter {
     /// for: `fixedEncoded`'s, with the format's encoder of the same schema.
     private func makeReady() {
         guard ready == nil, let encoded = fixedEncoded, let conformed = lastConformed, conformed.encoded == encoded,
-            let last = lastFile, last.encoded == encoded, recordCount > 0
+            let last = lastFile, last.encoded == encoded
         else { return }
         var avro: AvroFileEncoder?
         var parquet: ParquetFileEncoder?
@@ -193,8 +193,9 @@ final class TopicPartitionWriter {
         return file.buffer(line) ? .yes : .thenAppend(line, file)
     }
 
-    /// `noteWritten` for a record of the `ready` state: the write that made it set the encoded partition
-    /// and the base timestamp (0: no timestamps), which only a commit clears, and a commit drops `ready`.
+    /// The counting part of `noteWritten`, all a record of the `ready` state needs: the write that made
+    /// it set the encoded partition and the base timestamp (0: no timestamps), which only a commit
+    /// clears, and a commit drops `ready`.
     private func noteWrittenNow(offset: Int64, file: S3OutputFile) {
         recordCount += 1
         nextOffset = offset + 1
@@ -276,9 +277,7 @@ final class TopicPartitionWriter {
     private func noteWritten(offset: Int64, file: S3OutputFile, encoded: String, timestamp: Int64) {
         if baseRecordTimestamp == nil { baseRecordTimestamp = timestamp }
         currentEncodedPartition = encoded
-        recordCount += 1
-        nextOffset = offset + 1
-        file.noteRecord(offset: offset)
+        noteWrittenNow(offset: offset, file: file)
     }
 
     /// One record into its file's Avro container: encoded before anything is appended, so a record that
